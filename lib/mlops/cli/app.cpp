@@ -1,0 +1,121 @@
+#include "mlops/cli/app.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/commands.hpp"
+#include "mlops/cli/suggest.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/core/version.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct GlobalOptions {
+  std::string directory;
+  std::string color = "auto";
+  bool quiet = false;
+  bool verbose = false;
+};
+
+void build(CLI::App& app, GlobalOptions& global) {
+  app.description(
+      "mlops: data versioning, run logging, a model registry and drift checks for a git repository.\n"
+      "Run 'mlops COMMAND --help' for the options of a command.");
+  app.set_version_flag("--version", std::string(version()), "Print the version and the commit it was built from");
+  app.add_option("-C", global.directory, "Run as if mlops was started in DIR")->option_text("DIR");
+  app.add_option("--color", global.color, "Colour output: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->option_text("WHEN");
+  app.add_flag("-q,--quiet", global.quiet, "Print only results and errors");
+  app.add_flag("-v,--verbose", global.verbose, "Explain what is being done");
+  app.require_subcommand(1);
+  app.fallthrough();  // global flags are accepted after the command name too
+
+  register_init(app);
+}
+
+int report(const Error& error) {
+  out::print_error(error);
+  return static_cast<int>(error.exit);
+}
+
+// CLI11's own errors become exit 2 with its message and a pointer to --help.
+int report_parse_error(const CLI::App& app, const CLI::ParseError& e) {
+  std::string hint = suggest_for_parse_error(app, e.what());
+  const CLI::App* command = &app;
+  std::string path = "mlops";
+  for (auto chosen = app.get_subcommands(); !chosen.empty(); chosen = command->get_subcommands()) {
+    command = chosen.front();
+    path += " " + command->get_name();
+  }
+  if (hint.empty()) hint = fmt::format("see '{} --help'", path);
+  std::string message = e.what();
+  if (!message.empty() && std::isupper(static_cast<unsigned char>(message[0]))) {
+    message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+  }
+  return report(bad_input(message, hint));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A full disk shows up as an error from write(2), not as a signal that kills us mid-write.
+  ::signal(SIGXFSZ, SIG_IGN);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app;
+  app.name("mlops");
+  GlobalOptions global;
+  build(app, global);
+  if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
+    return complete(app, std::vector<std::string>(argv + 2, argv + argc));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion&) {
+    out::print(fmt::format("mlops {} (commit {})\n", version(), build_commit()));
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    out::configure_color(out::ColorMode::automatic);
+    return report_parse_error(app, e);
+  }
+
+  out::configure_color(global.color == "always"  ? out::ColorMode::always
+                       : global.color == "never" ? out::ColorMode::never
+                                                 : out::ColorMode::automatic);
+  out::settings().verbosity = global.quiet ? -1 : global.verbose ? 1 : 0;
+
+  int code = 0;
+  try {
+    if (!global.directory.empty() && ::chdir(global.directory.c_str()) != 0) {
+      throw Failure(system_error("change to the folder", global.directory, errno));
+    }
+    const RunFunction* run = parsed_command(app);
+    if (!run) throw Failure(bad_input("no command given", "see 'mlops --help'"));
+    code = (*run)();
+  } catch (const Failure& failure) {
+    code = report(failure.error());
+  } catch (const std::bad_alloc&) {
+    code = report(environment_error("out of memory"));
+  } catch (const std::exception& e) {
+    // A bug or an unexpected library error: still a clear message and a documented code.
+    code = report(environment_error(fmt::format("unexpected error: {}", e.what()),
+                                    "please report this with the command you ran"));
+  }
+  if (auto flushed = out::finish_stdout(); !flushed) {
+    out::print_error(flushed.error());
+    if (code == 0) code = static_cast<int>(Exit::environment);
+  }
+  return code;
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,11 @@
+#pragma once
+// The command table: each function adds one top-level command or command group to the app.
+// A command's code is in commands/<noun>_<verb>.cpp; its group is registered in <noun>.cpp.
+#include <CLI/CLI.hpp>
+
+namespace mlops::cli {
+void register_init(CLI::App& app);
+// `mlops __complete WORD...` (hidden): completion candidates for the shell scripts. It is
+// answered before parsing, since its words are data that may look like flags.
+int complete(const CLI::App& app, std::vector<std::string> words);
+}  // namespace mlops::cli

@@ -1,0 +1,143 @@
+#include "mlops/core/file.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace mlops {
+
+namespace fs = std::filesystem;
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.release();
+  }
+  return *this;
+}
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<std::string> read_file(const fs::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::unexpected(system_error("read", path, errno));
+  std::string content;
+  struct stat st {};
+  if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) content.reserve(static_cast<std::size_t>(st.st_size));
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(system_error("read", path, errno));
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<std::size_t>(n));
+  }
+  return content;
+}
+
+Result<void> write_all(int fd, const void* data, std::size_t size, const fs::path& path) {
+  auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(system_error("write", path, errno));
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+fs::path temp_path_in(const fs::path& dir, std::string_view name) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return dir / fmt::format(".{}.{}.{:08x}.tmp", name, ::getpid(), static_cast<std::uint32_t>(rng()));
+}
+
+Result<AtomicFile> AtomicFile::create(const fs::path& target, const fs::path& tmp_dir) {
+  fs::path dir = tmp_dir.empty() ? target.parent_path() : tmp_dir;
+  if (dir.empty()) dir = ".";
+  fs::path temp = temp_path_in(dir, target.filename().string());
+  UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!fd) return std::unexpected(system_error("create", temp, errno));
+  return AtomicFile(target, std::move(temp), std::move(fd));
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : target_(std::move(other.target_)),
+      temp_(std::move(other.temp_)),
+      fd_(std::move(other.fd_)),
+      committed_(other.committed_) {
+  other.committed_ = true;  // the moved-from object owns no temp file any more
+}
+
+AtomicFile::~AtomicFile() {
+  if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
+}
+
+Result<void> AtomicFile::set_mode(unsigned mode) {
+  if (::fchmod(fd_.get(), mode) != 0) return std::unexpected(system_error("set the mode of", temp_, errno));
+  return {};
+}
+
+Result<void> AtomicFile::commit(Sync sync) {
+  if (sync == Sync::yes && ::fsync(fd_.get()) != 0) return std::unexpected(system_error("flush", temp_, errno));
+  if (::close(fd_.release()) != 0) return std::unexpected(system_error("write", temp_, errno));
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) return std::unexpected(system_error("rename into", target_, errno));
+  committed_ = true;
+  if (sync == Sync::yes) {
+    fs::path dir = target_.parent_path();
+    return fsync_dir(dir.empty() ? fs::path(".") : dir);
+  }
+  return {};
+}
+
+Result<void> write_file_atomic(const fs::path& target, std::string_view content, const fs::path& tmp_dir) {
+  auto file = AtomicFile::create(target, tmp_dir);
+  if (!file) return std::unexpected(file.error());
+  if (auto r = file->write(content); !r) return r;
+  return file->commit();
+}
+
+Result<void> fsync_dir(const fs::path& dir) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return std::unexpected(system_error("open", dir, errno));
+  if (::fsync(fd.get()) != 0 && errno != EINVAL) return std::unexpected(system_error("flush", dir, errno));
+  return {};
+}
+
+Result<void> sync_filesystem(const fs::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::unexpected(system_error("open", path, errno));
+  if (::syncfs(fd.get()) != 0) return std::unexpected(system_error("flush", path, errno));
+  return {};
+}
+
+Result<FileLock> FileLock::acquire(const fs::path& path, std::chrono::milliseconds timeout) {
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd) return std::unexpected(system_error("open the lock", path, errno));
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) return std::unexpected(system_error("lock", path, errno));
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return std::unexpected(environment_error(
+          fmt::format("'{}' is locked by another mlops process", path.string()),
+          "wait for it to finish; if none is running, the lock is stale and can be removed"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return FileLock(std::move(fd));
+}
+
+}  // namespace mlops

@@ -1,0 +1,87 @@
+#include "mlops/core/hash.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <cerrno>
+#include <memory>
+
+#include "mlops/core/file.hpp"
+
+namespace mlops {
+
+namespace {
+constexpr std::string_view kPrefix = "xxh3:";
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+}  // namespace
+
+std::string Hash::hex() const {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    out[15 - i] = digits[(high >> (4 * i)) & 0xf];
+    out[31 - i] = digits[(low >> (4 * i)) & 0xf];
+  }
+  return out;
+}
+
+std::string Hash::str() const { return std::string(kPrefix) + hex(); }
+
+std::optional<Hash> Hash::parse_hex(std::string_view hex) {
+  if (hex.size() != 32) return std::nullopt;
+  Hash h;
+  for (int i = 0; i < 32; ++i) {
+    int v = hex_value(hex[i]);
+    if (v < 0) return std::nullopt;
+    auto& word = i < 16 ? h.high : h.low;
+    word = (word << 4) | static_cast<std::uint64_t>(v);
+  }
+  return h;
+}
+
+std::optional<Hash> Hash::parse(std::string_view text) {
+  if (!text.starts_with(kPrefix)) return std::nullopt;
+  return parse_hex(text.substr(kPrefix.size()));
+}
+
+Hasher::Hasher() : state_(XXH3_createState()) { XXH3_128bits_reset(state_); }
+Hasher::~Hasher() { XXH3_freeState(state_); }
+
+void Hasher::update(const void* data, std::size_t size) { XXH3_128bits_update(state_, data, size); }
+
+Hash Hasher::digest() const {
+  XXH128_hash_t h = XXH3_128bits_digest(state_);
+  return Hash{h.high64, h.low64};
+}
+
+Hash hash_bytes(std::string_view data) {
+  XXH128_hash_t h = XXH3_128bits(data.data(), data.size());
+  return Hash{h.high64, h.low64};
+}
+
+Result<Hash> hash_file(const std::filesystem::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::unexpected(system_error("read", path, errno));
+  ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  Hasher hasher;
+  constexpr std::size_t kBlock = 1 << 20;
+  auto buffer = std::make_unique_for_overwrite<char[]>(kBlock);
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buffer.get(), kBlock);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(system_error("read", path, errno));
+    }
+    if (n == 0) break;
+    hasher.update(buffer.get(), static_cast<std::size_t>(n));
+  }
+  return hasher.digest();
+}
+
+}  // namespace mlops

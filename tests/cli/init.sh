@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# CLI tests: mlops init, --version, --help, usage errors, completions.
+source "$(dirname "$0")/lib.sh"
+
+test_init_creates_store() {
+  new_repo --no-init
+  run mlops init
+  expect_rc 0
+  expect_out "Initialised mlops"
+  expect_file .mlops/config.yaml
+  expect_file .mlops/.gitignore
+  expect_file .mlops/cache
+  # Only the config and the .gitignore are visible to git.
+  touch .mlops/state.db
+  local seen
+  seen=$(git status --porcelain --untracked-files=all .mlops | sort | tr '\n' ' ')
+  expect_eq "$seen" "?? .mlops/.gitignore ?? .mlops/config.yaml "
+}
+
+test_init_twice_is_ok() {
+  new_repo
+  echo "# mine" >> .mlops/config.yaml
+  run mlops init
+  expect_rc 0
+  expect_out "already initialised"
+  grep -q "# mine" .mlops/config.yaml || fail "second init rewrote the config"
+}
+
+test_init_from_subdirectory() {
+  new_repo --no-init
+  mkdir -p a/b && cd a/b
+  run mlops init --json
+  expect_rc 0
+  expect_out '"created": true'
+  expect_file ../../.mlops/config.yaml
+}
+
+test_init_outside_git_fails() {
+  local dir="$TEST_ROOT/nogit"
+  mkdir -p "$dir" && cd "$dir"
+  run mlops init
+  expect_rc 2
+  expect_err "not a git repository"
+  expect_err "git init"
+  expect_no_file .mlops
+}
+
+test_version_names_commit() {
+  run mlops --version
+  expect_rc 0
+  [[ "$out" =~ ^mlops\ [0-9]+\.[0-9]+\.[0-9]+\ \(commit\ [0-9a-f]{7,}|^mlops\ [0-9]+\.[0-9]+\.[0-9]+\ \(commit\ unknown ]] || fail "bad version line: $out"
+}
+
+test_unknown_command_suggests() {
+  run mlops innit
+  expect_rc 2
+  expect_err "did you mean 'init'"
+}
+
+test_unknown_flag_is_usage_error() {
+  new_repo
+  run mlops init --frobnicate
+  expect_rc 2
+  expect_err "mlops: error:"
+  expect_err "--help"
+}
+
+test_help_lists_commands() {
+  run mlops --help
+  expect_rc 0
+  expect_out "init"
+  expect_no_out "__complete"
+}
+
+test_complete_lists_commands_and_flags() {
+  run mlops __complete ""
+  expect_rc 0
+  expect_out "init"
+  run mlops __complete init --j
+  expect_out "--json"
+}
+
+test_stdout_write_failure_is_exit_3() {
+  new_repo
+  run bash -c "'$MLOPS' init --json > /dev/full"
+  expect_rc 3
+  expect_err "standard output"
+}
+
+test_color_never_and_no_color() {
+  run mlops --color=never --help
+  expect_rc 0
+  [[ "$out" != *$'\033['* ]] || fail "colour codes with --color=never"
+}
+
+run_tests "${1:-.}"
