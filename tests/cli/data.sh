@@ -479,4 +479,19 @@ test_commands_work_from_subdirectory() {
   expect_rc 0
 }
 
+test_concurrent_adds_lose_nothing() {
+  new_repo
+  for i in $(seq 1 8); do seq 1 $((i * 1000)) > "part$i.csv"; done
+  for i in $(seq 1 8); do mlops data add "part$i.csv" >/dev/null 2>&1 & done
+  wait
+  for i in $(seq 1 8); do
+    expect_file "part$i.csv.mlops"
+    grep -qx "/part$i.csv" .gitignore || fail ".gitignore lost /part$i.csv"
+  done
+  run mlops data verify --all
+  expect_rc 0
+  run mlops data status --exit-code
+  expect_rc 0
+}
+
 run_tests "${1:-.}"

@@ -72,6 +72,7 @@ Result<void> Cache::publish(AtomicFile& temp, const Hash& hash) const {
   if (::mkdir(target.parent_path().c_str(), 0755) != 0 && errno != EEXIST) {
     return std::unexpected(system_error("create", target.parent_path(), errno));
   }
+  wrote_ = true;
   return temp.commit_to(target, Sync::no);
 }
 
@@ -168,6 +169,9 @@ Result<void> Cache::remove(const Hash& hash) const {
   return {};
 }
 
-Result<void> Cache::flush() const { return sync_filesystem(root_); }
+Result<void> Cache::flush() const {
+  if (!wrote_.exchange(false)) return {};
+  return sync_filesystem(root_);
+}
 
 }  // namespace mlops::data
