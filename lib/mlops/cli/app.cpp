@@ -39,6 +39,7 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_init(app);
   register_data(app);
   register_remote(app);
+  register_hooks(app);
 }
 
 int report(const Error& error) {

@@ -64,6 +64,9 @@ Result<Repo> find_store(const fs::path& start) {
     return std::unexpected(bad_input(fmt::format("'{}' is not set up for mlops", repo->root.string()),
                                      "run 'mlops init' at the top of the repository"));
   }
+  // A fresh clone has the committed config but not the local folders: make them on first use.
+  ::mkdir(repo->cache().c_str(), 0755);
+  ::mkdir(repo->tmp().c_str(), 0755);
   return repo;
 }
 

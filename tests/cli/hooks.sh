@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# CLI tests: mlops hooks install/run, the git hooks in action, and .pre-commit-hooks.yaml.
+source "$(dirname "$0")/lib.sh"
+
+# The hooks call `mlops` by name, as they would on a user's machine.
+BIN_DIR="$TEST_ROOT/bin"
+mkdir -p "$BIN_DIR" && ln -sf "$MLOPS" "$BIN_DIR/mlops"
+export PATH="$BIN_DIR:$PATH"
+
+test_pre_commit_hook_blocks_stale_pointers() {
+  new_repo
+  seq 1 100 > data.csv
+  mlops data add data.csv >/dev/null 2>&1
+  run mlops hooks install
+  expect_rc 0
+  expect_file .git/hooks/pre-commit
+  expect_file .git/hooks/pre-push
+  [[ -x .git/hooks/pre-commit ]] || fail "hook not executable"
+  git add -A
+  run git commit -qm "data v1"
+  expect_rc 0
+  echo 101 >> data.csv                        # data changed, pointer not updated
+  echo "code" > train.py && git add train.py
+  run git commit -qm "code only"
+  expect_rc 1
+  expect_err "data.csv changed but its pointer was not updated"   # git shows a hook's output on stderr
+  [[ "$(git log --oneline | wc -l)" == 1 ]] || fail "the commit went through"
+  mlops data add data.csv >/dev/null 2>&1 && git add -A
+  run git commit -qm "data v2"
+  expect_rc 0
+  # Data missing from the workspace (a fresh clone before pull) does not block commits.
+  rm data.csv
+  echo more >> train.py && git add train.py
+  run git commit -qm "edit"
+  expect_rc 0
+}
+
+test_pre_commit_blocks_pointers_to_unavailable_data() {
+  new_repo
+  seq 1 100 > data.csv
+  mlops data add data.csv >/dev/null 2>&1
+  mlops hooks install >/dev/null
+  rm -rf .mlops/cache/* data.csv
+  git add -A
+  run git commit -qm "pointer to nothing"
+  expect_rc 1
+  expect_err "in no cache or remote"
+  # On the default remote it counts as available.
+  seq 1 100 > data.csv && mlops data add data.csv >/dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/store.$current_test" >/dev/null 2>&1
+  mlops data push >/dev/null 2>&1
+  rm -rf .mlops/cache/*
+  run mlops hooks run pre-commit
+  expect_rc 0
+}
+
+test_pre_push_uploads_data_before_git_push() {
+  new_repo
+  local origin="$TEST_ROOT/origin.$RANDOM.git" store="$TEST_ROOT/store.$current_test"
+  git init -q --bare "$origin"
+  git remote add origin "$origin"
+  mlops remote add store "$store" >/dev/null 2>&1
+  mlops hooks install >/dev/null
+  seq 1 500 > data.csv
+  mlops data add data.csv >/dev/null 2>&1
+  git add -A && git commit -qm "data"
+  run git push -q origin main
+  expect_rc 0
+  expect_err "pushed"
+  local h; h=$(sed -n 's/^hash: xxh3://p' data.csv.mlops)
+  expect_file "$store/${h:0:2}/${h:2}"
+  # A clone can pull what the pointer names.
+  git clone -q "$origin" "$TEST_ROOT/clone.$RANDOM" && cd "$TEST_ROOT"/clone.* || return
+  # The clone has the committed config (with the data remote) but no cache yet.
+  run mlops data pull
+  expect_rc 0
+  expect_eq "$(seq 1 500 | md5sum)" "$(md5sum < data.csv)"
+}
+
+test_install_keeps_foreign_hooks() {
+  new_repo
+  printf '#!/bin/sh\necho mine\n' > .git/hooks/pre-commit
+  run mlops hooks install
+  expect_rc 2
+  expect_err "was not written by mlops"
+  grep -q mine .git/hooks/pre-commit || fail "foreign hook overwritten"
+  expect_no_file .git/hooks/pre-push
+  run mlops hooks install --force
+  expect_rc 0
+  grep -q "mlops hooks run pre-commit" .git/hooks/pre-commit || fail "not replaced with --force"
+  run mlops hooks install   # ours may be rewritten freely
+  expect_rc 0
+}
+
+test_pre_commit_framework_manifest_names_real_commands() {
+  local manifest="$MLOPS_SOURCE_DIR/.pre-commit-hooks.yaml"
+  expect_file "$manifest"
+  new_repo
+  seq 1 10 > d.csv && mlops data add d.csv >/dev/null 2>&1
+  local entry
+  while read -r entry; do
+    run bash -c "$entry" </dev/null
+    expect_rc 0
+  done < <(sed -n 's/^  entry: //p' "$manifest")
+}
+
+run_tests "${1:-.}"
