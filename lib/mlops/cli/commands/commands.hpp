@@ -5,6 +5,8 @@
 
 namespace mlops::cli {
 void register_init(CLI::App& app);
+void register_data(CLI::App& app);
+void register_remote(CLI::App& app);
 void register_run(CLI::App& app);
 void register_log(CLI::App& app);
 void register_runs(CLI::App& app);
