@@ -389,6 +389,21 @@ Result<RunRecord> RunStore::get(std::string_view id) {
 Result<void> RunStore::create(const RunRecord& record, const std::vector<MetricPoint>& history) {
   auto transaction = sql::Transaction::begin(*db_);
   if (!transaction) return fail(transaction);
+  MLOPS_TRY(insert_run(record, history));
+  return transaction->commit();
+}
+
+Result<void> RunStore::create_all(const std::vector<RunRecord>& records,
+                                  const std::vector<std::vector<MetricPoint>>& histories) {
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return fail(transaction);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    MLOPS_TRY(insert_run(records[i], i < histories.size() ? histories[i] : std::vector<MetricPoint>{}));
+  }
+  return transaction->commit();
+}
+
+Result<void> RunStore::insert_run(const RunRecord& record, const std::vector<MetricPoint>& history) {
   auto present = exists(record.id);
   if (!present) return fail(present);
   if (*present) {
@@ -449,7 +464,7 @@ Result<void> RunStore::create(const RunRecord& record, const std::vector<MetricP
     for (const auto& [key, point] : record.metrics) finals.push_back(point);
     MLOPS_TRY(insert_metrics(*db_, record.id, finals));
   }
-  return transaction->commit();
+  return {};
 }
 
 Result<void> RunStore::finish(std::string_view id, std::string_view status, std::optional<int> exit_code,

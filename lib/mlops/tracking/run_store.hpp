@@ -111,6 +111,8 @@ class RunStore {
   // (a recorded command rerun as a new run tagged repro_of=ID) and by import. Bad input when a
   // run with this id exists.
   Result<void> create(const RunRecord& record, const std::vector<MetricPoint>& history = {});
+  // As create() for many runs (histories[i] goes with records[i]), all or none.
+  Result<void> create_all(const std::vector<RunRecord>& records, const std::vector<std::vector<MetricPoint>>& histories);
   // Closes a run: end time, duration (from its start), exit code and status.
   Result<void> finish(std::string_view id, std::string_view status, std::optional<int> exit_code,
                       std::int64_t end_ms);
@@ -144,6 +146,7 @@ class RunStore {
 
  private:
   explicit RunStore(std::unique_ptr<sql::Database> db);
+  Result<void> insert_run(const RunRecord& record, const std::vector<MetricPoint>& history);
   std::unique_ptr<sql::Database> db_;
 };
 

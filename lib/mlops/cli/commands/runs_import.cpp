@@ -57,10 +57,17 @@ int run_runs_import(const RunsImportOptions& options) {
     }
     todo.push_back(&run);
   }
-  for (auto* run : todo) unwrap(store.create(run->record, run->history));
+  std::vector<tracking::RunRecord> records;
+  std::vector<std::vector<tracking::MetricPoint>> histories;
+  for (auto* run : todo) {
+    records.push_back(std::move(run->record));
+    histories.push_back(std::move(run->history));
+  }
+  // One transaction: a failure part-way imports nothing.
+  unwrap(store.create_all(records, histories));
   if (out::settings().json) {
     nlohmann::ordered_json ids = nlohmann::ordered_json::array();
-    for (auto* run : todo) ids.push_back(run->record.id);
+    for (const auto& record : records) ids.push_back(record.id);
     out::print_json({{"imported", std::move(ids)}, {"skipped", runs.size() - todo.size()}});
   } else {
     out::println("imported {} run{}{}", todo.size(), todo.size() == 1 ? "" : "s",
