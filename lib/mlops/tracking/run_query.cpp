@@ -86,7 +86,7 @@ Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection
   }
   for (const auto& key : selection.columns) want(key);
 
-  auto runs = store.list_runs();
+  auto runs = store.list_runs(std::find(keys.begin(), keys.end(), "command") != keys.end());
   if (!runs) return std::unexpected(runs.error());
   // Values of metrics./params./tags. keys, fetched one key at a time for every run.
   std::unordered_map<std::string, std::unordered_map<std::string, Value>> columns;
@@ -104,8 +104,8 @@ Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection
     }
   }
 
-  std::vector<SelectedRun> selected;
-  selected.reserve(runs->size());
+  std::vector<SelectedRun> matched;
+  matched.reserve(runs->size());
   for (auto& run : *runs) {
     auto lookup = [&](std::string_view key) -> std::optional<Value> {
       if (has_prefix_key(key)) {
@@ -123,20 +123,29 @@ Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection
       if (auto value = lookup(key)) item.values.emplace(key, std::move(*value));
     }
     item.run = std::move(run);
-    selected.push_back(std::move(item));
+    matched.push_back(std::move(item));
   }
+  // Sorted through pointers: a run record is large, and each is moved once, into the result.
+  std::vector<SelectedRun*> order;
+  order.reserve(matched.size());
+  for (auto& item : matched) order.push_back(&item);
   if (selection.sort) {
     const auto& sort = *selection.sort;
-    std::stable_sort(selected.begin(), selected.end(), [&](const SelectedRun& a, const SelectedRun& b) {
-      auto va = a.values.find(sort.key), vb = b.values.find(sort.key);
-      std::optional<Value> x = va == a.values.end() ? std::nullopt : std::optional<Value>(va->second);
-      std::optional<Value> y = vb == b.values.end() ? std::nullopt : std::optional<Value>(vb->second);
+    auto value_of = [&](const SelectedRun* item) -> std::optional<Value> {
+      auto it = item->values.find(sort.key);
+      return it == item->values.end() ? std::nullopt : std::optional<Value>(it->second);
+    };
+    std::stable_sort(order.begin(), order.end(), [&](const SelectedRun* a, const SelectedRun* b) {
+      auto x = value_of(a), y = value_of(b);
       if (!x || !y) return x.has_value() && !y.has_value();  // missing last
-      int order = compare_values(x, y);
-      return sort.descending ? order > 0 : order < 0;
+      int cmp = compare_values(x, y);
+      return sort.descending ? cmp > 0 : cmp < 0;
     });
   }
-  if (selection.limit > 0 && selected.size() > selection.limit) selected.resize(selection.limit);
+  if (selection.limit > 0 && order.size() > selection.limit) order.resize(selection.limit);
+  std::vector<SelectedRun> selected;
+  selected.reserve(order.size());
+  for (auto* item : order) selected.push_back(std::move(*item));
   return selected;
 }
 

@@ -134,10 +134,12 @@ class RunStore {
   // The history of one metric (or of all metrics when `key` is empty), by key, step, log order.
   Result<std::vector<MetricPoint>> history(std::string_view id, std::string_view key = {});
 
-  // The rows `runs list` filters and sorts: all runs, with their attributes but without params,
-  // metrics and tags, which column() fetches one key at a time for all runs.
-  Result<std::vector<RunRecord>> list_runs();
-  // The value of `key` ("metrics.acc", "params.model", "tags.team") for every run that has it.
+  // The rows `runs list` filters and sorts: all runs, newest first, with their attributes but
+  // without params, metrics, tags and environment, which column_*() fetch one key at a time for
+  // all runs. The command is left empty unless asked for (parsing it is most of the cost).
+  Result<std::vector<RunRecord>> list_runs(bool with_command = true);
+  // The value of `key` ("params.model", "tags.team"; column_metric takes a metric's name) for
+  // every run that has it.
   Result<std::map<std::string, std::string>> column_text(std::string_view key);
   Result<std::map<std::string, double>> column_metric(std::string_view metric);
   // Every run's final metrics, params or tags (for listings that show them all): run -> key -> value.
