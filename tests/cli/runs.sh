@@ -551,6 +551,22 @@ test_dirty_tree_diff_rebuilds_worktree() {
   expect_eq "$(json_eval '[a["name"] for a in d["artifacts"] if a["name"] == "git.diff"]' <<<"$doc")" "[]"
 }
 
+test_dirty_tree_big_file_left_out_of_diff() {
+  new_committed_repo
+  truncate -s 65M big.bin
+  echo "small" > small.txt
+  run mlops run -- true
+  expect_rc 0
+  expect_err "'big.bin' is too big for the run's diff and is left out"
+  expect_err "mlops data add big.bin"
+  local doc hash
+  doc=$(mlops runs show "$(last_run)" --json)
+  hash=$(json_eval '[a["hash"] for a in d["artifacts"] if a["name"] == "git.diff"][0]' <<<"$doc")
+  local patch=".mlops/cache/${hash:5:2}/${hash:7}"
+  grep -q "small.txt" "$patch" || fail "small.txt missing from the diff"
+  grep -q "big.bin" "$patch" && fail "big.bin is in the diff"
+}
+
 test_concurrent_logging_loses_nothing() {
   new_committed_repo
   local id

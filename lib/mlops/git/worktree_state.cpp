@@ -24,7 +24,7 @@ struct Buf {
 
 }  // namespace
 
-Result<WorktreeState> worktree_state(const Repository& repo) {
+Result<WorktreeState> worktree_state(const Repository& repo, std::uint64_t max_file_size) {
   WorktreeState state;
   git_repository* raw = repo.raw();
 
@@ -55,13 +55,22 @@ Result<WorktreeState> worktree_state(const Repository& repo) {
   if (git_diff_tree_to_workdir_with_index(&diff.ptr, raw, tree.ptr, &options) != 0) {
     return std::unexpected(git_error("compare the work tree with HEAD"));
   }
-  if (git_diff_num_deltas(diff.ptr) == 0) return state;
-  Buf patch;
-  if (git_diff_to_buf(&patch.buf, diff.ptr, GIT_DIFF_FORMAT_PATCH) != 0) {
-    return std::unexpected(git_error("write the work tree's diff"));
+  std::size_t deltas = git_diff_num_deltas(diff.ptr);
+  state.dirty = deltas > 0;
+  // Patch by patch, so that an oversized file can be left out without reading it.
+  for (std::size_t i = 0; i < deltas; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff.ptr, i);
+    if (delta->new_file.size > max_file_size || delta->old_file.size > max_file_size) {
+      state.left_out.emplace_back(delta->new_file.path ? delta->new_file.path : delta->old_file.path);
+      continue;
+    }
+    Owned<git_patch, git_patch_free> patch;
+    Buf text;
+    if (git_patch_from_diff(&patch.ptr, diff.ptr, i) != 0 || (patch.ptr && git_patch_to_buf(&text.buf, patch.ptr) != 0)) {
+      return std::unexpected(git_error("write the work tree's diff"));
+    }
+    if (text.buf.size > 0) state.diff.append(text.buf.ptr, text.buf.size);
   }
-  state.diff.assign(patch.buf.ptr, patch.buf.size);
-  state.dirty = !state.diff.empty();
   return state;
 }
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/store.hpp"
 #include "mlops/data/tracked.hpp"
@@ -80,7 +81,13 @@ Result<RunRecorder> RunRecorder::begin(const Repo& repo, RunSetup setup) {
   record.git_commit = state->commit;
   record.git_branch = state->branch;
   record.git_dirty = state->dirty;
-  if (state->dirty) {
+  for (const auto& path : state->left_out) {
+    out::warn(fmt::format("'{}' is too big for the run's diff and is left out: the run cannot be rebuilt "
+                          "from the diff alone",
+                          path));
+    out::hint(fmt::format("version it with 'mlops data add {}', or add it to .gitignore", path));
+  }
+  if (!state->diff.empty()) {
     data::Cache cache(repo);
     auto hash = cache.put_bytes(state->diff);
     if (!hash) return std::unexpected(hash.error());
