@@ -132,7 +132,7 @@ void register_run(CLI::App& app) {
                           [options] { return run_command(*options); });
   options->app = run;
   run->footer(
-      "Usage: mlops run [OPTIONS] -- CMD [ARGS...]   (or: mlops run start [OPTIONS]; mlops run end [ID])\n"
+      "Forms: mlops run [OPTIONS] -- CMD [ARGS...]; mlops run start [OPTIONS]; mlops run end [ID]\n"
       "The command runs with MLOPS_RUN_ID set, so 'mlops log metric NAME VALUE' inside it attaches to the run.\n"
       "mlops run exits with the command's exit code (127 when the command does not exist).\n"
       "Example: mlops run --name baseline --param lr=0.01 --metrics-file metrics.json -- python train.py");
