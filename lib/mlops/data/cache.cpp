@@ -17,8 +17,9 @@ namespace fs = std::filesystem;
 namespace {
 constexpr std::size_t kBlock = 1 << 20;
 
-// Copies fd `in` to fd `out`, hashing the bytes as they pass.
-Result<Hash> copy_hashing(int in, const fs::path& in_path, int out, const fs::path& out_path) {
+// Copies fd `in` to fd `out`, hashing the bytes as they pass. A failed write is reported as
+// "cannot <write_action> '<in_path>'" so the user sees their file named, not a temp file.
+Result<Hash> copy_hashing(int in, const fs::path& in_path, int out, std::string_view write_action) {
   thread_local std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(kBlock);
   Hasher hasher;
   for (;;) {
@@ -29,7 +30,13 @@ Result<Hash> copy_hashing(int in, const fs::path& in_path, int out, const fs::pa
     }
     if (n == 0) break;
     hasher.update(buffer.get(), static_cast<std::size_t>(n));
-    if (auto w = write_all(out, buffer.get(), static_cast<std::size_t>(n), out_path); !w) return std::unexpected(w.error());
+    if (auto w = write_all(out, buffer.get(), static_cast<std::size_t>(n), in_path); !w) {
+      Error e = w.error();
+      auto colon = e.message.find("': ");
+      e.message = fmt::format("cannot {} '{}'{}", write_action, in_path.string(),
+                              colon == std::string::npos ? "" : ": " + e.message.substr(colon + 3));
+      return std::unexpected(e);
+    }
   }
   return hasher.digest();
 }
@@ -46,14 +53,36 @@ Error corrupt_object_error(const Hash& hash) {
                            "it was moved aside; run 'mlops data pull' to fetch a good copy, or 'mlops data add' the data again");
 }
 
-fs::path Cache::object_path(const Hash& hash) const {
+std::string Cache::object_file(const Hash& hash) const {
   std::string hex = hash.hex();
-  return root_ / hex.substr(0, 2) / hex.substr(2);
+  std::string path;
+  path.reserve(root_.native().size() + 35);
+  path += root_.native();
+  path += '/';
+  path.append(hex, 0, 2);
+  path += '/';
+  path.append(hex, 2, std::string::npos);
+  return path;
 }
+
+fs::path Cache::object_path(const Hash& hash) const { return fs::path(object_file(hash)); }
 
 bool Cache::contains(const Hash& hash) const {
   struct stat st {};
-  return ::stat(object_path(hash).c_str(), &st) == 0;
+  return ::stat(object_file(hash).c_str(), &st) == 0;
+}
+
+std::vector<bool> Cache::contains_all(const std::vector<Hash>& hashes) const {
+  std::vector<bool> found(hashes.size(), false);
+  // For many objects, listing the 256 fan-out folders costs far fewer system calls than a stat
+  // of each object.
+  if (hashes.size() < 512) {
+    for (std::size_t i = 0; i < hashes.size(); ++i) found[i] = contains(hashes[i]);
+    return found;
+  }
+  auto present = list();
+  for (std::size_t i = 0; i < hashes.size(); ++i) found[i] = std::binary_search(present.begin(), present.end(), hashes[i]);
+  return found;
 }
 
 // Publishes a finished temp file as object `hash`: read-only, in its fan-out folder, renamed
@@ -65,6 +94,7 @@ Result<void> Cache::publish(AtomicFile& temp, const Hash& hash) const {
   if (::mkdir(target.parent_path().c_str(), 0755) != 0 && errno != EEXIST) {
     return std::unexpected(system_error("create", target.parent_path(), errno));
   }
+  wrote_ = true;
   return temp.commit_to(target, Sync::no);
 }
 
@@ -74,7 +104,7 @@ Result<Hash> Cache::put_file(const fs::path& source) const {
   ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   auto temp = AtomicFile::create(tmp_ / "object", tmp_);
   if (!temp) return std::unexpected(temp.error());
-  auto hash = copy_hashing(in.get(), source, temp->fd(), temp->temp_path());
+  auto hash = copy_hashing(in.get(), source, temp->fd(), "store a copy in the cache of");
   if (!hash) return hash;
   if (auto r = publish(*temp, *hash); !r) return std::unexpected(r.error());
   return hash;
@@ -112,7 +142,7 @@ Result<void> Cache::copy_to(const Hash& hash, const fs::path& dest, unsigned mod
   }
   auto out = AtomicFile::create(dest);
   if (!out) return std::unexpected(out.error());
-  auto copied = copy_hashing(in.get(), source, out->fd(), out->temp_path());
+  auto copied = copy_hashing(in.get(), source, out->fd(), fmt::format("write '{}' from", dest.string()));
   if (!copied) return std::unexpected(copied.error());
   if (*copied != hash) {
     quarantine(hash);
@@ -135,6 +165,27 @@ void Cache::quarantine(const Hash& hash) const {
   fs::path dir = tmp_ / "corrupt";
   ::mkdir(dir.c_str(), 0755);
   ::rename(object_path(hash).c_str(), (dir / hash.hex()).c_str());
+}
+
+Cache::Fingerprint Cache::fingerprint() const {
+  static constexpr char digits[] = "0123456789abcdef";
+  Hasher hasher;
+  Fingerprint result;
+  std::string path = root_.native() + "/xx";
+  for (int i = 0; i < 256; ++i) {
+    path[path.size() - 2] = digits[i >> 4];
+    path[path.size() - 1] = digits[i & 15];
+    struct stat st {};
+    std::int64_t fields[2] = {0, 0};
+    if (::stat(path.c_str(), &st) == 0) {
+      fields[0] = static_cast<std::int64_t>(st.st_ino);
+      fields[1] = st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec;
+      result.newest_ns = std::max(result.newest_ns, fields[1]);
+    }
+    hasher.update(fields, sizeof fields);
+  }
+  result.digest = hasher.digest();
+  return result;
 }
 
 std::vector<Hash> Cache::list() const {
@@ -161,6 +212,9 @@ Result<void> Cache::remove(const Hash& hash) const {
   return {};
 }
 
-Result<void> Cache::flush() const { return sync_filesystem(root_); }
+Result<void> Cache::flush() const {
+  if (!wrote_.exchange(false)) return {};
+  return sync_filesystem(root_);
+}
 
 }  // namespace mlops::data
