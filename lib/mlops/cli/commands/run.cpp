@@ -12,6 +12,7 @@
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/cli/commands/run_common.hpp"
+#include "mlops/cli/commands/runs.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/core/subprocess.hpp"
@@ -53,13 +54,6 @@ std::vector<std::string> command_words(const RunCommandOptions& options) {
     }
   }
   return options.command;
-}
-
-std::string describe_duration(double seconds) {
-  if (seconds < 60) return fmt::format("{:.1f}s", seconds);
-  auto whole = static_cast<long>(seconds);
-  if (whole < 3600) return fmt::format("{}m{:02}s", whole / 60, whole % 60);
-  return fmt::format("{}h{:02}m", whole / 3600, whole % 3600 / 60);
 }
 
 int run_command(const RunCommandOptions& options) {
@@ -116,7 +110,7 @@ int run_command(const RunCommandOptions& options) {
   unwrap(recorder.end(status, outcome.exit_code));
   auto record = unwrap(recorder.store().get(id));
   out::note(fmt::format("run {} {} (exit {}) in {}", id, status, outcome.exit_code,
-                        describe_duration(record.duration.value_or(0))));
+                        display_duration(record.duration)));
   // The child's exit code is ours; when the command succeeded but its outputs could not be
   // recorded (a malformed metrics file), exit 2 so that CI notices.
   if (problem && outcome.exit_code == 0) return static_cast<int>(problem->exit);
