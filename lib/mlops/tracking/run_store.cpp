@@ -67,11 +67,13 @@ CREATE TABLE data_versions (run_id TEXT NOT NULL, path TEXT NOT NULL, pointer_fi
                             PRIMARY KEY (run_id, path)) WITHOUT ROWID;
 )sql";
 
+// Passes the error of a failed step on (`if (!x) return fail(x);`).
 template <class T>
 std::unexpected<Error> fail(Result<T>& result) {
   return std::unexpected(std::move(result.error()));
 }
 
+// Returns the error of `expr` (a Result) from the enclosing function when it failed.
 #define MLOPS_TRY(expr)                                      \
   do {                                                       \
     auto try_result_ = (expr);                               \
@@ -657,3 +659,5 @@ Result<std::map<std::string, std::map<std::string, std::string>>> RunStore::all_
 }
 
 }  // namespace mlops::tracking
+
+#undef MLOPS_TRY
