@@ -40,6 +40,9 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_data(app);
   register_remote(app);
   register_hooks(app);
+  register_run(app);
+  register_log(app);
+  register_runs(app);
 }
 
 int report(const Error& error) {
