@@ -1,0 +1,64 @@
+#include "mlops/drift/sort.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+namespace mlops::drift {
+
+namespace {
+
+// Maps a double to an unsigned key with the same order (negative numbers flipped).
+inline std::uint64_t key_of(double v) {
+  std::uint64_t u;
+  std::memcpy(&u, &v, sizeof u);
+  return (u & 0x8000000000000000ULL) ? ~u : (u | 0x8000000000000000ULL);
+}
+inline double value_of(std::uint64_t k) {
+  std::uint64_t u = (k & 0x8000000000000000ULL) ? (k & ~0x8000000000000000ULL) : ~k;
+  double v;
+  std::memcpy(&v, &u, sizeof v);
+  return v;
+}
+
+}  // namespace
+
+void sort_values(std::vector<double>& values) {
+  const std::size_t n = values.size();
+  if (n < 4096) {
+    std::sort(values.begin(), values.end());
+    return;
+  }
+  // LSD radix sort, 11 bits a pass (6 passes); passes where every key has the same digit are
+  // skipped, which for typical data removes the top passes.
+  constexpr int kBits = 11, kPasses = 6;
+  constexpr std::size_t kBuckets = 1u << kBits;
+  std::vector<std::uint64_t> a(n), b(n);
+  std::vector<std::array<std::size_t, kBuckets>> hist(kPasses);
+  for (auto& h : hist) h.fill(0);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t k = key_of(values[i]);
+    a[i] = k;
+    for (int p = 0; p < kPasses; ++p) ++hist[p][(k >> (p * kBits)) & (kBuckets - 1)];
+  }
+  for (int p = 0; p < kPasses; ++p) {
+    auto& h = hist[p];
+    if (std::any_of(h.begin(), h.end(), [n](std::size_t c) { return c == n; })) continue;
+    std::size_t sum = 0;
+    for (auto& c : h) {
+      std::size_t t = c;
+      c = sum;
+      sum += t;
+    }
+    const int shift = p * kBits;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t k = a[i];
+      b[h[(k >> shift) & (kBuckets - 1)]++] = k;
+    }
+    a.swap(b);
+  }
+  for (std::size_t i = 0; i < n; ++i) values[i] = value_of(a[i]);
+}
+
+}  // namespace mlops::drift
