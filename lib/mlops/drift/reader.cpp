@@ -93,9 +93,14 @@ void Buffer::release(std::size_t offset, std::size_t size) const {
 // Values
 
 bool is_missing_value(std::string_view t) {
-  if (t.size() > 4) return false;
-  return t.empty() || t == "NA" || t == "N/A" || t == "n/a" || t == "NaN" || t == "nan" || t == "-nan" ||
-         t == "-NaN" || t == "null" || t == "NULL" || t == "None" || t == "<NA>";
+  // Called for every field: decide on the length first, then compare.
+  switch (t.size()) {
+    case 0: return true;
+    case 2: return t == "NA";
+    case 3: return t == "N/A" || t == "n/a" || t == "NaN" || t == "nan";
+    case 4: return t == "-nan" || t == "-NaN" || t == "null" || t == "NULL" || t == "None" || t == "<NA>";
+    default: return false;
+  }
 }
 
 Result<std::string> gunzip(std::string_view bytes, std::string_view name) {
@@ -159,6 +164,45 @@ bool parse_number(std::string_view v, double& out, bool& integral) {
   const char* e = b + v.size();
   if (b < e && *b == '+') ++b;
   if (b == e) return false;
+  // Fast path (Clinger): a plain decimal with at most 15 significant digits is m / 10^k with m
+  // and 10^k exact doubles, so one division gives the correctly rounded value from_chars gives.
+  {
+    static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char* p = b;
+    bool negative = false;
+    if (*p == '-') {
+      negative = true;
+      ++p;
+    }
+    std::uint64_t mantissa = 0;
+    int digits = 0, fraction = 0;
+    const char* start = p;
+    while (p < e && static_cast<unsigned>(*p - '0') < 10) {
+      mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+      ++p;
+    }
+    digits = static_cast<int>(p - start);
+    bool point = false;
+    if (p < e && *p == '.') {
+      point = true;
+      ++p;
+      const char* f = p;
+      while (p < e && static_cast<unsigned>(*p - '0') < 10) {
+        mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+        ++p;
+      }
+      fraction = static_cast<int>(p - f);
+      digits += fraction;
+    }
+    if (p == e && digits > 0 && digits <= 15) {
+      double m = static_cast<double>(mantissa);
+      out = fraction ? m / kPow10[fraction] : m;
+      if (negative) out = -out;
+      integral = !point;
+      return true;
+    }
+  }
   auto [ptr, ec] = std::from_chars(b, e, out);
   if (ptr != e) return false;
   if (ec == std::errc::result_out_of_range) {
@@ -183,42 +227,48 @@ class Counter {
  public:
   void add(std::string_view v, std::uint64_t n = 1) {
     if (big_.empty()) {
-      if (last_ < small_.size() && small_[last_].first == v) {
-        small_[last_].second += n;
-        return;
-      }
+      const std::uint64_t p = prefix(v);
       for (std::size_t i = 0; i < small_.size(); ++i) {
-        if (small_[i].first == v) {
-          small_[i].second += n;
-          last_ = i;
+        Entry& s = small_[i];
+        if (s.prefix == p && s.key.size() == v.size() &&
+            (v.size() <= 8 || std::memcmp(s.key.data() + 8, v.data() + 8, v.size() - 8) == 0)) {
+          s.count += n;
           return;
         }
       }
       if (small_.size() < 32) {
-        small_.emplace_back(v, n);
-        last_ = small_.size() - 1;
+        small_.push_back({p, v, n});
         return;
       }
-      for (const auto& [k, c] : small_) big_.emplace(k, c);
+      for (const auto& s : small_) big_.emplace(s.key, s.count);
       small_.clear();
     }
     big_[v] += n;
   }
   template <class F>
   void for_each(F&& f) const {
-    for (const auto& [k, c] : small_) f(k, c);
+    for (const auto& s : small_) f(s.key, s.count);
     for (const auto& [k, c] : big_) f(k, c);
   }
   void clear() {
     small_.clear();
     big_.clear();
-    last_ = 0;
   }
 
  private:
-  std::vector<std::pair<std::string_view, std::uint64_t>> small_;
+  // The first 8 bytes, zero-padded: most keys differ there, so most comparisons are one integer.
+  static std::uint64_t prefix(std::string_view v) {
+    std::uint64_t p = 0;
+    std::memcpy(&p, v.data(), std::min<std::size_t>(v.size(), 8));
+    return p;
+  }
+  struct Entry {
+    std::uint64_t prefix;
+    std::string_view key;
+    std::uint64_t count;
+  };
+  std::vector<Entry> small_;
   std::unordered_map<std::string_view, std::uint64_t> big_;
-  std::size_t last_ = 0;
 };
 
 // One column as seen in one chunk of the input.
@@ -330,8 +380,25 @@ struct Field {
 enum class RecordStatus { ok, unterminated_quote, bad_quote };
 
 // Reads one record starting at p; returns the position after it (after its line break).
+// The bytes that end an unquoted field (or make it malformed), for one delimiter.
+struct StopTable {
+  explicit StopTable(char delim) {
+    for (bool& b : stop) b = false;
+    stop[static_cast<unsigned char>(delim)] = stop[static_cast<unsigned char>('\n')] = true;
+    stop[static_cast<unsigned char>('\r')] = stop[static_cast<unsigned char>('"')] = true;
+  }
+  bool stop[256];
+};
+
 const char* parse_record(const char* p, const char* end, char delim, std::vector<Field>& fields,
                          RecordStatus& status, const char*& error_at) {
+  thread_local char table_for = 0;
+  thread_local StopTable table(',');
+  if (table_for != delim) {
+    table = StopTable(delim);
+    table_for = delim;
+  }
+  const bool* stop = table.stop;
   fields.clear();
   status = RecordStatus::ok;
   for (;;) {
@@ -361,15 +428,11 @@ const char* parse_record(const char* p, const char* end, char delim, std::vector
       }
     } else {
       const char* s = p;
-      while (p < end) {
-        char c = *p;
-        if (c == delim || c == '\n' || c == '\r') break;
-        if (c == '"') {
-          status = RecordStatus::bad_quote;
-          error_at = p;
-          return end;
-        }
-        ++p;
+      while (p < end && !stop[static_cast<unsigned char>(*p)]) ++p;
+      if (p < end && *p == '"') {
+        status = RecordStatus::bad_quote;
+        error_at = p;
+        return end;
       }
       fields.push_back({s, p, false, false});
     }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 
 namespace mlops::drift {
 
@@ -26,16 +27,17 @@ inline double value_of(std::uint64_t k) {
 
 void sort_values(std::vector<double>& values) {
   const std::size_t n = values.size();
-  if (n < 4096) {
+  if (n < 4096 || n > 0xFFFFFFFFu) {
     std::sort(values.begin(), values.end());
     return;
   }
-  // LSD radix sort, 11 bits a pass (6 passes); passes where every key has the same digit are
+  // LSD radix sort, 16 bits a pass (4 passes); passes where every key has the same digit are
   // skipped, which for typical data removes the top passes.
-  constexpr int kBits = 11, kPasses = 6;
+  constexpr int kBits = 16, kPasses = 4;
   constexpr std::size_t kBuckets = 1u << kBits;
-  std::vector<std::uint64_t> a(n), b(n);
-  std::vector<std::array<std::size_t, kBuckets>> hist(kPasses);
+  // Scratch left uninitialised: every element is written before it is read.
+  std::unique_ptr<std::uint64_t[]> a(new std::uint64_t[n]), b(new std::uint64_t[n]);
+  std::vector<std::array<std::uint32_t, kBuckets>> hist(kPasses);
   for (auto& h : hist) h.fill(0);
   for (std::size_t i = 0; i < n; ++i) {
     std::uint64_t k = key_of(values[i]);
@@ -44,10 +46,10 @@ void sort_values(std::vector<double>& values) {
   }
   for (int p = 0; p < kPasses; ++p) {
     auto& h = hist[p];
-    if (std::any_of(h.begin(), h.end(), [n](std::size_t c) { return c == n; })) continue;
-    std::size_t sum = 0;
+    if (std::any_of(h.begin(), h.end(), [n](std::uint32_t c) { return c == n; })) continue;
+    std::uint32_t sum = 0;
     for (auto& c : h) {
-      std::size_t t = c;
+      std::uint32_t t = c;
       c = sum;
       sum += t;
     }
