@@ -382,6 +382,63 @@ test_bad_gzip() {
   expect_err "'garbage.csv.gz' is not a valid gzip file"
 }
 
+test_path_at_rev_file() {
+  new_repo
+  mkdir data
+  cp "$DATA/small.ref.csv" data/train.csv
+  mlops data add data/train.csv >/dev/null 2>&1 || fail "data add failed"
+  git add -A && git commit -qm v1 && git tag v1
+  cp "$DATA/small.cur.csv" data/train.csv
+  mlops data add data/train.csv >/dev/null 2>&1 || fail "data add failed"
+  git add -A && git commit -qm v2
+  run mlops drift check data/train.csv@v1 data/train.csv@HEAD --json
+  expect_rc 1
+  expect_eq "$(jpy 'd["reference"]["source"], d["current"]["source"], d["drifted_columns"]' <<<"$out")" "('data/train.csv@v1', 'data/train.csv@HEAD', 5)"
+  # The same numbers as from the files themselves.
+  local direct
+  direct=$(mlops drift check "$DATA/small.ref.csv" "$DATA/small.cur.csv" --json | jpy '[(c["name"], c["statistic"]) for c in d["columns"]]')
+  expect_eq "$(jpy '[(c["name"], c["statistic"]) for c in d["columns"]]' <<<"$out")" "$direct"
+  # From a subfolder, PATH is relative to it.
+  cd data
+  run mlops drift check train.csv@v1 train.csv@v1
+  expect_rc 0
+  cd ..
+  local before; before=$(snapshot)
+  run mlops drift check data/train.csv@nope data/train.csv
+  expect_rc 2
+  expect_err "unknown revision 'nope'"
+  run mlops drift check data/other.csv@v1 data/train.csv
+  expect_rc 2
+  expect_err "'data/other.csv' is not tracked by mlops at 'v1'"
+  expect_eq "$(snapshot)" "$before"
+  # An object missing from the cache: a clear error, never a crash.
+  rm -rf .mlops/cache/*
+  run mlops drift check data/train.csv@v1 data/train.csv
+  expect_rc 2
+  expect_err "mlops: error:"
+}
+
+test_path_at_rev_folder() {
+  new_repo
+  mkdir -p feats
+  head -151 "$DATA/small.ref.csv" > feats/a.csv
+  (head -1 "$DATA/small.ref.csv"; tail -n +152 "$DATA/small.ref.csv") > feats/b.csv
+  echo "notes" > feats/README.txt
+  mlops data add feats >/dev/null 2>&1 || fail "data add failed"
+  git add -A && git commit -qm v1
+  run mlops drift check feats@HEAD "$DATA/small.ref.csv" --json
+  expect_rc 0
+  expect_eq "$(jpy 'd["reference"]["rows"], d["drifted_columns"]' <<<"$out")" "(300, 0)"
+}
+
+test_path_at_rev_outside_repo() {
+  local dir="$TEST_ROOT/norepo"
+  mkdir -p "$dir" && cd "$dir"
+  run mlops drift check data.csv@v1 "$DATA/small.ref.csv"
+  expect_rc 2
+  expect_err "'data.csv@v1' does not exist"
+}
+
 test_help() {
   run mlops drift check --help
   expect_rc 0
