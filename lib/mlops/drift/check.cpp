@@ -181,6 +181,7 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
   if (ref.numeric) sort_values(ref.values);
   if (cur.numeric) sort_values(cur.values);
 
+  const std::uint64_t ref_distinct = ref.numeric ? distinct_sorted(ref.values) : 0;
   ColumnType type = ColumnType::categorical;
   if (forced_categorical) {
     type = ColumnType::categorical;
@@ -188,7 +189,7 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
     type = ColumnType::numeric;
   } else if (ref.numeric && cur.numeric) {
     // Evidently: integer columns with at most 5 distinct values are categorical.
-    std::uint64_t n = ref.values.empty() ? distinct_sorted(cur.values) : distinct_sorted(ref.values);
+    std::uint64_t n = ref.values.empty() ? distinct_sorted(cur.values) : ref_distinct;
     type = (ref.integral && cur.integral && n <= 5) ? ColumnType::categorical : ColumnType::numeric;
   }
 
@@ -239,7 +240,6 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
   if (auto it = options.thresholds.find(r.method); it != options.thresholds.end()) r.threshold = it->second;
   if (settings && settings->threshold) r.threshold = *settings->threshold;
 
-  std::uint64_t ref_distinct = type == ColumnType::numeric ? distinct_sorted(ref.values) : 0;
   if (type == ColumnType::numeric && !cats && ref_distinct <= 20) cats = categories_of(ref, cur);
   std::optional<Shares> shares;
   auto need_shares = [&]() -> const Shares& {
@@ -309,7 +309,6 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
   } else {
     r.severity = r.threshold > 0 ? r.statistic / r.threshold : std::numeric_limits<double>::infinity();
   }
-  if (r.method == Method::wasserstein && population_std(ref.values) == 0) r.constant_reference = true;
 
   if (type == ColumnType::categorical && cats) {
     std::vector<std::pair<double, std::string>> unseen;

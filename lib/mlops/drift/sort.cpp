@@ -44,9 +44,14 @@ void sort_values(std::vector<double>& values) {
     a[i] = k;
     for (int p = 0; p < kPasses; ++p) ++hist[p][(k >> (p * kBits)) & (kBuckets - 1)];
   }
+  std::vector<int> passes;
   for (int p = 0; p < kPasses; ++p) {
+    // A pass where every key has the same digit moves nothing.
+    if (!std::any_of(hist[p].begin(), hist[p].end(), [n](std::uint32_t c) { return c == n; })) passes.push_back(p);
+  }
+  for (std::size_t q = 0; q < passes.size(); ++q) {
+    const int p = passes[q];
     auto& h = hist[p];
-    if (std::any_of(h.begin(), h.end(), [n](std::uint32_t c) { return c == n; })) continue;
     std::uint32_t sum = 0;
     for (auto& c : h) {
       std::uint32_t t = c;
@@ -54,6 +59,14 @@ void sort_values(std::vector<double>& values) {
       sum += t;
     }
     const int shift = p * kBits;
+    if (q + 1 == passes.size()) {
+      // The last pass scatters straight back into the doubles.
+      for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t k = a[i];
+        values[h[(k >> shift) & (kBuckets - 1)]++] = value_of(k);
+      }
+      return;
+    }
     for (std::size_t i = 0; i < n; ++i) {
       std::uint64_t k = a[i];
       b[h[(k >> shift) & (kBuckets - 1)]++] = k;
