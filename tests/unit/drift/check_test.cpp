@@ -79,8 +79,8 @@ TEST_CASE("prediction and target come first; unknown columns are bad input") {
     cur.columns.push_back(numeric(n, ramp(200, n[0] == 'a' ? 5.0 : 0.0)));
   }
   CheckOptions options;
-  options.prediction = "p";
-  options.target = "t";
+  options.prediction.push_back('p');
+  options.target.push_back('t');
   auto report = check_drift(ref, cur, options);
   REQUIRE(report);
   CHECK(report->columns[0].name == "p");
