@@ -406,6 +406,10 @@ Result<Report> check_drift(Dataset& reference, Dataset& current, const CheckOpti
       analyse(w, const_cast<Column&>(*reference.find(w.name)), const_cast<Column&>(*current.find(w.name)), options);
     } catch (const std::bad_alloc&) {
       w.error = environment_error("out of memory");
+    } catch (const std::exception& e) {
+      // Never let an exception escape a worker thread (that would end the process).
+      w.error = environment_error(fmt::format("cannot check column '{}': {}", w.name, e.what()),
+                                  "please report this with the data that caused it");
     }
   });
   for (auto& w : work) {

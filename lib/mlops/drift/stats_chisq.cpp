@@ -31,8 +31,18 @@ TestResult chi_square_gof(std::span<const double> observed, std::span<const doub
     result.p_value = 1.0;  // one category: nothing can differ
     return result;
   }
-  boost::math::chi_squared dist(dof);
+  if (result.statistic == 0) {
+    result.p_value = 1.0;
+    return result;
+  }
+  // Errors become special values rather than exceptions (these run on worker threads).
+  using Policy = boost::math::policies::policy<boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
+                                               boost::math::policies::underflow_error<boost::math::policies::ignore_error>,
+                                               boost::math::policies::domain_error<boost::math::policies::ignore_error>,
+                                               boost::math::policies::evaluation_error<boost::math::policies::ignore_error>>;
+  boost::math::chi_squared_distribution<double, Policy> dist(dof);
   result.p_value = boost::math::cdf(boost::math::complement(dist, result.statistic));
+  if (std::isnan(result.p_value)) result.p_value = result.statistic > dof ? 0.0 : 1.0;
   return result;
 }
 
