@@ -57,13 +57,27 @@ std::uint64_t distinct_sorted(const std::vector<double>& v) {
 }
 
 std::uint64_t distinct_union(const std::vector<double>& a, const std::vector<double>& b) {
+  // A branch-free merge counting each new value once.
   std::uint64_t n = 0;
   std::size_t i = 0, j = 0;
-  while (i < a.size() || j < b.size()) {
-    double x = (j >= b.size() || (i < a.size() && a[i] <= b[j])) ? a[i] : b[j];
-    ++n;
-    while (i < a.size() && a[i] <= x) ++i;
-    while (j < b.size() && b[j] <= x) ++j;
+  double last = -std::numeric_limits<double>::infinity();
+  bool first = true;
+  while (i < a.size() && j < b.size()) {
+    const bool take_a = a[i] <= b[j];
+    const double x = take_a ? a[i] : b[j];
+    n += (first || x != last);
+    first = false;
+    last = x;
+    i += take_a;
+    j += !take_a;
+  }
+  for (; i < a.size(); ++i, first = false) {
+    n += (first || a[i] != last);
+    last = a[i];
+  }
+  for (; j < b.size(); ++j, first = false) {
+    n += (first || b[j] != last);
+    last = b[j];
   }
   return n;
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numbers>
 #include <numeric>
 #include <vector>
@@ -379,16 +380,25 @@ KsResult ks_2samp(std::span<const double> a, std::span<const double> b) {
   const auto n1 = static_cast<std::int64_t>(a.size()), n2 = static_cast<std::int64_t>(b.size());
   const double d1 = static_cast<double>(n1), d2 = static_cast<double>(n2);
   // The largest positive and negative gaps between the empirical CDFs, evaluated (as SciPy
-  // does with searchsorted 'right') after every value, ties consumed together.
+  // does with searchsorted 'right') after every value, ties consumed together: taking one value
+  // at a time, a gap counts only when the next value differs. Branch-free merge.
   double max_diff = -2, min_diff = 2;
+  const std::size_t na = a.size(), nb = b.size();
   std::size_t i = 0, j = 0;
-  while (i < a.size() || j < b.size()) {
-    double x = (j >= b.size() || (i < a.size() && a[i] <= b[j])) ? a[i] : b[j];
-    while (i < a.size() && a[i] <= x) ++i;
-    while (j < b.size() && b[j] <= x) ++j;
-    double diff = static_cast<double>(i) / d1 - static_cast<double>(j) / d2;
-    max_diff = std::max(max_diff, diff);
-    min_diff = std::min(min_diff, diff);
+  auto next_value = [&]() {
+    if (i < na && j < nb) return std::min(a[i], b[j]);
+    return i < na ? a[i] : (j < nb ? b[j] : std::numeric_limits<double>::infinity());
+  };
+  while (i < na || j < nb) {
+    const bool take_a = j >= nb || (i < na && a[i] <= b[j]);
+    const double x = take_a ? a[i] : b[j];
+    i += take_a;
+    j += !take_a;
+    if (next_value() != x) {
+      const double diff = static_cast<double>(i) / d1 - static_cast<double>(j) / d2;
+      max_diff = std::max(max_diff, diff);
+      min_diff = std::min(min_diff, diff);
+    }
   }
   double min_s = std::clamp(-min_diff, 0.0, 1.0);
   double d = min_s > max_diff ? min_s : max_diff;
