@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -236,37 +237,46 @@ bool parse_number(std::string_view v, double& out, bool& integral) {
   return true;
 }
 
-// Counts distinct text values with keys that point into the input (or an arena): a short list
-// while there are few, a hash map beyond.
+// Counts distinct text values with keys that point into the input (or an arena): a small
+// open-addressing table while there are few, a hash map beyond.
 class Counter {
  public:
   void add(std::string_view v, std::uint64_t n = 1) {
     if (big_.empty()) {
       const std::uint64_t p = prefix(v);
-      for (std::size_t i = 0; i < small_.size(); ++i) {
-        Entry& s = small_[i];
-        if (s.prefix == p && s.key.size() == v.size() &&
-            (v.size() <= 8 || std::memcmp(s.key.data() + 8, v.data() + 8, v.size() - 8) == 0)) {
-          s.count += n;
+      std::size_t h = static_cast<std::size_t>(((p ^ v.size()) * 0x9E3779B97F4A7C15ULL) >> 58);
+      for (;; h = (h + 1) & (kSlots - 1)) {
+        Entry& e = table_[h];
+        if (e.count == 0) {
+          if (used_ == kMaxSmall) break;
+          e = {p, v, n};
+          ++used_;
+          return;
+        }
+        if (e.prefix == p && e.key.size() == v.size() &&
+            (v.size() <= 8 || std::memcmp(e.key.data() + 8, v.data() + 8, v.size() - 8) == 0)) {
+          e.count += n;
           return;
         }
       }
-      if (small_.size() < 32) {
-        small_.push_back({p, v, n});
-        return;
+      for (auto& e : table_) {
+        if (e.count) big_.emplace(e.key, e.count);
+        e = Entry{};
       }
-      for (const auto& s : small_) big_.emplace(s.key, s.count);
-      small_.clear();
+      used_ = 0;
     }
     big_[v] += n;
   }
   template <class F>
   void for_each(F&& f) const {
-    for (const auto& s : small_) f(s.key, s.count);
+    for (const auto& e : table_) {
+      if (e.count) f(e.key, e.count);
+    }
     for (const auto& [k, c] : big_) f(k, c);
   }
   void clear() {
-    small_.clear();
+    for (auto& e : table_) e = Entry{};
+    used_ = 0;
     big_.clear();
   }
 
@@ -279,11 +289,13 @@ class Counter {
     return p;
   }
   struct Entry {
-    std::uint64_t prefix;
+    std::uint64_t prefix = 0;
     std::string_view key;
-    std::uint64_t count;
+    std::uint64_t count = 0;  // 0: free slot (every counted value has a count of at least 1)
   };
-  std::vector<Entry> small_;
+  static constexpr std::size_t kSlots = 64, kMaxSmall = 32;  // at most half full
+  std::array<Entry, kSlots> table_{};
+  std::size_t used_ = 0;
   std::unordered_map<std::string_view, std::uint64_t> big_;
 };
 

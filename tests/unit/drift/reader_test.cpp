@@ -179,3 +179,14 @@ TEST_CASE("large inputs split into chunks give the same columns as one piece") {
   CHECK(count_of(*ds->find("q"), "r\"s") == 100000);
   CHECK(ds->find("c")->missing == 60000);
 }
+
+TEST_CASE("many distinct categories are all counted") {
+  std::string text = "c\n";
+  for (int i = 0; i < 5000; ++i) text += "category-number-" + std::to_string(i % 100) + "\n";
+  auto ds = read_text("many.csv", text);
+  REQUIRE(ds);
+  const Column& c = *ds->find("c");
+  CHECK(c.counts.size() == 100);
+  CHECK(count_of(c, "category-number-7") == 50);
+  CHECK(count_of(c, "category-number-99") == 50);
+}
