@@ -60,23 +60,33 @@ print(drifted)
 PYEOF
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-time_runs() {  # prints the median wall time in seconds of RUNS runs of "$@"
+# Runs "$@" RUNS times; sets wall and cpu to the medians (seconds) of wall-clock and user+system
+# time. The CPU time shows the work done even when other jobs share the cores.
+time_runs() {
+  : > "$work/times"
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e" -o "$work/t" "$@" >/dev/null 2>&1 || true
-    cat "$work/t"
-  done | median
+    /usr/bin/time -f "%e %U %S" -o "$work/t" "$@" >/dev/null 2>&1 || true
+    tail -1 "$work/t" >> "$work/times"
+  done
+  wall=$(awk '{print $1}' "$work/times" | median)
+  cpu=$(awk '{print $2 + $3}' "$work/times" | median)
 }
 peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}'; }
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "mlops drift check ($RUNS runs):"
-m=$(time_runs "$MLOPS" drift check "$work/reference.csv" "$work/current.csv" --fail-on never)
+time_runs "$MLOPS" drift check "$work/reference.csv" "$work/current.csv" --fail-on never
+m_wall=$wall m_cpu=$cpu
 m_mem=$(peak_kb "$MLOPS" drift check "$work/reference.csv" "$work/current.csv" --fail-on never)
-echo "  median ${m}s, peak RSS $((m_mem / 1024)) MiB"
+echo "  median wall ${m_wall}s, cpu ${m_cpu}s, peak RSS $((m_mem / 1024)) MiB"
 "$MLOPS" drift check "$work/reference.csv" "$work/current.csv" --fail-on never | tail -1
 
 PYRUNS=${PYRUNS:-3}
 echo "pandas.read_csv + scipy ($PYRUNS runs):"
-p=$(RUNS=$PYRUNS time_runs "$PY" "$work/pandas_scipy.py" "$work/reference.csv" "$work/current.csv")
+RUNS=$PYRUNS time_runs "$PY" "$work/pandas_scipy.py" "$work/reference.csv" "$work/current.csv"
+p_wall=$wall p_cpu=$cpu
 p_mem=$(peak_kb "$PY" "$work/pandas_scipy.py" "$work/reference.csv" "$work/current.csv")
-echo "  median ${p}s, peak RSS $((p_mem / 1024)) MiB"
-awk -v m="$m" -v p="$p" 'BEGIN {printf "mlops is %.1fx faster than pandas+scipy (target >= 10x; mlops target < 1.5 s)\n", p / m}'
+echo "  median wall ${p_wall}s, cpu ${p_cpu}s, peak RSS $((p_mem / 1024)) MiB"
+awk -v mw="$m_wall" -v pw="$p_wall" -v mc="$m_cpu" -v pc="$p_cpu" 'BEGIN {
+  printf "mlops is %.1fx faster than pandas+scipy in wall time, %.1fx in CPU time\n", pw / mw, pc / mc
+  printf "(targets: >= 10x; mlops under 1.5 s wall on an idle 2-core machine)\n" }'

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 
@@ -827,7 +828,7 @@ void rescan_jsonl(std::string_view text, std::size_t begin, std::size_t stop, st
     JsonLine line(text.data() + b, text.data() + e, arena);
     std::string why;
     line.members([&](std::string_view key, const JsonValue& v) {
-      if (key == name && !v.is_null && !(v.is_string && is_missing_value(v.text)) && !is_missing_value(v.text)) counts.add(v.text);
+      if (key == name && !v.is_null && !is_missing_value(v.text)) counts.add(v.text);
     }, why);
     return true;
   });

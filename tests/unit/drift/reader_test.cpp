@@ -190,3 +190,14 @@ TEST_CASE("many distinct categories are all counted") {
   CHECK(count_of(c, "category-number-7") == 50);
   CHECK(count_of(c, "category-number-99") == 50);
 }
+
+TEST_CASE("JSONL: a key with numbers, then a string, is a text column with every value") {
+  auto ds = read_text("mixed.jsonl", "{\"v\": 1}\n{\"v\": 2.5}\n{\"w\": 0}\n{\"v\": \"high\"}\n{\"v\": 1}\n");
+  REQUIRE(ds);
+  const Column& v = *ds->find("v");
+  CHECK_FALSE(v.numeric);
+  CHECK(count_of(v, "1") == 2);
+  CHECK(count_of(v, "2.5") == 1);
+  CHECK(count_of(v, "high") == 1);
+  CHECK(v.missing == 1);
+}
