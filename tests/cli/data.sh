@@ -23,7 +23,7 @@ test_add_file_writes_pointer_gitignore_and_cache() {
   expect_file train.csv.mlops
   grep -qx '/train.csv' .gitignore || fail ".gitignore lacks /train.csv"
   local h; h=$(hash_in train.csv.mlops)
-  expect_eq "$h" "xxh3:$(xxhsum -H2 train.csv | cut -d' ' -f1)"
+  expect_eq "$h" "xxh3:$(xxhsum -H2 train.csv 2>/dev/null | cut -d' ' -f1)"
   grep -qx 'kind: file' train.csv.mlops || fail "kind"
   grep -qx "size: $(stat -c %s train.csv)" train.csv.mlops || fail "size"
   expect_file "$(object_of "$h")"
@@ -153,6 +153,27 @@ test_status_not_in_cache() {
   expect_out "not in cache:"
   run mlops data status --json
   expect_eq "$(echo "$out" | json_get '["data"][0]["in_cache"]')" "False"
+}
+
+# The stat cache remembers unchanged folders and complete versions; neither memo may hide a change.
+test_status_memos_never_hide_changes() {
+  new_repo; make_data
+  mlops data add images >/dev/null 2>&1
+  sleep 0.05
+  run mlops data status --exit-code; expect_rc 0
+  run mlops data status --exit-code; expect_rc 0   # answered from the memos
+  local obj; obj=$(object_of "xxh3:$(xxhsum -H2 images/2.txt 2>/dev/null | cut -d' ' -f1)")
+  chmod u+w "$obj"; rm "$obj"
+  run mlops data status --json --exit-code
+  expect_rc 1
+  expect_eq "$(echo "$out" | json_get '["data"][0]["in_cache"]')" "False"
+  mlops data add images >/dev/null 2>&1   # puts the object back
+  sleep 0.05
+  run mlops data status --exit-code; expect_rc 0
+  echo "same size" > images/3.txt; echo "same sizf" > images/3.txt
+  run mlops data status --exit-code
+  expect_rc 1
+  expect_out "modified: 3.txt"
 }
 
 test_status_unknown_path() {
@@ -286,10 +307,10 @@ test_manifest_entry_climbing_out_is_refused() {
   new_repo; make_data
   mlops data add images >/dev/null 2>&1
   # A hand-made manifest whose entry climbs out of the folder.
-  local fh; fh=$(xxhsum -H2 train.csv | cut -d' ' -f1)
+  local fh; fh=$(xxhsum -H2 train.csv 2>/dev/null | cut -d' ' -f1)
   mlops data add train.csv >/dev/null 2>&1
   printf 'mlops-manifest 1\n%s 5 - ../../pwned\n' "$fh" > evil.manifest
-  local mh; mh=$(xxhsum -H2 evil.manifest | cut -d' ' -f1)
+  local mh; mh=$(xxhsum -H2 evil.manifest 2>/dev/null | cut -d' ' -f1)
   mkdir -p ".mlops/cache/${mh:0:2}" && cp evil.manifest ".mlops/cache/${mh:0:2}/${mh:2}"
   sed -i "s/^hash: .*/hash: xxh3:$mh/" images.mlops
   run mlops data checkout --force images
@@ -476,6 +497,21 @@ test_commands_work_from_subdirectory() {
   expect_rc 0
   expect_file ../train.csv.mlops
   run mlops data status ../train.csv --exit-code
+  expect_rc 0
+}
+
+test_concurrent_adds_lose_nothing() {
+  new_repo
+  for i in $(seq 1 8); do seq 1 $((i * 1000)) > "part$i.csv"; done
+  for i in $(seq 1 8); do mlops data add "part$i.csv" >/dev/null 2>&1 & done
+  wait
+  for i in $(seq 1 8); do
+    expect_file "part$i.csv.mlops"
+    grep -qx "/part$i.csv" .gitignore || fail ".gitignore lost /part$i.csv"
+  done
+  run mlops data verify --all
+  expect_rc 0
+  run mlops data status --exit-code
   expect_rc 0
 }
 

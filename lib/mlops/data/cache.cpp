@@ -53,14 +53,36 @@ Error corrupt_object_error(const Hash& hash) {
                            "it was moved aside; run 'mlops data pull' to fetch a good copy, or 'mlops data add' the data again");
 }
 
-fs::path Cache::object_path(const Hash& hash) const {
+std::string Cache::object_file(const Hash& hash) const {
   std::string hex = hash.hex();
-  return root_ / hex.substr(0, 2) / hex.substr(2);
+  std::string path;
+  path.reserve(root_.native().size() + 35);
+  path += root_.native();
+  path += '/';
+  path.append(hex, 0, 2);
+  path += '/';
+  path.append(hex, 2, std::string::npos);
+  return path;
 }
+
+fs::path Cache::object_path(const Hash& hash) const { return fs::path(object_file(hash)); }
 
 bool Cache::contains(const Hash& hash) const {
   struct stat st {};
-  return ::stat(object_path(hash).c_str(), &st) == 0;
+  return ::stat(object_file(hash).c_str(), &st) == 0;
+}
+
+std::vector<bool> Cache::contains_all(const std::vector<Hash>& hashes) const {
+  std::vector<bool> found(hashes.size(), false);
+  // For many objects, listing the 256 fan-out folders costs far fewer system calls than a stat
+  // of each object.
+  if (hashes.size() < 512) {
+    for (std::size_t i = 0; i < hashes.size(); ++i) found[i] = contains(hashes[i]);
+    return found;
+  }
+  auto present = list();
+  for (std::size_t i = 0; i < hashes.size(); ++i) found[i] = std::binary_search(present.begin(), present.end(), hashes[i]);
+  return found;
 }
 
 // Publishes a finished temp file as object `hash`: read-only, in its fan-out folder, renamed
@@ -72,6 +94,7 @@ Result<void> Cache::publish(AtomicFile& temp, const Hash& hash) const {
   if (::mkdir(target.parent_path().c_str(), 0755) != 0 && errno != EEXIST) {
     return std::unexpected(system_error("create", target.parent_path(), errno));
   }
+  wrote_ = true;
   return temp.commit_to(target, Sync::no);
 }
 
@@ -144,6 +167,27 @@ void Cache::quarantine(const Hash& hash) const {
   ::rename(object_path(hash).c_str(), (dir / hash.hex()).c_str());
 }
 
+Cache::Fingerprint Cache::fingerprint() const {
+  static constexpr char digits[] = "0123456789abcdef";
+  Hasher hasher;
+  Fingerprint result;
+  std::string path = root_.native() + "/xx";
+  for (int i = 0; i < 256; ++i) {
+    path[path.size() - 2] = digits[i >> 4];
+    path[path.size() - 1] = digits[i & 15];
+    struct stat st {};
+    std::int64_t fields[2] = {0, 0};
+    if (::stat(path.c_str(), &st) == 0) {
+      fields[0] = static_cast<std::int64_t>(st.st_ino);
+      fields[1] = st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec;
+      result.newest_ns = std::max(result.newest_ns, fields[1]);
+    }
+    hasher.update(fields, sizeof fields);
+  }
+  result.digest = hasher.digest();
+  return result;
+}
+
 std::vector<Hash> Cache::list() const {
   std::vector<Hash> hashes;
   std::unique_ptr<DIR, int (*)(DIR*)> top(::opendir(root_.c_str()), ::closedir);
@@ -168,6 +212,9 @@ Result<void> Cache::remove(const Hash& hash) const {
   return {};
 }
 
-Result<void> Cache::flush() const { return sync_filesystem(root_); }
+Result<void> Cache::flush() const {
+  if (!wrote_.exchange(false)) return {};
+  return sync_filesystem(root_);
+}
 
 }  // namespace mlops::data

@@ -3,6 +3,7 @@
 // folder). Objects are published once, atomically, under the hash of their bytes and made
 // read-only; "already there" is success. Reads verify the hash, so a corrupt object is an error
 // and is never served: it is moved aside to `.mlops/tmp/corrupt/` so a pull can fetch it again.
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@ class Cache {
   const std::filesystem::path& tmp() const { return tmp_; }
   std::filesystem::path object_path(const Hash& hash) const;
   bool contains(const Hash& hash) const;
+  // contains() for many objects at once, in the same order.
+  std::vector<bool> contains_all(const std::vector<Hash>& hashes) const;
 
   // Stores the content of `source` in one pass (read, hash, write to a temp file), publishes it
   // under its hash unless already there, and returns the hash of the bytes stored. Objects are
@@ -41,15 +44,25 @@ class Cache {
   Result<bool> verify(const Hash& hash) const;
   // Moves a corrupt object aside so it is never served and can be fetched again.
   void quarantine(const Hash& hash) const;
+  // A fingerprint of which objects the cache holds: the inode and mtime of its 256 fan-out
+  // folders, which change whenever an object is added or removed. `newest_ns` is the latest of
+  // those mtimes (for the racy-timestamp rule).
+  struct Fingerprint {
+    Hash digest;
+    std::int64_t newest_ns = 0;
+  };
+  Fingerprint fingerprint() const;
   // Every object in the cache.
   std::vector<Hash> list() const;
   Result<void> remove(const Hash& hash) const;
-  // Makes every object written so far durable (one syncfs).
+  // Makes every object this Cache wrote durable (one syncfs); nothing to do when it wrote none.
   Result<void> flush() const;
 
  private:
+  std::string object_file(const Hash& hash) const;
   std::filesystem::path root_;
   std::filesystem::path tmp_;
+  mutable std::atomic<bool> wrote_{false};
 };
 
 Error missing_object_error(const Hash& hash, std::string_view what = {});

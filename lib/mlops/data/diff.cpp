@@ -29,7 +29,7 @@ Result<Side> side_in_workspace(const Repo& repo, const Cache& cache, StatCache& 
     Version v;
     if (ws->is_dir) {
       v.kind = Kind::dir;
-      v.hash = hash_bytes(serialize_manifest(*ws->manifest));
+      v.hash = *ws->folder_hash;
       v.size = total_size(*ws->manifest);
       v.manifest = std::move(ws->manifest);
     } else {

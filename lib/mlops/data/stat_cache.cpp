@@ -22,7 +22,12 @@ constexpr const char* kSchema =
     "PRAGMA synchronous=NORMAL;"
     "CREATE TABLE IF NOT EXISTS stat_cache ("
     "  path TEXT PRIMARY KEY, inode INTEGER, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,"
-    "  hash_high INTEGER, hash_low INTEGER, recorded_ns INTEGER) WITHOUT ROWID;";
+    "  hash_high INTEGER, hash_low INTEGER, recorded_ns INTEGER) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS folder_memo ("
+    "  path TEXT PRIMARY KEY, digest_high INTEGER, digest_low INTEGER,"
+    "  manifest_high INTEGER, manifest_low INTEGER, recorded_ns INTEGER) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS complete_memo ("
+    "  manifest TEXT PRIMARY KEY, cache_high INTEGER, cache_low INTEGER, recorded_ns INTEGER) WITHOUT ROWID;";
 
 sqlite3* open_db(const std::filesystem::path& path) {
   sqlite3* db = nullptr;
@@ -99,9 +104,56 @@ void StatCache::record(const std::string& path, const Fingerprint& fp, const Has
   entries_[path] = e;
 }
 
+std::optional<Hash> StatCache::lookup_folder(const std::string& path, const Hash& digest, std::int64_t newest_change_ns) {
+  std::lock_guard lock(mutex_);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT digest_high, digest_low, manifest_high, manifest_low, recorded_ns FROM folder_memo WHERE path = ?",
+                         -1, &stmt, nullptr) != SQLITE_OK) {
+    return std::nullopt;
+  }
+  sqlite3_bind_text(stmt, 1, path.data(), static_cast<int>(path.size()), SQLITE_STATIC);
+  std::optional<Hash> found;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    Hash d{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0)), static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1))};
+    Hash m{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 2)), static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 3))};
+    std::int64_t recorded = sqlite3_column_int64(stmt, 4);
+    if (d == digest && newest_change_ns + kRacyWindowNs < recorded) found = m;
+  }
+  sqlite3_finalize(stmt);
+  return found;
+}
+
+void StatCache::record_folder(const std::string& path, const Hash& digest, const Hash& manifest_hash) {
+  std::lock_guard lock(mutex_);
+  pending_folders_.emplace_back(path, std::pair{digest, manifest_hash});
+}
+
+bool StatCache::known_complete(const Hash& manifest, const Hash& cache_digest, std::int64_t cache_newest_ns) {
+  std::lock_guard lock(mutex_);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT cache_high, cache_low, recorded_ns FROM complete_memo WHERE manifest = ?", -1, &stmt,
+                         nullptr) != SQLITE_OK) {
+    return false;
+  }
+  std::string key = manifest.hex();
+  sqlite3_bind_text(stmt, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  bool known = false;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    Hash d{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0)), static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1))};
+    known = d == cache_digest && cache_newest_ns + kRacyWindowNs < sqlite3_column_int64(stmt, 2);
+  }
+  sqlite3_finalize(stmt);
+  return known;
+}
+
+void StatCache::record_complete(const Hash& manifest, const Hash& cache_digest) {
+  std::lock_guard lock(mutex_);
+  pending_complete_.emplace_back(manifest, cache_digest);
+}
+
 Result<void> StatCache::save() {
   std::lock_guard lock(mutex_);
-  if (pending_.empty()) return {};
+  if (pending_.empty() && pending_folders_.empty() && pending_complete_.empty()) return {};
   auto fail = [&] {
     return std::unexpected(environment_error(fmt::format("cannot update the stat cache '{}': {}", path_.string(), sqlite3_errmsg(db_))));
   };
@@ -128,8 +180,48 @@ Result<void> StatCache::save() {
     sqlite3_reset(stmt);
   }
   sqlite3_finalize(stmt);
+  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO folder_memo VALUES (?,?,?,?,?,?)", -1, &stmt, nullptr) != SQLITE_OK) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return fail();
+  }
+  std::int64_t now = now_ns();
+  for (const auto& [path, hashes] : pending_folders_) {
+    sqlite3_bind_text(stmt, 1, path.data(), static_cast<int>(path.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(hashes.first.high));
+    sqlite3_bind_int64(stmt, 3, static_cast<sqlite3_int64>(hashes.first.low));
+    sqlite3_bind_int64(stmt, 4, static_cast<sqlite3_int64>(hashes.second.high));
+    sqlite3_bind_int64(stmt, 5, static_cast<sqlite3_int64>(hashes.second.low));
+    sqlite3_bind_int64(stmt, 6, now);
+    if (sqlite3_step(stmt) != SQLITE_DONE) {
+      sqlite3_finalize(stmt);
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return fail();
+    }
+    sqlite3_reset(stmt);
+  }
+  sqlite3_finalize(stmt);
+  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO complete_memo VALUES (?,?,?,?)", -1, &stmt, nullptr) != SQLITE_OK) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return fail();
+  }
+  for (const auto& [manifest, digest] : pending_complete_) {
+    std::string key = manifest.hex();
+    sqlite3_bind_text(stmt, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(digest.high));
+    sqlite3_bind_int64(stmt, 3, static_cast<sqlite3_int64>(digest.low));
+    sqlite3_bind_int64(stmt, 4, now);
+    if (sqlite3_step(stmt) != SQLITE_DONE) {
+      sqlite3_finalize(stmt);
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return fail();
+    }
+    sqlite3_reset(stmt);
+  }
+  sqlite3_finalize(stmt);
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return fail();
   pending_.clear();
+  pending_folders_.clear();
+  pending_complete_.clear();
   return {};
 }
 

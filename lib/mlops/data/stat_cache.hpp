@@ -44,6 +44,17 @@ class StatCache {
   // Writes the recorded entries in one transaction. Failure is reported but harmless.
   Result<void> save();
 
+  // The folder memo: the manifest hash of folder `path` when the digest of its files' paths and
+  // fingerprints is `digest` and none changed within the racy window of the recording. One row
+  // answers for a whole unchanged folder, so its files' entries need not even be loaded.
+  std::optional<Hash> lookup_folder(const std::string& path, const Hash& digest, std::int64_t newest_change_ns);
+  void record_folder(const std::string& path, const Hash& digest, const Hash& manifest_hash);
+
+  // The completeness memo: version `manifest` had every object in the cache when the cache's
+  // fingerprint was `cache_digest`. Adding or removing any object changes the fingerprint.
+  bool known_complete(const Hash& manifest, const Hash& cache_digest, std::int64_t cache_newest_ns);
+  void record_complete(const Hash& manifest, const Hash& cache_digest);
+
   // How many files were read for their content, and how many were known by their fingerprint
   // (shown by `-v`, so a user can see that unchanged data was not read again).
   std::size_t files_read() const { return files_read_; }
@@ -65,6 +76,8 @@ class StatCache {
   bool loaded_ = false;
   std::unordered_map<std::string, Entry> entries_;
   std::vector<std::pair<std::string, Entry>> pending_;
+  std::vector<std::pair<std::string, std::pair<Hash, Hash>>> pending_folders_;  // path -> (digest, manifest)
+  std::vector<std::pair<Hash, Hash>> pending_complete_;                          // manifest, cache digest
   std::atomic<std::size_t> files_read_{0};
   std::atomic<std::size_t> files_known_{0};
 };

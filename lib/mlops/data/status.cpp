@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <future>
+
 #include "mlops/data/cache.hpp"
 #include "mlops/data/stat_cache.hpp"
 #include "mlops/data/workspace.hpp"
@@ -19,7 +21,8 @@ std::string_view to_string(State state) {
   return "unchanged";
 }
 
-Result<WorkspaceSide> read_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& data_path) {
+Result<WorkspaceSide> read_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& data_path,
+                                     NeedManifest need) {
   WorkspaceSide side;
   fs::path full = repo.root / data_path;
   struct stat st {};
@@ -32,8 +35,19 @@ Result<WorkspaceSide> read_workspace(const Repo& repo, const Cache& cache, StatC
     side.is_dir = true;
     auto files = walk_directory(full, repo.root);
     if (!files) return std::unexpected(files.error());
+    auto fingerprint = fingerprint_folder(*files);
+    if (auto known = stat_cache.lookup_folder(data_path, fingerprint.digest, fingerprint.newest_change_ns)) {
+      side.folder_hash = *known;
+      if (need == NeedManifest::no) return side;
+      if (auto cached = read_manifest(cache, *known)) {
+        side.manifest = std::move(*cached);
+        return side;
+      }
+    }
     auto manifest = hash_directory(full, data_path, *files, stat_cache, cache, StoreContent::no);
     if (!manifest) return std::unexpected(manifest.error());
+    side.folder_hash = hash_bytes(serialize_manifest(*manifest));
+    stat_cache.record_folder(data_path, fingerprint.digest, *side.folder_hash);
     side.manifest = std::move(*manifest);
     return side;
   }
@@ -43,15 +57,20 @@ Result<WorkspaceSide> read_workspace(const Repo& repo, const Cache& cache, StatC
   return side;
 }
 
-bool version_in_cache(const Cache& cache, const Pointer& pointer) {
+bool version_in_cache(const Cache& cache, const Pointer& pointer, StatCache* stat_cache) {
   if (!cache.contains(pointer.hash)) return false;
   if (pointer.kind == Kind::file) return true;
+  auto fingerprint = cache.fingerprint();
+  if (stat_cache && stat_cache->known_complete(pointer.hash, fingerprint.digest, fingerprint.newest_ns)) return true;
   auto manifest = read_manifest(cache, pointer.hash);
   if (!manifest) return false;
-  for (const auto& e : *manifest) {
-    if (!cache.contains(e.hash)) return false;
-  }
-  return true;
+  std::vector<Hash> hashes;
+  hashes.reserve(manifest->size());
+  for (const auto& e : *manifest) hashes.push_back(e.hash);
+  auto found = cache.contains_all(hashes);
+  bool complete = std::all_of(found.begin(), found.end(), [](bool b) { return b; });
+  if (complete && stat_cache) stat_cache->record_complete(pointer.hash, fingerprint.digest);
+  return complete;
 }
 
 ManifestDiff diff_manifests(const Manifest& from, const Manifest& to) {
@@ -74,8 +93,10 @@ ManifestDiff diff_manifests(const Manifest& from, const Manifest& to) {
 Result<DataStatus> status_of(const Repo& repo, const Cache& cache, StatCache& stat_cache, const TrackedData& tracked) {
   DataStatus status;
   status.tracked = tracked;
-  status.in_cache = version_in_cache(cache, tracked.pointer);
-  auto side = read_workspace(repo, cache, stat_cache, tracked.data_path);
+  // The cache check and the workspace walk touch different folders: run them side by side.
+  auto in_cache = std::async(std::launch::async, [&] { return version_in_cache(cache, tracked.pointer, &stat_cache); });
+  auto side = read_workspace(repo, cache, stat_cache, tracked.data_path, NeedManifest::no);
+  status.in_cache = in_cache.get();
   if (!side) return std::unexpected(side.error());
   const Pointer& p = tracked.pointer;
   if (!side->exists) {
@@ -84,10 +105,14 @@ Result<DataStatus> status_of(const Repo& repo, const Cache& cache, StatCache& st
     status.state = !side->is_dir && side->file_hash == p.hash ? State::unchanged : State::modified;
   } else if (!side->is_dir) {
     status.state = State::modified;
-  } else if (hash_bytes(serialize_manifest(*side->manifest)) == p.hash) {
+  } else if (side->folder_hash == p.hash) {
     status.state = State::unchanged;
   } else {
     status.state = State::modified;
+    if (!side->manifest) {
+      side = read_workspace(repo, cache, stat_cache, tracked.data_path, NeedManifest::yes);
+      if (!side) return std::unexpected(side.error());
+    }
     if (auto version = read_manifest(cache, p.hash)) {
       auto d = diff_manifests(*version, *side->manifest);
       status.added = std::move(d.added);

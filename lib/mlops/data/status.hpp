@@ -23,8 +23,11 @@ struct WorkspaceSide {
   bool exists = false;
   bool is_dir = false;
   std::optional<Hash> file_hash;       // a file: its content hash
-  std::optional<Manifest> manifest;    // a folder: its files and hashes
+  std::optional<Hash> folder_hash;     // a folder: the hash of its manifest
+  std::optional<Manifest> manifest;    // a folder, with NeedManifest::yes: its files and hashes
 };
+
+enum class NeedManifest { no, yes };
 
 struct DataStatus {
   TrackedData tracked;
@@ -36,10 +39,14 @@ struct DataStatus {
   bool differs() const { return state != State::unchanged || !in_cache; }
 };
 
-Result<WorkspaceSide> read_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& data_path);
+// With NeedManifest::no, an unchanged folder is answered by the stat cache's folder memo
+// (folder_hash only); with ::yes the manifest is always filled in.
+Result<WorkspaceSide> read_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& data_path,
+                                     NeedManifest need = NeedManifest::yes);
 
-// Whether every object of a version is in the cache.
-bool version_in_cache(const Cache& cache, const Pointer& pointer);
+// Whether every object of a version is in the cache. With a stat cache, a folder version found
+// complete is remembered until an object is added to or removed from the cache.
+bool version_in_cache(const Cache& cache, const Pointer& pointer, StatCache* stat_cache = nullptr);
 
 Result<DataStatus> status_of(const Repo& repo, const Cache& cache, StatCache& stat_cache, const TrackedData& tracked);
 

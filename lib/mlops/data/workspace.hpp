@@ -38,6 +38,14 @@ Result<Manifest> hash_directory(const std::filesystem::path& dir, const std::str
                                 const std::vector<WalkedFile>& files, StatCache& stat_cache, const Cache& cache,
                                 StoreContent store, out::Progress* progress = nullptr);
 
+// A digest of the files' paths and stat fingerprints, and the newest mtime/ctime among them:
+// the key of the stat cache's folder memo.
+struct FolderFingerprint {
+  Hash digest;
+  std::int64_t newest_change_ns = 0;
+};
+FolderFingerprint fingerprint_folder(const std::vector<WalkedFile>& files);
+
 // The same for one file at `path` (repo-relative `rel`).
 Result<Hash> hash_workspace_file(const std::filesystem::path& path, const std::string& rel, const struct stat& st,
                                  StatCache& stat_cache, const Cache& cache, StoreContent store);
