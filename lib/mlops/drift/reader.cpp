@@ -127,7 +127,7 @@ Result<std::string> gunzip(std::string_view bytes, std::string_view name) {
   out.resize(std::max<std::size_t>(bytes.size() * 4, 1 << 16));
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
   zs.avail_in = static_cast<uInt>(std::min<std::size_t>(bytes.size(), UINT32_MAX));
-  std::size_t consumed_before = 0;
+  const auto* base = reinterpret_cast<const Bytef*>(bytes.data());
   std::size_t produced = 0;
   for (;;) {
     if (produced == out.size()) out.resize(out.size() * 2);
@@ -136,7 +136,7 @@ Result<std::string> gunzip(std::string_view bytes, std::string_view name) {
     std::size_t before_out = zs.avail_out;
     int rc = inflate(&zs, Z_NO_FLUSH);
     produced += before_out - zs.avail_out;
-    std::size_t consumed = consumed_before + (zs.next_in - reinterpret_cast<const Bytef*>(bytes.data()) - consumed_before);
+    const auto consumed = static_cast<std::size_t>(zs.next_in - base);
     if (zs.avail_in == 0 && consumed < bytes.size()) {
       zs.avail_in = static_cast<uInt>(std::min<std::size_t>(bytes.size() - consumed, UINT32_MAX));
     }
