@@ -515,4 +515,17 @@ test_concurrent_adds_lose_nothing() {
   expect_rc 0
 }
 
+test_store_dir_shared_by_a_git_worktree() {
+  new_repo; make_data
+  mlops data add train.csv >/dev/null 2>&1
+  git add -A && git commit -qm v1
+  local store=$PWD/.mlops wt="$TEST_ROOT/wt.$RANDOM"
+  git worktree add -q --detach "$wt" HEAD
+  cd "$wt"
+  run env MLOPS_STORE_DIR="$store" "$MLOPS" data checkout
+  expect_rc 0
+  cmp -s train.csv ../"$(basename "$OLDPWD")"/train.csv || fail "worktree data differs"
+  expect_no_file .mlops/cache
+}
+
 run_tests "${1:-.}"

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 namespace mlops {
@@ -43,7 +45,11 @@ Result<Repo> find_git_repo(const fs::path& start) {
   if (ec) return std::unexpected(system_error("find", start.empty() ? fs::path(".") : start, ec.value()));
   dir = fs::weakly_canonical(dir, ec);
   for (fs::path d = dir;; d = d.parent_path()) {
-    if (exists_no_follow(d / ".git")) return Repo{d};
+    if (exists_no_follow(d / ".git")) {
+      Repo repo{d, {}};
+      if (const char* store = std::getenv("MLOPS_STORE_DIR"); store && *store) repo.store_dir = fs::absolute(store);
+      return repo;
+    }
     if (d == d.root_path() || d.empty()) break;
   }
   return std::unexpected(bad_input(

@@ -9,8 +9,11 @@ namespace mlops {
 
 struct Repo {
   std::filesystem::path root;  // the git work tree's top folder (absolute, canonical)
+  // Where the store is when it is not `root/.mlops`: set from MLOPS_STORE_DIR, so that several
+  // git worktrees (and `mlops repro`'s temporary one) share one cache and one runs database.
+  std::filesystem::path store_dir;
 
-  std::filesystem::path store() const { return root / ".mlops"; }
+  std::filesystem::path store() const { return store_dir.empty() ? root / ".mlops" : store_dir; }
   std::filesystem::path config_file() const { return store() / "config.yaml"; }
   std::filesystem::path cache() const { return store() / "cache"; }
   std::filesystem::path tmp() const { return store() / "tmp"; }
