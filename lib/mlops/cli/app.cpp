@@ -43,6 +43,7 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_run(app);
   register_log(app);
   register_runs(app);
+  register_drift(app);
 }
 
 int report(const Error& error) {
