@@ -1,0 +1,192 @@
+#include "mlops/registry/registry.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "mlops/core/file.hpp"
+#include "mlops/git/tags.hpp"
+#include "mlops/registry/semver.hpp"
+
+namespace mlops::registry {
+
+Result<Loaded> load(const git::Repository& repo, std::string_view model) {
+  std::vector<TagRecord> records;
+  // Parsed once in the selector and kept, so each tag name is parsed exactly once.
+  std::vector<TagName> parsed_names;
+  auto select = [&](std::string_view tag) {
+    auto parsed = parse_tag_name(tag);
+    if (!parsed || (!model.empty() && parsed->model != model)) return false;
+    parsed_names.push_back(std::move(*parsed));
+    return true;
+  };
+  auto scan = git::scan_tags(repo, select);
+  if (!scan) return std::unexpected(scan.error());
+  Loaded loaded;
+  loaded.lightweight = std::move(scan->lightweight);
+  loaded.unreadable = std::move(scan->unreadable);
+  // Counters of lightweight tags still count: a new tag must not take their names.
+  std::map<std::string, long long, std::less<>> counters;
+  for (const auto& name : loaded.lightweight) {
+    auto parsed = parse_tag_name(name);
+    if (parsed && parsed->counter) {
+      long long& c = counters[parsed->model];
+      c = std::max(c, *parsed->counter);
+    }
+  }
+  records.reserve(scan->annotated.size());
+  for (auto& tag : scan->annotated) {
+    TagRecord record;
+    record.name = *parse_tag_name(tag.name);
+    record.tag = std::move(tag.name);
+    record.commit = std::move(tag.commit);
+    record.time = tag.time;
+    record.offset = tag.offset;
+    record.author = std::move(tag.tagger_name);
+    record.author_email = std::move(tag.tagger_email);
+    record.message = std::move(tag.message);
+    records.push_back(std::move(record));
+  }
+  loaded.state = fold(std::move(records), counters);
+  return loaded;
+}
+
+std::string Reference::str() const {
+  if (!stage.empty()) return model + "#" + stage;
+  if (latest) return model + "@latest";
+  if (!version.empty()) return model + "@" + version;
+  return model;
+}
+
+Result<Reference> parse_reference(std::string_view text) {
+  Reference ref;
+  auto sign = text.find_first_of("@#");
+  ref.model = std::string(text.substr(0, sign));
+  if (auto checked = check_model_name(ref.model); !checked) return std::unexpected(checked.error());
+  if (sign == std::string_view::npos) {
+    ref.latest = true;
+    return ref;
+  }
+  auto rest = text.substr(sign + 1);
+  if (text[sign] == '#') {
+    if (!valid_name(rest)) {
+      return std::unexpected(bad_input(fmt::format("'{}' is not a valid stage name", rest),
+                                       "write NAME#STAGE, e.g. churn#production"));
+    }
+    ref.stage = std::string(rest);
+    return ref;
+  }
+  if (rest == "latest" || rest == "greatest") {
+    ref.latest = true;
+    return ref;
+  }
+  if (!SemVer::parse(rest)) {
+    return std::unexpected(bad_input(fmt::format("'{}' is not a version", rest),
+                                     "versions are 'v' and a SemVer, e.g. NAME@v1.2.0, or NAME@latest"));
+  }
+  ref.version = std::string(rest);
+  return ref;
+}
+
+Result<const Model*> find_model(const State& state, std::string_view name) {
+  if (const Model* model = state.find(name)) return model;
+  std::string known;
+  for (const auto& [n, m] : state.models) {
+    if (known.size() > 200) {
+      known += ", ...";
+      break;
+    }
+    known += (known.empty() ? "" : ", ") + n;
+  }
+  return std::unexpected(bad_input(fmt::format("unknown model '{}'", name),
+                                   known.empty() ? "no model is registered yet: see 'mlops model register --help'"
+                                                 : fmt::format("registered models: {}", known)));
+}
+
+Result<const Version*> resolve(const State& state, const Reference& ref) {
+  auto model = find_model(state, ref.model);
+  if (!model) return std::unexpected(model.error());
+  const Model& m = **model;
+  if (!ref.stage.empty()) {
+    if (const Version* v = m.in_stage(ref.stage)) return v;
+    auto stages = m.stages();
+    std::string list;
+    for (const auto& s : stages) list += (list.empty() ? "" : ", ") + s;
+    return std::unexpected(bad_input(fmt::format("no version of '{}' is in stage '{}'", ref.model, ref.stage),
+                                     list.empty() ? fmt::format("promote one: mlops model promote {} VERSION --to {}",
+                                                                ref.model, ref.stage)
+                                                  : fmt::format("stages with a version: {}", list)));
+  }
+  if (!ref.version.empty()) {
+    const Version* v = m.find(ref.version);
+    if (v && v->registered) {
+      if (!v->active) {
+        return std::unexpected(bad_input(fmt::format("version '{}' of '{}' was deregistered", ref.version, ref.model)));
+      }
+      return v;
+    }
+    return std::unexpected(bad_input(fmt::format("unknown version '{}' of '{}'", ref.version, ref.model),
+                                     fmt::format("see the versions with 'mlops model show {}'", ref.model)));
+  }
+  if (const Version* v = m.latest()) return v;
+  return std::unexpected(bad_input(fmt::format("'{}' has no active version", ref.model),
+                                   fmt::format("see its history with 'mlops model history {}'", ref.model)));
+}
+
+Result<void> check_stage(std::string_view stage, const std::vector<std::string>& allowed) {
+  if (std::find(allowed.begin(), allowed.end(), stage) != allowed.end()) return {};
+  std::string list;
+  for (const auto& s : allowed) list += (list.empty() ? "" : ", ") + s;
+  return std::unexpected(bad_input(fmt::format("unknown stage '{}'", stage),
+                                   fmt::format("stages in .mlops/config.yaml (registry.stages): {}", list)));
+}
+
+Result<void> check_model_name(std::string_view name) {
+  if (valid_name(name)) return {};
+  return std::unexpected(bad_input(fmt::format("invalid model name '{}'", name),
+                                   "use letters, digits, '-', '_' and '/', starting and ending with a letter or digit"));
+}
+
+Result<NewTag> write_tag(const Repo& repo, const git::Repository& git_repo, std::string_view model,
+                         const std::function<Result<NewTag>(const State&)>& plan) {
+  auto who = git::tagger_identity(git_repo);
+  if (!who) return std::unexpected(who.error());
+  auto lock = FileLock::acquire(repo.store() / "registry.lock");
+  if (!lock) return std::unexpected(lock.error());
+  auto loaded = load(git_repo, model);
+  if (!loaded) return std::unexpected(loaded.error());
+  auto tag = plan(loaded->state);
+  if (!tag) return std::unexpected(tag.error());
+  if (auto created = git::create_annotated_tag(git_repo, tag->name, tag->commit, tag->message, *who); !created) {
+    return std::unexpected(created.error());
+  }
+  return tag;
+}
+
+std::string register_subject(std::string_view model, std::string_view version) {
+  return fmt::format("Registering artifact {} version {}", model, version);
+}
+std::string deregister_subject(std::string_view model, std::string_view version) {
+  return fmt::format("Deregistering artifact {} version {}", model, version);
+}
+std::string assign_subject(std::string_view model, std::string_view stage, std::string_view version) {
+  return fmt::format("Assigning stage {} to artifact {} version {}", stage, model, version);
+}
+std::string unassign_subject(std::string_view model, std::string_view stage, std::string_view version) {
+  return fmt::format("Unassigning stage '{}' to artifact '{}' version '{}'", stage, model, version);
+}
+std::string deprecate_subject(std::string_view model) { return fmt::format("Deprecating artifact '{}'", model); }
+
+std::string push_hint(const std::vector<std::string>& tags, std::string_view remote) {
+  std::string command = fmt::format("git push {}", remote);
+  for (const auto& t : tags) command += fmt::format(" '{}'", t);
+  return command;
+}
+
+std::vector<std::string> model_tags(const Model& model) {
+  std::vector<std::string> tags;
+  for (const auto& e : model.events) tags.push_back(e.record->tag);
+  return tags;
+}
+
+}  // namespace mlops::registry
