@@ -14,7 +14,7 @@ TEST_CASE("messages round-trip through their trailers") {
   meta.data.emplace_back("data/a=b.csv", mlops::hash_bytes("data"));
   meta.metrics.emplace_back("auc", 0.93);
   meta.metrics.emplace_back("loss", 1e-05);
-  meta.gates.push_back("metrics.auc >= 0.9: pass (0.93)");
+  meta.gates = {std::string("metrics.auc >= 0.9: pass (0.93)")};
   std::string text = format_message("Registering artifact m version v0.0.1", "retrained\non March", meta);
   CHECK(text.starts_with("Registering artifact m version v0.0.1\n\nretrained\non March\n\nArtifact: xxh3:"));
   CHECK(text.find("Metric: loss=1e-05\n") != std::string::npos);

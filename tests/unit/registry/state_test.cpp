@@ -10,7 +10,8 @@ namespace {
 struct History {
   std::vector<TagRecord> records;
   std::int64_t clock = 1'700'000'000;
-  History& tag(const std::string& name, const std::string& commit, std::string message = {}, std::int64_t at = 0) {
+  History& tag(const std::string& name, const std::string& commit, std::string message = "subject\n",
+              std::int64_t at = 0) {
     auto parsed = parse_tag_name(name);
     REQUIRE(parsed);
     TagRecord r;
@@ -18,8 +19,7 @@ struct History {
     r.name = *parsed;
     r.commit = commit;
     r.time = at ? at : ++clock;
-    r.author = "A";
-    r.message = message.empty() ? "subject\n" : message;
+    r.message = std::move(message);
     records.push_back(std::move(r));
     return *this;
   }
