@@ -37,6 +37,7 @@ void build(CLI::App& app, GlobalOptions& global) {
   app.fallthrough();  // global flags are accepted after the command name too
 
   register_init(app);
+  register_model(app);
 }
 
 int report(const Error& error) {
