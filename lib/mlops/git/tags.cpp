@@ -75,16 +75,53 @@ ParsedTag parse_tag_object(std::string_view raw) {
   return parsed;
 }
 
+// What reading one selected tag's object gave.
+enum class Found { annotated, lightweight, unreadable };
+struct Slot {
+  std::string name;
+  git_oid target;
+  Found found = Found::unreadable;
+  AnnotatedTag tag;
+};
+
+// Reads and parses the tag object of `slot`.
+void read_slot(const Repository& repo, git_odb* odb, Slot& slot) {
+  Owned<git_odb_object, git_odb_object_free> object;
+  if (git_odb_read(&object.ptr, odb, &slot.target) != 0) return;
+  git_object_t type = git_odb_object_type(object.ptr);
+  if (type == GIT_OBJECT_COMMIT) {
+    slot.found = Found::lightweight;
+    return;
+  }
+  if (type != GIT_OBJECT_TAG) return;
+  std::string_view raw(static_cast<const char*>(git_odb_object_data(object.ptr)), git_odb_object_size(object.ptr));
+  ParsedTag parsed = parse_tag_object(raw);
+  if (parsed.type == "commit") {
+    parsed.tag.commit = std::string(parsed.object);
+  } else {
+    // A tag of a tag (or of a tree): let libgit2 peel it; a tag that reaches no commit is skipped.
+    Owned<git_object, git_object_free> tag_object, commit;
+    if (git_object_lookup(&tag_object.ptr, repo.raw(), &slot.target, GIT_OBJECT_TAG) != 0 ||
+        git_object_peel(&commit.ptr, tag_object.ptr, GIT_OBJECT_COMMIT) != 0) {
+      return;
+    }
+    parsed.tag.commit = oid_hex(git_object_id(commit.ptr));
+  }
+  slot.tag = std::move(parsed.tag);
+  slot.found = Found::annotated;
+}
+
 }  // namespace
 
 Result<TagScan> scan_tags(const Repository& repo, const std::function<bool(std::string_view)>& select) {
-  TagScan scan;
   Owned<git_odb, git_odb_free> odb;
   if (git_repository_odb(&odb.ptr, repo.raw()) != 0) return std::unexpected(git_error("open the git object database"));
   Owned<git_reference_iterator, git_reference_iterator_free> iter;
   if (git_reference_iterator_glob_new(&iter.ptr, repo.raw(), "refs/tags/*") != 0) {
     return std::unexpected(git_error("list the git tags"));
   }
+  // First the names and targets (packed-refs is read in one go), then the objects.
+  std::vector<Slot> slots;
   constexpr std::string_view prefix = "refs/tags/";
   for (;;) {
     Owned<git_reference, git_reference_free> ref;
@@ -94,39 +131,24 @@ Result<TagScan> scan_tags(const Repository& repo, const std::function<bool(std::
     std::string_view full = git_reference_name(ref.ptr);
     if (!full.starts_with(prefix)) continue;
     std::string_view name = full.substr(prefix.size());
-    if (!select(name)) continue;
     const git_oid* target = git_reference_target(ref.ptr);
-    if (!target) continue;  // a symbolic ref under refs/tags is not a registry tag
-    Owned<git_odb_object, git_odb_object_free> object;
-    if (git_odb_read(&object.ptr, odb.ptr, target) != 0) {
-      scan.unreadable.emplace_back(name);
-      continue;
+    if (!target || !select(name)) continue;  // a symbolic ref under refs/tags is no registry tag
+    Slot& slot = slots.emplace_back();
+    slot.name = std::string(name);
+    git_oid_cpy(&slot.target, target);
+  }
+  for (auto& slot : slots) read_slot(repo, odb.ptr, slot);
+  TagScan scan;
+  scan.annotated.reserve(slots.size());
+  for (auto& slot : slots) {
+    switch (slot.found) {
+      case Found::annotated:
+        slot.tag.name = std::move(slot.name);
+        scan.annotated.push_back(std::move(slot.tag));
+        break;
+      case Found::lightweight: scan.lightweight.push_back(std::move(slot.name)); break;
+      case Found::unreadable: scan.unreadable.push_back(std::move(slot.name)); break;
     }
-    git_object_t type = git_odb_object_type(object.ptr);
-    if (type == GIT_OBJECT_COMMIT) {
-      scan.lightweight.emplace_back(name);
-      continue;
-    }
-    if (type != GIT_OBJECT_TAG) {
-      scan.unreadable.emplace_back(name);
-      continue;
-    }
-    std::string_view raw(static_cast<const char*>(git_odb_object_data(object.ptr)), git_odb_object_size(object.ptr));
-    ParsedTag parsed = parse_tag_object(raw);
-    parsed.tag.name = std::string(name);
-    if (parsed.type == "commit") {
-      parsed.tag.commit = std::string(parsed.object);
-    } else {
-      // A tag of a tag (or of a tree): let libgit2 peel it; a tag that reaches no commit is skipped.
-      Owned<git_object, git_object_free> tag_object, commit;
-      if (git_object_lookup(&tag_object.ptr, repo.raw(), target, GIT_OBJECT_TAG) != 0 ||
-          git_object_peel(&commit.ptr, tag_object.ptr, GIT_OBJECT_COMMIT) != 0) {
-        scan.unreadable.emplace_back(name);
-        continue;
-      }
-      parsed.tag.commit = oid_hex(git_object_id(commit.ptr));
-    }
-    scan.annotated.push_back(std::move(parsed.tag));
   }
   return scan;
 }
