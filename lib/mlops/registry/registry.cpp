@@ -90,17 +90,8 @@ Result<Reference> parse_reference(std::string_view text) {
 
 Result<const Model*> find_model(const State& state, std::string_view name) {
   if (const Model* model = state.find(name)) return model;
-  std::string known;
-  for (const auto& [n, m] : state.models) {
-    if (known.size() > 200) {
-      known += ", ...";
-      break;
-    }
-    known += (known.empty() ? "" : ", ") + n;
-  }
   return std::unexpected(bad_input(fmt::format("unknown model '{}'", name),
-                                   known.empty() ? "no model is registered yet: see 'mlops model register --help'"
-                                                 : fmt::format("registered models: {}", known)));
+                                   "see the registered models with 'mlops model list'"));
 }
 
 Result<const Version*> resolve(const State& state, const Reference& ref) {
