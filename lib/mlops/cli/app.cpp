@@ -37,6 +37,8 @@ void build(CLI::App& app, GlobalOptions& global) {
   app.fallthrough();  // global flags are accepted after the command name too
 
   register_init(app);
+  register_data(app);
+  register_remote(app);
   register_model(app);
 }
 

@@ -91,13 +91,13 @@ Result<void> AtomicFile::set_mode(unsigned mode) {
   return {};
 }
 
-Result<void> AtomicFile::commit(Sync sync) {
+Result<void> AtomicFile::commit_to(const fs::path& target, Sync sync) {
   if (sync == Sync::yes && ::fsync(fd_.get()) != 0) return std::unexpected(system_error("flush", temp_, errno));
   if (::close(fd_.release()) != 0) return std::unexpected(system_error("write", temp_, errno));
-  if (::rename(temp_.c_str(), target_.c_str()) != 0) return std::unexpected(system_error("rename into", target_, errno));
+  if (::rename(temp_.c_str(), target.c_str()) != 0) return std::unexpected(system_error("rename into", target, errno));
   committed_ = true;
   if (sync == Sync::yes) {
-    fs::path dir = target_.parent_path();
+    fs::path dir = target.parent_path();
     return fsync_dir(dir.empty() ? fs::path(".") : dir);
   }
   return {};

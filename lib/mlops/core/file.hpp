@@ -51,7 +51,9 @@ class AtomicFile {
   Result<void> set_mode(unsigned mode);
   // Sync::yes fsyncs the data before the rename and the folder after it. Sync::no is for bulk
   // content objects, which callers flush together (see sync_filesystem) before naming them.
-  Result<void> commit(Sync sync = Sync::yes);
+  Result<void> commit(Sync sync = Sync::yes) { return commit_to(target_, sync); }
+  // As commit(), to a target chosen after writing (a content-addressed name, say).
+  Result<void> commit_to(const std::filesystem::path& target, Sync sync = Sync::yes);
 
  private:
   AtomicFile(std::filesystem::path target, std::filesystem::path temp, UniqueFd fd)

@@ -1,0 +1,38 @@
+// `mlops data`: version datasets next to the code that uses them.
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/commands.hpp"
+#include "mlops/cli/commands/data.hpp"
+
+#include "mlops/core/json_output.hpp"
+#include "mlops/core/output.hpp"
+
+namespace mlops::cli {
+
+std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<std::string>& paths, const std::string& rev) {
+  return rev.empty() ? unwrap(data::select_tracked(repo, paths)) : unwrap(data::select_tracked_at(repo, rev, paths));
+}
+
+void print_transfer(std::string_view verb, const std::string& remote, const data::TransferResult& result) {
+  if (out::settings().json) {
+    out::print_json({{"remote", remote}, {"objects", result.objects}, {"bytes", result.bytes}, {"skipped", result.skipped}});
+    return;
+  }
+  out::println("{} object{} {} ({}), {} already there", result.objects, result.objects == 1 ? "" : "s", verb,
+               out::human_bytes(result.bytes), result.skipped);
+}
+
+void register_data(CLI::App& app) {
+  auto* group = add_group(app, "data", "Version data files and folders: add, status, checkout, push, pull, ...");
+  add_data_add(*group);
+  add_data_status(*group);
+  add_data_checkout(*group);
+  add_data_diff(*group);
+  add_data_log(*group);
+  add_data_push(*group);
+  add_data_pull(*group);
+  add_data_fetch(*group);
+  add_data_gc(*group);
+  add_data_verify(*group);
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,28 @@
+#pragma once
+// The `mlops data` commands, one file each: data_<verb>.cpp.
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "mlops/core/repo.hpp"
+#include "mlops/data/remote.hpp"
+#include "mlops/data/tracked.hpp"
+
+namespace mlops::cli {
+void add_data_add(CLI::App& group);
+void add_data_status(CLI::App& group);
+void add_data_checkout(CLI::App& group);
+void add_data_diff(CLI::App& group);
+void add_data_log(CLI::App& group);
+void add_data_push(CLI::App& group);
+void add_data_pull(CLI::App& group);
+void add_data_fetch(CLI::App& group);
+void add_data_gc(CLI::App& group);
+void add_data_verify(CLI::App& group);
+
+// The pointers named by PATH arguments (all when none), in the workspace or at git revision REV.
+std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<std::string>& paths, const std::string& rev);
+// Prints a transfer summary ("3 objects pushed (12.0 MiB), 5 already there") or its JSON.
+void print_transfer(std::string_view verb, const std::string& remote, const data::TransferResult& result);
+}  // namespace mlops::cli

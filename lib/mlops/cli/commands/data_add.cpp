@@ -1,0 +1,101 @@
+// `mlops data add PATH...`: store files or folders in the cache and write their PATH.mlops pointers.
+#include <fmt/format.h>
+
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/data.hpp"
+#include "mlops/core/config.hpp"
+#include "mlops/core/json_output.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/data/add.hpp"
+#include "mlops/data/cache.hpp"
+#include "mlops/data/stat_cache.hpp"
+#include "mlops/git/repository.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct DataAddOptions {
+  std::vector<std::string> paths;
+};
+
+int run_data_add(const DataAddOptions& options) {
+  Repo repo = require_store();
+  Config config = unwrap(load_config(repo));
+  auto git_repo = unwrap(git::Repository::open(repo.root));
+
+  // Every path is checked before anything is written, so bad input changes nothing.
+  std::vector<std::string> rels;
+  for (const auto& path : options.paths) {
+    std::string rel = unwrap(data::check_addable(repo, git_repo, path));
+    if (std::find(rels.begin(), rels.end(), rel) == rels.end()) rels.push_back(rel);
+  }
+  for (const auto& a : rels) {
+    for (const auto& b : rels) {
+      if (a != b && b.starts_with(a + "/")) {
+        throw Failure(bad_input(fmt::format("'{}' is inside '{}', which is also being added", b, a), "add one of them"));
+      }
+    }
+  }
+
+  data::Cache cache(repo);
+  auto stat_cache = unwrap(data::StatCache::open(repo));
+  std::vector<data::Pointer> pointers;
+  for (const auto& rel : rels) pointers.push_back(unwrap(data::stage_path(repo, cache, *stat_cache, rel)));
+  // Objects become durable before any pointer names them.
+  unwrap(cache.flush());
+
+  std::vector<data::AddResult> results;
+  for (std::size_t i = 0; i < rels.size(); ++i) {
+    results.push_back(unwrap(data::write_pointer(repo, cache, *stat_cache, rels[i], pointers[i], config.link)));
+  }
+  if (auto saved = stat_cache->save(); !saved) out::warn(saved.error().message);
+
+  if (out::settings().json) {
+    nlohmann::ordered_json added = nlohmann::ordered_json::array();
+    for (const auto& r : results) {
+      const auto& p = r.tracked.pointer;
+      added.push_back({{"path", r.tracked.data_path}, {"pointer", r.tracked.pointer_file}, {"hash", p.hash.str()},
+                       {"size", p.size}, {"files", p.files}, {"kind", data::to_string(p.kind)}, {"changed", r.changed}});
+    }
+    out::print_json({{"added", added}});
+    return 0;
+  }
+  std::vector<std::string> to_commit;
+  for (const auto& r : results) {
+    const auto& p = r.tracked.pointer;
+    std::string what = p.kind == data::Kind::dir ? fmt::format("{}, {} files", out::human_bytes(p.size), p.files)
+                                                 : out::human_bytes(p.size);
+    out::println("{} {} ({}, {})", r.changed ? out::paint("added", out::Style::green) : "unchanged", r.tracked.data_path,
+                 what, p.hash.str().substr(0, 17));
+    if (r.changed || r.gitignored) {
+      to_commit.push_back(r.tracked.pointer_file);
+      std::string folder = std::filesystem::path(r.tracked.data_path).parent_path().generic_string();
+      to_commit.push_back(folder.empty() ? ".gitignore" : folder + "/.gitignore");
+    }
+  }
+  if (!to_commit.empty()) {
+    std::sort(to_commit.begin(), to_commit.end());
+    to_commit.erase(std::unique(to_commit.begin(), to_commit.end()), to_commit.end());
+    std::string list;
+    for (const auto& f : to_commit) list += " " + f;
+    out::hint("to version it with your code, run: git add" + list);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_data_add(CLI::App& group) {
+  auto options = std::make_shared<DataAddOptions>();
+  auto* command = add_command(group, "add", "Store files or folders in the cache and write PATH.mlops pointers for git",
+                              [options] { return run_data_add(*options); });
+  command->add_option("paths", options->paths, "Files or folders to track")->required()->type_name("PATH");
+  add_json_flag(*command);
+  command->footer(
+      "The data goes into .mlops/cache, named by its XXH3-128 hash; PATH.mlops records the version and is\n"
+      "committed to git in place of the data, which is added to .gitignore. Adding unchanged data reads nothing.\n"
+      "Example: mlops data add data/train.csv data/images && git add data/*.mlops data/.gitignore");
+}
+
+}  // namespace mlops::cli

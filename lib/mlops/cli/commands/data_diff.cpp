@@ -1,0 +1,129 @@
+// `mlops data diff [REV_A [REV_B]] [PATH...]`: which data changed between two commits, or between
+// a commit (default HEAD) and the workspace.
+#include <fmt/format.h>
+
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/data.hpp"
+#include "mlops/core/json_output.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/data/cache.hpp"
+#include "mlops/data/diff.hpp"
+#include "mlops/data/stat_cache.hpp"
+#include "mlops/git/repository.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct DataDiffOptions {
+  std::vector<std::string> args;  // [REV_A [REV_B]] [PATH...]
+};
+
+nlohmann::ordered_json version_json(const std::optional<data::Version>& v) {
+  if (!v) return nullptr;
+  return {{"kind", data::to_string(v->kind)}, {"hash", v->hash.str()}, {"size", v->size}};
+}
+
+const char* change_name(data::PathDiff::Change c) {
+  switch (c) {
+    case data::PathDiff::Change::added: return "added";
+    case data::PathDiff::Change::deleted: return "deleted";
+    case data::PathDiff::Change::modified: return "modified";
+  }
+  return "modified";
+}
+
+int run_data_diff(const DataDiffOptions& options) {
+  Repo repo = require_store();
+  auto git_repo = unwrap(git::Repository::open(repo.root));
+  // Leading arguments that name commits are revisions; a name that is also a tracked path is
+  // taken as a path (write `--` before paths to be explicit).
+  std::vector<std::string> revs, paths;
+  for (const auto& arg : options.args) {
+    bool is_path = std::filesystem::exists(arg) || std::filesystem::exists(arg + std::string(data::kPointerSuffix));
+    if (paths.empty() && revs.size() < 2 && !is_path && git_repo.resolve_commit(arg)) {
+      revs.push_back(arg);
+    } else {
+      paths.push_back(arg);
+    }
+  }
+  if (!git_repo.head_commit() && revs.empty()) {
+    throw Failure(bad_input("the repository has no commits yet, so there is nothing to compare with",
+                            "commit the pointers first: git add *.mlops && git commit"));
+  }
+  std::string a_name = revs.empty() ? "HEAD" : revs[0];
+  std::string b_name = revs.size() == 2 ? revs[1] : "workspace";
+
+  data::Cache cache(repo);
+  auto a_items = unwrap(data::list_tracked_at(repo, a_name));
+  data::Side a = data::side_at(cache, a_items);
+  data::Side b;
+  if (revs.size() == 2) {
+    b = data::side_at(cache, unwrap(data::list_tracked_at(repo, b_name)));
+  } else {
+    auto stat_cache = unwrap(data::StatCache::open(repo));
+    // Both the workspace's pointers and the commit's: data deleted since the commit shows as deleted.
+    auto items = unwrap(data::list_tracked(repo));
+    for (const auto& item : a_items) {
+      if (std::none_of(items.begin(), items.end(), [&](const auto& t) { return t.data_path == item.data_path; })) items.push_back(item);
+    }
+    b = unwrap(data::side_in_workspace(repo, cache, *stat_cache, items));
+    (void)stat_cache->save();
+  }
+  auto diffs = data::diff_sides(a, b);
+  if (!paths.empty()) {
+    std::vector<std::string> wanted;
+    for (const auto& p : paths) {
+      std::string rel = unwrap(repo.relative(p));
+      if (rel.ends_with(data::kPointerSuffix)) rel.resize(rel.size() - data::kPointerSuffix.size());
+      wanted.push_back(rel);
+    }
+    std::erase_if(diffs, [&](const data::PathDiff& d) {
+      return std::none_of(wanted.begin(), wanted.end(),
+                          [&](const std::string& w) { return w == "." || d.path == w || d.path.starts_with(w + "/"); });
+    });
+  }
+
+  if (out::settings().json) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& d : diffs) {
+      nlohmann::ordered_json j{{"path", d.path}, {"change", change_name(d.change)}, {"old", version_json(d.old_version)},
+                               {"new", version_json(d.new_version)}};
+      if (!d.files_added.empty() || !d.files_modified.empty() || !d.files_deleted.empty()) {
+        j["files"] = {{"added", d.files_added}, {"modified", d.files_modified}, {"deleted", d.files_deleted}};
+      }
+      list.push_back(j);
+    }
+    out::print_json({{"a", a_name}, {"b", b_name}, {"changes", list}});
+    return 0;
+  }
+  if (diffs.empty()) {
+    out::println("No data changes between {} and {}.", a_name, b_name);
+    return 0;
+  }
+  for (const auto& d : diffs) {
+    auto short_hash = [](const std::optional<data::Version>& v) { return v ? v->hash.hex().substr(0, 12) : std::string("-"); };
+    out::Style style = d.change == data::PathDiff::Change::added     ? out::Style::green
+                       : d.change == data::PathDiff::Change::deleted ? out::Style::red
+                                                                     : out::Style::yellow;
+    out::println("{:<9} {}  {} -> {}", out::paint(change_name(d.change), style), d.path, short_hash(d.old_version),
+                 short_hash(d.new_version));
+    for (const auto& f : d.files_added) out::println("            + {}", f);
+    for (const auto& f : d.files_modified) out::println("            ~ {}", f);
+    for (const auto& f : d.files_deleted) out::println("            - {}", f);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_data_diff(CLI::App& group) {
+  auto options = std::make_shared<DataDiffOptions>();
+  auto* command = add_command(group, "diff", "Show data that changed between commits, or since a commit (default HEAD)",
+                              [options] { return run_data_diff(*options); });
+  command->add_option("args", options->args, "[REV_A [REV_B]] [PATH...]: with no revision, HEAD against the workspace; "
+                                              "with one, REV_A against the workspace")->type_name("REV|PATH");
+  add_json_flag(*command);
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,39 @@
+// `mlops data fetch [PATH...] [--remote NAME] [--rev REV]`: download missing objects into the cache.
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/data.hpp"
+#include "mlops/core/config.hpp"
+#include "mlops/data/cache.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct DataFetchOptions {
+  std::vector<std::string> paths;
+  std::string remote;
+  std::string rev;
+};
+
+int run_data_fetch(const DataFetchOptions& options) {
+  Repo repo = require_store();
+  Config config = unwrap(load_config(repo));
+  auto items = select_data(repo, options.paths, options.rev);
+  auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
+  auto result = unwrap(data::fetch(data::Cache(repo), *remote, items));
+  print_transfer("fetched", remote->describe(), result);
+  return 0;
+}
+
+}  // namespace
+
+void add_data_fetch(CLI::App& group) {
+  auto options = std::make_shared<DataFetchOptions>();
+  auto* command = add_command(group, "fetch", "Download tracked data into the cache without touching the workspace",
+                              [options] { return run_data_fetch(*options); });
+  command->add_option("paths", options->paths, "Tracked paths to fetch (default: all)")->type_name("PATH");
+  command->add_option("-r,--remote", options->remote, "Remote to use (default: the default remote)")->type_name("NAME");
+  command->add_option("--rev", options->rev, "Fetch the data the pointers name at this commit, branch or tag")->type_name("REV");
+  add_json_flag(*command);
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,58 @@
+// `mlops data pull [PATH...] [--remote NAME] [--rev REV] [--force]`: fetch, then check out.
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/data.hpp"
+#include "mlops/core/config.hpp"
+#include "mlops/core/json_output.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/data/cache.hpp"
+#include "mlops/data/checkout.hpp"
+#include "mlops/data/stat_cache.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct DataPullOptions {
+  std::vector<std::string> paths;
+  std::string remote;
+  std::string rev;
+  bool force = false;
+};
+
+int run_data_pull(const DataPullOptions& options) {
+  Repo repo = require_store();
+  Config config = unwrap(load_config(repo));
+  auto items = select_data(repo, options.paths, options.rev);
+  auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
+  data::Cache cache(repo);
+  auto fetched = unwrap(data::fetch(cache, *remote, items));
+  auto stat_cache = unwrap(data::StatCache::open(repo));
+  auto results = unwrap(data::checkout(repo, cache, *stat_cache, items, config.link,
+                                       options.force ? data::Force::yes : data::Force::no));
+  (void)stat_cache->save();
+  std::size_t written = 0;
+  for (const auto& r : results) written += r.written;
+  if (out::settings().json) {
+    out::print_json({{"remote", remote->describe()}, {"objects", fetched.objects}, {"bytes", fetched.bytes},
+                     {"skipped", fetched.skipped}, {"files_written", written}});
+    return 0;
+  }
+  out::println("{} object{} fetched ({}), {} file{} written to the workspace", fetched.objects,
+               fetched.objects == 1 ? "" : "s", out::human_bytes(fetched.bytes), written, written == 1 ? "" : "s");
+  return 0;
+}
+
+}  // namespace
+
+void add_data_pull(CLI::App& group) {
+  auto options = std::make_shared<DataPullOptions>();
+  auto* command = add_command(group, "pull", "Download tracked data from a remote and check it out",
+                              [options] { return run_data_pull(*options); });
+  command->add_option("paths", options->paths, "Tracked paths to pull (default: all)")->type_name("PATH");
+  command->add_option("-r,--remote", options->remote, "Remote to use (default: the default remote)")->type_name("NAME");
+  command->add_option("--rev", options->rev, "Pull the data the pointers name at this commit, branch or tag")->type_name("REV");
+  command->add_flag("-f,--force", options->force, "Overwrite local changes even when they are not in the cache");
+  add_json_flag(*command);
+}
+
+}  // namespace mlops::cli

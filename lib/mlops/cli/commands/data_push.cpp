@@ -1,0 +1,39 @@
+// `mlops data push [PATH...] [--remote NAME] [--rev REV]`: upload the objects a remote is missing.
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/data.hpp"
+#include "mlops/core/config.hpp"
+#include "mlops/data/cache.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct DataPushOptions {
+  std::vector<std::string> paths;
+  std::string remote;
+  std::string rev;
+};
+
+int run_data_push(const DataPushOptions& options) {
+  Repo repo = require_store();
+  Config config = unwrap(load_config(repo));
+  auto items = select_data(repo, options.paths, options.rev);
+  auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
+  auto result = unwrap(data::push(data::Cache(repo), *remote, items));
+  print_transfer("pushed", remote->describe(), result);
+  return 0;
+}
+
+}  // namespace
+
+void add_data_push(CLI::App& group) {
+  auto options = std::make_shared<DataPushOptions>();
+  auto* command = add_command(group, "push", "Upload tracked data the remote does not have yet",
+                              [options] { return run_data_push(*options); });
+  command->add_option("paths", options->paths, "Tracked paths to push (default: all)")->type_name("PATH");
+  command->add_option("-r,--remote", options->remote, "Remote to use (default: the default remote)")->type_name("NAME");
+  command->add_option("--rev", options->rev, "Push the data the pointers name at this commit, branch or tag")->type_name("REV");
+  add_json_flag(*command);
+}
+
+}  // namespace mlops::cli

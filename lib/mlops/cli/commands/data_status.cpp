@@ -1,0 +1,91 @@
+// `mlops data status [PATH...]`: how the workspace and the cache compare with the pointers.
+#include <fmt/format.h>
+
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/data.hpp"
+#include "mlops/core/json_output.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/data/cache.hpp"
+#include "mlops/data/stat_cache.hpp"
+#include "mlops/data/status.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct DataStatusOptions {
+  std::vector<std::string> paths;
+  bool exit_code = false;
+};
+
+nlohmann::ordered_json to_json(const data::DataStatus& s) {
+  nlohmann::ordered_json j{{"path", s.tracked.data_path},
+                           {"pointer", s.tracked.pointer_file},
+                           {"kind", data::to_string(s.tracked.pointer.kind)},
+                           {"hash", s.tracked.pointer.hash.str()},
+                           {"state", data::to_string(s.state)},
+                           {"in_cache", s.in_cache}};
+  if (s.tracked.pointer.kind == data::Kind::dir) {
+    j["added"] = s.added;
+    j["modified"] = s.modified;
+    j["deleted"] = s.deleted;
+  }
+  return j;
+}
+
+void print_human(const std::vector<data::DataStatus>& statuses) {
+  bool any = false;
+  for (const auto& s : statuses) {
+    if (!s.differs()) continue;
+    any = true;
+    std::string label = s.state == data::State::modified  ? out::paint("modified:", out::Style::red)
+                        : s.state == data::State::missing ? out::paint("missing:", out::Style::red)
+                                                          : out::paint("not in cache:", out::Style::yellow);
+    std::string extra = s.state != data::State::unchanged && !s.in_cache ? " (and not in cache)" : "";
+    out::println("\t{:<14}{}{}", label, s.tracked.data_path, extra);
+    for (const auto& f : s.added) out::println("\t\tadded:    {}", f);
+    for (const auto& f : s.modified) out::println("\t\tmodified: {}", f);
+    for (const auto& f : s.deleted) out::println("\t\tdeleted:  {}", f);
+  }
+  if (statuses.empty()) {
+    out::println("No data tracked yet; start with 'mlops data add PATH'.");
+  } else if (!any) {
+    out::println("Data and pointers are up to date ({} tracked).", statuses.size());
+  } else {
+    out::hint("'mlops data add PATH' records a change; 'mlops data checkout PATH' restores the version; "
+              "'mlops data pull' fetches what is not in the cache");
+  }
+}
+
+int run_data_status(const DataStatusOptions& options) {
+  Repo repo = require_store();
+  auto tracked = unwrap(data::select_tracked(repo, options.paths));
+  data::Cache cache(repo);
+  auto stat_cache = unwrap(data::StatCache::open(repo));
+  std::vector<data::DataStatus> statuses;
+  for (const auto& t : tracked) statuses.push_back(unwrap(data::status_of(repo, cache, *stat_cache, t)));
+  (void)stat_cache->save();  // only an optimisation for the next run
+
+  bool differs = std::any_of(statuses.begin(), statuses.end(), [](const auto& s) { return s.differs(); });
+  if (out::settings().json) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& s : statuses) list.push_back(to_json(s));
+    out::print_json({{"clean", !differs}, {"data", list}});
+  } else {
+    print_human(statuses);
+  }
+  return options.exit_code && differs ? static_cast<int>(Exit::check_failed) : 0;
+}
+
+}  // namespace
+
+void add_data_status(CLI::App& group) {
+  auto options = std::make_shared<DataStatusOptions>();
+  auto* command = add_command(group, "status", "Show tracked data that differs from its pointer or is not in the cache",
+                              [options] { return run_data_status(*options); });
+  command->add_option("paths", options->paths, "Tracked paths to check (default: all)")->type_name("PATH");
+  command->add_flag("--exit-code", options->exit_code, "Exit 1 when anything differs (for pre-commit hooks and CI)");
+  add_json_flag(*command);
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,64 @@
+// `mlops data verify [--all]`: re-hash cache objects; report corrupt and missing ones.
+#include <fmt/format.h>
+
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/data.hpp"
+#include "mlops/core/json_output.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/data/cache.hpp"
+#include "mlops/data/gc.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+int run_data_verify(bool all) {
+  Repo repo = require_store();
+  data::Cache cache(repo);
+  std::vector<Hash> wanted = all ? cache.list() : unwrap(data::data_roots(repo, cache, data::GcScope::workspace_only));
+  std::vector<Hash> corrupt, missing;
+  out::Progress progress("Verifying", wanted.size());
+  for (const auto& h : wanted) {
+    progress.advance(1);
+    if (!cache.contains(h)) {
+      missing.push_back(h);
+      continue;
+    }
+    auto ok = unwrap(cache.verify(h));
+    if (!ok) {
+      cache.quarantine(h);  // never served again; a pull can fetch a good copy
+      corrupt.push_back(h);
+    }
+  }
+  progress.finish();
+  if (out::settings().json) {
+    auto strings = [](const std::vector<Hash>& v) {
+      nlohmann::ordered_json a = nlohmann::ordered_json::array();
+      for (const auto& h : v) a.push_back(h.str());
+      return a;
+    };
+    out::print_json({{"checked", wanted.size()}, {"ok", corrupt.empty() && missing.empty()}, {"corrupt", strings(corrupt)},
+                     {"missing", strings(missing)}});
+  } else {
+    for (const auto& h : corrupt) out::println("{} {}", out::paint("corrupt:", out::Style::red), h.str());
+    for (const auto& h : missing) out::println("{} {}", out::paint("missing:", out::Style::yellow), h.str());
+    out::println("{} object{} checked, {} corrupt, {} missing", wanted.size(), wanted.size() == 1 ? "" : "s",
+                 corrupt.size(), missing.size());
+    if (!corrupt.empty() || !missing.empty()) {
+      out::hint("corrupt objects were moved aside; 'mlops data pull' fetches good copies from a remote");
+    }
+  }
+  return corrupt.empty() && missing.empty() ? 0 : static_cast<int>(Exit::check_failed);
+}
+
+}  // namespace
+
+void add_data_verify(CLI::App& group) {
+  auto all = std::make_shared<bool>(false);
+  auto* command = add_command(group, "verify", "Re-hash cache objects and report corrupt or missing ones (exit 1 if any)",
+                              [all] { return run_data_verify(*all); });
+  command->add_flag("-a,--all", *all, "Check every object in the cache (default: those the workspace's pointers need)");
+  add_json_flag(*command);
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,162 @@
+#include "mlops/data/add.hpp"
+
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+
+#include "mlops/core/file.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/data/cache.hpp"
+#include "mlops/data/manifest.hpp"
+#include "mlops/data/stat_cache.hpp"
+#include "mlops/data/store.hpp"
+#include "mlops/data/workspace.hpp"
+#include "mlops/git/repository.hpp"
+
+namespace mlops::data {
+
+namespace fs = std::filesystem;
+
+namespace {
+bool is_under(const std::string& rel, std::string_view top) { return rel == top || rel.starts_with(std::string(top) + "/"); }
+}  // namespace
+
+Result<std::string> check_addable(const Repo& repo, const git::Repository& git_repo, const std::string& path) {
+  auto rel = repo.relative(path);
+  if (!rel) return std::unexpected(rel.error());
+  if (*rel == ".") return std::unexpected(bad_input("cannot track the whole repository", "name a file or folder inside it"));
+  if (is_under(*rel, ".git") || rel->find("/.git/") != std::string::npos || rel->ends_with("/.git")) {
+    return std::unexpected(bad_input(fmt::format("'{}' is inside .git", path), "track data outside git's own folder"));
+  }
+  if (is_under(*rel, ".mlops")) {
+    return std::unexpected(bad_input(fmt::format("'{}' is inside .mlops", path), "track data outside mlops' store"));
+  }
+  if (rel->ends_with(kPointerSuffix)) {
+    return std::unexpected(bad_input(fmt::format("'{}' is a pointer file", path),
+                                     "name the data itself: " + rel->substr(0, rel->size() - kPointerSuffix.size())));
+  }
+  struct stat st {};
+  fs::path full = repo.root / *rel;
+  if (::lstat(full.c_str(), &st) != 0) return std::unexpected(system_error("read", path, errno));
+  if (S_ISLNK(st.st_mode)) {
+    std::error_code ec;
+    fs::path target = fs::canonical(full, ec);
+    auto target_rel = target.lexically_relative(repo.root).generic_string();
+    if (ec || target_rel.empty() || target_rel == ".." || target_rel.starts_with("../")) {
+      return std::unexpected(bad_input(fmt::format("'{}' is a symbolic link that leaves the repository", path),
+                                       "copy the data into the repository, or add what the link points to from inside it"));
+    }
+  }
+  auto tracked = git_repo.is_tracked(*rel);
+  if (!tracked) return std::unexpected(tracked.error());
+  if (*tracked) {
+    return std::unexpected(bad_input(fmt::format("'{}' is already tracked by git", path),
+                                     fmt::format("stop tracking it in git first: git rm -r --cached '{}'", *rel)));
+  }
+  return rel;
+}
+
+Result<Pointer> stage_path(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& rel) {
+  fs::path full = repo.root / rel;
+  struct stat st {};
+  if (::stat(full.c_str(), &st) != 0) return std::unexpected(system_error("read", rel, errno));
+  Pointer pointer;
+  pointer.path = fs::path(rel).filename().string();
+  if (S_ISREG(st.st_mode)) {
+    out::Progress progress(fmt::format("Adding {}", rel), static_cast<std::uint64_t>(st.st_size));
+    auto hash = hash_workspace_file(full, rel, st, stat_cache, cache, StoreContent::yes);
+    if (!hash) return std::unexpected(hash.error());
+    progress.advance(static_cast<std::uint64_t>(st.st_size));
+    pointer.hash = *hash;
+    pointer.size = static_cast<std::uint64_t>(st.st_size);
+    pointer.files = 1;
+    pointer.kind = Kind::file;
+    return pointer;
+  }
+  if (!S_ISDIR(st.st_mode)) return std::unexpected(bad_input(fmt::format("'{}' is not a regular file or folder", rel)));
+  auto files = walk_directory(full, repo.root);
+  if (!files) return std::unexpected(files.error());
+  std::uint64_t total = 0;
+  for (const auto& f : *files) total += static_cast<std::uint64_t>(f.st.st_size);
+  out::Progress progress(fmt::format("Adding {}", rel), total);
+  auto manifest = hash_directory(full, rel, *files, stat_cache, cache, StoreContent::yes, &progress);
+  if (!manifest) return std::unexpected(manifest.error());
+  auto hash = cache.put_bytes(serialize_manifest(*manifest));
+  if (!hash) return std::unexpected(hash.error());
+  pointer.hash = *hash;
+  pointer.size = total;
+  pointer.files = manifest->size();
+  pointer.kind = Kind::dir;
+  return pointer;
+}
+
+Result<bool> ensure_gitignored(const Repo& repo, const std::string& rel) {
+  fs::path p(rel);
+  fs::path ignore_file = repo.root / p.parent_path() / ".gitignore";
+  std::string entry = "/" + p.filename().string();
+  std::string text;
+  if (auto existing = read_file(ignore_file)) {
+    text = std::move(*existing);
+  } else if (existing.error().exit != Exit::bad_input) {
+    return std::unexpected(existing.error());
+  }
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    if (std::string_view(text).substr(at, end - at) == entry) return false;
+    at = end + 1;
+  }
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  text += entry + "\n";
+  if (auto r = write_file_atomic(ignore_file, text); !r) return std::unexpected(r.error());
+  return true;
+}
+
+namespace {
+
+// Replaces workspace copies with links to (or clones of) the cache objects, and remembers the
+// new fingerprints so the next status reads nothing.
+Result<void> apply_link_mode(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& rel,
+                             const Pointer& pointer, LinkMode link) {
+  auto place = [&](const Hash& hash, const std::string& file_rel, bool executable) -> Result<void> {
+    fs::path full = repo.root / file_rel;
+    if (auto r = place_object(cache, hash, full, link, executable); !r) return r;
+    struct stat st {};
+    if (::stat(full.c_str(), &st) == 0) stat_cache.record(file_rel, Fingerprint::of(st), hash);
+    return {};
+  };
+  if (pointer.kind == Kind::file) return place(pointer.hash, rel, false);
+  auto manifest = read_manifest(cache, pointer.hash);
+  if (!manifest) return std::unexpected(manifest.error());
+  for (const auto& e : *manifest) {
+    if (auto r = place(e.hash, rel + "/" + e.path, e.executable); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<AddResult> write_pointer(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& rel,
+                                const Pointer& pointer, LinkMode link) {
+  AddResult result;
+  result.tracked.pointer_file = rel + std::string(kPointerSuffix);
+  result.tracked.data_path = rel;
+  result.tracked.pointer = pointer;
+  std::string text = format_pointer(pointer);
+  fs::path pointer_path = repo.root / result.tracked.pointer_file;
+  auto old = read_file(pointer_path);
+  result.changed = !old || *old != text;
+  if (result.changed) {
+    if (auto r = write_file_atomic(pointer_path, text); !r) return std::unexpected(r.error());
+  }
+  auto ignored = ensure_gitignored(repo, rel);
+  if (!ignored) return std::unexpected(ignored.error());
+  result.gitignored = *ignored;
+  if (link != LinkMode::copy) {
+    if (auto r = apply_link_mode(repo, cache, stat_cache, rel, pointer, link); !r) return std::unexpected(r.error());
+  }
+  return result;
+}
+
+}  // namespace mlops::data

@@ -1,0 +1,32 @@
+#pragma once
+// `mlops data checkout`: make the workspace match the pointers, never losing local changes.
+#include <string>
+#include <vector>
+
+#include "mlops/core/config.hpp"
+#include "mlops/core/error.hpp"
+#include "mlops/core/repo.hpp"
+#include "mlops/data/tracked.hpp"
+
+namespace mlops::data {
+
+class Cache;
+class StatCache;
+
+enum class Force { no, yes };
+
+struct CheckoutResult {
+  std::string data_path;
+  std::size_t written = 0;   // files placed
+  std::size_t removed = 0;   // files removed (not in the version)
+  bool unchanged() const { return written == 0 && removed == 0; }
+};
+
+// Checks out every item of `items`. Everything is planned first: when an object is missing from
+// the cache (exit 2, hint to pull) or a local change would be lost without Force::yes (exit 2,
+// naming the files), nothing is written. A local change is safe to overwrite when its content is
+// in the cache. Objects are verified as they are placed.
+Result<std::vector<CheckoutResult>> checkout(const Repo& repo, const Cache& cache, StatCache& stat_cache,
+                                             const std::vector<TrackedData>& items, LinkMode link, Force force);
+
+}  // namespace mlops::data

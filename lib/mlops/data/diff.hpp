@@ -1,0 +1,45 @@
+#pragma once
+// Comparing the data versions of two sides: two commits, or a commit and the workspace.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlops/core/error.hpp"
+#include "mlops/core/hash.hpp"
+#include "mlops/core/repo.hpp"
+#include "mlops/data/manifest.hpp"
+#include "mlops/data/pointer.hpp"
+#include "mlops/data/tracked.hpp"
+
+namespace mlops::data {
+
+class Cache;
+class StatCache;
+
+// One side's version of a tracked path.
+struct Version {
+  Kind kind = Kind::file;
+  Hash hash;
+  std::uint64_t size = 0;
+  std::optional<Manifest> manifest;  // folders, when known (in the cache or read from the workspace)
+};
+
+struct PathDiff {
+  std::string path;
+  enum class Change { added, deleted, modified } change = Change::modified;
+  std::optional<Version> old_version, new_version;
+  // Folder changes file by file, when both manifests are known.
+  std::vector<std::string> files_added, files_modified, files_deleted;
+};
+
+using Side = std::vector<std::pair<std::string, Version>>;  // data path -> version, sorted
+
+// The versions the pointers of a commit name (folder manifests from the cache when there).
+Side side_at(const Cache& cache, const std::vector<TrackedData>& items);
+// The versions the workspace holds for `items` (hashed through the stat cache); paths whose data
+// is absent are left out.
+Result<Side> side_in_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::vector<TrackedData>& items);
+
+std::vector<PathDiff> diff_sides(const Side& a, const Side& b);
+
+}  // namespace mlops::data

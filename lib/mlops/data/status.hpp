@@ -1,0 +1,53 @@
+#pragma once
+// How the workspace compares with what the pointers say.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlops/core/error.hpp"
+#include "mlops/core/hash.hpp"
+#include "mlops/core/repo.hpp"
+#include "mlops/data/manifest.hpp"
+#include "mlops/data/tracked.hpp"
+
+namespace mlops::data {
+
+class Cache;
+class StatCache;
+
+enum class State { unchanged, modified, missing };
+std::string_view to_string(State state);
+
+// The workspace side of one tracked path, read through the stat cache.
+struct WorkspaceSide {
+  bool exists = false;
+  bool is_dir = false;
+  std::optional<Hash> file_hash;       // a file: its content hash
+  std::optional<Manifest> manifest;    // a folder: its files and hashes
+};
+
+struct DataStatus {
+  TrackedData tracked;
+  State state = State::unchanged;
+  bool in_cache = true;  // the version's objects (and a folder's files) are all in the cache
+  // For folders whose manifest is in the cache: the files added, modified and deleted in the
+  // workspace relative to the version (paths relative to the folder).
+  std::vector<std::string> added, modified, deleted;
+  bool differs() const { return state != State::unchanged || !in_cache; }
+};
+
+Result<WorkspaceSide> read_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& data_path);
+
+// Whether every object of a version is in the cache.
+bool version_in_cache(const Cache& cache, const Pointer& pointer);
+
+Result<DataStatus> status_of(const Repo& repo, const Cache& cache, StatCache& stat_cache, const TrackedData& tracked);
+
+struct ManifestDiff {
+  std::vector<std::string> added, modified, deleted;
+};
+// Files of `to` that `from` lacks (added), has with other content (modified), and files of
+// `from` that `to` lacks (deleted).
+ManifestDiff diff_manifests(const Manifest& from, const Manifest& to);
+
+}  // namespace mlops::data

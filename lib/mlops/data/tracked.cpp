@@ -1,0 +1,191 @@
+#include "mlops/data/tracked.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "mlops/core/file.hpp"
+#include "mlops/git/repository.hpp"
+#include "mlops/git/tree.hpp"
+
+namespace mlops::data {
+
+namespace fs = std::filesystem;
+
+std::string data_path_of(std::string_view pointer_file, const Pointer& pointer) {
+  auto slash = pointer_file.rfind('/');
+  if (slash == std::string_view::npos) return pointer.path;
+  return std::string(pointer_file.substr(0, slash + 1)) + pointer.path;
+}
+
+namespace {
+
+Result<TrackedData> parse_tracked(std::string pointer_file, std::string_view text, const fs::path& shown_as) {
+  auto pointer = parse_pointer(text, shown_as);
+  if (!pointer) return std::unexpected(pointer.error());
+  std::string data_path = data_path_of(pointer_file, *pointer);
+  return TrackedData{std::move(pointer_file), std::move(data_path), std::move(*pointer)};
+}
+
+Result<TrackedData> read_pointer_file(const Repo& repo, const std::string& pointer_file) {
+  auto text = read_file(repo.root / pointer_file);
+  if (!text) return std::unexpected(text.error());
+  return parse_tracked(pointer_file, *text, pointer_file);
+}
+
+Result<void> scan(const Repo& repo, const std::string& prefix, std::vector<TrackedData>& found) {
+  fs::path dir = prefix.empty() ? repo.root : repo.root / prefix;
+  std::unique_ptr<DIR, int (*)(DIR*)> handle(::opendir(dir.c_str()), ::closedir);
+  if (!handle) return {};  // unreadable folders hold no pointers we could use
+  std::vector<std::string> subdirs;
+  std::set<std::string> data_names;  // entries named by a pointer in this folder: not descended into
+  while (auto* entry = ::readdir(handle.get())) {
+    std::string name = entry->d_name;
+    if (name == "." || name == ".." || name == ".git" || (prefix.empty() && name == ".mlops")) continue;
+    std::string rel = prefix.empty() ? name : prefix + "/" + name;
+    bool is_dir = entry->d_type == DT_DIR;
+    bool is_file = entry->d_type == DT_REG;
+    if (entry->d_type == DT_UNKNOWN) {
+      struct stat st {};
+      if (::lstat((repo.root / rel).c_str(), &st) != 0) continue;
+      is_dir = S_ISDIR(st.st_mode);
+      is_file = S_ISREG(st.st_mode);
+    }
+    if (is_dir) {
+      subdirs.push_back(rel);
+    } else if (is_file && name.size() > kPointerSuffix.size() && name.ends_with(kPointerSuffix)) {
+      auto tracked = read_pointer_file(repo, rel);
+      if (!tracked) return std::unexpected(tracked.error());
+      data_names.insert(tracked->data_path);
+      found.push_back(std::move(*tracked));
+    }
+  }
+  for (const auto& sub : subdirs) {
+    if (data_names.count(sub)) continue;
+    if (auto r = scan(repo, sub, found); !r) return r;
+  }
+  return {};
+}
+
+void sort_by_data_path(std::vector<TrackedData>& list) {
+  std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.data_path < b.data_path; });
+}
+
+std::string pointer_file_for(const std::string& rel) {
+  return rel.ends_with(kPointerSuffix) ? rel : rel + std::string(kPointerSuffix);
+}
+
+std::string strip_pointer_suffix(const std::string& rel) {
+  return rel.ends_with(kPointerSuffix) ? rel.substr(0, rel.size() - kPointerSuffix.size()) : rel;
+}
+
+Error not_tracked_error(const std::string& path, std::string_view where) {
+  return bad_input(fmt::format("'{}' is not tracked by mlops{}", path, where),
+                   fmt::format("track it with 'mlops data add {}'", path));
+}
+
+// Selects from `all` the pointers for `paths` (data paths, pointer files or folders).
+Result<std::vector<TrackedData>> select_from(const Repo& repo, std::vector<TrackedData> all,
+                                             const std::vector<std::string>& paths, std::string_view where) {
+  if (paths.empty()) return all;
+  std::vector<TrackedData> chosen;
+  std::set<std::string> taken;
+  for (const auto& p : paths) {
+    auto rel = repo.relative(p);
+    if (!rel) return std::unexpected(rel.error());
+    std::string data_path = strip_pointer_suffix(*rel);
+    bool matched = false;
+    for (const auto& t : all) {
+      bool below = data_path == "." || t.data_path == data_path || t.data_path.starts_with(data_path + "/");
+      if (!below) continue;
+      matched = true;
+      if (taken.insert(t.data_path).second) chosen.push_back(t);
+    }
+    if (!matched) return std::unexpected(not_tracked_error(p, where));
+  }
+  sort_by_data_path(chosen);
+  return chosen;
+}
+
+}  // namespace
+
+Result<std::vector<TrackedData>> list_tracked(const Repo& repo) {
+  std::vector<TrackedData> found;
+  if (auto r = scan(repo, "", found); !r) return std::unexpected(r.error());
+  sort_by_data_path(found);
+  return found;
+}
+
+Result<std::vector<TrackedData>> select_tracked(const Repo& repo, const std::vector<std::string>& paths) {
+  if (paths.empty()) return list_tracked(repo);
+  // Fast path: each path names its pointer file directly, so nothing is scanned.
+  std::vector<TrackedData> chosen;
+  bool all_direct = true;
+  for (const auto& p : paths) {
+    auto rel = repo.relative(p);
+    if (!rel) return std::unexpected(rel.error());
+    std::string pointer_file = pointer_file_for(*rel);
+    struct stat st {};
+    if (::stat((repo.root / pointer_file).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      all_direct = false;
+      break;
+    }
+    auto tracked = read_pointer_file(repo, pointer_file);
+    if (!tracked) return std::unexpected(tracked.error());
+    chosen.push_back(std::move(*tracked));
+  }
+  if (all_direct) {
+    sort_by_data_path(chosen);
+    return chosen;
+  }
+  auto all = list_tracked(repo);
+  if (!all) return all;
+  return select_from(repo, std::move(*all), paths, "");
+}
+
+Result<std::vector<TrackedData>> list_tracked_at(const Repo& repo, std::string_view rev) {
+  auto git_repo = git::Repository::open(repo.root);
+  if (!git_repo) return std::unexpected(git_repo.error());
+  auto files = git::files_with_suffix_at(*git_repo, rev, kPointerSuffix);
+  if (!files) return std::unexpected(files.error());
+  std::vector<TrackedData> found;
+  for (auto& f : *files) {
+    auto tracked = parse_tracked(f.path, f.content, fmt::format("{}:{}", rev, f.path));
+    if (!tracked) return std::unexpected(tracked.error());
+    found.push_back(std::move(*tracked));
+  }
+  sort_by_data_path(found);
+  return found;
+}
+
+Result<std::vector<TrackedData>> select_tracked_at(const Repo& repo, std::string_view rev, const std::vector<std::string>& paths) {
+  auto all = list_tracked_at(repo, rev);
+  if (!all) return all;
+  return select_from(repo, std::move(*all), paths, fmt::format(" at '{}'", rev));
+}
+
+Result<TrackedData> tracked_at(const Repo& repo, std::string_view data_path, std::string_view rev) {
+  auto git_repo = git::Repository::open(repo.root);
+  if (!git_repo) return std::unexpected(git_repo.error());
+  auto rel = repo.relative(std::string(data_path));
+  if (!rel) return std::unexpected(rel.error());
+  std::string pointer_file = pointer_file_for(*rel);
+  auto text = git_repo->read_file_at(rev, pointer_file);
+  if (!text) return std::unexpected(text.error());
+  if (!*text) return std::unexpected(not_tracked_error(std::string(data_path), fmt::format(" at '{}'", rev)));
+  return parse_tracked(pointer_file, **text, fmt::format("{}:{}", rev, pointer_file));
+}
+
+Result<TrackedData> read_tracked(const Repo& repo, std::string_view data_path) {
+  auto selected = select_tracked(repo, {std::string(data_path)});
+  if (!selected) return std::unexpected(selected.error());
+  if (selected->size() != 1) return std::unexpected(bad_input(fmt::format("'{}' names more than one tracked path", data_path)));
+  return std::move(selected->front());
+}
+
+}  // namespace mlops::data

@@ -1,0 +1,37 @@
+#pragma once
+// What the pointer files say: in the workspace, or in a commit (read from git, never checked out).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlops/core/error.hpp"
+#include "mlops/core/repo.hpp"
+#include "mlops/data/pointer.hpp"
+
+namespace mlops::data {
+
+struct TrackedData {
+  std::string pointer_file;  // relative to the repository root: "data/train.csv.mlops"
+  std::string data_path;     // "data/train.csv"
+  Pointer pointer;
+};
+
+// The data path a pointer file names: its folder joined with the pointer's `path`.
+std::string data_path_of(std::string_view pointer_file, const Pointer& pointer);
+
+// Every *.mlops pointer in the work tree, sorted by data path. Skips .git, .mlops and the
+// folders that are tracked data themselves. A malformed pointer is an error naming it.
+Result<std::vector<TrackedData>> list_tracked(const Repo& repo);
+// The pointers for `paths` (data paths or pointer files, repo-relative; a folder selects the
+// pointers below it). An empty list means every pointer. A path with no pointer is an error.
+Result<std::vector<TrackedData>> select_tracked(const Repo& repo, const std::vector<std::string>& paths);
+// Every pointer in commit REV.
+Result<std::vector<TrackedData>> list_tracked_at(const Repo& repo, std::string_view rev);
+// As select_tracked, at commit REV.
+Result<std::vector<TrackedData>> select_tracked_at(const Repo& repo, std::string_view rev, const std::vector<std::string>& paths);
+// PATH@REV: the pointer of `data_path` in commit REV; bad input when there is none.
+Result<TrackedData> tracked_at(const Repo& repo, std::string_view data_path, std::string_view rev);
+// The pointer of `data_path` in the work tree; bad input when there is none.
+Result<TrackedData> read_tracked(const Repo& repo, std::string_view data_path);
+
+}  // namespace mlops::data

@@ -1,0 +1,47 @@
+#pragma once
+// Reading data in the workspace: walking a tracked folder and hashing (optionally storing) its
+// files, using the stat cache so that unchanged files are never read.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mlops/core/error.hpp"
+#include "mlops/core/hash.hpp"
+#include "mlops/data/manifest.hpp"
+
+namespace mlops::out {
+class Progress;
+}
+
+namespace mlops::data {
+
+class Cache;
+class StatCache;
+
+struct WalkedFile {
+  std::string path;  // relative to the walked folder, '/'-separated
+  struct stat st;    // of the file itself (symlinks inside the repository are followed)
+};
+
+// Every regular file below `dir`, sorted by path. Symlinks are followed when they stay inside
+// `repo_root` and refused when they leave it; sockets, fifos and devices are refused; nested
+// `.git` folders are skipped.
+Result<std::vector<WalkedFile>> walk_directory(const std::filesystem::path& dir, const std::filesystem::path& repo_root);
+
+enum class StoreContent { no, yes };
+
+// Hashes `files` of folder `dir` (repo-relative name `rel_dir`, the stat cache's key prefix) on all
+// cores. With StoreContent::yes, content that is not yet in the cache is stored in the same read.
+Result<Manifest> hash_directory(const std::filesystem::path& dir, const std::string& rel_dir,
+                                const std::vector<WalkedFile>& files, StatCache& stat_cache, const Cache& cache,
+                                StoreContent store, out::Progress* progress = nullptr);
+
+// The same for one file at `path` (repo-relative `rel`).
+Result<Hash> hash_workspace_file(const std::filesystem::path& path, const std::string& rel, const struct stat& st,
+                                 StatCache& stat_cache, const Cache& cache, StoreContent store);
+
+bool is_executable(const struct stat& st);
+
+}  // namespace mlops::data
