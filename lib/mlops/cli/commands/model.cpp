@@ -18,6 +18,7 @@ void register_model(CLI::App& app) {
   add_model_list(*group);
   add_model_show(*group);
   add_model_history(*group);
+  add_model_get(*group);
   add_model_push(*group);
 }
 

@@ -20,6 +20,7 @@ void add_model_deprecate(CLI::App& group);
 void add_model_list(CLI::App& group);
 void add_model_show(CLI::App& group);
 void add_model_history(CLI::App& group);
+void add_model_get(CLI::App& group);
 void add_model_push(CLI::App& group);
 
 namespace model {
