@@ -39,6 +39,9 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_init(app);
   register_data(app);
   register_remote(app);
+  register_run(app);
+  register_log(app);
+  register_runs(app);
   register_model(app);
 }
 

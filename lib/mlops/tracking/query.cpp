@@ -468,16 +468,24 @@ std::vector<std::string> Query::keys() const {
   return keys;
 }
 
+std::vector<const Comparison*> Query::comparisons() const {
+  std::vector<const Comparison*> result;
+  collect(*root_, [&](const Comparison& comparison) { result.push_back(&comparison); });
+  return result;
+}
+
+Error query_error(std::string_view text, std::size_t position, std::string_view message) {
+  // The caret line keeps tabs so that it lines up under the query in a terminal.
+  std::string pad;
+  for (std::size_t i = 0; i < position && i < text.size(); ++i) pad += text[i] == '\t' ? '\t' : ' ';
+  return bad_input(fmt::format("malformed filter at position {}: {}\n  {}\n  {}^", position, message, text, pad),
+                   "see 'mlops runs list --help' for the filter syntax");
+}
+
 Result<Query> parse_query(std::string_view text) {
   auto query = Query::parse(text);
   if (query) return std::move(*query);
-  const SyntaxError& e = query.error();
-  // The caret line keeps tabs so that it lines up under the query in a terminal.
-  std::string pad;
-  for (std::size_t i = 0; i < e.position && i < text.size(); ++i) pad += text[i] == '\t' ? '\t' : ' ';
-  return std::unexpected(bad_input(
-      fmt::format("malformed filter at position {}: {}\n  {}\n  {}^", e.position, e.message, text, pad),
-      "see 'mlops runs list --help' for the filter syntax"));
+  return std::unexpected(query_error(text, query.error().position, query.error().message));
 }
 
 Result<SortKey> parse_sort_key(std::string_view text) {

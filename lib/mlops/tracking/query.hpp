@@ -91,6 +91,8 @@ class Query {
   std::vector<Check> checks(const Lookup& lookup) const;
   // The distinct keys the query mentions, in the order written.
   std::vector<std::string> keys() const;
+  // Every comparison, in the order written (pointers into this query's AST).
+  std::vector<const Comparison*> comparisons() const;
 
  private:
   Query(std::string text, NodePtr root) : text_(std::move(text)), root_(std::move(root)) {}
@@ -104,6 +106,8 @@ class Query {
 //     metrics.acc > and
 //                   ^
 Result<Query> parse_query(std::string_view text);
+// The bad-input Error for a problem at `position` of query `text`, in parse_query's format.
+Error query_error(std::string_view text, std::size_t position, std::string_view message);
 
 // Evaluates one comparison against a value (nullopt: the key is missing, so false).
 bool compare(const Comparison& comparison, const std::optional<Value>& value);

@@ -7,6 +7,9 @@ namespace mlops::cli {
 void register_init(CLI::App& app);
 void register_data(CLI::App& app);
 void register_remote(CLI::App& app);
+void register_run(CLI::App& app);
+void register_log(CLI::App& app);
+void register_runs(CLI::App& app);
 void register_model(CLI::App& app);
 // `mlops __complete WORD...` (hidden): completion candidates for the shell scripts. It is
 // answered before parsing, since its words are data that may look like flags.

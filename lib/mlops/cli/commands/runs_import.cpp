@@ -1,0 +1,83 @@
+// `mlops runs import FILE`: add runs from a `runs export` document (all or none).
+#include <fmt/format.h>
+
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/runs.hpp"
+#include "mlops/core/file.hpp"
+#include "mlops/core/json_output.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/tracking/run_json.hpp"
+#include "mlops/tracking/run_store.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct RunsImportOptions {
+  std::string file;
+  bool skip_existing = false;
+};
+
+int run_runs_import(const RunsImportOptions& options) {
+  std::string text = unwrap(options.file == "-" ? read_file("/dev/stdin") : read_file(options.file));
+  auto doc = nlohmann::json::parse(text, nullptr, false);
+  auto malformed = [&](std::string_view what) {
+    return Failure(bad_input(fmt::format("malformed runs file '{}': {}", options.file, what),
+                             "import a file written by 'mlops runs export'"));
+  };
+  if (doc.is_discarded()) throw malformed("not valid JSON");
+  if (!doc.is_object() || doc.value("format", std::string()) != tracking::kExportFormat || !doc.contains("runs") ||
+      !doc["runs"].is_array()) {
+    throw malformed(fmt::format("expected an object with \"format\": \"{}\" and a \"runs\" list", tracking::kExportFormat));
+  }
+  if (!doc["version"].is_number_integer() || doc["version"].get<int>() > tracking::kExportVersion) {
+    throw malformed(fmt::format("unsupported version {} (this mlops reads version {})", doc["version"].dump(),
+                                tracking::kExportVersion));
+  }
+  std::vector<tracking::ImportedRun> runs;
+  std::size_t index = 0;
+  for (const auto& entry : doc["runs"]) {
+    ++index;
+    std::string where = fmt::format("{}, run {}", options.file, index);
+    try {
+      runs.push_back(unwrap(tracking::run_from_json(entry, where)));
+    } catch (const nlohmann::json::exception& e) {
+      throw malformed(fmt::format("run {}: {}", index, e.what()));
+    }
+  }
+  Repo repo = require_store();
+  auto store = unwrap(tracking::RunStore::open(repo));
+  // Checked before anything is written, so that a clash imports nothing.
+  std::vector<tracking::ImportedRun*> todo;
+  for (auto& run : runs) {
+    if (unwrap(store.exists(run.record.id))) {
+      if (options.skip_existing) continue;
+      throw Failure(bad_input(fmt::format("run '{}' already exists in this repository", run.record.id),
+                              "pass --skip-existing to import only the runs that are new"));
+    }
+    todo.push_back(&run);
+  }
+  for (auto* run : todo) unwrap(store.create(run->record, run->history));
+  if (out::settings().json) {
+    nlohmann::ordered_json ids = nlohmann::ordered_json::array();
+    for (auto* run : todo) ids.push_back(run->record.id);
+    out::print_json({{"imported", std::move(ids)}, {"skipped", runs.size() - todo.size()}});
+  } else {
+    out::println("imported {} run{}{}", todo.size(), todo.size() == 1 ? "" : "s",
+                 runs.size() > todo.size() ? fmt::format(" ({} already present)", runs.size() - todo.size()) : "");
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_runs_import(CLI::App& group) {
+  auto options = std::make_shared<RunsImportOptions>();
+  auto* command = add_command(group, "import", "Add runs from a file written by 'mlops runs export'",
+                              [options] { return run_runs_import(*options); });
+  command->add_option("file", options->file, "The JSON file ('-' for standard input)")->required()->option_text("FILE");
+  command->add_flag("--skip-existing", options->skip_existing, "Skip runs that are already here instead of failing");
+  add_json_flag(*command);
+}
+
+}  // namespace mlops::cli

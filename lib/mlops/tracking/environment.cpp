@@ -1,0 +1,167 @@
+#include "mlops/tracking/environment.hpp"
+
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "mlops/core/file.hpp"
+#include "mlops/core/hash.hpp"
+#include "mlops/core/subprocess.hpp"
+
+extern char** environ;
+
+namespace mlops::tracking {
+
+namespace {
+
+struct ToolProbe {
+  std::string_view name;
+  std::string_view flag;
+};
+
+// Compilers and interpreters whose version decides what a run computes.
+constexpr ToolProbe kTools[] = {
+    {"python3", "--version"}, {"python", "--version"}, {"gcc", "--version"}, {"g++", "--version"},
+    {"clang", "--version"},   {"nvcc", "--version"},   {"node", "--version"}, {"R", "--version"},
+    {"java", "-version"},     {"julia", "--version"},  {"rustc", "--version"}, {"go", "version"},
+    {"conda", "--version"},   {"uv", "--version"},     {"poetry", "--version"}};
+
+constexpr std::string_view kLockfiles[] = {"requirements.txt", "requirements-dev.txt", "poetry.lock", "uv.lock",
+                                           "Pipfile.lock", "environment.yml", "environment.yaml", "conda-lock.yml",
+                                           "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock",
+                                           "renv.lock", "Manifest.toml", "go.sum"};
+
+// Variables CI systems and container runtimes set to name the image a job runs in.
+constexpr std::string_view kImageVariables[] = {"MLOPS_CONTAINER_IMAGE", "CI_JOB_IMAGE", "CONTAINER_IMAGE",
+                                                "DOCKER_IMAGE", "IMAGE_NAME", "IMAGE"};
+
+std::string first_line(std::string_view text) {
+  while (!text.empty() && (text.front() == '\n' || text.front() == '\r' || text.front() == ' ')) text.remove_prefix(1);
+  auto end = text.find_first_of("\r\n");
+  return std::string(text.substr(0, end));
+}
+
+std::string cpu_model() {
+  auto info = read_file("/proc/cpuinfo");
+  if (!info) return {};
+  for (std::string_view field : {"model name", "Hardware", "cpu model"}) {
+    auto pos = info->find(field);
+    if (pos == std::string::npos) continue;
+    auto colon = info->find(':', pos);
+    if (colon == std::string::npos) continue;
+    auto line = first_line(std::string_view(*info).substr(colon + 1));
+    if (!line.empty()) return line;
+  }
+  return {};
+}
+
+std::string os_name() {
+  auto release = read_file("/etc/os-release");
+  if (!release) return {};
+  auto pos = release->find("PRETTY_NAME=");
+  if (pos == std::string::npos) return {};
+  std::string value = first_line(std::string_view(*release).substr(pos + 12));
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+  return value;
+}
+
+}  // namespace
+
+bool is_secret_name(std::string_view name) {
+  std::string upper(name);
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  for (std::string_view word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH"}) {
+    if (upper.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string redact_url_password(std::string_view value) {
+  std::string result;
+  std::size_t pos = 0;
+  for (;;) {
+    auto scheme = value.find("://", pos);
+    if (scheme == std::string_view::npos) break;
+    auto start = scheme + 3;
+    auto end = value.find_first_of("/?# ", start);
+    auto authority = value.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    auto at = authority.rfind('@');
+    auto colon = authority.find(':');
+    result += value.substr(pos, start - pos);
+    if (at != std::string_view::npos && colon != std::string_view::npos && colon < at) {
+      result += authority.substr(0, colon + 1);
+      result += kRedacted;
+      result += authority.substr(at);
+    } else {
+      result += authority;
+    }
+    pos = start + authority.size();
+  }
+  result += value.substr(pos);
+  return result;
+}
+
+std::map<std::string, std::string> environment_variables() {
+  std::map<std::string, std::string> variables;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string_view text(*entry);
+    auto equals = text.find('=');
+    if (equals == std::string_view::npos || equals == 0) continue;
+    std::string name(text.substr(0, equals));
+    variables[name] = is_secret_name(name) ? std::string(kRedacted) : redact_url_password(text.substr(equals + 1));
+  }
+  return variables;
+}
+
+EnvironmentProbe EnvironmentProbe::start(const Repo& repo) {
+  EnvironmentProbe probe;
+  for (const auto& tool : kTools) {
+    auto program = find_program(tool.name);
+    if (!program) continue;
+    std::vector<std::string> argv{program->string(), std::string(tool.flag)};
+    probe.tools_.emplace_back(std::string(tool.name), std::async(std::launch::async, [argv] {
+                                auto captured = capture_output(argv, std::chrono::seconds(5));
+                                return captured && captured->exit_code == 0 ? first_line(captured->output) : std::string();
+                              }));
+  }
+  auto& known = probe.known_;
+  utsname uts{};
+  if (::uname(&uts) == 0) {
+    known["kernel"] = fmt::format("{} {}", uts.sysname, uts.release);
+    known["machine"] = uts.machine;
+  }
+  if (auto os = os_name(); !os.empty()) known["os"] = os;
+  if (auto cpu = cpu_model(); !cpu.empty()) known["cpu"] = cpu;
+  known["cpus"] = std::to_string(std::thread::hardware_concurrency());
+  for (auto name : kLockfiles) {
+    std::error_code ec;
+    auto path = repo.root / name;
+    if (!std::filesystem::is_regular_file(path, ec)) continue;
+    if (auto hash = hash_file(path)) known[fmt::format("lockfile.{}", name)] = hash->str();
+  }
+  for (auto variable : kImageVariables) {
+    if (const char* value = std::getenv(std::string(variable).c_str()); value && *value) {
+      known["container.image"] = value;
+      break;
+    }
+  }
+  std::error_code ec;
+  if (std::filesystem::exists("/.dockerenv", ec)) known["container.runtime"] = "docker";
+  else if (std::filesystem::exists("/run/.containerenv", ec)) known["container.runtime"] = "podman";
+  return probe;
+}
+
+std::map<std::string, std::string> EnvironmentProbe::collect() {
+  for (auto& [name, future] : tools_) {
+    std::string version = future.get();
+    if (!version.empty()) known_["tool." + name] = version;
+  }
+  tools_.clear();
+  return known_;
+}
+
+}  // namespace mlops::tracking

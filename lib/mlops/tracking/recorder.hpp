@@ -1,0 +1,62 @@
+#pragma once
+// Starting and ending a run: what `mlops run`, `mlops run start/end` and repro share.
+// begin() captures the state the run starts from — git commit, branch, dirty flag (the diff
+// goes into the cache as the artifact "git.diff"), the version of every tracked dataset, the
+// environment — and creates the run with status "running".
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlops/core/error.hpp"
+#include "mlops/core/repo.hpp"
+#include "mlops/tracking/environment.hpp"
+#include "mlops/tracking/run_store.hpp"
+
+namespace mlops::tracking {
+
+// The artifact name of the work tree's diff in a dirty run, and of a command's output log.
+inline constexpr std::string_view kDiffArtifact = "git.diff";
+inline constexpr std::string_view kLogArtifact = "output.log";
+
+struct RunSetup {
+  std::string name;                  // empty: named after the command's script or program
+  std::vector<std::string> command;  // argv; empty for a run opened with `mlops run start`
+  std::map<std::string, std::string> params;
+  std::map<std::string, std::string> tags;  // repro sets repro_of=ID here
+};
+
+// A short default name for a run of `command`: the script an interpreter runs ("train.py"
+// for python train.py), else the program's file name.
+std::string default_run_name(const std::vector<std::string>& command);
+
+class RunRecorder {
+ public:
+  static Result<RunRecorder> begin(const Repo& repo, RunSetup setup);
+
+  const std::string& id() const { return id_; }
+  RunStore& store() { return store_; }
+  // Waits for the environment probes and stores what they found (idempotent).
+  Result<void> record_environment();
+  // Sets the end time, exit code and status; records the environment first if not yet done.
+  Result<void> end(std::string_view status, std::optional<int> exit_code);
+
+ private:
+  RunRecorder(RunStore store, std::string id, EnvironmentProbe probe)
+      : store_(std::move(store)), id_(std::move(id)), probe_(std::move(probe)) {}
+  RunStore store_;
+  std::string id_;
+  EnvironmentProbe probe_;
+  bool environment_recorded_ = false;
+};
+
+// Stores the file or folder at `path` in the cache and records it as artifact `name` of run `id`.
+Result<Artifact> store_artifact(const Repo& repo, RunStore& store, std::string_view id,
+                                const std::filesystem::path& path, std::string name);
+// Stores `content` in the cache and records it as artifact `name` of run `id`.
+Result<Artifact> store_artifact_bytes(const Repo& repo, RunStore& store, std::string_view id, std::string_view content,
+                                      std::string name);
+
+}  // namespace mlops::tracking

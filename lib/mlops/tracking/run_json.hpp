@@ -1,0 +1,34 @@
+#pragma once
+// The JSON document of a run: what `runs show --json` prints and `runs export` / `runs import`
+// carry, so that runs made in CI can travel. Shape (docs/runs.md):
+//   {"id", "name", "status", "exit_code", "user", "host", "start_time", "end_time", "duration",
+//    "command": [...], "cwd", "git": {"commit", "branch", "dirty"}, "params": {}, "tags": {},
+//    "metrics": {NAME: {"value", "step", "timestamp"}}, "metric_history": [{"key", "step",
+//    "value", "timestamp"}], "data": [{"path", "pointer_file", "hash", "size", "kind"}],
+//    "artifacts": [{"name", "hash", "size", "kind", "files"}], "environment": {}, "variables": {}}
+// JSON has no NaN or infinity: such metric values are written as the strings "NaN", "Infinity"
+// and "-Infinity" (as Python's json module reads them) and read back as numbers.
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mlops/core/error.hpp"
+#include "mlops/tracking/run_store.hpp"
+
+namespace mlops::tracking {
+
+// The export file: {"format": "mlops-runs", "version": 1, "runs": [RUN...]}.
+inline constexpr std::string_view kExportFormat = "mlops-runs";
+inline constexpr int kExportVersion = 1;
+
+nlohmann::ordered_json metric_value_json(double value);
+nlohmann::ordered_json run_to_json(const RunRecord& run, const std::vector<MetricPoint>& history);
+
+struct ImportedRun {
+  RunRecord record;
+  std::vector<MetricPoint> history;
+};
+// Reads one run document; `where` names it in errors ("runs.json, run 3").
+Result<ImportedRun> run_from_json(const nlohmann::json& document, std::string_view where);
+
+}  // namespace mlops::tracking

@@ -1,0 +1,40 @@
+#pragma once
+// Filtering and sorting runs with the filter language (query.hpp): the keys a run answers to,
+// and the selection behind `runs list`.
+//   attributes: id, name, status, user, host, start_time, end_time (ISO 8601 UTC text),
+//               duration (seconds), exit_code, command, git.commit, git.branch, git.dirty
+//               ("true"/"false")
+//   metrics.NAME (final value), params.NAME, tags.NAME
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlops/core/error.hpp"
+#include "mlops/tracking/query.hpp"
+#include "mlops/tracking/run_store.hpp"
+
+namespace mlops::tracking {
+
+// The value of an attribute key (not metrics./params./tags.) of `run`; nullopt when unset.
+std::optional<Value> run_attribute(const RunRecord& run, std::string_view key);
+// Whether `key` is an attribute or a metrics./params./tags. key.
+bool is_run_key(std::string_view key);
+
+struct RunSelection {
+  std::optional<Query> where;
+  std::optional<SortKey> sort;      // default: newest first
+  std::vector<std::string> columns;  // further keys whose values the caller wants
+  std::size_t limit = 0;             // 0: no limit
+};
+
+struct SelectedRun {
+  RunRecord run;                         // attributes only: no params, metrics or tags
+  std::map<std::string, Value> values;   // the keys of where, sort and columns that the run has
+};
+
+// Bad input, pointing into the query, for a key that runs do not have.
+Result<void> check_run_keys(const Query& query);
+Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection& selection);
+
+}  // namespace mlops::tracking

@@ -1,0 +1,598 @@
+#include "mlops/tracking/run_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <random>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "mlops/tracking/sqlite.hpp"
+
+namespace mlops::tracking {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+// Crockford's base 32 in lower case: no i, l, o, u, so ids read back unambiguously.
+constexpr std::string_view kAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL,
+  user TEXT NOT NULL,
+  host TEXT NOT NULL,
+  start_time TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  end_time TEXT,
+  duration REAL,
+  command TEXT NOT NULL,        -- JSON array of argv
+  cwd TEXT NOT NULL,
+  exit_code INTEGER,
+  status TEXT NOT NULL,
+  git_commit TEXT NOT NULL,
+  git_branch TEXT NOT NULL,
+  git_dirty INTEGER NOT NULL,
+  environment TEXT NOT NULL,    -- JSON object
+  variables TEXT NOT NULL       -- JSON object, secrets redacted before they get here
+) WITHOUT ROWID;
+CREATE TABLE params (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                     PRIMARY KEY (run_id, key)) WITHOUT ROWID;
+CREATE INDEX params_key ON params (key);
+CREATE TABLE tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                   PRIMARY KEY (run_id, key)) WITHOUT ROWID;
+CREATE INDEX tags_key ON tags (key);
+-- value NULL stands for NaN (SQLite stores a NaN REAL as NULL); infinities are stored as such
+CREATE TABLE metrics (run_id TEXT NOT NULL, key TEXT NOT NULL, step INTEGER NOT NULL,
+                      value REAL, timestamp INTEGER NOT NULL);
+CREATE INDEX metrics_run ON metrics (run_id, key);
+CREATE TABLE latest_metrics (run_id TEXT NOT NULL, key TEXT NOT NULL, step INTEGER NOT NULL,
+                             value REAL, timestamp INTEGER NOT NULL,
+                             PRIMARY KEY (run_id, key)) WITHOUT ROWID;
+CREATE INDEX latest_metrics_key ON latest_metrics (key);
+CREATE TABLE artifacts (run_id TEXT NOT NULL, name TEXT NOT NULL, hash TEXT NOT NULL,
+                        size INTEGER NOT NULL, kind TEXT NOT NULL, files INTEGER NOT NULL,
+                        PRIMARY KEY (run_id, name)) WITHOUT ROWID;
+CREATE TABLE data_versions (run_id TEXT NOT NULL, path TEXT NOT NULL, pointer_file TEXT NOT NULL,
+                            hash TEXT NOT NULL, size INTEGER NOT NULL, kind TEXT NOT NULL,
+                            PRIMARY KEY (run_id, path)) WITHOUT ROWID;
+)sql";
+
+template <class T>
+std::unexpected<Error> fail(Result<T>& result) {
+  return std::unexpected(std::move(result.error()));
+}
+
+#define MLOPS_TRY(expr)                                      \
+  do {                                                       \
+    auto try_result_ = (expr);                               \
+    if (!try_result_) return std::unexpected(std::move(try_result_.error())); \
+  } while (false)
+
+Error unknown_run(std::string_view id) {
+  return bad_input(fmt::format("unknown run '{}'", id), "see 'mlops runs list' for the runs of this repository");
+}
+
+std::string to_json(const std::map<std::string, std::string>& map) { return nlohmann::json(map).dump(); }
+std::map<std::string, std::string> map_from_json(const std::string& text) {
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_object()) return {};
+  std::map<std::string, std::string> map;
+  for (auto& [key, value] : parsed.items()) map[key] = value.is_string() ? value.get<std::string>() : value.dump();
+  return map;
+}
+
+double read_metric_value(const sql::Statement& stmt, int column) {
+  return stmt.is_null(column) ? std::nan("") : stmt.real(column);
+}
+
+void bind_metric_value(sql::Statement& stmt, int index, double value) {
+  if (std::isnan(value)) {
+    stmt.bind_null(index);
+  } else {
+    stmt.bind(index, value);
+  }
+}
+
+// The point of each key in `points` that wins as the final value: highest step, last logged.
+std::map<std::string, const MetricPoint*> finals_of(const std::vector<MetricPoint>& points) {
+  std::map<std::string, const MetricPoint*> finals;
+  for (const auto& point : points) {
+    auto [it, inserted] = finals.try_emplace(point.key, &point);
+    if (!inserted && point.step >= it->second->step) it->second = &point;
+  }
+  return finals;
+}
+
+Result<void> require_run(sql::Database& db, std::string_view id) {
+  auto stmt = db.prepare("SELECT 1 FROM runs WHERE id = ?");
+  if (!stmt) return fail(stmt);
+  stmt->bind(1, id);
+  auto row = stmt->step();
+  if (!row) return fail(row);
+  if (!*row) return std::unexpected(unknown_run(id));
+  return {};
+}
+
+Result<void> insert_metrics(sql::Database& db, std::string_view id, const std::vector<MetricPoint>& points) {
+  auto insert = db.prepare("INSERT INTO metrics (run_id, key, step, value, timestamp) VALUES (?, ?, ?, ?, ?)");
+  if (!insert) return fail(insert);
+  for (const auto& point : points) {
+    insert->bind(1, id).bind(2, point.key).bind(3, point.step).bind(5, point.timestamp_ms);
+    bind_metric_value(*insert, 4, point.value);
+    MLOPS_TRY(insert->run());
+  }
+  auto latest = db.prepare(
+      "INSERT INTO latest_metrics (run_id, key, step, value, timestamp) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, value = excluded.value, "
+      "timestamp = excluded.timestamp WHERE excluded.step >= latest_metrics.step");
+  if (!latest) return fail(latest);
+  for (const auto& [key, point] : finals_of(points)) {
+    latest->bind(1, id).bind(2, key).bind(3, point->step).bind(5, point->timestamp_ms);
+    bind_metric_value(*latest, 4, point->value);
+    MLOPS_TRY(latest->run());
+  }
+  return {};
+}
+
+Result<void> upsert_pairs(sql::Database& db, std::string_view table, std::string_view id,
+                          const std::map<std::string, std::string>& pairs) {
+  auto stmt = db.prepare(fmt::format("INSERT OR REPLACE INTO {} (run_id, key, value) VALUES (?, ?, ?)", table));
+  if (!stmt) return fail(stmt);
+  for (const auto& [key, value] : pairs) MLOPS_TRY(stmt->bind(1, id).bind(2, key).bind(3, value).run());
+  return {};
+}
+
+Result<void> upsert_artifact(sql::Database& db, std::string_view id, const Artifact& artifact) {
+  auto stmt = db.prepare(
+      "INSERT OR REPLACE INTO artifacts (run_id, name, hash, size, kind, files) VALUES (?, ?, ?, ?, ?, ?)");
+  if (!stmt) return fail(stmt);
+  return stmt->bind(1, id)
+      .bind(2, artifact.name)
+      .bind(3, artifact.hash)
+      .bind(4, static_cast<std::int64_t>(artifact.size))
+      .bind(5, artifact.kind)
+      .bind(6, static_cast<std::int64_t>(artifact.files))
+      .run();
+}
+
+// The run columns every listing reads, in the order read_run_row expects.
+constexpr std::string_view kRunColumns =
+    "id, name, user, host, start_time, end_time, duration, command, cwd, exit_code, status, "
+    "git_commit, git_branch, git_dirty";
+
+RunRecord read_run_row(const sql::Statement& stmt) {
+  RunRecord run;
+  run.id = stmt.text(0);
+  run.name = stmt.text(1);
+  run.user = stmt.text(2);
+  run.host = stmt.text(3);
+  run.start_time = stmt.text(4);
+  if (!stmt.is_null(5)) run.end_time = stmt.text(5);
+  if (!stmt.is_null(6)) run.duration = stmt.real(6);
+  auto command = nlohmann::json::parse(stmt.text(7), nullptr, false);
+  if (command.is_array()) {
+    for (const auto& arg : command) {
+      if (arg.is_string()) run.command.push_back(arg.get<std::string>());
+    }
+  }
+  run.cwd = stmt.text(8);
+  if (!stmt.is_null(9)) run.exit_code = static_cast<int>(stmt.integer(9));
+  run.status = stmt.text(10);
+  run.git_commit = stmt.text(11);
+  run.git_branch = stmt.text(12);
+  run.git_dirty = stmt.integer(13) != 0;
+  return run;
+}
+
+}  // namespace
+
+bool is_status(std::string_view text) {
+  return text == kRunning || text == kFinished || text == kFailed || text == kKilled;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string format_time(std::int64_t ms) {
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+}
+
+std::string make_run_id(std::int64_t start_ms) {
+  std::string id(14, '0');
+  auto time = static_cast<std::uint64_t>(start_ms);
+  for (int i = 9; i >= 0; --i) {
+    id[static_cast<std::size_t>(i)] = kAlphabet[time & 31];
+    time >>= 5;
+  }
+  std::random_device random;
+  std::uint32_t bits = random();
+  for (std::size_t i = 10; i < 14; ++i) {
+    id[i] = kAlphabet[bits & 31];
+    bits >>= 5;
+  }
+  return id;
+}
+
+RunStore::RunStore(std::unique_ptr<sql::Database> db) : db_(std::move(db)) {}
+RunStore::RunStore(RunStore&&) noexcept = default;
+RunStore& RunStore::operator=(RunStore&&) noexcept = default;
+RunStore::~RunStore() = default;
+
+Result<RunStore> RunStore::open(const Repo& repo) {
+  auto db = sql::Database::open(repo.runs_db());
+  if (!db) return fail(db);
+  auto owned = std::make_unique<sql::Database>(std::move(*db));
+  // synchronous=NORMAL is durable in WAL mode except for the last commits on a power cut, and
+  // keeps `mlops log metric` at a few milliseconds.
+  MLOPS_TRY(owned->exec("PRAGMA synchronous = NORMAL"));
+  auto version = owned->prepare("PRAGMA user_version");
+  if (!version) return fail(version);
+  auto row = version->step();
+  if (!row) return fail(row);
+  if (version->integer(0) < kSchemaVersion) {
+    version->reset();
+    // WAL lets readers and one writer work at once; the mode is stored in the file.
+    MLOPS_TRY(owned->exec("PRAGMA journal_mode = WAL"));
+    auto transaction = sql::Transaction::begin(*owned);
+    if (!transaction) return fail(transaction);
+    // Another process may have created the tables while we waited for the lock.
+    auto again = owned->prepare("PRAGMA user_version");
+    if (!again) return fail(again);
+    MLOPS_TRY(again->step());
+    bool missing = again->integer(0) < kSchemaVersion;
+    again->reset();
+    if (missing) {
+      MLOPS_TRY(owned->exec(kSchema));
+      MLOPS_TRY(owned->exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion)));
+    }
+    MLOPS_TRY(transaction->commit());
+  } else {
+    version->reset();
+  }
+  return RunStore(std::move(owned));
+}
+
+Result<std::string> RunStore::resolve(std::string_view id_or_prefix) {
+  std::string prefix(id_or_prefix);
+  std::transform(prefix.begin(), prefix.end(), prefix.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (prefix.empty() || prefix.find_first_not_of(kAlphabet) != std::string::npos) {
+    return std::unexpected(unknown_run(id_or_prefix));
+  }
+  auto stmt = db_->prepare("SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 6");
+  if (!stmt) return fail(stmt);
+  stmt->bind(1, prefix).bind(2, prefix + "~");
+  std::vector<std::string> found;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row);
+    if (!*row) break;
+    found.push_back(stmt->text(0));
+  }
+  if (found.empty()) return std::unexpected(unknown_run(id_or_prefix));
+  if (found.size() == 1 || found.front() == prefix) return found.front();
+  std::string listed = fmt::format("{}", fmt::join(found.begin(), found.begin() + std::min<std::size_t>(found.size(), 5), ", "));
+  return std::unexpected(bad_input(fmt::format("run id prefix '{}' is ambiguous: it matches {}{}", id_or_prefix,
+                                               listed, found.size() > 5 ? ", ..." : ""),
+                                   "type more characters of the id"));
+}
+
+Result<bool> RunStore::exists(std::string_view id) {
+  auto stmt = db_->prepare("SELECT 1 FROM runs WHERE id = ?");
+  if (!stmt) return fail(stmt);
+  stmt->bind(1, id);
+  return stmt->step();
+}
+
+Result<RunRecord> RunStore::get(std::string_view id) {
+  auto stmt = db_->prepare(fmt::format("SELECT {}, environment, variables FROM runs WHERE id = ?", kRunColumns));
+  if (!stmt) return fail(stmt);
+  stmt->bind(1, id);
+  auto row = stmt->step();
+  if (!row) return fail(row);
+  if (!*row) return std::unexpected(unknown_run(id));
+  RunRecord run = read_run_row(*stmt);
+  run.environment = map_from_json(stmt->text(14));
+  run.variables = map_from_json(stmt->text(15));
+
+  for (auto [table, target] : {std::pair{"params", &run.params}, std::pair{"tags", &run.tags}}) {
+    auto pairs = db_->prepare(fmt::format("SELECT key, value FROM {} WHERE run_id = ? ORDER BY key", table));
+    if (!pairs) return fail(pairs);
+    pairs->bind(1, id);
+    for (;;) {
+      auto next = pairs->step();
+      if (!next) return fail(next);
+      if (!*next) break;
+      (*target)[pairs->text(0)] = pairs->text(1);
+    }
+  }
+  auto metrics = db_->prepare("SELECT key, step, value, timestamp FROM latest_metrics WHERE run_id = ? ORDER BY key");
+  if (!metrics) return fail(metrics);
+  metrics->bind(1, id);
+  for (;;) {
+    auto next = metrics->step();
+    if (!next) return fail(next);
+    if (!*next) break;
+    MetricPoint point{metrics->text(0), read_metric_value(*metrics, 2), metrics->integer(1), metrics->integer(3)};
+    run.metrics[point.key] = point;
+  }
+  auto data = db_->prepare(
+      "SELECT path, pointer_file, hash, size, kind FROM data_versions WHERE run_id = ? ORDER BY path");
+  if (!data) return fail(data);
+  data->bind(1, id);
+  for (;;) {
+    auto next = data->step();
+    if (!next) return fail(next);
+    if (!*next) break;
+    run.data.push_back({data->text(0), data->text(1), data->text(2), static_cast<std::uint64_t>(data->integer(3)),
+                        data->text(4)});
+  }
+  auto artifacts = db_->prepare("SELECT name, hash, size, kind, files FROM artifacts WHERE run_id = ? ORDER BY name");
+  if (!artifacts) return fail(artifacts);
+  artifacts->bind(1, id);
+  for (;;) {
+    auto next = artifacts->step();
+    if (!next) return fail(next);
+    if (!*next) break;
+    run.artifacts.push_back({artifacts->text(0), artifacts->text(1), static_cast<std::uint64_t>(artifacts->integer(2)),
+                             artifacts->text(3), static_cast<std::uint64_t>(artifacts->integer(4))});
+  }
+  return run;
+}
+
+Result<void> RunStore::create(const RunRecord& record, const std::vector<MetricPoint>& history) {
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return fail(transaction);
+  auto present = exists(record.id);
+  if (!present) return fail(present);
+  if (*present) {
+    return std::unexpected(bad_input(fmt::format("run '{}' already exists", record.id),
+                                     "delete it first with 'mlops runs delete' to replace it"));
+  }
+  auto insert = db_->prepare(
+      "INSERT INTO runs (id, name, user, host, start_time, start_ms, end_time, duration, command, cwd, exit_code, "
+      "status, git_commit, git_branch, git_dirty, environment, variables) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!insert) return fail(insert);
+  // start_ms orders runs made elsewhere (imported) by their start, whatever their id.
+  std::tm tm{};
+  std::int64_t start_ms = 0;
+  if (strptime(record.start_time.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) {
+    start_ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
+    if (record.start_time.size() >= 23 && record.start_time[19] == '.') {
+      start_ms += std::atoi(record.start_time.substr(20, 3).c_str());
+    }
+  }
+  insert->bind(1, record.id)
+      .bind(2, record.name)
+      .bind(3, record.user)
+      .bind(4, record.host)
+      .bind(5, record.start_time)
+      .bind(6, start_ms)
+      .bind(7, record.end_time)
+      .bind(8, record.duration)
+      .bind(9, nlohmann::json(record.command).dump())
+      .bind(10, record.cwd)
+      .bind(11, record.exit_code)
+      .bind(12, record.status)
+      .bind(13, record.git_commit)
+      .bind(14, record.git_branch)
+      .bind(15, static_cast<std::int64_t>(record.git_dirty))
+      .bind(16, to_json(record.environment))
+      .bind(17, to_json(record.variables));
+  MLOPS_TRY(insert->run());
+  MLOPS_TRY(upsert_pairs(*db_, "params", record.id, record.params));
+  MLOPS_TRY(upsert_pairs(*db_, "tags", record.id, record.tags));
+  auto data = db_->prepare(
+      "INSERT OR REPLACE INTO data_versions (run_id, path, pointer_file, hash, size, kind) VALUES (?, ?, ?, ?, ?, ?)");
+  if (!data) return fail(data);
+  for (const auto& version : record.data) {
+    MLOPS_TRY(data->bind(1, record.id)
+                  .bind(2, version.path)
+                  .bind(3, version.pointer_file)
+                  .bind(4, version.hash)
+                  .bind(5, static_cast<std::int64_t>(version.size))
+                  .bind(6, version.kind)
+                  .run());
+  }
+  for (const auto& artifact : record.artifacts) MLOPS_TRY(upsert_artifact(*db_, record.id, artifact));
+  if (!history.empty()) {
+    MLOPS_TRY(insert_metrics(*db_, record.id, history));
+  } else if (!record.metrics.empty()) {
+    std::vector<MetricPoint> finals;
+    for (const auto& [key, point] : record.metrics) finals.push_back(point);
+    MLOPS_TRY(insert_metrics(*db_, record.id, finals));
+  }
+  return transaction->commit();
+}
+
+Result<void> RunStore::finish(std::string_view id, std::string_view status, std::optional<int> exit_code,
+                              std::int64_t end_ms) {
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return fail(transaction);
+  auto stmt = db_->prepare(
+      "UPDATE runs SET status = ?, exit_code = ?, end_time = ?, duration = MAX(0, (? - start_ms) / 1000.0) "
+      "WHERE id = ?");
+  if (!stmt) return fail(stmt);
+  MLOPS_TRY(stmt->bind(1, status).bind(2, exit_code).bind(3, format_time(end_ms)).bind(4, end_ms).bind(5, id).run());
+  if (db_->changes() == 0) return std::unexpected(unknown_run(id));
+  return transaction->commit();
+}
+
+Result<void> RunStore::log_metrics(std::string_view id, const std::vector<MetricPoint>& points) {
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return fail(transaction);
+  MLOPS_TRY(require_run(*db_, id));
+  MLOPS_TRY(insert_metrics(*db_, id, points));
+  return transaction->commit();
+}
+
+Result<void> RunStore::log_params(std::string_view id, const std::map<std::string, std::string>& params) {
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return fail(transaction);
+  MLOPS_TRY(require_run(*db_, id));
+  auto existing = db_->prepare("SELECT value FROM params WHERE run_id = ? AND key = ?");
+  if (!existing) return fail(existing);
+  for (const auto& [key, value] : params) {
+    existing->bind(1, id).bind(2, key);
+    auto row = existing->step();
+    if (!row) return fail(row);
+    if (*row && existing->text(0) != value) {
+      return std::unexpected(bad_input(
+          fmt::format("param '{}' of run '{}' is already '{}': params cannot change", key, id, existing->text(0)),
+          "log the changing value as a metric or a tag, or start a new run"));
+    }
+    existing->reset();
+  }
+  MLOPS_TRY(upsert_pairs(*db_, "params", id, params));
+  return transaction->commit();
+}
+
+Result<void> RunStore::set_tags(std::string_view id, const std::map<std::string, std::string>& tags) {
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return fail(transaction);
+  MLOPS_TRY(require_run(*db_, id));
+  MLOPS_TRY(upsert_pairs(*db_, "tags", id, tags));
+  return transaction->commit();
+}
+
+Result<void> RunStore::set_environment(std::string_view id, const std::map<std::string, std::string>& environment) {
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return fail(transaction);
+  auto stmt = db_->prepare("UPDATE runs SET environment = ? WHERE id = ?");
+  if (!stmt) return fail(stmt);
+  MLOPS_TRY(stmt->bind(1, to_json(environment)).bind(2, id).run());
+  if (db_->changes() == 0) return std::unexpected(unknown_run(id));
+  return transaction->commit();
+}
+
+Result<void> RunStore::add_artifact(std::string_view id, const Artifact& artifact) {
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return fail(transaction);
+  MLOPS_TRY(require_run(*db_, id));
+  MLOPS_TRY(upsert_artifact(*db_, id, artifact));
+  return transaction->commit();
+}
+
+Result<void> RunStore::remove(std::string_view id) {
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return fail(transaction);
+  MLOPS_TRY(require_run(*db_, id));
+  for (std::string_view table : {"params", "tags", "metrics", "latest_metrics", "artifacts", "data_versions"}) {
+    auto stmt = db_->prepare(fmt::format("DELETE FROM {} WHERE run_id = ?", table));
+    if (!stmt) return fail(stmt);
+    MLOPS_TRY(stmt->bind(1, id).run());
+  }
+  auto stmt = db_->prepare("DELETE FROM runs WHERE id = ?");
+  if (!stmt) return fail(stmt);
+  MLOPS_TRY(stmt->bind(1, id).run());
+  return transaction->commit();
+}
+
+Result<std::vector<MetricPoint>> RunStore::history(std::string_view id, std::string_view key) {
+  auto stmt = db_->prepare(key.empty()
+                               ? "SELECT key, step, value, timestamp FROM metrics WHERE run_id = ? "
+                                 "ORDER BY key, step, rowid"
+                               : "SELECT key, step, value, timestamp FROM metrics WHERE run_id = ? AND key = ? "
+                                 "ORDER BY step, rowid");
+  if (!stmt) return fail(stmt);
+  stmt->bind(1, id);
+  if (!key.empty()) stmt->bind(2, key);
+  std::vector<MetricPoint> points;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row);
+    if (!*row) break;
+    points.push_back({stmt->text(0), read_metric_value(*stmt, 2), stmt->integer(1), stmt->integer(3)});
+  }
+  return points;
+}
+
+Result<std::vector<RunRecord>> RunStore::list_runs() {
+  auto stmt = db_->prepare(fmt::format("SELECT {} FROM runs ORDER BY start_ms DESC, id DESC", kRunColumns));
+  if (!stmt) return fail(stmt);
+  std::vector<RunRecord> runs;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row);
+    if (!*row) break;
+    runs.push_back(read_run_row(*stmt));
+  }
+  return runs;
+}
+
+Result<std::map<std::string, std::string>> RunStore::column_text(std::string_view key) {
+  std::string_view table;
+  if (key.starts_with("params.")) {
+    table = "params";
+  } else if (key.starts_with("tags.")) {
+    table = "tags";
+  } else {
+    return std::unexpected(bad_input(fmt::format("'{}' is not a params. or tags. key", key)));
+  }
+  auto stmt = db_->prepare(fmt::format("SELECT run_id, value FROM {} WHERE key = ?", table));
+  if (!stmt) return fail(stmt);
+  stmt->bind(1, key.substr(key.find('.') + 1));
+  std::map<std::string, std::string> values;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row);
+    if (!*row) break;
+    values.emplace(stmt->text(0), stmt->text(1));
+  }
+  return values;
+}
+
+Result<std::map<std::string, double>> RunStore::column_metric(std::string_view metric) {
+  auto stmt = db_->prepare("SELECT run_id, value FROM latest_metrics WHERE key = ?");
+  if (!stmt) return fail(stmt);
+  stmt->bind(1, metric);
+  std::map<std::string, double> values;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row);
+    if (!*row) break;
+    values.emplace(stmt->text(0), read_metric_value(*stmt, 1));
+  }
+  return values;
+}
+
+Result<std::map<std::string, std::map<std::string, double>>> RunStore::all_final_metrics() {
+  auto stmt = db_->prepare("SELECT run_id, key, value FROM latest_metrics");
+  if (!stmt) return fail(stmt);
+  std::map<std::string, std::map<std::string, double>> values;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row);
+    if (!*row) break;
+    values[stmt->text(0)][stmt->text(1)] = read_metric_value(*stmt, 2);
+  }
+  return values;
+}
+
+Result<std::map<std::string, std::map<std::string, std::string>>> RunStore::all_pairs(std::string_view kind) {
+  if (kind != "params" && kind != "tags") return std::unexpected(bad_input(fmt::format("unknown kind '{}'", kind)));
+  auto stmt = db_->prepare(fmt::format("SELECT run_id, key, value FROM {}", kind));
+  if (!stmt) return fail(stmt);
+  std::map<std::string, std::map<std::string, std::string>> values;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row);
+    if (!*row) break;
+    values[stmt->text(0)][stmt->text(1)] = stmt->text(2);
+  }
+  return values;
+}
+
+}  // namespace mlops::tracking

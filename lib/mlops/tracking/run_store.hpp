@@ -1,0 +1,150 @@
+#pragma once
+// The runs database `.mlops/runs.db` (SQLite, WAL, busy timeout): runs, params, metrics with
+// history, tags, artifacts and data versions. This is the library API that `mlops run`, `log`,
+// `runs`, the model registry and repro use.
+//
+// Contract:
+//  - Every write is one BEGIN IMMEDIATE transaction: many processes of a sweep may log to one
+//    repository at once; writers wait for each other (busy timeout) and nothing is lost.
+//  - Run ids are 14 lowercase Crockford base-32 characters: 10 of milliseconds since the epoch,
+//    then 4 random ones, so sorting ids sorts runs by start time. Any unambiguous prefix names
+//    a run (resolve()), as with git.
+//  - A metric's "final" value is the one at its highest step (ties: the last logged), as MLflow's
+//    latest metrics. Metric values are stored faithfully, NaN and infinities included.
+//  - Errors: unknown or ambiguous run ids, a param changed to a different value, and importing
+//    a run that exists are bad input (exit 2); database failures are environment errors (exit 3).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlops/core/error.hpp"
+#include "mlops/core/repo.hpp"
+
+namespace mlops::tracking {
+
+namespace sql {
+class Database;
+}
+
+// Run statuses, as stored and as the filter language sees them (status = 'finished').
+inline constexpr std::string_view kRunning = "running";
+inline constexpr std::string_view kFinished = "finished";
+inline constexpr std::string_view kFailed = "failed";
+inline constexpr std::string_view kKilled = "killed";
+bool is_status(std::string_view text);  // one of the four above
+
+struct MetricPoint {
+  std::string key;
+  double value = 0;
+  std::int64_t step = 0;
+  std::int64_t timestamp_ms = 0;  // when it was logged (ms since the epoch)
+};
+
+struct Artifact {
+  std::string name;    // "model.pkl", "output.log", "git.diff"
+  std::string hash;    // "xxh3:..." of the file, or of the manifest for a folder
+  std::uint64_t size = 0;
+  std::string kind = "file";  // file | dir
+  std::uint64_t files = 1;
+};
+
+struct DataVersion {
+  std::string path;          // data path relative to the repository root: "data/train.csv"
+  std::string pointer_file;  // "data/train.csv.mlops"
+  std::string hash;
+  std::uint64_t size = 0;
+  std::string kind = "file";
+};
+
+// Everything recorded about a run.
+struct RunRecord {
+  std::string id;
+  std::string name;
+  std::string user;
+  std::string host;
+  std::string start_time;                 // ISO 8601 UTC with milliseconds: 2026-11-29T02:41:07.123Z
+  std::optional<std::string> end_time;    // unset while running
+  std::optional<double> duration;         // seconds
+  std::vector<std::string> command;       // argv of the command run; empty for `run start`
+  std::string cwd;                        // relative to the repository root ("" for the root)
+  std::optional<int> exit_code;
+  std::string status = std::string(kRunning);
+  std::string git_commit;                 // empty in a repository without commits
+  std::string git_branch;                 // empty on a detached HEAD
+  bool git_dirty = false;                 // the diff is then the artifact named "git.diff"
+  std::map<std::string, std::string> params;
+  std::map<std::string, std::string> tags;
+  std::map<std::string, MetricPoint> metrics;      // final value of each metric
+  std::vector<DataVersion> data;
+  std::vector<Artifact> artifacts;
+  std::map<std::string, std::string> environment;  // os, kernel, cpu, tool versions, lockfile hashes
+  std::map<std::string, std::string> variables;    // environment variables, secrets redacted
+};
+
+// A new run id for a run starting at `start_ms` (ms since the epoch).
+std::string make_run_id(std::int64_t start_ms);
+std::int64_t now_ms();
+std::string format_time(std::int64_t ms);  // ISO 8601 UTC with milliseconds
+
+class RunStore {
+ public:
+  // Opens `.mlops/runs.db`, creating it and its tables on first use.
+  static Result<RunStore> open(const Repo& repo);
+  RunStore(RunStore&&) noexcept;
+  RunStore& operator=(RunStore&&) noexcept;
+  ~RunStore();
+
+  // The full id of the run `id_or_prefix` names (a whole id or an unambiguous prefix).
+  // Bad input when no run or several runs match (the message lists some candidates).
+  Result<std::string> resolve(std::string_view id_or_prefix);
+  // The whole record of run `id` (a full id; use resolve() first for user input).
+  Result<RunRecord> get(std::string_view id);
+  // Whether run `id` exists.
+  Result<bool> exists(std::string_view id);
+
+  // Inserts a run with its params, tags, data versions, artifacts and environment, plus the
+  // metric history `history` (record.metrics is derived from it). Used by `mlops run`, by repro
+  // (a recorded command rerun as a new run tagged repro_of=ID) and by import. Bad input when a
+  // run with this id exists.
+  Result<void> create(const RunRecord& record, const std::vector<MetricPoint>& history = {});
+  // Closes a run: end time, duration (from its start), exit code and status.
+  Result<void> finish(std::string_view id, std::string_view status, std::optional<int> exit_code,
+                      std::int64_t end_ms);
+
+  // Appends metric points (one transaction for all of them).
+  Result<void> log_metrics(std::string_view id, const std::vector<MetricPoint>& points);
+  // Sets params; a param already logged with a different value is bad input (as in MLflow),
+  // and then none of `params` is stored.
+  Result<void> log_params(std::string_view id, const std::map<std::string, std::string>& params);
+  // Sets tags (a tag may change).
+  Result<void> set_tags(std::string_view id, const std::map<std::string, std::string>& tags);
+  // Replaces the run's environment description (collected while its command ran).
+  Result<void> set_environment(std::string_view id, const std::map<std::string, std::string>& environment);
+  // Records an artifact whose content is already in the cache; same name replaces.
+  Result<void> add_artifact(std::string_view id, const Artifact& artifact);
+  // Deletes a run and everything recorded with it (cache objects stay: gc's job).
+  Result<void> remove(std::string_view id);
+
+  // The history of one metric (or of all metrics when `key` is empty), by key, step, log order.
+  Result<std::vector<MetricPoint>> history(std::string_view id, std::string_view key = {});
+
+  // The rows `runs list` filters and sorts: all runs, with their attributes but without params,
+  // metrics and tags, which column() fetches one key at a time for all runs.
+  Result<std::vector<RunRecord>> list_runs();
+  // The value of `key` ("metrics.acc", "params.model", "tags.team") for every run that has it.
+  Result<std::map<std::string, std::string>> column_text(std::string_view key);
+  Result<std::map<std::string, double>> column_metric(std::string_view metric);
+  // Every run's final metrics, params or tags (for listings that show them all): run -> key -> value.
+  Result<std::map<std::string, std::map<std::string, double>>> all_final_metrics();
+  Result<std::map<std::string, std::map<std::string, std::string>>> all_pairs(std::string_view kind);  // params | tags
+
+ private:
+  explicit RunStore(std::unique_ptr<sql::Database> db);
+  std::unique_ptr<sql::Database> db_;
+};
+
+}  // namespace mlops::tracking

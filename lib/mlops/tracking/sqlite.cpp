@@ -1,0 +1,124 @@
+#include "mlops/tracking/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+namespace mlops::tracking::sql {
+
+namespace {
+// Long enough for a sweep of many processes logging at once; each write holds the lock briefly.
+constexpr int kBusyTimeoutMs = 60'000;
+}  // namespace
+
+Result<Database> Database::open(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return std::unexpected(environment_error(fmt::format("cannot open the runs database '{}': {}", path.string(), detail)));
+  }
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  sqlite3_extended_result_codes(db, 1);
+  return Database(db, path);
+}
+
+Database::~Database() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Error Database::error(std::string_view action) const {
+  return environment_error(fmt::format("cannot {} in '{}': {}", action, path_.string(), sqlite3_errmsg(db_)),
+                           "check that the disk is not full and the file is writable");
+}
+
+Result<void> Database::exec(std::string_view sql) {
+  std::string text(sql);
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return std::unexpected(error("update the runs database"));
+  }
+  return {};
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+      SQLITE_OK) {
+    return std::unexpected(error("read the runs database"));
+  }
+  return Statement(stmt, this);
+}
+
+std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
+
+Statement::~Statement() {
+  if (stmt_) sqlite3_finalize(stmt_);
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  return *this;
+}
+Statement& Statement::bind(int index, std::int64_t number) {
+  sqlite3_bind_int64(stmt_, index, number);
+  return *this;
+}
+Statement& Statement::bind(int index, double number) {
+  sqlite3_bind_double(stmt_, index, number);
+  return *this;
+}
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Result<bool> Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Error e = db_->error("query the runs database");
+  sqlite3_reset(stmt_);
+  return std::unexpected(std::move(e));
+}
+
+Result<void> Statement::run() {
+  for (;;) {
+    auto row = step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+  }
+  reset();
+  return {};
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+std::string Statement::text(int column) const {
+  const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  return data ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+}
+std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+
+Result<Transaction> Transaction::begin(Database& db) {
+  // The busy timeout covers BEGIN IMMEDIATE: a writer waits its turn rather than failing.
+  if (auto begun = db.exec("BEGIN IMMEDIATE"); !begun) return std::unexpected(begun.error());
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+  if (db_) sqlite3_exec(db_->raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+Result<void> Transaction::commit() {
+  auto done = db_->exec("COMMIT");
+  if (done) db_ = nullptr;
+  return done;
+}
+
+}  // namespace mlops::tracking::sql

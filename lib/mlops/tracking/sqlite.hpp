@@ -1,0 +1,91 @@
+#pragma once
+// A thin RAII layer over SQLite for the runs database: a connection and prepared statements
+// whose failures come back as mlops Errors naming the database file.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mlops/core/error.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace mlops::tracking::sql {
+
+class Statement;
+
+class Database {
+ public:
+  // Opens (creating when asked) the database at `path` with a busy timeout, so that concurrent
+  // writers wait for each other instead of failing with "database is locked".
+  static Result<Database> open(const std::filesystem::path& path);
+  Database(Database&& other) noexcept : db_(other.db_), path_(std::move(other.path_)) { other.db_ = nullptr; }
+  Database& operator=(Database&&) = delete;
+  ~Database();
+
+  Result<void> exec(std::string_view sql);
+  Result<Statement> prepare(std::string_view sql);
+  std::int64_t changes() const;
+  Error error(std::string_view action) const;
+  const std::filesystem::path& path() const { return path_; }
+  sqlite3* raw() const { return db_; }
+
+ private:
+  Database(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
+  sqlite3* db_;
+  std::filesystem::path path_;
+};
+
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept : stmt_(other.stmt_), db_(other.db_) { other.stmt_ = nullptr; }
+  Statement& operator=(Statement&&) = delete;
+  ~Statement();
+
+  // Binding: 1-based indexes, as in SQLite. A nullopt binds NULL.
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, std::int64_t number);
+  Statement& bind(int index, int number) { return bind(index, static_cast<std::int64_t>(number)); }
+  Statement& bind(int index, double number);
+  Statement& bind_null(int index);
+  template <class T>
+  Statement& bind(int index, const std::optional<T>& value) {
+    return value ? bind(index, *value) : bind_null(index);
+  }
+
+  // Steps once: true when a row is ready, false when done.
+  Result<bool> step();
+  // Runs to completion, then resets so that the statement can be bound and run again.
+  Result<void> run();
+  void reset();
+
+  bool is_null(int column) const;
+  std::string text(int column) const;
+  std::int64_t integer(int column) const;
+  double real(int column) const;
+
+ private:
+  friend class Database;
+  Statement(sqlite3_stmt* stmt, const Database* db) : stmt_(stmt), db_(db) {}
+  sqlite3_stmt* stmt_;
+  const Database* db_;
+};
+
+// A write transaction begun with BEGIN IMMEDIATE (the write lock is taken up front, so two
+// writers never deadlock on a lock upgrade); rolled back unless committed.
+class Transaction {
+ public:
+  static Result<Transaction> begin(Database& db);
+  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+  Result<void> commit();
+
+ private:
+  explicit Transaction(Database* db) : db_(db) {}
+  Database* db_;
+};
+
+}  // namespace mlops::tracking::sql
