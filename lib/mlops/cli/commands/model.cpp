@@ -12,6 +12,7 @@ namespace mlops::cli {
 
 void register_model(CLI::App& app) {
   auto* group = add_group(app, "model", "Model registry on git tags: register, promote, roll back, get");
+  add_model_register(*group);
   add_model_promote(*group);
   add_model_rollback(*group);
   add_model_deprecate(*group);

@@ -14,6 +14,7 @@
 
 namespace mlops::cli {
 
+void add_model_register(CLI::App& group);
 void add_model_promote(CLI::App& group);
 void add_model_rollback(CLI::App& group);
 void add_model_deprecate(CLI::App& group);
