@@ -331,4 +331,217 @@ test_history_lists_every_event() {
   expect_eq "$(echo "$out" | json_get '["events"][0]["time"]')" "2023-11-14T22:13:21Z"
 }
 
+# A repository with mlops initialised and committed, and model files kept out of git.
+repo_for_models() {
+  new_repo
+  printf '*.bin\nout/\n' > .gitignore
+  git add .gitignore .mlops && git commit -qm init
+}
+
+# make_model FILE: random bytes, so each version differs.
+make_model() { head -c 4096 /dev/urandom > "$1"; }
+
+# finished_run ARTIFACT [METRIC=VALUE...]: a finished run that logged ARTIFACT; prints its id.
+finished_run() {
+  local artifact=$1 id kv; shift
+  id=$("$MLOPS" run start --name train 2>/dev/null) || return 1
+  for kv in "$@"; do "$MLOPS" log metric "${kv%%=*}" "${kv#*=}" --run "$id" > /dev/null 2>&1; done
+  [[ -n "$artifact" ]] && "$MLOPS" log artifact "$artifact" --run "$id" > /dev/null 2>&1
+  "$MLOPS" run end "$id" > /dev/null 2>&1
+  echo "$id"
+}
+
+test_end_to_end_register_promote_rollback_get_deprecate() {
+  repo_for_models
+  commit_file train.py "v1"
+  make_model model.bin
+  cp model.bin first.bin
+  local run1; run1=$(finished_run model.bin auc=0.91)
+  run mlops model register churn --run "${run1:0:8}" -m "baseline"
+  expect_rc 0
+  expect_out "Registered churn v0.0.1 (tag 'churn@v0.0.1' on $(git rev-parse --short=7 HEAD))"
+  local message; message=$(git tag -l --format='%(contents)' 'churn@v0.0.1')
+  [[ "$message" == "Registering artifact churn version v0.0.1"$'\n\nbaseline\n\nArtifact: xxh3:'* ]] || fail "message: $message"
+  [[ "$message" == *"Run: $run1"* && "$message" == *"Metric: auc=0.91"* && "$message" == *"Size: 4096"* ]] \
+    || fail "trailers missing: $message"
+  # Passing and failing gates.
+  run mlops model promote churn v0.0.1 --to production --require 'metrics.auc >= 0.9'
+  expect_rc 0
+  run mlops model promote churn v0.0.1 --to staging --require 'metrics.auc >= 0.95'
+  expect_rc 1
+  # A second version on a new commit: the patch is bumped.
+  commit_file train.py "v2"
+  make_model model.bin
+  cp model.bin second.bin
+  local run2; run2=$(finished_run model.bin auc=0.96)
+  run mlops model register churn --run "$run2"
+  expect_rc 0
+  expect_out "churn v0.0.2"
+  # Champion/challenger against production.
+  run mlops model promote churn v0.0.2 --to production --better-than production --metric auc
+  expect_rc 0
+  expect_out "> 0.91"
+  run mlops model get 'churn#production' --out out/prod.bin
+  expect_rc 0
+  cmp -s out/prod.bin second.bin || fail "production artifact differs from v0.0.2's bytes"
+  # Roll back: production is v0.0.1 again, and get gives its exact bytes.
+  run mlops model rollback churn --stage production
+  expect_rc 0
+  expect_out "v0.0.2 -> v0.0.1"
+  run mlops model get 'churn#production' --json
+  expect_rc 0
+  local path; path=$(echo "$out" | json_get '["path"]')
+  cmp -s "$path" first.bin || fail "rolled-back artifact differs from v0.0.1's bytes"
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.1"
+  run mlops model get churn@latest
+  expect_rc 0
+  cmp -s "$out" second.bin || fail "latest artifact differs"
+  # Lineage.
+  run mlops model show churn@v0.0.2 --json
+  expect_eq "$(echo "$out" | json_get '["run"]')" "$run2"
+  expect_eq "$(echo "$out" | json_get '["metrics"]["auc"]')" "0.96"
+  expect_eq "$(echo "$out" | json_get '["artifact"]["size"]')" "4096"
+  expect_eq "$(echo "$out" | json_get '["commit"]')" "$(git rev-parse HEAD)"
+  # Deprecate.
+  sleep 1
+  run mlops model deprecate churn
+  expect_rc 0
+  expect_eq "$(git tag -l --format='%(contents:subject)' 'churn@deprecated')" "Deprecating artifact 'churn'"
+  run mlops model get 'churn#production'
+  expect_rc 0
+  expect_err "'churn' is deprecated"
+}
+
+test_register_path_versions_and_refusals() {
+  repo_for_models
+  make_model model.bin
+  run mlops model register churn --path model.bin --metric auc=0.9 --metric f1=0.8 --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.1"
+  expect_eq "$(echo "$out" | json_get '["commit"]')" "$(git rev-parse HEAD)"
+  local before; before=$(tag_count)
+  run mlops model register churn --path model.bin
+  expect_rc 2
+  expect_err "'churn' v0.0.1 is already registered at commit"
+  commit_file a "1"
+  run mlops model register churn --path model.bin --version v0.0.1
+  expect_rc 2
+  expect_err "version 'v0.0.1' of 'churn' exists already"
+  run mlops model register churn --path model.bin --version 1.0
+  expect_rc 2
+  expect_err "'1.0' is not a version"
+  run mlops model register 'bad name!' --path model.bin
+  expect_rc 2
+  expect_err "invalid model name 'bad name!'"
+  run mlops model register churn --path missing.bin
+  expect_rc 2
+  expect_err "no file or folder 'missing.bin'"
+  run mlops model register churn --path model.bin --metric auc
+  expect_rc 2
+  expect_err "malformed metric 'auc'"
+  expect_eq "$(tag_count)" "$before"
+  run mlops model register churn --path model.bin --bump minor
+  expect_rc 0
+  expect_out "churn v0.1.0"
+  commit_file a "2"
+  run mlops model register churn --path model.bin --version v2.0.0-rc.1
+  expect_rc 0
+  commit_file a "3"
+  run mlops model register churn --path model.bin
+  expect_rc 0
+  expect_out "churn v2.0.1"
+  run mlops model list --json
+  expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v2.0.1"
+}
+
+test_register_first_bump_and_folder() {
+  repo_for_models
+  run mlops model register m --path .gitignore --bump major
+  expect_rc 2
+  expect_err "has no version to bump yet"
+  mkdir -p out/model && printf 'a' > out/model/weights && printf 'b' > out/model/config
+  run mlops model register m --path out/model
+  expect_rc 0
+  run mlops model show m@v0.0.1 --json
+  expect_eq "$(echo "$out" | json_get '["artifact"]["kind"]')" "dir"
+  expect_eq "$(echo "$out" | json_get '["artifact"]["files"]')" "2"
+  run mlops model get m@v0.0.1 --out restored
+  expect_rc 0
+  diff -r out/model restored > /dev/null || fail "folder artifact differs"
+}
+
+test_register_refuses_dirty_tree_unless_allowed() {
+  repo_for_models
+  make_model model.bin
+  echo "change" > train.py
+  local before; before=$(tag_count)
+  run mlops model register churn --path model.bin
+  expect_rc 2
+  expect_err "uncommitted changes"
+  expect_err "--allow-dirty"
+  expect_eq "$(tag_count)" "$before"
+  run mlops model register churn --path model.bin --allow-dirty
+  expect_rc 0
+  expect_err "cannot be rebuilt from git"
+  [[ "$(git tag -l --format='%(contents)' 'churn@v0.0.1')" == *"Dirty: yes"* ]] || fail "no Dirty trailer"
+}
+
+test_register_refuses_bad_runs() {
+  repo_for_models
+  make_model model.bin
+  local before; before=$(tag_count)
+  local failed; failed=$("$MLOPS" run start --name bad 2>/dev/null)
+  "$MLOPS" log artifact model.bin --run "$failed" > /dev/null 2>&1
+  "$MLOPS" run end "$failed" --status failed --exit-code 3 > /dev/null 2>&1
+  run mlops model register churn --run "$failed"
+  expect_rc 2
+  expect_err "run '$failed' failed (exit code 3)"
+  local none; none=$(finished_run "" auc=0.9)
+  run mlops model register churn --run "$none"
+  expect_rc 2
+  expect_err "logged no artifact to register"
+  local ok; ok=$(finished_run model.bin)
+  run mlops model register churn --run "$ok" --artifact nope.pkl
+  expect_rc 2
+  expect_err "run '$ok' has no artifact 'nope.pkl'"
+  expect_err "model.bin"
+  run mlops model register churn --run zzzzzzzz
+  expect_rc 2
+  run mlops model register churn --run "$ok" --path model.bin
+  expect_rc 2
+  expect_eq "$(tag_count)" "$before"
+}
+
+test_get_fetches_missing_artifact_from_remote() {
+  repo_for_models
+  make_model model.bin
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  local store="$TEST_ROOT/store-$RANDOM"
+  mkdir -p "$store"
+  run mlops remote add storage "$store" --default
+  expect_rc 0
+  # Put the object on the remote by hand (its layout is the cache's), then drop it locally.
+  local hash; hash=$(mlops model show churn@v0.0.1 --json | json_get '["artifact"]["hash"]')
+  local hex=${hash#xxh3:}
+  mkdir -p "$store/${hex:0:2}" && cp ".mlops/cache/${hex:0:2}/${hex:2}" "$store/${hex:0:2}/${hex:2}"
+  chmod -R u+w .mlops/cache && rm -f ".mlops/cache/${hex:0:2}/${hex:2}"
+  run mlops model get churn@v0.0.1 --out got.bin --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["fetched"]')" "True"
+  cmp -s got.bin model.bin || fail "fetched artifact differs"
+}
+
+test_get_unknown_and_no_artifact() {
+  repo_with_versions
+  run mlops model get 'm@v0.0.1'
+  expect_rc 2
+  expect_err "records no artifact"
+  run mlops model get 'm#production'
+  expect_rc 2
+  expect_err "no version of 'm' is in stage 'production'"
+  run mlops model get 'zz@latest'
+  expect_rc 2
+  expect_err "unknown model 'zz'"
+}
+
 run_tests "${1:-.}"
