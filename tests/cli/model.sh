@@ -544,4 +544,24 @@ test_get_unknown_and_no_artifact() {
   expect_err "unknown model 'zz'"
 }
 
+test_tag_cache_follows_moved_and_deleted_tags() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  run mlops model list --json
+  expect_eq "$(echo "$out" | json_get '["models"][0]["stages"]')" "{'production': 'v0.0.1'}"
+  expect_file .mlops/registry-tags.cache
+  # The same tag name re-created on another commit, and a tag deleted: both seen at once.
+  git tag -d 'm#production#1' > /dev/null
+  gto_tag 'm#production#1' 'm@v0.0.2' 1700000500 "Assigning stage production to artifact m version v0.0.2"
+  git tag -d 'm@v0.0.3' > /dev/null
+  run mlops model list --json
+  expect_eq "$(echo "$out" | json_get '["models"][0]["stages"]')" "{'production': 'v0.0.2'}"
+  expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v0.0.2"
+  # A damaged cache is rebuilt, not trusted.
+  printf 'garbage' > .mlops/registry-tags.cache
+  run mlops model list --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v0.0.2"
+}
+
 run_tests "${1:-.}"

@@ -75,25 +75,14 @@ ParsedTag parse_tag_object(std::string_view raw) {
   return parsed;
 }
 
-// What reading one selected tag's object gave.
+// Reads and parses the tag object `target` into `tag`; what kind of object it was.
 enum class Found { annotated, lightweight, unreadable };
-struct Slot {
-  std::string name;
-  git_oid target;
-  Found found = Found::unreadable;
-  AnnotatedTag tag;
-};
-
-// Reads and parses the tag object of `slot`.
-void read_slot(const Repository& repo, git_odb* odb, Slot& slot) {
+Found read_one(const Repository& repo, git_odb* odb, const git_oid& target, AnnotatedTag& tag) {
   Owned<git_odb_object, git_odb_object_free> object;
-  if (git_odb_read(&object.ptr, odb, &slot.target) != 0) return;
+  if (git_odb_read(&object.ptr, odb, &target) != 0) return Found::unreadable;
   git_object_t type = git_odb_object_type(object.ptr);
-  if (type == GIT_OBJECT_COMMIT) {
-    slot.found = Found::lightweight;
-    return;
-  }
-  if (type != GIT_OBJECT_TAG) return;
+  if (type == GIT_OBJECT_COMMIT) return Found::lightweight;
+  if (type != GIT_OBJECT_TAG) return Found::unreadable;
   std::string_view raw(static_cast<const char*>(git_odb_object_data(object.ptr)), git_odb_object_size(object.ptr));
   ParsedTag parsed = parse_tag_object(raw);
   if (parsed.type == "commit") {
@@ -101,27 +90,24 @@ void read_slot(const Repository& repo, git_odb* odb, Slot& slot) {
   } else {
     // A tag of a tag (or of a tree): let libgit2 peel it; a tag that reaches no commit is skipped.
     Owned<git_object, git_object_free> tag_object, commit;
-    if (git_object_lookup(&tag_object.ptr, repo.raw(), &slot.target, GIT_OBJECT_TAG) != 0 ||
+    if (git_object_lookup(&tag_object.ptr, repo.raw(), &target, GIT_OBJECT_TAG) != 0 ||
         git_object_peel(&commit.ptr, tag_object.ptr, GIT_OBJECT_COMMIT) != 0) {
-      return;
+      return Found::unreadable;
     }
     parsed.tag.commit = oid_hex(git_object_id(commit.ptr));
   }
-  slot.tag = std::move(parsed.tag);
-  slot.found = Found::annotated;
+  tag = std::move(parsed.tag);
+  return Found::annotated;
 }
 
 }  // namespace
 
-Result<TagScan> scan_tags(const Repository& repo, const std::function<bool(std::string_view)>& select) {
-  Owned<git_odb, git_odb_free> odb;
-  if (git_repository_odb(&odb.ptr, repo.raw()) != 0) return std::unexpected(git_error("open the git object database"));
+Result<std::vector<TagRef>> list_tag_refs(const Repository& repo, const std::function<bool(std::string_view)>& select) {
   Owned<git_reference_iterator, git_reference_iterator_free> iter;
   if (git_reference_iterator_glob_new(&iter.ptr, repo.raw(), "refs/tags/*") != 0) {
     return std::unexpected(git_error("list the git tags"));
   }
-  // First the names and targets (packed-refs is read in one go), then the objects.
-  std::vector<Slot> slots;
+  std::vector<TagRef> refs;
   constexpr std::string_view prefix = "refs/tags/";
   for (;;) {
     Owned<git_reference, git_reference_free> ref;
@@ -133,24 +119,38 @@ Result<TagScan> scan_tags(const Repository& repo, const std::function<bool(std::
     std::string_view name = full.substr(prefix.size());
     const git_oid* target = git_reference_target(ref.ptr);
     if (!target || !select(name)) continue;  // a symbolic ref under refs/tags is no registry tag
-    Slot& slot = slots.emplace_back();
-    slot.name = std::string(name);
-    git_oid_cpy(&slot.target, target);
+    refs.push_back({std::string(name), std::string(reinterpret_cast<const char*>(target->id), GIT_OID_RAWSZ)});
   }
-  for (auto& slot : slots) read_slot(repo, odb.ptr, slot);
+  return refs;
+}
+
+Result<TagScan> read_tags(const Repository& repo, const std::vector<TagRef>& refs) {
   TagScan scan;
-  scan.annotated.reserve(slots.size());
-  for (auto& slot : slots) {
-    switch (slot.found) {
+  if (refs.empty()) return scan;
+  Owned<git_odb, git_odb_free> odb;
+  if (git_repository_odb(&odb.ptr, repo.raw()) != 0) return std::unexpected(git_error("open the git object database"));
+  scan.annotated.reserve(refs.size());
+  for (const auto& ref : refs) {
+    git_oid target;
+    git_oid_fromraw(&target, reinterpret_cast<const unsigned char*>(ref.target.data()));
+    AnnotatedTag tag;
+    switch (read_one(repo, odb.ptr, target, tag)) {
       case Found::annotated:
-        slot.tag.name = std::move(slot.name);
-        scan.annotated.push_back(std::move(slot.tag));
+        tag.name = ref.name;
+        tag.id = ref.target;
+        scan.annotated.push_back(std::move(tag));
         break;
-      case Found::lightweight: scan.lightweight.push_back(std::move(slot.name)); break;
-      case Found::unreadable: scan.unreadable.push_back(std::move(slot.name)); break;
+      case Found::lightweight: scan.lightweight.push_back(ref.name); break;
+      case Found::unreadable: scan.unreadable.push_back(ref.name); break;
     }
   }
   return scan;
+}
+
+Result<TagScan> scan_tags(const Repository& repo, const std::function<bool(std::string_view)>& select) {
+  auto refs = list_tag_refs(repo, select);
+  if (!refs) return std::unexpected(refs.error());
+  return read_tags(repo, *refs);
 }
 
 Result<Identity> tagger_identity(const Repository& repo) {

@@ -13,6 +13,7 @@ namespace mlops::git {
 
 struct AnnotatedTag {
   std::string name;          // without "refs/tags/"
+  std::string id;            // the tag object's id (20 raw bytes): what caches key on
   std::string commit;        // the commit it points to, peeled through nested tags
   std::int64_t time = 0;     // tagger time, seconds since the epoch
   int offset = 0;            // tagger's UTC offset, minutes
@@ -27,9 +28,21 @@ struct TagScan {
   std::vector<std::string> unreadable;   // selected tags whose objects are missing or not commits
 };
 
-// The tags under refs/tags/ whose names `select` accepts. Refs are walked once (packed-refs are
-// read in one go) and each selected tag object is read once from the object database and parsed
-// in place, so tens of thousands of tags take milliseconds, not one git process each.
+// A tag ref: its name and the object it points to (20 raw bytes).
+struct TagRef {
+  std::string name;
+  std::string target;
+};
+
+// The refs under refs/tags/ whose names `select` accepts, without reading any object
+// (packed-refs is read in one go).
+Result<std::vector<TagRef>> list_tag_refs(const Repository& repo, const std::function<bool(std::string_view)>& select);
+
+// Reads each ref's object once from the object database and parses it in place (no git process,
+// no revwalk), sorting the refs into annotated tags, lightweight ones and unreadable ones.
+Result<TagScan> read_tags(const Repository& repo, const std::vector<TagRef>& refs);
+
+// list_tag_refs, then read_tags.
 Result<TagScan> scan_tags(const Repository& repo, const std::function<bool(std::string_view)>& select);
 
 struct Identity {

@@ -1,30 +1,78 @@
 #include "mlops/registry/registry.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "mlops/core/file.hpp"
 #include "mlops/git/tags.hpp"
 #include "mlops/registry/semver.hpp"
+#include "mlops/registry/tag_cache.hpp"
 
 namespace mlops::registry {
 
-Result<Loaded> load(const git::Repository& repo, std::string_view model) {
-  std::vector<TagRecord> records;
-  // Parsed once in the selector and kept, so each tag name is parsed exactly once.
-  std::vector<TagName> parsed_names;
+namespace {
+
+TagRecord to_record(git::AnnotatedTag tag) {
+  TagRecord record;
+  record.name = *parse_tag_name(tag.name);
+  record.tag = std::move(tag.name);
+  record.commit = std::move(tag.commit);
+  record.time = tag.time;
+  record.offset = tag.offset;
+  record.author = std::move(tag.tagger_name);
+  record.author_email = std::move(tag.tagger_email);
+  record.message = std::move(tag.message);
+  return record;
+}
+
+}  // namespace
+
+Result<Loaded> load(const git::Repository& repo, std::string_view model, const Repo* store) {
   auto select = [&](std::string_view tag) {
     auto parsed = parse_tag_name(tag);
-    if (!parsed || (!model.empty() && parsed->model != model)) return false;
-    parsed_names.push_back(std::move(*parsed));
-    return true;
+    return parsed && (model.empty() || parsed->model == model);
   };
-  auto scan = git::scan_tags(repo, select);
-  if (!scan) return std::unexpected(scan.error());
+  auto refs = git::list_tag_refs(repo, select);
+  if (!refs) return std::unexpected(refs.error());
+
+  // Tags whose objects are cached need no object read; the rest are read from git.
+  TagCache cache;
+  if (store) cache = read_tag_cache(store->store() / "registry-tags.cache");
+  std::vector<git::TagRef> misses;
   Loaded loaded;
-  loaded.lightweight = std::move(scan->lightweight);
+  std::vector<TagRecord> records;
+  records.reserve(refs->size());
+  for (auto& ref : *refs) {
+    auto hit = cache.find(ref.target);
+    if (hit == cache.end()) {
+      misses.push_back(std::move(ref));
+    } else if (hit->second.lightweight) {
+      loaded.lightweight.push_back(std::move(ref.name));
+    } else {
+      git::AnnotatedTag tag = hit->second.tag;
+      tag.name = std::move(ref.name);
+      records.push_back(to_record(std::move(tag)));
+    }
+  }
+  auto scan = git::read_tags(repo, misses);
+  if (!scan) return std::unexpected(scan.error());
+  if (store && model.empty() && (!scan->annotated.empty() || !scan->lightweight.empty())) {
+    for (const auto& tag : scan->annotated) cache[tag.id] = CachedTag{false, tag};
+    std::unordered_set<std::string_view> lightweight(scan->lightweight.begin(), scan->lightweight.end());
+    for (const auto& ref : misses) {
+      if (lightweight.contains(ref.name)) cache[ref.target] = CachedTag{true, {}};
+    }
+    // Entries of deleted tags stay until the file is rewritten from scratch; they cost only space.
+    if (auto written = write_tag_cache(store->store() / "registry-tags.cache", store->tmp(), cache); !written) {
+      return std::unexpected(written.error());
+    }
+  }
+  for (auto& tag : scan->annotated) records.push_back(to_record(std::move(tag)));
+  loaded.lightweight.insert(loaded.lightweight.end(), scan->lightweight.begin(), scan->lightweight.end());
   loaded.unreadable = std::move(scan->unreadable);
+
   // Counters of lightweight tags still count: a new tag must not take their names.
   std::map<std::string, long long, std::less<>> counters;
   for (const auto& name : loaded.lightweight) {
@@ -33,19 +81,6 @@ Result<Loaded> load(const git::Repository& repo, std::string_view model) {
       long long& c = counters[parsed->model];
       c = std::max(c, *parsed->counter);
     }
-  }
-  records.reserve(scan->annotated.size());
-  for (auto& tag : scan->annotated) {
-    TagRecord record;
-    record.name = *parse_tag_name(tag.name);
-    record.tag = std::move(tag.name);
-    record.commit = std::move(tag.commit);
-    record.time = tag.time;
-    record.offset = tag.offset;
-    record.author = std::move(tag.tagger_name);
-    record.author_email = std::move(tag.tagger_email);
-    record.message = std::move(tag.message);
-    records.push_back(std::move(record));
   }
   loaded.state = fold(std::move(records), counters);
   return loaded;
@@ -144,7 +179,7 @@ Result<NewTag> write_tag(const Repo& repo, const git::Repository& git_repo, std:
   if (!who) return std::unexpected(who.error());
   auto lock = FileLock::acquire(repo.store() / "registry.lock");
   if (!lock) return std::unexpected(lock.error());
-  auto loaded = load(git_repo, model);
+  auto loaded = load(git_repo, model, &repo);
   if (!loaded) return std::unexpected(loaded.error());
   auto tag = plan(loaded->state);
   if (!tag) return std::unexpected(tag.error());

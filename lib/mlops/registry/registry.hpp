@@ -20,7 +20,9 @@ struct Loaded {
 };
 
 // Reads the registry from the repository's tags; only the tags of `model` when it is given.
-Result<Loaded> load(const git::Repository& repo, std::string_view model = {});
+// With `store` (a repository set up with mlops init), parsed tag objects are kept in
+// .mlops/registry-tags.cache (tag_cache.hpp), which a full read brings up to date.
+Result<Loaded> load(const git::Repository& repo, std::string_view model = {}, const Repo* store = nullptr);
 
 // NAME, NAME@vX.Y.Z, NAME@latest or NAME#STAGE (GTO's shortcuts).
 struct Reference {
