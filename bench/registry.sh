@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: the model registry read from ~20,000 annotated tags (1,000 models x 10 versions,
-# each version also assigned to a stage). Times `model list`, `model show NAME#production` and
+# each version also assigned to a stage). `model list` is timed cold (every tag object read
+# from git) and warm (parsed tag objects from .mlops/registry-tags.cache, new tags read). Times `model list`, `model show NAME#production` and
 # `model promote`, with `git for-each-ref` reading the same tag objects as the reference (the
 # floor for anything that reads tags through git), and GTO when it is installed.
 #   MLOPS=build/mlops bash bench/registry.sh [MODELS] [VERSIONS]
@@ -70,6 +71,9 @@ median_seconds() {
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.4f", a[int((NR+1)/2)] / 1e6}'
 }
 
+# Cold: without .mlops/registry-tags.cache every tag object is read and inflated.
+cold() { rm -f .mlops/registry-tags.cache; "$MLOPS" model list; }
+cold_list=$(median_seconds cold)
 ref=$(median_seconds git for-each-ref refs/tags --format='%(refname) %(taggerdate:unix) %(*objectname) %(contents:subject)')
 list=$(median_seconds "$MLOPS" model list)
 show=$(median_seconds "$MLOPS" model show "model-0500#production")
@@ -90,6 +94,7 @@ promote=$(printf '%s\n' "${promote_times[@]}" | sort -n | awk '{a[NR]=$1} END {p
 ratio() { echo "scale=2; $1 / $2" | bc; }
 printf '%-44s %9s %s\n' "operation" "median s" "vs git for-each-ref"
 printf '%-44s %9s %s\n' "git for-each-ref (all tags, reference)" "$ref" "1.00"
+printf '%-44s %9s %s\n' "mlops model list (no tag cache: cold)" "$cold_list" "$(ratio "$cold_list" "$ref")"
 printf '%-44s %9s %s\n' "mlops model list" "$list" "$(ratio "$list" "$ref")"
 printf '%-44s %9s %s\n' "mlops model list --json" "$show_json" "$(ratio "$show_json" "$ref")"
 printf '%-44s %9s %s\n' "mlops model show model-0500#production" "$show" "$(ratio "$show" "$ref")"

@@ -552,7 +552,7 @@ test_tag_cache_follows_moved_and_deleted_tags() {
   expect_file .mlops/registry-tags.cache
   # The same tag name re-created on another commit, and a tag deleted: both seen at once.
   git tag -d 'm#production#1' > /dev/null
-  gto_tag 'm#production#1' 'm@v0.0.2' 1700000500 "Assigning stage production to artifact m version v0.0.2"
+  gto_tag 'm#production#1' 'm@v0.0.2^{commit}' 1700000500 "Assigning stage production to artifact m version v0.0.2"
   git tag -d 'm@v0.0.3' > /dev/null
   run mlops model list --json
   expect_eq "$(echo "$out" | json_get '["models"][0]["stages"]')" "{'production': 'v0.0.2'}"

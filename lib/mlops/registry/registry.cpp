@@ -44,6 +44,7 @@ Result<Loaded> load(const git::Repository& repo, std::string_view model, const R
   Loaded loaded;
   std::vector<TagRecord> records;
   records.reserve(refs->size());
+  bool all_hits = std::all_of(refs->begin(), refs->end(), [&](const auto& ref) { return cache.contains(ref.target); });
   for (auto& ref : *refs) {
     auto hit = cache.find(ref.target);
     if (hit == cache.end()) {
@@ -51,14 +52,17 @@ Result<Loaded> load(const git::Repository& repo, std::string_view model, const R
     } else if (hit->second.lightweight) {
       loaded.lightweight.push_back(std::move(ref.name));
     } else {
-      git::AnnotatedTag tag = hit->second.tag;
+      // The cache is rewritten only when something was missing; otherwise its entries can move.
+      // (A second ref to the same tag object then finds no entry and reads it from git.)
+      git::AnnotatedTag tag = all_hits ? std::move(hit->second.tag) : hit->second.tag;
+      if (all_hits) cache.erase(hit);
       tag.name = std::move(ref.name);
       records.push_back(to_record(std::move(tag)));
     }
   }
   auto scan = git::read_tags(repo, misses);
   if (!scan) return std::unexpected(scan.error());
-  if (store && model.empty() && (!scan->annotated.empty() || !scan->lightweight.empty())) {
+  if (store && model.empty() && !all_hits && (!scan->annotated.empty() || !scan->lightweight.empty())) {
     for (const auto& tag : scan->annotated) cache[tag.id] = CachedTag{false, tag};
     std::unordered_set<std::string_view> lightweight(scan->lightweight.begin(), scan->lightweight.end());
     for (const auto& ref : misses) {
