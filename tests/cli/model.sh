@@ -80,7 +80,8 @@ test_fold_reads_gto_tags_in_tagger_time_order() {
 
 test_promote_with_passing_gate_writes_gto_tag() {
   repo_with_versions
-  run mlops model promote m v0.0.1 --to production --require 'metrics.auc >= 0.9' -m "ship it"
+  # Options may come before the positionals.
+  run mlops model promote --require 'metrics.auc >= 0.9' m v0.0.1 --to production -m "ship it"
   expect_rc 0
   expect_out "Promoted m v0.0.1 to production (tag 'm#production#1')"
   expect_out "metrics.auc >= 0.9"
@@ -221,6 +222,9 @@ test_rollback_returns_stage_to_previous_holder() {
   run mlops model rollback m --stage production --to v0.0.2
   expect_rc 2
   expect_err "already in 'production'"
+  run mlops model rollback m --stage prod
+  expect_rc 2
+  expect_err "unknown stage 'prod'"
   expect_eq "$(tag_count)" "$before"
 }
 

@@ -141,7 +141,8 @@ void add_model_promote(CLI::App& group) {
   command->add_option("--require", options->requires_,
                       "Gate on the version's metrics, e.g. 'metrics.auc >= 0.9' (repeatable; the language of "
                       "'runs list --where')")
-      ->option_text("EXPR");
+      ->option_text("EXPR")
+      ->allow_extra_args(false);
   command->add_option("--better-than", options->better_than,
                       "Champion/challenger: the version must beat the one in STAGE on --metric")
       ->option_text("STAGE");

@@ -2,6 +2,7 @@
 // held it before (or to VERSION), by writing a new assignment tag.
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/model.hpp"
+#include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/registry/tag_name.hpp"
@@ -33,7 +34,7 @@ Result<const registry::Version*> previous_holder(const registry::Model& m, const
 int run_model_rollback(const Options& options) {
   Repo repo = require_store();
   unwrap(registry::check_model_name(options.name));
-  if (!registry::valid_name(options.stage)) throw Failure(bad_input(fmt::format("invalid stage name '{}'", options.stage)));
+  unwrap(registry::check_stage(options.stage, unwrap(load_config(repo)).stages));
   std::optional<registry::Reference> to;
   if (!options.to.empty()) to = unwrap(registry::parse_reference(options.name + "@" + options.to));
   auto git_repo = unwrap(git::Repository::open(repo.root));
