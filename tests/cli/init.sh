@@ -93,4 +93,27 @@ test_color_never_and_no_color() {
   [[ "$out" != *$'\033['* ]] || fail "colour codes with --color=never"
 }
 
+# The bash script, driven the way bash drives it: COMP_WORDS/COMP_CWORD in, COMPREPLY out.
+test_bash_completion_script() {
+  local bindir="$TEST_ROOT/bin.$RANDOM"
+  mkdir -p "$bindir" && ln -s "$MLOPS" "$bindir/mlops"
+  run env PATH="$bindir:$PATH" bash -c '
+    source "$MLOPS_SOURCE_DIR/completions/mlops.bash"
+    COMP_WORDS=(mlops da); COMP_CWORD=1; _mlops; echo "${COMPREPLY[*]}"
+    COMP_WORDS=(mlops data st); COMP_CWORD=2; _mlops; echo "${COMPREPLY[*]}"
+    COMP_WORDS=(mlops data status --ex); COMP_CWORD=3; _mlops; echo "${COMPREPLY[*]}"'
+  expect_rc 0
+  expect_eq "$out" $'data\nstatus\n--exit-code'
+}
+
+test_zsh_and_fish_scripts_parse() {
+  if command -v zsh >/dev/null; then
+    run zsh -n "$MLOPS_SOURCE_DIR/completions/_mlops"; expect_rc 0
+  fi
+  if command -v fish >/dev/null; then
+    run fish -n "$MLOPS_SOURCE_DIR/completions/mlops.fish"; expect_rc 0
+  fi
+  true
+}
+
 run_tests "${1:-.}"

@@ -94,6 +94,9 @@ Result<bool> ensure_gitignored(const Repo& repo, const std::string& rel) {
   fs::path p(rel);
   fs::path ignore_file = repo.root / p.parent_path() / ".gitignore";
   std::string entry = "/" + p.filename().string();
+  // Two `data add` processes in one folder must not lose each other's line.
+  auto lock = FileLock::acquire(repo.store() / "gitignore.lock");
+  if (!lock) return std::unexpected(lock.error());
   std::string text;
   if (auto existing = read_file(ignore_file)) {
     text = std::move(*existing);

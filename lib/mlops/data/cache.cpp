@@ -17,8 +17,9 @@ namespace fs = std::filesystem;
 namespace {
 constexpr std::size_t kBlock = 1 << 20;
 
-// Copies fd `in` to fd `out`, hashing the bytes as they pass.
-Result<Hash> copy_hashing(int in, const fs::path& in_path, int out, const fs::path& out_path) {
+// Copies fd `in` to fd `out`, hashing the bytes as they pass. A failed write is reported as
+// "cannot <write_action> '<in_path>'" so the user sees their file named, not a temp file.
+Result<Hash> copy_hashing(int in, const fs::path& in_path, int out, std::string_view write_action) {
   thread_local std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(kBlock);
   Hasher hasher;
   for (;;) {
@@ -29,7 +30,13 @@ Result<Hash> copy_hashing(int in, const fs::path& in_path, int out, const fs::pa
     }
     if (n == 0) break;
     hasher.update(buffer.get(), static_cast<std::size_t>(n));
-    if (auto w = write_all(out, buffer.get(), static_cast<std::size_t>(n), out_path); !w) return std::unexpected(w.error());
+    if (auto w = write_all(out, buffer.get(), static_cast<std::size_t>(n), in_path); !w) {
+      Error e = w.error();
+      auto colon = e.message.find("': ");
+      e.message = fmt::format("cannot {} '{}'{}", write_action, in_path.string(),
+                              colon == std::string::npos ? "" : ": " + e.message.substr(colon + 3));
+      return std::unexpected(e);
+    }
   }
   return hasher.digest();
 }
@@ -65,6 +72,7 @@ Result<void> Cache::publish(AtomicFile& temp, const Hash& hash) const {
   if (::mkdir(target.parent_path().c_str(), 0755) != 0 && errno != EEXIST) {
     return std::unexpected(system_error("create", target.parent_path(), errno));
   }
+  wrote_ = true;
   return temp.commit_to(target, Sync::no);
 }
 
@@ -74,7 +82,7 @@ Result<Hash> Cache::put_file(const fs::path& source) const {
   ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   auto temp = AtomicFile::create(tmp_ / "object", tmp_);
   if (!temp) return std::unexpected(temp.error());
-  auto hash = copy_hashing(in.get(), source, temp->fd(), temp->temp_path());
+  auto hash = copy_hashing(in.get(), source, temp->fd(), "store a copy in the cache of");
   if (!hash) return hash;
   if (auto r = publish(*temp, *hash); !r) return std::unexpected(r.error());
   return hash;
@@ -112,7 +120,7 @@ Result<void> Cache::copy_to(const Hash& hash, const fs::path& dest, unsigned mod
   }
   auto out = AtomicFile::create(dest);
   if (!out) return std::unexpected(out.error());
-  auto copied = copy_hashing(in.get(), source, out->fd(), out->temp_path());
+  auto copied = copy_hashing(in.get(), source, out->fd(), fmt::format("write '{}' from", dest.string()));
   if (!copied) return std::unexpected(copied.error());
   if (*copied != hash) {
     quarantine(hash);
@@ -161,6 +169,9 @@ Result<void> Cache::remove(const Hash& hash) const {
   return {};
 }
 
-Result<void> Cache::flush() const { return sync_filesystem(root_); }
+Result<void> Cache::flush() const {
+  if (!wrote_.exchange(false)) return {};
+  return sync_filesystem(root_);
+}
 
 }  // namespace mlops::data

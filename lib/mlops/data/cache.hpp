@@ -3,6 +3,7 @@
 // folder). Objects are published once, atomically, under the hash of their bytes and made
 // read-only; "already there" is success. Reads verify the hash, so a corrupt object is an error
 // and is never served: it is moved aside to `.mlops/tmp/corrupt/` so a pull can fetch it again.
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -44,12 +45,13 @@ class Cache {
   // Every object in the cache.
   std::vector<Hash> list() const;
   Result<void> remove(const Hash& hash) const;
-  // Makes every object written so far durable (one syncfs).
+  // Makes every object this Cache wrote durable (one syncfs); nothing to do when it wrote none.
   Result<void> flush() const;
 
  private:
   std::filesystem::path root_;
   std::filesystem::path tmp_;
+  mutable std::atomic<bool> wrote_{false};
 };
 
 Error missing_object_error(const Hash& hash, std::string_view what = {});

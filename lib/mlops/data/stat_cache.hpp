@@ -5,6 +5,7 @@
 // trusted ("racily clean", as git calls it) and is hashed again.
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,13 @@ class StatCache {
   // Writes the recorded entries in one transaction. Failure is reported but harmless.
   Result<void> save();
 
+  // How many files were read for their content, and how many were known by their fingerprint
+  // (shown by `-v`, so a user can see that unchanged data was not read again).
+  std::size_t files_read() const { return files_read_; }
+  std::size_t files_known() const { return files_known_; }
+  void count_read() { ++files_read_; }
+  void count_known() { ++files_known_; }
+
  private:
   struct Entry {
     Fingerprint fp;
@@ -57,6 +65,8 @@ class StatCache {
   bool loaded_ = false;
   std::unordered_map<std::string, Entry> entries_;
   std::vector<std::pair<std::string, Entry>> pending_;
+  std::atomic<std::size_t> files_read_{0};
+  std::atomic<std::size_t> files_known_{0};
 };
 
 }  // namespace mlops::data

@@ -81,8 +81,12 @@ Result<Hash> hash_workspace_file(const fs::path& path, const std::string& rel, c
                                  StatCache& stat_cache, const Cache& cache, StoreContent store) {
   Fingerprint fp = Fingerprint::of(st);
   if (auto known = stat_cache.lookup(rel, fp)) {
-    if (store == StoreContent::no || cache.contains(*known)) return *known;
+    if (store == StoreContent::no || cache.contains(*known)) {
+      stat_cache.count_known();
+      return *known;
+    }
   }
+  stat_cache.count_read();
   auto hash = store == StoreContent::yes ? cache.put_file(path) : hash_file(path);
   if (!hash) return hash;
   stat_cache.record(rel, fp, *hash);

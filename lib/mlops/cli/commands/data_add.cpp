@@ -50,6 +50,8 @@ int run_data_add(const DataAddOptions& options) {
     results.push_back(unwrap(data::write_pointer(repo, cache, *stat_cache, rels[i], pointers[i], config.link)));
   }
   if (auto saved = stat_cache->save(); !saved) out::warn(saved.error().message);
+  out::detail(fmt::format("read {} of {} files; the others were unchanged since they were last hashed",
+                          stat_cache->files_read(), stat_cache->files_read() + stat_cache->files_known()));
 
   if (out::settings().json) {
     nlohmann::ordered_json added = nlohmann::ordered_json::array();
