@@ -1,5 +1,6 @@
 #include "mlops/tracking/environment.hpp"
 
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/hash.hpp"
@@ -119,14 +121,40 @@ std::map<std::string, std::string> environment_variables() {
 
 EnvironmentProbe EnvironmentProbe::start(const Repo& repo) {
   EnvironmentProbe probe;
+  probe.cache_path_ = repo.store() / "tool-versions.json";
+  probe.tmp_dir_ = repo.tmp();
+  auto cached = read_file(probe.cache_path_);
+  if (cached) {
+    auto parsed = nlohmann::json::parse(*cached, nullptr, false);
+    if (parsed.is_object()) probe.cache_ = std::move(parsed);
+  }
   for (const auto& tool : kTools) {
     auto program = find_program(tool.name);
     if (!program) continue;
+    // A version is probed once per binary: the cache entry is keyed by the resolved file's
+    // path, size and modification time, so an upgrade is noticed and a rerun costs a stat.
+    std::error_code ec;
+    auto resolved = std::filesystem::canonical(*program, ec);
+    if (ec) resolved = *program;
+    struct stat info {};
+    std::string fingerprint;
+    if (::stat(resolved.c_str(), &info) == 0) {
+      fingerprint = fmt::format("{}:{}:{}.{}", resolved.string(), info.st_size, info.st_mtim.tv_sec, info.st_mtim.tv_nsec);
+    }
+    std::string name(tool.name);
+    if (auto entry = probe.cache_.find(name); !fingerprint.empty() && entry != probe.cache_.end() && entry->is_object() &&
+                                                entry->value("fingerprint", "") == fingerprint) {
+      std::promise<std::string> ready;
+      ready.set_value(entry->value("version", ""));
+      probe.tools_.push_back({name, fingerprint, ready.get_future()});
+      continue;
+    }
+    probe.cache_dirty_ = true;
     std::vector<std::string> argv{program->string(), std::string(tool.flag)};
-    probe.tools_.emplace_back(std::string(tool.name), std::async(std::launch::async, [argv] {
-                                auto captured = capture_output(argv, std::chrono::seconds(5));
-                                return captured && captured->exit_code == 0 ? first_line(captured->output) : std::string();
-                              }));
+    probe.tools_.push_back({name, fingerprint, std::async(std::launch::async, [argv] {
+                              auto captured = capture_output(argv, std::chrono::seconds(5));
+                              return captured && captured->exit_code == 0 ? first_line(captured->output) : std::string();
+                            })});
   }
   auto& known = probe.known_;
   utsname uts{};
@@ -156,11 +184,15 @@ EnvironmentProbe EnvironmentProbe::start(const Repo& repo) {
 }
 
 std::map<std::string, std::string> EnvironmentProbe::collect() {
-  for (auto& [name, future] : tools_) {
-    std::string version = future.get();
-    if (!version.empty()) known_["tool." + name] = version;
+  for (auto& tool : tools_) {
+    std::string version = tool.version.get();
+    if (!version.empty()) known_["tool." + tool.name] = version;
+    if (!tool.fingerprint.empty()) cache_[tool.name] = {{"fingerprint", tool.fingerprint}, {"version", version}};
   }
   tools_.clear();
+  // The cache is an optimisation: failing to write it changes nothing else.
+  if (cache_dirty_) (void)write_file_atomic(cache_path_, cache_.dump(1) + "\n", tmp_dir_);
+  cache_dirty_ = false;
   return known_;
 }
 

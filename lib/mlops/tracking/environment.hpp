@@ -2,11 +2,14 @@
 // The environment a run ran in: OS, kernel, CPU, versions of the compilers and interpreters on
 // PATH, hashes of lockfiles, the container image; and the environment variables, with secrets
 // redacted before anything is stored or printed.
+#include <filesystem>
 #include <future>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "mlops/core/repo.hpp"
 
@@ -25,7 +28,8 @@ std::map<std::string, std::string> environment_variables();
 
 // Collects the environment. Tool versions are probed in parallel in the background (each
 // `python3 --version` is a process), so start() returns at once and collect() waits; a run
-// starts its command in between, which hides the cost.
+// starts its command in between, which hides the cost. Versions are cached per binary in
+// `.mlops/tool-versions.json` (keyed by path, size and mtime), so later runs only stat them.
 class EnvironmentProbe {
  public:
   static EnvironmentProbe start(const Repo& repo);
@@ -34,8 +38,17 @@ class EnvironmentProbe {
   std::map<std::string, std::string> collect();
 
  private:
+  struct Tool {
+    std::string name;
+    std::string fingerprint;  // path:size:mtime of the binary, the cache key
+    std::future<std::string> version;
+  };
   std::map<std::string, std::string> known_;
-  std::vector<std::pair<std::string, std::future<std::string>>> tools_;
+  std::vector<Tool> tools_;
+  nlohmann::json cache_ = nlohmann::json::object();
+  bool cache_dirty_ = false;
+  std::filesystem::path cache_path_;
+  std::filesystem::path tmp_dir_;
 };
 
 }  // namespace mlops::tracking

@@ -105,6 +105,7 @@ Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection
   }
 
   std::vector<SelectedRun> selected;
+  selected.reserve(runs->size());
   for (auto& run : *runs) {
     auto lookup = [&](std::string_view key) -> std::optional<Value> {
       if (has_prefix_key(key)) {

@@ -12,6 +12,9 @@ constexpr int kBusyTimeoutMs = 60'000;
 }  // namespace
 
 Result<Database> Database::open(const std::filesystem::path& path) {
+  // Memory statistics take a global mutex on every allocation; we never read them.
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
@@ -21,6 +24,10 @@ Result<Database> Database::open(const std::filesystem::path& path) {
   }
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db, 1);
+  // Each `mlops log` is a short-lived process: without this, the last connection to close
+  // checkpoints the WAL (four fsyncs) and deletes it, on every call. The WAL is checkpointed
+  // by SQLite's automatic checkpoint as it grows instead.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   return Database(db, path);
 }
 

@@ -18,9 +18,10 @@ struct LogArtifactOptions {
 };
 
 int run_log_artifact(const LogArtifactOptions& options) {
+  std::string requested = requested_run(options.run);
   Repo repo = require_store();
   auto store = unwrap(tracking::RunStore::open(repo));
-  std::string id = run_id_from(options.run, store);
+  std::string id = unwrap(store.resolve(requested));
   std::string name = options.name;
   if (name.empty()) {
     auto normal = std::filesystem::path(options.path).lexically_normal();

@@ -26,9 +26,10 @@ int run_log_metric(const LogMetricOptions& options) {
     throw Failure(bad_input(fmt::format("metric value '{}' is not a number", options.value),
                             "give a decimal number such as 0.93 or 1e-4 (nan and inf are accepted)"));
   }
+  std::string requested = requested_run(options.run);
   Repo repo = require_store();
   auto store = unwrap(tracking::RunStore::open(repo));
-  std::string id = run_id_from(options.run, store);
+  std::string id = unwrap(store.resolve(requested));
   unwrap(store.log_metrics(id, {{options.name, *value, options.step, tracking::now_ms()}}));
   if (!std::isfinite(*value)) {
     out::warn(fmt::format("metric '{}' is {}: stored as such, as MLflow does", options.name, options.value));

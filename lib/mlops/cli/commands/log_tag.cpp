@@ -14,9 +14,10 @@ struct LogTagOptions {
 };
 
 int run_log_tag(const LogTagOptions& options) {
+  std::string requested = requested_run(options.run);
   Repo repo = require_store();
   auto store = unwrap(tracking::RunStore::open(repo));
-  std::string id = run_id_from(options.run, store);
+  std::string id = unwrap(store.resolve(requested));
   unwrap(store.set_tags(id, {{options.key, options.value}}));
   return 0;
 }

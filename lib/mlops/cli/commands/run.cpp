@@ -23,8 +23,37 @@ namespace {
 struct RunCommandOptions {
   RunSetupOptions setup;
   RunOutputOptions outputs;
-  CLI::App* app = nullptr;  // its remaining() words are the command to run
+  std::vector<std::string> command;
+  CLI::App* app = nullptr;
+  CLI::Option* command_option = nullptr;
 };
+
+// The command to run. After "--" every word is the command's; without it, an option of ours
+// that comes after the command's first word is ambiguous (ours or the command's?), so refused.
+std::vector<std::string> command_words(const RunCommandOptions& options) {
+  bool separated = false;
+  for (const auto& extra : options.app->remaining()) {
+    if (extra == "--") {
+      separated = true;
+      continue;
+    }
+    throw Failure(bad_input(fmt::format("unexpected '{}' before the command", extra),
+                            "put '--' before the command: mlops run [OPTIONS] -- CMD [ARGS...]"));
+  }
+  if (!separated) {
+    bool seen_command = false;
+    for (const CLI::Option* option : options.app->parse_order()) {
+      if (option == options.command_option) {
+        seen_command = true;
+      } else if (seen_command) {
+        throw Failure(bad_input(fmt::format("'{}' comes after the command, so it is unclear whose option it is",
+                                            option->get_name()),
+                                "put '--' before the command: mlops run [OPTIONS] -- CMD [ARGS...]"));
+      }
+    }
+  }
+  return options.command;
+}
 
 std::string describe_duration(double seconds) {
   if (seconds < 60) return fmt::format("{:.1f}s", seconds);
@@ -34,8 +63,7 @@ std::string describe_duration(double seconds) {
 }
 
 int run_command(const RunCommandOptions& options) {
-  std::vector<std::string> command = options.app->remaining();
-  if (!command.empty() && command.front() == "--") command.erase(command.begin());
+  std::vector<std::string> command = command_words(options);
   if (command.empty()) {
     throw Failure(bad_input("no command to run", "write it after '--': mlops run --name baseline -- python train.py"));
   }
@@ -108,8 +136,11 @@ void register_run(CLI::App& app) {
       "The command runs with MLOPS_RUN_ID set, so 'mlops log metric NAME VALUE' inside it attaches to the run.\n"
       "mlops run exits with the command's exit code (127 when the command does not exist).\n"
       "Example: mlops run --name baseline --param lr=0.01 --metrics-file metrics.json -- python train.py");
-  // Everything from the first word that is not an option of ours (or after "--") is the command.
-  run->prefix_command();
+  // The command is a positional list; "--" is left among the extras, where command_words() sees it.
+  run->allow_extras();
+  options->command_option =
+      run->add_option("command", options->command, "The command to run and its arguments, after '--'")
+          ->option_text("-- CMD [ARGS...]");
   add_setup_options(*run, options->setup);
   add_output_options(*run, options->outputs);
   add_run_start(*run);

@@ -37,7 +37,8 @@ tracking::RunSetup setup_from(const RunSetupOptions& options, std::vector<std::s
 std::optional<Error> attach_outputs(const Repo& repo, tracking::RunStore& store, const std::string& id,
                                     const RunOutputOptions& options);
 
-// The run that `mlops log` and `run end` address: --run ID, else $MLOPS_RUN_ID.
-std::string run_id_from(const std::string& option, tracking::RunStore& store);
+// The run that `mlops log` and `run end` address as given: --run ID, else $MLOPS_RUN_ID; bad
+// input when neither is set (checked before the store is opened, so nothing is created).
+std::string requested_run(const std::string& option);
 
 }  // namespace mlops::cli

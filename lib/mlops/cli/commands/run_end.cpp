@@ -18,9 +18,10 @@ struct RunEndOptions {
 };
 
 int run_run_end(const RunEndOptions& options) {
+  std::string requested = requested_run(options.id);
   Repo repo = require_store();
   auto store = unwrap(tracking::RunStore::open(repo));
-  std::string id = run_id_from(options.id, store);
+  std::string id = unwrap(store.resolve(requested));
   auto record = unwrap(store.get(id));
   if (record.status != tracking::kRunning) {
     throw Failure(bad_input(fmt::format("run '{}' has already ended ({})", id, record.status),

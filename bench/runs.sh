@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Benchmarks for run logging (issue 3). Targets:
+#   one `mlops log metric` call                                  median < 5 ms
+#   ingest a metrics file of 1,000,000 points                    < 2 s
+#   runs list --where 'metrics.acc > 0.5' --sort -metrics.acc
+#     over 10,000 runs with 20 metrics each                      median < 100 ms
+# Reference: MLflow's file store (python -m mlflow ...) when the mlflow package is installed;
+# otherwise only mlops' figures are printed.
+# Usage: MLOPS=build/mlops bash bench/runs.sh
+set -euo pipefail
+
+MLOPS=$(realpath "${MLOPS:-build/mlops}")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mlops-bench-runs.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+git init -q . && git config user.email bench@example.com && git config user.name bench
+echo "bench" > README && git add README && git commit -qm init
+"$MLOPS" init >/dev/null 2>&1
+
+# Median wall time in ms of running argv N times (python's clock, one process per call).
+median_ms() {
+  local n=$1; shift
+  python3 - "$n" "$@" <<'EOF'
+import statistics, subprocess, sys, time
+n, argv = int(sys.argv[1]), sys.argv[2:]
+times = []
+for _ in range(n):
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    times.append((time.perf_counter() - start) * 1000)
+print(f"{statistics.median(times):.2f}")
+EOF
+}
+
+echo "== mlops log metric: one call"
+run_id=$("$MLOPS" run start --name bench-log)
+log_ms=$(median_ms 200 "$MLOPS" log metric loss 0.5 --step 1 --run "$run_id")
+noop_ms=$(median_ms 200 "$MLOPS" --version)
+echo "median ${log_ms} ms per call (mlops --version, the process floor: ${noop_ms} ms); target < 5 ms"
+
+echo "== ingest a metrics file of 1,000,000 points"
+python3 - <<'EOF'
+import random
+random.seed(1)
+with open("big.csv", "w") as f:
+    f.write("step,name,value\n")
+    for step in range(100_000):
+        for m in range(10):
+            f.write(f"{step},metric_{m},{random.random():.6f}\n")
+EOF
+ingest_id=$("$MLOPS" run start --name bench-ingest)
+start=$(date +%s%N)
+"$MLOPS" run end "$ingest_id" --metrics-file big.csv 2>/dev/null
+end=$(date +%s%N)
+ingest_ms=$(( (end - start) / 1000000 ))
+points=$(python3 -c "import sqlite3; print(sqlite3.connect('.mlops/runs.db').execute(\"select count(*) from metrics join runs on metrics.run = runs.seq where runs.id='$ingest_id'\").fetchone()[0])")
+echo "${points} points in ${ingest_ms} ms; target < 2000 ms"
+
+echo "== runs list over 10,000 runs x 20 metrics"
+python3 - <<'EOF'
+import json, random
+random.seed(2)
+alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+def run_id(ms, i):
+    s = ""
+    for _ in range(10):
+        s = alphabet[ms & 31] + s
+        ms >>= 5
+    for _ in range(4):
+        s += alphabet[i & 31]
+        i >>= 5
+    return s
+runs = []
+base = 1_700_000_000_000
+for i in range(10_000):
+    ms = base + i * 1000
+    metrics = {f"m{k}": {"value": random.random(), "step": 0, "timestamp": ms} for k in range(19)}
+    metrics["acc"] = {"value": random.random(), "step": 0, "timestamp": ms}
+    runs.append({"id": run_id(ms, i), "name": f"sweep-{i}", "status": "finished", "exit_code": 0,
+                 "start_time": "2023-11-14T22:13:20.000Z", "end_time": "2023-11-14T22:13:21.000Z",
+                 "duration": 1.0, "command": ["python", "train.py"], "params": {"model": random.choice(["rf", "svm"])},
+                 "metrics": metrics, "git": {"commit": "0" * 40, "branch": "main", "dirty": False}})
+json.dump({"format": "mlops-runs", "version": 1, "runs": runs}, open("sweep.json", "w"))
+EOF
+start=$(date +%s%N)
+"$MLOPS" runs import sweep.json >/dev/null
+end=$(date +%s%N)
+echo "(imported 10,000 runs in $(( (end - start) / 1000000 )) ms)"
+list_ms=$(median_ms 11 "$MLOPS" runs list --where 'metrics.acc > 0.5' --sort -metrics.acc)
+list_limit_ms=$(median_ms 11 "$MLOPS" runs list --where 'metrics.acc > 0.5' --sort -metrics.acc --limit 20)
+echo "median ${list_ms} ms (all ~5,000 matches printed), ${list_limit_ms} ms with --limit 20; target < 100 ms"
+
+if python3 -c "import mlflow" 2>/dev/null; then
+  echo "== reference: MLflow (file store)"
+  mlflow_ms=$(python3 - <<'EOF'
+import statistics, subprocess, sys, time, os
+os.environ["MLFLOW_TRACKING_URI"] = "file:./mlruns"
+code = "import mlflow; mlflow.start_run(); mlflow.log_metric('loss', 0.5, step=1); mlflow.end_run()"
+times = []
+for _ in range(10):
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    times.append((time.perf_counter() - start) * 1000)
+print(f"{statistics.median(times):.1f}")
+EOF
+)
+  echo "one metric from a fresh python process with mlflow: ${mlflow_ms} ms; ratio $(python3 -c "print(f'{$mlflow_ms / $log_ms:.0f}x')")"
+else
+  echo "== reference: mlflow is not installed; no ratio printed"
+fi
