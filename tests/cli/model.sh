@@ -511,6 +511,12 @@ test_register_refuses_bad_runs() {
   expect_err "model.bin"
   run mlops model register churn --run zzzzzzzz
   expect_rc 2
+  echo "edit" > train.py
+  local dirty; dirty=$(finished_run model.bin)
+  run mlops model register churn --run "$dirty"
+  expect_rc 2
+  expect_err "run '$dirty' ran on uncommitted changes"
+  expect_err "--allow-dirty"
   run mlops model register churn --run "$ok" --path model.bin
   expect_rc 2
   expect_eq "$(tag_count)" "$before"
