@@ -258,6 +258,9 @@ test_deprecate_unassign_deregister() {
   run mlops model deprecate m v0.0.3
   expect_rc 2
   expect_err "was deregistered"
+  run mlops model show m@v0.0.3 --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["active"]')" "False"
   sleep 1  # a deprecation in the same second as the last tag gets a counter; show the plain form
   run mlops model deprecate m -m "replaced by m2"
   expect_rc 0

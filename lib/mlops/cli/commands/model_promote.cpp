@@ -78,6 +78,7 @@ int run_model_promote(const Options& options) {
     const registry::Model& m = *state.find(options.name);
     version_name = v.name;
     if (m.in_stage(options.stage) == &v) {
+      // Nothing to write: stop here without a tag; the command reports it as a success.
       already = true;
       return std::unexpected(Error{Exit::ok, "", ""});
     }

@@ -64,7 +64,9 @@ int run_model_show(const Options& options) {
   bool whole_model = ref.version.empty() && ref.stage.empty() && options.reference.find('@') == std::string::npos;
 
   if (!whole_model) {
-    const registry::Version& v = *unwrap(registry::resolve(state, ref));
+    // A deregistered version still has a lineage to show; get and promote refuse it.
+    const registry::Version* found = ref.version.empty() ? nullptr : m.find(ref.version);
+    const registry::Version& v = found && found->registered ? *found : *unwrap(registry::resolve(state, ref));
     if (out::settings().json) {
       out::print_json(model::version_json(m, v));
     } else {
