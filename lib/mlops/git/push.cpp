@@ -32,14 +32,6 @@ int on_update(const char* refname, const char* status, void* payload) {
 
 }  // namespace
 
-bool has_remote(const Repository& repo, std::string_view remote) {
-  git_remote* raw = nullptr;
-  std::string name(remote);
-  if (git_remote_lookup(&raw, repo.raw(), name.c_str()) != 0) return false;
-  git_remote_free(raw);
-  return true;
-}
-
 Result<void> push_refs(const Repository& repo, std::string_view remote, const std::vector<std::string>& refspecs) {
   std::string name(remote);
   git_remote* raw = nullptr;

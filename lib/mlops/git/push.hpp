@@ -9,9 +9,6 @@
 
 namespace mlops::git {
 
-// Whether the repository has a remote called `remote`.
-bool has_remote(const Repository& repo, std::string_view remote);
-
 // Pushes `refspecs` ("refs/tags/x:refs/tags/x") to `remote`. Credentials: the ssh agent for ssh
 // URLs; none for local paths and anonymous remotes. Unknown remote: exit 2. Unreachable remote,
 // refused credentials or a ref the remote rejected: exit 3, naming the ref and the reason.
