@@ -172,7 +172,7 @@ Result<void> check_stage(std::string_view stage, const std::vector<std::string>&
 }
 
 Result<void> check_model_name(std::string_view name) {
-  if (valid_name(name)) return {};
+  if (valid_model_name(name)) return {};
   return std::unexpected(bad_input(fmt::format("invalid model name '{}'", name),
                                    "use letters, digits, '-', '_' and '/', starting and ending with a letter or digit"));
 }

@@ -51,6 +51,12 @@ bool valid_name(std::string_view name) {
   return true;
 }
 
+bool valid_model_name(std::string_view name) {
+  auto colon = name.find(':');
+  if (colon == std::string_view::npos) return valid_name(name);
+  return valid_dirname(name.substr(0, colon)) && valid_name(name.substr(colon + 1));
+}
+
 std::string TagName::str() const {
   std::string model_in_tag = model;
   if (auto colon = model_in_tag.find(':'); colon != std::string::npos) model_in_tag[colon] = '=';

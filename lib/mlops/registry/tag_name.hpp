@@ -31,5 +31,7 @@ std::optional<TagName> parse_tag_name(std::string_view tag);
 
 // GTO's name rule, for model names and stages.
 bool valid_name(std::string_view name);
+// A model's full name: NAME, or GTO's "DIR:NAME" (written "DIR=NAME" in tags).
+bool valid_model_name(std::string_view name);
 
 }  // namespace mlops::registry

@@ -73,4 +73,8 @@ TEST_CASE("the name rule is GTO's") {
   CHECK_FALSE(valid_name("a/"));
   CHECK_FALSE(valid_name("a.b"));
   CHECK_FALSE(valid_name("a:b"));
+  CHECK(valid_model_name("models/x:churn"));
+  CHECK(valid_model_name("churn"));
+  CHECK_FALSE(valid_model_name("a:b:c"));
+  CHECK_FALSE(valid_model_name(":b"));
 }
