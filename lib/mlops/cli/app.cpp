@@ -44,6 +44,7 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_log(app);
   register_runs(app);
   register_drift(app);
+  register_model(app);
 }
 
 int report(const Error& error) {

@@ -1,0 +1,149 @@
+// `mlops model`: the command group and what its commands share.
+#include "mlops/cli/commands/model.hpp"
+
+#include <ctime>
+
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/commands.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/git/push.hpp"
+
+namespace mlops::cli {
+
+void register_model(CLI::App& app) {
+  auto* group = add_group(app, "model", "Model registry on git tags: register, promote, roll back, get");
+  add_model_register(*group);
+  add_model_promote(*group);
+  add_model_rollback(*group);
+  add_model_deprecate(*group);
+  add_model_list(*group);
+  add_model_show(*group);
+  add_model_history(*group);
+  add_model_get(*group);
+  add_model_push(*group);
+}
+
+namespace model {
+
+registry::Loaded load(const git::Repository& repo, std::string_view name) {
+  Repo store{repo.work_tree()};
+  auto loaded = unwrap(registry::load(repo, name, store.initialised() ? &store : nullptr));
+  for (const auto& tag : loaded.lightweight) {
+    out::detail(fmt::format("ignoring lightweight tag '{}': registry tags must be annotated (git tag -a)", tag));
+  }
+  for (const auto& tag : loaded.unreadable) {
+    out::warn(fmt::format("ignoring tag '{}': its object is missing or does not point to a commit", tag));
+  }
+  for (const auto& [model_name, m] : loaded.state.models) {
+    for (const auto& v : m.versions) {
+      if (!v.registration) continue;
+      for (const auto& problem : v.message.problems) {
+        out::warn(fmt::format("tag '{}': {} (the field is left out)", m.events[*v.registration].record->tag, problem));
+      }
+    }
+  }
+  return loaded;
+}
+
+bool publish(const git::Repository& repo, const std::vector<std::string>& tags, bool push, const std::string& remote) {
+  if (tags.empty()) return false;
+  if (push) {
+    std::vector<std::string> specs;
+    for (const auto& t : tags) specs.push_back(fmt::format("refs/tags/{0}:refs/tags/{0}", t));
+    unwrap(git::push_refs(repo, remote, specs));
+    out::note(fmt::format("Pushed {} to '{}'", tags.size() == 1 ? "'" + tags[0] + "'" : std::to_string(tags.size()) + " tags", remote));
+    return true;
+  }
+  out::note("To push the changes upstream, run:");
+  out::note("    " + registry::push_hint(tags, remote));
+  return false;
+}
+
+std::string iso_time(std::int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::string short_commit(std::string_view commit) { return std::string(commit.substr(0, 7)); }
+
+nlohmann::ordered_json event_json(const registry::Model& model, const registry::Event& event) {
+  const auto& r = *event.record;
+  auto message = registry::parse_message(r.message);
+  return {{"time", iso_time(r.time)},
+          {"model", model.name},
+          {"event", registry::to_string(event.action)},
+          {"version", event.version.empty() ? nullptr : nlohmann::ordered_json(event.version)},
+          {"stage", event.stage.empty() ? nullptr : nlohmann::ordered_json(event.stage)},
+          {"author", r.author},
+          {"author_email", r.author_email},
+          {"commit", r.commit},
+          {"tag", r.tag},
+          {"message", message.body.empty() ? message.subject : message.subject + "\n\n" + message.body}};
+}
+
+nlohmann::ordered_json version_json(const registry::Model& model, const registry::Version& version) {
+  using json = nlohmann::ordered_json;
+  const auto& meta = version.message.meta;
+  json doc;
+  doc["model"] = model.name;
+  doc["version"] = version.name;
+  doc["active"] = version.active;
+  doc["commit"] = version.commit;
+  if (version.registration) {
+    const auto& r = *model.events[*version.registration].record;
+    doc["tag"] = r.tag;
+    doc["registered_at"] = iso_time(r.time);
+    doc["author"] = r.author;
+  } else {
+    doc["tag"] = nullptr;
+  }
+  doc["run"] = meta.run.empty() ? json(nullptr) : json(meta.run);
+  doc["dirty"] = meta.dirty;
+  if (meta.artifact) {
+    doc["artifact"] = {{"hash", meta.artifact->str()},
+                       {"kind", meta.kind.empty() ? "file" : meta.kind},
+                       {"size", meta.size ? json(*meta.size) : json(nullptr)},
+                       {"files", meta.files ? json(*meta.files) : json(nullptr)},
+                       {"path", meta.path.empty() ? json(nullptr) : json(meta.path)}};
+  } else {
+    doc["artifact"] = nullptr;
+  }
+  json data = json::array();
+  for (const auto& [path, hash] : meta.data) data.push_back({{"path", path}, {"hash", hash.str()}});
+  doc["data"] = data;
+  json metrics = json::object();
+  for (const auto& [name, value] : meta.metrics) metrics[name] = value;
+  doc["metrics"] = metrics;
+  json stages = json::array();
+  for (const auto& stage : model.stages()) {
+    if (model.in_stage(stage) == &version) stages.push_back(stage);
+  }
+  doc["stages"] = stages;
+  json history = json::array();
+  for (const auto& e : model.events) {
+    if (e.version != version.name) continue;
+    history.push_back({{"time", iso_time(e.record->time)},
+                       {"event", registry::to_string(e.action)},
+                       {"stage", e.stage.empty() ? json(nullptr) : json(e.stage)},
+                       {"tag", e.record->tag},
+                       {"author", e.record->author}});
+  }
+  doc["history"] = history;
+  doc["message"] = version.message.body;
+  json warnings = json::array();
+  for (const auto& p : version.message.problems) warnings.push_back(p);
+  doc["warnings"] = warnings;
+  return doc;
+}
+
+void add_write_options(CLI::App& command, WriteOptions& options) {
+  command.add_option("-m,--message", options.message, "Text for the tag message (after GTO's first line)");
+  command.add_flag("--push", options.push, "Push the new tag to 'origin' (else the git push command is printed)");
+}
+
+}  // namespace model
+}  // namespace mlops::cli

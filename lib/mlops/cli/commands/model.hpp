@@ -1,0 +1,55 @@
+#pragma once
+// `mlops model ...`: the model registry on git tags. One file per leaf command
+// (model_<verb>.cpp); what several of them share is declared here.
+#include <CLI/CLI.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlops/git/repository.hpp"
+#include "mlops/registry/registry.hpp"
+
+namespace mlops::cli {
+
+void add_model_register(CLI::App& group);
+void add_model_promote(CLI::App& group);
+void add_model_rollback(CLI::App& group);
+void add_model_deprecate(CLI::App& group);
+void add_model_list(CLI::App& group);
+void add_model_show(CLI::App& group);
+void add_model_history(CLI::App& group);
+void add_model_get(CLI::App& group);
+void add_model_push(CLI::App& group);
+
+namespace model {
+
+// Reads the registry (of `name` only when given) and reports what was left out: lightweight
+// tags (with -v), unreadable tags and malformed trailers (warnings naming the tag).
+registry::Loaded load(const git::Repository& repo, std::string_view name = {});
+
+// After a tag was written: pushes it with --push, else prints the `git push` command to run.
+// Returns whether it was pushed.
+bool publish(const git::Repository& repo, const std::vector<std::string>& tags, bool push,
+             const std::string& remote = "origin");
+
+// "2026-11-29T02:41:07Z"
+std::string iso_time(std::int64_t seconds);
+std::string short_commit(std::string_view commit);
+
+// A version's lineage as JSON (the `model show` document for one version).
+nlohmann::ordered_json version_json(const registry::Model& model, const registry::Version& version);
+// One event as JSON (a `model history` row).
+nlohmann::ordered_json event_json(const registry::Model& model, const registry::Event& event);
+
+// The `-m/--message`, `--push` options every writing command takes.
+struct WriteOptions {
+  std::string message;
+  bool push = false;
+};
+void add_write_options(CLI::App& command, WriteOptions& options);
+
+}  // namespace model
+}  // namespace mlops::cli

@@ -1,0 +1,103 @@
+// `mlops model get NAME@VERSION|NAME#STAGE|NAME@latest`: put a registered version's artifact on
+// disk, verified against its hash, and print where it is. What a deploy script calls.
+#include <filesystem>
+
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/model.hpp"
+#include "mlops/core/config.hpp"
+#include "mlops/core/json_output.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/data/cache.hpp"
+#include "mlops/data/manifest.hpp"
+#include "mlops/data/remote.hpp"
+#include "mlops/data/store.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct Options {
+  std::string reference;
+  std::string out;
+  std::string remote;
+};
+
+// Whether the cache holds everything version `hash` needs (a folder: its manifest and files).
+bool have_locally(const data::Cache& cache, const Hash& hash, data::Kind kind) {
+  if (!cache.contains(hash)) return false;
+  if (kind == data::Kind::file) return true;
+  auto manifest = data::read_manifest(cache, hash);
+  if (!manifest) return false;
+  for (const auto& entry : *manifest) {
+    if (!cache.contains(entry.hash)) return false;
+  }
+  return true;
+}
+
+int run_model_get(const Options& options) {
+  Repo repo = require_store();
+  auto ref = unwrap(registry::parse_reference(options.reference));
+  auto git_repo = unwrap(git::Repository::open(repo.root));
+  auto loaded = model::load(git_repo, ref.model);
+  const registry::Model& m = *unwrap(registry::find_model(loaded.state, ref.model));
+  const registry::Version& v = *unwrap(registry::resolve(loaded.state, ref));
+  if (m.deprecated) out::warn(fmt::format("'{}' is deprecated", m.name));
+  const auto& meta = v.message.meta;
+  if (!meta.artifact) {
+    throw Failure(bad_input(fmt::format("'{}' {} records no artifact", m.name, v.name),
+                            "its tag has no 'Artifact:' trailer: it was not registered by mlops"));
+  }
+  data::Kind kind = meta.kind == "dir" ? data::Kind::dir : data::Kind::file;
+  std::filesystem::path dest;
+  if (!options.out.empty()) {
+    dest = std::filesystem::absolute(options.out);
+  } else {
+    // The registry's own place for it, named by model and version, inside the local store.
+    std::string base = meta.path.empty() ? "artifact" : std::filesystem::path(meta.path).filename().string();
+    dest = repo.store() / "models" / m.name / v.name / base;
+  }
+
+  data::Cache cache(repo);
+  bool fetched = false;
+  if (!have_locally(cache, *meta.artifact, kind)) {
+    unwrap(data::fetch_version(repo, *meta.artifact, kind, options.remote));
+    fetched = true;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dest.parent_path(), ec);
+  if (ec) throw Failure(system_error("create", dest.parent_path(), ec.value()));
+  unwrap(data::materialize(repo, *meta.artifact, kind, dest));
+
+  if (out::settings().json) {
+    out::print_json({{"model", m.name},
+                     {"version", v.name},
+                     {"path", dest.string()},
+                     {"hash", meta.artifact->str()},
+                     {"kind", kind == data::Kind::dir ? "dir" : "file"},
+                     {"size", meta.size ? nlohmann::ordered_json(*meta.size) : nullptr},
+                     {"commit", v.commit},
+                     {"fetched", fetched}});
+    return 0;
+  }
+  out::detail(fmt::format("{} {} ({}) verified{}", m.name, v.name, meta.artifact->str(), fetched ? ", fetched from the remote" : ""));
+  out::println("{}", dest.string());
+  return 0;
+}
+
+}  // namespace
+
+void add_model_get(CLI::App& group) {
+  auto options = std::make_shared<Options>();
+  auto* command = add_command(group, "get",
+                              "Put a registered version's artifact on disk (verified) and print its path",
+                              [options] { return run_model_get(*options); });
+  command->add_option("reference", options->reference, "NAME@vX.Y.Z, NAME#STAGE or NAME@latest")->required();
+  command->add_option("-o,--out", options->out,
+                      "Where to put it (default: .mlops/models/NAME/VERSION/FILE)")
+      ->option_text("PATH");
+  command->add_option("--remote", options->remote, "Data remote to fetch from when missing (default: the default remote)")
+      ->option_text("NAME");
+  add_json_flag(*command);
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,580 @@
+#!/usr/bin/env bash
+# CLI tests: mlops model register/promote/rollback/deprecate/list/show/history/get/push, and
+# reading registry tags that plain `git tag -a` wrote in GTO's format.
+source "$(dirname "$0")/lib.sh"
+
+# commit_file PATH CONTENT: writes and commits a file; prints nothing.
+commit_file() {
+  mkdir -p "$(dirname "$1")"
+  printf '%s' "$2" > "$1"
+  git add "$1" && git commit -qm "update $1"
+}
+
+# gto_tag TAG REV SECONDS MESSAGE: an annotated tag as GTO writes it, tagged at a fixed time.
+gto_tag() {
+  GIT_COMMITTER_DATE="@$3 +0000" git tag -a "$1" -m "$4" "$2"
+}
+
+# A repository with three commits and versions v0.0.1..v0.0.3 of model m registered by plain git,
+# with auc metrics .91, .89, .95 and loss .3, .2, .4.
+repo_with_versions() {
+  new_repo
+  git add .mlops && git commit -qm init
+  local i aucs=(0 0.91 0.89 0.95) losses=(0 0.3 0.2 0.4)
+  for i in 1 2 3; do
+    commit_file train.py "v$i"
+    gto_tag "m@v0.0.$i" HEAD $((1700000000 + i)) "Registering artifact m version v0.0.$i
+
+Metric: auc=${aucs[$i]}
+Metric: loss=${losses[$i]}"
+  done
+}
+
+tag_count() { git tag | wc -l | tr -d ' '; }
+
+test_fold_reads_gto_tags_in_tagger_time_order() {
+  new_repo
+  git add .mlops && git commit -qm init
+  commit_file a "1"; local c1; c1=$(git rev-parse HEAD)
+  commit_file a "2"; local c2; c2=$(git rev-parse HEAD)
+  commit_file a "3"; local c3; c3=$(git rev-parse HEAD)
+  gto_tag "m@v0.0.1" "$c1" 1700000001 "Registering artifact m version v0.0.1"
+  gto_tag "m@v0.0.2" "$c2" 1700000002 "Registering artifact m version v0.0.2"
+  # Written in this order, but tagged in the other: the later tagger time wins.
+  gto_tag "m#prod#2" "$c1" 1700000020 "Assigning stage prod to artifact m version v0.0.1"
+  gto_tag "m#prod#1" "$c2" 1700000010 "Assigning stage prod to artifact m version v0.0.2"
+  gto_tag "m#staging#3" "$c2" 1700000030 "Assigning stage staging to artifact m version v0.0.2"
+  gto_tag "m#staging!#4" "$c2" 1700000040 "Unassigning stage 'staging' to artifact 'm' version 'v0.0.2'"
+  gto_tag "m@v0.0.3" "$c3" 1700000050 "Registering artifact m version v0.0.3"
+  gto_tag "m@v0.0.3!" "$c3" 1700000060 "Deregistering artifact m version v0.0.3"
+  gto_tag "other@v1.0.0" "$c3" 1700000070 "Registering artifact other version v1.0.0"
+  gto_tag "other@deprecated" "$c3" 1700000080 "Deprecating artifact 'other'"
+  git tag "m#dev#9" "$c3"        # lightweight: not part of the registry
+  git tag -a "not-a-model" -m x  # not a registry tag at all
+  run mlops model list --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["models"][0]["name"]')" "m"
+  expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v0.0.2"
+  expect_eq "$(echo "$out" | json_get '["models"][0]["stages"]')" "{'prod': 'v0.0.1'}"
+  expect_eq "$(echo "$out" | json_get '["models"][1]["deprecated"]')" "True"
+  run mlops model list
+  expect_out "v0.0.2"
+  expect_out "(deprecated)"
+  expect_no_out "dev"$'\n'
+  run mlops -v model list
+  expect_err "ignoring lightweight tag 'm#dev#9'"
+  run mlops model show 'm#prod' --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.1"
+  expect_eq "$(echo "$out" | json_get '["commit"]')" "$c1"
+  run mlops model history m --json
+  expect_eq "$(echo "$out" | json_get '["events"][2]["tag"]')" "m#prod#1"
+  expect_eq "$(echo "$out" | json_get '["events"][3]["tag"]')" "m#prod#2"
+  expect_eq "$(echo "$out" | json_get '["events"][3]["event"]')" "assignment"
+  expect_eq "$(echo "$out" | json_get '["events"][3]["version"]')" "v0.0.1"
+  # A new counter is one more than the highest of all the model's tags, lightweight ones too.
+  run mlops model promote m v0.0.2 --to staging
+  expect_rc 0
+  git rev-parse -q --verify "refs/tags/m#staging#10" > /dev/null || fail "expected tag m#staging#10: $(git tag)"
+}
+
+test_promote_with_passing_gate_writes_gto_tag() {
+  repo_with_versions
+  # Options may come before the positionals.
+  run mlops model promote --require 'metrics.auc >= 0.9' m v0.0.1 --to production -m "ship it"
+  expect_rc 0
+  expect_out "Promoted m v0.0.1 to production (tag 'm#production#1')"
+  expect_out "metrics.auc >= 0.9"
+  expect_err "git push origin 'm#production#1'"
+  expect_eq "$(git rev-parse 'm#production#1^{commit}')" "$(git rev-parse 'm@v0.0.1^{commit}')"
+  expect_eq "$(git cat-file -t 'm#production#1')" "tag"
+  local message; message=$(git tag -l --format='%(contents)' 'm#production#1')
+  [[ "$message" == "Assigning stage production to artifact m version v0.0.1"$'\n\nship it\n\n'"Gate: metrics.auc >= 0.9: pass (value 0.91, bound >= 0.9)"* ]] \
+    || fail "unexpected message: $message"
+  run mlops model show 'm#production' --json
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.1"
+}
+
+test_promote_failing_gate_exits_1_and_writes_nothing() {
+  repo_with_versions
+  local before; before=$(tag_count)
+  run mlops model promote m v0.0.2 --to production --require 'metrics.auc >= 0.9' --require 'metrics.loss < 0.5'
+  expect_rc 1
+  expect_out "metrics.auc >= 0.9"
+  expect_out "0.89"
+  expect_out ">= 0.9"
+  expect_out "FAIL"
+  expect_out "pass"
+  expect_err "did not pass the gates for 'production'; no tag written"
+  expect_eq "$(tag_count)" "$before"
+  run mlops model promote m v0.0.2 --to production --require 'metrics.f1 > 0.5' --json
+  expect_rc 1
+  expect_eq "$(echo "$out" | json_get '["gates"][0]["value"]')" "missing"
+  expect_eq "$(echo "$out" | json_get '["promoted"]')" "False"
+  expect_eq "$(tag_count)" "$before"
+}
+
+test_gate_syntax_error_shows_position() {
+  repo_with_versions
+  local before; before=$(tag_count)
+  run mlops model promote m v0.0.1 --to production --require 'metrics.auc >= and'
+  expect_rc 2
+  expect_err "position 15"
+  expect_err "^"
+  expect_eq "$(tag_count)" "$before"
+}
+
+test_stage_must_be_in_allow_list() {
+  repo_with_versions
+  run mlops model promote m v0.0.1 --to prod
+  expect_rc 2
+  expect_err "unknown stage 'prod'"
+  expect_err "dev, staging, production"
+  sed -i 's/stages: \[dev, staging, production\]/stages: [canary, prod]/' .mlops/config.yaml
+  run mlops model promote m v0.0.1 --to prod
+  expect_rc 0
+  run mlops model promote m v0.0.1 --to production
+  expect_rc 2
+  expect_err "canary, prod"
+}
+
+test_unknown_model_and_version() {
+  repo_with_versions
+  local before; before=$(tag_count)
+  run mlops model promote nope v0.0.1 --to production
+  expect_rc 2
+  expect_err "unknown model 'nope'"
+  expect_err "mlops model list"
+  run mlops model promote m v9.9.9 --to production
+  expect_rc 2
+  expect_err "unknown version 'v9.9.9' of 'm'"
+  run mlops model promote m 1.0 --to production
+  expect_rc 2
+  expect_err "'1.0' is not a version"
+  run mlops model show 'nope#production'
+  expect_rc 2
+  expect_err "unknown model 'nope'"
+  run mlops model show 'm#staging'
+  expect_rc 2
+  expect_err "no version of 'm' is in stage 'staging'"
+  run mlops model show 'bad name'
+  expect_rc 2
+  expect_err "invalid model name 'bad name'"
+  expect_eq "$(tag_count)" "$before"
+}
+
+test_champion_challenger() {
+  repo_with_versions
+  run mlops model promote m v0.0.1 --to production --better-than production --metric auc
+  expect_rc 0
+  expect_out "no version"
+  local before; before=$(tag_count)
+  run mlops model promote m v0.0.2 --to production --better-than production --metric auc
+  expect_rc 1
+  expect_out "auc better than production (v0.0.1)"
+  expect_out "> 0.91"
+  expect_eq "$(tag_count)" "$before"
+  run mlops model promote m v0.0.2 --to production --better-than production --metric loss --lower-is-better
+  expect_rc 0
+  expect_out "< 0.3"
+  run mlops model promote m v0.0.3 --to production --better-than production --metric auc
+  expect_rc 0
+  run mlops model show 'm#production' --json
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.3"
+  run mlops model promote m v0.0.1 --to staging --better-than production
+  expect_rc 2
+  expect_err "--better-than and --metric go together"
+}
+
+test_promote_same_version_twice_is_a_no_op() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to staging > /dev/null 2>&1
+  local before; before=$(tag_count)
+  run mlops model promote m v0.0.1 --to staging
+  expect_rc 0
+  expect_err "already in 'staging'; no tag written"
+  expect_eq "$(tag_count)" "$before"
+}
+
+test_rollback_returns_stage_to_previous_holder() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  mlops model promote m v0.0.3 --to production > /dev/null 2>&1
+  run mlops model rollback m --stage production -m "v0.0.3 broke checkout"
+  expect_rc 0
+  expect_out "Rolled back m production: v0.0.3 -> v0.0.1 (tag 'm#production#3')"
+  local message; message=$(git tag -l --format='%(contents)' 'm#production#3')
+  [[ "$message" == "Assigning stage production to artifact m version v0.0.1"$'\n\nv0.0.3 broke checkout\n\nReason: rollback of production from v0.0.3'* ]] \
+    || fail "unexpected message: $message"
+  run mlops model show 'm#production' --json
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.1"
+  # Rolling back again goes back to v0.0.3, the holder before the rollback.
+  run mlops model rollback m --stage production --json
+  expect_eq "$(echo "$out" | json_get '["to"]')" "v0.0.3"
+  run mlops model rollback m --stage production --to v0.0.2
+  expect_rc 0
+  run mlops model show 'm#production' --json
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.2"
+  local before; before=$(tag_count)
+  run mlops model rollback m --stage staging
+  expect_rc 2
+  expect_err "no version of 'm' is in 'staging'"
+  run mlops model rollback m --stage production --to v0.0.2
+  expect_rc 2
+  expect_err "already in 'production'"
+  run mlops model rollback m --stage prod
+  expect_rc 2
+  expect_err "unknown stage 'prod'"
+  expect_eq "$(tag_count)" "$before"
+}
+
+test_rollback_without_earlier_holder_fails() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  local before; before=$(tag_count)
+  run mlops model rollback m --stage production
+  expect_rc 2
+  expect_err "no earlier version of 'm' held 'production'"
+  expect_eq "$(tag_count)" "$before"
+}
+
+test_deprecate_unassign_deregister() {
+  repo_with_versions
+  mlops model promote m v0.0.3 --to production > /dev/null 2>&1
+  run mlops model deprecate m v0.0.3 production
+  expect_rc 0
+  expect_out "tag 'm#production!#2'"
+  expect_eq "$(git tag -l --format='%(contents:subject)' 'm#production!#2')" \
+    "Unassigning stage 'production' to artifact 'm' version 'v0.0.3'"
+  run mlops model deprecate m v0.0.3 production
+  expect_rc 2
+  expect_err "'m' v0.0.3 is not in stage 'production'"
+  run mlops model deprecate m v0.0.3
+  expect_rc 0
+  expect_out "tag 'm@v0.0.3!'"
+  expect_eq "$(git rev-parse 'm@v0.0.3!^{commit}')" "$(git rev-parse 'm@v0.0.3^{commit}')"
+  run mlops model list --json
+  expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v0.0.2"
+  run mlops model deprecate m v0.0.3
+  expect_rc 2
+  expect_err "was deregistered"
+  run mlops model show m@v0.0.3 --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["active"]')" "False"
+  sleep 1  # a deprecation in the same second as the last tag gets a counter; show the plain form
+  run mlops model deprecate m -m "replaced by m2"
+  expect_rc 0
+  expect_out "tag 'm@deprecated'"
+  run mlops model list --json
+  expect_eq "$(echo "$out" | json_get '["models"][0]["deprecated"]')" "True"
+  run mlops model deprecate m
+  expect_rc 2
+  expect_err "deprecated already"
+}
+
+test_malformed_trailer_is_left_out_with_warning() {
+  repo_with_versions
+  commit_file x "4"
+  gto_tag "m@v0.0.4" HEAD 1700000100 "Registering artifact m version v0.0.4
+
+Artifact: not-a-hash
+Metric: auc=0.97"
+  run mlops model show 'm@v0.0.4' --json
+  expect_rc 0
+  expect_err "tag 'm@v0.0.4': malformed trailer 'Artifact: not-a-hash'"
+  expect_eq "$(echo "$out" | json_get '["artifact"]')" "None"
+  expect_eq "$(echo "$out" | json_get '["metrics"]["auc"]')" "0.97"
+}
+
+test_push_to_bare_origin() {
+  repo_with_versions
+  git init -q --bare "$TEST_ROOT/origin-$RANDOM.git"
+  local origin; origin=$(ls -d "$TEST_ROOT"/origin-*.git | head -1)
+  git remote add origin "$origin"
+  run mlops model promote m v0.0.1 --to production --push
+  expect_rc 0
+  expect_err "Pushed 'm#production#1' to 'origin'"
+  git --git-dir="$origin" rev-parse -q --verify 'refs/tags/m#production#1' > /dev/null || fail "tag not pushed"
+  git --git-dir="$origin" rev-parse -q --verify 'refs/tags/m@v0.0.1' > /dev/null && fail "only the new tag is pushed"
+  run mlops model push m
+  expect_rc 0
+  expect_out "Pushed 4 registry tags to 'origin'"
+  git --git-dir="$origin" rev-parse -q --verify 'refs/tags/m@v0.0.3' > /dev/null || fail "model push missed m@v0.0.3"
+  expect_eq "$(git --git-dir="$origin" cat-file -t 'm@v0.0.3')" "tag"
+  run mlops model push m --remote nowhere
+  expect_rc 2
+  expect_err "no git remote 'nowhere'"
+}
+
+test_concurrent_promotions_get_distinct_counters() {
+  repo_with_versions
+  local i
+  for i in 1 2 3 4; do
+    ( "$MLOPS" model promote m v0.0.$(( (i % 3) + 1 )) --to staging > /dev/null 2>"$TEST_ROOT/err.$i"; echo $? > "$TEST_ROOT/rc.$i" ) &
+  done
+  wait
+  for i in 1 2 3 4; do
+    expect_eq "$(cat "$TEST_ROOT/rc.$i")" "0"
+  done
+  # Four promotions, some no-ops (same version twice), never two tags with one counter.
+  local counters; counters=$(git tag -l 'm#staging#*' | sed 's/.*#//' | sort -n | tr '\n' ' ')
+  local unique; unique=$(git tag -l 'm#staging#*' | sed 's/.*#//' | sort -un | tr '\n' ' ')
+  expect_eq "$counters" "$unique"
+  [[ -n "$counters" ]] || fail "no promotion happened"
+}
+
+test_history_lists_every_event() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  run mlops model history
+  expect_rc 0
+  expect_out "TIME"
+  expect_out "registration"
+  expect_out "assignment"
+  expect_out "Test Author"
+  run mlops model history m --json
+  expect_eq "$(echo "$out" | json_get '["events"][3]["stage"]')" "production"
+  expect_eq "$(echo "$out" | json_get '["events"][3]["author"]')" "Test Author"
+  expect_eq "$(echo "$out" | json_get '["events"][0]["time"]')" "2023-11-14T22:13:21Z"
+}
+
+# A repository with mlops initialised and committed, and model files kept out of git.
+repo_for_models() {
+  new_repo
+  printf '*.bin\nout/\n' > .gitignore
+  git add .gitignore .mlops && git commit -qm init
+}
+
+# make_model FILE: random bytes, so each version differs.
+make_model() { head -c 4096 /dev/urandom > "$1"; }
+
+# finished_run ARTIFACT [METRIC=VALUE...]: a finished run that logged ARTIFACT; prints its id.
+finished_run() {
+  local artifact=$1 id kv; shift
+  id=$("$MLOPS" run start --name train 2>/dev/null) || return 1
+  for kv in "$@"; do "$MLOPS" log metric "${kv%%=*}" "${kv#*=}" --run "$id" > /dev/null 2>&1; done
+  [[ -n "$artifact" ]] && "$MLOPS" log artifact "$artifact" --run "$id" > /dev/null 2>&1
+  "$MLOPS" run end "$id" > /dev/null 2>&1
+  echo "$id"
+}
+
+test_end_to_end_register_promote_rollback_get_deprecate() {
+  repo_for_models
+  commit_file train.py "v1"
+  make_model model.bin
+  cp model.bin first.bin
+  local run1; run1=$(finished_run model.bin auc=0.91)
+  run mlops model register churn --run "${run1:0:8}" -m "baseline"
+  expect_rc 0
+  expect_out "Registered churn v0.0.1 (tag 'churn@v0.0.1' on $(git rev-parse --short=7 HEAD))"
+  local message; message=$(git tag -l --format='%(contents)' 'churn@v0.0.1')
+  [[ "$message" == "Registering artifact churn version v0.0.1"$'\n\nbaseline\n\nArtifact: xxh3:'* ]] || fail "message: $message"
+  [[ "$message" == *"Run: $run1"* && "$message" == *"Metric: auc=0.91"* && "$message" == *"Size: 4096"* ]] \
+    || fail "trailers missing: $message"
+  # Passing and failing gates.
+  run mlops model promote churn v0.0.1 --to production --require 'metrics.auc >= 0.9'
+  expect_rc 0
+  run mlops model promote churn v0.0.1 --to staging --require 'metrics.auc >= 0.95'
+  expect_rc 1
+  # A second version on a new commit: the patch is bumped.
+  commit_file train.py "v2"
+  make_model model.bin
+  cp model.bin second.bin
+  local run2; run2=$(finished_run model.bin auc=0.96)
+  run mlops model register churn --run "$run2"
+  expect_rc 0
+  expect_out "churn v0.0.2"
+  # Champion/challenger against production.
+  run mlops model promote churn v0.0.2 --to production --better-than production --metric auc
+  expect_rc 0
+  expect_out "> 0.91"
+  run mlops model get 'churn#production' --out out/prod.bin
+  expect_rc 0
+  cmp -s out/prod.bin second.bin || fail "production artifact differs from v0.0.2's bytes"
+  # Roll back: production is v0.0.1 again, and get gives its exact bytes.
+  run mlops model rollback churn --stage production
+  expect_rc 0
+  expect_out "v0.0.2 -> v0.0.1"
+  run mlops model get 'churn#production' --json
+  expect_rc 0
+  local path; path=$(echo "$out" | json_get '["path"]')
+  cmp -s "$path" first.bin || fail "rolled-back artifact differs from v0.0.1's bytes"
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.1"
+  run mlops model get churn@latest
+  expect_rc 0
+  cmp -s "$out" second.bin || fail "latest artifact differs"
+  # Lineage.
+  run mlops model show churn@v0.0.2 --json
+  expect_eq "$(echo "$out" | json_get '["run"]')" "$run2"
+  expect_eq "$(echo "$out" | json_get '["metrics"]["auc"]')" "0.96"
+  expect_eq "$(echo "$out" | json_get '["artifact"]["size"]')" "4096"
+  expect_eq "$(echo "$out" | json_get '["commit"]')" "$(git rev-parse HEAD)"
+  # Deprecate.
+  sleep 1
+  run mlops model deprecate churn
+  expect_rc 0
+  expect_eq "$(git tag -l --format='%(contents:subject)' 'churn@deprecated')" "Deprecating artifact 'churn'"
+  run mlops model get 'churn#production'
+  expect_rc 0
+  expect_err "'churn' is deprecated"
+}
+
+test_register_path_versions_and_refusals() {
+  repo_for_models
+  make_model model.bin
+  run mlops model register churn --path model.bin --metric auc=0.9 --metric f1=0.8 --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.1"
+  expect_eq "$(echo "$out" | json_get '["commit"]')" "$(git rev-parse HEAD)"
+  local before; before=$(tag_count)
+  run mlops model register churn --path model.bin
+  expect_rc 2
+  expect_err "'churn' v0.0.1 is already registered at commit"
+  commit_file a "1"
+  run mlops model register churn --path model.bin --version v0.0.1
+  expect_rc 2
+  expect_err "version 'v0.0.1' of 'churn' exists already"
+  run mlops model register churn --path model.bin --version 1.0
+  expect_rc 2
+  expect_err "'1.0' is not a version"
+  run mlops model register 'bad name!' --path model.bin
+  expect_rc 2
+  expect_err "invalid model name 'bad name!'"
+  run mlops model register churn --path missing.bin
+  expect_rc 2
+  expect_err "no file or folder 'missing.bin'"
+  run mlops model register churn --path model.bin --metric auc
+  expect_rc 2
+  expect_err "malformed metric 'auc'"
+  expect_eq "$(tag_count)" "$before"
+  run mlops model register churn --path model.bin --bump minor
+  expect_rc 0
+  expect_out "churn v0.1.0"
+  commit_file a "2"
+  run mlops model register churn --path model.bin --version v2.0.0-rc.1
+  expect_rc 0
+  commit_file a "3"
+  run mlops model register churn --path model.bin
+  expect_rc 0
+  expect_out "churn v2.0.1"
+  run mlops model list --json
+  expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v2.0.1"
+}
+
+test_register_first_bump_and_folder() {
+  repo_for_models
+  run mlops model register m --path .gitignore --bump major
+  expect_rc 2
+  expect_err "has no version to bump yet"
+  mkdir -p out/model && printf 'a' > out/model/weights && printf 'b' > out/model/config
+  run mlops model register m --path out/model
+  expect_rc 0
+  run mlops model show m@v0.0.1 --json
+  expect_eq "$(echo "$out" | json_get '["artifact"]["kind"]')" "dir"
+  expect_eq "$(echo "$out" | json_get '["artifact"]["files"]')" "2"
+  run mlops model get m@v0.0.1 --out restored
+  expect_rc 0
+  diff -r out/model restored > /dev/null || fail "folder artifact differs"
+}
+
+test_register_refuses_dirty_tree_unless_allowed() {
+  repo_for_models
+  make_model model.bin
+  echo "change" > train.py
+  local before; before=$(tag_count)
+  run mlops model register churn --path model.bin
+  expect_rc 2
+  expect_err "uncommitted changes"
+  expect_err "--allow-dirty"
+  expect_eq "$(tag_count)" "$before"
+  run mlops model register churn --path model.bin --allow-dirty
+  expect_rc 0
+  expect_err "cannot be rebuilt from git"
+  [[ "$(git tag -l --format='%(contents)' 'churn@v0.0.1')" == *"Dirty: yes"* ]] || fail "no Dirty trailer"
+}
+
+test_register_refuses_bad_runs() {
+  repo_for_models
+  make_model model.bin
+  local before; before=$(tag_count)
+  local failed; failed=$("$MLOPS" run start --name bad 2>/dev/null)
+  "$MLOPS" log artifact model.bin --run "$failed" > /dev/null 2>&1
+  "$MLOPS" run end "$failed" --status failed --exit-code 3 > /dev/null 2>&1
+  run mlops model register churn --run "$failed"
+  expect_rc 2
+  expect_err "run '$failed' failed (exit code 3)"
+  local none; none=$(finished_run "" auc=0.9)
+  run mlops model register churn --run "$none"
+  expect_rc 2
+  expect_err "logged no artifact to register"
+  local ok; ok=$(finished_run model.bin)
+  run mlops model register churn --run "$ok" --artifact nope.pkl
+  expect_rc 2
+  expect_err "run '$ok' has no artifact 'nope.pkl'"
+  expect_err "model.bin"
+  run mlops model register churn --run zzzzzzzz
+  expect_rc 2
+  echo "edit" > train.py
+  local dirty; dirty=$(finished_run model.bin)
+  run mlops model register churn --run "$dirty"
+  expect_rc 2
+  expect_err "run '$dirty' ran on uncommitted changes"
+  expect_err "--allow-dirty"
+  run mlops model register churn --run "$ok" --path model.bin
+  expect_rc 2
+  expect_eq "$(tag_count)" "$before"
+}
+
+test_get_fetches_missing_artifact_from_remote() {
+  repo_for_models
+  make_model model.bin
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  local store="$TEST_ROOT/store-$RANDOM"
+  mkdir -p "$store"
+  run mlops remote add storage "$store" --default
+  expect_rc 0
+  # Put the object on the remote by hand (its layout is the cache's), then drop it locally.
+  local hash; hash=$(mlops model show churn@v0.0.1 --json | json_get '["artifact"]["hash"]')
+  local hex=${hash#xxh3:}
+  mkdir -p "$store/${hex:0:2}" && cp ".mlops/cache/${hex:0:2}/${hex:2}" "$store/${hex:0:2}/${hex:2}"
+  chmod -R u+w .mlops/cache && rm -f ".mlops/cache/${hex:0:2}/${hex:2}"
+  run mlops model get churn@v0.0.1 --out got.bin --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["fetched"]')" "True"
+  cmp -s got.bin model.bin || fail "fetched artifact differs"
+}
+
+test_get_unknown_and_no_artifact() {
+  repo_with_versions
+  run mlops model get 'm@v0.0.1'
+  expect_rc 2
+  expect_err "records no artifact"
+  run mlops model get 'm#production'
+  expect_rc 2
+  expect_err "no version of 'm' is in stage 'production'"
+  run mlops model get 'zz@latest'
+  expect_rc 2
+  expect_err "unknown model 'zz'"
+}
+
+test_tag_cache_follows_moved_and_deleted_tags() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  run mlops model list --json
+  expect_eq "$(echo "$out" | json_get '["models"][0]["stages"]')" "{'production': 'v0.0.1'}"
+  expect_file .mlops/registry-tags.cache
+  # The same tag name re-created on another commit, and a tag deleted: both seen at once.
+  git tag -d 'm#production#1' > /dev/null
+  gto_tag 'm#production#1' 'm@v0.0.2^{commit}' 1700000500 "Assigning stage production to artifact m version v0.0.2"
+  git tag -d 'm@v0.0.3' > /dev/null
+  run mlops model list --json
+  expect_eq "$(echo "$out" | json_get '["models"][0]["stages"]')" "{'production': 'v0.0.2'}"
+  expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v0.0.2"
+  # A damaged cache is rebuilt, not trusted.
+  printf 'garbage' > .mlops/registry-tags.cache
+  run mlops model list --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v0.0.2"
+}
+
+run_tests "${1:-.}"
