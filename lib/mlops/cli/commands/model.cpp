@@ -26,7 +26,7 @@ void register_model(CLI::App& app) {
 namespace model {
 
 registry::Loaded load(const git::Repository& repo, std::string_view name) {
-  Repo store{repo.work_tree()};
+  Repo store = find_git_repo(repo.work_tree()).value_or(Repo{repo.work_tree(), {}});
   auto loaded = unwrap(registry::load(repo, name, store.initialised() ? &store : nullptr));
   for (const auto& tag : loaded.lightweight) {
     out::detail(fmt::format("ignoring lightweight tag '{}': registry tags must be annotated (git tag -a)", tag));
