@@ -1,4 +1,5 @@
 #include "mlops/git/repository.hpp"
+#include "mlops/git/owned.hpp"
 
 #include <git2.h>
 
@@ -15,14 +16,6 @@ void ensure_initialised() {
   }();
   (void)once;
 }
-
-template <class T, void (*Free)(T*)>
-struct Owned {
-  T* ptr = nullptr;
-  ~Owned() {
-    if (ptr) Free(ptr);
-  }
-};
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "mlops/git/tags.hpp"
+#include "mlops/git/owned.hpp"
 
 #include <git2.h>
 
@@ -10,17 +11,6 @@
 namespace mlops::git {
 
 namespace {
-
-template <class T, void (*Free)(T*)>
-struct Owned {
-  T* ptr = nullptr;
-  Owned() = default;
-  Owned(const Owned&) = delete;
-  Owned& operator=(const Owned&) = delete;
-  ~Owned() {
-    if (ptr) Free(ptr);
-  }
-};
 
 std::string oid_hex(const git_oid* oid) {
   char hex[GIT_OID_HEXSZ + 1] = {};

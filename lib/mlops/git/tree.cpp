@@ -1,4 +1,5 @@
 #include "mlops/git/tree.hpp"
+#include "mlops/git/owned.hpp"
 
 #include <git2.h>
 
@@ -9,16 +10,6 @@
 namespace mlops::git {
 
 namespace {
-
-template <class T, void (*Free)(T*)>
-struct Owned {
-  T* ptr = nullptr;
-  Owned() = default;
-  Owned(const Owned&) = delete;
-  ~Owned() {
-    if (ptr) Free(ptr);
-  }
-};
 
 std::string hex(const git_oid* oid) {
   char buf[GIT_OID_HEXSZ + 1] = {};

@@ -1,21 +1,11 @@
 #include "mlops/git/worktree_state.hpp"
+#include "mlops/git/owned.hpp"
 
 #include <git2.h>
 
 namespace mlops::git {
 
 namespace {
-
-template <class T, void (*Free)(T*)>
-struct Owned {
-  T* ptr = nullptr;
-  Owned() = default;
-  Owned(const Owned&) = delete;
-  Owned& operator=(const Owned&) = delete;
-  ~Owned() {
-    if (ptr) Free(ptr);
-  }
-};
 
 struct Buf {
   git_buf buf = GIT_BUF_INIT;
