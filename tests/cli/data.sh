@@ -476,6 +476,24 @@ test_gc_keeps_referenced_and_removes_the_rest() {
   expect_rc 0
 }
 
+test_gc_keeps_run_artifacts_and_registered_models() {
+  new_repo
+  echo code > train.sh && git add -A && git commit -qm code
+  run mlops run --artifact out.txt -- sh -c 'echo "artifact of a run" > out.txt'
+  expect_rc 0
+  echo "a model" > model.bin
+  run mlops model register m --path model.bin --allow-dirty
+  expect_rc 0
+  local a m
+  a=$(object_of "xxh3:$(xxhsum -H2 out.txt 2>/dev/null | cut -d' ' -f1)")
+  m=$(object_of "xxh3:$(xxhsum -H2 model.bin 2>/dev/null | cut -d' ' -f1)")
+  expect_file "$a"; expect_file "$m"
+  run mlops data gc --workspace-only
+  expect_rc 0
+  expect_file "$a"
+  expect_file "$m"
+}
+
 test_verify_detects_corruption() {
   new_repo; make_data
   mlops data add train.csv images >/dev/null 2>&1

@@ -7,6 +7,10 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/gc.hpp"
+#include "mlops/data/remote.hpp"
+#include "mlops/git/repository.hpp"
+#include "mlops/git/tags.hpp"
+#include "mlops/tracking/run_store.hpp"
 
 namespace mlops::cli {
 
@@ -17,11 +21,51 @@ struct DataGcOptions {
   bool workspace_only = false;
 };
 
+// A version named by a hash and kind ("file" or "dir"), as runs and registry tags record them.
+void add_version(std::vector<data::TrackedData>& items, const std::string& hash, const std::string& kind) {
+  auto parsed = Hash::parse(hash);
+  if (!parsed) return;
+  data::TrackedData item;
+  item.pointer.hash = *parsed;
+  item.pointer.kind = kind == "dir" ? data::Kind::dir : data::Kind::file;
+  items.push_back(std::move(item));
+}
+
+// Besides data pointers, run artifacts (runs.db) and registered model versions (the Artifact
+// and Kind trailers of annotated tags) keep their objects: gc must never delete a model.
+std::vector<Hash> run_and_model_roots(const Repo& repo, const data::Cache& cache) {
+  std::vector<data::TrackedData> items;
+  if (std::filesystem::exists(repo.runs_db())) {
+    auto store = unwrap(tracking::RunStore::open(repo));
+    for (const auto& run : unwrap(store.list_runs())) {
+      for (const auto& a : unwrap(store.get(run.id)).artifacts) add_version(items, a.hash, a.kind);
+    }
+  }
+  auto git_repo = unwrap(git::Repository::open(repo.root));
+  auto tags = unwrap(git::scan_tags(git_repo, [](std::string_view) { return true; }));
+  for (const auto& tag : tags.annotated) {
+    std::string hash, kind = "file";
+    std::size_t at = 0;
+    while (at < tag.message.size()) {
+      std::size_t end = tag.message.find('\n', at);
+      if (end == std::string::npos) end = tag.message.size();
+      std::string_view line(tag.message.data() + at, end - at);
+      if (line.starts_with("Artifact: ")) hash = std::string(line.substr(10));
+      if (line.starts_with("Kind: ")) kind = std::string(line.substr(6));
+      at = end + 1;
+    }
+    if (!hash.empty()) add_version(items, hash, kind);
+  }
+  return data::objects_of(cache, items);
+}
+
 int run_data_gc(const DataGcOptions& options) {
   Repo repo = require_store();
   data::Cache cache(repo);
   auto keep = unwrap(data::data_roots(repo, cache, options.workspace_only ? data::GcScope::workspace_only
                                                                           : data::GcScope::all_refs));
+  auto more = run_and_model_roots(repo, cache);
+  keep.insert(keep.end(), more.begin(), more.end());
   auto result = unwrap(data::collect_garbage(repo, cache, keep, options.dry_run));
   if (out::settings().json) {
     nlohmann::ordered_json hashes = nlohmann::ordered_json::array();
@@ -49,7 +93,8 @@ void add_data_gc(CLI::App& group) {
                               [options] { return run_data_gc(*options); });
   command->add_flag("-n,--dry-run", options->dry_run, "List what would be removed and the bytes freed; remove nothing");
   command->add_flag("-w,--workspace-only", options->workspace_only,
-                    "Keep only what the workspace's pointers reference (default: also HEAD, every branch and tag)");
+                    "Keep only what the workspace's pointers reference (default: also HEAD, every branch and tag); "
+                    "run artifacts and registered models are always kept");
   add_json_flag(*command);
 }
 
