@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 namespace mlops::out {
 
@@ -135,6 +136,15 @@ Result<void> finish_stdout() {
         fmt::format("cannot write to standard output: {}", std::strerror(err ? err : EIO))));
   }
   return {};
+}
+
+std::string iso_utc(std::int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
 }
 
 std::string human_bytes(std::uint64_t bytes) {

@@ -65,6 +65,9 @@ class Table {
 // Flushes stdout and reports a failed write (disk full, closed pipe) as an environment error.
 Result<void> finish_stdout();
 
+// "2026-11-29T02:41:07Z" for seconds since the epoch (UTC).
+std::string iso_utc(std::int64_t seconds);
+
 // "1.2 GiB", "4.0 KiB", "12 B"
 std::string human_bytes(std::uint64_t bytes);
 

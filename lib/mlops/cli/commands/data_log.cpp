@@ -1,6 +1,4 @@
 // `mlops data log PATH`: every version of PATH in git history, newest first.
-#include <ctime>
-
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
@@ -14,15 +12,6 @@
 namespace mlops::cli {
 
 namespace {
-
-std::string iso_time(std::int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 int run_data_log(const std::string& path) {
   Repo repo = require_store();
@@ -41,8 +30,8 @@ int run_data_log(const std::string& path) {
   table.right_align(4);
   table.right_align(5);
   for (const auto& v : history) {
-    nlohmann::ordered_json j{{"commit", v.commit}, {"date", iso_time(v.time)}, {"author", v.author}, {"message", v.summary}};
-    std::vector<std::string> row{v.commit.substr(0, 10), iso_time(v.time).substr(0, 10), v.author};
+    nlohmann::ordered_json j{{"commit", v.commit}, {"date", out::iso_utc(v.time)}, {"author", v.author}, {"message", v.summary}};
+    std::vector<std::string> row{v.commit.substr(0, 10), out::iso_utc(v.time).substr(0, 10), v.author};
     if (!v.content) {
       j["deleted"] = true;
       row.insert(row.end(), {"(deleted)", "", ""});

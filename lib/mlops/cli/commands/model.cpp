@@ -59,21 +59,12 @@ bool publish(const git::Repository& repo, const std::vector<std::string>& tags, 
   return false;
 }
 
-std::string iso_time(std::int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 std::string short_commit(std::string_view commit) { return std::string(commit.substr(0, 7)); }
 
 nlohmann::ordered_json event_json(const registry::Model& model, const registry::Event& event) {
   const auto& r = *event.record;
   auto message = registry::parse_message(r.message);
-  return {{"time", iso_time(r.time)},
+  return {{"time", out::iso_utc(r.time)},
           {"model", model.name},
           {"event", registry::to_string(event.action)},
           {"version", event.version.empty() ? nullptr : nlohmann::ordered_json(event.version)},
@@ -96,7 +87,7 @@ nlohmann::ordered_json version_json(const registry::Model& model, const registry
   if (version.registration) {
     const auto& r = *model.events[*version.registration].record;
     doc["tag"] = r.tag;
-    doc["registered_at"] = iso_time(r.time);
+    doc["registered_at"] = out::iso_utc(r.time);
     doc["author"] = r.author;
   } else {
     doc["tag"] = nullptr;
@@ -126,7 +117,7 @@ nlohmann::ordered_json version_json(const registry::Model& model, const registry
   json history = json::array();
   for (const auto& e : model.events) {
     if (e.version != version.name) continue;
-    history.push_back({{"time", iso_time(e.record->time)},
+    history.push_back({{"time", out::iso_utc(e.record->time)},
                        {"event", registry::to_string(e.action)},
                        {"stage", e.stage.empty() ? json(nullptr) : json(e.stage)},
                        {"tag", e.record->tag},

@@ -35,8 +35,6 @@ registry::Loaded load(const git::Repository& repo, std::string_view name = {});
 bool publish(const git::Repository& repo, const std::vector<std::string>& tags, bool push,
              const std::string& remote = "origin");
 
-// "2026-11-29T02:41:07Z"
-std::string iso_time(std::int64_t seconds);
 std::string short_commit(std::string_view commit);
 
 // A version's lineage as JSON (the `model show` document for one version).

@@ -49,7 +49,7 @@ int run_model_history(const Options& options) {
     const auto& r = *row.event->record;
     auto message = registry::parse_message(r.message);
     std::string text = message.body.empty() ? message.subject : message.body.substr(0, message.body.find('\n'));
-    table.add_row({model::iso_time(r.time), row.model->name, std::string(registry::to_string(row.event->action)),
+    table.add_row({out::iso_utc(r.time), row.model->name, std::string(registry::to_string(row.event->action)),
                    row.event->version.empty() ? "-" : row.event->version,
                    row.event->stage.empty() ? "-" : row.event->stage, r.author, model::short_commit(r.commit), text});
   }

@@ -24,7 +24,7 @@ void print_version(const registry::Model& m, const registry::Version& v) {
   if (v.registration) {
     const auto& r = *m.events[*v.registration].record;
     field("tag", r.tag);
-    field("created", fmt::format("{} by {} <{}>", model::iso_time(r.time), r.author, r.author_email));
+    field("created", fmt::format("{} by {} <{}>", out::iso_utc(r.time), r.author, r.author_email));
   }
   std::string stages;
   for (const auto& s : m.stages()) {
@@ -48,7 +48,7 @@ void print_version(const registry::Model& m, const registry::Version& v) {
   out::Table table({"TIME", "EVENT", "STAGE", "AUTHOR", "TAG"});
   for (const auto& e : m.events) {
     if (e.version != v.name) continue;
-    table.add_row({model::iso_time(e.record->time), std::string(registry::to_string(e.action)),
+    table.add_row({out::iso_utc(e.record->time), std::string(registry::to_string(e.action)),
                    e.stage.empty() ? "-" : e.stage, e.record->author, e.record->tag});
   }
   out::print(table.render());
@@ -104,7 +104,7 @@ int run_model_show(const Options& options) {
     const auto& meta = v->message.meta;
     std::string name = v->name + (v->active ? "" : " (deregistered)");
     if (v == m.latest()) name += " (latest)";
-    table.add_row({name, model::iso_time(m.events[*v->registration].record->time), stages.empty() ? "-" : stages,
+    table.add_row({name, out::iso_utc(m.events[*v->registration].record->time), stages.empty() ? "-" : stages,
                    model::short_commit(v->commit), meta.artifact ? meta.artifact->str().substr(0, 17) : "-",
                    meta.run.empty() ? "-" : meta.run});
   }
