@@ -577,4 +577,40 @@ test_tag_cache_follows_moved_and_deleted_tags() {
   expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v0.0.2"
 }
 
+# Registry references where revisions are taken: the data a model version was trained on.
+test_registry_references_as_revisions() {
+  repo_for_models
+  printf 'x,y\n1,a\n2,b\n3,a\n' > train.csv
+  "$MLOPS" data add train.csv > /dev/null 2>&1
+  git add train.csv.mlops .gitignore && git commit -qm "data v1"
+  make_model model.bin
+  local id; id=$(finished_run model.bin auc=0.9)
+  run mlops runs list --limit 1 --ids
+  expect_rc 0
+  expect_eq "$out" "$id"
+  "$MLOPS" model register m --run "$id" > /dev/null 2>&1
+  "$MLOPS" model promote m v0.0.1 --to production > /dev/null 2>&1
+  local v1; v1=$(cat train.csv)
+  printf 'x,y\n9,c\n' > train.csv
+  "$MLOPS" data add train.csv > /dev/null 2>&1
+  git add train.csv.mlops && git commit -qm "data v2"
+  run mlops data diff 'm#production' --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["changes"][0]["path"]')" "train.csv"
+  run mlops data checkout --rev 'm#production' --force
+  expect_rc 0
+  expect_eq "$(cat train.csv)" "$v1"
+  "$MLOPS" data checkout > /dev/null 2>&1
+  run mlops drift check 'train.csv@m#production' 'train.csv@m@v0.0.1' --json
+  expect_rc 0
+  run mlops drift check 'train.csv@nope#production' train.csv
+  expect_rc 2
+  expect_err "unknown model 'nope'"
+  run mlops data checkout --rev 'm#staging'
+  expect_rc 2
+  expect_eq "$(head -2 train.csv | tail -1)" "9,c"
+  run mlops runs list --ids --json
+  expect_rc 2
+}
+
 run_tests "${1:-.}"

@@ -2,6 +2,7 @@
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/cli/model_revision.hpp"
 
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
@@ -9,7 +10,8 @@
 namespace mlops::cli {
 
 std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<std::string>& paths, const std::string& rev) {
-  return rev.empty() ? unwrap(data::select_tracked(repo, paths)) : unwrap(data::select_tracked_at(repo, rev, paths));
+  if (rev.empty()) return unwrap(data::select_tracked(repo, paths));
+  return unwrap(data::select_tracked_at(repo, resolve_revision(repo, rev), paths));
 }
 
 void print_transfer(std::string_view verb, const std::string& remote, const data::TransferResult& result) {

@@ -23,8 +23,7 @@ struct DataCheckoutOptions {
 int run_data_checkout(const DataCheckoutOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
-  auto items = options.rev.empty() ? unwrap(data::select_tracked(repo, options.paths))
-                                   : unwrap(data::select_tracked_at(repo, options.rev, options.paths));
+  auto items = select_data(repo, options.paths, options.rev);
   data::Cache cache(repo);
   auto stat_cache = unwrap(data::StatCache::open(repo));
   auto results = unwrap(data::checkout(repo, cache, *stat_cache, items, config.link,
@@ -56,7 +55,7 @@ void add_data_checkout(CLI::App& group) {
   auto* command = add_command(group, "checkout", "Make workspace data match its pointers (or a git revision's)",
                               [options] { return run_data_checkout(*options); });
   command->add_option("paths", options->paths, "Tracked paths to restore (default: all)")->type_name("PATH");
-  command->add_option("--rev", options->rev, "Restore the data as the pointers were at this commit, branch or tag "
+  command->add_option("--rev", options->rev, "Restore the data as the pointers were at this commit, branch, tag or MODEL#STAGE "
                                              "(git's own work tree is not touched)")->type_name("REV");
   command->add_flag("-f,--force", options->force, "Overwrite local changes even when they are not in the cache");
   add_json_flag(*command);

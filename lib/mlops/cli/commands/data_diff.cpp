@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
+#include "mlops/cli/model_revision.hpp"
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
@@ -41,7 +42,7 @@ int run_data_diff(const DataDiffOptions& options) {
   std::vector<std::string> revs, paths;
   for (const auto& arg : options.args) {
     bool is_path = std::filesystem::exists(arg) || std::filesystem::exists(arg + std::string(data::kPointerSuffix));
-    if (paths.empty() && revs.size() < 2 && !is_path && git_repo.resolve_commit(arg)) {
+    if (paths.empty() && revs.size() < 2 && !is_path && git_repo.resolve_commit(resolve_revision(repo, arg))) {
       revs.push_back(arg);
     } else {
       paths.push_back(arg);
@@ -55,11 +56,11 @@ int run_data_diff(const DataDiffOptions& options) {
   std::string b_name = revs.size() == 2 ? revs[1] : "workspace";
 
   data::Cache cache(repo);
-  auto a_items = unwrap(data::list_tracked_at(repo, a_name));
+  auto a_items = unwrap(data::list_tracked_at(repo, resolve_revision(repo, a_name)));
   data::Side a = data::side_at(cache, a_items);
   data::Side b;
   if (revs.size() == 2) {
-    b = data::side_at(cache, unwrap(data::list_tracked_at(repo, b_name)));
+    b = data::side_at(cache, unwrap(data::list_tracked_at(repo, resolve_revision(repo, b_name))));
   } else {
     auto stat_cache = unwrap(data::StatCache::open(repo));
     // Both the workspace's pointers and the commit's: data deleted since the commit shows as deleted.

@@ -50,7 +50,7 @@ void add_data_pull(CLI::App& group) {
                               [options] { return run_data_pull(*options); });
   command->add_option("paths", options->paths, "Tracked paths to pull (default: all)")->type_name("PATH");
   command->add_option("-r,--remote", options->remote, "Remote to use (default: the default remote)")->type_name("NAME");
-  command->add_option("--rev", options->rev, "Pull the data the pointers name at this commit, branch or tag")->type_name("REV");
+  command->add_option("--rev", options->rev, "Pull the data the pointers name at this commit, branch or tag, or MODEL#STAGE")->type_name("REV");
   command->add_flag("-f,--force", options->force, "Overwrite local changes even when they are not in the cache");
   add_json_flag(*command);
 }

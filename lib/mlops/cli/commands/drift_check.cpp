@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
+#include "mlops/cli/model_revision.hpp"
 #include "mlops/cli/commands/drift.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/core/file.hpp"
@@ -54,7 +55,13 @@ double drift_share(const DriftCheckOptions& o, const drift::DriftConfig& config)
   return 0.5;
 }
 
-drift::Dataset load(const std::string& spec, const drift::ReadOptions& read) {
+drift::Dataset load(const std::string& given, const drift::ReadOptions& read) {
+  // PATH@churn#production: the data the production model was trained on.
+  std::string spec = given;
+  std::error_code ec;
+  if (!std::filesystem::exists(given, ec)) {
+    if (auto repo = find_store(); repo) spec = resolve_path_revision(*repo, given);
+  }
   auto parts = unwrap(drift::open_source(spec));
   return unwrap(drift::read_dataset(spec, parts, read));
 }
@@ -134,8 +141,8 @@ void add_drift_check(CLI::App& group) {
       "version that PATH.mlops pointed to at git revision REV.\n"
       "Exit status: 0 no drift, 1 drift (see --fail-on), 2 bad input.\n"
       "Example: mlops drift check data/train.csv@v1.0 data/today.csv --prediction score --html drift.html");
-  cmd->add_option("reference", options->reference, "The reference data (a path or PATH@REV)")->required();
-  cmd->add_option("current", options->current, "The current data (a path or PATH@REV)")->required();
+  cmd->add_option("reference", options->reference, "The reference data: a path, PATH@REV, or PATH@MODEL#STAGE (the version the model was trained on)")->required();
+  cmd->add_option("current", options->current, "The current data: a path, PATH@REV or PATH@MODEL#STAGE")->required();
   cmd->add_option("--columns", options->columns, "Check only these columns (comma-separated)")->delimiter(',')->option_text("A,B");
   cmd->add_option("--exclude", options->exclude, "Leave these columns out")->delimiter(',')->option_text("C");
   cmd->add_option("--numeric", options->numeric, "Treat these columns as numeric")->delimiter(',')->option_text("C");

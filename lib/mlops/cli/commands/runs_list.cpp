@@ -1,4 +1,4 @@
-// `mlops runs list [--where EXPR] [--sort KEY] [--limit N] [--columns K,...] [--json|--csv]`
+// `mlops runs list [--where EXPR] [--sort KEY] [--limit N] [--columns K,...] [--json|--csv|--ids]`
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
@@ -18,6 +18,7 @@ struct RunsListOptions {
   std::size_t limit = 0;
   std::vector<std::string> columns;
   bool csv = false;
+  bool ids = false;
 };
 
 std::string csv_field(std::string_view text) {
@@ -76,6 +77,11 @@ int run_runs_list(const RunsListOptions& options) {
     return it->second;
   };
 
+  if (options.ids) {
+    // For scripts: RUN=$(mlops runs list --limit 1 --ids) is the newest run.
+    for (const auto& item : runs) out::println("{}", item.run.id);
+    return 0;
+  }
   if (out::settings().json) {
     auto metrics = unwrap(store.all_final_metrics());
     auto params = unwrap(store.all_pairs("params"));
@@ -174,6 +180,8 @@ void add_runs_list(CLI::App& group) {
   auto* csv = command->add_flag("--csv", options->csv, "Print CSV instead of a table");
   add_json_flag(*command);
   csv->excludes(command->get_option("--json"));
+  auto* ids = command->add_flag("--ids", options->ids, "Print only the run ids, one per line (for scripts)");
+  ids->excludes(csv)->excludes(command->get_option("--json"));
   command->footer(
       "Filter expressions follow MLflow's search syntax:\n"
       "  metrics.acc > 0.9 and params.model = 'rf' and tags.team != 'x' and status = 'finished'\n"
