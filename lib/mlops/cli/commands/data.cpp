@@ -6,12 +6,39 @@
 
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/git/repository.hpp"
+#include "mlops/git/tags.hpp"
 
 namespace mlops::cli {
 
 std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<std::string>& paths, const std::string& rev) {
   if (rev.empty()) return unwrap(data::select_tracked(repo, paths));
   return unwrap(data::select_tracked_at(repo, resolve_revision(repo, rev), paths));
+}
+
+std::vector<data::TrackedData> model_artifacts(const Repo& repo) {
+  std::vector<data::TrackedData> items;
+  auto git_repo = unwrap(git::Repository::open(repo.root));
+  auto tags = unwrap(git::scan_tags(git_repo, [](std::string_view) { return true; }));
+  for (const auto& tag : tags.annotated) {
+    std::string hash, kind = "file";
+    std::size_t at = 0;
+    while (at < tag.message.size()) {
+      std::size_t end = tag.message.find('\n', at);
+      if (end == std::string::npos) end = tag.message.size();
+      std::string_view line(tag.message.data() + at, end - at);
+      if (line.starts_with("Artifact: ")) hash = std::string(line.substr(10));
+      if (line.starts_with("Kind: ")) kind = std::string(line.substr(6));
+      at = end + 1;
+    }
+    auto parsed = Hash::parse(hash);
+    if (!parsed) continue;
+    data::TrackedData item;
+    item.pointer.hash = *parsed;
+    item.pointer.kind = kind == "dir" ? data::Kind::dir : data::Kind::file;
+    items.push_back(std::move(item));
+  }
+  return items;
 }
 
 void print_transfer(std::string_view verb, const std::string& remote, const data::TransferResult& result) {

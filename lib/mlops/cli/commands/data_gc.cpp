@@ -8,8 +8,6 @@
 #include "mlops/data/cache.hpp"
 #include "mlops/data/gc.hpp"
 #include "mlops/data/remote.hpp"
-#include "mlops/git/repository.hpp"
-#include "mlops/git/tags.hpp"
 #include "mlops/tracking/run_store.hpp"
 
 namespace mlops::cli {
@@ -41,21 +39,8 @@ std::vector<Hash> run_and_model_roots(const Repo& repo, const data::Cache& cache
       for (const auto& a : unwrap(store.get(run.id)).artifacts) add_version(items, a.hash, a.kind);
     }
   }
-  auto git_repo = unwrap(git::Repository::open(repo.root));
-  auto tags = unwrap(git::scan_tags(git_repo, [](std::string_view) { return true; }));
-  for (const auto& tag : tags.annotated) {
-    std::string hash, kind = "file";
-    std::size_t at = 0;
-    while (at < tag.message.size()) {
-      std::size_t end = tag.message.find('\n', at);
-      if (end == std::string::npos) end = tag.message.size();
-      std::string_view line(tag.message.data() + at, end - at);
-      if (line.starts_with("Artifact: ")) hash = std::string(line.substr(10));
-      if (line.starts_with("Kind: ")) kind = std::string(line.substr(6));
-      at = end + 1;
-    }
-    if (!hash.empty()) add_version(items, hash, kind);
-  }
+  auto models = model_artifacts(repo);
+  items.insert(items.end(), models.begin(), models.end());
   return data::objects_of(cache, items);
 }
 

@@ -1,4 +1,6 @@
 // `mlops data push [PATH...] [--remote NAME] [--rev REV]`: upload the objects a remote is missing.
+// Without PATH or --rev it also uploads the artifacts of registered model versions, so that
+// `mlops model get` works in any clone (a CI deploy job starts with an empty cache).
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/core/config.hpp"
@@ -18,8 +20,16 @@ int run_data_push(const DataPushOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
   auto items = select_data(repo, options.paths, options.rev);
+  data::Cache cache(repo);
+  if (options.paths.empty() && options.rev.empty()) {
+    // A version registered in another clone whose artifact never came here is that clone's to
+    // push; only what this cache holds can be sent.
+    for (auto& model : model_artifacts(repo)) {
+      if (cache.contains(model.pointer.hash)) items.push_back(std::move(model));
+    }
+  }
   auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
-  auto result = unwrap(data::push(data::Cache(repo), *remote, items));
+  auto result = unwrap(data::push(cache, *remote, items));
   print_transfer("pushed", remote->describe(), result);
   return 0;
 }
@@ -28,7 +38,7 @@ int run_data_push(const DataPushOptions& options) {
 
 void add_data_push(CLI::App& group) {
   auto options = std::make_shared<DataPushOptions>();
-  auto* command = add_command(group, "push", "Upload tracked data the remote does not have yet",
+  auto* command = add_command(group, "push", "Upload tracked data (and registered models' artifacts) the remote does not have yet",
                               [options] { return run_data_push(*options); });
   command->add_option("paths", options->paths, "Tracked paths to push (default: all)")->type_name("PATH");
   command->add_option("-r,--remote", options->remote, "Remote to use (default: the default remote)")->type_name("NAME");
