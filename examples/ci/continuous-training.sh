@@ -76,9 +76,10 @@ git commit -q -m "ct: retrain $model on $train + $new ($batch)"
 # the run's model.json, and promote it only when it is good enough and beats the champion.
 mlops run --name ct-retrain --params-file params.yaml --artifact model.json -- python3 train.py
 run=$(mlops runs list --limit 1 --ids)
-mlops model register "$model" --run "$run"
+# (-q: without the notes that suggest a git push; the push is below.)
+mlops -q model register "$model" --run "$run"
 promoted=yes
-mlops model promote "$model" latest --to production --require 'metrics.auc >= 0.8' \
+mlops -q model promote "$model" latest --to production --require 'metrics.auc >= 0.8' \
   --better-than production --metric auc || {
   status=$?
   [ "$status" -eq 1 ] || exit "$status"

@@ -453,6 +453,40 @@ test_push_at_rev() {
   expect_file "$TEST_ROOT/store.$current_test/${h:0:2}/${h:2}"
 }
 
+test_push_uploads_registered_model_artifacts() {
+  new_repo; make_data
+  mlops data add train.csv >/dev/null 2>&1
+  printf 'model.bin\n' >> .gitignore
+  head -c 4096 /dev/urandom > model.bin
+  git add -A && git commit -qm v1
+  mlops model register churn --path model.bin >/dev/null 2>&1
+  local store="$TEST_ROOT/store.$current_test"
+  mlops remote add store "$store" >/dev/null 2>&1
+  # Named paths push only those.
+  run mlops data push train.csv --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["objects"]')" "1"
+  # Everything: the registered model's artifact too, so a fresh clone can `model get` it.
+  run mlops data push --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["objects"]')" "1"
+  local clone="$TEST_ROOT/clone.$current_test"
+  git clone -q . "$clone" && cd "$clone"
+  mlops remote add store "$store" >/dev/null 2>&1
+  run mlops model get churn@v0.0.1 --out got.bin
+  expect_rc 0
+  cmp -s got.bin "$OLDPWD/model.bin" || fail "the fetched model differs"
+  # A version whose artifact is in no local cache is left alone, not an error.
+  printf 'got.bin\nother.bin\n' >> .git/info/exclude
+  head -c 100 /dev/urandom > other.bin
+  run mlops model register other --path other.bin --allow-dirty
+  expect_rc 0
+  chmod -R u+w .mlops/cache && rm -rf .mlops/cache/*
+  run mlops data push --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["objects"]')" "0"
+}
+
 # --- gc and verify ------------------------------------------------------------------------------
 
 test_gc_keeps_referenced_and_removes_the_rest() {
