@@ -78,6 +78,11 @@ test_full_quickstart_cycle_rebuilds_v1_bit_identical() {
   expect_eq "$(echo "$out" | json_get '["git"]["commit"]')" "$(git rev-parse 'churn@v0.0.1^{commit}')"
   [[ "$v1_model" != "$(md5sum < model.json)" ]] || fail "v0.0.2 should differ from v0.0.1"
 
+  run mlops repro churn
+  expect_rc 2
+  expect_err "'churn' is a model, not a run"
+  expect_err "churn@latest"
+
   run mlops repro 'churn#production' --json
   expect_rc 0
   expect_eq "$(echo "$out" | json_get '["verdict"]')" "bit-identical"

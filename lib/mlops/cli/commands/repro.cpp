@@ -54,7 +54,14 @@ struct Target {
 
 Target resolve_target(const git::Repository& git_repo, tracking::RunStore& store, const std::string& text) {
   // A run id is lower-case base 32; a registry reference has '@' or '#'.
-  if (text.find_first_of("@#") == std::string::npos) return {unwrap(store.resolve(text)), {}, {}, {}};
+  if (text.find_first_of("@#") == std::string::npos) {
+    auto id = store.resolve(text);
+    if (!id && model::load(git_repo, text).state.models.contains(text)) {
+      throw Failure(bad_input(fmt::format("'{}' is a model, not a run", text),
+                              fmt::format("name a version: mlops repro {0}@latest, {0}@v1.2.3 or {0}#production", text)));
+    }
+    return {unwrap(std::move(id)), {}, {}, {}};
+  }
   auto ref = unwrap(registry::parse_reference(text));
   auto loaded = model::load(git_repo, ref.model);
   const registry::Version& version = *unwrap(registry::resolve(loaded.state, ref));
