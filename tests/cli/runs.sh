@@ -55,7 +55,8 @@ EOF
   expect_eq "$(json_get '["exit_code"]' <<<"$doc")" "0"
   expect_eq "$(json_get '["command"]' <<<"$doc")" "['bash', 'train.sh']"
   expect_eq "$(json_get '["params"]' <<<"$doc")" "{'lr': '0.01', 'model': 'rf'}"
-  expect_eq "$(json_get '["tags"]' <<<"$doc")" "{'stage': 'smoke', 'team': 'vision'}"
+  # mlops.outputs keeps the --artifact and --metrics-file paths for repro.
+  expect_eq "$(json_get '["tags"]' <<<"$doc")" "{'mlops.outputs': '{\"artifacts\":[],\"metrics_files\":[\"metrics.json\"]}', 'stage': 'smoke', 'team': 'vision'}"
   expect_eq "$(json_get '["metrics"]["loss"]["value"]' <<<"$doc")" "0.7"
   expect_eq "$(json_get '["metrics"]["loss"]["step"]' <<<"$doc")" "3"
   expect_eq "$(json_get '["metrics"]["acc"]["value"]' <<<"$doc")" "0.91"

@@ -45,6 +45,7 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_runs(app);
   register_drift(app);
   register_model(app);
+  register_repro(app);
 }
 
 int report(const Error& error) {

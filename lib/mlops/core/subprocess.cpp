@@ -192,6 +192,8 @@ Result<ChildOutcome> run_child(const ChildSpec& spec) {
     err_pipe = std::move(*err);
     posix_spawn_file_actions_adddup2(&files.actions, out_pipe->write.get(), 1);
     posix_spawn_file_actions_adddup2(&files.actions, err_pipe->write.get(), 2);
+  } else if (spec.stdout_to_stderr) {
+    posix_spawn_file_actions_adddup2(&files.actions, 2, 1);
   }
   SpawnAttr attr;
   CArgs args(spec.argv);
@@ -242,7 +244,7 @@ Result<ChildOutcome> run_child(const ChildSpec& spec) {
           continue;
         }
         auto size = static_cast<std::size_t>(got);
-        copy_to(i == 0 ? 1 : 2, buffer, size, i == 0 ? out_alive : err_alive);
+        copy_to(i == 0 && !spec.stdout_to_stderr ? 1 : 2, buffer, size, i == 0 ? out_alive : err_alive);
         copy_to(spec.log_fd, buffer, size, log_alive);
       }
     }

@@ -29,6 +29,7 @@ struct ChildSpec {
   std::vector<std::string> argv;                             // argv[0] is looked up on PATH
   std::vector<std::pair<std::string, std::string>> env;      // set in the child's environment
   int log_fd = -1;  // when >= 0, stdout and stderr are also copied here (in arrival order)
+  bool stdout_to_stderr = false;  // the child's stdout goes to our stderr (ours carries a JSON document)
 };
 
 struct ChildOutcome {

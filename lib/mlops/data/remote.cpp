@@ -20,6 +20,26 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Copies everything from `in` into `temp` and returns the hash of what went through; the
+// callbacks turn a read errno and a write error into errors that name the side that failed.
+template <class ReadError, class WriteError>
+Result<Hash> copy_hashing(int in, AtomicFile& temp, ReadError read_error, WriteError write_error) {
+  Hasher hasher;
+  char buffer[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(in, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(read_error(errno));
+    }
+    if (n == 0) return hasher.digest();
+    hasher.update(buffer, static_cast<std::size_t>(n));
+    if (auto w = temp.write(std::string_view(buffer, static_cast<std::size_t>(n))); !w) {
+      return std::unexpected(write_error(w.error()));
+    }
+  }
+}
+
 // A remote on a local or mounted filesystem: the same layout as the cache.
 class LocalRemote : public Remote {
  public:
@@ -52,19 +72,11 @@ class LocalRemote : public Remote {
     // The temp file sits beside the target, on the remote's filesystem, so rename is atomic there.
     auto temp = AtomicFile::create(target);
     if (!temp) return std::unexpected(remote_wrap(temp.error()));
-    Hasher hasher;
-    char buffer[1 << 16];
-    for (;;) {
-      ssize_t n = ::read(in.get(), buffer, sizeof buffer);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return std::unexpected(system_error("read", object, errno));
-      }
-      if (n == 0) break;
-      hasher.update(buffer, static_cast<std::size_t>(n));
-      if (auto w = temp->write(std::string_view(buffer, static_cast<std::size_t>(n))); !w) return std::unexpected(remote_wrap(w.error()));
-    }
-    if (hasher.digest() != hash) return std::unexpected(corrupt_object_error(hash));  // never upload a corrupt object
+    auto copied = copy_hashing(
+        in.get(), *temp, [&](int err) { return system_error("read", object, err); },
+        [&](Error e) { return remote_wrap(std::move(e)); });
+    if (!copied) return std::unexpected(copied.error());
+    if (*copied != hash) return std::unexpected(corrupt_object_error(hash));  // never upload a corrupt object
     if (auto r = temp->set_mode(0444); !r) return std::unexpected(remote_wrap(r.error()));
     if (auto r = temp->commit(Sync::yes); !r) return std::unexpected(remote_wrap(r.error()));
     return {};
@@ -82,19 +94,10 @@ class LocalRemote : public Remote {
     }
     auto temp = AtomicFile::create(cache.tmp() / "download", cache.tmp());
     if (!temp) return std::unexpected(temp.error());
-    Hasher hasher;
-    char buffer[1 << 16];
-    for (;;) {
-      ssize_t n = ::read(in.get(), buffer, sizeof buffer);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return std::unexpected(remote_error("read", source, errno));
-      }
-      if (n == 0) break;
-      hasher.update(buffer, static_cast<std::size_t>(n));
-      if (auto w = temp->write(std::string_view(buffer, static_cast<std::size_t>(n))); !w) return std::unexpected(w.error());
-    }
-    if (hasher.digest() != hash) {
+    auto copied = copy_hashing(
+        in.get(), *temp, [&](int err) { return remote_error("read", source, err); }, [](Error e) { return e; });
+    if (!copied) return std::unexpected(copied.error());
+    if (*copied != hash) {
       return std::unexpected(environment_error(
           fmt::format("object {} on remote '{}' is corrupt (its content does not match its hash)", hash.str(), describe()),
           "push a good copy from a clone that has it, or remove the damaged file from the remote"));

@@ -20,6 +20,10 @@ namespace mlops::tracking {
 // The artifact name of the work tree's diff in a dirty run, and of a command's output log.
 inline constexpr std::string_view kDiffArtifact = "git.diff";
 inline constexpr std::string_view kLogArtifact = "output.log";
+// The tag that keeps a run's --artifact and --metrics-file paths (relative to its folder), so
+// that repro can collect the same outputs: {"artifacts": [...], "metrics_files": [...]}. Like
+// MLflow's mlflow.* tags, mlops.* tags are the tool's own.
+inline constexpr std::string_view kOutputsTag = "mlops.outputs";
 
 struct RunSetup {
   std::string name;                  // empty: named after the command's script or program

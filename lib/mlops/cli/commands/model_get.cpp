@@ -8,8 +8,9 @@
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
-#include "mlops/data/manifest.hpp"
+#include "mlops/data/pointer.hpp"
 #include "mlops/data/remote.hpp"
+#include "mlops/data/status.hpp"
 #include "mlops/data/store.hpp"
 
 namespace mlops::cli {
@@ -21,18 +22,6 @@ struct Options {
   std::string out;
   std::string remote;
 };
-
-// Whether the cache holds everything version `hash` needs (a folder: its manifest and files).
-bool have_locally(const data::Cache& cache, const Hash& hash, data::Kind kind) {
-  if (!cache.contains(hash)) return false;
-  if (kind == data::Kind::file) return true;
-  auto manifest = data::read_manifest(cache, hash);
-  if (!manifest) return false;
-  for (const auto& entry : *manifest) {
-    if (!cache.contains(entry.hash)) return false;
-  }
-  return true;
-}
 
 int run_model_get(const Options& options) {
   Repo repo = require_store();
@@ -58,8 +47,11 @@ int run_model_get(const Options& options) {
   }
 
   data::Cache cache(repo);
+  data::Pointer wanted;
+  wanted.hash = *meta.artifact;
+  wanted.kind = kind;
   bool fetched = false;
-  if (!have_locally(cache, *meta.artifact, kind)) {
+  if (!data::version_in_cache(cache, wanted)) {
     unwrap(data::fetch_version(repo, *meta.artifact, kind, options.remote));
     fetched = true;
   }

@@ -2,20 +2,13 @@
 // `run start` and `run end` (run_start.cpp, run_end.cpp) open and close a run by hand.
 #include "mlops/cli/commands/run.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cstring>
-
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/cli/commands/run_common.hpp"
-#include "mlops/cli/commands/runs.hpp"
-#include "mlops/core/file.hpp"
+#include "mlops/cli/commands/run_execute.hpp"
 #include "mlops/core/output.hpp"
-#include "mlops/core/subprocess.hpp"
 
 namespace mlops::cli {
 
@@ -64,57 +57,11 @@ int run_command(const RunCommandOptions& options) {
   Repo repo = require_store();
   // Everything that can be wrong with the options is found before the run exists.
   tracking::RunSetup setup = setup_from(options.setup, command);
-  auto recorder = unwrap(tracking::RunRecorder::begin(repo, std::move(setup)));
-  const std::string id = recorder.id();
-  out::note(fmt::format("run {} started", id));
-
-  // stdout and stderr are copied to a log in the store's tmp folder, kept as an artifact.
-  auto log_path = temp_path_in(repo.tmp(), "run-output.log");
-  UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (!log) throw Failure(system_error("create", log_path, errno));
-
-  mlops::ChildSpec spec;
-  spec.argv = command;
-  spec.env = {{"MLOPS_RUN_ID", id}};
-  // Python buffers a pipe's output in blocks; unbuffered, the log keeps stdout and stderr in order.
-  if (!std::getenv("PYTHONUNBUFFERED")) spec.env.emplace_back("PYTHONUNBUFFERED", "1");
-  spec.log_fd = log.get();
-  auto outcome = unwrap(mlops::run_child(spec));
-  log = UniqueFd();
-
-  std::string_view status = tracking::kFinished;
-  if (!outcome.started) {
-    status = tracking::kFailed;
-    out::print_error(outcome.exec_errno == ENOENT
-                         ? bad_input(fmt::format("command '{}' not found", command.front()),
-                                     "check the spelling, or that the program is installed and on PATH")
-                         : bad_input(fmt::format("cannot run '{}': {}", command.front(), std::strerror(outcome.exec_errno))));
-  } else if (outcome.signal != 0 || outcome.forwarded != 0) {
-    status = tracking::kKilled;
-  } else if (outcome.exit_code != 0) {
-    status = tracking::kFailed;
-  }
-
-  std::optional<Error> problem;
-  std::error_code ec;
-  if (outcome.started && std::filesystem::file_size(log_path, ec) > 0) {
-    auto stored = tracking::store_artifact(repo, recorder.store(), id, log_path, std::string(tracking::kLogArtifact));
-    if (!stored) problem = stored.error();
-  }
-  std::filesystem::remove(log_path, ec);
-  if (outcome.started) {
-    if (auto attached = attach_outputs(repo, recorder.store(), id, options.outputs); attached && !problem) {
-      problem = attached;
-    }
-  }
-  unwrap(recorder.end(status, outcome.exit_code));
-  auto record = unwrap(recorder.store().get(id));
-  out::note(fmt::format("run {} {} (exit {}) in {}", id, status, outcome.exit_code,
-                        display_duration(record.duration)));
+  ExecutedRun run = execute_run(repo, std::move(setup), options.outputs);
   // The child's exit code is ours; when the command succeeded but its outputs could not be
   // recorded (a malformed metrics file), exit 2 so that CI notices.
-  if (problem && outcome.exit_code == 0) return static_cast<int>(problem->exit);
-  return outcome.exit_code;
+  if (run.problem && run.exit_code == 0) return static_cast<int>(run.problem->exit);
+  return run.exit_code;
 }
 
 }  // namespace

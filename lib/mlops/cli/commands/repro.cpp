@@ -1,0 +1,437 @@
+// `mlops repro MODEL@VERSION | MODEL#STAGE | RUN_ID [--workdir DIR] [--keep] [--dry-run]`:
+// rebuild a run from its git commit and data versions in a worktree of its own, rerun its
+// command as a new run tagged repro_of=ID, and check that what it made is bit-identical.
+// The user's work tree and index are never touched. Planning: repro/plan.hpp; the verdict:
+// repro/compare.hpp.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/commands.hpp"
+#include "mlops/cli/commands/model.hpp"
+#include "mlops/cli/commands/run_execute.hpp"
+#include "mlops/cli/commands/runs.hpp"
+#include "mlops/core/config.hpp"
+#include "mlops/core/file.hpp"
+#include "mlops/core/json_output.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/data/cache.hpp"
+#include "mlops/data/remote.hpp"
+#include "mlops/data/store.hpp"
+#include "mlops/git/worktree.hpp"
+#include "mlops/registry/metadata.hpp"
+#include "mlops/repro/compare.hpp"
+#include "mlops/repro/plan.hpp"
+#include "mlops/tracking/run_json.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+
+struct Options {
+  std::string target;
+  std::string workdir;
+  bool keep = false;
+  bool dry_run = false;
+};
+
+// The run to rebuild, and the model version that named it, if one did.
+struct Target {
+  std::string run_id;
+  std::string model;
+  std::string version;
+  std::optional<Hash> registered;  // the version's artifact: the rebuild must make it again
+};
+
+Target resolve_target(const git::Repository& git_repo, tracking::RunStore& store, const std::string& text) {
+  // A run id is lower-case base 32; a registry reference has '@' or '#'.
+  if (text.find_first_of("@#") == std::string::npos) {
+    auto id = store.resolve(text);
+    if (!id && model::load(git_repo, text).state.models.contains(text)) {
+      throw Failure(bad_input(fmt::format("'{}' is a model, not a run", text),
+                              fmt::format("name a version: mlops repro {0}@latest, {0}@v1.2.3 or {0}#production", text)));
+    }
+    return {unwrap(std::move(id)), {}, {}, {}};
+  }
+  auto ref = unwrap(registry::parse_reference(text));
+  auto loaded = model::load(git_repo, ref.model);
+  const registry::Version& version = *unwrap(registry::resolve(loaded.state, ref));
+  const auto& meta = version.message.meta;
+  if (meta.run.empty()) {
+    throw Failure(bad_input(fmt::format("{} {} was registered without a run, so there is no command to rerun", ref.model,
+                                        version.name),
+                            "register versions from their training run: mlops model register NAME --run ID"));
+  }
+  auto id = store.resolve(meta.run);
+  if (!id) {
+    throw Failure(bad_input(fmt::format("run '{}' that made {} {} is not in this repository's runs", meta.run,
+                                        ref.model, version.name),
+                            "bring it over from where it ran: 'mlops runs export ID -o run.json' there, then "
+                            "'mlops runs import run.json' here"));
+  }
+  return {*id, ref.model, version.name, meta.artifact};
+}
+
+// --workdir must be new or an empty folder; otherwise a fresh folder in the store's tmp/ (the
+// same filesystem as the cache, so link modes stay cheap).
+fs::path choose_workdir(const Options& options) {
+  if (options.workdir.empty()) return {};
+  fs::path dir = fs::absolute(options.workdir).lexically_normal();
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !(fs::is_directory(dir, ec) && fs::is_empty(dir, ec))) {
+    throw Failure(bad_input(fmt::format("'{}' exists and is not an empty folder", options.workdir),
+                            "name a new folder with --workdir, or leave it out for a temporary one"));
+  }
+  return dir;
+}
+
+fs::path make_temp_workdir(const Repo& repo, const std::string& id) {
+  std::error_code ec;
+  fs::create_directories(repo.tmp(), ec);
+  std::string pattern = (repo.tmp() / fmt::format("repro-{}-XXXXXX", id)).string();
+  if (!::mkdtemp(pattern.data())) throw Failure(system_error("create", repo.tmp(), errno));
+  return pattern;
+}
+
+// Removes the worktree on every way out (an error included) unless it is to be kept.
+class WorktreeGuard {
+ public:
+  WorktreeGuard(fs::path repo_root, fs::path dir, bool keep)
+      : repo_root_(std::move(repo_root)), dir_(std::move(dir)), keep_(keep) {}
+  WorktreeGuard(const WorktreeGuard&) = delete;
+  WorktreeGuard& operator=(const WorktreeGuard&) = delete;
+  ~WorktreeGuard() {
+    if (keep_) return;
+    if (auto removed = git::remove_worktree(repo_root_, dir_); !removed) out::print_error(removed.error());
+  }
+
+ private:
+  fs::path repo_root_;
+  fs::path dir_;
+  bool keep_;
+};
+
+// Changes the current folder, and back when it goes out of scope.
+class CurrentFolder {
+ public:
+  explicit CurrentFolder(const fs::path& dir) : previous_(fs::current_path()) { fs::current_path(dir); }
+  CurrentFolder(const CurrentFolder&) = delete;
+  CurrentFolder& operator=(const CurrentFolder&) = delete;
+  ~CurrentFolder() {
+    std::error_code ec;
+    fs::current_path(previous_, ec);
+  }
+
+ private:
+  fs::path previous_;
+};
+
+std::string short_hash(const std::string& hash) { return hash.substr(0, 17); }
+
+std::string command_text(const std::vector<std::string>& command) {
+  std::string text;
+  for (const auto& word : command) {
+    if (!text.empty()) text += ' ';
+    text += word.find_first_of(" \t'\"$") == std::string::npos ? word : "'" + word + "'";
+  }
+  return text;
+}
+
+std::string describe(const tracking::RunRecord& run, const Target& target) {
+  std::string text = fmt::format("run {} ({})", run.id, run.name);
+  if (!target.model.empty()) text += fmt::format(", which made {} {}", target.model, target.version);
+  return text;
+}
+
+// --- the plan (--dry-run) ---
+
+ordered_json plan_json(const repro::Plan& plan, const Target& target, const fs::path& workdir) {
+  const auto& run = plan.run;
+  ordered_json data = ordered_json::array();
+  for (const auto& input : plan.data) {
+    data.push_back({{"path", input.version.path},
+                    {"hash", input.version.hash},
+                    {"kind", input.version.kind},
+                    {"source", repro::to_string(input.source)}});
+  }
+  ordered_json compared = ordered_json::array();
+  for (const auto& a : plan.compared) compared.push_back({{"name", a.name}, {"hash", a.hash}});
+  return {{"run", run.id},
+          {"model", target.model.empty() ? ordered_json() : ordered_json(target.model)},
+          {"version", target.version.empty() ? ordered_json() : ordered_json(target.version)},
+          {"commit", run.git_commit},
+          {"dirty", run.git_dirty},
+          {"diff", plan.diff ? ordered_json(plan.diff->str()) : ordered_json()},
+          {"data", data},
+          {"command", run.command},
+          {"cwd", run.cwd},
+          {"params", run.params},
+          {"artifacts", plan.artifacts},
+          {"metrics_files", plan.metrics_files},
+          {"compared", compared},
+          {"remote", plan.remote.empty() ? ordered_json() : ordered_json(plan.remote)},
+          {"workdir", workdir.empty() ? ordered_json() : ordered_json(workdir.string())}};
+}
+
+void print_plan(const repro::Plan& plan, const Target& target, const fs::path& workdir, std::string_view heading) {
+  const auto& run = plan.run;
+  auto label = [](std::string_view text) { return out::paint(fmt::format("{:<9}", text), out::Style::bold); };
+  out::println("{} {}", heading, describe(run, target));
+  out::println("{} {}{}", label("commit"), run.git_commit,
+               run.git_dirty ? " + its recorded diff (the tree was dirty)" : "");
+  for (const auto& input : plan.data) {
+    out::println("{} {} {} ({}{})", label("data"), input.version.path, short_hash(input.version.hash),
+                 repro::to_string(input.source),
+                 input.source == repro::Source::remote ? fmt::format(" '{}'", plan.remote) : "");
+  }
+  out::println("{} {}{}", label("command"), command_text(run.command),
+               run.cwd.empty() ? "" : fmt::format("   (in {})", run.cwd));
+  if (!run.params.empty()) out::println("{} {} recorded", label("params"), run.params.size());
+  for (const auto& a : plan.compared) out::println("{} {} {}", label("compare"), a.name, short_hash(a.hash));
+  if (plan.compared.empty()) out::println("{} no artifacts recorded: the final metrics are compared", label("compare"));
+  if (!workdir.empty()) out::println("{} {}", label("worktree"), workdir.string());
+}
+
+// --- rebuilding ---
+
+void fetch_missing(const Repo& repo, const repro::Plan& plan) {
+  for (const auto& input : plan.data) {
+    if (input.source != repro::Source::remote) continue;
+    out::note(fmt::format("fetching {} from '{}'", input.version.path, plan.remote));
+    auto kind = input.version.kind == "dir" ? data::Kind::dir : data::Kind::file;
+    unwrap(data::fetch_version(repo, *Hash::parse(input.version.hash), kind, plan.remote));
+  }
+  if (plan.diff && plan.diff_source == repro::Source::remote) {
+    unwrap(data::fetch_version(repo, *plan.diff, data::Kind::file, plan.remote));
+  }
+}
+
+// The recorded commit, diff and data, laid out in `workdir`.
+void prepare_worktree(const Repo& repo, const repro::Plan& plan, const fs::path& workdir) {
+  const auto& run = plan.run;
+  unwrap(git::add_worktree(repo.root, workdir, run.git_commit));
+  if (plan.diff) {
+    data::Cache cache(repo);
+    std::string patch = unwrap(cache.read(*plan.diff));
+    auto patch_file = temp_path_in(repo.tmp(), "repro.diff");
+    unwrap(write_file_atomic(patch_file, patch));
+    auto applied = git::apply_patch(workdir, patch_file);
+    std::error_code ec;
+    fs::remove(patch_file, ec);
+    unwrap(std::move(applied));
+  }
+  Config config = unwrap(load_config(repo));
+  for (const auto& input : plan.data) {
+    auto kind = input.version.kind == "dir" ? data::Kind::dir : data::Kind::file;
+    fs::path dest = workdir / input.version.path;
+    std::error_code ec;
+    fs::create_directories(dest.parent_path(), ec);
+    if (ec) throw Failure(system_error("create", dest.parent_path(), ec.value()));
+    unwrap(data::materialize(repo, *Hash::parse(input.version.hash), kind, dest, config.link));
+  }
+}
+
+ExecutedRun rerun(const Repo& repo, const repro::Plan& plan, const fs::path& workdir) {
+  const auto& run = plan.run;
+  // The worktree is a repository of its own whose store is the user's: one cache, one runs database.
+  Repo worktree{fs::canonical(workdir), repo.store()};
+  fs::path folder = worktree.root / run.cwd;
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  CurrentFolder in_folder(folder);
+
+  tracking::RunSetup setup;
+  setup.name = run.name;
+  setup.command = run.command;
+  setup.params = run.params;
+  setup.tags = {{"repro_of", run.id}};
+  RunOutputOptions outputs{plan.metrics_files, plan.artifacts};
+  ExecuteOptions how;
+  how.env = {{"MLOPS_STORE_DIR", repo.store().string()}};
+  how.stdout_to_stderr = out::settings().json;
+  return execute_run(worktree, std::move(setup), outputs, how);
+}
+
+// --- the report ---
+
+struct Verdict {
+  repro::Comparison comparison;
+  std::optional<bool> registered_rebuilt;  // for a model version: whether its artifact came out again
+  bool identical() const { return comparison.identical() && registered_rebuilt.value_or(true); }
+};
+
+ordered_json report_json(const tracking::RunRecord& original, const tracking::RunRecord& rebuilt, const Target& target,
+                         const Verdict& verdict, const fs::path& workdir, bool kept, bool interrupted) {
+  const auto& c = verdict.comparison;
+  ordered_json artifacts = ordered_json::array();
+  for (const auto& a : c.artifacts) {
+    artifacts.push_back({{"name", a.name},
+                         {"original", a.original},
+                         {"rebuilt", a.rebuilt ? ordered_json(*a.rebuilt) : ordered_json()},
+                         {"identical", a.identical()}});
+  }
+  ordered_json metrics = ordered_json::array();
+  for (const auto& m : c.metrics) {
+    ordered_json delta;
+    if (m.original && m.rebuilt) delta = *m.rebuilt - *m.original;
+    metrics.push_back({{"name", m.name},
+                       {"original", m.original ? tracking::metric_value_json(*m.original) : ordered_json()},
+                       {"rebuilt", m.rebuilt ? tracking::metric_value_json(*m.rebuilt) : ordered_json()},
+                       {"delta", delta.is_number() && std::isfinite(delta.get<double>()) ? delta : ordered_json()},
+                       {"equal", m.equal()}});
+  }
+  ordered_json environment = ordered_json::array();
+  for (const auto& e : c.environment) {
+    environment.push_back({{"key", e.key},
+                           {"original", e.original ? ordered_json(*e.original) : ordered_json()},
+                           {"rebuilt", e.rebuilt ? ordered_json(*e.rebuilt) : ordered_json()}});
+  }
+  ordered_json doc = {{"verdict", interrupted ? "interrupted" : verdict.identical() ? "bit-identical" : "differs"},
+                      {"run", original.id},
+                      {"rebuilt_run", rebuilt.id},
+                      {"model", target.model.empty() ? ordered_json() : ordered_json(target.model)},
+                      {"version", target.version.empty() ? ordered_json() : ordered_json(target.version)},
+                      {"commit", original.git_commit},
+                      {"dirty", original.git_dirty},
+                      {"exit_code", {{"original", original.exit_code ? ordered_json(*original.exit_code) : ordered_json()},
+                                     {"rebuilt", rebuilt.exit_code ? ordered_json(*rebuilt.exit_code) : ordered_json()}}},
+                      {"artifacts", artifacts}};
+  if (target.registered) {
+    doc["registered_artifact"] = {{"hash", target.registered->str()}, {"rebuilt", verdict.registered_rebuilt.value_or(false)}};
+  }
+  doc["metrics"] = metrics;
+  doc["environment"] = environment;
+  doc["workdir"] = kept ? ordered_json(workdir.string()) : ordered_json();
+  return doc;
+}
+
+void print_report(const tracking::RunRecord& original, const tracking::RunRecord& rebuilt, const Target& target,
+                  const Verdict& verdict) {
+  const auto& c = verdict.comparison;
+  bool identical = verdict.identical();
+  out::println("{}: {} rebuilt as run {}",
+               identical ? out::paint("bit-identical", out::Style::green) : out::paint("differs", out::Style::red),
+               describe(original, target), rebuilt.id);
+  if (!c.exit_code_equal) {
+    out::println("the command exited {} (the original exited {})", rebuilt.exit_code.value_or(-1),
+                 original.exit_code.value_or(-1));
+  }
+  if (!c.artifacts.empty()) {
+    out::Table table({"ARTIFACT", "ORIGINAL", "REBUILT", ""});
+    for (const auto& a : c.artifacts) {
+      table.add_row({a.name, a.original, a.rebuilt ? *a.rebuilt : "(not made)",
+                     a.identical() ? out::paint("identical", out::Style::green) : out::paint("differs", out::Style::red)});
+    }
+    out::print(table.render());
+  }
+  if (verdict.registered_rebuilt && !*verdict.registered_rebuilt) {
+    out::println("the registered artifact of {} {} ({}) was not made again", target.model, target.version,
+                 target.registered->str());
+  }
+  bool metrics_differ = std::any_of(c.metrics.begin(), c.metrics.end(), [](const auto& m) { return !m.equal(); });
+  if (metrics_differ || (c.artifacts.empty() && !c.metrics.empty())) {
+    out::Table table({"METRIC", "ORIGINAL", "REBUILT", "DELTA"});
+    for (const auto& m : c.metrics) {
+      std::string delta = m.original && m.rebuilt && !m.equal() ? registry::format_number(*m.rebuilt - *m.original) : "";
+      table.add_row({m.name, m.original ? registry::format_number(*m.original) : "-",
+                     m.rebuilt ? registry::format_number(*m.rebuilt) : "-", delta});
+    }
+    for (std::size_t i = 1; i < 4; ++i) table.right_align(i);
+    out::print(table.render());
+  } else if (!c.metrics.empty()) {
+    out::println("{} metric{} equal", c.metrics.size(), c.metrics.size() == 1 ? "" : "s");
+  }
+  if (!c.environment.empty()) {
+    out::println("{}", identical ? "environment differences (none changed the result):"
+                                 : "environment differences that may explain it:");
+    for (const auto& e : c.environment) {
+      out::println("  {}: {} -> {}", e.key, e.original.value_or("(none)"), e.rebuilt.value_or("(none)"));
+    }
+  }
+}
+
+int run_repro(const Options& options) {
+  Repo repo = require_store();
+  auto git_repo = unwrap(git::Repository::open(repo.root));
+  auto store = unwrap(tracking::RunStore::open(repo));
+  Target target = resolve_target(git_repo, store, options.target);
+  auto original = unwrap(store.get(target.run_id));
+  fs::path chosen = choose_workdir(options);
+  repro::Plan plan = unwrap(repro::make_plan(repo, git_repo, original));
+  if (original.status != tracking::kFinished) {
+    out::warn(fmt::format("run {} is {} (exit {}); rebuilding it anyway", original.id, original.status,
+                          original.exit_code.value_or(-1)));
+  }
+
+  if (options.dry_run) {
+    if (out::settings().json) {
+      ordered_json doc = plan_json(plan, target, chosen);
+      doc["dry_run"] = true;
+      out::print_json(doc);
+    } else {
+      print_plan(plan, target, chosen, "Would rebuild");
+    }
+    return 0;
+  }
+
+  fetch_missing(repo, plan);
+  fs::path workdir = chosen.empty() ? make_temp_workdir(repo, original.id) : chosen;
+  if (!out::settings().json) print_plan(plan, target, options.keep ? workdir : fs::path(), "Rebuilding");
+  ExecutedRun executed;
+  {
+    WorktreeGuard guard(repo.root, workdir, options.keep);
+    prepare_worktree(repo, plan, workdir);
+    executed = rerun(repo, plan, workdir);
+  }
+  auto rebuilt = unwrap(store.get(executed.id));
+  Verdict verdict{repro::compare_runs(original, rebuilt), std::nullopt};
+  if (target.registered) {
+    verdict.registered_rebuilt = std::any_of(rebuilt.artifacts.begin(), rebuilt.artifacts.end(),
+                                             [&](const auto& a) { return a.hash == target.registered->str(); });
+  }
+  bool interrupted = executed.status == tracking::kKilled;
+  if (out::settings().json) {
+    out::print_json(report_json(original, rebuilt, target, verdict, workdir, options.keep, interrupted));
+  } else if (interrupted) {
+    out::println("interrupted: run {} was killed, so there is nothing to compare", rebuilt.id);
+  } else {
+    print_report(original, rebuilt, target, verdict);
+  }
+  if (options.keep) out::note(fmt::format("the worktree is kept in {}", workdir.string()));
+  // A Ctrl-C ends us as it ended the command (130), not as a failed check.
+  if (interrupted) return executed.exit_code;
+  return verdict.identical() ? 0 : static_cast<int>(Exit::check_failed);
+}
+
+}  // namespace
+
+void register_repro(CLI::App& app) {
+  auto options = std::make_shared<Options>();
+  auto* command = add_command(app, "repro",
+                              "Rebuild a model or run from its git commit and data versions, and check it is bit-identical",
+                              [options] { return run_repro(*options); });
+  command->add_option("target", options->target, "MODEL@VERSION, MODEL#STAGE, MODEL@latest, or a run id (prefix)")
+      ->required();
+  command->add_option("--workdir", options->workdir,
+                      "Build in DIR (new or empty) instead of a temporary folder under .mlops/tmp")
+      ->option_text("DIR");
+  command->add_flag("--keep", options->keep, "Keep the worktree afterwards (it is removed by default)");
+  command->add_flag("-n,--dry-run", options->dry_run, "Print the plan (commit, data versions, command) and run nothing");
+  add_json_flag(*command);
+  command->footer(
+      "The rebuild runs in a separate git worktree of the run's commit (with its recorded diff when the tree was\n"
+      "dirty, and every dataset at its recorded version, fetched from the default remote when missing), as a new\n"
+      "run tagged repro_of=ID. Exit 0: bit-identical; 1: differs; 2: cannot be rebuilt (no command, commit or data).\n"
+      "Example: mlops repro churn@v0.0.1");
+}
+
+}  // namespace mlops::cli
