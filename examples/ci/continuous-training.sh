@@ -63,10 +63,14 @@ case $status in
     ;;
 esac
 
-# The new rows (without their header) go after the training set's. Written to a new file and
-# renamed, so that a read-only link into the cache (cache.link: hardlink or symlink) is replaced
-# rather than written through.
-{ cat "$train"; tail -n +2 "$new"; } > "$train.ct-tmp"
+# The new rows (without their header) go after the training set's, on a line of their own even
+# when the file does not end with a line break. Written to a new file and renamed, so that a
+# read-only link into the cache (cache.link: hardlink or symlink) is replaced, not written through.
+{
+  cat "$train"
+  [ -z "$(tail -c 1 "$train")" ] || echo
+  tail -n +2 "$new"
+} > "$train.ct-tmp"
 mv "$train.ct-tmp" "$train"
 mlops data add "$train"
 git add "$train.mlops"

@@ -209,10 +209,16 @@ test_ct_drift_retrains_registers_promotes_and_deploys() {
 
 test_ct_gate_keeps_the_champion() {
   use_fixture
+  # A training set whose last line has no line break: the new rows must still start a new line.
+  truncate -s -1 data/train.csv
+  { mlops data add data/train.csv && git commit -qam "no final newline" && mlops data push &&
+    git push -q origin main; } > /dev/null 2>&1 || fail "could not push the training set"
   new_batch 12 1.5
   ci_clone ci
   run sh ci/continuous-training.sh
   expect_rc 1
+  expect_eq "$(awk -F, 'NF != 6' data/train.csv)" ""
+  expect_eq "$(wc -l < data/train.csv)" "$((2 * ROWS + 1))"
   expect_out "auc better than production"
   expect_err "did not pass the gates"
   # The challenger is registered and pushed; production is unchanged.
@@ -241,6 +247,19 @@ test_ct_malformed_new_data_fails_without_retraining() {
   expect_eq "$(git tag -l 'churn*' | sort | tr '\n' ' ')" "churn#production#1 churn@v0.0.1 "
   expect_eq "$(origin_tags)" "churn#production#1 churn@v0.0.1 "
   expect_eq "$(origin_head)" "$head"
+}
+
+test_ct_without_a_production_version_fails() {
+  use_fixture
+  { mlops model deprecate churn v0.0.1 production && git push -q --tags origin; } > /dev/null 2>&1
+  new_batch 11 1.5
+  ci_clone ci
+  local head; head=$(origin_head)
+  run sh ci/continuous-training.sh
+  expect_rc 2
+  expect_err "production"
+  expect_eq "$(git rev-parse HEAD)" "$head"
+  expect_eq "$(git tag -l 'churn@*' | sort | tr '\n' ' ')" "churn@v0.0.1 "
 }
 
 test_ct_detached_head_needs_a_branch() {
