@@ -82,6 +82,11 @@ test_workflows_call_every_script() {
       grep -Eq "^[^#]*sh ci/$script\.sh" "$EXAMPLES/$yml" || fail "$yml does not call ci/$script.sh"
     done
   done
+  # What the scripts rely on: the whole history and every tag (the registry), and on GitHub the
+  # annotated tags back after actions/checkout made the pushed one lightweight.
+  grep -q "fetch-depth: 0" "$EXAMPLES/github-actions.yml" || fail "github-actions.yml fetches a shallow clone"
+  grep -q "git fetch -q --force --tags origin" "$EXAMPLES/github-actions.yml" || fail "github-actions.yml lacks the tag fetch"
+  grep -q "GIT_DEPTH: 0" "$EXAMPLES/gitlab-ci.yml" || fail "gitlab-ci.yml fetches a shallow clone"
 }
 
 test_setup_remote_from_variable_keeps_tree_clean() {
