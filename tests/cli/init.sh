@@ -45,6 +45,17 @@ test_init_outside_git_fails() {
   expect_no_file .mlops
 }
 
+test_quiet_hides_advice_but_not_errors() {
+  new_repo --no-init
+  run mlops -q init
+  expect_rc 0
+  expect_eq "$err" ""
+  run mlops -q runs show nosuchrun
+  expect_rc 2
+  expect_err "mlops: error:"
+  expect_err "hint:"
+}
+
 test_version_names_commit() {
   run mlops --version
   expect_rc 0

@@ -57,13 +57,19 @@ void warn(std::string_view text) {
   to_stderr(paint("mlops: warning: ", Style::yellow, Stream::err) + std::string(text) + "\n");
 }
 
+namespace {
+void hint_line(std::string_view text) { to_stderr(paint("hint: ", Style::dim, Stream::err) + std::string(text) + "\n"); }
+}  // namespace
+
+// Advice ("commit the setting", "git add the pointer") is noise in a script that asked for -q;
+// the hint of an error is the way out, so print_error shows it always.
 void hint(std::string_view text) {
-  to_stderr(paint("hint: ", Style::dim, Stream::err) + std::string(text) + "\n");
+  if (settings().verbosity >= 0) hint_line(text);
 }
 
 void print_error(const Error& error) {
   to_stderr(paint("mlops: error: ", Style::red, Stream::err) + error.message + "\n");
-  if (!error.hint.empty()) hint(error.hint);
+  if (!error.hint.empty()) hint_line(error.hint);
 }
 
 std::string paint(std::string_view text, Style style, Stream stream) {

@@ -35,7 +35,8 @@ void println(fmt::format_string<Args...> format, Args&&... args) {
   print(fmt::format(format, std::forward<Args>(args)...) + "\n");
 }
 
-// stderr. note() is suppressed by -q; detail() shows only with -v; warnings always show.
+// stderr. note() and hint() are suppressed by -q; detail() shows only with -v; warnings and
+// errors (with their hints) always show.
 void note(std::string_view text);
 void detail(std::string_view text);
 void warn(std::string_view text);
