@@ -77,6 +77,30 @@ test_pre_push_uploads_data_before_git_push() {
   expect_eq "$(seq 1 500 | md5sum)" "$(md5sum < data.csv)"
 }
 
+test_pre_push_uploads_model_artifacts_with_registry_tags() {
+  new_repo
+  local origin="$TEST_ROOT/origin.$RANDOM.git" store="$TEST_ROOT/store.$current_test"
+  git init -q --bare "$origin"
+  git remote add origin "$origin"
+  mlops remote add store "$store" >/dev/null 2>&1
+  mlops hooks install >/dev/null
+  printf 'model.bin\n' > .gitignore
+  git add -A && git commit -qm "init"
+  head -c 2048 /dev/urandom > model.bin
+  mlops model register m --path model.bin >/dev/null 2>&1
+  local h; h=$(mlops model show m@v0.0.1 --json | json_get '["artifact"]["hash"]')
+  h=${h#xxh3:}
+  expect_no_file "$store/${h:0:2}/${h:2}"
+  run git push -q origin main 'm@v0.0.1'
+  expect_rc 0
+  expect_file "$store/${h:0:2}/${h:2}"
+  # A fresh clone gets the tag from git and the model from the data remote.
+  git clone -q "$origin" "$TEST_ROOT/clone.$current_test" && cd "$TEST_ROOT/clone.$current_test" || return
+  run mlops model get m@v0.0.1 --out got.bin
+  expect_rc 0
+  expect_eq "$(md5sum < got.bin)" "$(md5sum < ../"$(basename "$OLDPWD")"/model.bin)"
+}
+
 test_install_keeps_foreign_hooks() {
   new_repo
   printf '#!/bin/sh\necho mine\n' > .git/hooks/pre-commit

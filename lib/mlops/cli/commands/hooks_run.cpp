@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/data.hpp"
 #include "mlops/cli/commands/hooks.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/core/output.hpp"
@@ -77,22 +78,34 @@ int run_pre_push(const Repo& repo) {
     return 0;
   }
   std::vector<std::string> commits;
+  bool pushes_tags = false;
   if (const char* to_ref = std::getenv("PRE_COMMIT_TO_REF"); to_ref && *to_ref) {
     commits.emplace_back(to_ref);
   } else {
     std::string local_ref, local_sha, remote_ref, remote_sha;
     while (std::cin >> local_ref >> local_sha >> remote_ref >> remote_sha) {
-      if (local_sha.find_first_not_of('0') != std::string::npos) commits.push_back(local_sha);  // all zeros: a deletion
+      if (local_sha.find_first_not_of('0') == std::string::npos) continue;  // all zeros: a deletion
+      commits.push_back(local_sha);
+      pushes_tags |= local_ref.starts_with("refs/tags/");
     }
   }
   auto remote = unwrap(data::open_named_remote(repo, config, ""));
   data::Cache cache(repo);
   data::TransferResult total;
-  for (const auto& commit : commits) {
-    auto items = unwrap(data::list_tracked_at(repo, commit));
+  auto push = [&](const std::vector<data::TrackedData>& items) {
     auto result = unwrap(data::push(cache, *remote, items));
     total.objects += result.objects;
     total.bytes += result.bytes;
+  };
+  for (const auto& commit : commits) push(unwrap(data::list_tracked_at(repo, commit)));
+  // Registry tags name model artifacts: a clone that gets the tags must be able to get the
+  // models (`mlops model get`), as `mlops data push` makes sure too.
+  if (pushes_tags) {
+    std::vector<data::TrackedData> models;
+    for (auto& model : model_artifacts(repo)) {
+      if (cache.contains(model.pointer.hash)) models.push_back(std::move(model));
+    }
+    push(models);
   }
   if (total.objects > 0) {
     out::note(fmt::format("mlops: pushed {} data object{} ({}) to '{}'", total.objects, total.objects == 1 ? "" : "s",
