@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -614,6 +615,11 @@ void switch_to_text(ChunkColumn& c) {
   c.non_finite = 0;
 }
 
+ParseError ragged_error(std::size_t offset, std::size_t expected, std::size_t found) {
+  return {offset, fmt::format("expected {} fields, found {}", expected, found),
+          "every row needs as many fields as the header; quote fields that contain the delimiter"};
+}
+
 void parse_csv_chunk(std::string_view text, char delim, std::size_t ncols, Chunk& chunk,
                      std::deque<std::string>& arena) {
   chunk.columns.resize(ncols);
@@ -633,9 +639,7 @@ void parse_csv_chunk(std::string_view text, char delim, std::size_t ncols, Chunk
     }
     if (blank_record(fields)) continue;
     if (fields.size() != ncols) {
-      chunk.error = ParseError{static_cast<std::size_t>(record - base),
-                               fmt::format("expected {} fields, found {}", ncols, fields.size()),
-                               "every row needs as many fields as the header; quote fields that contain the delimiter"};
+      chunk.error = ragged_error(static_cast<std::size_t>(record - base), ncols, fields.size());
       return;
     }
     ++chunk.rows;
@@ -650,6 +654,150 @@ void parse_csv_chunk(std::string_view text, char delim, std::size_t ncols, Chunk
       }
     }
   }
+}
+
+// The fast path for delimited text without quote characters, the usual case, which the parser
+// finds out as it goes: fields are read straight from the text, plain decimals parsed while they
+// are scanned, and no list of fields is built. UTF-8 is validated only when a byte outside ASCII
+// was seen. A quote character anywhere means the chunk may not start at a record boundary (a
+// quoted field can hold a line break), so the caller then starts over on the RFC 4180 path.
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+
+// The lowest flagged byte is the first zero byte of x (bytes above it may be flagged wrongly).
+inline std::uint64_t zero_bytes(std::uint64_t x) { return (x - kOnes) & ~x & kHigh; }
+
+// The end of an unquoted field starting at p: the first delimiter, line break or quote, or `end`.
+// Every byte looked at is ORed into `seen`, which tells whether any was outside ASCII.
+inline const char* field_end(const char* p, const char* end, char delim, std::uint64_t& seen) {
+  const std::uint64_t d = kOnes * static_cast<unsigned char>(delim);
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    seen |= w;
+    const std::uint64_t hit = zero_bytes(w ^ d) | zero_bytes(w ^ (kOnes * '\n')) | zero_bytes(w ^ (kOnes * '\r')) |
+                              zero_bytes(w ^ (kOnes * '"'));
+    if (hit) return p + __builtin_ctzll(hit) / 8;
+    p += 8;
+  }
+  for (; p < end; ++p) {
+    const char c = *p;
+    seen |= static_cast<unsigned char>(c);
+    if (c == delim || c == '\n' || c == '\r' || c == '"') break;
+  }
+  return p;
+}
+
+// A plain decimal field at p ([-]digits[.digits] with 1 to 15 digits, then a delimiter, a line
+// break or `end`): sets `out` to what parse_number gives for it (the same exact division) and
+// returns the field's end. nullptr for any other field, which then takes the general path.
+inline const char* plain_number(const char* p, const char* end, char delim, double& out, bool& integral) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const bool negative = p < end && *p == '-';
+  p += negative;
+  std::uint64_t mantissa = 0;
+  const char* first = p;
+  while (p < end && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  std::ptrdiff_t digits = p - first, fraction = 0;
+  const bool point = p < end && *p == '.';
+  if (point) {
+    const char* f = ++p;
+    while (p < end && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+    fraction = p - f;
+    digits += fraction;
+  }
+  if (digits == 0 || digits > 15) return nullptr;
+  if (p < end && *p != delim && *p != '\n' && *p != '\r') return nullptr;
+  const double m = static_cast<double>(mantissa);
+  const double v = fraction ? m / kPow10[fraction] : m;
+  out = negative ? -v : v;
+  integral = !point;
+  return p;
+}
+
+enum class Plain { parsed, quoted };
+
+// Parses a chunk on the fast path; `quoted` is polled to stop early when another chunk met a quote.
+Plain parse_csv_chunk_plain(std::string_view text, char delim, std::size_t ncols, Chunk& chunk,
+                            std::deque<std::string>& arena, const std::atomic<bool>& quoted) {
+  chunk.columns.resize(ncols);
+  const char* base = text.data();
+  const char* p = base + chunk.begin;
+  const char* end = base + chunk.end;
+  std::uint64_t seen = 0;
+  // A row with too few or too many fields: the general parser counts them for the message (and
+  // decides when the row has quotes).
+  auto ragged = [&](const char* record) {
+    std::vector<Field> fields;
+    RecordStatus status;
+    const char* at = nullptr;
+    parse_record(record, end, delim, fields, status, at);
+    if (status != RecordStatus::ok || std::any_of(fields.begin(), fields.end(), [](const Field& f) { return f.quoted; })) {
+      return Plain::quoted;
+    }
+    chunk.error = ragged_error(static_cast<std::size_t>(record - base), ncols, fields.size());
+    return Plain::parsed;
+  };
+  auto finish = [&] {
+    if (chunk.error || (seen & kHigh)) {
+      // The general path checks the whole chunk before parsing it: invalid UTF-8 wins over a
+      // ragged row in the same chunk there, so it does here.
+      const std::string_view piece = text.substr(chunk.begin, chunk.end - chunk.begin);
+      if (std::size_t bad = invalid_utf8(piece); bad != std::string_view::npos) {
+        chunk.error = ParseError{chunk.begin + bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"};
+      }
+    }
+    return Plain::parsed;
+  };
+  while (p < end) {
+    if (*p == '\n' || *p == '\r') {  // a blank line
+      p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
+      continue;
+    }
+    const char* record = p;
+    if ((++chunk.rows & 4095) == 0 && quoted.load(std::memory_order_relaxed)) return Plain::quoted;
+    std::size_t j = 0;
+    for (;; ++p) {
+      ChunkColumn& c = chunk.columns[j];
+      ++c.present;
+      const char* s = p;
+      double d;
+      bool integral;
+      if (const char* e = c.text ? nullptr : plain_number(p, end, delim, d, integral)) {
+        c.values.push_back(d + 0.0);  // -0.0 counts as 0
+        c.integral = c.integral && integral;
+        p = e;
+      } else {
+        p = field_end(s, end, delim, seen);
+        if (p < end && *p == '"') return Plain::quoted;
+        const std::string_view v(s, static_cast<std::size_t>(p - s));
+        if (!c.text) {
+          if (add_value(c, v, false) == Add::needs_text) {
+            switch_to_text(c);
+            rescan_csv(text, chunk.begin, static_cast<std::size_t>(record - base), delim, j, ncols, c.counts, arena);
+            c.counts.add(v);
+          }
+        } else if (v.size() <= 4 && is_missing_value(v)) {
+          ++c.missing;
+        } else {
+          c.counts.add(v);
+        }
+      }
+      if (++j == ncols) break;
+      if (p == end || *p != delim) return ragged(record) == Plain::quoted ? Plain::quoted : finish();
+    }
+    if (p < end) {
+      if (*p == '\n') {
+        ++p;
+      } else if (*p == '\r') {
+        ++p;
+        if (p < end && *p == '\n') ++p;
+      } else {
+        return ragged(record) == Plain::quoted ? Plain::quoted : finish();
+      }
+    }
+  }
+  return finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -971,6 +1119,7 @@ Result<Dataset> read_part(Part& part, const ReadOptions& options) {
   std::vector<std::deque<std::string>> arenas;
   char delim = options.delimiter;
   std::size_t ncols = 0;
+  std::size_t body = 0;  // delimited text: where the rows start
 
   if (format == Format::csv) {
     std::string_view name = part.name;
@@ -1002,38 +1151,54 @@ Result<Dataset> read_part(Part& part, const ReadOptions& options) {
       names.push_back(std::move(header));
     }
     ncols = names.size();
-    const std::size_t body = static_cast<std::size_t>(p - text.data());
+    body = static_cast<std::size_t>(p - text.data());
     if (std::all_of(text.begin() + static_cast<std::ptrdiff_t>(body), text.end(),
                     [](char c) { return c == '\n' || c == '\r'; })) {
       return std::unexpected(bad_input(fmt::format("'{}' has a header but no data rows", part.name),
                                        "drift needs at least one row on each side"));
     }
-    chunks = split(text, body, true);
+    chunks = split(text, body, false);
   } else {
     chunks = split(text, start, false);
   }
 
-  arenas.resize(chunks.size());
-  parallel_for(chunks.size(), [&](std::size_t k) {
-    Chunk& chunk = chunks[k];
-    std::string_view piece = text.substr(chunk.begin, chunk.end - chunk.begin);
-    if (std::size_t bad = invalid_utf8(piece); bad != std::string_view::npos) {
-      chunk.error = ParseError{chunk.begin + bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"};
-      return;
-    }
-    if (format == Format::csv) {
-      parse_csv_chunk(text, delim, ncols, chunk, arenas[k]);
-    } else {
-      parse_jsonl_chunk(text, chunk, arenas[k]);
-    }
-    for (auto& c : chunk.columns) {
-      if (!c.text) continue;
-      c.counts.for_each([&](std::string_view key, std::uint64_t n) { c.owned.emplace_back(key, n); });
-      c.counts.clear();
-    }
-    arenas[k].clear();
-    part.bytes.release(chunk.begin, chunk.end - chunk.begin);
-  });
+  // Delimited text is first read on the fast path for text without quotes; a quote anywhere
+  // sends the whole part through the RFC 4180 path, split again where quotes allow.
+  bool plain = format == Format::csv;
+  std::atomic<bool> quoted{false};
+  for (;;) {
+    arenas.assign(chunks.size(), {});
+    parallel_for(chunks.size(), [&](std::size_t k) {
+      Chunk& chunk = chunks[k];
+      if (plain) {
+        if (parse_csv_chunk_plain(text, delim, ncols, chunk, arenas[k], quoted) == Plain::quoted) {
+          quoted = true;
+          return;
+        }
+      } else {
+        std::string_view piece = text.substr(chunk.begin, chunk.end - chunk.begin);
+        if (std::size_t bad = invalid_utf8(piece); bad != std::string_view::npos) {
+          chunk.error = ParseError{chunk.begin + bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"};
+          return;
+        }
+        if (format == Format::csv) {
+          parse_csv_chunk(text, delim, ncols, chunk, arenas[k]);
+        } else {
+          parse_jsonl_chunk(text, chunk, arenas[k]);
+        }
+      }
+      for (auto& c : chunk.columns) {
+        if (!c.text) continue;
+        c.counts.for_each([&](std::string_view key, std::uint64_t n) { c.owned.emplace_back(key, n); });
+        c.counts.clear();
+      }
+      arenas[k].clear();
+      part.bytes.release(chunk.begin, chunk.end - chunk.begin);
+    });
+    if (!plain || !quoted) break;
+    plain = false;
+    chunks = split(text, body, true);
+  }
   for (const auto& chunk : chunks) {
     if (chunk.error) return std::unexpected(error_at(part.name, text, *chunk.error));
   }
