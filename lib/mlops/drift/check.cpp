@@ -192,8 +192,8 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
                         "drop --numeric for it, or clean the column");
     return;
   }
-  if (ref.numeric) sort_values(ref.values);
-  if (cur.numeric) sort_values(cur.values);
+  if (ref.numeric) sort_values(ref.values, ref.decimals);
+  if (cur.numeric) sort_values(cur.values, cur.decimals);
 
   const std::uint64_t ref_distinct = ref.numeric ? distinct_sorted(ref.values) : 0;
   ColumnType type = ColumnType::categorical;

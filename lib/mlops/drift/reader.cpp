@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -175,9 +176,27 @@ Format detect_format(std::string_view name, std::string_view text) {
 
 namespace {
 
+// The digits after the point of a number written with an exponent, once the exponent is applied:
+// "5.4e-05" is 54 / 10^6, so 6 (-1 for more than 15 or a spelling without digits, like "inf").
+int decimals_of(const char* p, const char* e) {
+  int fraction = 0, digits = 0;
+  for (bool point = false; p < e && *p != 'e' && *p != 'E'; ++p) {
+    if (*p == '.') point = true;
+    if (static_cast<unsigned>(*p - '0') < 10) {
+      ++digits;
+      fraction += point;
+    }
+  }
+  int exponent = 0;
+  if (p + 1 < e) std::from_chars(p[1] == '+' ? p + 2 : p + 1, e, exponent);
+  const int decimals = std::max(0, fraction - exponent);
+  return digits == 0 || decimals > 15 ? -1 : decimals;
+}
+
 // Parses a whole field as a number (what pandas reads as a float); `integral` tells whether it
-// was written as an integer. Out-of-range magnitudes become infinities or zero, as in strtod.
-bool parse_number(std::string_view v, double& out, bool& integral) {
+// was written as an integer, `decimals` how many digits it has after the point (see decimals_of
+// for exponents; a hint for sorting). Out-of-range magnitudes become infinities or zero, as in strtod.
+bool parse_number(std::string_view v, double& out, bool& integral, int& decimals) {
   const char* b = v.data();
   const char* e = b + v.size();
   if (b < e && *b == '+') ++b;
@@ -218,6 +237,7 @@ bool parse_number(std::string_view v, double& out, bool& integral) {
       out = fraction ? m / kPow10[fraction] : m;
       if (negative) out = -out;
       integral = !point;
+      decimals = fraction;
       return true;
     }
   }
@@ -230,6 +250,7 @@ bool parse_number(std::string_view v, double& out, bool& integral) {
     return false;
   }
   integral = true;
+  decimals = decimals_of(b, e);
   for (const char* p = (*b == '-' ? b + 1 : b); p < e; ++p) {
     if (*p < '0' || *p > '9') {
       integral = false;
@@ -301,10 +322,14 @@ class Counter {
   std::unordered_map<std::string_view, std::uint64_t> big_;
 };
 
+// The most digits after the point of values a and b (-1: some value is not a plain decimal).
+inline int wider(int a, int b) { return (a < 0 || b < 0) ? -1 : std::max(a, b); }
+
 // One column as seen in one chunk of the input.
 struct ChunkColumn {
   bool text = false;
   bool integral = true;
+  int decimals = 0;
   std::uint64_t present = 0;  // fields seen (JSONL: the key was there)
   std::uint64_t missing = 0;
   std::uint64_t non_finite = 0;
@@ -324,7 +349,8 @@ inline Add add_value(ChunkColumn& c, std::string_view v, bool force_text) {
   if (!c.text) {
     double d;
     bool integral;
-    if (force_text || !parse_number(v, d, integral)) return Add::needs_text;
+    int decimals;
+    if (force_text || !parse_number(v, d, integral, decimals)) return Add::needs_text;
     if (std::isnan(d)) {
       ++c.missing;
     } else if (std::isinf(d)) {
@@ -332,6 +358,7 @@ inline Add add_value(ChunkColumn& c, std::string_view v, bool force_text) {
     } else {
       c.values.push_back(d + 0.0);  // -0.0 counts as 0
       c.integral = c.integral && integral;
+      c.decimals = wider(c.decimals, decimals);
     }
     return Add::ok;
   }
@@ -688,30 +715,68 @@ inline const char* field_end(const char* p, const char* end, char delim, std::ui
   return p;
 }
 
+// How many of the bytes of w (first byte lowest) are ASCII digits before the first that is not.
+inline int leading_digits(std::uint64_t w) {
+  // A byte is a digit when its high half is 3 and adding 6 keeps it so (no carry leaves a digit).
+  const std::uint64_t other = ((w & 0xF0F0F0F0F0F0F0F0ULL) ^ (kOnes * 0x30)) | (((w + kOnes * 6) & 0xF0F0F0F0F0F0F0F0ULL) ^ (kOnes * 0x30));
+  return other ? __builtin_ctzll(other) / 8 : 8;
+}
+
+// The value of the first n (1 to 8) digits of w: they are moved to the top, behind zeros, and
+// combined pairwise (two digits, then four, then eight) with three multiplications.
+inline std::uint64_t digits_value(std::uint64_t w, int n) {
+  std::uint64_t v = (w - kOnes * '0') << (8 * (8 - n));
+  v = (v * 10) + (v >> 8);
+  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) + (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >> 32;
+  return v;
+}
+
+// Reads a run of digits at p into `mantissa` (which may overflow past 19 digits: the caller
+// rejects those); eight at a time while 8 bytes can be read below `limit`.
+inline const char* digit_run(const char* p, const char* limit, std::uint64_t& mantissa) {
+  static constexpr std::uint64_t kScale[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+  while (limit - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const int n = leading_digits(w);
+    if (n == 0) return p;
+    mantissa = mantissa * kScale[n] + digits_value(w, n);
+    p += n;
+    if (n < 8) return p;
+  }
+  while (p < limit && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  return p;
+}
+
 // A plain decimal field at p ([-]digits[.digits] with 1 to 15 digits, then a delimiter, a line
 // break or `end`): sets `out` to what parse_number gives for it (the same exact division) and
 // returns the field's end. nullptr for any other field, which then takes the general path.
-inline const char* plain_number(const char* p, const char* end, char delim, double& out, bool& integral) {
+// Bytes up to `limit` (the end of the text; no digit run passes the line break that ends a chunk)
+// may be read.
+inline const char* plain_number(const char* p, const char* end, const char* limit, char delim, double& out,
+                                bool& integral, int& decimals) {
   static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   const bool negative = p < end && *p == '-';
   p += negative;
   std::uint64_t mantissa = 0;
   const char* first = p;
-  while (p < end && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  p = digit_run(p, limit, mantissa);
   std::ptrdiff_t digits = p - first, fraction = 0;
   const bool point = p < end && *p == '.';
   if (point) {
     const char* f = ++p;
-    while (p < end && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+    p = digit_run(p, limit, mantissa);
     fraction = p - f;
     digits += fraction;
   }
   if (digits == 0 || digits > 15) return nullptr;
   if (p < end && *p != delim && *p != '\n' && *p != '\r') return nullptr;
   const double m = static_cast<double>(mantissa);
-  const double v = fraction ? m / kPow10[fraction] : m;
-  out = negative ? -v : v;
+  const double v = m / kPow10[fraction];  // exact for fraction 0 (a division by 1)
+  // The sign set without a branch: signs in data are as good as random.
+  out = std::bit_cast<double>(std::bit_cast<std::uint64_t>(v) | (static_cast<std::uint64_t>(negative) << 63));
   integral = !point;
+  decimals = static_cast<int>(fraction);
   return p;
 }
 
@@ -724,6 +789,7 @@ Plain parse_csv_chunk_plain(std::string_view text, char delim, std::size_t ncols
   const char* base = text.data();
   const char* p = base + chunk.begin;
   const char* end = base + chunk.end;
+  const char* limit = base + text.size();
   std::uint64_t seen = 0;
   // A row with too few or too many fields: the general parser counts them for the message (and
   // decides when the row has quotes).
@@ -763,9 +829,11 @@ Plain parse_csv_chunk_plain(std::string_view text, char delim, std::size_t ncols
       const char* s = p;
       double d;
       bool integral;
-      if (const char* e = c.text ? nullptr : plain_number(p, end, delim, d, integral)) {
+      int decimals;
+      if (const char* e = c.text ? nullptr : plain_number(p, end, limit, delim, d, integral, decimals)) {
         c.values.push_back(d + 0.0);  // -0.0 counts as 0
         c.integral = c.integral && integral;
+        c.decimals = wider(c.decimals, decimals);
         p = e;
       } else {
         p = field_end(s, end, delim, seen);
@@ -850,7 +918,8 @@ class JsonLine {
         } else if (value.text != "true" && value.text != "false") {
           double d;
           bool integral;
-          if (!parse_number(value.text, d, integral)) return fail(fmt::format("bad value '{}'", value.text), why);
+          int decimals;
+          if (!parse_number(value.text, d, integral, decimals)) return fail(fmt::format("bad value '{}'", value.text), why);
         }
       }
       f(key, value);
@@ -1065,6 +1134,7 @@ void merge_chunks(std::vector<Chunk>& chunks, const std::vector<std::string>& na
     std::uint64_t present = 0;
     std::unordered_map<std::string, std::uint64_t> counts;
     if (!any_text) col.values.reserve(total);
+    col.decimals = 0;
     for (std::size_t k = 0; k < chunks.size(); ++k) {
       int local = chunk_index[k][j];
       if (local < 0) continue;
@@ -1082,6 +1152,7 @@ void merge_chunks(std::vector<Chunk>& chunks, const std::vector<std::string>& na
       } else {
         col.non_finite += c.non_finite;
         col.integral = col.integral && c.integral;
+        col.decimals = wider(col.decimals, c.decimals);
         col.values.insert(col.values.end(), c.values.begin(), c.values.end());
       }
       std::vector<double>().swap(c.values);
@@ -1091,6 +1162,7 @@ void merge_chunks(std::vector<Chunk>& chunks, const std::vector<std::string>& na
     col.numeric = !any_text;
     if (any_text) {
       col.integral = false;
+      col.decimals = -1;
       col.counts.assign(counts.begin(), counts.end());
     }
   });
@@ -1277,6 +1349,7 @@ Result<Dataset> read_dataset(std::string source, std::vector<Part>& parts, const
         Column fresh;
         fresh.name = col.name;
         fresh.missing = all.rows;
+        fresh.decimals = 0;
         all.columns.push_back(std::move(fresh));
         into = &all.columns.back();
       }
@@ -1287,6 +1360,7 @@ Result<Dataset> read_dataset(std::string source, std::vector<Part>& parts, const
       into->missing += col.missing;
       into->non_finite += col.non_finite;
       into->integral = into->integral && col.integral;
+      into->decimals = wider(into->decimals, col.decimals);
       into->values.insert(into->values.end(), col.values.begin(), col.values.end());
       std::unordered_map<std::string, std::uint64_t> counts(into->counts.begin(), into->counts.end());
       for (auto& [k, n] : col.counts) counts[k] += n;
