@@ -264,9 +264,10 @@ bool parse_number(std::string_view v, double& out, bool& integral, int& decimals
 // open-addressing table while there are few, a hash map beyond.
 class Counter {
  public:
-  void add(std::string_view v, std::uint64_t n = 1) {
+  void add(std::string_view v, std::uint64_t n = 1) { add_with_prefix(v, prefix(v), n); }
+  // `p` must be prefix(v) (a caller that has the bytes in a register already passes them).
+  void add_with_prefix(std::string_view v, std::uint64_t p, std::uint64_t n = 1) {
     if (big_.empty()) {
-      const std::uint64_t p = prefix(v);
       std::size_t h = static_cast<std::size_t>(((p ^ v.size()) * 0x9E3779B97F4A7C15ULL) >> 58);
       for (;; h = (h + 1) & (kSlots - 1)) {
         Entry& e = table_[h];
@@ -303,7 +304,6 @@ class Counter {
     big_.clear();
   }
 
- private:
   // The first 8 bytes, zero-padded: most keys differ there, so most comparisons are one integer.
   static std::uint64_t prefix(std::string_view v) {
     std::uint64_t p = 0;
@@ -311,6 +311,8 @@ class Counter {
     for (std::size_t i = 0; i < n; ++i) p |= static_cast<std::uint64_t>(static_cast<unsigned char>(v[i])) << (8 * i);
     return p;
   }
+
+ private:
   struct Entry {
     std::uint64_t prefix = 0;
     std::string_view key;
@@ -822,6 +824,14 @@ Plain parse_csv_chunk_plain(std::string_view text, char delim, std::size_t ncols
     }
     const char* record = p;
     if ((++chunk.rows & 4095) == 0 && quoted.load(std::memory_order_relaxed)) return Plain::quoted;
+    if (chunk.rows == 33) {
+      // Room for the chunk's numbers at the rate of its first rows: a growing vector copies itself.
+      const auto per_row = std::max<std::size_t>(static_cast<std::size_t>(record - (base + chunk.begin)) / 32, 1);
+      const std::size_t rows = (chunk.end - chunk.begin) / per_row * 9 / 8 + 64;
+      for (auto& c : chunk.columns) {
+        if (!c.text) c.values.reserve(rows);
+      }
+    }
     std::size_t j = 0;
     for (;; ++p) {
       ChunkColumn& c = chunk.columns[j];
@@ -845,8 +855,11 @@ Plain parse_csv_chunk_plain(std::string_view text, char delim, std::size_t ncols
             rescan_csv(text, chunk.begin, static_cast<std::size_t>(record - base), delim, j, ncols, c.counts, arena);
             c.counts.add(v);
           }
-        } else if (v.size() <= 4 && is_missing_value(v)) {
-          ++c.missing;
+        } else if (limit - s >= 8) {
+          // Missing spellings are counted like any text here and moved to `missing` at the end.
+          std::uint64_t w;
+          std::memcpy(&w, s, 8);
+          c.counts.add_with_prefix(v, v.size() >= 8 ? w : w & ((std::uint64_t{1} << (8 * v.size())) - 1));
         } else {
           c.counts.add(v);
         }
@@ -1261,7 +1274,10 @@ Result<Dataset> read_part(Part& part, const ReadOptions& options) {
       }
       for (auto& c : chunk.columns) {
         if (!c.text) continue;
-        c.counts.for_each([&](std::string_view key, std::uint64_t n) { c.owned.emplace_back(key, n); });
+        c.counts.for_each([&](std::string_view key, std::uint64_t n) {
+          if (is_missing_value(key)) c.missing += n;  // the fast path counts them as text
+          else c.owned.emplace_back(key, n);
+        });
         c.counts.clear();
       }
       arenas[k].clear();
