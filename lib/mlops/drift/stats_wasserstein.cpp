@@ -7,7 +7,7 @@
 
 namespace mlops::drift {
 
-double wasserstein_distance(std::span<const double> a, std::span<const double> b) {
+double wasserstein_distance(std::span<const double> a, std::span<const double> b, std::uint64_t* distinct) {
   // The integral of |F_a - F_b| over the merged sorted values. Taking one value at a time, the
   // step from value x to the next value y adds |i/na - j/nb| * (y - x), where i and j count the
   // values taken so far; ties add nothing (y - x = 0), so they need no special care. The merge is
@@ -18,8 +18,10 @@ double wasserstein_distance(std::span<const double> a, std::span<const double> b
   double total = 0, block = 0;
   std::size_t in_block = 0;
   double previous = std::min(a[0], b[0]);
+  std::uint64_t changes = 0;  // values that differ from the one before: distinct values - 1
   auto step = [&](double x) {
     block += std::abs(static_cast<double>(i) * ra - static_cast<double>(j) * rb) * (x - previous);
+    changes += x != previous;
     previous = x;
     if (++in_block == 4096) {
       total += block;
@@ -42,6 +44,7 @@ double wasserstein_distance(std::span<const double> a, std::span<const double> b
     step(b[j]);
     ++j;
   }
+  if (distinct) *distinct = changes + 1;
   return total + block;
 }
 
