@@ -192,8 +192,8 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
                         "drop --numeric for it, or clean the column");
     return;
   }
-  if (ref.numeric) sort_values(ref.values);
-  if (cur.numeric) sort_values(cur.values);
+  if (ref.numeric) sort_values(ref.values, ref.decimals);
+  if (cur.numeric) sort_values(cur.values, cur.decimals);
 
   const std::uint64_t ref_distinct = ref.numeric ? distinct_sorted(ref.values) : 0;
   ColumnType type = ColumnType::categorical;
@@ -217,6 +217,7 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
   r.current_non_finite = cur.non_finite;
 
   std::optional<Categories> cats;
+  bool union_pending = false;
   if (type == ColumnType::categorical) {
     cats = categories_of(ref, cur);
     r.reference_values = static_cast<std::uint64_t>(cats->reference_total);
@@ -225,7 +226,11 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
   } else {
     r.reference_values = ref.values.size();
     r.current_values = cur.values.size();
-    r.distinct = distinct_union(ref.values, cur.values);
+    // The count across both sides costs a merge. With more than 5 in the reference alone, every
+    // decision on it below (> 5, > 2, <= 2) comes out the same from the reference's count, and
+    // the exact count is taken later, from the Wasserstein distance's merge when there is one.
+    union_pending = ref_distinct > 5;
+    r.distinct = union_pending ? ref_distinct : distinct_union(ref.values, cur.values);
   }
   if (r.reference_values == 0 || r.current_values == 0) {
     const char* side = r.reference_values == 0 ? "reference" : "current";
@@ -243,6 +248,7 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
     r.method = default_method(type, r.reference_values, r.distinct);
   }
   if (!applicable(r.method, type, r.distinct)) {
+    if (union_pending) r.distinct = distinct_union(ref.values, cur.values);  // for the message
     w.error = r.method == Method::ztest
                   ? bad_input(fmt::format("the Z-test needs a column with two values; '{}' has {}", name, r.distinct),
                               "use chisquare or jensenshannon for it")
@@ -273,7 +279,12 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
       case Method::wasserstein: {
         double sd = population_std(ref.values);
         r.constant_reference = sd == 0;
-        s.statistic = wasserstein_distance(ref.values, cur.values) / std::max(sd, 0.001);
+        std::uint64_t distinct = 0;
+        s.statistic = wasserstein_distance(ref.values, cur.values, union_pending ? &distinct : nullptr) / std::max(sd, 0.001);
+        if (union_pending) {
+          r.distinct = distinct;
+          union_pending = false;
+        }
         break;
       }
       case Method::psi: {
@@ -317,6 +328,7 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
   Statistic main = compute(r.method);
   r.statistic = main.statistic;
   r.p_value = main.p_value;
+  if (union_pending) r.distinct = distinct_union(ref.values, cur.values);
   r.drifted = is_drift(r.method, r.statistic, r.p_value, r.threshold);
   if (uses_p_value(r.method)) {
     r.severity = r.p_value > 0 ? r.threshold / r.p_value : std::numeric_limits<double>::infinity();

@@ -13,6 +13,8 @@ struct Column {
   std::string name;
   bool numeric = true;             // every non-missing value parsed as a number
   bool integral = true;            // ... and each was written as an integer ("12", not "12.0")
+  int decimals = -1;               // ... and each with at most this many digits after the point
+                                   // (-1: not known; a hint for sorting)
   std::uint64_t missing = 0;       // empty, NA, N/A, NaN, null, None, <NA>; JSONL: absent or null
   std::uint64_t non_finite = 0;    // inf and -inf: numbers, but dropped before testing
   std::vector<double> values;      // numeric: the finite values, in no particular order

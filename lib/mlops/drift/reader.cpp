@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -174,9 +176,27 @@ Format detect_format(std::string_view name, std::string_view text) {
 
 namespace {
 
+// The digits after the point of a number written with an exponent, once the exponent is applied:
+// "5.4e-05" is 54 / 10^6, so 6 (-1 for more than 15 or a spelling without digits, like "inf").
+int decimals_of(const char* p, const char* e) {
+  int fraction = 0, digits = 0;
+  for (bool point = false; p < e && *p != 'e' && *p != 'E'; ++p) {
+    if (*p == '.') point = true;
+    if (static_cast<unsigned>(*p - '0') < 10) {
+      ++digits;
+      fraction += point;
+    }
+  }
+  int exponent = 0;
+  if (p + 1 < e) std::from_chars(p[1] == '+' ? p + 2 : p + 1, e, exponent);
+  const int decimals = std::max(0, fraction - exponent);
+  return digits == 0 || decimals > 15 ? -1 : decimals;
+}
+
 // Parses a whole field as a number (what pandas reads as a float); `integral` tells whether it
-// was written as an integer. Out-of-range magnitudes become infinities or zero, as in strtod.
-bool parse_number(std::string_view v, double& out, bool& integral) {
+// was written as an integer, `decimals` how many digits it has after the point (see decimals_of
+// for exponents; a hint for sorting). Out-of-range magnitudes become infinities or zero, as in strtod.
+bool parse_number(std::string_view v, double& out, bool& integral, int& decimals) {
   const char* b = v.data();
   const char* e = b + v.size();
   if (b < e && *b == '+') ++b;
@@ -217,6 +237,7 @@ bool parse_number(std::string_view v, double& out, bool& integral) {
       out = fraction ? m / kPow10[fraction] : m;
       if (negative) out = -out;
       integral = !point;
+      decimals = fraction;
       return true;
     }
   }
@@ -229,6 +250,7 @@ bool parse_number(std::string_view v, double& out, bool& integral) {
     return false;
   }
   integral = true;
+  decimals = decimals_of(b, e);
   for (const char* p = (*b == '-' ? b + 1 : b); p < e; ++p) {
     if (*p < '0' || *p > '9') {
       integral = false;
@@ -242,9 +264,10 @@ bool parse_number(std::string_view v, double& out, bool& integral) {
 // open-addressing table while there are few, a hash map beyond.
 class Counter {
  public:
-  void add(std::string_view v, std::uint64_t n = 1) {
+  void add(std::string_view v, std::uint64_t n = 1) { add_with_prefix(v, prefix(v), n); }
+  // `p` must be prefix(v) (a caller that has the bytes in a register already passes them).
+  void add_with_prefix(std::string_view v, std::uint64_t p, std::uint64_t n = 1) {
     if (big_.empty()) {
-      const std::uint64_t p = prefix(v);
       std::size_t h = static_cast<std::size_t>(((p ^ v.size()) * 0x9E3779B97F4A7C15ULL) >> 58);
       for (;; h = (h + 1) & (kSlots - 1)) {
         Entry& e = table_[h];
@@ -281,7 +304,6 @@ class Counter {
     big_.clear();
   }
 
- private:
   // The first 8 bytes, zero-padded: most keys differ there, so most comparisons are one integer.
   static std::uint64_t prefix(std::string_view v) {
     std::uint64_t p = 0;
@@ -289,6 +311,8 @@ class Counter {
     for (std::size_t i = 0; i < n; ++i) p |= static_cast<std::uint64_t>(static_cast<unsigned char>(v[i])) << (8 * i);
     return p;
   }
+
+ private:
   struct Entry {
     std::uint64_t prefix = 0;
     std::string_view key;
@@ -300,10 +324,14 @@ class Counter {
   std::unordered_map<std::string_view, std::uint64_t> big_;
 };
 
+// The most digits after the point of values a and b (-1: some value is not a plain decimal).
+inline int wider(int a, int b) { return (a < 0 || b < 0) ? -1 : std::max(a, b); }
+
 // One column as seen in one chunk of the input.
 struct ChunkColumn {
   bool text = false;
   bool integral = true;
+  int decimals = 0;
   std::uint64_t present = 0;  // fields seen (JSONL: the key was there)
   std::uint64_t missing = 0;
   std::uint64_t non_finite = 0;
@@ -323,7 +351,8 @@ inline Add add_value(ChunkColumn& c, std::string_view v, bool force_text) {
   if (!c.text) {
     double d;
     bool integral;
-    if (force_text || !parse_number(v, d, integral)) return Add::needs_text;
+    int decimals;
+    if (force_text || !parse_number(v, d, integral, decimals)) return Add::needs_text;
     if (std::isnan(d)) {
       ++c.missing;
     } else if (std::isinf(d)) {
@@ -331,6 +360,7 @@ inline Add add_value(ChunkColumn& c, std::string_view v, bool force_text) {
     } else {
       c.values.push_back(d + 0.0);  // -0.0 counts as 0
       c.integral = c.integral && integral;
+      c.decimals = wider(c.decimals, decimals);
     }
     return Add::ok;
   }
@@ -614,6 +644,11 @@ void switch_to_text(ChunkColumn& c) {
   c.non_finite = 0;
 }
 
+ParseError ragged_error(std::size_t offset, std::size_t expected, std::size_t found) {
+  return {offset, fmt::format("expected {} fields, found {}", expected, found),
+          "every row needs as many fields as the header; quote fields that contain the delimiter"};
+}
+
 void parse_csv_chunk(std::string_view text, char delim, std::size_t ncols, Chunk& chunk,
                      std::deque<std::string>& arena) {
   chunk.columns.resize(ncols);
@@ -633,9 +668,7 @@ void parse_csv_chunk(std::string_view text, char delim, std::size_t ncols, Chunk
     }
     if (blank_record(fields)) continue;
     if (fields.size() != ncols) {
-      chunk.error = ParseError{static_cast<std::size_t>(record - base),
-                               fmt::format("expected {} fields, found {}", ncols, fields.size()),
-                               "every row needs as many fields as the header; quote fields that contain the delimiter"};
+      chunk.error = ragged_error(static_cast<std::size_t>(record - base), ncols, fields.size());
       return;
     }
     ++chunk.rows;
@@ -650,6 +683,202 @@ void parse_csv_chunk(std::string_view text, char delim, std::size_t ncols, Chunk
       }
     }
   }
+}
+
+// The fast path for delimited text without quote characters, the usual case, which the parser
+// finds out as it goes: fields are read straight from the text, plain decimals parsed while they
+// are scanned, and no list of fields is built. UTF-8 is validated only when a byte outside ASCII
+// was seen. A quote character anywhere means the chunk may not start at a record boundary (a
+// quoted field can hold a line break), so the caller then starts over on the RFC 4180 path.
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+
+// The lowest flagged byte is the first zero byte of x (bytes above it may be flagged wrongly).
+inline std::uint64_t zero_bytes(std::uint64_t x) { return (x - kOnes) & ~x & kHigh; }
+
+// The end of an unquoted field starting at p: the first delimiter, line break or quote, or `end`.
+// Every byte looked at is ORed into `seen`, which tells whether any was outside ASCII.
+inline const char* field_end(const char* p, const char* end, char delim, std::uint64_t& seen) {
+  const std::uint64_t d = kOnes * static_cast<unsigned char>(delim);
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    seen |= w;
+    const std::uint64_t hit = zero_bytes(w ^ d) | zero_bytes(w ^ (kOnes * '\n')) | zero_bytes(w ^ (kOnes * '\r')) |
+                              zero_bytes(w ^ (kOnes * '"'));
+    if (hit) return p + __builtin_ctzll(hit) / 8;
+    p += 8;
+  }
+  for (; p < end; ++p) {
+    const char c = *p;
+    seen |= static_cast<unsigned char>(c);
+    if (c == delim || c == '\n' || c == '\r' || c == '"') break;
+  }
+  return p;
+}
+
+// How many of the bytes of w (first byte lowest) are ASCII digits before the first that is not.
+inline int leading_digits(std::uint64_t w) {
+  // A byte is a digit when its high half is 3 and adding 6 keeps it so (no carry leaves a digit).
+  const std::uint64_t other = ((w & 0xF0F0F0F0F0F0F0F0ULL) ^ (kOnes * 0x30)) | (((w + kOnes * 6) & 0xF0F0F0F0F0F0F0F0ULL) ^ (kOnes * 0x30));
+  return other ? __builtin_ctzll(other) / 8 : 8;
+}
+
+// The value of the first n (1 to 8) digits of w: they are moved to the top, behind zeros, and
+// combined pairwise (two digits, then four, then eight) with three multiplications.
+inline std::uint64_t digits_value(std::uint64_t w, int n) {
+  std::uint64_t v = (w - kOnes * '0') << (8 * (8 - n));
+  v = (v * 10) + (v >> 8);
+  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) + (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >> 32;
+  return v;
+}
+
+// Reads a run of digits at p into `mantissa` (which may overflow past 19 digits: the caller
+// rejects those); eight at a time while 8 bytes can be read below `limit`.
+inline const char* digit_run(const char* p, const char* limit, std::uint64_t& mantissa) {
+  static constexpr std::uint64_t kScale[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+  while (limit - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const int n = leading_digits(w);
+    if (n == 0) return p;
+    mantissa = mantissa * kScale[n] + digits_value(w, n);
+    p += n;
+    if (n < 8) return p;
+  }
+  while (p < limit && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  return p;
+}
+
+// A plain decimal field at p ([-]digits[.digits] with 1 to 15 digits, then a delimiter, a line
+// break or `end`): sets `out` to what parse_number gives for it (the same exact division) and
+// returns the field's end. nullptr for any other field, which then takes the general path.
+// Bytes up to `limit` (the end of the text; no digit run passes the line break that ends a chunk)
+// may be read.
+inline const char* plain_number(const char* p, const char* end, const char* limit, char delim, double& out,
+                                bool& integral, int& decimals) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const bool negative = p < end && *p == '-';
+  p += negative;
+  std::uint64_t mantissa = 0;
+  const char* first = p;
+  p = digit_run(p, limit, mantissa);
+  std::ptrdiff_t digits = p - first, fraction = 0;
+  const bool point = p < end && *p == '.';
+  if (point) {
+    const char* f = ++p;
+    p = digit_run(p, limit, mantissa);
+    fraction = p - f;
+    digits += fraction;
+  }
+  if (digits == 0 || digits > 15) return nullptr;
+  if (p < end && *p != delim && *p != '\n' && *p != '\r') return nullptr;
+  const double m = static_cast<double>(mantissa);
+  const double v = m / kPow10[fraction];  // exact for fraction 0 (a division by 1)
+  // The sign set without a branch: signs in data are as good as random.
+  out = std::bit_cast<double>(std::bit_cast<std::uint64_t>(v) | (static_cast<std::uint64_t>(negative) << 63));
+  integral = !point;
+  decimals = static_cast<int>(fraction);
+  return p;
+}
+
+enum class Plain { parsed, quoted };
+
+// Parses a chunk on the fast path; `quoted` is polled to stop early when another chunk met a quote.
+Plain parse_csv_chunk_plain(std::string_view text, char delim, std::size_t ncols, Chunk& chunk,
+                            std::deque<std::string>& arena, const std::atomic<bool>& quoted) {
+  chunk.columns.resize(ncols);
+  const char* base = text.data();
+  const char* p = base + chunk.begin;
+  const char* end = base + chunk.end;
+  const char* limit = base + text.size();
+  std::uint64_t seen = 0;
+  // A row with too few or too many fields: the general parser counts them for the message (and
+  // decides when the row has quotes).
+  auto ragged = [&](const char* record) {
+    std::vector<Field> fields;
+    RecordStatus status;
+    const char* at = nullptr;
+    parse_record(record, end, delim, fields, status, at);
+    if (status != RecordStatus::ok || std::any_of(fields.begin(), fields.end(), [](const Field& f) { return f.quoted; })) {
+      return Plain::quoted;
+    }
+    chunk.error = ragged_error(static_cast<std::size_t>(record - base), ncols, fields.size());
+    return Plain::parsed;
+  };
+  auto finish = [&] {
+    if (chunk.error || (seen & kHigh)) {
+      // The general path checks the whole chunk before parsing it: invalid UTF-8 wins over a
+      // ragged row in the same chunk there, so it does here.
+      const std::string_view piece = text.substr(chunk.begin, chunk.end - chunk.begin);
+      if (std::size_t bad = invalid_utf8(piece); bad != std::string_view::npos) {
+        chunk.error = ParseError{chunk.begin + bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"};
+      }
+    }
+    return Plain::parsed;
+  };
+  while (p < end) {
+    if (*p == '\n' || *p == '\r') {  // a blank line
+      p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
+      continue;
+    }
+    const char* record = p;
+    if ((++chunk.rows & 4095) == 0 && quoted.load(std::memory_order_relaxed)) return Plain::quoted;
+    if (chunk.rows == 33) {
+      // Room for the chunk's numbers at the rate of its first rows: a growing vector copies itself.
+      const auto per_row = std::max<std::size_t>(static_cast<std::size_t>(record - (base + chunk.begin)) / 32, 1);
+      const std::size_t rows = (chunk.end - chunk.begin) / per_row * 9 / 8 + 64;
+      for (auto& c : chunk.columns) {
+        if (!c.text) c.values.reserve(rows);
+      }
+    }
+    std::size_t j = 0;
+    for (;; ++p) {
+      ChunkColumn& c = chunk.columns[j];
+      ++c.present;
+      const char* s = p;
+      double d;
+      bool integral;
+      int decimals;
+      if (const char* e = c.text ? nullptr : plain_number(p, end, limit, delim, d, integral, decimals)) {
+        c.values.push_back(d + 0.0);  // -0.0 counts as 0
+        c.integral = c.integral && integral;
+        c.decimals = wider(c.decimals, decimals);
+        p = e;
+      } else {
+        p = field_end(s, end, delim, seen);
+        if (p < end && *p == '"') return Plain::quoted;
+        const std::string_view v(s, static_cast<std::size_t>(p - s));
+        if (!c.text) {
+          if (add_value(c, v, false) == Add::needs_text) {
+            switch_to_text(c);
+            rescan_csv(text, chunk.begin, static_cast<std::size_t>(record - base), delim, j, ncols, c.counts, arena);
+            c.counts.add(v);
+          }
+        } else if (limit - s >= 8) {
+          // Missing spellings are counted like any text here and moved to `missing` at the end.
+          std::uint64_t w;
+          std::memcpy(&w, s, 8);
+          c.counts.add_with_prefix(v, v.size() >= 8 ? w : w & ((std::uint64_t{1} << (8 * v.size())) - 1));
+        } else {
+          c.counts.add(v);
+        }
+      }
+      if (++j == ncols) break;
+      if (p == end || *p != delim) return ragged(record) == Plain::quoted ? Plain::quoted : finish();
+    }
+    if (p < end) {
+      if (*p == '\n') {
+        ++p;
+      } else if (*p == '\r') {
+        ++p;
+        if (p < end && *p == '\n') ++p;
+      } else {
+        return ragged(record) == Plain::quoted ? Plain::quoted : finish();
+      }
+    }
+  }
+  return finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -702,7 +931,8 @@ class JsonLine {
         } else if (value.text != "true" && value.text != "false") {
           double d;
           bool integral;
-          if (!parse_number(value.text, d, integral)) return fail(fmt::format("bad value '{}'", value.text), why);
+          int decimals;
+          if (!parse_number(value.text, d, integral, decimals)) return fail(fmt::format("bad value '{}'", value.text), why);
         }
       }
       f(key, value);
@@ -917,6 +1147,7 @@ void merge_chunks(std::vector<Chunk>& chunks, const std::vector<std::string>& na
     std::uint64_t present = 0;
     std::unordered_map<std::string, std::uint64_t> counts;
     if (!any_text) col.values.reserve(total);
+    col.decimals = 0;
     for (std::size_t k = 0; k < chunks.size(); ++k) {
       int local = chunk_index[k][j];
       if (local < 0) continue;
@@ -934,6 +1165,7 @@ void merge_chunks(std::vector<Chunk>& chunks, const std::vector<std::string>& na
       } else {
         col.non_finite += c.non_finite;
         col.integral = col.integral && c.integral;
+        col.decimals = wider(col.decimals, c.decimals);
         col.values.insert(col.values.end(), c.values.begin(), c.values.end());
       }
       std::vector<double>().swap(c.values);
@@ -943,6 +1175,7 @@ void merge_chunks(std::vector<Chunk>& chunks, const std::vector<std::string>& na
     col.numeric = !any_text;
     if (any_text) {
       col.integral = false;
+      col.decimals = -1;
       col.counts.assign(counts.begin(), counts.end());
     }
   });
@@ -971,6 +1204,7 @@ Result<Dataset> read_part(Part& part, const ReadOptions& options) {
   std::vector<std::deque<std::string>> arenas;
   char delim = options.delimiter;
   std::size_t ncols = 0;
+  std::size_t body = 0;  // delimited text: where the rows start
 
   if (format == Format::csv) {
     std::string_view name = part.name;
@@ -1002,38 +1236,57 @@ Result<Dataset> read_part(Part& part, const ReadOptions& options) {
       names.push_back(std::move(header));
     }
     ncols = names.size();
-    const std::size_t body = static_cast<std::size_t>(p - text.data());
+    body = static_cast<std::size_t>(p - text.data());
     if (std::all_of(text.begin() + static_cast<std::ptrdiff_t>(body), text.end(),
                     [](char c) { return c == '\n' || c == '\r'; })) {
       return std::unexpected(bad_input(fmt::format("'{}' has a header but no data rows", part.name),
                                        "drift needs at least one row on each side"));
     }
-    chunks = split(text, body, true);
+    chunks = split(text, body, false);
   } else {
     chunks = split(text, start, false);
   }
 
-  arenas.resize(chunks.size());
-  parallel_for(chunks.size(), [&](std::size_t k) {
-    Chunk& chunk = chunks[k];
-    std::string_view piece = text.substr(chunk.begin, chunk.end - chunk.begin);
-    if (std::size_t bad = invalid_utf8(piece); bad != std::string_view::npos) {
-      chunk.error = ParseError{chunk.begin + bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"};
-      return;
-    }
-    if (format == Format::csv) {
-      parse_csv_chunk(text, delim, ncols, chunk, arenas[k]);
-    } else {
-      parse_jsonl_chunk(text, chunk, arenas[k]);
-    }
-    for (auto& c : chunk.columns) {
-      if (!c.text) continue;
-      c.counts.for_each([&](std::string_view key, std::uint64_t n) { c.owned.emplace_back(key, n); });
-      c.counts.clear();
-    }
-    arenas[k].clear();
-    part.bytes.release(chunk.begin, chunk.end - chunk.begin);
-  });
+  // Delimited text is first read on the fast path for text without quotes; a quote anywhere
+  // sends the whole part through the RFC 4180 path, split again where quotes allow.
+  bool plain = format == Format::csv;
+  std::atomic<bool> quoted{false};
+  for (;;) {
+    arenas.assign(chunks.size(), {});
+    parallel_for(chunks.size(), [&](std::size_t k) {
+      Chunk& chunk = chunks[k];
+      if (plain) {
+        if (parse_csv_chunk_plain(text, delim, ncols, chunk, arenas[k], quoted) == Plain::quoted) {
+          quoted = true;
+          return;
+        }
+      } else {
+        std::string_view piece = text.substr(chunk.begin, chunk.end - chunk.begin);
+        if (std::size_t bad = invalid_utf8(piece); bad != std::string_view::npos) {
+          chunk.error = ParseError{chunk.begin + bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"};
+          return;
+        }
+        if (format == Format::csv) {
+          parse_csv_chunk(text, delim, ncols, chunk, arenas[k]);
+        } else {
+          parse_jsonl_chunk(text, chunk, arenas[k]);
+        }
+      }
+      for (auto& c : chunk.columns) {
+        if (!c.text) continue;
+        c.counts.for_each([&](std::string_view key, std::uint64_t n) {
+          if (is_missing_value(key)) c.missing += n;  // the fast path counts them as text
+          else c.owned.emplace_back(key, n);
+        });
+        c.counts.clear();
+      }
+      arenas[k].clear();
+      part.bytes.release(chunk.begin, chunk.end - chunk.begin);
+    });
+    if (!plain || !quoted) break;
+    plain = false;
+    chunks = split(text, body, true);
+  }
   for (const auto& chunk : chunks) {
     if (chunk.error) return std::unexpected(error_at(part.name, text, *chunk.error));
   }
@@ -1112,6 +1365,7 @@ Result<Dataset> read_dataset(std::string source, std::vector<Part>& parts, const
         Column fresh;
         fresh.name = col.name;
         fresh.missing = all.rows;
+        fresh.decimals = 0;
         all.columns.push_back(std::move(fresh));
         into = &all.columns.back();
       }
@@ -1122,6 +1376,7 @@ Result<Dataset> read_dataset(std::string source, std::vector<Part>& parts, const
       into->missing += col.missing;
       into->non_finite += col.non_finite;
       into->integral = into->integral && col.integral;
+      into->decimals = wider(into->decimals, col.decimals);
       into->values.insert(into->values.end(), col.values.begin(), col.values.end());
       std::unordered_map<std::string, std::uint64_t> counts(into->counts.begin(), into->counts.end());
       for (auto& [k, n] : col.counts) counts[k] += n;

@@ -35,8 +35,10 @@ double ks_prob_outside_square(std::int64_t n, std::int64_t h);
 // NaN when the recursion leaves [0, 1] (the caller then uses the asymptotic distribution).
 double ks_prob_outside_lattice(std::int64_t m, std::int64_t n, std::int64_t g, std::int64_t h);
 
-// scipy.stats.wasserstein_distance(a, b) for sorted, non-empty samples.
-double wasserstein_distance(std::span<const double> a_sorted, std::span<const double> b_sorted);
+// scipy.stats.wasserstein_distance(a, b) for sorted, non-empty samples. With `distinct`, also
+// counts the distinct values of both together (from the same merge).
+double wasserstein_distance(std::span<const double> a_sorted, std::span<const double> b_sorted,
+                            std::uint64_t* distinct = nullptr);
 // numpy.std(values) (population standard deviation, ddof=0).
 double population_std(std::span<const double> values);
 

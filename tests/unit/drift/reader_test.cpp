@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <random>
 #include <string>
 
 #include <zlib.h>
@@ -200,4 +203,94 @@ TEST_CASE("JSONL: a key with numbers, then a string, is a text column with every
   CHECK(count_of(v, "2.5") == 1);
   CHECK(count_of(v, "high") == 1);
   CHECK(v.missing == 1);
+}
+
+TEST_CASE("the fast path parses numbers exactly like from_chars, across chunks") {
+  // More than a few MiB, so the text is split into chunks read in parallel.
+  const std::vector<std::string> fixed = {"0",      "-0",        "7",         "-12",      "3.",        ".5",
+                                          "-.25",   "0.1",       "1e-7",      "-5.4e-05", "2E3",       "+4.5",
+                                          "123456789012345", "1234567890123456", "0.30000000000000004",
+                                          "99999999.999999", "-0.000001", "1.7976931348623157e308"};
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal(0.0, 3.0);
+  std::string text = "x,y\n";
+  std::vector<std::string> fields;
+  for (int i = 0; i < 240000; ++i) {
+    std::string f;
+    if (i % 50 == 0) {
+      f = fixed[static_cast<std::size_t>(i / 50) % fixed.size()];
+    } else {
+      // Six decimals, some cut to fewer ("-1.234567" to "-1.2345", "-1.23", "-1.")
+      f = std::to_string(std::round(normal(rng) * 1e6) / 1e6);
+      f.resize(f.size() - static_cast<std::size_t>(i % 7 == 0 ? i % 4 * 2 - (i % 4 == 3 ? 1 : 0) : 0));
+    }
+    fields.push_back(f);
+    text += f + ",c" + std::to_string(i % 3) + (i % 5 == 0 ? "\r\n" : "\n");
+    if (i % 10000 == 0) text += "\n";  // blank lines are skipped
+  }
+  auto ds = read_text("nums.csv", text);
+  REQUIRE(ds);
+  CHECK(ds->rows == fields.size());
+  std::vector<double> want;
+  for (const auto& f : fields) {
+    const char* b = f.data() + (f[0] == '+' ? 1 : 0);
+    double d = 0;
+    auto [ptr, ec] = std::from_chars(b, f.data() + f.size(), d);
+    REQUIRE(ptr == f.data() + f.size());
+    want.push_back(d + 0.0);
+  }
+  auto got = ds->find("x")->values;
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  CHECK(got == want);
+  CHECK(count_of(*ds->find("y"), "c0") == 80000);
+}
+
+TEST_CASE("a column's decimals hint counts the digits after the point, exponents included") {
+  auto ds = read_text("d.csv", "a,b,c,d\n1.5,3,5.4e-05,1\n2.25,-4,1,0.1\n1e3,7,2,\n");
+  REQUIRE(ds);
+  CHECK(ds->find("a")->decimals == 2);
+  CHECK(ds->find("b")->decimals == 0);
+  CHECK(ds->find("c")->decimals == 6);
+  CHECK(ds->find("d")->decimals == 1);
+}
+
+TEST_CASE("a quote late in a large file sends it through the RFC 4180 path") {
+  std::string text = "k,v\n";
+  for (int i = 0; i < 200000; ++i) text += "plain,1.5\n";
+  text += "\"two\nlines, and a comma\",2\n";
+  for (int i = 0; i < 200000; ++i) text += "plain,2.5\n";
+  auto ds = read_text("late-quote.csv", text);
+  REQUIRE(ds);
+  CHECK(ds->rows == 400001);
+  CHECK(count_of(*ds->find("k"), "plain") == 400000);
+  CHECK(count_of(*ds->find("k"), "two\nlines, and a comma") == 1);
+  CHECK(ds->find("v")->values.size() == 400001);
+}
+
+TEST_CASE("fast path: missing spellings in text columns, ragged rows and bad UTF-8 deep in a file") {
+  std::string text = "k,v\n";
+  for (int i = 0; i < 300000; ++i) text += std::string(i % 4 == 0 ? "NA" : i % 4 == 1 ? "" : "cat") + ",1\n";
+  auto ds = read_text("m.csv", text);
+  REQUIRE(ds);
+  CHECK(ds->find("k")->missing == 150000);
+  CHECK(ds->find("k")->counts.size() == 1);
+  CHECK(count_of(*ds->find("k"), "cat") == 150000);
+
+  std::string ragged = text + "cat,1,extra\n" + "cat,1\n";
+  auto r = read_text("r.csv", ragged);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "'r.csv' line 300002: expected 2 fields, found 3");
+  std::string shorter = text + "cat\n";
+  auto s = read_text("s.csv", shorter);
+  REQUIRE_FALSE(s);
+  CHECK(s.error().message == "'s.csv' line 300002: expected 2 fields, found 1");
+  std::string latin1 = text + "caf\xE9,1\n";
+  auto u = read_text("u.csv", latin1);
+  REQUIRE_FALSE(u);
+  CHECK(u.error().message == "'u.csv' line 300002: invalid UTF-8");
+  std::string utf8 = text + "caf\xC3\xA9,1\n";
+  auto ok = read_text("ok.csv", utf8);
+  REQUIRE(ok);
+  CHECK(count_of(*ok->find("k"), "caf\xC3\xA9") == 1);
 }
