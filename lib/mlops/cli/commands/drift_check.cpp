@@ -63,7 +63,8 @@ drift::Dataset load(const std::string& given, const drift::ReadOptions& read) {
     if (auto repo = find_store(); repo) spec = resolve_path_revision(*repo, given);
   }
   auto parts = unwrap(drift::open_source(spec));
-  return unwrap(drift::read_dataset(spec, parts, read));
+  // Reports name the data as the user did (churn#production), not by the commit it stands for.
+  return unwrap(drift::read_dataset(given, parts, read));
 }
 
 int run_drift_check(const DriftCheckOptions& o) {
