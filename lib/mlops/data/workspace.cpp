@@ -20,7 +20,7 @@ namespace mlops::data {
 
 namespace fs = std::filesystem;
 
-bool is_executable(const struct stat& st) { return (st.st_mode & S_IXUSR) != 0; }
+bool is_executable(mode_t mode) { return (mode & S_IXUSR) != 0; }
 
 namespace {
 
@@ -84,7 +84,7 @@ Result<void> walk_level(const fs::path& base, const std::string& prefix, const f
       return std::unexpected(bad_input(fmt::format("file name '{}' contains a line break", (base / rel).string()),
                                        "rename the file; manifests keep one file per line"));
     }
-    files.push_back(WalkedFile{std::move(rel), stats[n.index]});
+    files.push_back(WalkedFile{std::move(rel), FileStat::of(stats[n.index])});
   }
   return {};
 }
@@ -99,7 +99,7 @@ Result<std::vector<WalkedFile>> walk_directory(const fs::path& dir, const fs::pa
   std::vector<std::vector<WalkedFile>> slots(top.size());
   std::vector<std::size_t> folders;
   for (std::size_t i = 0; i < top.size(); ++i) {
-    if (S_ISDIR(top[i].st.st_mode)) folders.push_back(i);
+    if (S_ISDIR(top[i].st.mode)) folders.push_back(i);
   }
   std::atomic<std::size_t> next{0};
   std::mutex error_mutex;
@@ -120,11 +120,11 @@ Result<std::vector<WalkedFile>> walk_directory(const fs::path& dir, const fs::pa
   for (auto& t : pool) t.join();
   if (first_error) return std::unexpected(*first_error);
   std::size_t total = 0;
-  for (std::size_t i = 0; i < top.size(); ++i) total += S_ISDIR(top[i].st.st_mode) ? slots[i].size() : 1;
+  for (std::size_t i = 0; i < top.size(); ++i) total += S_ISDIR(top[i].st.mode) ? slots[i].size() : 1;
   std::vector<WalkedFile> files;
   files.reserve(total);
   for (std::size_t i = 0; i < top.size(); ++i) {
-    if (S_ISDIR(top[i].st.st_mode)) {
+    if (S_ISDIR(top[i].st.mode)) {
       std::move(slots[i].begin(), slots[i].end(), std::back_inserter(files));
       std::vector<WalkedFile>().swap(slots[i]);  // freed as we go: the peak memory stays one copy
     } else {
@@ -138,9 +138,8 @@ namespace {
 // `path_of` builds the file's path only when its content must be read: building paths for
 // 20,000 unchanged files is a measurable part of a status.
 template <class PathOf>
-Result<Hash> hash_file_via_stat_cache(PathOf path_of, const std::string& rel, const struct stat& st,
+Result<Hash> hash_file_via_stat_cache(PathOf path_of, const std::string& rel, const Fingerprint& fp,
                                       StatCache& stat_cache, const Cache& cache, StoreContent store) {
-  Fingerprint fp = Fingerprint::of(st);
   if (auto known = stat_cache.lookup(rel, fp)) {
     if (store == StoreContent::no || cache.contains(*known)) {
       stat_cache.count_known();
@@ -158,14 +157,14 @@ Result<Hash> hash_file_via_stat_cache(PathOf path_of, const std::string& rel, co
 
 Result<Hash> hash_workspace_file(const fs::path& path, const std::string& rel, const struct stat& st,
                                  StatCache& stat_cache, const Cache& cache, StoreContent store) {
-  return hash_file_via_stat_cache([&] { return path; }, rel, st, stat_cache, cache, store);
+  return hash_file_via_stat_cache([&] { return path; }, rel, Fingerprint::of(st), stat_cache, cache, store);
 }
 
 FolderFingerprint fingerprint_folder(const std::vector<WalkedFile>& files) {
   Hasher hasher;
   FolderFingerprint result;
   for (const auto& f : files) {
-    Fingerprint fp = Fingerprint::of(f.st);
+    const Fingerprint& fp = f.st.fp;
     hasher.update(f.path.data(), f.path.size() + 1);  // with the NUL, so names cannot run together
     hasher.update(&fp, sizeof fp);
     result.newest_change_ns = std::max({result.newest_change_ns, fp.mtime_ns, fp.ctime_ns});
@@ -190,7 +189,7 @@ Result<Manifest> hash_directory(const fs::path& dir, const std::string& rel_dir,
       std::size_t i = next.fetch_add(1);
       if (i >= files.size() || failed.load()) return;
       const auto& f = files[i];
-      auto hash = hash_file_via_stat_cache([&] { return dir / f.path; }, rel_dir + "/" + f.path, f.st, stat_cache,
+      auto hash = hash_file_via_stat_cache([&] { return dir / f.path; }, rel_dir + "/" + f.path, f.st.fp, stat_cache,
                                            cache, store);
       if (!hash) {
         std::lock_guard lock(error_mutex);
@@ -198,10 +197,10 @@ Result<Manifest> hash_directory(const fs::path& dir, const std::string& rel_dir,
         failed = true;
         return;
       }
-      manifest[i] = ManifestEntry{f.path, *hash, static_cast<std::uint64_t>(f.st.st_size), is_executable(f.st)};
+      manifest[i] = ManifestEntry{f.path, *hash, f.st.fp.size, is_executable(f.st.mode)};
       if (progress) {
         std::lock_guard lock(progress_mutex);
-        progress->advance(static_cast<std::uint64_t>(f.st.st_size));
+        progress->advance(f.st.fp.size);
       }
     }
   };
