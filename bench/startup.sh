@@ -12,12 +12,12 @@ WORK=$(mktemp -d "${BENCH_DIR:-/var/tmp}/mlops-bench-startup.XXXXXX")
 trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 cd "$WORK"
 
-# hyperfine_ms NAME CMD...: the median in ms of CMD run without a shell.
+# hyperfine_ms RUNS CMD: the median in ms of CMD, run without a shell.
 hyperfine_ms() {
   local runs=$1; shift
   hyperfine -N --warmup 20 --runs "$runs" --export-json "$WORK/h.json" "$@" >/dev/null 2>&1 ||
     { echo "benchmark command failed: $*" >&2; exit 1; }
-  python3 -c 'import json; print(f"{json.load(open(\"'"$WORK"'/h.json\"))[\"results\"][0][\"median\"] * 1000:.2f}")'
+  python3 -c 'import json, sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$WORK/h.json"
 }
 
 echo "generating 20,000 files of 4 KiB in $WORK ..." >&2

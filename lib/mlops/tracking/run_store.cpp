@@ -283,12 +283,8 @@ Result<RunStore> RunStore::open(const Repo& repo) {
   // keeps `mlops log metric` at a few milliseconds.
   // Up to 32 MiB of page cache (allocated only as used) for bulk metric ingests; reads through
   // a memory map rather than a read(2) per page, which halves the cost of listing many runs.
-  // A small WAL: the WAL is not checkpointed on close (sql::Database::open), so every process
-  // that opens the database first reads and checksums all of it to rebuild its index; at the
-  // default of 1,000 pages that was a millisecond per `mlops log metric` on average. 128 pages
-  // keep that at ~0.1 ms, for a checkpoint (two fsyncs) every ~40 calls.
-  MLOPS_TRY(owned->exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824; "
-                        "PRAGMA wal_autocheckpoint = 128"));
+  // (The WAL is kept small by sql::Database's own checkpoints.)
+  MLOPS_TRY(owned->exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824"));
   auto version = owned->prepare("PRAGMA user_version");
   if (!version) return fail(version);
   auto row = version->step();
