@@ -29,13 +29,17 @@ for d in range(100):
         with open(f"repo/tree/d{d:03}/f{f:03}.bin", "wb") as out:
             out.write(os.urandom(4096))
 PY
-cd repo && git init -q . && "$MLOPS" init -q
+cd repo && git init -q . && "$MLOPS" init -q 2>/dev/null
 seq 1 1000 > one.csv
 "$MLOPS" data add tree one.csv >/dev/null 2>&1
 sleep 0.1
 "$MLOPS" data status >/dev/null 2>&1  # records the stat cache and folder memo after the racy window
 cp -a tree ../gitrepo && (cd ../gitrepo && git init -q . && git add . && git commit -qm tree && git status >/dev/null)
 export MLOPS_RUN_ID=$("$MLOPS" run start --name bench)
+# For ~10 s after the files are made the kernel writes them back in the background, which slows
+# every stat (measured: both commands 1.5-2x slower in the first 5 s). Let it finish.
+sync
+sleep 10
 
 echo "== start-up and hot paths (hyperfine -N, median of $RUNS) =="
 row "mlops --version" "$(hyperfine_ms "$RUNS" "$MLOPS --version")"
