@@ -62,6 +62,27 @@ test_version_names_commit() {
   [[ "$out" =~ ^mlops\ [0-9]+\.[0-9]+\.[0-9]+\ \(commit\ [0-9a-f]{7,}|^mlops\ [0-9]+\.[0-9]+\.[0-9]+\ \(commit\ unknown ]] || fail "bad version line: $out"
 }
 
+# Start-up (README, Benchmarks): libgit2 and its ~20 dependencies are loaded by the first libgit2
+# call, not by every command. Skipped for a build that links libgit2 (-DMLOPS_LAZY_LIBGIT2=OFF).
+test_libgit2_loads_only_when_a_command_uses_git() {
+  if ldd "$MLOPS" | grep -q libgit2; then echo "  (libgit2 is linked: nothing to check)"; return 0; fi
+  new_repo
+  seq 10 > a.csv
+  mlops data add a.csv >/dev/null 2>&1 || fail "data add failed"
+  local id
+  id=$(mlops run start)
+  for command in "--version" "data status a.csv" "log metric loss 0.5 --run $id"; do
+    run env LD_DEBUG=libs "$MLOPS" $command
+    expect_rc 0
+    [[ "$err" != *libgit2* ]] || fail "'mlops $command' loaded libgit2"
+    [[ "$err" != *libstdc++* ]] || fail "'mlops $command' loaded libstdc++.so"
+  done
+  run env LD_DEBUG=libs "$MLOPS" model list --json
+  expect_rc 0
+  expect_err "libgit2"
+  expect_out '"models": []'
+}
+
 test_unknown_command_suggests() {
   run mlops innit
   expect_rc 2

@@ -150,6 +150,96 @@ test_run_sigint_to_child_ends_killed() {
   expect_eq "$(mlops runs show "$(last_run)" --json | json_get '["status"]')" "killed"
 }
 
+# The status of run $1 as stored, read without mlops (which would mark it first).
+stored_status() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(".mlops/runs.db").execute("select status from runs where id=?", (sys.argv[1],)).fetchone()[0])' "$1"; }
+
+test_run_whose_mlops_process_died_is_marked_killed() {
+  new_committed_repo
+  "$MLOPS" run -- sleep 30 >/dev/null 2>&1 &
+  local pid=$! child="" id=""
+  for _ in $(seq 200); do
+    child=$(pgrep -P "$pid" sleep)
+    [[ -n "$child" ]] && break
+    sleep 0.05
+  done
+  [[ -n "$child" ]] || fail "the command did not start"
+  id=$(python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/runs.db").execute("select id from runs").fetchone()[0])')
+  # While mlops run lives, the run is running, and listing it changes nothing.
+  run mlops runs list --csv
+  expect_rc 0
+  expect_out "$id"
+  expect_eq "$(mlops runs show "$id" --json | json_get '["status"]')" "running"
+  expect_eq "$(stored_status "$id")" "running"
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  kill "$child" 2>/dev/null
+  run mlops runs list --json
+  expect_rc 0
+  expect_err "run $id was left running by an 'mlops run' process that is gone: marked killed"
+  expect_eq "$(json_get '["runs"][0]["status"]' <<<"$out")" "killed"
+  expect_eq "$(stored_status "$id")" "killed"
+  # Persisted: the next look neither warns again nor changes it back.
+  run mlops runs show "$id" --json
+  expect_rc 0
+  expect_eq "$(json_get '["status"]' <<<"$out")" "killed"
+  expect_eq "$err" ""
+}
+
+test_running_run_is_marked_killed_only_when_its_process_is_certainly_gone() {
+  new_committed_repo
+  local id
+  id=$(mlops run start --name watched)
+  # Point the run at a watcher by hand: this test's shell ($$), alive, with its true start time.
+  local start boot host
+  start=$(python3 -c 'import sys; s=open(f"/proc/{sys.argv[1]}/stat").read(); print(s[s.rindex(")")+2:].split()[19])' $$)
+  boot=$(cat /proc/sys/kernel/random/boot_id)
+  host=$(hostname)
+  set_watcher() {
+    python3 -c 'import sqlite3,sys; db=sqlite3.connect(".mlops/runs.db"); db.execute("update runs set status=?, host=?, watcher_pid=?, watcher_start=?, watcher_boot=? where id=?", sys.argv[1:]); db.commit()' running "$@" "$id"
+  }
+  set_watcher "$host" $$ "$start" "$boot"
+  run mlops runs list
+  expect_rc 0
+  expect_eq "$(stored_status "$id")" "running"
+  # Another host's process cannot be checked from here: left alone, even with a pid gone here.
+  set_watcher other-host 999999999 "$start" "$boot"
+  run mlops runs show "$id"
+  expect_rc 0
+  expect_eq "$(stored_status "$id")" "running"
+  # The pid now belongs to a process that started at another time: the watcher is gone.
+  set_watcher "$host" $$ $((start + 1)) "$boot"
+  run mlops runs show "$id"
+  expect_rc 0
+  expect_err "marked killed"
+  expect_eq "$(stored_status "$id")" "killed"
+  # The machine booted again since (a crash): gone, whatever runs with that pid now.
+  set_watcher "$host" $$ "$start" "00000000-0000-0000-0000-000000000000"
+  run mlops runs list
+  expect_eq "$(stored_status "$id")" "killed"
+  # A run opened with `run start` has no watcher and stays running after its process ended.
+  id=$(mlops run start)
+  run mlops runs list
+  expect_eq "$(stored_status "$id")" "running"
+}
+
+test_runs_database_of_version_1_is_upgraded() {
+  new_committed_repo
+  local id
+  id=$(mlops run start --name old)
+  python3 - <<'PY'
+import sqlite3
+db = sqlite3.connect(".mlops/runs.db")
+db.executescript("""DROP INDEX runs_watched; ALTER TABLE runs DROP COLUMN watcher_pid;
+ALTER TABLE runs DROP COLUMN watcher_start; ALTER TABLE runs DROP COLUMN watcher_boot; PRAGMA user_version = 1;""")
+PY
+  run mlops runs list --csv
+  expect_rc 0
+  expect_out "$id"
+  expect_eq "$(python3 -c 'import sqlite3; db=sqlite3.connect(".mlops/runs.db"); print(db.execute("pragma user_version").fetchone()[0], "watcher_pid" in [r[1] for r in db.execute("pragma table_info(runs)")])')" "2 True"
+  run mlops run -- true
+  expect_rc 0
+}
+
 test_run_stdin_passes_through() {
   new_committed_repo
   out=$(echo "from stdin" | mlops run -- cat 2>/dev/null)

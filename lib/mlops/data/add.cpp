@@ -77,7 +77,7 @@ Result<Pointer> stage_path(const Repo& repo, const Cache& cache, StatCache& stat
   auto files = walk_directory(full, repo.root);
   if (!files) return std::unexpected(files.error());
   std::uint64_t total = 0;
-  for (const auto& f : *files) total += static_cast<std::uint64_t>(f.st.st_size);
+  for (const auto& f : *files) total += f.st.fp.size;
   out::Progress progress(fmt::format("Adding {}", rel), total);
   auto manifest = hash_directory(full, rel, *files, stat_cache, cache, StoreContent::yes, &progress);
   if (!manifest) return std::unexpected(manifest.error());

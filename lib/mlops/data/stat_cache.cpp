@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -17,9 +19,10 @@ std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// Version 1 of the schema; PRAGMA user_version says it is there, so that an open need not
+// parse these statements again.
 constexpr const char* kSchema =
     "PRAGMA journal_mode=WAL;"
-    "PRAGMA synchronous=NORMAL;"
     "CREATE TABLE IF NOT EXISTS stat_cache ("
     "  path TEXT PRIMARY KEY, inode INTEGER, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,"
     "  hash_high INTEGER, hash_low INTEGER, recorded_ns INTEGER) WITHOUT ROWID;"
@@ -27,16 +30,29 @@ constexpr const char* kSchema =
     "  path TEXT PRIMARY KEY, digest_high INTEGER, digest_low INTEGER,"
     "  manifest_high INTEGER, manifest_low INTEGER, recorded_ns INTEGER) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS complete_memo ("
-    "  manifest TEXT PRIMARY KEY, cache_high INTEGER, cache_low INTEGER, recorded_ns INTEGER) WITHOUT ROWID;";
+    "  manifest TEXT PRIMARY KEY, cache_high INTEGER, cache_low INTEGER, recorded_ns INTEGER) WITHOUT ROWID;"
+    "PRAGMA user_version=1;";
+
+int user_version(sqlite3* db) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr) != SQLITE_OK) return -1;
+  int version = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
+  sqlite3_finalize(stmt);
+  return version;
+}
 
 sqlite3* open_db(const std::filesystem::path& path) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  // No SQLite mutexes: StatCache serialises every use of the connection with its own.
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
     sqlite3_close(db);
     return nullptr;
   }
   sqlite3_busy_timeout(db, 10000);
-  if (sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
+  int version = user_version(db);
+  if (version < 0 || sqlite3_exec(db, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr) != SQLITE_OK ||
+      (version < 1 && sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK)) {
     sqlite3_close(db);
     return nullptr;
   }
@@ -63,45 +79,92 @@ Result<std::unique_ptr<StatCache>> StatCache::open(const Repo& repo) {
   return std::unique_ptr<StatCache>(new StatCache(db, path));
 }
 
-StatCache::~StatCache() { sqlite3_close(db_); }
+StatCache::~StatCache() {
+  sqlite3_finalize(select_one_);
+  sqlite3_close(db_);
+}
 
-void StatCache::load() {
-  loaded_ = true;
+namespace {
+// The columns every entry query reads, in the order read_entry expects.
+constexpr const char* kEntryColumns = "inode, size, mtime_ns, ctime_ns, hash_high, hash_low, recorded_ns";
+
+// Reads kEntryColumns from `stmt`, starting at column `first`.
+void read_entry(sqlite3_stmt* stmt, int first, Fingerprint& fp, Hash& hash, std::int64_t& recorded_ns) {
+  fp.inode = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, first));
+  fp.size = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, first + 1));
+  fp.mtime_ns = sqlite3_column_int64(stmt, first + 2);
+  fp.ctime_ns = sqlite3_column_int64(stmt, first + 3);
+  hash.high = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, first + 4));
+  hash.low = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, first + 5));
+  recorded_ns = sqlite3_column_int64(stmt, first + 6);
+}
+}  // namespace
+
+void StatCache::preload() {
+  std::lock_guard lock(mutex_);
+  if (preloaded_) return;
+  preloaded_ = true;
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT path, inode, size, mtime_ns, ctime_ns, hash_high, hash_low, recorded_ns FROM stat_cache",
-                         -1, &stmt, nullptr) != SQLITE_OK) {
-    return;
-  }
+  std::string sql = fmt::format("SELECT path, {} FROM stat_cache", kEntryColumns);
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return;
   while (sqlite3_step(stmt) == SQLITE_ROW) {
-    Entry e;
-    e.fp.inode = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1));
-    e.fp.size = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 2));
-    e.fp.mtime_ns = sqlite3_column_int64(stmt, 3);
-    e.fp.ctime_ns = sqlite3_column_int64(stmt, 4);
-    e.hash.high = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 5));
-    e.hash.low = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 6));
-    e.recorded_ns = sqlite3_column_int64(stmt, 7);
-    entries_.emplace(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), e);
+    Loaded item;
+    read_entry(stmt, 1, item.entry.fp, item.entry.hash, item.entry.recorded_ns);
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    item.length = static_cast<std::size_t>(sqlite3_column_bytes(stmt, 0));
+    item.offset = paths_.size();
+    paths_.append(text ? text : "", item.length);
+    loaded_.push_back(item);
   }
   sqlite3_finalize(stmt);
+  auto path_of = [this](const Loaded& item) { return std::string_view(paths_).substr(item.offset, item.length); };
+  // The rows come in primary key order (bytewise, as string_view compares); sort only if not.
+  auto by_path = [&](const Loaded& a, const Loaded& b) { return path_of(a) < path_of(b); };
+  if (!std::is_sorted(loaded_.begin(), loaded_.end(), by_path)) std::sort(loaded_.begin(), loaded_.end(), by_path);
+}
+
+std::optional<StatCache::Entry> StatCache::find(const std::string& path) {
+  if (auto it = recorded_.find(path); it != recorded_.end()) return it->second;
+  if (preloaded_) {
+    std::string_view all(paths_);
+    auto it = std::lower_bound(loaded_.begin(), loaded_.end(), std::string_view(path), [&](const Loaded& item, std::string_view key) {
+      return all.substr(item.offset, item.length) < key;
+    });
+    if (it == loaded_.end() || all.substr(it->offset, it->length) != path) return std::nullopt;
+    return it->entry;
+  }
+  if (!select_one_) {
+    std::string sql = fmt::format("SELECT {} FROM stat_cache WHERE path = ?", kEntryColumns);
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &select_one_, nullptr) != SQLITE_OK) {
+      select_one_ = nullptr;
+      return std::nullopt;
+    }
+  }
+  sqlite3_bind_text(select_one_, 1, path.data(), static_cast<int>(path.size()), SQLITE_STATIC);
+  std::optional<Entry> found;
+  if (sqlite3_step(select_one_) == SQLITE_ROW) {
+    found.emplace();
+    read_entry(select_one_, 0, found->fp, found->hash, found->recorded_ns);
+  }
+  sqlite3_reset(select_one_);
+  return found;
 }
 
 std::optional<Hash> StatCache::lookup(const std::string& path, const Fingerprint& fp) {
   std::lock_guard lock(mutex_);
-  if (!loaded_) load();
-  auto it = entries_.find(path);
-  if (it == entries_.end() || it->second.fp != fp) return std::nullopt;
-  if (fp.mtime_ns + kRacyWindowNs >= it->second.recorded_ns || fp.ctime_ns + kRacyWindowNs >= it->second.recorded_ns) {
+  auto entry = find(path);
+  if (!entry || entry->fp != fp) return std::nullopt;
+  if (fp.mtime_ns + kRacyWindowNs >= entry->recorded_ns || fp.ctime_ns + kRacyWindowNs >= entry->recorded_ns) {
     return std::nullopt;
   }
-  return it->second.hash;
+  return entry->hash;
 }
 
 void StatCache::record(const std::string& path, const Fingerprint& fp, const Hash& hash) {
   Entry e{fp, hash, now_ns()};
   std::lock_guard lock(mutex_);
   pending_.emplace_back(path, e);
-  entries_[path] = e;
+  recorded_[path] = e;
 }
 
 std::optional<Hash> StatCache::lookup_folder(const std::string& path, const Hash& digest, std::int64_t newest_change_ns) {

@@ -19,6 +19,7 @@
 #include "mlops/core/repo.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace mlops::data {
 
@@ -33,10 +34,14 @@ struct Fingerprint {
 
 class StatCache {
  public:
-  // Opens (or re-creates, when damaged) the state database. Entries are loaded on first lookup.
+  // Opens (or re-creates, when damaged) the state database.
   static Result<std::unique_ptr<StatCache>> open(const Repo& repo);
   ~StatCache();
 
+  // Loads every entry in one scan, for callers about to look up many files (a folder that the
+  // folder memo does not answer): far cheaper than one query per file. Without it, each lookup
+  // is one query by primary key, which is what a status of a few files wants. Thread-safe.
+  void preload();
   // The remembered hash of `path` (repo-relative) if its fingerprint still matches. Thread-safe.
   std::optional<Hash> lookup(const std::string& path, const Fingerprint& fp);
   // Remembers a hash; written by save(). Thread-safe.
@@ -68,13 +73,22 @@ class StatCache {
     Hash hash;
     std::int64_t recorded_ns = 0;
   };
+  // A preloaded entry: its path is paths_[offset, offset + length).
+  struct Loaded {
+    std::size_t offset = 0;
+    std::size_t length = 0;
+    Entry entry;
+  };
   StatCache(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
-  void load();
+  std::optional<Entry> find(const std::string& path);  // with mutex_ held
   sqlite3* db_;
   std::filesystem::path path_;
   std::mutex mutex_;
-  bool loaded_ = false;
-  std::unordered_map<std::string, Entry> entries_;
+  sqlite3_stmt* select_one_ = nullptr;  // prepared on the first lookup without preload
+  bool preloaded_ = false;
+  std::string paths_;                   // the preloaded paths, back to back
+  std::vector<Loaded> loaded_;          // sorted by path, as the table's primary key is
+  std::unordered_map<std::string, Entry> recorded_;  // recorded in this process: they win
   std::vector<std::pair<std::string, Entry>> pending_;
   std::vector<std::pair<std::string, std::pair<Hash, Hash>>> pending_folders_;  // path -> (digest, manifest)
   std::vector<std::pair<Hash, Hash>> pending_complete_;                          // manifest, cache digest

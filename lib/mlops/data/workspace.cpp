@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -19,7 +20,7 @@ namespace mlops::data {
 
 namespace fs = std::filesystem;
 
-bool is_executable(const struct stat& st) { return (st.st_mode & S_IXUSR) != 0; }
+bool is_executable(mode_t mode) { return (mode & S_IXUSR) != 0; }
 
 namespace {
 
@@ -38,45 +39,52 @@ Result<void> walk_level(const fs::path& base, const std::string& prefix, const f
   std::unique_ptr<DIR, int (*)(DIR*)> handle(::opendir(dir.c_str()), ::closedir);
   if (!handle) return std::unexpected(system_error("read the folder", dir, errno));
   int dir_fd = ::dirfd(handle.get());
-  struct Entry {
+  // The names are sorted, not the stat buffers (144 bytes each) that go with them.
+  struct Name {
     std::string key;  // name, plus '/' for a folder
-    struct stat st;
+    std::size_t index;
   };
-  std::vector<Entry> entries;
+  std::vector<Name> names;
+  std::vector<struct stat> stats;
   while (auto* entry = ::readdir(handle.get())) {
-    std::string name = entry->d_name;
-    if (name == "." || name == "..") continue;
+    const char* raw = entry->d_name;
+    if (raw[0] == '.' && (raw[1] == '\0' || (raw[1] == '.' && raw[2] == '\0'))) continue;
     struct stat st {};
-    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::unexpected(system_error("read", dir / name, errno));
+    if (::fstatat(dir_fd, raw, &st, AT_SYMLINK_NOFOLLOW) != 0) return std::unexpected(system_error("read", dir / raw, errno));
     if (S_ISLNK(st.st_mode)) {
       std::error_code ec;
-      fs::path target = fs::canonical(dir / name, ec);
+      fs::path target = fs::canonical(dir / raw, ec);
       if (ec || !inside(target, repo_root)) {
-        return std::unexpected(bad_input(fmt::format("symbolic link '{}' points outside the repository", (dir / name).string()),
+        return std::unexpected(bad_input(fmt::format("symbolic link '{}' points outside the repository", (dir / raw).string()),
                                          "replace the link with the data itself, or remove it"));
       }
       if (::stat(target.c_str(), &st) != 0) return std::unexpected(system_error("read", target, errno));
     }
+    std::string name = raw;
     if (S_ISDIR(st.st_mode)) {
       if (name == ".git") continue;
-      entries.push_back(Entry{name + "/", st});
-    } else if (S_ISREG(st.st_mode)) {
-      entries.push_back(Entry{std::move(name), st});
-    } else {
+      name += '/';
+    } else if (!S_ISREG(st.st_mode)) {
       return std::unexpected(bad_input(fmt::format("'{}' is not a regular file or folder", (dir / name).string()),
                                        "remove sockets, fifos and devices from tracked data"));
     }
+    names.push_back(Name{std::move(name), stats.size()});
+    stats.push_back(st);
   }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
-  for (auto& e : entries) {
-    bool is_dir = e.key.back() == '/';
-    if (is_dir) e.key.pop_back();
-    std::string rel = prefix.empty() ? std::move(e.key) : prefix + "/" + e.key;
+  std::sort(names.begin(), names.end(), [](const Name& a, const Name& b) { return a.key < b.key; });
+  for (auto& n : names) {
+    bool is_dir = n.key.back() == '/';
+    if (is_dir) n.key.pop_back();
+    std::string rel = prefix.empty() ? std::move(n.key) : prefix + "/" + n.key;
     if (is_dir && descend) {
       if (auto r = walk_level(base, rel, repo_root, files, true); !r) return r;
-    } else {
-      files.push_back(WalkedFile{std::move(rel), e.st});
+      continue;
     }
+    if (!is_dir && rel.find_first_of("\n\r") != std::string::npos) {
+      return std::unexpected(bad_input(fmt::format("file name '{}' contains a line break", (base / rel).string()),
+                                       "rename the file; manifests keep one file per line"));
+    }
+    files.push_back(WalkedFile{std::move(rel), FileStat::of(stats[n.index])});
   }
   return {};
 }
@@ -91,7 +99,7 @@ Result<std::vector<WalkedFile>> walk_directory(const fs::path& dir, const fs::pa
   std::vector<std::vector<WalkedFile>> slots(top.size());
   std::vector<std::size_t> folders;
   for (std::size_t i = 0; i < top.size(); ++i) {
-    if (S_ISDIR(top[i].st.st_mode)) folders.push_back(i);
+    if (S_ISDIR(top[i].st.mode)) folders.push_back(i);
   }
   std::atomic<std::size_t> next{0};
   std::mutex error_mutex;
@@ -111,18 +119,16 @@ Result<std::vector<WalkedFile>> walk_directory(const fs::path& dir, const fs::pa
   worker();
   for (auto& t : pool) t.join();
   if (first_error) return std::unexpected(*first_error);
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < top.size(); ++i) total += S_ISDIR(top[i].st.mode) ? slots[i].size() : 1;
   std::vector<WalkedFile> files;
+  files.reserve(total);
   for (std::size_t i = 0; i < top.size(); ++i) {
-    if (S_ISDIR(top[i].st.st_mode)) {
-      for (auto& f : slots[i]) files.push_back(std::move(f));
+    if (S_ISDIR(top[i].st.mode)) {
+      std::move(slots[i].begin(), slots[i].end(), std::back_inserter(files));
+      std::vector<WalkedFile>().swap(slots[i]);  // freed as we go: the peak memory stays one copy
     } else {
       files.push_back(std::move(top[i]));
-    }
-  }
-  for (const auto& f : files) {
-    if (f.path.find('\n') != std::string::npos || f.path.find('\r') != std::string::npos) {
-      return std::unexpected(bad_input(fmt::format("file name '{}' contains a line break", (dir / f.path).string()),
-                                       "rename the file; manifests keep one file per line"));
     }
   }
   return files;
@@ -132,9 +138,8 @@ namespace {
 // `path_of` builds the file's path only when its content must be read: building paths for
 // 20,000 unchanged files is a measurable part of a status.
 template <class PathOf>
-Result<Hash> hash_file_via_stat_cache(PathOf path_of, const std::string& rel, const struct stat& st,
+Result<Hash> hash_file_via_stat_cache(PathOf path_of, const std::string& rel, const Fingerprint& fp,
                                       StatCache& stat_cache, const Cache& cache, StoreContent store) {
-  Fingerprint fp = Fingerprint::of(st);
   if (auto known = stat_cache.lookup(rel, fp)) {
     if (store == StoreContent::no || cache.contains(*known)) {
       stat_cache.count_known();
@@ -152,14 +157,14 @@ Result<Hash> hash_file_via_stat_cache(PathOf path_of, const std::string& rel, co
 
 Result<Hash> hash_workspace_file(const fs::path& path, const std::string& rel, const struct stat& st,
                                  StatCache& stat_cache, const Cache& cache, StoreContent store) {
-  return hash_file_via_stat_cache([&] { return path; }, rel, st, stat_cache, cache, store);
+  return hash_file_via_stat_cache([&] { return path; }, rel, Fingerprint::of(st), stat_cache, cache, store);
 }
 
 FolderFingerprint fingerprint_folder(const std::vector<WalkedFile>& files) {
   Hasher hasher;
   FolderFingerprint result;
   for (const auto& f : files) {
-    Fingerprint fp = Fingerprint::of(f.st);
+    const Fingerprint& fp = f.st.fp;
     hasher.update(f.path.data(), f.path.size() + 1);  // with the NUL, so names cannot run together
     hasher.update(&fp, sizeof fp);
     result.newest_change_ns = std::max({result.newest_change_ns, fp.mtime_ns, fp.ctime_ns});
@@ -171,6 +176,8 @@ FolderFingerprint fingerprint_folder(const std::vector<WalkedFile>& files) {
 Result<Manifest> hash_directory(const fs::path& dir, const std::string& rel_dir, const std::vector<WalkedFile>& files,
                                 StatCache& stat_cache, const Cache& cache, StoreContent store, out::Progress* progress) {
   Manifest manifest(files.size());
+  // One scan of the stat cache costs about as much as a few dozen queries by path.
+  if (files.size() >= 64) stat_cache.preload();
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex error_mutex;
@@ -182,7 +189,7 @@ Result<Manifest> hash_directory(const fs::path& dir, const std::string& rel_dir,
       std::size_t i = next.fetch_add(1);
       if (i >= files.size() || failed.load()) return;
       const auto& f = files[i];
-      auto hash = hash_file_via_stat_cache([&] { return dir / f.path; }, rel_dir + "/" + f.path, f.st, stat_cache,
+      auto hash = hash_file_via_stat_cache([&] { return dir / f.path; }, rel_dir + "/" + f.path, f.st.fp, stat_cache,
                                            cache, store);
       if (!hash) {
         std::lock_guard lock(error_mutex);
@@ -190,10 +197,10 @@ Result<Manifest> hash_directory(const fs::path& dir, const std::string& rel_dir,
         failed = true;
         return;
       }
-      manifest[i] = ManifestEntry{f.path, *hash, static_cast<std::uint64_t>(f.st.st_size), is_executable(f.st)};
+      manifest[i] = ManifestEntry{f.path, *hash, f.st.fp.size, is_executable(f.st.mode)};
       if (progress) {
         std::lock_guard lock(progress_mutex);
-        progress->advance(static_cast<std::uint64_t>(f.st.st_size));
+        progress->advance(f.st.fp.size);
       }
     }
   };

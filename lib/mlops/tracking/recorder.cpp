@@ -13,6 +13,7 @@
 #include "mlops/data/tracked.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/git/worktree_state.hpp"
+#include "mlops/tracking/process.hpp"
 
 namespace mlops::tracking {
 
@@ -22,12 +23,6 @@ std::string user_name() {
   if (const char* user = std::getenv("USER"); user && *user) return user;
   if (const passwd* entry = ::getpwuid(::getuid())) return entry->pw_name;
   return std::to_string(::getuid());
-}
-
-std::string host_name() {
-  char buffer[256] = {};
-  if (::gethostname(buffer, sizeof buffer - 1) != 0) return {};
-  return buffer;
 }
 
 bool is_interpreter(std::string_view program) {
@@ -66,6 +61,9 @@ Result<RunRecorder> RunRecorder::begin(const Repo& repo, RunSetup setup) {
   record.user = user_name();
   record.host = host_name();
   record.start_time = format_time(start);
+  // A run with a command is closed by this process when the command ends; if this process dies
+  // first, its identity lets `runs list` see that the run will never be closed.
+  if (!setup.command.empty()) record.watcher = current_process();
   record.command = std::move(setup.command);
   record.params = std::move(setup.params);
   record.tags = std::move(setup.tags);

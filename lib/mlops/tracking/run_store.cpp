@@ -15,7 +15,8 @@ namespace mlops::tracking {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 1: the first schema; 2: runs.watcher_* (the process that closes a run, see mark_lost_runs).
+constexpr int kSchemaVersion = 2;
 
 // Crockford's base 32 in lower case: no i, l, o, u, so ids read back unambiguously.
 constexpr std::string_view kAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -42,6 +43,7 @@ CREATE TABLE runs (
   variables TEXT NOT NULL       -- JSON object, secrets redacted before they get here
 );
 CREATE INDEX runs_start ON runs (start_ms, id);
+
 CREATE TABLE params (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
                      PRIMARY KEY (run_id, key)) WITHOUT ROWID;
 CREATE INDEX params_key ON params (key);
@@ -65,6 +67,14 @@ CREATE TABLE artifacts (run_id TEXT NOT NULL, name TEXT NOT NULL, hash TEXT NOT 
 CREATE TABLE data_versions (run_id TEXT NOT NULL, path TEXT NOT NULL, pointer_file TEXT NOT NULL,
                             hash TEXT NOT NULL, size INTEGER NOT NULL, kind TEXT NOT NULL,
                             PRIMARY KEY (run_id, path)) WITHOUT ROWID;
+)sql";
+
+// Version 2, on top of version 1 (new databases run both): who closes a running run.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE runs ADD COLUMN watcher_pid INTEGER;    -- NULL: nobody watches (run start, import)
+ALTER TABLE runs ADD COLUMN watcher_start INTEGER;  -- its start time in clock ticks after boot
+ALTER TABLE runs ADD COLUMN watcher_boot TEXT;      -- the boot it ran in
+CREATE INDEX runs_watched ON runs (id) WHERE status = 'running' AND watcher_pid IS NOT NULL;
 )sql";
 
 // Passes the error of a failed step on (`if (!x) return fail(x);`).
@@ -271,11 +281,10 @@ Result<RunStore> RunStore::open(const Repo& repo) {
   auto owned = std::make_unique<sql::Database>(std::move(*db));
   // synchronous=NORMAL is durable in WAL mode except for the last commits on a power cut, and
   // keeps `mlops log metric` at a few milliseconds.
-  MLOPS_TRY(owned->exec("PRAGMA synchronous = NORMAL"));
   // Up to 32 MiB of page cache (allocated only as used) for bulk metric ingests; reads through
   // a memory map rather than a read(2) per page, which halves the cost of listing many runs.
-  MLOPS_TRY(owned->exec("PRAGMA cache_size = -32768"));
-  MLOPS_TRY(owned->exec("PRAGMA mmap_size = 1073741824"));
+  // (The WAL is kept small by sql::Database's own checkpoints.)
+  MLOPS_TRY(owned->exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824"));
   auto version = owned->prepare("PRAGMA user_version");
   if (!version) return fail(version);
   auto row = version->step();
@@ -290,10 +299,11 @@ Result<RunStore> RunStore::open(const Repo& repo) {
     auto again = owned->prepare("PRAGMA user_version");
     if (!again) return fail(again);
     MLOPS_TRY(again->step());
-    bool missing = again->integer(0) < kSchemaVersion;
+    auto found = again->integer(0);
     again->reset();
-    if (missing) {
-      MLOPS_TRY(owned->exec(kSchema));
+    if (found < kSchemaVersion) {
+      if (found < 1) MLOPS_TRY(owned->exec(kSchema));
+      MLOPS_TRY(owned->exec(kSchemaV2));
       MLOPS_TRY(owned->exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion)));
     }
     MLOPS_TRY(transaction->commit());
@@ -417,8 +427,8 @@ Result<void> RunStore::insert_run(const RunRecord& record, const std::vector<Met
   }
   auto insert = db_->prepare(
       "INSERT INTO runs (id, name, user, host, start_time, start_ms, end_time, duration, command, cwd, exit_code, "
-      "status, git_commit, git_branch, git_dirty, environment, variables) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "status, git_commit, git_branch, git_dirty, environment, variables, watcher_pid, watcher_start, watcher_boot) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert) return fail(insert);
   // start_ms orders runs made elsewhere (imported) by their start, whatever their id.
   std::tm tm{};
@@ -446,6 +456,9 @@ Result<void> RunStore::insert_run(const RunRecord& record, const std::vector<Met
       .bind(15, static_cast<std::int64_t>(record.git_dirty))
       .bind(16, to_json(record.environment))
       .bind(17, to_json(record.variables));
+  if (record.watcher) {
+    insert->bind(18, record.watcher->pid).bind(19, record.watcher->start_ticks).bind(20, record.watcher->boot_id);
+  }
   MLOPS_TRY(insert->run());
   MLOPS_TRY(upsert_pairs(*db_, "params", record.id, record.params));
   MLOPS_TRY(upsert_pairs(*db_, "tags", record.id, record.tags));
@@ -537,6 +550,37 @@ Result<void> RunStore::add_artifact(std::string_view id, const Artifact& artifac
   MLOPS_TRY(require_run(*db_, id));
   MLOPS_TRY(upsert_artifact(*db_, id, artifact));
   return transaction->commit();
+}
+
+Result<std::vector<std::string>> RunStore::mark_lost_runs() {
+  std::vector<std::string> lost;
+  {
+    auto running = db_->prepare(
+        "SELECT id, host, watcher_pid, watcher_start, watcher_boot FROM runs "
+        "WHERE status = 'running' AND watcher_pid IS NOT NULL");
+    if (!running) return fail(running);
+    std::string host;
+    for (;;) {
+      auto row = running->step();
+      if (!row) return fail(row);
+      if (!*row) break;
+      // A watcher on another machine (a shared repository) cannot be checked from here.
+      if (host.empty()) host = host_name();
+      if (running->text(1) != host) continue;
+      ProcessIdentity watcher{running->integer(2), running->integer(3), running->text(4)};
+      if (is_gone(watcher)) lost.push_back(running->text(0));
+    }
+  }
+  if (lost.empty()) return lost;
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return fail(transaction);
+  // When the watcher died is unknown: the end time stays unset. The status condition keeps a
+  // run that its watcher closed meanwhile as it closed it.
+  auto mark = db_->prepare("UPDATE runs SET status = 'killed' WHERE id = ? AND status = 'running'");
+  if (!mark) return fail(mark);
+  for (const auto& id : lost) MLOPS_TRY(mark->bind(1, id).run());
+  MLOPS_TRY(transaction->commit());
+  return lost;
 }
 
 Result<void> RunStore::remove(std::string_view id) {

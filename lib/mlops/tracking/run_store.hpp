@@ -23,6 +23,7 @@
 
 #include "mlops/core/error.hpp"
 #include "mlops/core/repo.hpp"
+#include "mlops/tracking/process.hpp"
 
 namespace mlops::tracking {
 
@@ -83,6 +84,9 @@ struct RunRecord {
   std::vector<Artifact> artifacts;
   std::map<std::string, std::string> environment;  // os, kernel, cpu, tool versions, lockfile hashes
   std::map<std::string, std::string> variables;    // environment variables, secrets redacted
+  // The process that closes the run when its command ends (`mlops run`); unset for runs opened
+  // with `run start` (closed by `run end`) and for imported runs. Not exported.
+  std::optional<ProcessIdentity> watcher;
 };
 
 // A new run id for a run starting at `start_ms` (ms since the epoch).
@@ -128,6 +132,11 @@ class RunStore {
   Result<void> set_environment(std::string_view id, const std::map<std::string, std::string>& environment);
   // Records an artifact whose content is already in the cache; same name replaces.
   Result<void> add_artifact(std::string_view id, const Artifact& artifact);
+  // Marks as killed every running run whose watcher (`mlops run`) is certainly gone: it was
+  // recorded on this host, and this machine has booted since or no process with its pid and start
+  // time exists (SIGKILL, OOM killer, crash). Without this such a run would stay running forever.
+  // Returns the ids of the runs marked; writes nothing when there are none.
+  Result<std::vector<std::string>> mark_lost_runs();
   // Deletes a run and everything recorded with it (cache objects stay: gc's job).
   Result<void> remove(std::string_view id);
 

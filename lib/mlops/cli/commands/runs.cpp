@@ -8,8 +8,17 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
+#include "mlops/core/output.hpp"
 
 namespace mlops::cli {
+
+tracking::RunStore open_runs_store(const Repo& repo) {
+  auto store = unwrap(tracking::RunStore::open(repo));
+  for (const auto& id : unwrap(store.mark_lost_runs())) {
+    out::warn(fmt::format("run {} was left running by an 'mlops run' process that is gone: marked killed", id));
+  }
+  return store;
+}
 
 std::string display_number(double value) {
   if (std::isnan(value)) return "nan";

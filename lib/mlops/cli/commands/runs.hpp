@@ -5,7 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "mlops/core/repo.hpp"
 #include "mlops/tracking/query.hpp"
+#include "mlops/tracking/run_store.hpp"
 
 namespace mlops::cli {
 void add_runs_list(CLI::App& group);
@@ -15,6 +17,10 @@ void add_runs_diff(CLI::App& group);
 void add_runs_delete(CLI::App& group);
 void add_runs_export(CLI::App& group);
 void add_runs_import(CLI::App& group);
+
+// The runs store, with the runs whose `mlops run` died without closing them marked killed
+// (a warning names each, the first time it is seen).
+tracking::RunStore open_runs_store(const Repo& repo);
 
 // "0.9312", "nan", "-inf": a metric value for a table (6 significant digits).
 std::string display_number(double value);

@@ -50,7 +50,7 @@ int run_runs_list(const RunsListOptions& options) {
   }
   selection.limit = options.limit;
   Repo repo = require_store();
-  auto store = unwrap(tracking::RunStore::open(repo));
+  auto store = open_runs_store(repo);
   auto runs = unwrap(tracking::select_runs(store, selection));
 
   // Extra columns: the keys of --where, --sort and --columns that are not already shown.

@@ -26,7 +26,7 @@ void pairs_table(const std::map<std::string, std::string>& pairs) {
 
 int run_runs_show(const RunsShowOptions& options) {
   Repo repo = require_store();
-  auto store = unwrap(tracking::RunStore::open(repo));
+  auto store = open_runs_store(repo);
   std::string id = unwrap(store.resolve(options.id));
   auto run = unwrap(store.get(id));
   auto history = unwrap(store.history(id));
