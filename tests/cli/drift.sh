@@ -555,4 +555,15 @@ test_profile_output_folder_missing() {
   [[ -z "$(ls -A . | grep -v '^\.')" ]] || fail "files left behind: $(ls -A)"
 }
 
+test_profile_bins_only_refuse_value_counts() {
+  new_repo
+  run mlops drift profile "$DATA/large.ref.csv.gz" -o profile.json
+  run mlops drift check profile.json "$DATA/large.cur.csv.gz" --columns x --method chisquare
+  expect_rc 2
+  expect_err "the profile keeps bins for column 'x', not its values: chisquare needs the count of each value"
+  run mlops drift check "$DATA/large.cur.csv.gz" profile.json
+  expect_rc 2
+  expect_err "'profile.json' is a drift profile; only the reference can be one"
+}
+
 run_tests "${1:-.}"
