@@ -446,4 +446,124 @@ test_help() {
   expect_out "PATH@REV"
 }
 
+# Saved reference profiles: `drift profile` writes one, `drift check PROFILE CUR` uses it.
+
+# The statistic, p-value, method and threshold of every column, as one line per column.
+stats_of() { jpy '"\n".join(" ".join(repr(c[k]) for k in ("name", "method", "statistic", "p_value", "threshold", "drifted")) for c in sorted(d["columns"], key=lambda c: c["name"]))'; }
+
+test_profile_written() {
+  new_repo
+  run mlops drift profile "$DATA/small.ref.csv" -o ref.json
+  expect_rc 0
+  expect_err "wrote ref.json"
+  expect_file ref.json
+  expect_eq "$(jpy '(d["mlops_drift_profile"], d["rows"], [c["name"] for c in d["columns"]])' <ref.json)" \
+    "(1, 300, ['age', 'income', 'city', 'flag', 'grade', 'score', 'label'])"
+  # age: 5 "NA" in 300; numeric with bins whose counts add up to the values kept.
+  expect_eq "$(jpy '[(c["type"], c["missing"], c["count"], sum(c["bins"]["counts"]) == c["count"], len(c["bins"]["edges"]) + 1 == len(c["bins"]["counts"])) for c in d["columns"] if c["name"]=="age"][0]' <ref.json)" \
+    "('numeric', 5, 295, True, True)"
+  expect_eq "$(jpy '[(c["type"], sum(c["categories"].values())) for c in d["columns"] if c["name"]=="city"][0]' <ref.json)" "('categorical', 300)"
+  run mlops drift profile "$DATA/small.ref.csv" -o sub.json --columns age,city --json
+  expect_rc 0
+  expect_eq "$(jpy '(d["profile"], d["rows"], d["columns"])' <<<"$out")" "('sub.json', 300, 2)"
+}
+
+# Checks REF and PROFILE against CUR with the same options and compares every statistic.
+same_as_reference() {
+  local ref=$1 cur=$2; shift 2
+  run mlops drift profile "$ref" -o profile.json
+  expect_rc 0
+  run mlops drift check "$ref" "$cur" --json --fail-on never "$@"
+  expect_rc 0
+  local want; want=$(stats_of <<<"$out")
+  run mlops drift check profile.json "$cur" --json --fail-on never "$@"
+  expect_rc 0
+  local got; got=$(stats_of <<<"$out")
+  [[ -n "$want" ]] || fail "no columns checked"
+  expect_eq "$got" "$want"
+}
+
+test_profile_check_equals_file_psi() {
+  new_repo
+  same_as_reference "$DATA/small.ref.csv" "$DATA/small.cur.csv" --method psi
+  same_as_reference "$DATA/large.ref.csv.gz" "$DATA/large.cur.csv.gz" --method psi
+}
+
+test_profile_check_equals_file_jensenshannon() {
+  new_repo
+  same_as_reference "$DATA/small.ref.csv" "$DATA/small.cur.csv" --method jensenshannon
+  same_as_reference "$DATA/large.ref.csv.gz" "$DATA/large.cur.csv.gz" --method jensenshannon
+}
+
+test_profile_check_equals_file_chisquare() {
+  new_repo
+  same_as_reference "$DATA/small.ref.csv" "$DATA/small.cur.csv" --method chisquare --columns city,flag,grade,label
+  same_as_reference "$DATA/small.ref.csv" "$DATA/small.cur.csv" --columns flag --method ztest
+}
+
+test_profile_default_methods() {
+  new_repo
+  run mlops drift profile "$DATA/small.ref.csv" -o profile.json
+  run mlops drift check profile.json "$DATA/small.cur.csv" --json --fail-on never
+  expect_rc 0
+  # age would be KS: with a profile Jensen-Shannon over its bins judges it, and the report says so.
+  expect_eq "$(jpy '[(c["method"], c["instead_of"], c["threshold"]) for c in d["columns"] if c["name"]=="age"][0]' <<<"$out")" \
+    "('jensenshannon', 'ks', 0.1)"
+  expect_eq "$(jpy '[c["method"] for c in d["columns"] if c["name"]=="city"][0]' <<<"$out")" "chisquare"
+  run mlops drift check profile.json "$DATA/small.cur.csv" --fail-on never
+  expect_out "jensenshannon (profile bins, not ks)"
+}
+
+test_profile_ks_is_refused() {
+  new_repo
+  run mlops drift profile "$DATA/small.ref.csv" -o profile.json
+  run mlops drift check profile.json "$DATA/small.cur.csv" --method ks
+  expect_rc 2
+  expect_err "a profile keeps bins, not the sample: ks needs the reference data itself"
+  printf 'columns:\n  income:\n    method: wasserstein\n' > drift.yaml
+  run mlops drift check profile.json "$DATA/small.cur.csv" --config drift.yaml
+  expect_rc 2
+  expect_err "wasserstein needs the reference data itself"
+}
+
+test_profile_malformed() {
+  new_repo
+  printf '{"mlops_drift_profile": 1, "rows": 3, "columns": [{"name": "x"}]}\n' > broken.json
+  run mlops drift check broken.json "$DATA/small.cur.csv"
+  expect_rc 2
+  expect_err "'broken.json' is not a valid drift profile"
+  printf '{"mlops_drift_profile": 1, "rows": 3,\n' > cut.json
+  run mlops drift check cut.json "$DATA/small.cur.csv"
+  expect_rc 2
+  expect_err "'cut.json' is not a valid drift profile"
+  printf '{"mlops_drift_profile": 7, "rows": 3, "columns": []}\n' > future.json
+  run mlops drift check future.json "$DATA/small.cur.csv"
+  expect_rc 2
+  expect_err "'future.json' is a drift profile of version 7"
+}
+
+test_profile_output_folder_missing() {
+  new_repo
+  run mlops drift profile "$DATA/small.ref.csv" -o nowhere/ref.json
+  expect_rc 2
+  expect_err "folder 'nowhere' does not exist"
+  expect_no_file nowhere
+  run mlops drift profile "$DATA/small.ref.csv" -o ref.json --columns nosuch
+  expect_rc 2
+  expect_err "unknown column 'nosuch'"
+  expect_no_file ref.json
+  [[ -z "$(ls -A . | grep -v '^\.')" ]] || fail "files left behind: $(ls -A)"
+}
+
+test_profile_bins_only_refuse_value_counts() {
+  new_repo
+  run mlops drift profile "$DATA/large.ref.csv.gz" -o profile.json
+  run mlops drift check profile.json "$DATA/large.cur.csv.gz" --columns x --method chisquare
+  expect_rc 2
+  expect_err "the profile keeps bins for column 'x', not its values: chisquare needs the count of each value"
+  run mlops drift check "$DATA/large.cur.csv.gz" profile.json
+  expect_rc 2
+  expect_err "'profile.json' is a drift profile; only the reference can be one"
+}
+
 run_tests "${1:-.}"

@@ -23,6 +23,11 @@ std::string_view to_string(Role role) {
   return "feature";
 }
 
+std::string method_label(const ColumnResult& c) {
+  if (!c.instead_of) return std::string(to_string(c.method));
+  return fmt::format("{} (profile bins, not {})", to_string(c.method), to_string(*c.instead_of));
+}
+
 double ColumnResult::reference_missing_share() const {
   return reference_rows ? static_cast<double>(reference_missing) / static_cast<double>(reference_rows) : 0.0;
 }
@@ -40,14 +45,6 @@ std::vector<double> reference_bin_edges(const std::vector<double>& sorted) {
   return inner;
 }
 
-namespace {
-
-bool contains(const std::vector<std::string>& list, const std::string& name) {
-  return std::find(list.begin(), list.end(), name) != list.end();
-}
-
-std::string number_text(double v) { return fmt::format("{}", v); }
-
 std::uint64_t distinct_sorted(const std::vector<double>& v) {
   std::uint64_t n = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -55,6 +52,33 @@ std::uint64_t distinct_sorted(const std::vector<double>& v) {
   }
   return n;
 }
+
+std::vector<double> reference_bin_counts(const std::vector<double>& sorted, const std::vector<double>& inner) {
+  std::vector<double> counts;
+  std::size_t prev = 0;
+  for (double e : inner) {
+    auto pos = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), e) - sorted.begin());
+    counts.push_back(static_cast<double>(pos - prev));
+    prev = pos;
+  }
+  counts.push_back(static_cast<double>(sorted.size() - prev));
+  return counts;
+}
+
+ColumnType detect_type(const Column& ref, const Column& cur, std::uint64_t ref_distinct) {
+  if (!ref.numeric || !cur.numeric) return ColumnType::categorical;
+  const bool ref_empty = ref.bins ? ref.bins->values == 0 : ref.values.empty();
+  std::uint64_t n = ref_empty ? distinct_sorted(cur.values) : ref_distinct;
+  return (ref.integral && cur.integral && n <= 5) ? ColumnType::categorical : ColumnType::numeric;
+}
+
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+std::string number_text(double v) { return fmt::format("{}", v); }
 
 std::uint64_t distinct_union(const std::vector<double>& a, const std::vector<double>& b) {
   // A branch-free merge counting each new value once.
@@ -130,32 +154,21 @@ struct Shares {
   std::vector<double> reference, current;
 };
 
-std::vector<double> bin_counts(const std::vector<double>& sorted, const std::vector<double>& inner) {
-  std::vector<double> counts;
-  std::size_t prev = 0;
-  for (double e : inner) {
-    auto pos = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), e) - sorted.begin());
-    counts.push_back(static_cast<double>(pos - prev));
-    prev = pos;
-  }
-  counts.push_back(static_cast<double>(sorted.size() - prev));
-  return counts;
-}
-
 std::string short_number(double v) { return fmt::format("{:.4g}", v); }
 
 Shares shares_of(ColumnType type, const Column& ref, const Column& cur, const Categories* cats, std::uint64_t ref_distinct) {
   Shares s;
   if (type == ColumnType::numeric && ref_distinct > 20) {
-    auto inner = reference_bin_edges(ref.values);
-    s.reference = bin_counts(ref.values, inner);
-    s.current = bin_counts(cur.values, inner);
+    // A profile keeps the bins it computed from the reference; else they come from the values.
+    auto inner = ref.bins ? ref.bins->inner : reference_bin_edges(ref.values);
+    s.reference = ref.bins ? ref.bins->counts : reference_bin_counts(ref.values, inner);
+    s.current = reference_bin_counts(cur.values, inner);
     for (std::size_t i = 0; i <= inner.size(); ++i) {
       std::string lo = i == 0 ? "-inf" : short_number(inner[i - 1]);
       std::string hi = i == inner.size() ? "inf" : short_number(inner[i]);
       s.labels.push_back(fmt::format("[{}, {})", lo, hi));
     }
-    double nr = static_cast<double>(ref.values.size()), nc = static_cast<double>(cur.values.size());
+    double nr = static_cast<double>(ref.bins ? ref.bins->values : ref.values.size()), nc = static_cast<double>(cur.values.size());
     for (auto& x : s.reference) x /= nr;
     for (auto& x : s.current) x /= nc;
     return s;
@@ -184,8 +197,10 @@ struct Work {
 
 void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
   const std::string& name = w.name;
-  const bool forced_numeric = contains(options.numeric, name);
-  const bool forced_categorical = contains(options.categorical, name);
+  // The command line's override, else the one the profile was made with.
+  const bool named = contains(options.numeric, name) || contains(options.categorical, name);
+  const bool forced_numeric = contains(options.numeric, name) || (!named && ref.forced_type == 1);
+  const bool forced_categorical = contains(options.categorical, name) || (!named && ref.forced_type == 2);
   if (forced_numeric && (!ref.numeric || !cur.numeric)) {
     w.error = bad_input(fmt::format("column '{}' has text values in the {} data, so it cannot be --numeric", name,
                                     ref.numeric ? "current" : "reference"),
@@ -195,16 +210,18 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
   if (ref.numeric) sort_values(ref.values, ref.decimals);
   if (cur.numeric) sort_values(cur.values, cur.decimals);
 
-  const std::uint64_t ref_distinct = ref.numeric ? distinct_sorted(ref.values) : 0;
-  ColumnType type = ColumnType::categorical;
-  if (forced_categorical) {
-    type = ColumnType::categorical;
-  } else if (forced_numeric) {
-    type = ColumnType::numeric;
-  } else if (ref.numeric && cur.numeric) {
-    // Evidently: integer columns with at most 5 distinct values are categorical.
-    std::uint64_t n = ref.values.empty() ? distinct_sorted(cur.values) : ref_distinct;
-    type = (ref.integral && cur.integral && n <= 5) ? ColumnType::categorical : ColumnType::numeric;
+  const std::uint64_t ref_distinct = !ref.numeric ? 0 : ref.bins ? ref.bins->distinct : distinct_sorted(ref.values);
+  ColumnType type = forced_categorical ? ColumnType::categorical
+                    : forced_numeric   ? ColumnType::numeric
+                                       : detect_type(ref, cur, ref_distinct);
+  // A profile that kept bins for a column cannot count its values one by one.
+  auto needs_values = [&](std::string_view what) {
+    return bad_input(fmt::format("the profile keeps bins for column '{}', not its values: {} needs the count of each value", name, what),
+                     "use psi or jensenshannon for it, or check against the reference data itself");
+  };
+  if (ref.bins && type == ColumnType::categorical) {
+    w.error = needs_values("a categorical column");
+    return;
   }
 
   ColumnResult r;
@@ -224,7 +241,7 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
     r.current_values = static_cast<std::uint64_t>(cats->current_total);
     r.distinct = cats->keys.size();
   } else {
-    r.reference_values = ref.values.size();
+    r.reference_values = ref.bins ? ref.bins->values : ref.values.size();
     r.current_values = cur.values.size();
     // The count across both sides costs a merge. With more than 5 in the reference alone, every
     // decision on it below (> 5, > 2, <= 2) comes out the same from the reference's count, and
@@ -246,9 +263,23 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
     r.method = *options.method;
   } else {
     r.method = default_method(type, r.reference_values, r.distinct);
+    // A profile has no sample for KS or Wasserstein: its bins judge the column instead.
+    if (ref.from_profile && (r.method == Method::ks || r.method == Method::wasserstein)) {
+      r.instead_of = r.method;
+      r.method = Method::jensenshannon;
+    }
+  }
+  if (ref.from_profile && (r.method == Method::ks || r.method == Method::wasserstein)) {
+    w.error = bad_input(fmt::format("a profile keeps bins, not the sample: {} needs the reference data itself (column '{}')", to_string(r.method), name),
+                        "use psi, jensenshannon, chisquare or ztest with a profile, or check against the reference data");
+    return;
+  }
+  if (ref.bins && r.method == Method::chisquare) {
+    w.error = needs_values("chisquare");
+    return;
   }
   if (!applicable(r.method, type, r.distinct)) {
-    if (union_pending) r.distinct = distinct_union(ref.values, cur.values);  // for the message
+    if (union_pending && !ref.bins) r.distinct = distinct_union(ref.values, cur.values);  // for the message
     w.error = r.method == Method::ztest
                   ? bad_input(fmt::format("the Z-test needs a column with two values; '{}' has {}", name, r.distinct),
                               "use chisquare or jensenshannon for it")
@@ -322,13 +353,15 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
 
   if (options.all_stats) {
     for (Method m : kAllMethods) {
-      if (applicable(m, type, r.distinct)) r.stats.push_back(compute(m));
+      const bool from_sample = m == Method::ks || m == Method::wasserstein || (m == Method::chisquare && ref.bins);
+      if (applicable(m, type, r.distinct) && !(ref.from_profile && from_sample)) r.stats.push_back(compute(m));
     }
   }
   Statistic main = compute(r.method);
   r.statistic = main.statistic;
   r.p_value = main.p_value;
-  if (union_pending) r.distinct = distinct_union(ref.values, cur.values);
+  // With a profile's bins the reference's own count stands (its values are not there to merge).
+  if (union_pending && !ref.bins) r.distinct = distinct_union(ref.values, cur.values);
   r.drifted = is_drift(r.method, r.statistic, r.p_value, r.threshold);
   if (uses_p_value(r.method)) {
     r.severity = r.p_value > 0 ? r.threshold / r.p_value : std::numeric_limits<double>::infinity();

@@ -70,11 +70,15 @@ struct ColumnResult {
   std::vector<std::string> unseen;        // current categories the reference never had
   std::vector<Statistic> stats;           // every applicable statistic (--all-stats)
   Histogram histogram;
+  std::optional<Method> instead_of;       // with a profile: the sample method JS stands in for
   double severity = 0;                    // for ordering: how far past (or short of) the threshold
 
   double reference_missing_share() const;
   double current_missing_share() const;
 };
+
+// The report's method cell: "psi", or "jensenshannon (profile bins, not ks)".
+std::string method_label(const ColumnResult& column);
 
 struct SkippedColumn {
   std::string name;
@@ -99,5 +103,12 @@ Result<Report> check_drift(Dataset& reference, Dataset& current, const CheckOpti
 // The reference bins of a numeric column: ceil(log2(n) + 1) equal-width bins between the
 // reference minimum and maximum (Sturges), the outer two open-ended. Returns the k-1 inner edges.
 std::vector<double> reference_bin_edges(const std::vector<double>& sorted_reference);
+// Values per bin of `sorted` for those inner edges (a value equal to an edge counts in the bin above).
+std::vector<double> reference_bin_counts(const std::vector<double>& sorted, const std::vector<double>& inner);
+// Distinct values of a sorted sample.
+std::uint64_t distinct_sorted(const std::vector<double>& sorted);
+// The type check gives a column (before any --numeric/--categorical): Evidently's rule that
+// integer columns with at most 5 distinct values are categorical. Values sorted.
+ColumnType detect_type(const Column& reference, const Column& current, std::uint64_t reference_distinct);
 
 }  // namespace mlops::drift

@@ -2,12 +2,22 @@
 // A dataset as `drift check` keeps it: per column, the numeric values (or, for text columns, the
 // count of each distinct value) and what was missing. The file's text is not kept.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace mlops::drift {
+
+// The reference bins of a numeric column read from a saved profile (`mlops drift profile`) whose
+// values were too many to keep: what PSI and Jensen-Shannon need, and nothing more.
+struct ProfileBins {
+  std::vector<double> inner;    // reference_bin_edges()
+  std::vector<double> counts;   // reference values per bin
+  std::uint64_t values = 0;     // finite values binned
+  std::uint64_t distinct = 0;   // distinct finite values
+};
 
 struct Column {
   std::string name;
@@ -19,6 +29,9 @@ struct Column {
   std::uint64_t non_finite = 0;    // inf and -inf: numbers, but dropped before testing
   std::vector<double> values;      // numeric: the finite values, in no particular order
   std::vector<std::pair<std::string, std::uint64_t>> counts;  // text: each distinct value, its count
+  bool from_profile = false;       // read from a saved profile: no KS or Wasserstein
+  std::optional<ProfileBins> bins; // a profile's numeric column kept as bins (values then empty)
+  int forced_type = 0;             // a profile made with --numeric (1) or --categorical (2) for it
 };
 
 struct Dataset {

@@ -31,6 +31,7 @@ nlohmann::ordered_json render_json(const Report& report) {
     col["role"] = to_string(c.role);
     col["type"] = to_string(c.type);
     col["method"] = to_string(c.method);
+    if (c.instead_of) col["instead_of"] = to_string(*c.instead_of);  // a profile has no sample for it
     col["statistic"] = number(c.statistic);
     col["p_value"] = number(c.p_value);
     col["threshold"] = c.threshold;

@@ -28,7 +28,7 @@ std::string render_markdown(const Report& report) {
   md += "|---|---|---|---:|---:|---:|---|---|\n";
   for (const auto& c : report.columns) {
     std::string name = c.role == Role::feature ? c.name : fmt::format("{} ({})", c.name, to_string(c.role));
-    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.1f}% → {:.1f}%{} |\n", cell(name), to_string(c.type), to_string(c.method),
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.1f}% → {:.1f}%{} |\n", cell(name), to_string(c.type), method_label(c),
                       format_number(c.statistic), format_number(c.p_value), format_number(c.threshold),
                       c.drifted ? "**drift**" : "ok", c.reference_missing_share() * 100, c.current_missing_share() * 100,
                       c.missing_changed ? " ⚠" : "");

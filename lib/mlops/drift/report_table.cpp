@@ -34,7 +34,7 @@ std::string render_table(const Report& report, bool color) {
     if (color) drift = out::paint(drift, c.drifted ? out::Style::red : out::Style::green);
     std::string missing = fmt::format("{} → {}", percent(c.reference_missing_share()), percent(c.current_missing_share()));
     if (c.missing_changed) missing += " !";
-    table.add_row({name_of(c), std::string(to_string(c.type)), std::string(to_string(c.method)), format_number(c.statistic),
+    table.add_row({name_of(c), std::string(to_string(c.type)), method_label(c), format_number(c.statistic),
                    format_number(c.p_value), format_number(c.threshold), drift, missing});
   }
   std::string text = table.render();

@@ -9,6 +9,7 @@ namespace mlops::cli {
 void register_drift(CLI::App& app) {
   auto* group = add_group(app, "drift", "Check datasets for drift (data, prediction and target drift)");
   add_drift_check(*group);
+  add_drift_profile(*group);
 }
 
 }  // namespace mlops::cli

@@ -17,6 +17,7 @@
 #include "mlops/core/repo.hpp"
 #include "mlops/drift/check.hpp"
 #include "mlops/drift/config.hpp"
+#include "mlops/drift/profile.hpp"
 #include "mlops/drift/reader.hpp"
 #include "mlops/drift/report.hpp"
 #include "mlops/drift/source.hpp"
@@ -40,31 +41,12 @@ struct DriftCheckOptions {
   std::string html;
 };
 
-char parse_delimiter(const std::string& text) {
-  if (text.empty()) return 0;
-  if (text == "tab" || text == "\\t" || text == "\t") return '\t';
-  if (text.size() == 1 && text[0] != '"' && text[0] != '\n' && text[0] != '\r') return text[0];
-  throw Failure(bad_input(fmt::format("bad delimiter '{}'", text), "give one character, e.g. --delimiter ';' or --delimiter tab"));
-}
-
 // drift_share: the flag, else --config, else .mlops/config.yaml in the repository, else 0.5.
 double drift_share(const DriftCheckOptions& o, const drift::DriftConfig& config) {
   if (o.drift_share) return *o.drift_share;
   if (config.drift_share) return *config.drift_share;
   if (auto repo = find_store(); repo) return unwrap(load_config(*repo)).drift_share;
   return 0.5;
-}
-
-drift::Dataset load(const std::string& given, const drift::ReadOptions& read) {
-  // PATH@churn#production: the data the production model was trained on.
-  std::string spec = given;
-  std::error_code ec;
-  if (!std::filesystem::exists(given, ec)) {
-    if (auto repo = find_store(); repo) spec = resolve_path_revision(*repo, given);
-  }
-  auto parts = unwrap(drift::open_source(spec));
-  // Reports name the data as the user did (churn#production), not by the commit it stands for.
-  return unwrap(drift::read_dataset(given, parts, read));
 }
 
 int run_drift_check(const DriftCheckOptions& o) {
@@ -98,8 +80,14 @@ int run_drift_check(const DriftCheckOptions& o) {
   }
   check.drift_share = drift_share(o, config);
 
-  drift::Dataset reference = load(o.reference, read);
-  drift::Dataset current = load(o.current, read);
+  // A saved profile (`mlops drift profile`) stands for the reference data.
+  const bool profile = drift::is_profile(o.reference);
+  drift::Dataset reference = profile ? unwrap(drift::read_profile(o.reference)) : load_drift_data(o.reference, read);
+  if (drift::is_profile(o.current)) {
+    throw Failure(bad_input(fmt::format("'{}' is a drift profile; only the reference can be one", o.current),
+                            "give the current data as a CSV, TSV or JSONL file"));
+  }
+  drift::Dataset current = load_drift_data(o.current, read);
   for (const auto& [name, settings] : config.columns) {
     if (!reference.find(name) && !current.find(name)) out::warn(fmt::format("'{}' names column '{}', which neither dataset has", o.config, name));
   }
@@ -133,13 +121,33 @@ int run_drift_check(const DriftCheckOptions& o) {
 
 }  // namespace
 
+char parse_delimiter(const std::string& text) {
+  if (text.empty()) return 0;
+  if (text == "tab" || text == "\\t" || text == "\t") return '\t';
+  if (text.size() == 1 && text[0] != '"' && text[0] != '\n' && text[0] != '\r') return text[0];
+  throw Failure(bad_input(fmt::format("bad delimiter '{}'", text), "give one character, e.g. --delimiter ';' or --delimiter tab"));
+}
+
+drift::Dataset load_drift_data(const std::string& given, const drift::ReadOptions& read) {
+  // PATH@churn#production: the data the production model was trained on.
+  std::string spec = given;
+  std::error_code ec;
+  if (!std::filesystem::exists(given, ec)) {
+    if (auto repo = find_store(); repo) spec = resolve_path_revision(*repo, given);
+  }
+  auto parts = unwrap(drift::open_source(spec));
+  // Reports name the data as the user did (churn#production), not by the commit it stands for.
+  return unwrap(drift::read_dataset(given, parts, read));
+}
+
 void add_drift_check(CLI::App& group) {
   auto options = std::make_shared<DriftCheckOptions>();
   auto* cmd = add_command(group, "check", "Compare CURRENT with REFERENCE column by column and report drift",
                           [options] { return run_drift_check(*options); });
   cmd->footer(
       "REFERENCE and CURRENT are CSV, TSV or JSONL files (optionally .gz), or PATH@REV: the data\n"
-      "version that PATH.mlops pointed to at git revision REV.\n"
+      "version that PATH.mlops pointed to at git revision REV. REFERENCE may also be a profile\n"
+      "saved by `mlops drift profile` (then KS and Wasserstein give way to Jensen-Shannon).\n"
       "Exit status: 0 no drift, 1 drift (see --fail-on), 2 bad input.\n"
       "Example: mlops drift check data/train.csv@v1.0 data/today.csv --prediction score --html drift.html");
   cmd->add_option("reference", options->reference, "The reference data: a path, PATH@REV, or PATH@MODEL#STAGE (the version the model was trained on)")->required();
