@@ -54,13 +54,19 @@ test_pre_commit_blocks_pointers_to_unavailable_data() {
   expect_rc 0
 }
 
-test_pre_push_uploads_data_before_git_push() {
+# A repository with the hooks installed, a bare git origin ($TEST_ROOT/origin.TEST.git) and a
+# default data remote ($TEST_ROOT/store.TEST).
+repo_with_hooks_and_remotes() {
   new_repo
-  local origin="$TEST_ROOT/origin.$RANDOM.git" store="$TEST_ROOT/store.$current_test"
-  git init -q --bare "$origin"
-  git remote add origin "$origin"
-  mlops remote add store "$store" >/dev/null 2>&1
+  git init -q --bare "$TEST_ROOT/origin.$current_test.git"
+  git remote add origin "$TEST_ROOT/origin.$current_test.git"
+  mlops remote add store "$TEST_ROOT/store.$current_test" >/dev/null 2>&1
   mlops hooks install >/dev/null
+}
+
+test_pre_push_uploads_data_before_git_push() {
+  repo_with_hooks_and_remotes
+  local store="$TEST_ROOT/store.$current_test"
   seq 1 500 > data.csv
   mlops data add data.csv >/dev/null 2>&1
   git add -A && git commit -qm "data"
@@ -70,7 +76,7 @@ test_pre_push_uploads_data_before_git_push() {
   local h; h=$(sed -n 's/^hash: xxh3://p' data.csv.mlops)
   expect_file "$store/${h:0:2}/${h:2}"
   # A clone can pull what the pointer names.
-  git clone -q "$origin" "$TEST_ROOT/clone.$RANDOM" && cd "$TEST_ROOT"/clone.* || return
+  git clone -q "$TEST_ROOT/origin.$current_test.git" "$TEST_ROOT/clone.$RANDOM" && cd "$TEST_ROOT"/clone.* || return
   # The clone has the committed config (with the data remote) but no cache yet.
   run mlops data pull
   expect_rc 0
@@ -78,12 +84,8 @@ test_pre_push_uploads_data_before_git_push() {
 }
 
 test_pre_push_uploads_model_artifacts_with_registry_tags() {
-  new_repo
-  local origin="$TEST_ROOT/origin.$RANDOM.git" store="$TEST_ROOT/store.$current_test"
-  git init -q --bare "$origin"
-  git remote add origin "$origin"
-  mlops remote add store "$store" >/dev/null 2>&1
-  mlops hooks install >/dev/null
+  repo_with_hooks_and_remotes
+  local store="$TEST_ROOT/store.$current_test"
   printf 'model.bin\n' > .gitignore
   git add -A && git commit -qm "init"
   head -c 2048 /dev/urandom > model.bin
@@ -95,7 +97,7 @@ test_pre_push_uploads_model_artifacts_with_registry_tags() {
   expect_rc 0
   expect_file "$store/${h:0:2}/${h:2}"
   # A fresh clone gets the tag from git and the model from the data remote.
-  git clone -q "$origin" "$TEST_ROOT/clone.$current_test" && cd "$TEST_ROOT/clone.$current_test" || return
+  git clone -q "$TEST_ROOT/origin.$current_test.git" "$TEST_ROOT/clone.$current_test" && cd "$TEST_ROOT/clone.$current_test" || return
   run mlops model get m@v0.0.1 --out got.bin
   expect_rc 0
   expect_eq "$(md5sum < got.bin)" "$(md5sum < ../"$(basename "$OLDPWD")"/model.bin)"
