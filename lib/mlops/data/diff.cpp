@@ -1,5 +1,6 @@
 #include "mlops/data/diff.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "mlops/data/cache.hpp"

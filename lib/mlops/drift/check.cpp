@@ -74,12 +74,6 @@ ColumnType detect_type(const Column& ref, const Column& cur, std::uint64_t ref_d
 
 namespace {
 
-bool contains(const std::vector<std::string>& list, const std::string& name) {
-  return std::find(list.begin(), list.end(), name) != list.end();
-}
-
-std::string number_text(double v) { return fmt::format("{}", v); }
-
 std::uint64_t distinct_union(const std::vector<double>& a, const std::vector<double>& b) {
   // A branch-free merge counting each new value once.
   std::uint64_t n = 0;
@@ -122,7 +116,7 @@ void count_side(const Column& col, std::unordered_map<std::string, std::pair<dou
     for (std::size_t i = 0; i < col.values.size();) {
       std::size_t j = i;
       while (j < col.values.size() && col.values[j] == col.values[i]) ++j;
-      add(number_text(col.values[i]), static_cast<double>(j - i));
+      add(number_label(col.values[i]), static_cast<double>(j - i));
       i = j;
     }
   } else {
@@ -198,9 +192,9 @@ struct Work {
 void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
   const std::string& name = w.name;
   // The command line's override, else the one the profile was made with.
-  const bool named = contains(options.numeric, name) || contains(options.categorical, name);
-  const bool forced_numeric = contains(options.numeric, name) || (!named && ref.forced_type == 1);
-  const bool forced_categorical = contains(options.categorical, name) || (!named && ref.forced_type == 2);
+  const bool named = names_contain(options.numeric, name) || names_contain(options.categorical, name);
+  const bool forced_numeric = names_contain(options.numeric, name) || (!named && ref.forced_type == 1);
+  const bool forced_categorical = names_contain(options.categorical, name) || (!named && ref.forced_type == 2);
   if (forced_numeric && (!ref.numeric || !cur.numeric)) {
     w.error = bad_input(fmt::format("column '{}' has text values in the {} data, so it cannot be --numeric", name,
                                     ref.numeric ? "current" : "reference"),
@@ -431,7 +425,7 @@ Result<Report> check_drift(Dataset& reference, Dataset& current, const CheckOpti
 
   std::vector<std::string> names;
   auto add = [&](const std::string& n) {
-    if (!contains(names, n) && !contains(options.exclude, n)) names.push_back(n);
+    if (!names_contain(names, n) && !names_contain(options.exclude, n)) names.push_back(n);
   };
   if (!options.prediction.empty()) add(options.prediction);
   if (!options.target.empty()) add(options.target);

@@ -34,6 +34,13 @@ struct Column {
   int forced_type = 0;             // a profile made with --numeric (1) or --categorical (2) for it
 };
 
+// The category label of a number when a numeric column is compared as categories: the shortest
+// text that reads back as the same double. The reader and the check must agree on it.
+std::string number_label(double v);
+
+// Whether `name` is one of `names` (the columns of --numeric, --categorical, --columns, ...).
+bool names_contain(const std::vector<std::string>& names, std::string_view name);
+
 struct Dataset {
   std::string source;  // the name to show (a path, or PATH@REV)
   std::uint64_t rows = 0;

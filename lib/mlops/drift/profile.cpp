@@ -19,13 +19,9 @@ namespace {
 using ojson = nlohmann::ordered_json;
 constexpr const char* kMarker = "mlops_drift_profile";
 
-bool contains(const std::vector<std::string>& list, const std::string& name) {
-  return std::find(list.begin(), list.end(), name) != list.end();
-}
-
 ojson column_profile(Column& col, const ProfileOptions& options) {
-  const bool forced_numeric = contains(options.numeric, col.name);
-  const bool forced_categorical = contains(options.categorical, col.name);
+  const bool forced_numeric = names_contain(options.numeric, col.name);
+  const bool forced_categorical = names_contain(options.categorical, col.name);
   if (col.numeric) sort_values(col.values, col.decimals);
   const std::uint64_t distinct = col.numeric ? distinct_sorted(col.values) : col.counts.size();
   // The type check would give with a current sample like the reference.
@@ -99,8 +95,8 @@ Result<std::string> make_profile(Dataset& reference, const ProfileOptions& optio
   doc["psi_epsilon"] = kPsiEpsilon;
   ojson columns = ojson::array();
   for (auto& col : reference.columns) {
-    if ((!options.columns.empty() && !contains(options.columns, col.name)) || contains(options.exclude, col.name)) continue;
-    if (!col.numeric && contains(options.numeric, col.name)) {
+    if ((!options.columns.empty() && !names_contain(options.columns, col.name)) || names_contain(options.exclude, col.name)) continue;
+    if (!col.numeric && names_contain(options.numeric, col.name)) {
       return std::unexpected(bad_input(fmt::format("column '{}' has text values in the reference data, so it cannot be --numeric", col.name),
                                        "drop --numeric for it, or clean the column"));
     }

@@ -1122,8 +1122,6 @@ Error error_at(std::string_view part, std::string_view text, const ParseError& e
   return bad_input(fmt::format("'{}' line {}: {}", part, line_of(text, e.offset), e.message), e.hint);
 }
 
-std::string number_text(double v) { return fmt::format("{}", v); }
-
 // Folds the chunks of one part into columns named `names`.
 void merge_chunks(std::vector<Chunk>& chunks, const std::vector<std::string>& names,
                   const std::vector<std::vector<int>>& chunk_index, Dataset& out,
@@ -1332,7 +1330,7 @@ Result<Dataset> read_part(Part& part, const ReadOptions& options) {
 // Text counts for a column that was read as numbers (when another part has text in it).
 void numbers_to_text(Column& c) {
   std::unordered_map<std::string, std::uint64_t> counts;
-  for (double v : c.values) ++counts[number_text(v)];
+  for (double v : c.values) ++counts[number_label(v)];
   if (c.non_finite) counts["inf"] += c.non_finite;
   std::vector<double>().swap(c.values);
   c.counts.assign(counts.begin(), counts.end());

@@ -41,35 +41,35 @@ std::optional<std::string> boot_id() {
   return text;
 }
 
-enum class Lookup { alive, gone, unknown };
+enum class Liveness { alive, gone, unknown };
 
 // Whether process `pid` runs, and its start time in clock ticks after boot. A zombie (state Z
 // or X) has ended: it only waits for its parent to collect its exit status. The command name
 // (field 2) is in parentheses and may itself hold spaces and parentheses, so fields are counted
 // after the last ')'.
-Lookup look_up(std::int64_t pid, std::int64_t& ticks) {
+Liveness look_up(std::int64_t pid, std::int64_t& ticks) {
   std::string stat;
   switch (read_proc_file("/proc/" + std::to_string(pid) + "/stat", stat)) {
-    case Read::absent: return Lookup::gone;
-    case Read::failed: return Lookup::unknown;
+    case Read::absent: return Liveness::gone;
+    case Read::failed: return Liveness::unknown;
     case Read::ok: break;
   }
   auto close = stat.rfind(')');
-  if (close == std::string::npos) return Lookup::unknown;
+  if (close == std::string::npos) return Liveness::unknown;
   std::string_view rest = std::string_view(stat).substr(close + 1);
   std::string_view field;
   // Field 3 (state) ... field 22 (starttime).
   for (int i = 3; i <= 22; ++i) {
     auto begin = rest.find_first_not_of(' ');
-    if (begin == std::string_view::npos) return Lookup::unknown;
+    if (begin == std::string_view::npos) return Liveness::unknown;
     rest.remove_prefix(begin);
     auto end = rest.find(' ');
     field = rest.substr(0, end);
     rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
-    if (i == 3 && (field == "Z" || field == "X")) return Lookup::gone;
+    if (i == 3 && (field == "Z" || field == "X")) return Liveness::gone;
   }
   auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), ticks);
-  return error == std::errc() && end == field.data() + field.size() ? Lookup::alive : Lookup::unknown;
+  return error == std::errc() && end == field.data() + field.size() ? Liveness::alive : Liveness::unknown;
 }
 
 }  // namespace
@@ -80,7 +80,7 @@ std::optional<ProcessIdentity> current_process() {
   ProcessIdentity self;
   self.pid = ::getpid();
   self.boot_id = std::move(*boot);
-  if (look_up(self.pid, self.start_ticks) != Lookup::alive) return std::nullopt;
+  if (look_up(self.pid, self.start_ticks) != Liveness::alive) return std::nullopt;
   return self;
 }
 
@@ -90,9 +90,9 @@ bool is_gone(const ProcessIdentity& process) {
   if (*boot != process.boot_id) return true;
   std::int64_t ticks = 0;
   switch (look_up(process.pid, ticks)) {
-    case Lookup::gone: return true;
-    case Lookup::alive: return ticks != process.start_ticks;
-    case Lookup::unknown: return false;
+    case Liveness::gone: return true;
+    case Liveness::alive: return ticks != process.start_ticks;
+    case Liveness::unknown: return false;
   }
   return false;
 }

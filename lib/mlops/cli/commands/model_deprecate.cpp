@@ -13,14 +13,14 @@ namespace mlops::cli {
 
 namespace {
 
-struct Options {
+struct ModelDeprecateOptions {
   std::string name;
   std::string version;
   std::string stage;
   model::WriteOptions write;
 };
 
-int run_model_deprecate(const Options& options) {
+int run_model_deprecate(const ModelDeprecateOptions& options) {
   Repo repo = require_store();
   unwrap(registry::check_model_name(options.name));
   std::optional<registry::Reference> ref;
@@ -82,7 +82,7 @@ int run_model_deprecate(const Options& options) {
 }  // namespace
 
 void add_model_deprecate(CLI::App& group) {
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<ModelDeprecateOptions>();
   auto* command = add_command(group, "deprecate",
                               "Deprecate a model, deregister VERSION, or unassign STAGE from VERSION",
                               [options] { return run_model_deprecate(*options); });

@@ -17,13 +17,13 @@ namespace mlops::cli {
 
 namespace {
 
-struct Options {
+struct ModelGetOptions {
   std::string reference;
   std::string out;
   std::string remote;
 };
 
-int run_model_get(const Options& options) {
+int run_model_get(const ModelGetOptions& options) {
   Repo repo = require_store();
   auto ref = unwrap(registry::parse_reference(options.reference));
   auto git_repo = unwrap(git::Repository::open(repo.root));
@@ -79,7 +79,7 @@ int run_model_get(const Options& options) {
 }  // namespace
 
 void add_model_get(CLI::App& group) {
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<ModelGetOptions>();
   auto* command = add_command(group, "get",
                               "Put a registered version's artifact on disk (verified) and print its path",
                               [options] { return run_model_get(*options); });

@@ -9,11 +9,11 @@ namespace mlops::cli {
 
 namespace {
 
-struct Options {
+struct ModelHistoryOptions {
   std::string name;
 };
 
-int run_model_history(const Options& options) {
+int run_model_history(const ModelHistoryOptions& options) {
   Repo repo = require_git_repo();
   auto git_repo = unwrap(git::Repository::open(repo.root));
   if (!options.name.empty()) unwrap(registry::check_model_name(options.name));
@@ -60,7 +60,7 @@ int run_model_history(const Options& options) {
 }  // namespace
 
 void add_model_history(CLI::App& group) {
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<ModelHistoryOptions>();
   auto* command = add_command(group, "history", "Show every registry event (of one model, or of all)",
                               [options] { return run_model_history(*options); });
   command->add_option("name", options->name, "Model name (default: all models)");

@@ -11,7 +11,7 @@ namespace mlops::cli {
 
 namespace {
 
-struct Options {
+struct ModelPromoteOptions {
   std::string name;
   std::string version;
   std::string stage;
@@ -39,7 +39,7 @@ void print_gates(const registry::GateReport& report) {
   out::print(table.render());
 }
 
-int run_model_promote(const Options& options) {
+int run_model_promote(const ModelPromoteOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
   unwrap(registry::check_model_name(options.name));
@@ -131,7 +131,7 @@ int run_model_promote(const Options& options) {
 }  // namespace
 
 void add_model_promote(CLI::App& group) {
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<ModelPromoteOptions>();
   auto* command = add_command(group, "promote", "Assign a stage to a version, if its metrics pass the gates",
                               [options] { return run_model_promote(*options); });
   command->add_option("name", options->name, "Model name")->required();

@@ -9,12 +9,12 @@ namespace mlops::cli {
 
 namespace {
 
-struct Options {
+struct ModelPushOptions {
   std::string name;
   std::string remote = "origin";
 };
 
-int run_model_push(const Options& options) {
+int run_model_push(const ModelPushOptions& options) {
   Repo repo = require_git_repo();
   auto git_repo = unwrap(git::Repository::open(repo.root));
   if (!options.name.empty()) unwrap(registry::check_model_name(options.name));
@@ -44,7 +44,7 @@ int run_model_push(const Options& options) {
 }  // namespace
 
 void add_model_push(CLI::App& group) {
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<ModelPushOptions>();
   auto* command = add_command(group, "push", "Push registry tags (of one model, or all) to a git remote",
                               [options] { return run_model_push(*options); });
   command->add_option("name", options->name, "Model name (default: all models)");

@@ -18,7 +18,7 @@ namespace mlops::cli {
 
 namespace {
 
-struct Options {
+struct ModelRegisterOptions {
   std::string name;
   std::string run;
   std::string artifact;
@@ -73,7 +73,7 @@ std::pair<std::string, double> parse_metric(const std::string& text) {
   throw Failure(bad_input(fmt::format("malformed metric '{}'", text), "write NAME=VALUE, e.g. --metric auc=0.93"));
 }
 
-int run_model_register(const Options& options) {
+int run_model_register(const ModelRegisterOptions& options) {
   Repo repo = require_store();
   unwrap(registry::check_model_name(options.name));
   if (options.run.empty() == options.path.empty()) {
@@ -208,7 +208,7 @@ int run_model_register(const Options& options) {
 }  // namespace
 
 void add_model_register(CLI::App& group) {
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<ModelRegisterOptions>();
   auto* command = add_command(group, "register", "Register a new version of a model from a run or a file",
                               [options] { return run_model_register(*options); });
   command->add_option("name", options->name, "Model name (letters, digits, '-', '_', '/')")->required();

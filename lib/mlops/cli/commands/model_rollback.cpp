@@ -11,7 +11,7 @@ namespace mlops::cli {
 
 namespace {
 
-struct Options {
+struct ModelRollbackOptions {
   std::string name;
   std::string stage;
   std::string to;
@@ -31,7 +31,7 @@ Result<const registry::Version*> previous_holder(const registry::Model& m, const
                                    fmt::format("name one: mlops model rollback {} --stage {} --to VERSION", m.name, stage)));
 }
 
-int run_model_rollback(const Options& options) {
+int run_model_rollback(const ModelRollbackOptions& options) {
   Repo repo = require_store();
   unwrap(registry::check_model_name(options.name));
   unwrap(registry::check_stage(options.stage, unwrap(load_config(repo)).stages));
@@ -93,7 +93,7 @@ int run_model_rollback(const Options& options) {
 }  // namespace
 
 void add_model_rollback(CLI::App& group) {
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<ModelRollbackOptions>();
   auto* command = add_command(group, "rollback", "Give a stage back to the version that held it before (or to --to)",
                               [options] { return run_model_rollback(*options); });
   command->add_option("name", options->name, "Model name")->required();

@@ -9,7 +9,7 @@ namespace mlops::cli {
 
 namespace {
 
-struct Options {
+struct ModelShowOptions {
   std::string reference;
 };
 
@@ -54,7 +54,7 @@ void print_version(const registry::Model& m, const registry::Version& v) {
   out::print(table.render());
 }
 
-int run_model_show(const Options& options) {
+int run_model_show(const ModelShowOptions& options) {
   Repo repo = require_git_repo();
   auto git_repo = unwrap(git::Repository::open(repo.root));
   auto ref = unwrap(registry::parse_reference(options.reference));
@@ -115,7 +115,7 @@ int run_model_show(const Options& options) {
 }  // namespace
 
 void add_model_show(CLI::App& group) {
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<ModelShowOptions>();
   auto* command = add_command(group, "show",
                               "Show a model's versions, or the lineage of NAME@VERSION, NAME#STAGE or NAME@latest",
                               [options] { return run_model_show(*options); });
