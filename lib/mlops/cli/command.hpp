@@ -2,7 +2,6 @@
 // Helpers every command file uses to register itself. "Parse, then run": CLI11 only fills the
 // command's option struct while parsing; the command's body runs after parsing has succeeded.
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
 

@@ -1,9 +1,9 @@
 #include "mlops/cli/suggest.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace mlops::cli {
 

@@ -1,7 +1,6 @@
 #pragma once
 // "Did you mean" for mistyped command names, the way git and ninja answer them.
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <string_view>
 

@@ -9,10 +9,14 @@ namespace mlops {
 
 std::string_view to_string(LinkMode mode) {
   switch (mode) {
-    case LinkMode::copy: return "copy";
-    case LinkMode::reflink: return "reflink";
-    case LinkMode::hardlink: return "hardlink";
-    case LinkMode::symlink: return "symlink";
+    case LinkMode::copy:
+      return "copy";
+    case LinkMode::reflink:
+      return "reflink";
+    case LinkMode::hardlink:
+      return "hardlink";
+    case LinkMode::symlink:
+      return "symlink";
   }
   return "copy";
 }
@@ -74,19 +78,22 @@ Result<Config> load_config(const Repo& repo) {
     if (auto cache = root["cache"]; cache && cache["link"]) {
       auto mode = parse_link_mode(cache["link"].as<std::string>());
       if (!mode) {
-        return std::unexpected(config_error(
-            repo, fmt::format("cache.link is '{}'; expected copy, reflink, hardlink or symlink",
-                              cache["link"].as<std::string>()),
-            cache["link"].Mark().line));
+        return std::unexpected(
+            config_error(repo,
+                         fmt::format("cache.link is '{}'; expected copy, reflink, hardlink or symlink",
+                                     cache["link"].as<std::string>()),
+                         cache["link"].Mark().line));
       }
       config.link = *mode;
     }
     if (auto remotes = root["remotes"]; remotes && !remotes.IsNull()) {
-      if (!remotes.IsMap()) return std::unexpected(config_error(repo, "remotes must be a mapping", remotes.Mark().line));
+      if (!remotes.IsMap())
+        return std::unexpected(config_error(repo, "remotes must be a mapping", remotes.Mark().line));
       for (const auto& entry : remotes) {
         RemoteConfig remote{entry.first.as<std::string>(), {}};
         if (!entry.second["url"]) {
-          return std::unexpected(config_error(repo, fmt::format("remote '{}' has no url", remote.name), entry.second.Mark().line));
+          return std::unexpected(
+              config_error(repo, fmt::format("remote '{}' has no url", remote.name), entry.second.Mark().line));
         }
         remote.url = entry.second["url"].as<std::string>();
         if (entry.second["default"] && entry.second["default"].as<bool>()) config.default_remote = remote.name;

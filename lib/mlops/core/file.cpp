@@ -1,6 +1,7 @@
 #include "mlops/core/file.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,8 +9,6 @@
 #include <cerrno>
 #include <random>
 #include <thread>
-
-#include <fmt/format.h>
 
 namespace mlops {
 
@@ -131,9 +130,9 @@ Result<FileLock> FileLock::acquire(const fs::path& path, std::chrono::millisecon
   while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) return std::unexpected(system_error("lock", path, errno));
     if (std::chrono::steady_clock::now() >= deadline) {
-      return std::unexpected(environment_error(
-          fmt::format("'{}' is locked by another mlops process", path.string()),
-          "wait for it to finish; if none is running, the lock is stale and can be removed"));
+      return std::unexpected(
+          environment_error(fmt::format("'{}' is locked by another mlops process", path.string()),
+                            "wait for it to finish; if none is running, the lock is stale and can be removed"));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

@@ -19,7 +19,11 @@ class UniqueFd {
   UniqueFd& operator=(UniqueFd&& other) noexcept;
   ~UniqueFd();
   int get() const { return fd_; }
-  int release() { int fd = fd_; fd_ = -1; return fd; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
   explicit operator bool() const { return fd_ >= 0; }
 
  private:
@@ -38,8 +42,7 @@ enum class Sync { yes, no };
 // into place. Destroyed without commit(), the temp file is removed and the target is untouched.
 class AtomicFile {
  public:
-  static Result<AtomicFile> create(const std::filesystem::path& target,
-                                   const std::filesystem::path& tmp_dir = {});
+  static Result<AtomicFile> create(const std::filesystem::path& target, const std::filesystem::path& tmp_dir = {});
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
   ~AtomicFile();

@@ -19,8 +19,8 @@ struct Hash {
   std::uint64_t high = 0;
   std::uint64_t low = 0;
 
-  std::string hex() const;   // 32 lowercase hex digits
-  std::string str() const;   // "xxh3:" + hex()
+  std::string hex() const;  // 32 lowercase hex digits
+  std::string str() const;  // "xxh3:" + hex()
   // Accepts "xxh3:<32 hex>"; anything else (other prefix, upper case, wrong length) is nullopt.
   static std::optional<Hash> parse(std::string_view text);
   // Accepts just the 32 hex digits (object file names).

@@ -58,7 +58,9 @@ void warn(std::string_view text) {
 }
 
 namespace {
-void hint_line(std::string_view text) { to_stderr(paint("hint: ", Style::dim, Stream::err) + std::string(text) + "\n"); }
+void hint_line(std::string_view text) {
+  to_stderr(paint("hint: ", Style::dim, Stream::err) + std::string(text) + "\n");
+}
 }  // namespace
 
 // Advice ("commit the setting", "git add the pointer") is noise in a script that asked for -q;
@@ -77,12 +79,24 @@ std::string paint(std::string_view text, Style style, Stream stream) {
   if (!on) return std::string(text);
   const char* code = "";
   switch (style) {
-    case Style::bold: code = "\033[1m"; break;
-    case Style::dim: code = "\033[2m"; break;
-    case Style::red: code = "\033[31m"; break;
-    case Style::green: code = "\033[32m"; break;
-    case Style::yellow: code = "\033[33m"; break;
-    case Style::cyan: code = "\033[36m"; break;
+    case Style::bold:
+      code = "\033[1m";
+      break;
+    case Style::dim:
+      code = "\033[2m";
+      break;
+    case Style::red:
+      code = "\033[31m";
+      break;
+    case Style::green:
+      code = "\033[32m";
+      break;
+    case Style::yellow:
+      code = "\033[33m";
+      break;
+    case Style::cyan:
+      code = "\033[36m";
+      break;
   }
   return std::string(code) + std::string(text) + "\033[0m";
 }
@@ -110,7 +124,8 @@ void Table::right_align(std::size_t column) {
 std::string Table::render() const {
   std::vector<std::size_t> widths(header_.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
-    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
+      widths[i] = std::max(widths[i], display_width(row[i]));
   };
   measure(header_);
   for (const auto& row : rows_) measure(row);
@@ -138,8 +153,8 @@ std::string Table::render() const {
 Result<void> finish_stdout() {
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     int err = errno;
-    return std::unexpected(environment_error(
-        fmt::format("cannot write to standard output: {}", std::strerror(err ? err : EIO))));
+    return std::unexpected(
+        environment_error(fmt::format("cannot write to standard output: {}", std::strerror(err ? err : EIO))));
   }
   return {};
 }

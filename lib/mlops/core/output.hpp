@@ -2,13 +2,13 @@
 // The one owner of stdout and stderr: human output on stdout, notes/warnings/progress on stderr,
 // colour only where it is wanted (a terminal, no NO_COLOR, TERM not dumb, no --color=never).
 // JSON documents are printed through json_output.hpp, which keeps nlohmann out of this header.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "mlops/core/error.hpp"
 
@@ -17,10 +17,10 @@ namespace mlops::out {
 enum class ColorMode { automatic, always, never };
 
 struct Settings {
-  bool json = false;           // the command prints one JSON document on stdout
+  bool json = false;  // the command prints one JSON document on stdout
   bool color_stdout = false;
   bool color_stderr = false;
-  int verbosity = 0;           // -1 quiet (-q), 0 normal, 1 verbose (-v)
+  int verbosity = 0;  // -1 quiet (-q), 0 normal, 1 verbose (-v)
 };
 
 Settings& settings();

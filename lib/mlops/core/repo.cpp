@@ -1,10 +1,9 @@
 #include "mlops/core/repo.hpp"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace mlops {
 
@@ -52,9 +51,8 @@ Result<Repo> find_git_repo(const fs::path& start) {
     }
     if (d == d.root_path() || d.empty()) break;
   }
-  return std::unexpected(bad_input(
-      fmt::format("not a git repository (or any parent up to '/'): '{}'", dir.string()),
-      "run 'git init' first; mlops keeps its store inside a git work tree"));
+  return std::unexpected(bad_input(fmt::format("not a git repository (or any parent up to '/'): '{}'", dir.string()),
+                                   "run 'git init' first; mlops keeps its store inside a git work tree"));
 }
 
 Result<Repo> find_store(const fs::path& start) {

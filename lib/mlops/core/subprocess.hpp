@@ -26,18 +26,18 @@ struct Captured {
 Result<Captured> capture_output(const std::vector<std::string>& argv, std::chrono::milliseconds timeout);
 
 struct ChildSpec {
-  std::vector<std::string> argv;                             // argv[0] is looked up on PATH
-  std::vector<std::pair<std::string, std::string>> env;      // set in the child's environment
-  int log_fd = -1;  // when >= 0, stdout and stderr are also copied here (in arrival order)
+  std::vector<std::string> argv;                         // argv[0] is looked up on PATH
+  std::vector<std::pair<std::string, std::string>> env;  // set in the child's environment
+  int log_fd = -1;                // when >= 0, stdout and stderr are also copied here (in arrival order)
   bool stdout_to_stderr = false;  // the child's stdout goes to our stderr (ours carries a JSON document)
 };
 
 struct ChildOutcome {
-  bool started = false;   // false: exec failed (exec_errno says why; ENOENT: no such command)
+  bool started = false;  // false: exec failed (exec_errno says why; ENOENT: no such command)
   int exec_errno = 0;
-  int exit_code = 0;      // the shell's convention: the exit status, or 128 + signal number
-  int signal = 0;         // the signal that ended the child, if any
-  int forwarded = 0;      // SIGINT, SIGTERM or SIGHUP that we received while it ran, if any
+  int exit_code = 0;  // the shell's convention: the exit status, or 128 + signal number
+  int signal = 0;     // the signal that ended the child, if any
+  int forwarded = 0;  // SIGINT, SIGTERM or SIGHUP that we received while it ran, if any
 };
 
 // Runs a child with our stdin, its stdout and stderr passed through to ours (and copied to

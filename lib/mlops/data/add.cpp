@@ -1,8 +1,7 @@
 #include "mlops/data/add.hpp"
 
-#include <sys/stat.h>
-
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
@@ -18,13 +17,16 @@ namespace mlops::data {
 namespace fs = std::filesystem;
 
 namespace {
-bool is_under(const std::string& rel, std::string_view top) { return rel == top || rel.starts_with(std::string(top) + "/"); }
+bool is_under(const std::string& rel, std::string_view top) {
+  return rel == top || rel.starts_with(std::string(top) + "/");
+}
 }  // namespace
 
 Result<std::string> check_addable(const Repo& repo, const git::Repository& git_repo, const std::string& path) {
   auto rel = repo.relative(path);
   if (!rel) return std::unexpected(rel.error());
-  if (*rel == ".") return std::unexpected(bad_input("cannot track the whole repository", "name a file or folder inside it"));
+  if (*rel == ".")
+    return std::unexpected(bad_input("cannot track the whole repository", "name a file or folder inside it"));
   if (is_under(*rel, ".git") || rel->find("/.git/") != std::string::npos || rel->ends_with("/.git")) {
     return std::unexpected(bad_input(fmt::format("'{}' is inside .git", path), "track data outside git's own folder"));
   }
@@ -43,8 +45,9 @@ Result<std::string> check_addable(const Repo& repo, const git::Repository& git_r
     fs::path target = fs::canonical(full, ec);
     auto target_rel = target.lexically_relative(repo.root).generic_string();
     if (ec || target_rel.empty() || target_rel == ".." || target_rel.starts_with("../")) {
-      return std::unexpected(bad_input(fmt::format("'{}' is a symbolic link that leaves the repository", path),
-                                       "copy the data into the repository, or add what the link points to from inside it"));
+      return std::unexpected(
+          bad_input(fmt::format("'{}' is a symbolic link that leaves the repository", path),
+                    "copy the data into the repository, or add what the link points to from inside it"));
     }
   }
   auto tracked = git_repo.is_tracked(*rel);

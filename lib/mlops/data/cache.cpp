@@ -2,14 +2,13 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <memory>
-
-#include <fmt/format.h>
 
 namespace mlops::data {
 
@@ -45,13 +44,13 @@ Result<Hash> copy_hashing(int in, const fs::path& in_path, int out, std::string_
 
 Error missing_object_error(const Hash& hash, std::string_view what) {
   std::string subject = what.empty() ? hash.str() : fmt::format("{} ({})", what, hash.str());
-  return bad_input(fmt::format("{} is not in the cache", subject),
-                   "run 'mlops data pull' to fetch it from a remote");
+  return bad_input(fmt::format("{} is not in the cache", subject), "run 'mlops data pull' to fetch it from a remote");
 }
 
 Error corrupt_object_error(const Hash& hash) {
-  return environment_error(fmt::format("cache object {} is corrupt (its content no longer matches its hash)", hash.str()),
-                           "it was moved aside; run 'mlops data pull' to fetch a good copy, or 'mlops data add' the data again");
+  return environment_error(
+      fmt::format("cache object {} is corrupt (its content no longer matches its hash)", hash.str()),
+      "it was moved aside; run 'mlops data pull' to fetch a good copy, or 'mlops data add' the data again");
 }
 
 std::string Cache::object_file(const Hash& hash) const {
@@ -82,7 +81,8 @@ std::vector<bool> Cache::contains_all(const std::vector<Hash>& hashes) const {
     return found;
   }
   auto present = list();
-  for (std::size_t i = 0; i < hashes.size(); ++i) found[i] = std::binary_search(present.begin(), present.end(), hashes[i]);
+  for (std::size_t i = 0; i < hashes.size(); ++i)
+    found[i] = std::binary_search(present.begin(), present.end(), hashes[i]);
   return found;
 }
 

@@ -1,11 +1,10 @@
 #include "mlops/data/checkout.hpp"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <map>
-
-#include <fmt/format.h>
 
 #include "mlops/data/cache.hpp"
 #include "mlops/data/manifest.hpp"
@@ -27,8 +26,8 @@ struct Placement {
 
 struct Plan {
   std::string data_path;
-  bool remove_whole = false;           // a file or folder of the wrong kind stands at data_path
-  std::vector<std::string> removals;   // repo-relative files to delete
+  bool remove_whole = false;          // a file or folder of the wrong kind stands at data_path
+  std::vector<std::string> removals;  // repo-relative files to delete
   std::vector<Placement> placements;
 };
 
@@ -37,8 +36,8 @@ bool unsafe(const Cache& cache, const std::optional<Hash>& h, Force force) {
   return force == Force::no && (!h || !cache.contains(*h));
 }
 
-Result<Plan> plan_item(const Repo& repo, const Cache& cache, StatCache& stat_cache, const TrackedData& item, Force force,
-                       std::vector<std::string>& conflicts) {
+Result<Plan> plan_item(const Repo& repo, const Cache& cache, StatCache& stat_cache, const TrackedData& item,
+                       Force force, std::vector<std::string>& conflicts) {
   Plan plan;
   plan.data_path = item.data_path;
   const Pointer& p = item.pointer;
@@ -80,7 +79,8 @@ Result<Plan> plan_item(const Repo& repo, const Cache& cache, StatCache& stat_cac
       const ManifestEntry* mine = it->second;
       have.erase(it);
       if (mine->hash == e.hash) {
-        if (mine->executable != e.executable) plan.placements.push_back(Placement{item.data_path + "/" + e.path, e.hash, e.executable});
+        if (mine->executable != e.executable)
+          plan.placements.push_back(Placement{item.data_path + "/" + e.path, e.hash, e.executable});
         continue;
       }
       if (unsafe(cache, mine->hash, force)) conflicts.push_back(item.data_path + "/" + e.path);
@@ -104,7 +104,8 @@ void prune_empty_parents(const Repo& repo, const std::string& rel, const std::st
   }
 }
 
-Result<CheckoutResult> execute(const Repo& repo, const Cache& cache, StatCache& stat_cache, const Plan& plan, LinkMode link) {
+Result<CheckoutResult> execute(const Repo& repo, const Cache& cache, StatCache& stat_cache, const Plan& plan,
+                               LinkMode link) {
   CheckoutResult result{plan.data_path};
   std::error_code ec;
   if (plan.remove_whole) {
@@ -113,7 +114,8 @@ Result<CheckoutResult> execute(const Repo& repo, const Cache& cache, StatCache& 
     ++result.removed;
   }
   for (const auto& rel : plan.removals) {
-    if (::unlink((repo.root / rel).c_str()) != 0 && errno != ENOENT) return std::unexpected(system_error("remove", rel, errno));
+    if (::unlink((repo.root / rel).c_str()) != 0 && errno != ENOENT)
+      return std::unexpected(system_error("remove", rel, errno));
     ++result.removed;
     prune_empty_parents(repo, rel, plan.data_path);
   }
@@ -124,7 +126,8 @@ Result<CheckoutResult> execute(const Repo& repo, const Cache& cache, StatCache& 
     // A folder in the way of a file (inside a tracked folder) goes, its content being safe.
     struct stat st {};
     if (::lstat(full.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) fs::remove_all(full, ec);
-    if (auto r = place_object(cache, placement.hash, full, link, placement.executable); !r) return std::unexpected(r.error());
+    if (auto r = place_object(cache, placement.hash, full, link, placement.executable); !r)
+      return std::unexpected(r.error());
     if (::stat(full.c_str(), &st) == 0) stat_cache.record(placement.rel, Fingerprint::of(st), placement.hash);
     ++result.written;
   }
@@ -146,9 +149,9 @@ Result<std::vector<CheckoutResult>> checkout(const Repo& repo, const Cache& cach
     std::string list;
     for (std::size_t i = 0; i < conflicts.size() && i < 10; ++i) list += "\n  " + conflicts[i];
     if (conflicts.size() > 10) list += fmt::format("\n  ... and {} more", conflicts.size() - 10);
-    return std::unexpected(bad_input(
-        fmt::format("checkout would lose local changes that are not in the cache:{}", list),
-        "keep them with 'mlops data add PATH' first, or discard them with 'mlops data checkout --force'"));
+    return std::unexpected(
+        bad_input(fmt::format("checkout would lose local changes that are not in the cache:{}", list),
+                  "keep them with 'mlops data add PATH' first, or discard them with 'mlops data checkout --force'"));
   }
   std::vector<CheckoutResult> results;
   for (const auto& plan : plans) {

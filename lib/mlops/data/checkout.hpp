@@ -17,8 +17,8 @@ enum class Force { no, yes };
 
 struct CheckoutResult {
   std::string data_path;
-  std::size_t written = 0;   // files placed
-  std::size_t removed = 0;   // files removed (not in the version)
+  std::size_t written = 0;  // files placed
+  std::size_t removed = 0;  // files removed (not in the version)
   bool unchanged() const { return written == 0 && removed == 0; }
 };
 

@@ -21,7 +21,8 @@ Side side_at(const Cache& cache, const std::vector<TrackedData>& items) {
   return side;
 }
 
-Result<Side> side_in_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::vector<TrackedData>& items) {
+Result<Side> side_in_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache,
+                               const std::vector<TrackedData>& items) {
   Side side;
   for (const auto& item : items) {
     auto ws = read_workspace(repo, cache, stat_cache, item.data_path);
@@ -66,7 +67,8 @@ std::vector<PathDiff> diff_sides(const Side& a, const Side& b) {
     diffs.push_back(std::move(d));
   }
   for (const auto& [path, v] : new_versions) {
-    if (!old_versions.count(path)) diffs.push_back(PathDiff{path, PathDiff::Change::added, std::nullopt, *v, {}, {}, {}});
+    if (!old_versions.count(path))
+      diffs.push_back(PathDiff{path, PathDiff::Change::added, std::nullopt, *v, {}, {}, {}});
   }
   std::sort(diffs.begin(), diffs.end(), [](const auto& x, const auto& y) { return x.path < y.path; });
   return diffs;

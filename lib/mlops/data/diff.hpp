@@ -38,7 +38,8 @@ using Side = std::vector<std::pair<std::string, Version>>;  // data path -> vers
 Side side_at(const Cache& cache, const std::vector<TrackedData>& items);
 // The versions the workspace holds for `items` (hashed through the stat cache); paths whose data
 // is absent are left out.
-Result<Side> side_in_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::vector<TrackedData>& items);
+Result<Side> side_in_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache,
+                               const std::vector<TrackedData>& items);
 
 std::vector<PathDiff> diff_sides(const Side& a, const Side& b);
 

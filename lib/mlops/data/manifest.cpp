@@ -1,9 +1,9 @@
 #include "mlops/data/manifest.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-
-#include <fmt/format.h>
 
 #include "mlops/data/cache.hpp"
 #include "mlops/data/pointer.hpp"
@@ -51,7 +51,8 @@ Result<Manifest> parse_manifest(std::string_view text, std::string_view source) 
   bool header = true;
   while (at < text.size()) {
     std::size_t end = text.find('\n', at);
-    if (end == std::string_view::npos) return std::unexpected(manifest_error(source, line_no + 1, "the last line has no newline"));
+    if (end == std::string_view::npos)
+      return std::unexpected(manifest_error(source, line_no + 1, "the last line has no newline"));
     std::string_view line = text.substr(at, end - at);
     at = end + 1;
     ++line_no;
@@ -72,7 +73,8 @@ Result<Manifest> parse_manifest(std::string_view text, std::string_view source) 
     auto space = rest.find(' ');
     if (space == std::string_view::npos) return std::unexpected(manifest_error(source, line_no, "missing size"));
     auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + space, entry.size);
-    if (ec != std::errc() || ptr != rest.data() + space) return std::unexpected(manifest_error(source, line_no, "bad size"));
+    if (ec != std::errc() || ptr != rest.data() + space)
+      return std::unexpected(manifest_error(source, line_no, "bad size"));
     rest = rest.substr(space + 1);
     if (rest.size() < 3 || (rest[0] != 'x' && rest[0] != '-') || rest[1] != ' ') {
       return std::unexpected(manifest_error(source, line_no, "bad executable flag"));
@@ -80,8 +82,8 @@ Result<Manifest> parse_manifest(std::string_view text, std::string_view source) 
     entry.executable = rest[0] == 'x';
     entry.path = std::string(rest.substr(2));
     if (!is_safe_relative_path(entry.path)) {
-      return std::unexpected(manifest_error(source, line_no,
-                                            fmt::format("path '{}' is absolute or climbs out with '..'", entry.path)));
+      return std::unexpected(
+          manifest_error(source, line_no, fmt::format("path '{}' is absolute or climbs out with '..'", entry.path)));
     }
     if (!manifest.empty() && !(manifest.back().path < entry.path)) {
       return std::unexpected(manifest_error(source, line_no, "entries are not in canonical order"));

@@ -60,12 +60,20 @@ std::string yaml_string(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
-        if (c < 0x20) out += fmt::format("\\x{:02x}", c);
-        else out += static_cast<char>(c);
+        if (c < 0x20)
+          out += fmt::format("\\x{:02x}", c);
+        else
+          out += static_cast<char>(c);
     }
   }
   return out + "\"";
@@ -95,13 +103,14 @@ Result<Pointer> parse_pointer(std::string_view text, const std::filesystem::path
   if (!version) return std::unexpected(version.error());
   std::uint64_t v = 0;
   if (!parse_uint(version->first, v)) {
-    return std::unexpected(pointer_error(source, version->second, fmt::format("version '{}' is not a number", version->first)));
+    return std::unexpected(
+        pointer_error(source, version->second, fmt::format("version '{}' is not a number", version->first)));
   }
   if (v != static_cast<std::uint64_t>(kPointerVersion)) {
-    return std::unexpected(bad_input(
-        fmt::format("unsupported pointer version {} in '{}:{}' (this mlops reads version {})", v, source.string(),
-                    version->second + 1, kPointerVersion),
-        "upgrade mlops to read pointers written by a newer version"));
+    return std::unexpected(
+        bad_input(fmt::format("unsupported pointer version {} in '{}:{}' (this mlops reads version {})", v,
+                              source.string(), version->second + 1, kPointerVersion),
+                  "upgrade mlops to read pointers written by a newer version"));
   }
   p.version = static_cast<int>(v);
 
@@ -110,7 +119,8 @@ Result<Pointer> parse_pointer(std::string_view text, const std::filesystem::path
   if (!is_safe_relative_path(path->first)) {
     return std::unexpected(pointer_error(source, path->second,
                                          fmt::format("path '{}' must be relative to the pointer's folder and may not "
-                                                     "climb out of it with '..'", path->first)));
+                                                     "climb out of it with '..'",
+                                                     path->first)));
   }
   p.path = path->first;
 
@@ -118,8 +128,8 @@ Result<Pointer> parse_pointer(std::string_view text, const std::filesystem::path
   if (!hash) return std::unexpected(hash.error());
   auto parsed = Hash::parse(hash->first);
   if (!parsed) {
-    return std::unexpected(pointer_error(source, hash->second,
-                                         fmt::format("hash '{}' is not 'xxh3:' followed by 32 hex digits", hash->first)));
+    return std::unexpected(pointer_error(
+        source, hash->second, fmt::format("hash '{}' is not 'xxh3:' followed by 32 hex digits", hash->first)));
   }
   p.hash = *parsed;
 
@@ -127,7 +137,8 @@ Result<Pointer> parse_pointer(std::string_view text, const std::filesystem::path
     auto value = field(name);
     if (!value) return std::unexpected(value.error());
     if (!parse_uint(value->first, *target)) {
-      return std::unexpected(pointer_error(source, value->second, fmt::format("{} '{}' is not a number", name, value->first)));
+      return std::unexpected(
+          pointer_error(source, value->second, fmt::format("{} '{}' is not a number", name, value->first)));
     }
   }
 
@@ -138,7 +149,8 @@ Result<Pointer> parse_pointer(std::string_view text, const std::filesystem::path
   } else if (kind->first == "dir") {
     p.kind = Kind::dir;
   } else {
-    return std::unexpected(pointer_error(source, kind->second, fmt::format("kind '{}' must be 'file' or 'dir'", kind->first)));
+    return std::unexpected(
+        pointer_error(source, kind->second, fmt::format("kind '{}' must be 'file' or 'dir'", kind->first)));
   }
   if (p.kind == Kind::file && p.files != 1) {
     return std::unexpected(pointer_error(source, -1, "a pointer of kind 'file' must have files: 1"));

@@ -19,8 +19,8 @@ inline constexpr int kPointerVersion = 1;
 
 struct Pointer {
   int version = kPointerVersion;
-  std::string path;  // relative to the pointer's folder; never absolute, never climbing with ".."
-  Hash hash;         // the content (kind file) or the manifest object (kind dir)
+  std::string path;         // relative to the pointer's folder; never absolute, never climbing with ".."
+  Hash hash;                // the content (kind file) or the manifest object (kind dir)
   std::uint64_t size = 0;   // bytes; the total of all files for a directory
   std::uint64_t files = 1;  // number of files
   Kind kind = Kind::file;

@@ -1,12 +1,11 @@
 #include "mlops/data/remote.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <set>
-
-#include <fmt/format.h>
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
@@ -98,9 +97,10 @@ class LocalRemote : public Remote {
         in.get(), *temp, [&](int err) { return remote_error("read", source, err); }, [](Error e) { return e; });
     if (!copied) return std::unexpected(copied.error());
     if (*copied != hash) {
-      return std::unexpected(environment_error(
-          fmt::format("object {} on remote '{}' is corrupt (its content does not match its hash)", hash.str(), describe()),
-          "push a good copy from a clone that has it, or remove the damaged file from the remote"));
+      return std::unexpected(
+          environment_error(fmt::format("object {} on remote '{}' is corrupt (its content does not match its hash)",
+                                        hash.str(), describe()),
+                            "push a good copy from a clone that has it, or remove the damaged file from the remote"));
     }
     return cache.publish(*temp, hash);
   }
@@ -146,9 +146,9 @@ Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig
   if (!fs::is_directory(root, ec)) {
     fs::create_directories(root, ec);
     if (ec) {
-      return std::unexpected(environment_error(fmt::format("remote '{}' at '{}' is not reachable: {}", config.name,
-                                                           root.string(), ec.message()),
-                                               "check that the path exists and is mounted"));
+      return std::unexpected(environment_error(
+          fmt::format("remote '{}' at '{}' is not reachable: {}", config.name, root.string(), ec.message()),
+          "check that the path exists and is mounted"));
     }
   }
   return std::unique_ptr<Remote>(new LocalRemote(root));
@@ -219,7 +219,8 @@ Result<TransferResult> push(const Cache& cache, const Remote& remote, const std:
 }
 
 namespace {
-Result<void> download_missing(const Cache& cache, const Remote& remote, const std::vector<Hash>& wanted, TransferResult& result) {
+Result<void> download_missing(const Cache& cache, const Remote& remote, const std::vector<Hash>& wanted,
+                              TransferResult& result) {
   for (const auto& h : wanted) {
     if (cache.contains(h)) {
       ++result.skipped;

@@ -46,7 +46,8 @@ struct TransferResult {
 
 // Every object that versions of `items` need. Folder manifests must be in the cache to be expanded;
 // the manifests that are not are listed in `unexpanded`.
-std::vector<Hash> objects_of(const Cache& cache, const std::vector<TrackedData>& items, std::vector<Hash>* unexpanded = nullptr);
+std::vector<Hash> objects_of(const Cache& cache, const std::vector<TrackedData>& items,
+                             std::vector<Hash>* unexpanded = nullptr);
 
 Result<TransferResult> push(const Cache& cache, const Remote& remote, const std::vector<TrackedData>& items);
 Result<TransferResult> fetch(const Cache& cache, const Remote& remote, const std::vector<TrackedData>& items);

@@ -1,12 +1,11 @@
 #include "mlops/data/stat_cache.hpp"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace mlops::data {
 
@@ -16,7 +15,8 @@ namespace {
 constexpr std::int64_t kRacyWindowNs = 20'000'000;
 
 std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // Version 1 of the schema; PRAGMA user_version says it is there, so that an open need not
@@ -127,9 +127,9 @@ std::optional<StatCache::Entry> StatCache::find(const std::string& path) {
   if (auto it = recorded_.find(path); it != recorded_.end()) return it->second;
   if (preloaded_) {
     std::string_view all(paths_);
-    auto it = std::lower_bound(loaded_.begin(), loaded_.end(), std::string_view(path), [&](const Loaded& item, std::string_view key) {
-      return all.substr(item.offset, item.length) < key;
-    });
+    auto it = std::lower_bound(
+        loaded_.begin(), loaded_.end(), std::string_view(path),
+        [&](const Loaded& item, std::string_view key) { return all.substr(item.offset, item.length) < key; });
     if (it == loaded_.end() || all.substr(it->offset, it->length) != path) return std::nullopt;
     return it->entry;
   }
@@ -167,18 +167,23 @@ void StatCache::record(const std::string& path, const Fingerprint& fp, const Has
   recorded_[path] = e;
 }
 
-std::optional<Hash> StatCache::lookup_folder(const std::string& path, const Hash& digest, std::int64_t newest_change_ns) {
+std::optional<Hash> StatCache::lookup_folder(const std::string& path, const Hash& digest,
+                                             std::int64_t newest_change_ns) {
   std::lock_guard lock(mutex_);
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT digest_high, digest_low, manifest_high, manifest_low, recorded_ns FROM folder_memo WHERE path = ?",
-                         -1, &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(
+          db_,
+          "SELECT digest_high, digest_low, manifest_high, manifest_low, recorded_ns FROM folder_memo WHERE path = ?",
+          -1, &stmt, nullptr) != SQLITE_OK) {
     return std::nullopt;
   }
   sqlite3_bind_text(stmt, 1, path.data(), static_cast<int>(path.size()), SQLITE_STATIC);
   std::optional<Hash> found;
   if (sqlite3_step(stmt) == SQLITE_ROW) {
-    Hash d{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0)), static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1))};
-    Hash m{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 2)), static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 3))};
+    Hash d{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0)),
+           static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1))};
+    Hash m{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 2)),
+           static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 3))};
     std::int64_t recorded = sqlite3_column_int64(stmt, 4);
     if (d == digest && newest_change_ns + kRacyWindowNs < recorded) found = m;
   }
@@ -194,15 +199,16 @@ void StatCache::record_folder(const std::string& path, const Hash& digest, const
 bool StatCache::known_complete(const Hash& manifest, const Hash& cache_digest, std::int64_t cache_newest_ns) {
   std::lock_guard lock(mutex_);
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT cache_high, cache_low, recorded_ns FROM complete_memo WHERE manifest = ?", -1, &stmt,
-                         nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, "SELECT cache_high, cache_low, recorded_ns FROM complete_memo WHERE manifest = ?", -1,
+                         &stmt, nullptr) != SQLITE_OK) {
     return false;
   }
   std::string key = manifest.hex();
   sqlite3_bind_text(stmt, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
   bool known = false;
   if (sqlite3_step(stmt) == SQLITE_ROW) {
-    Hash d{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0)), static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1))};
+    Hash d{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0)),
+           static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1))};
     known = d == cache_digest && cache_newest_ns + kRacyWindowNs < sqlite3_column_int64(stmt, 2);
   }
   sqlite3_finalize(stmt);
@@ -218,11 +224,13 @@ Result<void> StatCache::save() {
   std::lock_guard lock(mutex_);
   if (pending_.empty() && pending_folders_.empty() && pending_complete_.empty()) return {};
   auto fail = [&] {
-    return std::unexpected(environment_error(fmt::format("cannot update the stat cache '{}': {}", path_.string(), sqlite3_errmsg(db_))));
+    return std::unexpected(
+        environment_error(fmt::format("cannot update the stat cache '{}': {}", path_.string(), sqlite3_errmsg(db_))));
   };
   if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return fail();
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO stat_cache VALUES (?,?,?,?,?,?,?,?)", -1, &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO stat_cache VALUES (?,?,?,?,?,?,?,?)", -1, &stmt, nullptr) !=
+      SQLITE_OK) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return fail();
   }
@@ -243,7 +251,8 @@ Result<void> StatCache::save() {
     sqlite3_reset(stmt);
   }
   sqlite3_finalize(stmt);
-  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO folder_memo VALUES (?,?,?,?,?,?)", -1, &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO folder_memo VALUES (?,?,?,?,?,?)", -1, &stmt, nullptr) !=
+      SQLITE_OK) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return fail();
   }
@@ -263,7 +272,8 @@ Result<void> StatCache::save() {
     sqlite3_reset(stmt);
   }
   sqlite3_finalize(stmt);
-  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO complete_memo VALUES (?,?,?,?)", -1, &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO complete_memo VALUES (?,?,?,?)", -1, &stmt, nullptr) !=
+      SQLITE_OK) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return fail();
   }

@@ -86,12 +86,12 @@ class StatCache {
   std::mutex mutex_;
   sqlite3_stmt* select_one_ = nullptr;  // prepared on the first lookup without preload
   bool preloaded_ = false;
-  std::string paths_;                   // the preloaded paths, back to back
-  std::vector<Loaded> loaded_;          // sorted by path, as the table's primary key is
+  std::string paths_;                                // the preloaded paths, back to back
+  std::vector<Loaded> loaded_;                       // sorted by path, as the table's primary key is
   std::unordered_map<std::string, Entry> recorded_;  // recorded in this process: they win
   std::vector<std::pair<std::string, Entry>> pending_;
   std::vector<std::pair<std::string, std::pair<Hash, Hash>>> pending_folders_;  // path -> (digest, manifest)
-  std::vector<std::pair<Hash, Hash>> pending_complete_;                          // manifest, cache digest
+  std::vector<std::pair<Hash, Hash>> pending_complete_;                         // manifest, cache digest
   std::atomic<std::size_t> files_read_{0};
   std::atomic<std::size_t> files_known_{0};
 };

@@ -14,15 +14,18 @@ namespace fs = std::filesystem;
 
 std::string_view to_string(State state) {
   switch (state) {
-    case State::unchanged: return "unchanged";
-    case State::modified: return "modified";
-    case State::missing: return "missing";
+    case State::unchanged:
+      return "unchanged";
+    case State::modified:
+      return "modified";
+    case State::missing:
+      return "missing";
   }
   return "unchanged";
 }
 
-Result<WorkspaceSide> read_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& data_path,
-                                     NeedManifest need) {
+Result<WorkspaceSide> read_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache,
+                                     const std::string& data_path, NeedManifest need) {
   WorkspaceSide side;
   fs::path full = repo.root / data_path;
   struct stat st {};

@@ -22,9 +22,9 @@ std::string_view to_string(State state);
 struct WorkspaceSide {
   bool exists = false;
   bool is_dir = false;
-  std::optional<Hash> file_hash;       // a file: its content hash
-  std::optional<Hash> folder_hash;     // a folder: the hash of its manifest
-  std::optional<Manifest> manifest;    // a folder, with NeedManifest::yes: its files and hashes
+  std::optional<Hash> file_hash;     // a file: its content hash
+  std::optional<Hash> folder_hash;   // a folder: the hash of its manifest
+  std::optional<Manifest> manifest;  // a folder, with NeedManifest::yes: its files and hashes
 };
 
 enum class NeedManifest { no, yes };
@@ -41,8 +41,8 @@ struct DataStatus {
 
 // With NeedManifest::no, an unchanged folder is answered by the stat cache's folder memo
 // (folder_hash only); with ::yes the manifest is always filled in.
-Result<WorkspaceSide> read_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& data_path,
-                                     NeedManifest need = NeedManifest::yes);
+Result<WorkspaceSide> read_workspace(const Repo& repo, const Cache& cache, StatCache& stat_cache,
+                                     const std::string& data_path, NeedManifest need = NeedManifest::yes);
 
 // Whether every object of a version is in the cache. With a stat cache, a folder version found
 // complete is remembered until an object is added to or removed from the cache.

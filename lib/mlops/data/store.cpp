@@ -1,12 +1,11 @@
 #include "mlops/data/store.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include "mlops/core/file.hpp"
 #include "mlops/data/cache.hpp"
@@ -67,7 +66,8 @@ Result<void> verify_object(const Cache& cache, const Hash& hash) {
 
 // A link at a temp name beside `dest`, renamed over it.
 Result<void> link_into_place(const fs::path& object, const fs::path& dest, LinkMode mode) {
-  fs::path temp = temp_path_in(dest.parent_path().empty() ? fs::path(".") : dest.parent_path(), dest.filename().string());
+  fs::path temp =
+      temp_path_in(dest.parent_path().empty() ? fs::path(".") : dest.parent_path(), dest.filename().string());
   int rc = mode == LinkMode::hardlink ? ::link(object.c_str(), temp.c_str()) : ::symlink(object.c_str(), temp.c_str());
   if (rc != 0) return std::unexpected(system_error("link", dest, errno));
   if (::rename(temp.c_str(), dest.c_str()) != 0) {
@@ -142,7 +142,8 @@ Result<void> materialize(const Repo& repo, const Hash& hash, Kind kind, const fs
     if (!cache.contains(e.hash)) return std::unexpected(missing_object_error(e.hash, e.path));
   }
   // Build the folder beside `dest`, then swap it in, so a failure leaves `dest` as it was.
-  fs::path staging = temp_path_in(dest.parent_path().empty() ? fs::path(".") : dest.parent_path(), dest.filename().string());
+  fs::path staging =
+      temp_path_in(dest.parent_path().empty() ? fs::path(".") : dest.parent_path(), dest.filename().string());
   auto cleanup = [&] { fs::remove_all(staging, ec); };
   for (const auto& e : *manifest) {
     fs::path target = staging / e.path;

@@ -1,13 +1,12 @@
 #include "mlops/data/tracked.hpp"
 
 #include <dirent.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <memory>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "mlops/core/file.hpp"
 #include "mlops/git/repository.hpp"
@@ -163,7 +162,8 @@ Result<std::vector<TrackedData>> list_tracked_at(const Repo& repo, std::string_v
   return found;
 }
 
-Result<std::vector<TrackedData>> select_tracked_at(const Repo& repo, std::string_view rev, const std::vector<std::string>& paths) {
+Result<std::vector<TrackedData>> select_tracked_at(const Repo& repo, std::string_view rev,
+                                                   const std::vector<std::string>& paths) {
   auto all = list_tracked_at(repo, rev);
   if (!all) return all;
   return select_from(repo, std::move(*all), paths, fmt::format(" at '{}'", rev));
@@ -184,7 +184,8 @@ Result<TrackedData> tracked_at(const Repo& repo, std::string_view data_path, std
 Result<TrackedData> read_tracked(const Repo& repo, std::string_view data_path) {
   auto selected = select_tracked(repo, {std::string(data_path)});
   if (!selected) return std::unexpected(selected.error());
-  if (selected->size() != 1) return std::unexpected(bad_input(fmt::format("'{}' names more than one tracked path", data_path)));
+  if (selected->size() != 1)
+    return std::unexpected(bad_input(fmt::format("'{}' names more than one tracked path", data_path)));
   return std::move(selected->front());
 }
 

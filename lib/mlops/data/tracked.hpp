@@ -28,7 +28,8 @@ Result<std::vector<TrackedData>> select_tracked(const Repo& repo, const std::vec
 // Every pointer in commit REV.
 Result<std::vector<TrackedData>> list_tracked_at(const Repo& repo, std::string_view rev);
 // As select_tracked, at commit REV.
-Result<std::vector<TrackedData>> select_tracked_at(const Repo& repo, std::string_view rev, const std::vector<std::string>& paths);
+Result<std::vector<TrackedData>> select_tracked_at(const Repo& repo, std::string_view rev,
+                                                   const std::vector<std::string>& paths);
 // PATH@REV: the pointer of `data_path` in commit REV; bad input when there is none.
 Result<TrackedData> tracked_at(const Repo& repo, std::string_view data_path, std::string_view rev);
 // The pointer of `data_path` in the work tree; bad input when there is none.

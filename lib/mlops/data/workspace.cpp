@@ -2,15 +2,14 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <iterator>
 #include <atomic>
+#include <iterator>
 #include <mutex>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
@@ -50,13 +49,15 @@ Result<void> walk_level(const fs::path& base, const std::string& prefix, const f
     const char* raw = entry->d_name;
     if (raw[0] == '.' && (raw[1] == '\0' || (raw[1] == '.' && raw[2] == '\0'))) continue;
     struct stat st {};
-    if (::fstatat(dir_fd, raw, &st, AT_SYMLINK_NOFOLLOW) != 0) return std::unexpected(system_error("read", dir / raw, errno));
+    if (::fstatat(dir_fd, raw, &st, AT_SYMLINK_NOFOLLOW) != 0)
+      return std::unexpected(system_error("read", dir / raw, errno));
     if (S_ISLNK(st.st_mode)) {
       std::error_code ec;
       fs::path target = fs::canonical(dir / raw, ec);
       if (ec || !inside(target, repo_root)) {
-        return std::unexpected(bad_input(fmt::format("symbolic link '{}' points outside the repository", (dir / raw).string()),
-                                         "replace the link with the data itself, or remove it"));
+        return std::unexpected(
+            bad_input(fmt::format("symbolic link '{}' points outside the repository", (dir / raw).string()),
+                      "replace the link with the data itself, or remove it"));
       }
       if (::stat(target.c_str(), &st) != 0) return std::unexpected(system_error("read", target, errno));
     }
@@ -174,7 +175,8 @@ FolderFingerprint fingerprint_folder(const std::vector<WalkedFile>& files) {
 }
 
 Result<Manifest> hash_directory(const fs::path& dir, const std::string& rel_dir, const std::vector<WalkedFile>& files,
-                                StatCache& stat_cache, const Cache& cache, StoreContent store, out::Progress* progress) {
+                                StatCache& stat_cache, const Cache& cache, StoreContent store,
+                                out::Progress* progress) {
   Manifest manifest(files.size());
   // One scan of the stat cache costs about as much as a few dozen queries by path.
   if (files.size() >= 64) stat_cache.preload();

@@ -24,7 +24,7 @@ class StatCache;
 // What a walk keeps of a file's stat (not the 144 bytes of struct stat: a walk of 20,000 files
 // would copy and fault in megabytes for nothing).
 struct FileStat {
-  Fingerprint fp;   // inode, size, mtime, ctime: the stat cache's key
+  Fingerprint fp;  // inode, size, mtime, ctime: the stat cache's key
   mode_t mode = 0;
   static FileStat of(const struct stat& st) { return FileStat{Fingerprint::of(st), st.st_mode}; }
 };
@@ -37,7 +37,8 @@ struct WalkedFile {
 // Every regular file below `dir`, sorted by path. Symlinks are followed when they stay inside
 // `repo_root` and refused when they leave it; sockets, fifos and devices are refused; nested
 // `.git` folders are skipped.
-Result<std::vector<WalkedFile>> walk_directory(const std::filesystem::path& dir, const std::filesystem::path& repo_root);
+Result<std::vector<WalkedFile>> walk_directory(const std::filesystem::path& dir,
+                                               const std::filesystem::path& repo_root);
 
 enum class StoreContent { no, yes };
 

@@ -1,12 +1,12 @@
 #include "mlops/drift/check.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "mlops/drift/parallel.hpp"
 #include "mlops/drift/sort.hpp"
@@ -16,9 +16,12 @@ namespace mlops::drift {
 
 std::string_view to_string(Role role) {
   switch (role) {
-    case Role::prediction: return "prediction";
-    case Role::target: return "target";
-    case Role::feature: return "feature";
+    case Role::prediction:
+      return "prediction";
+    case Role::target:
+      return "target";
+    case Role::feature:
+      return "feature";
   }
   return "feature";
 }
@@ -150,7 +153,8 @@ struct Shares {
 
 std::string short_number(double v) { return fmt::format("{:.4g}", v); }
 
-Shares shares_of(ColumnType type, const Column& ref, const Column& cur, const Categories* cats, std::uint64_t ref_distinct) {
+Shares shares_of(ColumnType type, const Column& ref, const Column& cur, const Categories* cats,
+                 std::uint64_t ref_distinct) {
   Shares s;
   if (type == ColumnType::numeric && ref_distinct > 20) {
     // A profile keeps the bins it computed from the reference; else they come from the values.
@@ -162,7 +166,8 @@ Shares shares_of(ColumnType type, const Column& ref, const Column& cur, const Ca
       std::string hi = i == inner.size() ? "inf" : short_number(inner[i]);
       s.labels.push_back(fmt::format("[{}, {})", lo, hi));
     }
-    double nr = static_cast<double>(ref.bins ? ref.bins->values : ref.values.size()), nc = static_cast<double>(cur.values.size());
+    double nr = static_cast<double>(ref.bins ? ref.bins->values : ref.values.size()),
+           nc = static_cast<double>(cur.values.size());
     for (auto& x : s.reference) x /= nr;
     for (auto& x : s.current) x /= nc;
     return s;
@@ -210,8 +215,10 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
                                        : detect_type(ref, cur, ref_distinct);
   // A profile that kept bins for a column cannot count its values one by one.
   auto needs_values = [&](std::string_view what) {
-    return bad_input(fmt::format("the profile keeps bins for column '{}', not its values: {} needs the count of each value", name, what),
-                     "use psi or jensenshannon for it, or check against the reference data itself");
+    return bad_input(
+        fmt::format("the profile keeps bins for column '{}', not its values: {} needs the count of each value", name,
+                    what),
+        "use psi or jensenshannon for it, or check against the reference data itself");
   };
   if (ref.bins && type == ColumnType::categorical) {
     w.error = needs_values("a categorical column");
@@ -264,8 +271,10 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
     }
   }
   if (ref.from_profile && (r.method == Method::ks || r.method == Method::wasserstein)) {
-    w.error = bad_input(fmt::format("a profile keeps bins, not the sample: {} needs the reference data itself (column '{}')", to_string(r.method), name),
-                        "use psi, jensenshannon, chisquare or ztest with a profile, or check against the reference data");
+    w.error =
+        bad_input(fmt::format("a profile keeps bins, not the sample: {} needs the reference data itself (column '{}')",
+                              to_string(r.method), name),
+                  "use psi, jensenshannon, chisquare or ztest with a profile, or check against the reference data");
     return;
   }
   if (ref.bins && r.method == Method::chisquare) {
@@ -277,7 +286,8 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
     w.error = r.method == Method::ztest
                   ? bad_input(fmt::format("the Z-test needs a column with two values; '{}' has {}", name, r.distinct),
                               "use chisquare or jensenshannon for it")
-                  : bad_input(fmt::format("method '{}' needs a numeric column; '{}' is categorical", to_string(r.method), name),
+                  : bad_input(fmt::format("method '{}' needs a numeric column; '{}' is categorical",
+                                          to_string(r.method), name),
                               "use chisquare, psi or jensenshannon for it, or mark it --numeric");
     return;
   }
@@ -305,7 +315,8 @@ void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
         double sd = population_std(ref.values);
         r.constant_reference = sd == 0;
         std::uint64_t distinct = 0;
-        s.statistic = wasserstein_distance(ref.values, cur.values, union_pending ? &distinct : nullptr) / std::max(sd, 0.001);
+        s.statistic =
+            wasserstein_distance(ref.values, cur.values, union_pending ? &distinct : nullptr) / std::max(sd, 0.001);
         if (union_pending) {
           r.distinct = distinct;
           union_pending = false;
@@ -414,13 +425,15 @@ Result<Report> check_drift(Dataset& reference, Dataset& current, const CheckOpti
     if (reference.columns.size() > 8) names += ", ...";
     return bad_input(fmt::format("unknown column '{}' ({})", name, flag), fmt::format("the columns are: {}", names));
   };
-  for (const auto& [list, flag] : {std::pair{&options.columns, "--columns"}, std::pair{&options.exclude, "--exclude"},
-                                   std::pair{&options.numeric, "--numeric"}, std::pair{&options.categorical, "--categorical"}}) {
+  for (const auto& [list, flag] :
+       {std::pair{&options.columns, "--columns"}, std::pair{&options.exclude, "--exclude"},
+        std::pair{&options.numeric, "--numeric"}, std::pair{&options.categorical, "--categorical"}}) {
     for (const auto& name : *list) {
       if (!known(name)) return std::unexpected(unknown(name, flag));
     }
   }
-  if (!options.prediction.empty() && !known(options.prediction)) return std::unexpected(unknown(options.prediction, "--prediction"));
+  if (!options.prediction.empty() && !known(options.prediction))
+    return std::unexpected(unknown(options.prediction, "--prediction"));
   if (!options.target.empty() && !known(options.target)) return std::unexpected(unknown(options.target, "--target"));
 
   std::vector<std::string> names;

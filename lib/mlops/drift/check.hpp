@@ -21,18 +21,18 @@ struct ColumnSettings {
 };
 
 struct CheckOptions {
-  std::vector<std::string> columns;      // only these (empty: all)
+  std::vector<std::string> columns;  // only these (empty: all)
   std::vector<std::string> exclude;
-  std::vector<std::string> numeric;      // type overrides
+  std::vector<std::string> numeric;  // type overrides
   std::vector<std::string> categorical;
-  std::string prediction;                // reported first, as prediction drift
-  std::string target;                    // reported next, as target drift
-  std::optional<Method> method;          // for every column (overrides the default choice)
-  std::map<Method, double> thresholds;   // per method
+  std::string prediction;                            // reported first, as prediction drift
+  std::string target;                                // reported next, as target drift
+  std::optional<Method> method;                      // for every column (overrides the default choice)
+  std::map<Method, double> thresholds;               // per method
   std::map<std::string, ColumnSettings> per_column;  // from --config; wins over the above
   double drift_share = 0.5;
   bool all_stats = false;
-  bool histograms = false;               // keep the binned shares (for --html)
+  bool histograms = false;  // keep the binned shares (for --html)
 };
 
 enum class Role { prediction, target, feature };
@@ -64,14 +64,14 @@ struct ColumnResult {
   std::uint64_t reference_missing = 0, current_missing = 0;
   std::uint64_t reference_values = 0, current_values = 0;  // tested: finite, not missing
   std::uint64_t reference_non_finite = 0, current_non_finite = 0;
-  std::uint64_t distinct = 0;             // distinct values across both sides
-  bool missing_changed = false;           // shares differ by at least one percentage point
-  bool constant_reference = false;        // numeric reference with standard deviation 0
-  std::vector<std::string> unseen;        // current categories the reference never had
-  std::vector<Statistic> stats;           // every applicable statistic (--all-stats)
+  std::uint64_t distinct = 0;       // distinct values across both sides
+  bool missing_changed = false;     // shares differ by at least one percentage point
+  bool constant_reference = false;  // numeric reference with standard deviation 0
+  std::vector<std::string> unseen;  // current categories the reference never had
+  std::vector<Statistic> stats;     // every applicable statistic (--all-stats)
   Histogram histogram;
-  std::optional<Method> instead_of;       // with a profile: the sample method JS stands in for
-  double severity = 0;                    // for ordering: how far past (or short of) the threshold
+  std::optional<Method> instead_of;  // with a profile: the sample method JS stands in for
+  double severity = 0;               // for ordering: how far past (or short of) the threshold
 
   double reference_missing_share() const;
   double current_missing_share() const;
@@ -93,7 +93,9 @@ struct Report {
   double drift_share = 0.5;
   std::size_t drifted = 0;
   bool dataset_drift = false;
-  double share() const { return columns.empty() ? 0.0 : static_cast<double>(drifted) / static_cast<double>(columns.size()); }
+  double share() const {
+    return columns.empty() ? 0.0 : static_cast<double>(drifted) / static_cast<double>(columns.size());
+  }
 };
 
 // Bad input (exit 2) for unknown columns named in the options, a method that does not fit a

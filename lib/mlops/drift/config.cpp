@@ -10,8 +10,9 @@ namespace mlops::drift {
 namespace {
 
 Error at(const std::string& name, const YAML::Node& node, const std::string& message, std::string hint = {}) {
-  return bad_input(fmt::format("'{}' line {}: {}", name, node.Mark().line + 1, message),
-                   hint.empty() ? "see the README section 'Drift checks' for the format of the drift config" : std::move(hint));
+  return bad_input(
+      fmt::format("'{}' line {}: {}", name, node.Mark().line + 1, message),
+      hint.empty() ? "see the README section 'Drift checks' for the format of the drift config" : std::move(hint));
 }
 
 Result<double> number(const std::string& name, const YAML::Node& node, const std::string& what, double lo, double hi) {
@@ -64,7 +65,8 @@ Result<DriftConfig> parse_drift_config(const std::string& text, const std::strin
         if (!value.IsMap()) return std::unexpected(at(name, value, "columns must map column names to settings"));
         for (const auto& c : value) {
           ColumnSettings settings;
-          if (!c.second.IsMap()) return std::unexpected(at(name, c.second, "a column's settings must be a mapping (method, threshold)"));
+          if (!c.second.IsMap())
+            return std::unexpected(at(name, c.second, "a column's settings must be a mapping (method, threshold)"));
           for (const auto& s : c.second) {
             const std::string field = s.first.as<std::string>();
             if (field == "method") {
@@ -76,13 +78,15 @@ Result<DriftConfig> parse_drift_config(const std::string& text, const std::strin
               if (!v) return std::unexpected(v.error());
               settings.threshold = *v;
             } else {
-              return std::unexpected(at(name, s.first, fmt::format("unknown column setting '{}'", field), "a column takes method and threshold"));
+              return std::unexpected(at(name, s.first, fmt::format("unknown column setting '{}'", field),
+                                        "a column takes method and threshold"));
             }
           }
           config.columns[c.first.as<std::string>()] = settings;
         }
       } else {
-        return std::unexpected(at(name, entry.first, fmt::format("unknown key '{}'", key), "the keys are drift_share, thresholds and columns"));
+        return std::unexpected(at(name, entry.first, fmt::format("unknown key '{}'", key),
+                                  "the keys are drift_share, thresholds and columns"));
       }
     }
   } catch (const YAML::Exception& e) {

@@ -1,8 +1,8 @@
 #include "mlops/drift/dataset.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace mlops::drift {
 

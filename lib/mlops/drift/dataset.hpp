@@ -13,25 +13,25 @@ namespace mlops::drift {
 // The reference bins of a numeric column read from a saved profile (`mlops drift profile`) whose
 // values were too many to keep: what PSI and Jensen-Shannon need, and nothing more.
 struct ProfileBins {
-  std::vector<double> inner;    // reference_bin_edges()
-  std::vector<double> counts;   // reference values per bin
-  std::uint64_t values = 0;     // finite values binned
-  std::uint64_t distinct = 0;   // distinct finite values
+  std::vector<double> inner;   // reference_bin_edges()
+  std::vector<double> counts;  // reference values per bin
+  std::uint64_t values = 0;    // finite values binned
+  std::uint64_t distinct = 0;  // distinct finite values
 };
 
 struct Column {
   std::string name;
-  bool numeric = true;             // every non-missing value parsed as a number
-  bool integral = true;            // ... and each was written as an integer ("12", not "12.0")
-  int decimals = -1;               // ... and each with at most this many digits after the point
-                                   // (-1: not known; a hint for sorting)
-  std::uint64_t missing = 0;       // empty, NA, N/A, NaN, null, None, <NA>; JSONL: absent or null
-  std::uint64_t non_finite = 0;    // inf and -inf: numbers, but dropped before testing
-  std::vector<double> values;      // numeric: the finite values, in no particular order
+  bool numeric = true;           // every non-missing value parsed as a number
+  bool integral = true;          // ... and each was written as an integer ("12", not "12.0")
+  int decimals = -1;             // ... and each with at most this many digits after the point
+                                 // (-1: not known; a hint for sorting)
+  std::uint64_t missing = 0;     // empty, NA, N/A, NaN, null, None, <NA>; JSONL: absent or null
+  std::uint64_t non_finite = 0;  // inf and -inf: numbers, but dropped before testing
+  std::vector<double> values;    // numeric: the finite values, in no particular order
   std::vector<std::pair<std::string, std::uint64_t>> counts;  // text: each distinct value, its count
-  bool from_profile = false;       // read from a saved profile: no KS or Wasserstein
-  std::optional<ProfileBins> bins; // a profile's numeric column kept as bins (values then empty)
-  int forced_type = 0;             // a profile made with --numeric (1) or --categorical (2) for it
+  bool from_profile = false;                                  // read from a saved profile: no KS or Wasserstein
+  std::optional<ProfileBins> bins;  // a profile's numeric column kept as bins (values then empty)
+  int forced_type = 0;              // a profile made with --numeric (1) or --categorical (2) for it
 };
 
 // The category label of a number when a numeric column is compared as categories: the shortest

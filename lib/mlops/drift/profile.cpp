@@ -1,10 +1,10 @@
 #include "mlops/drift/profile.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "mlops/core/file.hpp"
@@ -82,10 +82,13 @@ Error malformed(const std::string& path, std::string_view what) {
 }  // namespace
 
 Result<std::string> make_profile(Dataset& reference, const ProfileOptions& options) {
-  for (const auto& [list, flag] : {std::pair{&options.columns, "--columns"}, std::pair{&options.exclude, "--exclude"},
-                                   std::pair{&options.numeric, "--numeric"}, std::pair{&options.categorical, "--categorical"}}) {
+  for (const auto& [list, flag] :
+       {std::pair{&options.columns, "--columns"}, std::pair{&options.exclude, "--exclude"},
+        std::pair{&options.numeric, "--numeric"}, std::pair{&options.categorical, "--categorical"}}) {
     for (const auto& name : *list) {
-      if (!reference.find(name)) return std::unexpected(bad_input(fmt::format("unknown column '{}' ({})", name, flag), "see the reference's header for its columns"));
+      if (!reference.find(name))
+        return std::unexpected(bad_input(fmt::format("unknown column '{}' ({})", name, flag),
+                                         "see the reference's header for its columns"));
     }
   }
   ojson doc;
@@ -95,10 +98,13 @@ Result<std::string> make_profile(Dataset& reference, const ProfileOptions& optio
   doc["psi_epsilon"] = kPsiEpsilon;
   ojson columns = ojson::array();
   for (auto& col : reference.columns) {
-    if ((!options.columns.empty() && !names_contain(options.columns, col.name)) || names_contain(options.exclude, col.name)) continue;
+    if ((!options.columns.empty() && !names_contain(options.columns, col.name)) ||
+        names_contain(options.exclude, col.name))
+      continue;
     if (!col.numeric && names_contain(options.numeric, col.name)) {
-      return std::unexpected(bad_input(fmt::format("column '{}' has text values in the reference data, so it cannot be --numeric", col.name),
-                                       "drop --numeric for it, or clean the column"));
+      return std::unexpected(bad_input(
+          fmt::format("column '{}' has text values in the reference data, so it cannot be --numeric", col.name),
+          "drop --numeric for it, or clean the column"));
     }
     columns.push_back(column_profile(col, options));
   }
@@ -115,7 +121,8 @@ bool is_profile(const std::string& path) {
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
   auto start = head.find_first_not_of(" \t\r\n");
-  return start != std::string::npos && head[start] == '{' && head.find(fmt::format("\"{}\"", kMarker)) != std::string::npos;
+  return start != std::string::npos && head[start] == '{' &&
+         head.find(fmt::format("\"{}\"", kMarker)) != std::string::npos;
 }
 
 Result<Dataset> read_profile(const std::string& path) {
@@ -123,9 +130,11 @@ Result<Dataset> read_profile(const std::string& path) {
   if (!text) return std::unexpected(text.error());
   ojson doc = ojson::parse(*text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return std::unexpected(malformed(path, "not a JSON object"));
-  if (!doc.contains(kMarker) || !doc[kMarker].is_number_integer()) return std::unexpected(malformed(path, "no profile version"));
+  if (!doc.contains(kMarker) || !doc[kMarker].is_number_integer())
+    return std::unexpected(malformed(path, "no profile version"));
   if (doc[kMarker].get<long long>() != kProfileVersion) {
-    return std::unexpected(bad_input(fmt::format("'{}' is a drift profile of version {}; this mlops reads version {}", path, doc[kMarker].dump(), kProfileVersion),
+    return std::unexpected(bad_input(fmt::format("'{}' is a drift profile of version {}; this mlops reads version {}",
+                                                 path, doc[kMarker].dump(), kProfileVersion),
                                      "write it again with this mlops: mlops drift profile REFERENCE -o FILE"));
   }
   try {
@@ -166,7 +175,8 @@ Result<Dataset> read_profile(const std::string& path) {
   } catch (const std::exception& e) {
     // nlohmann's messages start with "[json.exception.type_error.302] "; the rest is the reason.
     std::string_view what = e.what();
-    if (auto pos = what.find("] "); what.starts_with("[json.exception") && pos != std::string_view::npos) what.remove_prefix(pos + 2);
+    if (auto pos = what.find("] "); what.starts_with("[json.exception") && pos != std::string_view::npos)
+      what.remove_prefix(pos + 2);
     return std::unexpected(malformed(path, what));
   }
 }

@@ -1,6 +1,7 @@
 #include "mlops/drift/reader.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,8 +20,6 @@
 #include <optional>
 #include <unordered_map>
 
-#include <fmt/format.h>
-
 #include "mlops/core/file.hpp"
 #include "mlops/drift/parallel.hpp"
 
@@ -32,7 +31,7 @@ namespace mlops::drift {
 Result<Buffer> Buffer::map_file(const std::filesystem::path& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return std::unexpected(system_error("open", path, errno));
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return std::unexpected(system_error("read", path, errno));
   if (S_ISDIR(st.st_mode)) {
     return std::unexpected(bad_input(fmt::format("'{}' is a folder, not a data file", path.string()),
@@ -101,7 +100,8 @@ namespace {
 // The bytes of a short string as one little-endian integer, for comparisons without memcmp.
 constexpr std::uint32_t pack(std::string_view t) {
   std::uint32_t v = 0;
-  for (std::size_t i = 0; i < t.size(); ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(t[i])) << (8 * i);
+  for (std::size_t i = 0; i < t.size(); ++i)
+    v |= static_cast<std::uint32_t>(static_cast<unsigned char>(t[i])) << (8 * i);
   return v;
 }
 
@@ -113,12 +113,15 @@ bool is_missing_value(std::string_view t) {
   if (t.empty()) return true;
   const std::uint32_t v = pack(t);
   switch (t.size()) {
-    case 2: return v == pack("NA");
-    case 3: return v == pack("N/A") || v == pack("n/a") || v == pack("NaN") || v == pack("nan");
+    case 2:
+      return v == pack("NA");
+    case 3:
+      return v == pack("N/A") || v == pack("n/a") || v == pack("NaN") || v == pack("nan");
     case 4:
       return v == pack("-nan") || v == pack("-NaN") || v == pack("null") || v == pack("NULL") || v == pack("None") ||
              v == pack("<NA>");
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -149,8 +152,8 @@ Result<std::string> gunzip(std::string_view bytes, std::string_view name) {
     }
     if (rc == Z_BUF_ERROR && zs.avail_in == 0 && consumed >= bytes.size()) {
       inflateEnd(&zs);
-      return std::unexpected(bad_input(fmt::format("'{}' is a truncated gzip file", name),
-                                       "check the file was copied completely"));
+      return std::unexpected(
+          bad_input(fmt::format("'{}' is a truncated gzip file", name), "check the file was copied completely"));
     }
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
       std::string why = zs.msg ? zs.msg : "corrupt data";
@@ -204,7 +207,7 @@ bool parse_number(std::string_view v, double& out, bool& integral, int& decimals
   // Fast path (Clinger): a plain decimal with at most 15 significant digits is m / 10^k with m
   // and 10^k exact doubles, so one division gives the correctly rounded value from_chars gives.
   {
-    static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     const char* p = b;
     bool negative = false;
@@ -336,7 +339,7 @@ struct ChunkColumn {
   std::uint64_t missing = 0;
   std::uint64_t non_finite = 0;
   std::vector<double> values;
-  Counter counts;                                             // while parsing
+  Counter counts;                                            // while parsing
   std::vector<std::pair<std::string, std::uint64_t>> owned;  // after: the counts, owning keys
 };
 
@@ -376,7 +379,8 @@ struct ParseError {
 
 // 1-based line of `offset` in `text`.
 std::size_t line_of(std::string_view text, std::size_t offset) {
-  return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size())), '\n'));
+  return 1 + static_cast<std::size_t>(std::count(
+                 text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size())), '\n'));
 }
 
 // The offset of the first byte that is not valid UTF-8, or npos.
@@ -449,8 +453,8 @@ struct StopTable {
   bool stop[256];
 };
 
-const char* parse_record(const char* p, const char* end, char delim, std::vector<Field>& fields,
-                         RecordStatus& status, const char*& error_at) {
+const char* parse_record(const char* p, const char* end, char delim, std::vector<Field>& fields, RecordStatus& status,
+                         const char*& error_at) {
   thread_local char table_for = 0;
   thread_local StopTable table(',');
   if (table_for != delim) {
@@ -543,7 +547,8 @@ ParseError record_error(RecordStatus status, const char* at, const char* base) {
   if (status == RecordStatus::unterminated_quote) {
     return {offset, "unterminated quoted field", "close the quote, or double any quote inside a quoted field"};
   }
-  return {offset, "malformed quoting", "put quotes around the whole field and double the quotes inside it (\"a \"\"b\"\" c\")"};
+  return {offset, "malformed quoting",
+          "put quotes around the whole field and double the quotes inside it (\"a \"\"b\"\" c\")"};
 }
 
 char detect_delimiter(std::string_view header) {
@@ -554,8 +559,10 @@ char detect_delimiter(std::string_view header) {
     std::size_t n = 0;
     bool quoted = false;
     for (char ch : header) {
-      if (ch == '"') quoted = !quoted;
-      else if (ch == c && !quoted) ++n;
+      if (ch == '"')
+        quoted = !quoted;
+      else if (ch == c && !quoted)
+        ++n;
     }
     if (n > best) {
       best = n;
@@ -592,14 +599,16 @@ std::vector<Chunk> split(std::string_view text, std::size_t begin, bool quotes_m
     std::vector<std::size_t> quotes(starts.size());
     parallel_for(starts.size(), [&](std::size_t i) {
       std::size_t e = std::min(starts[i] + target, text.size());
-      quotes[i] = static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(starts[i]), text.begin() + static_cast<std::ptrdiff_t>(e), '"'));
+      quotes[i] = static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(starts[i]),
+                                                      text.begin() + static_cast<std::ptrdiff_t>(e), '"'));
     });
     std::size_t parity = 0;
     for (std::size_t i = 1; i < starts.size(); ++i) {
       parity += quotes[i - 1];
       std::size_t local = parity;
       for (std::size_t p = starts[i]; p < text.size(); ++p) {
-        if (text[p] == '"') ++local;
+        if (text[p] == '"')
+          ++local;
         else if (text[p] == '\n' && local % 2 == 0) {
           if (p + 1 > cuts.back() && p + 1 < text.size()) cuts.push_back(p + 1);
           break;
@@ -720,7 +729,8 @@ inline const char* field_end(const char* p, const char* end, char delim, std::ui
 // How many of the bytes of w (first byte lowest) are ASCII digits before the first that is not.
 inline int leading_digits(std::uint64_t w) {
   // A byte is a digit when its high half is 3 and adding 6 keeps it so (no carry leaves a digit).
-  const std::uint64_t other = ((w & 0xF0F0F0F0F0F0F0F0ULL) ^ (kOnes * 0x30)) | (((w + kOnes * 6) & 0xF0F0F0F0F0F0F0F0ULL) ^ (kOnes * 0x30));
+  const std::uint64_t other =
+      ((w & 0xF0F0F0F0F0F0F0F0ULL) ^ (kOnes * 0x30)) | (((w + kOnes * 6) & 0xF0F0F0F0F0F0F0F0ULL) ^ (kOnes * 0x30));
   return other ? __builtin_ctzll(other) / 8 : 8;
 }
 
@@ -729,7 +739,9 @@ inline int leading_digits(std::uint64_t w) {
 inline std::uint64_t digits_value(std::uint64_t w, int n) {
   std::uint64_t v = (w - kOnes * '0') << (8 * (8 - n));
   v = (v * 10) + (v >> 8);
-  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) + (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >> 32;
+  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
   return v;
 }
 
@@ -746,7 +758,8 @@ inline const char* digit_run(const char* p, const char* limit, std::uint64_t& ma
     p += n;
     if (n < 8) return p;
   }
-  while (p < limit && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  while (p < limit && static_cast<unsigned>(*p - '0') < 10)
+    mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
   return p;
 }
 
@@ -757,7 +770,8 @@ inline const char* digit_run(const char* p, const char* limit, std::uint64_t& ma
 // may be read.
 inline const char* plain_number(const char* p, const char* end, const char* limit, char delim, double& out,
                                 bool& integral, int& decimals) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   const bool negative = p < end && *p == '-';
   p += negative;
   std::uint64_t mantissa = 0;
@@ -800,7 +814,8 @@ Plain parse_csv_chunk_plain(std::string_view text, char delim, std::size_t ncols
     RecordStatus status;
     const char* at = nullptr;
     parse_record(record, end, delim, fields, status, at);
-    if (status != RecordStatus::ok || std::any_of(fields.begin(), fields.end(), [](const Field& f) { return f.quoted; })) {
+    if (status != RecordStatus::ok ||
+        std::any_of(fields.begin(), fields.end(), [](const Field& f) { return f.quoted; })) {
       return Plain::quoted;
     }
     chunk.error = ragged_error(static_cast<std::size_t>(record - base), ncols, fields.size());
@@ -812,7 +827,8 @@ Plain parse_csv_chunk_plain(std::string_view text, char delim, std::size_t ncols
       // ragged row in the same chunk there, so it does here.
       const std::string_view piece = text.substr(chunk.begin, chunk.end - chunk.begin);
       if (std::size_t bad = invalid_utf8(piece); bad != std::string_view::npos) {
-        chunk.error = ParseError{chunk.begin + bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"};
+        chunk.error =
+            ParseError{chunk.begin + bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"};
       }
     }
     return Plain::parsed;
@@ -932,7 +948,8 @@ class JsonLine {
           double d;
           bool integral;
           int decimals;
-          if (!parse_number(value.text, d, integral, decimals)) return fail(fmt::format("bad value '{}'", value.text), why);
+          if (!parse_number(value.text, d, integral, decimals))
+            return fail(fmt::format("bad value '{}'", value.text), why);
         }
       }
       f(key, value);
@@ -986,11 +1003,21 @@ class JsonLine {
       }
       ++q;
       switch (*q) {
-        case 'n': buf.push_back('\n'); break;
-        case 't': buf.push_back('\t'); break;
-        case 'r': buf.push_back('\r'); break;
-        case 'b': buf.push_back('\b'); break;
-        case 'f': buf.push_back('\f'); break;
+        case 'n':
+          buf.push_back('\n');
+          break;
+        case 't':
+          buf.push_back('\t');
+          break;
+        case 'r':
+          buf.push_back('\r');
+          break;
+        case 'b':
+          buf.push_back('\b');
+          break;
+        case 'f':
+          buf.push_back('\f');
+          break;
         case 'u': {
           if (e - q < 5) return false;
           unsigned cp = 0;
@@ -1022,7 +1049,8 @@ class JsonLine {
           }
           break;
         }
-        default: buf.push_back(*q);  // \" \\ \/
+        default:
+          buf.push_back(*q);  // \" \\ \/
       }
     }
     out = buf;
@@ -1051,15 +1079,17 @@ bool blank(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t'; });
 }
 
-void rescan_jsonl(std::string_view text, std::size_t begin, std::size_t stop, std::string_view name,
-                  Counter& counts, std::deque<std::string>& arena) {
+void rescan_jsonl(std::string_view text, std::size_t begin, std::size_t stop, std::string_view name, Counter& counts,
+                  std::deque<std::string>& arena) {
   for_each_line(text, begin, stop, [&](std::size_t b, std::size_t e) {
     if (blank(text.substr(b, e - b))) return true;
     JsonLine line(text.data() + b, text.data() + e, arena);
     std::string why;
-    line.members([&](std::string_view key, const JsonValue& v) {
-      if (key == name && !v.is_null && !is_missing_value(v.text)) counts.add(v.text);
-    }, why);
+    line.members(
+        [&](std::string_view key, const JsonValue& v) {
+          if (key == name && !v.is_null && !is_missing_value(v.text)) counts.add(v.text);
+        },
+        why);
     return true;
   });
 }
@@ -1074,41 +1104,47 @@ void parse_jsonl_chunk(std::string_view text, Chunk& chunk, std::deque<std::stri
     JsonLine line(text.data() + b, text.data() + e, arena);
     std::string why;
     std::size_t position = 0;
-    const char* bad = line.members([&](std::string_view key, const JsonValue& v) {
-      std::size_t j;
-      if (position < last_keys.size() && last_keys[position] == key) {
-        j = index.find(std::string(key))->second;
-      } else {
-        auto [it, fresh] = index.try_emplace(std::string(key), chunk.columns.size());
-        if (fresh) {
-          chunk.columns.emplace_back();
-          chunk.names.emplace_back(key);
-          seen_in_row.push_back(0);
-        }
-        j = it->second;
-        if (position < last_keys.size()) last_keys[position] = chunk.names[j];
-        else last_keys.push_back(chunk.names[j]);
-      }
-      ++position;
-      if (seen_in_row[j] == chunk.rows) {
-        if (!chunk.error) chunk.error = ParseError{b, fmt::format("duplicate key '{}'", key), "give each key once per line"};
-        return;
-      }
-      seen_in_row[j] = chunk.rows;
-      ChunkColumn& c = chunk.columns[j];
-      ++c.present;
-      if (v.is_null) {
-        ++c.missing;
-        return;
-      }
-      if (add_value(c, v.text, v.is_string) == Add::needs_text) {
-        switch_to_text(c);
-        rescan_jsonl(text, chunk.begin, b, chunk.names[j], c.counts, arena);
-        c.counts.add(v.text);
-      }
-    }, why);
+    const char* bad = line.members(
+        [&](std::string_view key, const JsonValue& v) {
+          std::size_t j;
+          if (position < last_keys.size() && last_keys[position] == key) {
+            j = index.find(std::string(key))->second;
+          } else {
+            auto [it, fresh] = index.try_emplace(std::string(key), chunk.columns.size());
+            if (fresh) {
+              chunk.columns.emplace_back();
+              chunk.names.emplace_back(key);
+              seen_in_row.push_back(0);
+            }
+            j = it->second;
+            if (position < last_keys.size())
+              last_keys[position] = chunk.names[j];
+            else
+              last_keys.push_back(chunk.names[j]);
+          }
+          ++position;
+          if (seen_in_row[j] == chunk.rows) {
+            if (!chunk.error)
+              chunk.error = ParseError{b, fmt::format("duplicate key '{}'", key), "give each key once per line"};
+            return;
+          }
+          seen_in_row[j] = chunk.rows;
+          ChunkColumn& c = chunk.columns[j];
+          ++c.present;
+          if (v.is_null) {
+            ++c.missing;
+            return;
+          }
+          if (add_value(c, v.text, v.is_string) == Add::needs_text) {
+            switch_to_text(c);
+            rescan_jsonl(text, chunk.begin, b, chunk.names[j], c.counts, arena);
+            c.counts.add(v.text);
+          }
+        },
+        why);
     if (bad && !chunk.error) {
-      chunk.error = ParseError{static_cast<std::size_t>(bad - text.data()), why, "each line must be one flat JSON object"};
+      chunk.error =
+          ParseError{static_cast<std::size_t>(bad - text.data()), why, "each line must be one flat JSON object"};
     }
     last_keys.resize(std::min(last_keys.size(), position));
     return !chunk.error;
@@ -1123,9 +1159,10 @@ Error error_at(std::string_view part, std::string_view text, const ParseError& e
 }
 
 // Folds the chunks of one part into columns named `names`.
-void merge_chunks(std::vector<Chunk>& chunks, const std::vector<std::string>& names,
-                  const std::vector<std::vector<int>>& chunk_index, Dataset& out,
-                  const std::function<void(std::size_t chunk, std::size_t local, Counter&, std::deque<std::string>&)>& rescan) {
+void merge_chunks(
+    std::vector<Chunk>& chunks, const std::vector<std::string>& names, const std::vector<std::vector<int>>& chunk_index,
+    Dataset& out,
+    const std::function<void(std::size_t chunk, std::size_t local, Counter&, std::deque<std::string>&)>& rescan) {
   std::uint64_t rows = 0;
   for (const auto& c : chunks) rows += c.rows;
   out.rows = rows;
@@ -1191,8 +1228,9 @@ Result<Dataset> read_part(Part& part, const ReadOptions& options) {
   if (text.starts_with("\xEF\xBB\xBF")) start = 3;  // a UTF-8 byte order mark
   if (std::all_of(text.begin() + static_cast<std::ptrdiff_t>(start), text.end(),
                   [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; })) {
-    return std::unexpected(bad_input(fmt::format("'{}' is empty", part.name),
-                                     "give a CSV or TSV file with a header row and data, or JSONL with one object per line"));
+    return std::unexpected(
+        bad_input(fmt::format("'{}' is empty", part.name),
+                  "give a CSV or TSV file with a header row and data, or JSONL with one object per line"));
   }
   Format format = detect_format(part.name, text.substr(start));
   Dataset ds;
@@ -1219,17 +1257,21 @@ Result<Dataset> read_part(Part& part, const ReadOptions& options) {
     const char* end = text.data() + text.size();
     do {
       p = parse_record(p, end, delim, fields, status, at);
-      if (status != RecordStatus::ok) return std::unexpected(error_at(part.name, text, record_error(status, at, text.data())));
+      if (status != RecordStatus::ok)
+        return std::unexpected(error_at(part.name, text, record_error(status, at, text.data())));
     } while (blank_record(fields) && p < end);
-    if (std::size_t bad = invalid_utf8(text.substr(0, static_cast<std::size_t>(p - text.data()))); bad != std::string_view::npos) {
-      return std::unexpected(error_at(part.name, text, {bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"}));
+    if (std::size_t bad = invalid_utf8(text.substr(0, static_cast<std::size_t>(p - text.data())));
+        bad != std::string_view::npos) {
+      return std::unexpected(
+          error_at(part.name, text, {bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"}));
     }
     for (const auto& f : fields) {
       std::string header(field_text(f, header_arena));
       if (std::find(names.begin(), names.end(), header) != names.end()) {
-        return std::unexpected(error_at(part.name, text, {static_cast<std::size_t>(f.begin - text.data()),
-                                                         fmt::format("duplicate column '{}' in the header", header),
-                                                         "give every column a distinct name"}));
+        return std::unexpected(error_at(
+            part.name, text,
+            {static_cast<std::size_t>(f.begin - text.data()),
+             fmt::format("duplicate column '{}' in the header", header), "give every column a distinct name"}));
       }
       names.push_back(std::move(header));
     }
@@ -1261,7 +1303,8 @@ Result<Dataset> read_part(Part& part, const ReadOptions& options) {
       } else {
         std::string_view piece = text.substr(chunk.begin, chunk.end - chunk.begin);
         if (std::size_t bad = invalid_utf8(piece); bad != std::string_view::npos) {
-          chunk.error = ParseError{chunk.begin + bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"};
+          chunk.error =
+              ParseError{chunk.begin + bad, "invalid UTF-8", "convert the file to UTF-8 (iconv -f latin1 -t utf-8)"};
           return;
         }
         if (format == Format::csv) {
@@ -1273,8 +1316,10 @@ Result<Dataset> read_part(Part& part, const ReadOptions& options) {
       for (auto& c : chunk.columns) {
         if (!c.text) continue;
         c.counts.for_each([&](std::string_view key, std::uint64_t n) {
-          if (is_missing_value(key)) c.missing += n;  // the fast path counts them as text
-          else c.owned.emplace_back(key, n);
+          if (is_missing_value(key))
+            c.missing += n;  // the fast path counts them as text
+          else
+            c.owned.emplace_back(key, n);
         });
         c.counts.clear();
       }
@@ -1322,7 +1367,8 @@ Result<Dataset> read_part(Part& part, const ReadOptions& options) {
                  }
                });
   if (ds.rows == 0) {
-    return std::unexpected(bad_input(fmt::format("'{}' has no data rows", part.name), "drift needs at least one row on each side"));
+    return std::unexpected(
+        bad_input(fmt::format("'{}' has no data rows", part.name), "drift needs at least one row on each side"));
   }
   return ds;
 }
@@ -1368,8 +1414,10 @@ Result<Dataset> read_dataset(std::string source, std::vector<Part>& parts, const
         into = &all.columns.back();
       }
       if (into->numeric != col.numeric) {
-        if (into->numeric) numbers_to_text(*into);
-        else numbers_to_text(col);
+        if (into->numeric)
+          numbers_to_text(*into);
+        else
+          numbers_to_text(col);
       }
       into->missing += col.missing;
       into->non_finite += col.non_finite;

@@ -1,9 +1,8 @@
 #pragma once
 // The four renderings of a drift Report: a terminal table, one JSON document (schema in
 // the README section 'Drift checks'), Markdown for a CI comment, and a self-contained HTML page with inline SVG charts.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "mlops/drift/check.hpp"
 

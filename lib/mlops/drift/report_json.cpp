@@ -48,7 +48,8 @@ nlohmann::ordered_json render_json(const Report& report) {
     if (c.constant_reference) col["constant_reference"] = true;
     if (!c.stats.empty()) {
       nlohmann::ordered_json stats = nlohmann::ordered_json::object();
-      for (const auto& s : c.stats) stats[std::string(to_string(s.method))] = {{"statistic", number(s.statistic)}, {"p_value", number(s.p_value)}};
+      for (const auto& s : c.stats)
+        stats[std::string(to_string(s.method))] = {{"statistic", number(s.statistic)}, {"p_value", number(s.p_value)}};
       col["stats"] = std::move(stats);
     }
     columns.push_back(std::move(col));

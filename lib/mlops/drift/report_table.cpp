@@ -1,6 +1,6 @@
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "mlops/core/output.hpp"
 #include "mlops/drift/report.hpp"
@@ -32,7 +32,8 @@ std::string render_table(const Report& report, bool color) {
   for (const auto& c : report.columns) {
     std::string drift = c.drifted ? "DRIFT" : "ok";
     if (color) drift = out::paint(drift, c.drifted ? out::Style::red : out::Style::green);
-    std::string missing = fmt::format("{} → {}", percent(c.reference_missing_share()), percent(c.current_missing_share()));
+    std::string missing =
+        fmt::format("{} → {}", percent(c.reference_missing_share()), percent(c.current_missing_share()));
     if (c.missing_changed) missing += " !";
     table.add_row({name_of(c), std::string(to_string(c.type)), method_label(c), format_number(c.statistic),
                    format_number(c.p_value), format_number(c.threshold), drift, missing});
@@ -41,7 +42,8 @@ std::string render_table(const Report& report, bool color) {
   for (const auto& c : report.columns) {
     if (!c.unseen.empty()) {
       std::string names;
-      for (std::size_t i = 0; i < c.unseen.size() && i < 10; ++i) names += (i ? ", " : "") + fmt::format("'{}'", c.unseen[i]);
+      for (std::size_t i = 0; i < c.unseen.size() && i < 10; ++i)
+        names += (i ? ", " : "") + fmt::format("'{}'", c.unseen[i]);
       if (c.unseen.size() > 10) names += fmt::format(" and {} more", c.unseen.size() - 10);
       text += fmt::format("unseen categories in '{}': {}\n", c.name, names);
     }

@@ -6,12 +6,18 @@ std::string_view to_string(ColumnType type) { return type == ColumnType::numeric
 
 std::string_view to_string(Method method) {
   switch (method) {
-    case Method::ks: return "ks";
-    case Method::wasserstein: return "wasserstein";
-    case Method::psi: return "psi";
-    case Method::jensenshannon: return "jensenshannon";
-    case Method::chisquare: return "chisquare";
-    case Method::ztest: return "ztest";
+    case Method::ks:
+      return "ks";
+    case Method::wasserstein:
+      return "wasserstein";
+    case Method::psi:
+      return "psi";
+    case Method::jensenshannon:
+      return "jensenshannon";
+    case Method::chisquare:
+      return "chisquare";
+    case Method::ztest:
+      return "ztest";
   }
   return "?";
 }
@@ -30,12 +36,18 @@ std::optional<Method> parse_method(std::string_view name) {
 
 std::string_view display_name(Method method) {
   switch (method) {
-    case Method::ks: return "K-S p-value";
-    case Method::wasserstein: return "Wasserstein (normed)";
-    case Method::psi: return "PSI";
-    case Method::jensenshannon: return "Jensen-Shannon distance";
-    case Method::chisquare: return "chi-square p-value";
-    case Method::ztest: return "Z-test p-value";
+    case Method::ks:
+      return "K-S p-value";
+    case Method::wasserstein:
+      return "Wasserstein (normed)";
+    case Method::psi:
+      return "PSI";
+    case Method::jensenshannon:
+      return "Jensen-Shannon distance";
+    case Method::chisquare:
+      return "chi-square p-value";
+    case Method::ztest:
+      return "Z-test p-value";
   }
   return "?";
 }
@@ -48,10 +60,13 @@ double default_threshold(Method method) { return uses_p_value(method) ? 0.05 : 0
 
 bool is_drift(Method method, double statistic, double p_value, double threshold) {
   switch (method) {
-    case Method::ks: return p_value <= threshold;
+    case Method::ks:
+      return p_value <= threshold;
     case Method::chisquare:
-    case Method::ztest: return p_value < threshold;
-    default: return statistic >= threshold;
+    case Method::ztest:
+      return p_value < threshold;
+    default:
+      return statistic >= threshold;
   }
 }
 

@@ -10,8 +10,8 @@ enum class ColumnType { numeric, categorical };
 std::string_view to_string(ColumnType type);
 
 enum class Method { ks, wasserstein, psi, jensenshannon, chisquare, ztest };
-inline constexpr Method kAllMethods[] = {Method::ks, Method::wasserstein, Method::psi,
-                                         Method::jensenshannon, Method::chisquare, Method::ztest};
+inline constexpr Method kAllMethods[] = {Method::ks,        Method::wasserstein, Method::psi, Method::jensenshannon,
+                                         Method::chisquare, Method::ztest};
 
 // "ks", "wasserstein", "psi", "jensenshannon", "chisquare", "ztest" (also a few aliases:
 // "kolmogorov-smirnov", "js", "chi2", "z").

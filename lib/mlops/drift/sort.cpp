@@ -100,7 +100,8 @@ void radix_sort_keys(Key* a, Key* b, std::size_t n, Digits<Key>& digits, double*
 // one correctly rounded division) gives the value back bit for bit; every value is checked to do
 // so, and false means the data is not such (nothing was changed then).
 bool sort_decimal(std::vector<double>& values, int decimals) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   if (decimals < 0 || decimals > 15) return false;
   const double scale = kPow10[decimals];
   const std::size_t n = values.size();
@@ -130,8 +131,9 @@ bool sort_decimal(std::vector<double>& values, int decimals) {
     a[i] = k;
     digits.count(k);
   }
-  radix_sort_keys<std::uint32_t>(a, b, n, digits, values.data(),
-                                 [lo, scale](std::uint32_t k) { return static_cast<double>(lo + static_cast<std::int64_t>(k)) / scale; });
+  radix_sort_keys<std::uint32_t>(a, b, n, digits, values.data(), [lo, scale](std::uint32_t k) {
+    return static_cast<double>(lo + static_cast<std::int64_t>(k)) / scale;
+  });
   return true;
 }
 

@@ -7,4 +7,4 @@ namespace mlops::drift {
 // the text it was parsed from; -1 when not known), which lets it sort as scaled integers. The
 // hint only chooses the method: the result is the same whatever it says.
 void sort_values(std::vector<double>& values, int decimals = -1);
-}
+}  // namespace mlops::drift

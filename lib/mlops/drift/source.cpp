@@ -1,10 +1,10 @@
 #include "mlops/drift/source.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <optional>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "mlops/core/hash.hpp"
 #include "mlops/core/repo.hpp"
@@ -44,8 +44,9 @@ bool is_data_file(std::string_view name, Format& format) {
 Result<std::vector<Part>> open_tracked(const std::string& spec, const std::string& path, const std::string& rev) {
   auto repo = find_store();
   if (!repo) {
-    return std::unexpected(bad_input(fmt::format("'{}' does not exist", spec),
-                                     "PATH@REV reads data tracked with 'mlops data add'; run it inside that repository"));
+    return std::unexpected(
+        bad_input(fmt::format("'{}' does not exist", spec),
+                  "PATH@REV reads data tracked with 'mlops data add'; run it inside that repository"));
   }
   // PATH is relative to the current folder, as tracked_at takes it.
   auto tracked = data::tracked_at(*repo, path, rev);

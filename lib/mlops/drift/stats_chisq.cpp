@@ -1,8 +1,7 @@
 // Chi-square goodness of fit of the current category counts against the reference proportions.
+#include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 #include <limits>
-
-#include <boost/math/distributions/chi_squared.hpp>
 
 #include "mlops/drift/stats.hpp"
 
@@ -36,10 +35,11 @@ TestResult chi_square_gof(std::span<const double> observed, std::span<const doub
     return result;
   }
   // Errors become special values rather than exceptions (these run on worker threads).
-  using Policy = boost::math::policies::policy<boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
-                                               boost::math::policies::underflow_error<boost::math::policies::ignore_error>,
-                                               boost::math::policies::domain_error<boost::math::policies::ignore_error>,
-                                               boost::math::policies::evaluation_error<boost::math::policies::ignore_error>>;
+  using Policy =
+      boost::math::policies::policy<boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
+                                    boost::math::policies::underflow_error<boost::math::policies::ignore_error>,
+                                    boost::math::policies::domain_error<boost::math::policies::ignore_error>,
+                                    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>>;
   boost::math::chi_squared_distribution<double, Policy> dist(dof);
   result.p_value = boost::math::cdf(boost::math::complement(dist, result.statistic));
   if (std::isnan(result.p_value)) result.p_value = result.statistic > dof ? 0.0 : 1.0;

@@ -33,9 +33,8 @@ double select(double cdf_p, double sf_p, bool cdf) { return clip01(cdf ? cdf_p :
 
 // log(n! / n^n) by Stirling's series with n log n removed up front.
 double log_nfactorial_div_n_pow_n(double n) {
-  static constexpr double kCoeffs[] = {-2.955065359477124183e-2, 6.4102564102564102564e-3,
-                                       -1.9175269175269175269e-3, 8.4175084175084175084e-4,
-                                       -5.952380952380952381e-4,  7.9365079365079365079e-4,
+  static constexpr double kCoeffs[] = {-2.955065359477124183e-2,  6.4102564102564102564e-3, -1.9175269175269175269e-3,
+                                       8.4175084175084175084e-4,  -5.952380952380952381e-4, 7.9365079365079365079e-4,
                                        -2.7777777777777777778e-3, 8.3333333333333333333e-2};
   double rn = 1.0 / n;
   double x = rn / n;
@@ -110,8 +109,8 @@ double kolmogn_dmtw(std::int64_t n, double d) {
   return clip01(static_cast<double>(p));
 }
 
-void pomeranz_j1j2(std::int64_t i, std::int64_t n, std::int64_t ll, int ceilf, int roundf,
-                   std::int64_t& j1, std::int64_t& j2) {
+void pomeranz_j1j2(std::int64_t i, std::int64_t n, std::int64_t ll, int ceilf, int roundf, std::int64_t& j1,
+                   std::int64_t& j2) {
   std::int64_t a, b;
   if (i == 0) {
     a = -ll - ceilf - 1;
@@ -177,13 +176,15 @@ double kolmogn_pomeranz(std::int64_t n, double x) {
     for (std::int64_t p = 0; p < alen; ++p) {
       double a = v0[static_cast<std::size_t>(a0 + p)];
       if (a == 0) continue;
-      for (std::int64_t q = 0; q < blen; ++q) conv[static_cast<std::size_t>(p + q)] += a * pwrs[static_cast<std::size_t>(q)];
+      for (std::int64_t q = 0; q < blen; ++q)
+        conv[static_cast<std::size_t>(p + q)] += a * pwrs[static_cast<std::size_t>(q)];
     }
     std::int64_t start = j1 - k1, len = j2 - j1 + 1;
     double top = 0;
     for (std::int64_t q = 0; q < len && q < size; ++q) {
       std::int64_t idx = start + q;
-      v1[static_cast<std::size_t>(q)] = (idx >= 0 && idx < static_cast<std::int64_t>(conv.size())) ? conv[static_cast<std::size_t>(idx)] : 0.0;
+      v1[static_cast<std::size_t>(q)] =
+          (idx >= 0 && idx < static_cast<std::int64_t>(conv.size())) ? conv[static_cast<std::size_t>(idx)] : 0.0;
       top = std::max(top, v1[static_cast<std::size_t>(q)]);
     }
     if (top > 0 && top < kEM128) {
@@ -349,15 +350,18 @@ double ks_prob_outside_lattice(std::int64_t m, std::int64_t n, std::int64_t g, s
   std::int64_t mg = m / g, ng = n / g;
   // One column of the path-count matrix, scaled to probabilities, in a sliding window [minj, maxj).
   std::int64_t minj = 0;
-  std::int64_t maxj = std::min<std::int64_t>(static_cast<std::int64_t>(std::ceil(static_cast<double>(h) / static_cast<double>(mg))), n + 1);
+  std::int64_t maxj = std::min<std::int64_t>(
+      static_cast<std::int64_t>(std::ceil(static_cast<double>(h) / static_cast<double>(mg))), n + 1);
   std::int64_t curlen = maxj - minj;
   std::vector<double> a(static_cast<std::size_t>(2 * n + 4), 1.0);
   std::fill(a.begin(), a.begin() + maxj, 0.0);
   for (std::int64_t i = 1; i <= m; ++i) {
     std::int64_t lastminj = minj, lastlen = curlen;
-    minj = std::max<std::int64_t>(static_cast<std::int64_t>(std::floor(static_cast<double>(ng * i - h) / static_cast<double>(mg))) + 1, 0);
+    minj = std::max<std::int64_t>(
+        static_cast<std::int64_t>(std::floor(static_cast<double>(ng * i - h) / static_cast<double>(mg))) + 1, 0);
     minj = std::min(minj, n);
-    maxj = std::min<std::int64_t>(static_cast<std::int64_t>(std::ceil(static_cast<double>(ng * i + h) / static_cast<double>(mg))), n + 1);
+    maxj = std::min<std::int64_t>(
+        static_cast<std::int64_t>(std::ceil(static_cast<double>(ng * i + h) / static_cast<double>(mg))), n + 1);
     if (maxj <= minj) return 1.0;
     double val = minj == 0 ? 0.0 : 1.0;
     double di = static_cast<double>(i);
@@ -368,7 +372,9 @@ double ks_prob_outside_lattice(std::int64_t m, std::int64_t n, std::int64_t g, s
     }
     curlen = maxj - minj;
     if (lastlen > curlen) {
-      std::fill(a.begin() + curlen, a.begin() + std::min<std::int64_t>(curlen + (lastlen - curlen), static_cast<std::int64_t>(a.size())), 1.0);
+      std::fill(a.begin() + curlen,
+                a.begin() + std::min<std::int64_t>(curlen + (lastlen - curlen), static_cast<std::int64_t>(a.size())),
+                1.0);
     }
   }
   double p = a[static_cast<std::size_t>(maxj - minj - 1)];

@@ -1,7 +1,6 @@
 // The two-proportion Z-test for binary columns (pooled variance), as Evidently's z_stat_test.
-#include <cmath>
-
 #include <boost/math/distributions/normal.hpp>
+#include <cmath>
 
 #include "mlops/drift/stats.hpp"
 

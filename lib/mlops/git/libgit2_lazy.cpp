@@ -2,11 +2,10 @@
 // commands that never touch git do not pay for loading it and its ~20 dependencies at start-up.
 // Built only with MLOPS_LAZY_LIBGIT2; the generated trampolines call mlops_libgit2_load.
 #include <dlfcn.h>
+#include <fmt/format.h>
 
 #include <cstdlib>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "mlops/core/error.hpp"
 #include "mlops/core/output.hpp"

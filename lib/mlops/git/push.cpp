@@ -1,8 +1,7 @@
 #include "mlops/git/push.hpp"
 
-#include <git2.h>
-
 #include <fmt/format.h>
+#include <git2.h>
 
 namespace mlops::git {
 

@@ -1,9 +1,9 @@
 #include "mlops/git/repository.hpp"
-#include "mlops/git/owned.hpp"
-
-#include <git2.h>
 
 #include <fmt/format.h>
+#include <git2.h>
+
+#include "mlops/git/owned.hpp"
 
 namespace mlops::git {
 
@@ -40,8 +40,8 @@ Result<std::string> Repository::resolve_commit(std::string_view rev) const {
   Owned<git_object, git_object_free> object;
   std::string spec(rev);
   if (git_revparse_single(&object.ptr, repo_.get(), spec.c_str()) != 0) {
-    return std::unexpected(bad_input(fmt::format("unknown revision '{}'", rev),
-                                     "name a commit, branch or tag that 'git log' shows"));
+    return std::unexpected(
+        bad_input(fmt::format("unknown revision '{}'", rev), "name a commit, branch or tag that 'git log' shows"));
   }
   Owned<git_object, git_object_free> commit;
   if (git_object_peel(&commit.ptr, object.ptr, GIT_OBJECT_COMMIT) != 0) {

@@ -1,12 +1,12 @@
 #include "mlops/git/tags.hpp"
-#include "mlops/git/owned.hpp"
 
+#include <fmt/format.h>
 #include <git2.h>
 
 #include <charconv>
 #include <cstdlib>
 
-#include <fmt/format.h>
+#include "mlops/git/owned.hpp"
 
 namespace mlops::git {
 
@@ -55,9 +55,12 @@ ParsedTag parse_tag_object(std::string_view raw) {
     auto line = raw.substr(0, nl);
     raw = nl == std::string_view::npos ? std::string_view() : raw.substr(nl + 1);
     if (line.empty()) break;
-    if (line.starts_with("object ")) parsed.object = line.substr(7);
-    else if (line.starts_with("type ")) parsed.type = line.substr(5);
-    else if (line.starts_with("tagger ")) parse_tagger(line.substr(7), parsed.tag);
+    if (line.starts_with("object "))
+      parsed.object = line.substr(7);
+    else if (line.starts_with("type "))
+      parsed.type = line.substr(5);
+    else if (line.starts_with("tagger "))
+      parse_tagger(line.substr(7), parsed.tag);
   }
   // A signed tag carries its signature after the message; it is not part of what was said.
   if (auto sig = raw.find("-----BEGIN PGP SIGNATURE-----"); sig != std::string_view::npos) raw = raw.substr(0, sig);
@@ -130,8 +133,12 @@ Result<TagScan> read_tags(const Repository& repo, const std::vector<TagRef>& ref
         tag.id = ref.target;
         scan.annotated.push_back(std::move(tag));
         break;
-      case Found::lightweight: scan.lightweight.push_back(ref.name); break;
-      case Found::unreadable: scan.unreadable.push_back(ref.name); break;
+      case Found::lightweight:
+        scan.lightweight.push_back(ref.name);
+        break;
+      case Found::unreadable:
+        scan.unreadable.push_back(ref.name);
+        break;
     }
   }
   return scan;

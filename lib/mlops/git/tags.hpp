@@ -12,11 +12,11 @@
 namespace mlops::git {
 
 struct AnnotatedTag {
-  std::string name;          // without "refs/tags/"
-  std::string id;            // the tag object's id (20 raw bytes): what caches key on
-  std::string commit;        // the commit it points to, peeled through nested tags
-  std::int64_t time = 0;     // tagger time, seconds since the epoch
-  int offset = 0;            // tagger's UTC offset, minutes
+  std::string name;       // without "refs/tags/"
+  std::string id;         // the tag object's id (20 raw bytes): what caches key on
+  std::string commit;     // the commit it points to, peeled through nested tags
+  std::int64_t time = 0;  // tagger time, seconds since the epoch
+  int offset = 0;         // tagger's UTC offset, minutes
   std::string tagger_name;
   std::string tagger_email;
   std::string message;

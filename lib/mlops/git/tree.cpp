@@ -1,11 +1,11 @@
 #include "mlops/git/tree.hpp"
-#include "mlops/git/owned.hpp"
 
+#include <fmt/format.h>
 #include <git2.h>
 
 #include <set>
 
-#include <fmt/format.h>
+#include "mlops/git/owned.hpp"
 
 namespace mlops::git {
 
@@ -52,7 +52,8 @@ std::optional<git_oid> blob_at(git_commit* commit, const std::string& path) {
 
 }  // namespace
 
-Result<std::vector<CommittedFile>> files_with_suffix_at(const Repository& repo, std::string_view rev, std::string_view suffix) {
+Result<std::vector<CommittedFile>> files_with_suffix_at(const Repository& repo, std::string_view rev,
+                                                        std::string_view suffix) {
   auto id = repo.resolve_commit(rev);
   if (!id) return std::unexpected(id.error());
   git_oid oid;
@@ -114,7 +115,8 @@ Result<std::vector<std::string>> all_ref_commits(const Repository& repo) {
   };
   if (auto head = repo.head_commit()) add(*head);
   Owned<git_reference_iterator, git_reference_iterator_free> it;
-  if (git_reference_iterator_glob_new(&it.ptr, repo.raw(), "refs/*") != 0) return std::unexpected(git_error("list references"));
+  if (git_reference_iterator_glob_new(&it.ptr, repo.raw(), "refs/*") != 0)
+    return std::unexpected(git_error("list references"));
   git_reference* ref = nullptr;
   while (git_reference_next(&ref, it.ptr) == 0) {
     Owned<git_reference, git_reference_free> owned;

@@ -12,18 +12,19 @@
 namespace mlops::git {
 
 struct CommittedFile {
-  std::string path;     // '/'-separated, relative to the work tree
+  std::string path;  // '/'-separated, relative to the work tree
   std::string content;
 };
 
 // Every file in commit REV whose name ends with `suffix`, with its content.
-Result<std::vector<CommittedFile>> files_with_suffix_at(const Repository& repo, std::string_view rev, std::string_view suffix);
+Result<std::vector<CommittedFile>> files_with_suffix_at(const Repository& repo, std::string_view rev,
+                                                        std::string_view suffix);
 
 struct FileVersion {
-  std::string commit;   // full id
-  std::int64_t time = 0;  // commit time, seconds since the epoch
-  std::string author;   // "Name <email>"
-  std::string summary;  // first line of the message
+  std::string commit;                  // full id
+  std::int64_t time = 0;               // commit time, seconds since the epoch
+  std::string author;                  // "Name <email>"
+  std::string summary;                 // first line of the message
   std::optional<std::string> content;  // nullopt: the file was deleted in this commit
 };
 

@@ -1,10 +1,10 @@
 #include "mlops/git/worktree.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "mlops/core/subprocess.hpp"
 
@@ -33,8 +33,9 @@ Result<void> run_git(const std::vector<std::string>& args, std::string_view acti
 
 Result<void> add_worktree(const std::filesystem::path& repo_root, const std::filesystem::path& dir,
                           std::string_view commit) {
-  return run_git({"-C", repo_root.string(), "worktree", "add", "--quiet", "--detach", dir.string(), std::string(commit)},
-                 fmt::format("check out {} in '{}'", commit.substr(0, 12), dir.string()), Exit::environment);
+  return run_git(
+      {"-C", repo_root.string(), "worktree", "add", "--quiet", "--detach", dir.string(), std::string(commit)},
+      fmt::format("check out {} in '{}'", commit.substr(0, 12), dir.string()), Exit::environment);
 }
 
 Result<void> apply_patch(const std::filesystem::path& dir, const std::filesystem::path& patch_file) {

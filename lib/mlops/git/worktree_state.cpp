@@ -1,7 +1,8 @@
 #include "mlops/git/worktree_state.hpp"
-#include "mlops/git/owned.hpp"
 
 #include <git2.h>
+
+#include "mlops/git/owned.hpp"
 
 namespace mlops::git {
 
@@ -20,7 +21,8 @@ Result<WorktreeState> worktree_state(const Repository& repo, std::uint64_t max_f
 
   // The branch comes from HEAD's symbolic target, which exists even before the first commit.
   Owned<git_reference, git_reference_free> head_ref;
-  if (git_reference_lookup(&head_ref.ptr, raw, "HEAD") == 0 && git_reference_type(head_ref.ptr) == GIT_REFERENCE_SYMBOLIC) {
+  if (git_reference_lookup(&head_ref.ptr, raw, "HEAD") == 0 &&
+      git_reference_type(head_ref.ptr) == GIT_REFERENCE_SYMBOLIC) {
     std::string target = git_reference_symbolic_target(head_ref.ptr);
     constexpr std::string_view kHeads = "refs/heads/";
     if (target.starts_with(kHeads)) state.branch = target.substr(kHeads.size());
@@ -56,7 +58,8 @@ Result<WorktreeState> worktree_state(const Repository& repo, std::uint64_t max_f
     }
     Owned<git_patch, git_patch_free> patch;
     Buf text;
-    if (git_patch_from_diff(&patch.ptr, diff.ptr, i) != 0 || (patch.ptr && git_patch_to_buf(&text.buf, patch.ptr) != 0)) {
+    if (git_patch_from_diff(&patch.ptr, diff.ptr, i) != 0 ||
+        (patch.ptr && git_patch_to_buf(&text.buf, patch.ptr) != 0)) {
       return std::unexpected(git_error("write the work tree's diff"));
     }
     if (text.buf.size > 0) state.diff.append(text.buf.ptr, text.buf.size);

@@ -16,7 +16,7 @@ struct WorktreeState {
   std::string commit;  // full id; empty in a repository without commits
   std::string branch;  // "main"; empty on a detached HEAD
   bool dirty = false;
-  std::string diff;    // git's patch format, with binary patches; empty when clean
+  std::string diff;  // git's patch format, with binary patches; empty when clean
   // Changed or untracked files bigger than the limit, left out of `diff` (a dataset or model
   // that belongs in `mlops data add` or .gitignore, not in a patch kept with every run).
   std::vector<std::string> left_out;

@@ -20,7 +20,8 @@ tracking::Lookup metrics_of(const Version& version) {
 std::vector<std::string> GateReport::trailers() const {
   std::vector<std::string> out;
   for (const auto& row : rows) {
-    out.push_back(fmt::format("{}: {} (value {}, bound {})", row.gate, row.passed ? "pass" : "fail", row.value, row.bound));
+    out.push_back(
+        fmt::format("{}: {} (value {}, bound {})", row.gate, row.passed ? "pass" : "fail", row.value, row.bound));
   }
   return out;
 }

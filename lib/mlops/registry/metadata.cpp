@@ -1,9 +1,9 @@
 #include "mlops/registry/metadata.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace mlops::registry {
 
@@ -38,8 +38,8 @@ std::optional<std::pair<std::string_view, std::string_view>> split_trailer(std::
   return std::pair{key, trim(line.substr(colon + 2))};
 }
 
-constexpr std::string_view kKnownKeys[] = {"Artifact", "Kind", "Size", "Files", "Path", "Run",
-                                           "Dirty",    "Data", "Metric", "Gate", "Reason"};
+constexpr std::string_view kKnownKeys[] = {"Artifact", "Kind", "Size",   "Files", "Path",  "Run",
+                                           "Dirty",    "Data", "Metric", "Gate",  "Reason"};
 bool known_key(std::string_view key) {
   for (auto k : kKnownKeys) {
     if (k == key) return true;

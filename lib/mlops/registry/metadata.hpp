@@ -27,16 +27,16 @@ namespace mlops::registry {
 
 struct Metadata {
   std::optional<Hash> artifact;
-  std::string kind;                      // "file" or "dir"; empty when unknown
-  std::optional<std::uint64_t> size;     // bytes (total for a directory)
-  std::optional<std::uint64_t> files;    // a directory's file count
-  std::string path;                      // where the artifact came from ("models/churn.pkl")
-  std::string run;                       // the run id
-  bool dirty = false;                    // registered from a tree with uncommitted changes
+  std::string kind;                                     // "file" or "dir"; empty when unknown
+  std::optional<std::uint64_t> size;                    // bytes (total for a directory)
+  std::optional<std::uint64_t> files;                   // a directory's file count
+  std::string path;                                     // where the artifact came from ("models/churn.pkl")
+  std::string run;                                      // the run id
+  bool dirty = false;                                   // registered from a tree with uncommitted changes
   std::vector<std::pair<std::string, Hash>> data;       // data path -> version
   std::vector<std::pair<std::string, double>> metrics;  // final metric values
-  std::vector<std::string> gates;        // "metrics.auc >= 0.9: pass (0.93)"
-  std::string reason;                    // why (rollback, deprecation)
+  std::vector<std::string> gates;                       // "metrics.auc >= 0.9: pass (0.93)"
+  std::string reason;                                   // why (rollback, deprecation)
 
   std::optional<double> metric(std::string_view name) const;
 };

@@ -1,9 +1,9 @@
 #include "mlops/registry/registry.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "mlops/core/file.hpp"
 #include "mlops/git/tags.hpp"
@@ -109,8 +109,8 @@ Result<Reference> parse_reference(std::string_view text) {
   auto rest = text.substr(sign + 1);
   if (text[sign] == '#') {
     if (!valid_name(rest)) {
-      return std::unexpected(bad_input(fmt::format("'{}' is not a valid stage name", rest),
-                                       "write NAME#STAGE, e.g. churn#production"));
+      return std::unexpected(
+          bad_input(fmt::format("'{}' is not a valid stage name", rest), "write NAME#STAGE, e.g. churn#production"));
     }
     ref.stage = std::string(rest);
     return ref;
@@ -129,8 +129,8 @@ Result<Reference> parse_reference(std::string_view text) {
 
 Result<const Model*> find_model(const State& state, std::string_view name) {
   if (const Model* model = state.find(name)) return model;
-  return std::unexpected(bad_input(fmt::format("unknown model '{}'", name),
-                                   "see the registered models with 'mlops model list'"));
+  return std::unexpected(
+      bad_input(fmt::format("unknown model '{}'", name), "see the registered models with 'mlops model list'"));
 }
 
 Result<const Version*> resolve(const State& state, const Reference& ref) {
@@ -142,10 +142,10 @@ Result<const Version*> resolve(const State& state, const Reference& ref) {
     auto stages = m.stages();
     std::string list;
     for (const auto& s : stages) list += (list.empty() ? "" : ", ") + s;
-    return std::unexpected(bad_input(fmt::format("no version of '{}' is in stage '{}'", ref.model, ref.stage),
-                                     list.empty() ? fmt::format("promote one: mlops model promote {} VERSION --to {}",
-                                                                ref.model, ref.stage)
-                                                  : fmt::format("stages with a version: {}", list)));
+    return std::unexpected(bad_input(
+        fmt::format("no version of '{}' is in stage '{}'", ref.model, ref.stage),
+        list.empty() ? fmt::format("promote one: mlops model promote {} VERSION --to {}", ref.model, ref.stage)
+                     : fmt::format("stages with a version: {}", list)));
   }
   if (!ref.version.empty()) {
     const Version* v = m.find(ref.version);
@@ -173,8 +173,9 @@ Result<void> check_stage(std::string_view stage, const std::vector<std::string>&
 
 Result<void> check_model_name(std::string_view name) {
   if (valid_model_name(name)) return {};
-  return std::unexpected(bad_input(fmt::format("invalid model name '{}'", name),
-                                   "use letters, digits, '-', '_' and '/', starting and ending with a letter or digit"));
+  return std::unexpected(
+      bad_input(fmt::format("invalid model name '{}'", name),
+                "use letters, digits, '-', '_' and '/', starting and ending with a letter or digit"));
 }
 
 Result<NewTag> write_tag(const Repo& repo, const git::Repository& git_repo, std::string_view model,

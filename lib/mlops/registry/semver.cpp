@@ -1,18 +1,16 @@
 #include "mlops/registry/semver.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace mlops::registry {
 
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ident_char(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-}
+bool is_ident_char(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-'; }
 bool all_digits(std::string_view s) {
   for (char c : s) {
     if (!is_digit(c)) return false;
@@ -87,9 +85,15 @@ std::string SemVer::str() const {
 SemVer SemVer::bump(Part part) const {
   SemVer next{major, minor, patch, {}, {}};  // as GTO (python-semver) bumps
   switch (part) {
-    case Part::major: next = {major + 1, 0, 0, {}, {}}; break;
-    case Part::minor: next = {major, minor + 1, 0, {}, {}}; break;
-    case Part::patch: next.patch = patch + 1; break;
+    case Part::major:
+      next = {major + 1, 0, 0, {}, {}};
+      break;
+    case Part::minor:
+      next = {major, minor + 1, 0, {}, {}};
+      break;
+    case Part::patch:
+      next.patch = patch + 1;
+      break;
   }
   return next;
 }

@@ -12,12 +12,18 @@ namespace {
 // GTO's event priorities (gto/base.py), used only to order events within one second.
 int priority(Action action) {
   switch (action) {
-    case Action::create: return 1;
-    case Action::deprecate: return 2;
-    case Action::register_version: return 3;
-    case Action::deregister_version: return 4;
-    case Action::assign: return 5;
-    case Action::unassign: return 6;
+    case Action::create:
+      return 1;
+    case Action::deprecate:
+      return 2;
+    case Action::register_version:
+      return 3;
+    case Action::deregister_version:
+      return 4;
+    case Action::assign:
+      return 5;
+    case Action::unassign:
+      return 6;
   }
   return 0;
 }

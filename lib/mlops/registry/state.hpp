@@ -26,9 +26,9 @@ namespace mlops::registry {
 struct TagRecord {
   std::string tag;  // "churn#production#3"
   TagName name;
-  std::string commit;        // the commit it points to (peeled)
-  std::int64_t time = 0;     // tagger time, seconds since the epoch
-  int offset = 0;            // tagger's UTC offset, minutes
+  std::string commit;     // the commit it points to (peeled)
+  std::int64_t time = 0;  // tagger time, seconds since the epoch
+  int offset = 0;         // tagger's UTC offset, minutes
   std::string author;
   std::string author_email;
   std::string message;
@@ -47,7 +47,7 @@ struct StageTrack {
 };
 
 struct Version {
-  std::string name;     // "v1.2.3", or a commit id for an unregistered commit given a stage
+  std::string name;  // "v1.2.3", or a commit id for an unregistered commit given a stage
   std::string commit;
   bool registered = false;
   bool active = false;

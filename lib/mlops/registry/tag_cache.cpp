@@ -80,7 +80,8 @@ TagCache read_tag_cache(const std::filesystem::path& file) {
   return cache;
 }
 
-Result<void> write_tag_cache(const std::filesystem::path& file, const std::filesystem::path& tmp_dir, const TagCache& cache) {
+Result<void> write_tag_cache(const std::filesystem::path& file, const std::filesystem::path& tmp_dir,
+                             const TagCache& cache) {
   std::string out(kMagic);
   put_number<std::uint32_t>(out, static_cast<std::uint32_t>(cache.size()));
   for (const auto& [id, entry] : cache) {

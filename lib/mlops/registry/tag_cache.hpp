@@ -20,6 +20,7 @@ struct CachedTag {
 using TagCache = std::unordered_map<std::string, CachedTag>;  // object id (20 raw bytes) -> tag
 
 TagCache read_tag_cache(const std::filesystem::path& file);
-Result<void> write_tag_cache(const std::filesystem::path& file, const std::filesystem::path& tmp_dir, const TagCache& cache);
+Result<void> write_tag_cache(const std::filesystem::path& file, const std::filesystem::path& tmp_dir,
+                             const TagCache& cache);
 
 }  // namespace mlops::registry

@@ -33,12 +33,18 @@ std::optional<long long> parse_counter(std::string_view digits) {
 
 std::string_view to_string(Action action) {
   switch (action) {
-    case Action::register_version: return "registration";
-    case Action::deregister_version: return "deregistration";
-    case Action::assign: return "assignment";
-    case Action::unassign: return "unassignment";
-    case Action::deprecate: return "deprecation";
-    case Action::create: return "creation";
+    case Action::register_version:
+      return "registration";
+    case Action::deregister_version:
+      return "deregistration";
+    case Action::assign:
+      return "assignment";
+    case Action::unassign:
+      return "unassignment";
+    case Action::deprecate:
+      return "deprecation";
+    case Action::create:
+      return "creation";
   }
   return "registration";
 }
@@ -62,12 +68,24 @@ std::string TagName::str() const {
   if (auto colon = model_in_tag.find(':'); colon != std::string::npos) model_in_tag[colon] = '=';
   std::string tag = model_in_tag;
   switch (action) {
-    case Action::register_version: tag += "@" + version; break;
-    case Action::deregister_version: tag += "@" + version + "!"; break;
-    case Action::assign: tag += "#" + stage; break;
-    case Action::unassign: tag += "#" + stage + "!"; break;
-    case Action::deprecate: tag += "@deprecated"; break;
-    case Action::create: tag += "@created"; break;
+    case Action::register_version:
+      tag += "@" + version;
+      break;
+    case Action::deregister_version:
+      tag += "@" + version + "!";
+      break;
+    case Action::assign:
+      tag += "#" + stage;
+      break;
+    case Action::unassign:
+      tag += "#" + stage + "!";
+      break;
+    case Action::deprecate:
+      tag += "@deprecated";
+      break;
+    case Action::create:
+      tag += "@created";
+      break;
   }
   if (counter) tag += "#" + std::to_string(*counter);
   return tag;

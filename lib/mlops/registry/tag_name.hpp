@@ -17,7 +17,7 @@ enum class Action { register_version, deregister_version, assign, unassign, depr
 std::string_view to_string(Action action);  // "registration", "deregistration", "assignment", ...
 
 struct TagName {
-  std::string model;    // "churn", "dir:churn" for a "dir=churn" tag
+  std::string model;  // "churn", "dir:churn" for a "dir=churn" tag
   Action action = Action::register_version;
   std::string version;  // register/deregister: "v1.2.3"
   std::string stage;    // assign/unassign

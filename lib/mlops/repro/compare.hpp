@@ -11,7 +11,7 @@ namespace mlops::repro {
 
 struct ArtifactCheck {
   std::string name;
-  std::string original;               // hash
+  std::string original;                // hash
   std::optional<std::string> rebuilt;  // nullopt: the rebuild did not produce it
   bool identical() const { return rebuilt && *rebuilt == original; }
 };
@@ -30,9 +30,9 @@ struct EnvironmentChange {
 };
 
 struct Comparison {
-  std::vector<ArtifactCheck> artifacts;           // every artifact the original recorded but its log and diff
-  std::vector<MetricDelta> metrics;               // every final metric either run has
-  std::vector<EnvironmentChange> environment;     // only what differs
+  std::vector<ArtifactCheck> artifacts;        // every artifact the original recorded but its log and diff
+  std::vector<MetricDelta> metrics;            // every final metric either run has
+  std::vector<EnvironmentChange> environment;  // only what differs
   bool exit_code_equal = true;
   // Bit-identical: the command ended as before and every artifact has the same hash; a run with
   // no artifacts is judged on its metrics instead.

@@ -1,6 +1,7 @@
 #include "mlops/repro/plan.hpp"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "mlops/core/config.hpp"
@@ -31,9 +32,9 @@ class Locator {
     auto found = (*remote)->contains({hash});
     if (!found) return std::unexpected(found.error());
     if (!found->front()) {
-      return std::unexpected(bad_input(
-          fmt::format("{} ({}) is in neither the cache nor the remote '{}'", what, short_hash(hash.str()), remote_name_),
-          "push it from the machine where the run was made: mlops data push"));
+      return std::unexpected(bad_input(fmt::format("{} ({}) is in neither the cache nor the remote '{}'", what,
+                                                   short_hash(hash.str()), remote_name_),
+                                       "push it from the machine where the run was made: mlops data push"));
     }
     return Source::remote;
   }
@@ -45,8 +46,9 @@ class Locator {
     auto config = load_config(repo_);
     if (!config) return std::unexpected(config.error());
     if (config->default_remote.empty()) {
-      return std::unexpected(bad_input(fmt::format("{} is not in the cache, and there is no default remote to fetch it from", what),
-                                       "add the remote that holds it: mlops remote add NAME URL --default"));
+      return std::unexpected(
+          bad_input(fmt::format("{} is not in the cache, and there is no default remote to fetch it from", what),
+                    "add the remote that holds it: mlops remote add NAME URL --default"));
     }
     auto remote = data::open_named_remote(repo_, *config, {});
     if (!remote) return std::unexpected(remote.error());

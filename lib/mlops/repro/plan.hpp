@@ -26,7 +26,7 @@ struct DataInput {
 
 struct Plan {
   tracking::RunRecord run;
-  std::optional<Hash> diff;   // a dirty run's recorded diff, applied to the commit
+  std::optional<Hash> diff;  // a dirty run's recorded diff, applied to the commit
   Source diff_source = Source::cache;
   std::vector<DataInput> data;
   // The run's --artifact and --metrics-file paths (relative to its folder), collected again.

@@ -1,14 +1,13 @@
 #include "mlops/tracking/environment.hpp"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <thread>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/hash.hpp"
@@ -26,20 +25,20 @@ struct ToolProbe {
 };
 
 // Compilers and interpreters whose version decides what a run computes.
-constexpr ToolProbe kTools[] = {
-    {"python3", "--version"}, {"python", "--version"}, {"gcc", "--version"}, {"g++", "--version"},
-    {"clang", "--version"},   {"nvcc", "--version"},   {"node", "--version"}, {"R", "--version"},
-    {"java", "-version"},     {"julia", "--version"},  {"rustc", "--version"}, {"go", "version"},
-    {"conda", "--version"},   {"uv", "--version"},     {"poetry", "--version"}};
+constexpr ToolProbe kTools[] = {{"python3", "--version"}, {"python", "--version"}, {"gcc", "--version"},
+                                {"g++", "--version"},     {"clang", "--version"},  {"nvcc", "--version"},
+                                {"node", "--version"},    {"R", "--version"},      {"java", "-version"},
+                                {"julia", "--version"},   {"rustc", "--version"},  {"go", "version"},
+                                {"conda", "--version"},   {"uv", "--version"},     {"poetry", "--version"}};
 
-constexpr std::string_view kLockfiles[] = {"requirements.txt", "requirements-dev.txt", "poetry.lock", "uv.lock",
-                                           "Pipfile.lock", "environment.yml", "environment.yaml", "conda-lock.yml",
-                                           "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock",
-                                           "renv.lock", "Manifest.toml", "go.sum"};
+constexpr std::string_view kLockfiles[] = {
+    "requirements.txt", "requirements-dev.txt", "poetry.lock",    "uv.lock",           "Pipfile.lock",
+    "environment.yml",  "environment.yaml",     "conda-lock.yml", "package-lock.json", "yarn.lock",
+    "pnpm-lock.yaml",   "Cargo.lock",           "renv.lock",      "Manifest.toml",     "go.sum"};
 
 // Variables CI systems and container runtimes set to name the image a job runs in.
 constexpr std::string_view kImageVariables[] = {"MLOPS_CONTAINER_IMAGE", "CI_JOB_IMAGE", "CONTAINER_IMAGE",
-                                                "DOCKER_IMAGE", "IMAGE_NAME", "IMAGE"};
+                                                "DOCKER_IMAGE",          "IMAGE_NAME",   "IMAGE"};
 
 std::string first_line(std::string_view text) {
   while (!text.empty() && (text.front() == '\n' || text.front() == '\r' || text.front() == ' ')) text.remove_prefix(1);
@@ -75,7 +74,8 @@ std::string os_name() {
 
 bool is_secret_name(std::string_view name) {
   std::string upper(name);
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   for (std::string_view word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH"}) {
     if (upper.find(word) != std::string::npos) return true;
   }
@@ -139,11 +139,12 @@ EnvironmentProbe EnvironmentProbe::start(const Repo& repo) {
     struct stat info {};
     std::string fingerprint;
     if (::stat(resolved.c_str(), &info) == 0) {
-      fingerprint = fmt::format("{}:{}:{}.{}", resolved.string(), info.st_size, info.st_mtim.tv_sec, info.st_mtim.tv_nsec);
+      fingerprint =
+          fmt::format("{}:{}:{}.{}", resolved.string(), info.st_size, info.st_mtim.tv_sec, info.st_mtim.tv_nsec);
     }
     std::string name(tool.name);
-    if (auto entry = probe.cache_.find(name); !fingerprint.empty() && entry != probe.cache_.end() && entry->is_object() &&
-                                                entry->value("fingerprint", "") == fingerprint) {
+    if (auto entry = probe.cache_.find(name); !fingerprint.empty() && entry != probe.cache_.end() &&
+                                              entry->is_object() && entry->value("fingerprint", "") == fingerprint) {
       std::promise<std::string> ready;
       ready.set_value(entry->value("version", ""));
       probe.tools_.push_back({name, fingerprint, ready.get_future()});
@@ -153,7 +154,8 @@ EnvironmentProbe EnvironmentProbe::start(const Repo& repo) {
     std::vector<std::string> argv{program->string(), std::string(tool.flag)};
     probe.tools_.push_back({name, fingerprint, std::async(std::launch::async, [argv] {
                               auto captured = capture_output(argv, std::chrono::seconds(5));
-                              return captured && captured->exit_code == 0 ? first_line(captured->output) : std::string();
+                              return captured && captured->exit_code == 0 ? first_line(captured->output)
+                                                                          : std::string();
                             })});
   }
   auto& known = probe.known_;
@@ -178,8 +180,10 @@ EnvironmentProbe EnvironmentProbe::start(const Repo& repo) {
     }
   }
   std::error_code ec;
-  if (std::filesystem::exists("/.dockerenv", ec)) known["container.runtime"] = "docker";
-  else if (std::filesystem::exists("/run/.containerenv", ec)) known["container.runtime"] = "podman";
+  if (std::filesystem::exists("/.dockerenv", ec))
+    known["container.runtime"] = "docker";
+  else if (std::filesystem::exists("/run/.containerenv", ec))
+    known["container.runtime"] = "podman";
   return probe;
 }
 

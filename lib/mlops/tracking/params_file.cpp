@@ -1,11 +1,11 @@
 #include "mlops/tracking/params_file.hpp"
 
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "mlops/core/file.hpp"
 
@@ -32,7 +32,8 @@ Result<YAML::Node> load_yaml(const std::filesystem::path& path) {
   try {
     return YAML::Load(*text);
   } catch (const YAML::Exception& e) {
-    return std::unexpected(malformed(path, fmt::format("line {}, column {}: {}", e.mark.line + 1, e.mark.column + 1, e.msg),
+    return std::unexpected(malformed(path,
+                                     fmt::format("line {}, column {}: {}", e.mark.line + 1, e.mark.column + 1, e.msg),
                                      "fix the YAML or JSON syntax at that place"));
   }
 }
@@ -51,8 +52,12 @@ void flatten_params(const YAML::Node& node, const std::string& prefix, std::map<
       out[prefix] = emitter.c_str();
       break;
     }
-    case YAML::NodeType::Scalar: out[prefix] = node.Scalar(); break;
-    default: out[prefix] = "null"; break;
+    case YAML::NodeType::Scalar:
+      out[prefix] = node.Scalar();
+      break;
+    default:
+      out[prefix] = "null";
+      break;
   }
 }
 
@@ -182,14 +187,16 @@ Result<std::vector<MetricPoint>> parse_metrics_csv(std::string_view text, const 
           if (fields[i] == "value") value_col = i;
         }
         if (count != 3 || step_col < 0 || name_col < 0 || value_col < 0) {
-          return std::unexpected(malformed(source, fmt::format("line {}: expected the header 'step,name,value'", line_no),
+          return std::unexpected(malformed(source,
+                                           fmt::format("line {}: expected the header 'step,name,value'", line_no),
                                            "write one 'step,name,value' line per point, e.g. 3,loss,0.25"));
         }
         continue;
       }
     }
     if (count != 3) {
-      return std::unexpected(malformed(source, fmt::format("line {}: expected 3 fields (step,name,value), found {}", line_no, count)));
+      return std::unexpected(
+          malformed(source, fmt::format("line {}: expected 3 fields (step,name,value), found {}", line_no, count)));
     }
     MetricPoint point;
     std::string_view step = fields[step_col];

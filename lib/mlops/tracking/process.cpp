@@ -50,9 +50,12 @@ enum class Liveness { alive, gone, unknown };
 Liveness look_up(std::int64_t pid, std::int64_t& ticks) {
   std::string stat;
   switch (read_proc_file("/proc/" + std::to_string(pid) + "/stat", stat)) {
-    case Read::absent: return Liveness::gone;
-    case Read::failed: return Liveness::unknown;
-    case Read::ok: break;
+    case Read::absent:
+      return Liveness::gone;
+    case Read::failed:
+      return Liveness::unknown;
+    case Read::ok:
+      break;
   }
   auto close = stat.rfind(')');
   if (close == std::string::npos) return Liveness::unknown;
@@ -90,9 +93,12 @@ bool is_gone(const ProcessIdentity& process) {
   if (*boot != process.boot_id) return true;
   std::int64_t ticks = 0;
   switch (look_up(process.pid, ticks)) {
-    case Liveness::gone: return true;
-    case Liveness::alive: return ticks != process.start_ticks;
-    case Liveness::unknown: return false;
+    case Liveness::gone:
+      return true;
+    case Liveness::alive:
+      return ticks != process.start_ticks;
+    case Liveness::unknown:
+      return false;
   }
   return false;
 }

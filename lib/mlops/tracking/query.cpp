@@ -1,11 +1,11 @@
 #include "mlops/tracking/query.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace mlops::tracking {
 
@@ -213,7 +213,8 @@ class Parser {
       auto text = parse_quoted();
       if (!text) return std::unexpected(text.error());
       if (key.starts_with("metrics.")) {
-        return fail(start, fmt::format("'{}' is a metric and compares with numbers: write the number without quotes", key));
+        return fail(start,
+                    fmt::format("'{}' is a metric and compares with numbers: write the number without quotes", key));
       }
       return Value(std::move(*text));
     }
@@ -225,7 +226,8 @@ class Parser {
     auto number = parse_number(text_.substr(pos_, end - pos_));
     if (!number || end == pos_) {
       std::string_view word = text_.substr(pos_, std::max<std::size_t>(end - pos_, 1));
-      return fail(start, fmt::format("expected a number or a quoted string, found '{}' (quote text: '{}')", word, word));
+      return fail(start,
+                  fmt::format("expected a number or a quoted string, found '{}' (quote text: '{}')", word, word));
     }
     pos_ = end;
     return Value(*number);
@@ -379,18 +381,30 @@ std::string format_value(const Value& value) {
 
 std::string_view to_string(CompareOp op) {
   switch (op) {
-    case CompareOp::eq: return "=";
-    case CompareOp::ne: return "!=";
-    case CompareOp::lt: return "<";
-    case CompareOp::le: return "<=";
-    case CompareOp::gt: return ">";
-    case CompareOp::ge: return ">=";
-    case CompareOp::like: return "like";
-    case CompareOp::not_like: return "not like";
-    case CompareOp::ilike: return "ilike";
-    case CompareOp::not_ilike: return "not ilike";
-    case CompareOp::in: return "in";
-    case CompareOp::not_in: return "not in";
+    case CompareOp::eq:
+      return "=";
+    case CompareOp::ne:
+      return "!=";
+    case CompareOp::lt:
+      return "<";
+    case CompareOp::le:
+      return "<=";
+    case CompareOp::gt:
+      return ">";
+    case CompareOp::ge:
+      return ">=";
+    case CompareOp::like:
+      return "like";
+    case CompareOp::not_like:
+      return "not like";
+    case CompareOp::ilike:
+      return "ilike";
+    case CompareOp::not_ilike:
+      return "not ilike";
+    case CompareOp::in:
+      return "in";
+    case CompareOp::not_in:
+      return "not in";
   }
   return "?";
 }
@@ -413,18 +427,26 @@ bool compare(const Comparison& comparison, const std::optional<Value>& value) {
                                [&](const Value& each) { return order(*value, each) == 0; });
       return comparison.op == CompareOp::in ? found : !found;
     }
-    default: break;
+    default:
+      break;
   }
   auto cmp = order(*value, bound);
   if (!cmp) return comparison.op == CompareOp::ne;  // unordered: unequal to everything
   switch (comparison.op) {
-    case CompareOp::eq: return *cmp == 0;
-    case CompareOp::ne: return *cmp != 0;
-    case CompareOp::lt: return *cmp < 0;
-    case CompareOp::le: return *cmp <= 0;
-    case CompareOp::gt: return *cmp > 0;
-    case CompareOp::ge: return *cmp >= 0;
-    default: return false;
+    case CompareOp::eq:
+      return *cmp == 0;
+    case CompareOp::ne:
+      return *cmp != 0;
+    case CompareOp::lt:
+      return *cmp < 0;
+    case CompareOp::le:
+      return *cmp <= 0;
+    case CompareOp::gt:
+      return *cmp > 0;
+    case CompareOp::ge:
+      return *cmp >= 0;
+    default:
+      return false;
   }
 }
 

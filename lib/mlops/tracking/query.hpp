@@ -47,7 +47,7 @@ std::string_view to_string(CompareOp op);  // "=", "!=", "<", ..., "like", "not 
 
 // One leaf of the AST: KEY OP BOUND(S).
 struct Comparison {
-  std::string key;            // normalised: "metrics.acc" (never "metric.acc", no quotes)
+  std::string key;  // normalised: "metrics.acc" (never "metric.acc", no quotes)
   CompareOp op = CompareOp::eq;
   std::vector<Value> bounds;  // one, or several for in / not in
   std::string text;           // the comparison as written in the query

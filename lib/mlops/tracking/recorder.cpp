@@ -1,11 +1,10 @@
 #include "mlops/tracking/recorder.hpp"
 
+#include <fmt/format.h>
 #include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
@@ -80,9 +79,10 @@ Result<RunRecorder> RunRecorder::begin(const Repo& repo, RunSetup setup) {
   record.git_branch = state->branch;
   record.git_dirty = state->dirty;
   for (const auto& path : state->left_out) {
-    out::warn(fmt::format("'{}' is too big for the run's diff and is left out: the run cannot be rebuilt "
-                          "from the diff alone",
-                          path));
+    out::warn(
+        fmt::format("'{}' is too big for the run's diff and is left out: the run cannot be rebuilt "
+                    "from the diff alone",
+                    path));
     out::hint(fmt::format("version it with 'mlops data add {}', or add it to .gitignore", path));
   }
   if (!state->diff.empty()) {
@@ -121,8 +121,8 @@ Result<Artifact> store_artifact(const Repo& repo, RunStore& store, std::string_v
                                 const std::filesystem::path& path, std::string name) {
   auto stored = data::store_path(repo, path);
   if (!stored) return std::unexpected(stored.error());
-  Artifact artifact{std::move(name), stored->hash.str(), stored->size,
-                    stored->kind == data::Kind::dir ? "dir" : "file", stored->files};
+  Artifact artifact{std::move(name), stored->hash.str(), stored->size, stored->kind == data::Kind::dir ? "dir" : "file",
+                    stored->files};
   if (auto added = store.add_artifact(id, artifact); !added) return std::unexpected(added.error());
   return artifact;
 }

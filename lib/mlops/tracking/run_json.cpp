@@ -1,8 +1,8 @@
 #include "mlops/tracking/run_json.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace mlops::tracking {
 
@@ -29,8 +29,9 @@ struct Reader {
   std::optional<Error> error;
 
   void fail(std::string_view field, std::string_view expected) {
-    if (!error) error = bad_input(fmt::format("malformed run document ({}): '{}' must be {}", where, field, expected),
-                                  "export runs with 'mlops runs export' and import that file unchanged");
+    if (!error)
+      error = bad_input(fmt::format("malformed run document ({}): '{}' must be {}", where, field, expected),
+                        "export runs with 'mlops runs export' and import that file unchanged");
   }
   std::string text(std::string_view field, bool required = false) {
     auto it = object.find(field);
@@ -100,20 +101,28 @@ nlohmann::ordered_json run_to_json(const RunRecord& run, const std::vector<Metri
   doc["metrics"] = std::move(metrics);
   ojson points = ojson::array();
   for (const auto& point : history) {
-    points.push_back({{"key", point.key}, {"step", point.step}, {"value", metric_value_json(point.value)},
+    points.push_back({{"key", point.key},
+                      {"step", point.step},
+                      {"value", metric_value_json(point.value)},
                       {"timestamp", point.timestamp_ms}});
   }
   doc["metric_history"] = std::move(points);
   ojson data = ojson::array();
   for (const auto& version : run.data) {
-    data.push_back({{"path", version.path}, {"pointer_file", version.pointer_file}, {"hash", version.hash},
-                    {"size", version.size}, {"kind", version.kind}});
+    data.push_back({{"path", version.path},
+                    {"pointer_file", version.pointer_file},
+                    {"hash", version.hash},
+                    {"size", version.size},
+                    {"kind", version.kind}});
   }
   doc["data"] = std::move(data);
   ojson artifacts = ojson::array();
   for (const auto& artifact : run.artifacts) {
-    artifacts.push_back({{"name", artifact.name}, {"hash", artifact.hash}, {"size", artifact.size},
-                         {"kind", artifact.kind}, {"files", artifact.files}});
+    artifacts.push_back({{"name", artifact.name},
+                         {"hash", artifact.hash},
+                         {"size", artifact.size},
+                         {"kind", artifact.kind},
+                         {"files", artifact.files}});
   }
   doc["artifacts"] = std::move(artifacts);
   doc["environment"] = run.environment;
@@ -161,9 +170,8 @@ Result<ImportedRun> run_from_json(const nlohmann::json& document, std::string_vi
     return std::unexpected(bad_input(fmt::format("malformed run document ({}): '{}' is not a run id", where, run.id)));
   }
   if (!is_status(run.status)) {
-    return std::unexpected(
-        bad_input(fmt::format("malformed run document ({}): unknown status '{}'", where, run.status),
-                  "a status is running, finished, failed or killed"));
+    return std::unexpected(bad_input(fmt::format("malformed run document ({}): unknown status '{}'", where, run.status),
+                                     "a status is running, finished, failed or killed"));
   }
 
   auto bad = [&](std::string_view what) {
@@ -175,7 +183,8 @@ Result<ImportedRun> run_from_json(const nlohmann::json& document, std::string_vi
         return bad("each metric_history entry needs a 'key'");
       }
       auto value = metric_value_from(point.value("value", json()));
-      if (!value) return bad(fmt::format("metric '{}' has a value that is not a number", point["key"].get<std::string>()));
+      if (!value)
+        return bad(fmt::format("metric '{}' has a value that is not a number", point["key"].get<std::string>()));
       imported.history.push_back({point["key"].get<std::string>(), *value, point.value("step", std::int64_t{0}),
                                   point.value("timestamp", std::int64_t{0})});
     }

@@ -8,9 +8,8 @@
 //    "artifacts": [{"name", "hash", "size", "kind", "files"}], "environment": {}, "variables": {}}
 // JSON has no NaN or infinity: such metric values are written as the strings "NaN", "Infinity"
 // and "-Infinity" (as Python's json module reads them) and read back as numbers.
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "mlops/core/error.hpp"
 #include "mlops/tracking/run_store.hpp"

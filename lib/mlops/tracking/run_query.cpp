@@ -1,16 +1,16 @@
 #include "mlops/tracking/run_query.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 namespace mlops::tracking {
 
 namespace {
 
-constexpr std::string_view kAttributes[] = {"id",       "name",      "status",     "user",       "host",
-                                            "start_time", "end_time", "duration",   "exit_code",  "command",
+constexpr std::string_view kAttributes[] = {"id",         "name",       "status",   "user",      "host",
+                                            "start_time", "end_time",   "duration", "exit_code", "command",
                                             "git.commit", "git.branch", "git.dirty"};
 
 bool has_prefix_key(std::string_view key) {
@@ -59,10 +59,10 @@ std::optional<Value> run_attribute(const RunRecord& run, std::string_view key) {
 Result<void> check_run_keys(const Query& query) {
   for (const Comparison* comparison : query.comparisons()) {
     if (!is_run_key(comparison->key)) {
-      return std::unexpected(query_error(
-          query.text(), comparison->position,
-          fmt::format("unknown key '{}': use metrics.NAME, params.NAME, tags.NAME or one of {}", comparison->key,
-                      fmt::join(kAttributes, ", "))));
+      return std::unexpected(
+          query_error(query.text(), comparison->position,
+                      fmt::format("unknown key '{}': use metrics.NAME, params.NAME, tags.NAME or one of {}",
+                                  comparison->key, fmt::join(kAttributes, ", "))));
     }
   }
   return {};

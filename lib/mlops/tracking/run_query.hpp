@@ -23,14 +23,14 @@ bool is_run_key(std::string_view key);
 
 struct RunSelection {
   std::optional<Query> where;
-  std::optional<SortKey> sort;      // default: newest first
+  std::optional<SortKey> sort;       // default: newest first
   std::vector<std::string> columns;  // further keys whose values the caller wants
   std::size_t limit = 0;             // 0: no limit
 };
 
 struct SelectedRun {
-  RunRecord run;                         // attributes only: no params, metrics or tags
-  std::map<std::string, Value> values;   // the keys of where, sort and columns that the run has
+  RunRecord run;                        // attributes only: no params, metrics or tags
+  std::map<std::string, Value> values;  // the keys of where, sort and columns that the run has
 };
 
 // Bad input, pointing into the query, for a key that runs do not have.

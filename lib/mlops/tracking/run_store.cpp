@@ -1,13 +1,13 @@
 #include "mlops/tracking/run_store.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
-#include <random>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "mlops/tracking/sqlite.hpp"
 
@@ -84,9 +84,9 @@ std::unexpected<Error> fail(Result<T>& result) {
 }
 
 // Returns the error of `expr` (a Result) from the enclosing function when it failed.
-#define MLOPS_TRY(expr)                                      \
-  do {                                                       \
-    auto try_result_ = (expr);                               \
+#define MLOPS_TRY(expr)                                                       \
+  do {                                                                        \
+    auto try_result_ = (expr);                                                \
     if (!try_result_) return std::unexpected(std::move(try_result_.error())); \
   } while (false)
 
@@ -161,7 +161,10 @@ Result<void> insert_metrics(sql::Database& db, std::string_view id, const std::v
     for (std::size_t j = 0; j < kBatch; ++j) {
       const auto& point = points[i + j];
       int base = static_cast<int>(j * 5);
-      batch->bind(base + 1, *seq).bind(base + 2, point.key).bind(base + 3, point.step).bind(base + 5, point.timestamp_ms);
+      batch->bind(base + 1, *seq)
+          .bind(base + 2, point.key)
+          .bind(base + 3, point.step)
+          .bind(base + 5, point.timestamp_ms);
       bind_metric_value(*batch, base + 4, point.value);
     }
     MLOPS_TRY(batch->run());
@@ -194,8 +197,8 @@ Result<void> upsert_pairs(sql::Database& db, std::string_view table, std::string
 }
 
 Result<void> upsert_artifact(sql::Database& db, std::string_view id, const Artifact& artifact) {
-  auto stmt = db.prepare(
-      "INSERT OR REPLACE INTO artifacts (run_id, name, hash, size, kind, files) VALUES (?, ?, ?, ?, ?, ?)");
+  auto stmt =
+      db.prepare("INSERT OR REPLACE INTO artifacts (run_id, name, hash, size, kind, files) VALUES (?, ?, ?, ?, ?, ?)");
   if (!stmt) return fail(stmt);
   return stmt->bind(1, id)
       .bind(2, artifact.name)
@@ -332,9 +335,10 @@ Result<std::string> RunStore::resolve(std::string_view id_or_prefix) {
   }
   if (found.empty()) return std::unexpected(unknown_run(id_or_prefix));
   if (found.size() == 1 || found.front() == prefix) return found.front();
-  std::string listed = fmt::format("{}", fmt::join(found.begin(), found.begin() + std::min<std::size_t>(found.size(), 5), ", "));
-  return std::unexpected(bad_input(fmt::format("run id prefix '{}' is ambiguous: it matches {}{}", id_or_prefix,
-                                               listed, found.size() > 5 ? ", ..." : ""),
+  std::string listed =
+      fmt::format("{}", fmt::join(found.begin(), found.begin() + std::min<std::size_t>(found.size(), 5), ", "));
+  return std::unexpected(bad_input(fmt::format("run id prefix '{}' is ambiguous: it matches {}{}", id_or_prefix, listed,
+                                               found.size() > 5 ? ", ..." : ""),
                                    "type more characters of the id"));
 }
 
@@ -377,16 +381,16 @@ Result<RunRecord> RunStore::get(std::string_view id) {
     MetricPoint point{metrics->text(0), read_metric_value(*metrics, 2), metrics->integer(1), metrics->integer(3)};
     run.metrics[point.key] = point;
   }
-  auto data = db_->prepare(
-      "SELECT path, pointer_file, hash, size, kind FROM data_versions WHERE run_id = ? ORDER BY path");
+  auto data =
+      db_->prepare("SELECT path, pointer_file, hash, size, kind FROM data_versions WHERE run_id = ? ORDER BY path");
   if (!data) return fail(data);
   data->bind(1, id);
   for (;;) {
     auto next = data->step();
     if (!next) return fail(next);
     if (!*next) break;
-    run.data.push_back({data->text(0), data->text(1), data->text(2), static_cast<std::uint64_t>(data->integer(3)),
-                        data->text(4)});
+    run.data.push_back(
+        {data->text(0), data->text(1), data->text(2), static_cast<std::uint64_t>(data->integer(3)), data->text(4)});
   }
   auto artifacts = db_->prepare("SELECT name, hash, size, kind, files FROM artifacts WHERE run_id = ? ORDER BY name");
   if (!artifacts) return fail(artifacts);
@@ -604,11 +608,10 @@ Result<void> RunStore::remove(std::string_view id) {
 
 Result<std::vector<MetricPoint>> RunStore::history(std::string_view id, std::string_view key) {
   // Read in log order and sorted here: cheaper than SQLite sorting a million rows.
-  auto stmt = db_->prepare(key.empty()
-                               ? "SELECT key, step, value, timestamp FROM metrics "
-                                 "WHERE run = (SELECT seq FROM runs WHERE id = ?) ORDER BY rowid"
-                               : "SELECT key, step, value, timestamp FROM metrics "
-                                 "WHERE run = (SELECT seq FROM runs WHERE id = ?) AND key = ? ORDER BY rowid");
+  auto stmt = db_->prepare(key.empty() ? "SELECT key, step, value, timestamp FROM metrics "
+                                         "WHERE run = (SELECT seq FROM runs WHERE id = ?) ORDER BY rowid"
+                                       : "SELECT key, step, value, timestamp FROM metrics "
+                                         "WHERE run = (SELECT seq FROM runs WHERE id = ?) AND key = ? ORDER BY rowid");
   if (!stmt) return fail(stmt);
   stmt->bind(1, id);
   if (!key.empty()) stmt->bind(2, key);

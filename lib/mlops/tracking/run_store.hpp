@@ -46,8 +46,8 @@ struct MetricPoint {
 };
 
 struct Artifact {
-  std::string name;    // "model.pkl", "output.log", "git.diff"
-  std::string hash;    // "xxh3:..." of the file, or of the manifest for a folder
+  std::string name;  // "model.pkl", "output.log", "git.diff"
+  std::string hash;  // "xxh3:..." of the file, or of the manifest for a folder
   std::uint64_t size = 0;
   std::string kind = "file";  // file | dir
   std::uint64_t files = 1;
@@ -67,19 +67,19 @@ struct RunRecord {
   std::string name;
   std::string user;
   std::string host;
-  std::string start_time;                 // ISO 8601 UTC with milliseconds: 2026-11-29T02:41:07.123Z
-  std::optional<std::string> end_time;    // unset while running
-  std::optional<double> duration;         // seconds
-  std::vector<std::string> command;       // argv of the command run; empty for `run start`
-  std::string cwd;                        // relative to the repository root ("" for the root)
+  std::string start_time;               // ISO 8601 UTC with milliseconds: 2026-11-29T02:41:07.123Z
+  std::optional<std::string> end_time;  // unset while running
+  std::optional<double> duration;       // seconds
+  std::vector<std::string> command;     // argv of the command run; empty for `run start`
+  std::string cwd;                      // relative to the repository root ("" for the root)
   std::optional<int> exit_code;
   std::string status = std::string(kRunning);
-  std::string git_commit;                 // empty in a repository without commits
-  std::string git_branch;                 // empty on a detached HEAD
-  bool git_dirty = false;                 // the diff is then the artifact named "git.diff"
+  std::string git_commit;  // empty in a repository without commits
+  std::string git_branch;  // empty on a detached HEAD
+  bool git_dirty = false;  // the diff is then the artifact named "git.diff"
   std::map<std::string, std::string> params;
   std::map<std::string, std::string> tags;
-  std::map<std::string, MetricPoint> metrics;      // final value of each metric
+  std::map<std::string, MetricPoint> metrics;  // final value of each metric
   std::vector<DataVersion> data;
   std::vector<Artifact> artifacts;
   std::map<std::string, std::string> environment;  // os, kernel, cpu, tool versions, lockfile hashes
@@ -116,10 +116,10 @@ class RunStore {
   // run with this id exists.
   Result<void> create(const RunRecord& record, const std::vector<MetricPoint>& history = {});
   // As create() for many runs (histories[i] goes with records[i]), all or none.
-  Result<void> create_all(const std::vector<RunRecord>& records, const std::vector<std::vector<MetricPoint>>& histories);
+  Result<void> create_all(const std::vector<RunRecord>& records,
+                          const std::vector<std::vector<MetricPoint>>& histories);
   // Closes a run: end time, duration (from its start), exit code and status.
-  Result<void> finish(std::string_view id, std::string_view status, std::optional<int> exit_code,
-                      std::int64_t end_ms);
+  Result<void> finish(std::string_view id, std::string_view status, std::optional<int> exit_code, std::int64_t end_ms);
 
   // Appends metric points (one transaction for all of them).
   Result<void> log_metrics(std::string_view id, const std::vector<MetricPoint>& points);

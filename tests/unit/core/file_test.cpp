@@ -1,10 +1,9 @@
 #include "mlops/core/file.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -17,7 +16,9 @@ struct TempDir {
     path = ::mkdtemp(tmpl);
   }
   ~TempDir() { fs::remove_all(path); }
-  std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator())); }
+  std::size_t entries() const {
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator()));
+  }
 };
 }  // namespace
 

@@ -1,7 +1,6 @@
 #include "mlops/core/hash.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -26,12 +25,12 @@ TEST_CASE("hash text round-trips and rejects malformed text") {
   Hash h = mlops::hash_bytes("a");
   CHECK(h.str() == "xxh3:a96faf705af16834e6c632b61e964e1f");
   CHECK(Hash::parse(h.str()) == h);
-  CHECK_FALSE(Hash::parse("a96faf705af16834e6c632b61e964e1f"));           // no prefix
-  CHECK_FALSE(Hash::parse("md5:a96faf705af16834e6c632b61e964e1f"));       // other algorithm
-  CHECK_FALSE(Hash::parse("xxh3:A96FAF705AF16834E6C632B61E964E1F"));      // upper case
-  CHECK_FALSE(Hash::parse("xxh3:a96faf705af16834e6c632b61e964e1"));       // too short
-  CHECK_FALSE(Hash::parse("xxh3:a96faf705af16834e6c632b61e964e1fz"));     // too long
-  CHECK_FALSE(Hash::parse("xxh3:g96faf705af16834e6c632b61e964e1f"));      // not hex
+  CHECK_FALSE(Hash::parse("a96faf705af16834e6c632b61e964e1f"));        // no prefix
+  CHECK_FALSE(Hash::parse("md5:a96faf705af16834e6c632b61e964e1f"));    // other algorithm
+  CHECK_FALSE(Hash::parse("xxh3:A96FAF705AF16834E6C632B61E964E1F"));   // upper case
+  CHECK_FALSE(Hash::parse("xxh3:a96faf705af16834e6c632b61e964e1"));    // too short
+  CHECK_FALSE(Hash::parse("xxh3:a96faf705af16834e6c632b61e964e1fz"));  // too long
+  CHECK_FALSE(Hash::parse("xxh3:g96faf705af16834e6c632b61e964e1f"));   // not hex
 }
 
 TEST_CASE("hash_file agrees with hash_bytes and reports a missing file") {

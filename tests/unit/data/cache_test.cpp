@@ -1,9 +1,8 @@
 #include "mlops/data/cache.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 

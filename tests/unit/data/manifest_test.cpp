@@ -11,8 +11,8 @@ TEST_CASE("a manifest serialises canonically whatever the input order") {
   REQUIRE(canonicalize(a));
   REQUIRE(canonicalize(b));
   CHECK(serialize_manifest(a) == serialize_manifest(b));
-  CHECK(serialize_manifest(a) == "mlops-manifest 1\n" + hash_bytes("x").hex() + " 1 x a/x.bin\n" +
-                                     hash_bytes("b").hex() + " 1 - b.txt\n");
+  CHECK(serialize_manifest(a) ==
+        "mlops-manifest 1\n" + hash_bytes("x").hex() + " 1 x a/x.bin\n" + hash_bytes("b").hex() + " 1 - b.txt\n");
   auto parsed = parse_manifest(serialize_manifest(a), "m");
   REQUIRE(parsed);
   CHECK(*parsed == a);

@@ -55,7 +55,8 @@ TEST_CASE("malformed pointers are rejected with the file and line") {
   REQUIRE_FALSE(bad_kind);
   CHECK(bad_kind.error().message.find("kind 'blob'") != std::string::npos);
 
-  auto bad_size = parse_pointer("version: 1\npath: a\nhash: " + kHash + "\nsize: -4\nfiles: 1\nkind: file\n", "a.mlops");
+  auto bad_size =
+      parse_pointer("version: 1\npath: a\nhash: " + kHash + "\nsize: -4\nfiles: 1\nkind: file\n", "a.mlops");
   REQUIRE_FALSE(bad_size);
 }
 

@@ -1,9 +1,8 @@
 // Column typing, method choice, skipped columns, ordering and the dataset verdict.
-#include <catch2/catch.hpp>
-
-#include <cmath>
-
 #include "mlops/drift/check.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
 
 using namespace mlops::drift;
 

@@ -1,12 +1,15 @@
 // The drift config file: values, and errors that name the file and line.
-#include <catch2/catch.hpp>
-
 #include "mlops/drift/config.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace mlops::drift;
 
 TEST_CASE("a drift config sets the share, method thresholds and per-column settings") {
-  auto c = parse_drift_config("drift_share: 0.3\nthresholds: {psi: 0.2, ks: 0.01}\ncolumns:\n  age: {method: wasserstein, threshold: 0.05}\n  city:\n    method: js\n", "d.yaml");
+  auto c = parse_drift_config(
+      "drift_share: 0.3\nthresholds: {psi: 0.2, ks: 0.01}\ncolumns:\n  age: {method: wasserstein, threshold: 0.05}\n  "
+      "city:\n    method: js\n",
+      "d.yaml");
   REQUIRE(c);
   CHECK(*c->drift_share == 0.3);
   CHECK(c->thresholds.at(Method::psi) == 0.2);

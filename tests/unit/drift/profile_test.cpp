@@ -1,12 +1,13 @@
 // Saved reference profiles: written, read back, the same bins and counts as check computes.
-#include <catch2/catch.hpp>
+#include "mlops/drift/profile.hpp"
 
-#include <filesystem>
-#include <fstream>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
 #include "mlops/drift/check.hpp"
-#include "mlops/drift/profile.hpp"
 #include "mlops/drift/sort.hpp"
 
 using namespace mlops::drift;
@@ -126,7 +127,8 @@ TEST_CASE("a profile refuses what needs the sample, and bad files name themselve
   options.method = Method::ks;
   auto r = check_drift(*profile, cur, options);
   REQUIRE_FALSE(r);
-  CHECK_THAT(r.error().message, Catch::Contains("a profile keeps bins, not the sample: ks needs the reference data itself"));
+  CHECK_THAT(r.error().message,
+             Catch::Contains("a profile keeps bins, not the sample: ks needs the reference data itself"));
 
   auto bad = write_temp("bad.json", "{\"mlops_drift_profile\": 2, \"columns\": []}");
   auto e = read_profile(bad.string());

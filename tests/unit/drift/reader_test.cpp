@@ -1,15 +1,14 @@
 // Reading CSV/TSV/JSONL into columns: types, missing values, quoting, errors with lines.
-#include <catch2/catch.hpp>
+#include "mlops/drift/reader.hpp"
+
+#include <zlib.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <charconv>
 #include <cmath>
 #include <random>
 #include <string>
-
-#include <zlib.h>
-
-#include "mlops/drift/reader.hpp"
 
 using namespace mlops::drift;
 
@@ -135,7 +134,9 @@ TEST_CASE("errors name the file and the line") {
 }
 
 TEST_CASE("JSONL: flat objects, absent keys are missing, strings stay text") {
-  auto ds = read_text("j.jsonl", "{\"a\": 1, \"s\": \"1\", \"b\": true}\n{\"a\": null, \"s\": \"x\\u00e9\\n\"}\n{\"b\": false, \"a\": -2.5e1}\n");
+  auto ds = read_text(
+      "j.jsonl",
+      "{\"a\": 1, \"s\": \"1\", \"b\": true}\n{\"a\": null, \"s\": \"x\\u00e9\\n\"}\n{\"b\": false, \"a\": -2.5e1}\n");
   REQUIRE(ds);
   CHECK(ds->rows == 3);
   const Column& a = *ds->find("a");
@@ -207,10 +208,24 @@ TEST_CASE("JSONL: a key with numbers, then a string, is a text column with every
 
 TEST_CASE("the fast path parses numbers exactly like from_chars, across chunks") {
   // More than a few MiB, so the text is split into chunks read in parallel.
-  const std::vector<std::string> fixed = {"0",      "-0",        "7",         "-12",      "3.",        ".5",
-                                          "-.25",   "0.1",       "1e-7",      "-5.4e-05", "2E3",       "+4.5",
-                                          "123456789012345", "1234567890123456", "0.30000000000000004",
-                                          "99999999.999999", "-0.000001", "1.7976931348623157e308"};
+  const std::vector<std::string> fixed = {"0",
+                                          "-0",
+                                          "7",
+                                          "-12",
+                                          "3.",
+                                          ".5",
+                                          "-.25",
+                                          "0.1",
+                                          "1e-7",
+                                          "-5.4e-05",
+                                          "2E3",
+                                          "+4.5",
+                                          "123456789012345",
+                                          "1234567890123456",
+                                          "0.30000000000000004",
+                                          "99999999.999999",
+                                          "-0.000001",
+                                          "1.7976931348623157e308"};
   std::mt19937_64 rng(11);
   std::normal_distribution<double> normal(0.0, 3.0);
   std::string text = "x,y\n";

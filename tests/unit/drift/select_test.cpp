@@ -1,7 +1,7 @@
 // Method names, thresholds, verdicts and Evidently's default choice.
-#include <catch2/catch.hpp>
-
 #include "mlops/drift/select.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace mlops::drift;
 

@@ -1,15 +1,14 @@
 // Sorting values: the radix sorts (over IEEE bit patterns, or over scaled integers for decimal
 // data) give exactly what std::sort gives, whatever the decimals hint says.
-#include <catch2/catch.hpp>
+#include "mlops/drift/sort.hpp"
 
 #include <algorithm>
 #include <bit>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
-
-#include "mlops/drift/sort.hpp"
 
 using namespace mlops::drift;
 
@@ -54,19 +53,19 @@ TEST_CASE("decimal data sorts exactly with the right hint, a wrong hint or none"
 }
 
 TEST_CASE("integers, wide ranges, huge magnitudes and signed zeros sort exactly") {
-  check_sorted(decimals(20000, 1000.0, 0, 2), 0);      // integers
-  check_sorted(decimals(20000, 1e7, 6, 3), 6);         // scaled range beyond 32 bits
+  check_sorted(decimals(20000, 1000.0, 0, 2), 0);  // integers
+  check_sorted(decimals(20000, 1e7, 6, 3), 6);     // scaled range beyond 32 bits
   std::vector<double> huge = decimals(20000, 1.0, 3, 4);
   huge[17] = 1e300;
   huge[99] = -1e300;
-  check_sorted(huge, 3);                               // beyond 2^52 once scaled
+  check_sorted(huge, 3);  // beyond 2^52 once scaled
   std::vector<double> zeros = decimals(20000, 1.0, 2, 5);
   zeros[5] = -0.0;
   zeros[6] = 0.0;
   check_sorted(zeros, 2);
-  std::vector<double> same(10000, 2.5);                // one value: every digit constant
+  std::vector<double> same(10000, 2.5);  // one value: every digit constant
   check_sorted(same, 1);
-  std::vector<double> tiny = {3.5, -1.25, 2.0};        // below the radix sort's size
+  std::vector<double> tiny = {3.5, -1.25, 2.0};  // below the radix sort's size
   check_sorted(tiny, 2);
 }
 

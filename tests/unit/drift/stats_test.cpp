@@ -1,15 +1,13 @@
 // The drift statistics against reference values computed with SciPy 1.10.1
 // (tests/fixtures/make_drift_stats.py -> tests/data/drift/stats_fixtures.json).
-#include <catch2/catch.hpp>
+#include "mlops/drift/stats.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
-
-#include "mlops/drift/stats.hpp"
+#include <sstream>
 
 using namespace mlops::drift;
 

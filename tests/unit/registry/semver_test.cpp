@@ -17,16 +17,17 @@ TEST_CASE("SemVer parses GTO's version form and rejects the rest") {
   CHECK(v("v0.0.1").patch == 1);
   CHECK(v("v1.0.0-rc.1+build.7").prerelease == "rc.1");
   CHECK(v("v1.0.0-rc.1+build.7").build == "build.7");
-  for (const char* bad : {"1.2.3", "v1.2", "v1.2.3.4", "v01.2.3", "v1.2.3-", "v1.2.3-01", "v1.2.3+", "V1.2.3",
-                          "v1..3", "v-1.2.3", "v1.2.3-a..b", "latest", "v"}) {
+  for (const char* bad : {"1.2.3", "v1.2", "v1.2.3.4", "v01.2.3", "v1.2.3-", "v1.2.3-01", "v1.2.3+", "V1.2.3", "v1..3",
+                          "v-1.2.3", "v1.2.3-a..b", "latest", "v"}) {
     INFO(bad);
     CHECK_FALSE(SemVer::parse(bad));
   }
 }
 
 TEST_CASE("SemVer precedence follows semver.org, numerically") {
-  const char* ordered[] = {"v1.0.0-alpha", "v1.0.0-alpha.1", "v1.0.0-alpha.beta", "v1.0.0-beta", "v1.0.0-beta.2",
-                           "v1.0.0-beta.11", "v1.0.0-rc.1", "v1.0.0", "v1.0.1", "v1.2.0", "v1.10.0", "v2.0.0",
+  const char* ordered[] = {"v1.0.0-alpha",  "v1.0.0-alpha.1", "v1.0.0-alpha.beta", "v1.0.0-beta",
+                           "v1.0.0-beta.2", "v1.0.0-beta.11", "v1.0.0-rc.1",       "v1.0.0",
+                           "v1.0.1",        "v1.2.0",         "v1.10.0",           "v2.0.0",
                            "v10.0.0"};
   for (std::size_t i = 0; i + 1 < std::size(ordered); ++i) {
     INFO(ordered[i] << " < " << ordered[i + 1]);

@@ -11,7 +11,7 @@ struct History {
   std::vector<TagRecord> records;
   std::int64_t clock = 1'700'000'000;
   History& tag(const std::string& name, const std::string& commit, std::string message = "subject\n",
-              std::int64_t at = 0) {
+               std::int64_t at = 0) {
     auto parsed = parse_tag_name(name);
     REQUIRE(parsed);
     TagRecord r;

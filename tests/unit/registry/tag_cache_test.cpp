@@ -1,11 +1,10 @@
 #include "mlops/registry/tag_cache.hpp"
 
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-
-#include <unistd.h>
 
 using namespace mlops::registry;
 namespace fs = std::filesystem;

@@ -47,10 +47,10 @@ TEST_CASE("registry tag names parse as GTO reads them") {
 }
 
 TEST_CASE("names that are not registry tags are rejected") {
-  for (const char* bad : {"v1.0.0", "churn", "churn@1.2.3", "churn@v1.2", "-churn@v1.0.0", "churn-@v1.0.0",
-                          "ch urn@v1.0.0", "churn#", "churn#prod#", "churn#prod#x", "churn#-prod#1", "churn@",
-                          "churn@v1.0.0!!", "churn#prod#1#2", "churn@deprecated!", "@v1.0.0", "churn@v1.0.0#-1",
-                          "ch.urn@v1.0.0"}) {
+  for (const char* bad :
+       {"v1.0.0", "churn", "churn@1.2.3", "churn@v1.2", "-churn@v1.0.0", "churn-@v1.0.0", "ch urn@v1.0.0", "churn#",
+        "churn#prod#", "churn#prod#x", "churn#-prod#1", "churn@", "churn@v1.0.0!!", "churn#prod#1#2",
+        "churn@deprecated!", "@v1.0.0", "churn@v1.0.0#-1", "ch.urn@v1.0.0"}) {
     INFO(bad);
     CHECK_FALSE(parse_tag_name(bad));
   }

@@ -1,7 +1,6 @@
 #include "mlops/repro/compare.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <limits>
 

@@ -1,14 +1,13 @@
 #include "mlops/tracking/environment.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 
 using namespace mlops::tracking;
 
 TEST_CASE("secret-looking variable names are recognised") {
-  for (const char* name : {"AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "DB_PASSWORD", "api_key", "MY_CREDENTIALS",
-                           "HF_AUTH", "PGPASSWD"}) {
+  for (const char* name :
+       {"AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "DB_PASSWORD", "api_key", "MY_CREDENTIALS", "HF_AUTH", "PGPASSWD"}) {
     CHECK(is_secret_name(name));
   }
   for (const char* name : {"HOME", "PATH", "CUDA_VISIBLE_DEVICES", "PYTHONPATH"}) CHECK_FALSE(is_secret_name(name));

@@ -1,7 +1,6 @@
 #include "mlops/tracking/params_file.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -28,8 +27,10 @@ TEST_CASE("params files flatten nested maps to dotted keys, keeping scalars as w
   TempFile yaml("params.yaml", "model:\n  name: rf\n  depth: 7\nopt:\n  lr: 0.010\nlayers: [64, 32]\nempty:\n");
   auto params = read_params_file(yaml.path);
   REQUIRE(params);
-  CHECK(*params == std::map<std::string, std::string>{
-                       {"empty", "null"}, {"layers", "[64, 32]"}, {"model.depth", "7"}, {"model.name", "rf"}, {"opt.lr", "0.010"}});
+  CHECK(
+      *params ==
+      std::map<std::string, std::string>{
+          {"empty", "null"}, {"layers", "[64, 32]"}, {"model.depth", "7"}, {"model.name", "rf"}, {"opt.lr", "0.010"}});
   TempFile json("params.json", R"({"a": {"b": {"c": true}}, "d": "x"})");
   params = read_params_file(json.path);
   REQUIRE(params);

@@ -1,7 +1,6 @@
 #include "mlops/tracking/query.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <map>
 
@@ -69,8 +68,8 @@ TEST_CASE("comparisons on numbers and text") {
 }
 
 TEST_CASE("a text value that reads as a number compares numerically with a number") {
-  CHECK(matches("params.lr < 0.1"));        // as text "0.01" < "0.1" too, so also:
-  CHECK(matches("params.lr > 0.009"));      // numerically true, as text false ("0.01" < "0.009")
+  CHECK(matches("params.lr < 0.1"));    // as text "0.01" < "0.1" too, so also:
+  CHECK(matches("params.lr > 0.009"));  // numerically true, as text false ("0.01" < "0.009")
   CHECK(matches("params.lr = 1e-2"));
   CHECK_FALSE(matches("params.model > 5"));  // "rf" vs "5": compared as text
   CHECK(matches("params.model != 5"));

@@ -1,7 +1,6 @@
 #include "mlops/tracking/run_store.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <filesystem>
 #include <random>
@@ -60,8 +59,9 @@ TEST_CASE("a run is created, read back whole, and resolved by prefix") {
   REQUIRE(store);
   REQUIRE(store->create(sample_run("01m8aaaaaaaaaa", "a")));
   REQUIRE(store->create(sample_run("01m8aaaabbbbbb", "b")));
-  REQUIRE(store->log_metrics("01m8aaaaaaaaaa", {{"loss", 0.5, 1, 10}, {"loss", 0.25, 2, 11}, {"loss", 0.4, 2, 12},
-                                                 {"acc", std::nan(""), 0, 13}}));
+  REQUIRE(store->log_metrics(
+      "01m8aaaaaaaaaa",
+      {{"loss", 0.5, 1, 10}, {"loss", 0.25, 2, 11}, {"loss", 0.4, 2, 12}, {"acc", std::nan(""), 0, 13}}));
   auto run = store->get("01m8aaaaaaaaaa");
   REQUIRE(run);
   CHECK(run->name == "a");

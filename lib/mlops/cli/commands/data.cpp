@@ -1,9 +1,9 @@
 // `mlops data`: version datasets next to the code that uses them.
+#include "mlops/cli/commands/data.hpp"
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
-#include "mlops/cli/commands/data.hpp"
 #include "mlops/cli/model_revision.hpp"
-
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/git/repository.hpp"
@@ -11,7 +11,8 @@
 
 namespace mlops::cli {
 
-std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<std::string>& paths, const std::string& rev) {
+std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<std::string>& paths,
+                                           const std::string& rev) {
   if (rev.empty()) return unwrap(data::select_tracked(repo, paths));
   return unwrap(data::select_tracked_at(repo, resolve_revision(repo, rev), paths));
 }
@@ -43,7 +44,8 @@ std::vector<data::TrackedData> model_artifacts(const Repo& repo) {
 
 void print_transfer(std::string_view verb, const std::string& remote, const data::TransferResult& result) {
   if (out::settings().json) {
-    out::print_json({{"remote", remote}, {"objects", result.objects}, {"bytes", result.bytes}, {"skipped", result.skipped}});
+    out::print_json(
+        {{"remote", remote}, {"objects", result.objects}, {"bytes", result.bytes}, {"skipped", result.skipped}});
     return;
   }
   out::println("{} object{} {} ({}), {} already there", result.objects, result.objects == 1 ? "" : "s", verb,

@@ -1,7 +1,6 @@
 #pragma once
 // The `mlops data` commands, one file each: data_<verb>.cpp.
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 
@@ -22,7 +21,8 @@ void add_data_gc(CLI::App& group);
 void add_data_verify(CLI::App& group);
 
 // The pointers named by PATH arguments (all when none), in the workspace or at git revision REV.
-std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<std::string>& paths, const std::string& rev);
+std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<std::string>& paths,
+                                           const std::string& rev);
 // The artifact of every registered model version (the Artifact and Kind trailers of annotated
 // tags), as items `data::push` and `data::objects_of` take: models are data that must travel too.
 std::vector<data::TrackedData> model_artifacts(const Repo& repo);

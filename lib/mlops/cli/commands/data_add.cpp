@@ -33,7 +33,8 @@ int run_data_add(const DataAddOptions& options) {
   for (const auto& a : rels) {
     for (const auto& b : rels) {
       if (a != b && b.starts_with(a + "/")) {
-        throw Failure(bad_input(fmt::format("'{}' is inside '{}', which is also being added", b, a), "add one of them"));
+        throw Failure(
+            bad_input(fmt::format("'{}' is inside '{}', which is also being added", b, a), "add one of them"));
       }
     }
   }
@@ -57,8 +58,13 @@ int run_data_add(const DataAddOptions& options) {
     nlohmann::ordered_json added = nlohmann::ordered_json::array();
     for (const auto& r : results) {
       const auto& p = r.tracked.pointer;
-      added.push_back({{"path", r.tracked.data_path}, {"pointer", r.tracked.pointer_file}, {"hash", p.hash.str()},
-                       {"size", p.size}, {"files", p.files}, {"kind", data::to_string(p.kind)}, {"changed", r.changed}});
+      added.push_back({{"path", r.tracked.data_path},
+                       {"pointer", r.tracked.pointer_file},
+                       {"hash", p.hash.str()},
+                       {"size", p.size},
+                       {"files", p.files},
+                       {"kind", data::to_string(p.kind)},
+                       {"changed", r.changed}});
     }
     out::print_json({{"added", added}});
     return 0;
@@ -68,8 +74,8 @@ int run_data_add(const DataAddOptions& options) {
     const auto& p = r.tracked.pointer;
     std::string what = p.kind == data::Kind::dir ? fmt::format("{}, {} files", out::human_bytes(p.size), p.files)
                                                  : out::human_bytes(p.size);
-    out::println("{} {} ({}, {})", r.changed ? out::paint("added", out::Style::green) : "unchanged", r.tracked.data_path,
-                 what, p.hash.str().substr(0, 17));
+    out::println("{} {} ({}, {})", r.changed ? out::paint("added", out::Style::green) : "unchanged",
+                 r.tracked.data_path, what, p.hash.str().substr(0, 17));
     if (r.changed || r.gitignored) {
       to_commit.push_back(r.tracked.pointer_file);
       std::string folder = std::filesystem::path(r.tracked.data_path).parent_path().generic_string();

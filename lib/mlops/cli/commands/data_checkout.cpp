@@ -26,13 +26,14 @@ int run_data_checkout(const DataCheckoutOptions& options) {
   auto items = select_data(repo, options.paths, options.rev);
   data::Cache cache(repo);
   auto stat_cache = unwrap(data::StatCache::open(repo));
-  auto results = unwrap(data::checkout(repo, cache, *stat_cache, items, config.link,
-                                       options.force ? data::Force::yes : data::Force::no));
+  auto results = unwrap(
+      data::checkout(repo, cache, *stat_cache, items, config.link, options.force ? data::Force::yes : data::Force::no));
   (void)stat_cache->save();
 
   if (out::settings().json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const auto& r : results) list.push_back({{"path", r.data_path}, {"written", r.written}, {"removed", r.removed}});
+    for (const auto& r : results)
+      list.push_back({{"path", r.data_path}, {"written", r.written}, {"removed", r.removed}});
     out::print_json({{"rev", options.rev.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(options.rev)},
                      {"checked_out", list}});
     return 0;
@@ -55,8 +56,11 @@ void add_data_checkout(CLI::App& group) {
   auto* command = add_command(group, "checkout", "Make workspace data match its pointers (or a git revision's)",
                               [options] { return run_data_checkout(*options); });
   command->add_option("paths", options->paths, "Tracked paths to restore (default: all)")->type_name("PATH");
-  command->add_option("--rev", options->rev, "Restore the data as the pointers were at this commit, branch, tag or MODEL#STAGE "
-                                             "(git's own work tree is not touched)")->type_name("REV");
+  command
+      ->add_option("--rev", options->rev,
+                   "Restore the data as the pointers were at this commit, branch, tag or MODEL#STAGE "
+                   "(git's own work tree is not touched)")
+      ->type_name("REV");
   command->add_flag("-f,--force", options->force, "Overwrite local changes even when they are not in the cache");
   add_json_flag(*command);
 }

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
-#include "mlops/cli/model_revision.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/cli/model_revision.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
@@ -27,9 +27,12 @@ nlohmann::ordered_json version_json(const std::optional<data::Version>& v) {
 
 const char* change_name(data::PathDiff::Change c) {
   switch (c) {
-    case data::PathDiff::Change::added: return "added";
-    case data::PathDiff::Change::deleted: return "deleted";
-    case data::PathDiff::Change::modified: return "modified";
+    case data::PathDiff::Change::added:
+      return "added";
+    case data::PathDiff::Change::deleted:
+      return "deleted";
+    case data::PathDiff::Change::modified:
+      return "modified";
   }
   return "modified";
 }
@@ -66,7 +69,8 @@ int run_data_diff(const DataDiffOptions& options) {
     // Both the workspace's pointers and the commit's: data deleted since the commit shows as deleted.
     auto items = unwrap(data::list_tracked(repo));
     for (const auto& item : a_items) {
-      if (std::none_of(items.begin(), items.end(), [&](const auto& t) { return t.data_path == item.data_path; })) items.push_back(item);
+      if (std::none_of(items.begin(), items.end(), [&](const auto& t) { return t.data_path == item.data_path; }))
+        items.push_back(item);
     }
     b = unwrap(data::side_in_workspace(repo, cache, *stat_cache, items));
     (void)stat_cache->save();
@@ -88,7 +92,9 @@ int run_data_diff(const DataDiffOptions& options) {
   if (out::settings().json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& d : diffs) {
-      nlohmann::ordered_json j{{"path", d.path}, {"change", change_name(d.change)}, {"old", version_json(d.old_version)},
+      nlohmann::ordered_json j{{"path", d.path},
+                               {"change", change_name(d.change)},
+                               {"old", version_json(d.old_version)},
                                {"new", version_json(d.new_version)}};
       if (!d.files_added.empty() || !d.files_modified.empty() || !d.files_deleted.empty()) {
         j["files"] = {{"added", d.files_added}, {"modified", d.files_modified}, {"deleted", d.files_deleted}};
@@ -103,7 +109,9 @@ int run_data_diff(const DataDiffOptions& options) {
     return 0;
   }
   for (const auto& d : diffs) {
-    auto short_hash = [](const std::optional<data::Version>& v) { return v ? v->hash.hex().substr(0, 12) : std::string("-"); };
+    auto short_hash = [](const std::optional<data::Version>& v) {
+      return v ? v->hash.hex().substr(0, 12) : std::string("-");
+    };
     out::Style style = d.change == data::PathDiff::Change::added     ? out::Style::green
                        : d.change == data::PathDiff::Change::deleted ? out::Style::red
                                                                      : out::Style::yellow;
@@ -122,8 +130,11 @@ void add_data_diff(CLI::App& group) {
   auto options = std::make_shared<DataDiffOptions>();
   auto* command = add_command(group, "diff", "Show data that changed between commits, or since a commit (default HEAD)",
                               [options] { return run_data_diff(*options); });
-  command->add_option("args", options->args, "[REV_A [REV_B]] [PATH...]: with no revision, HEAD against the workspace; "
-                                              "with one, REV_A against the workspace")->type_name("REV|PATH");
+  command
+      ->add_option("args", options->args,
+                   "[REV_A [REV_B]] [PATH...]: with no revision, HEAD against the workspace; "
+                   "with one, REV_A against the workspace")
+      ->type_name("REV|PATH");
   add_json_flag(*command);
 }
 

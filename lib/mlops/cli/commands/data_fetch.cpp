@@ -32,7 +32,10 @@ void add_data_fetch(CLI::App& group) {
                               [options] { return run_data_fetch(*options); });
   command->add_option("paths", options->paths, "Tracked paths to fetch (default: all)")->type_name("PATH");
   command->add_option("-r,--remote", options->remote, "Remote to use (default: the default remote)")->type_name("NAME");
-  command->add_option("--rev", options->rev, "Fetch the data the pointers name at this commit, branch or tag, or MODEL#STAGE")->type_name("REV");
+  command
+      ->add_option("--rev", options->rev,
+                   "Fetch the data the pointers name at this commit, branch or tag, or MODEL#STAGE")
+      ->type_name("REV");
   add_json_flag(*command);
 }
 

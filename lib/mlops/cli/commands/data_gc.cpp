@@ -47,15 +47,17 @@ std::vector<Hash> run_and_model_roots(const Repo& repo, const data::Cache& cache
 int run_data_gc(const DataGcOptions& options) {
   Repo repo = require_store();
   data::Cache cache(repo);
-  auto keep = unwrap(data::data_roots(repo, cache, options.workspace_only ? data::GcScope::workspace_only
-                                                                          : data::GcScope::all_refs));
+  auto keep = unwrap(
+      data::data_roots(repo, cache, options.workspace_only ? data::GcScope::workspace_only : data::GcScope::all_refs));
   auto more = run_and_model_roots(repo, cache);
   keep.insert(keep.end(), more.begin(), more.end());
   auto result = unwrap(data::collect_garbage(repo, cache, keep, options.dry_run));
   if (out::settings().json) {
     nlohmann::ordered_json hashes = nlohmann::ordered_json::array();
     for (const auto& h : result.removed) hashes.push_back(h.str());
-    out::print_json({{"dry_run", options.dry_run}, {"objects", result.removed.size()}, {"bytes", result.bytes},
+    out::print_json({{"dry_run", options.dry_run},
+                     {"objects", result.removed.size()},
+                     {"bytes", result.bytes},
                      {"removed", hashes}});
     return 0;
   }

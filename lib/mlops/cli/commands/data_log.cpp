@@ -30,7 +30,8 @@ int run_data_log(const std::string& path) {
   table.right_align(4);
   table.right_align(5);
   for (const auto& v : history) {
-    nlohmann::ordered_json j{{"commit", v.commit}, {"date", out::iso_utc(v.time)}, {"author", v.author}, {"message", v.summary}};
+    nlohmann::ordered_json j{
+        {"commit", v.commit}, {"date", out::iso_utc(v.time)}, {"author", v.author}, {"message", v.summary}};
     std::vector<std::string> row{v.commit.substr(0, 10), out::iso_utc(v.time).substr(0, 10), v.author};
     if (!v.content) {
       j["deleted"] = true;
@@ -39,7 +40,8 @@ int run_data_log(const std::string& path) {
       j.update({{"hash", p->hash.str()}, {"size", p->size}, {"files", p->files}, {"kind", data::to_string(p->kind)}});
       row.insert(row.end(), {p->hash.str().substr(0, 17), out::human_bytes(p->size), std::to_string(p->files)});
     } else {
-      out::warn(fmt::format("skipping a malformed pointer in commit {}: {}", v.commit.substr(0, 10), p.error().message));
+      out::warn(
+          fmt::format("skipping a malformed pointer in commit {}: {}", v.commit.substr(0, 10), p.error().message));
       continue;
     }
     row.push_back(v.summary);

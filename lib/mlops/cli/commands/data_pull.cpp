@@ -27,14 +27,17 @@ int run_data_pull(const DataPullOptions& options) {
   data::Cache cache(repo);
   auto fetched = unwrap(data::fetch(cache, *remote, items));
   auto stat_cache = unwrap(data::StatCache::open(repo));
-  auto results = unwrap(data::checkout(repo, cache, *stat_cache, items, config.link,
-                                       options.force ? data::Force::yes : data::Force::no));
+  auto results = unwrap(
+      data::checkout(repo, cache, *stat_cache, items, config.link, options.force ? data::Force::yes : data::Force::no));
   (void)stat_cache->save();
   std::size_t written = 0;
   for (const auto& r : results) written += r.written;
   if (out::settings().json) {
-    out::print_json({{"remote", remote->describe()}, {"objects", fetched.objects}, {"bytes", fetched.bytes},
-                     {"skipped", fetched.skipped}, {"files_written", written}});
+    out::print_json({{"remote", remote->describe()},
+                     {"objects", fetched.objects},
+                     {"bytes", fetched.bytes},
+                     {"skipped", fetched.skipped},
+                     {"files_written", written}});
     return 0;
   }
   out::println("{} object{} fetched ({}), {} file{} written to the workspace", fetched.objects,
@@ -50,7 +53,10 @@ void add_data_pull(CLI::App& group) {
                               [options] { return run_data_pull(*options); });
   command->add_option("paths", options->paths, "Tracked paths to pull (default: all)")->type_name("PATH");
   command->add_option("-r,--remote", options->remote, "Remote to use (default: the default remote)")->type_name("NAME");
-  command->add_option("--rev", options->rev, "Pull the data the pointers name at this commit, branch or tag, or MODEL#STAGE")->type_name("REV");
+  command
+      ->add_option("--rev", options->rev,
+                   "Pull the data the pointers name at this commit, branch or tag, or MODEL#STAGE")
+      ->type_name("REV");
   command->add_flag("-f,--force", options->force, "Overwrite local changes even when they are not in the cache");
   add_json_flag(*command);
 }

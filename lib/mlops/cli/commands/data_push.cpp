@@ -38,11 +38,15 @@ int run_data_push(const DataPushOptions& options) {
 
 void add_data_push(CLI::App& group) {
   auto options = std::make_shared<DataPushOptions>();
-  auto* command = add_command(group, "push", "Upload tracked data (and registered models' artifacts) the remote does not have yet",
-                              [options] { return run_data_push(*options); });
+  auto* command =
+      add_command(group, "push", "Upload tracked data (and registered models' artifacts) the remote does not have yet",
+                  [options] { return run_data_push(*options); });
   command->add_option("paths", options->paths, "Tracked paths to push (default: all)")->type_name("PATH");
   command->add_option("-r,--remote", options->remote, "Remote to use (default: the default remote)")->type_name("NAME");
-  command->add_option("--rev", options->rev, "Push the data the pointers name at this commit, branch or tag, or MODEL#STAGE")->type_name("REV");
+  command
+      ->add_option("--rev", options->rev,
+                   "Push the data the pointers name at this commit, branch or tag, or MODEL#STAGE")
+      ->type_name("REV");
   add_json_flag(*command);
 }
 

@@ -52,8 +52,9 @@ void print_human(const std::vector<data::DataStatus>& statuses) {
   } else if (!any) {
     out::println("Data and pointers are up to date ({} tracked).", statuses.size());
   } else {
-    out::hint("'mlops data add PATH' records a change; 'mlops data checkout PATH' restores the version; "
-              "'mlops data pull' fetches what is not in the cache");
+    out::hint(
+        "'mlops data add PATH' records a change; 'mlops data checkout PATH' restores the version; "
+        "'mlops data pull' fetches what is not in the cache");
   }
 }
 

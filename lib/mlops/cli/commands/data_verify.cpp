@@ -37,7 +37,9 @@ int run_data_verify(bool all) {
       for (const auto& h : v) a.push_back(h.str());
       return a;
     };
-    out::print_json({{"checked", wanted.size()}, {"ok", corrupt.empty() && missing.empty()}, {"corrupt", strings(corrupt)},
+    out::print_json({{"checked", wanted.size()},
+                     {"ok", corrupt.empty() && missing.empty()},
+                     {"corrupt", strings(corrupt)},
                      {"missing", strings(missing)}});
   } else {
     for (const auto& h : corrupt) out::println("{} {}", out::paint("corrupt:", out::Style::red), h.str());
@@ -55,8 +57,9 @@ int run_data_verify(bool all) {
 
 void add_data_verify(CLI::App& group) {
   auto all = std::make_shared<bool>(false);
-  auto* command = add_command(group, "verify", "Re-hash cache objects and report corrupt or missing ones (exit 1 if any)",
-                              [all] { return run_data_verify(*all); });
+  auto* command =
+      add_command(group, "verify", "Re-hash cache objects and report corrupt or missing ones (exit 1 if any)",
+                  [all] { return run_data_verify(*all); });
   command->add_flag("-a,--all", *all, "Check every object in the cache (default: those the workspace's pointers need)");
   add_json_flag(*command);
 }

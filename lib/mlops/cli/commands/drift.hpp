@@ -1,7 +1,6 @@
 #pragma once
 // The `mlops drift` group's leaf commands.
 #include <CLI/CLI.hpp>
-
 #include <string>
 
 namespace mlops::drift {

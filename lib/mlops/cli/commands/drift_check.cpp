@@ -1,15 +1,14 @@
 // `mlops drift check REFERENCE CURRENT`: column-by-column drift between two datasets.
-#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "mlops/cli/command.hpp"
-#include "mlops/cli/model_revision.hpp"
 #include "mlops/cli/commands/drift.hpp"
+#include "mlops/cli/model_revision.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/core/json_output.hpp"
@@ -75,7 +74,8 @@ int run_drift_check(const DriftCheckOptions& o) {
   }
   for (const auto& name : o.numeric) {
     if (std::find(o.categorical.begin(), o.categorical.end(), name) != o.categorical.end()) {
-      throw Failure(bad_input(fmt::format("column '{}' is both --numeric and --categorical", name), "give one of them"));
+      throw Failure(
+          bad_input(fmt::format("column '{}' is both --numeric and --categorical", name), "give one of them"));
     }
   }
   check.drift_share = drift_share(o, config);
@@ -89,19 +89,23 @@ int run_drift_check(const DriftCheckOptions& o) {
   }
   drift::Dataset current = load_drift_data(o.current, read);
   for (const auto& [name, settings] : config.columns) {
-    if (!reference.find(name) && !current.find(name)) out::warn(fmt::format("'{}' names column '{}', which neither dataset has", o.config, name));
+    if (!reference.find(name) && !current.find(name))
+      out::warn(fmt::format("'{}' names column '{}', which neither dataset has", o.config, name));
   }
   drift::Report report = unwrap(drift::check_drift(reference, current, check));
   if (report.columns.empty()) {
     throw Failure(bad_input("no column could be checked",
                             report.skipped.empty() ? "choose columns with --columns"
-                                                   : fmt::format("'{}' was skipped: {}", report.skipped.front().name, report.skipped.front().reason)));
+                                                   : fmt::format("'{}' was skipped: {}", report.skipped.front().name,
+                                                                 report.skipped.front().reason)));
   }
 
   for (const auto& s : report.skipped) out::warn(fmt::format("column '{}' not checked: {}", s.name, s.reason));
   for (const auto& c : report.columns) {
     if (c.constant_reference) {
-      out::warn(fmt::format("column '{}' is constant in the reference: its Wasserstein distance is normed by 0.001 instead of 0", c.name));
+      out::warn(fmt::format(
+          "column '{}' is constant in the reference: its Wasserstein distance is normed by 0.001 instead of 0",
+          c.name));
     }
   }
   if (!o.html.empty()) unwrap(write_file_atomic(o.html, drift::render_html(report)));
@@ -125,7 +129,8 @@ char parse_delimiter(const std::string& text) {
   if (text.empty()) return 0;
   if (text == "tab" || text == "\\t" || text == "\t") return '\t';
   if (text.size() == 1 && text[0] != '"' && text[0] != '\n' && text[0] != '\r') return text[0];
-  throw Failure(bad_input(fmt::format("bad delimiter '{}'", text), "give one character, e.g. --delimiter ';' or --delimiter tab"));
+  throw Failure(bad_input(fmt::format("bad delimiter '{}'", text),
+                          "give one character, e.g. --delimiter ';' or --delimiter tab"));
 }
 
 drift::Dataset load_drift_data(const std::string& given, const drift::ReadOptions& read) {
@@ -150,24 +155,35 @@ void add_drift_check(CLI::App& group) {
       "saved by `mlops drift profile` (then KS and Wasserstein give way to Jensen-Shannon).\n"
       "Exit status: 0 no drift, 1 drift (see --fail-on), 2 bad input.\n"
       "Example: mlops drift check data/train.csv@v1.0 data/today.csv --prediction score --html drift.html");
-  cmd->add_option("reference", options->reference, "The reference data: a path, PATH@REV, or PATH@MODEL#STAGE (the version the model was trained on)")->required();
+  cmd->add_option("reference", options->reference,
+                  "The reference data: a path, PATH@REV, or PATH@MODEL#STAGE (the version the model was trained on)")
+      ->required();
   cmd->add_option("current", options->current, "The current data: a path, PATH@REV or PATH@MODEL#STAGE")->required();
-  cmd->add_option("--columns", options->columns, "Check only these columns (comma-separated)")->delimiter(',')->option_text("A,B");
+  cmd->add_option("--columns", options->columns, "Check only these columns (comma-separated)")
+      ->delimiter(',')
+      ->option_text("A,B");
   cmd->add_option("--exclude", options->exclude, "Leave these columns out")->delimiter(',')->option_text("C");
   cmd->add_option("--numeric", options->numeric, "Treat these columns as numeric")->delimiter(',')->option_text("C");
-  cmd->add_option("--categorical", options->categorical, "Treat these columns as categorical")->delimiter(',')->option_text("C");
-  cmd->add_option("--prediction", options->prediction, "The model's prediction column (reported first)")->option_text("COL");
+  cmd->add_option("--categorical", options->categorical, "Treat these columns as categorical")
+      ->delimiter(',')
+      ->option_text("C");
+  cmd->add_option("--prediction", options->prediction, "The model's prediction column (reported first)")
+      ->option_text("COL");
   cmd->add_option("--target", options->target, "The target column (reported as target drift)")->option_text("COL");
-  cmd->add_option("--config", options->config, "Per-column methods and thresholds, drift share (YAML)")->option_text("FILE");
-  cmd->add_option("--drift-share", options->drift_share, "Share of drifted columns that means dataset drift (default 0.5)")
+  cmd->add_option("--config", options->config, "Per-column methods and thresholds, drift share (YAML)")
+      ->option_text("FILE");
+  cmd->add_option("--drift-share", options->drift_share,
+                  "Share of drifted columns that means dataset drift (default 0.5)")
       ->check(CLI::Range(0.0, 1.0))
       ->option_text("X");
   cmd->add_option("--fail-on", options->fail_on, "Exit 1 on dataset drift, on any drifted column, or never")
       ->check(CLI::IsMember({"dataset", "column", "never"}))
       ->option_text("WHAT");
-  cmd->add_option("--method", options->method, "Judge every column with this method (ks, wasserstein, psi, jensenshannon, chisquare, ztest)")
+  cmd->add_option("--method", options->method,
+                  "Judge every column with this method (ks, wasserstein, psi, jensenshannon, chisquare, ztest)")
       ->option_text("M");
-  cmd->add_option("--delimiter", options->delimiter, "CSV field separator (default: detected; 'tab' for TSV)")->option_text("C");
+  cmd->add_option("--delimiter", options->delimiter, "CSV field separator (default: detected; 'tab' for TSV)")
+      ->option_text("C");
   cmd->add_flag("--all-stats", options->all_stats, "Compute every applicable statistic for each column");
   cmd->add_flag("--markdown", options->markdown, "Print a Markdown report (for a CI comment)");
   cmd->add_option("--html", options->html, "Also write a self-contained HTML report with charts")->option_text("FILE");

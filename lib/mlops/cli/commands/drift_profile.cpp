@@ -1,14 +1,13 @@
 // `mlops drift profile REFERENCE -o FILE`: save what `drift check` keeps of a reference, so that
 // later checks can run against the profile instead of the data.
-#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/drift.hpp"
@@ -35,7 +34,8 @@ int run_drift_profile(const DriftProfileOptions& o) {
   read.delimiter = parse_delimiter(o.delimiter);
   for (const auto& name : o.numeric) {
     if (std::find(o.categorical.begin(), o.categorical.end(), name) != o.categorical.end()) {
-      throw Failure(bad_input(fmt::format("column '{}' is both --numeric and --categorical", name), "give one of them"));
+      throw Failure(
+          bad_input(fmt::format("column '{}' is both --numeric and --categorical", name), "give one of them"));
     }
   }
   // Before reading the data: a missing folder is the user's to create (no surprise folders).
@@ -47,7 +47,8 @@ int run_drift_profile(const DriftProfileOptions& o) {
                             fmt::format("create it first (mkdir -p {}) or choose another -o", parent.string())));
   }
   if (drift::is_profile(o.reference)) {
-    throw Failure(bad_input(fmt::format("'{}' is already a drift profile", o.reference), "give the reference data itself"));
+    throw Failure(
+        bad_input(fmt::format("'{}' is already a drift profile", o.reference), "give the reference data itself"));
   }
   drift::Dataset reference = load_drift_data(o.reference, read);
   drift::ProfileOptions options{o.columns, o.exclude, o.numeric, o.categorical};
@@ -83,13 +84,21 @@ void add_drift_profile(CLI::App& group) {
       "The profile keeps, per column, what PSI, Jensen-Shannon, chi-square and the Z-test need;\n"
       "`mlops drift check FILE.json CURRENT` then uses it as the reference.\n"
       "Example: mlops drift profile data/train.csv@v1.0 -o reference.json");
-  cmd->add_option("reference", options->reference, "The reference data: a path, PATH@REV, or PATH@MODEL#STAGE")->required();
-  cmd->add_option("-o,--output", options->output, "Write the profile (JSON) to this file")->required()->option_text("FILE");
-  cmd->add_option("--columns", options->columns, "Profile only these columns (comma-separated)")->delimiter(',')->option_text("A,B");
+  cmd->add_option("reference", options->reference, "The reference data: a path, PATH@REV, or PATH@MODEL#STAGE")
+      ->required();
+  cmd->add_option("-o,--output", options->output, "Write the profile (JSON) to this file")
+      ->required()
+      ->option_text("FILE");
+  cmd->add_option("--columns", options->columns, "Profile only these columns (comma-separated)")
+      ->delimiter(',')
+      ->option_text("A,B");
   cmd->add_option("--exclude", options->exclude, "Leave these columns out")->delimiter(',')->option_text("C");
   cmd->add_option("--numeric", options->numeric, "Treat these columns as numeric")->delimiter(',')->option_text("C");
-  cmd->add_option("--categorical", options->categorical, "Treat these columns as categorical")->delimiter(',')->option_text("C");
-  cmd->add_option("--delimiter", options->delimiter, "CSV field separator (default: detected; 'tab' for TSV)")->option_text("C");
+  cmd->add_option("--categorical", options->categorical, "Treat these columns as categorical")
+      ->delimiter(',')
+      ->option_text("C");
+  cmd->add_option("--delimiter", options->delimiter, "CSV field separator (default: detected; 'tab' for TSV)")
+      ->option_text("C");
   add_json_flag(*cmd);
 }
 

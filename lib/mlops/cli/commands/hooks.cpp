@@ -1,8 +1,9 @@
 // `mlops hooks install|run`: git hooks that keep data and pointers honest (plain git, or the
 // pre-commit framework through .pre-commit-hooks.yaml).
+#include "mlops/cli/commands/hooks.hpp"
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
-#include "mlops/cli/commands/hooks.hpp"
 
 namespace mlops::cli {
 

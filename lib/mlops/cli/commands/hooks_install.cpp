@@ -1,7 +1,6 @@
 // `mlops hooks install [--force]`: write .git/hooks/pre-commit and pre-push that call mlops.
-#include <sys/stat.h>
-
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/hooks.hpp"
@@ -45,17 +44,19 @@ int run_hooks_install(bool force) {
                                  "refuse a commit when tracked data changed but its pointer was not\n"
                                  "# updated, or when a pointer names data that is in no cache or remote.",
                                  "")},
-      {"pre-push", hook_script("pre-push",
-                               "push the data the pushed commits point to, before git pushes the\n"
-                               "# pointers (as git-lfs does), so that nobody receives a pointer to data they cannot pull.",
-                               " \"$@\"")},
+      {"pre-push",
+       hook_script("pre-push",
+                   "push the data the pushed commits point to, before git pushes the\n"
+                   "# pointers (as git-lfs does), so that nobody receives a pointer to data they cannot pull.",
+                   " \"$@\"")},
   };
   // Someone else's hook is never overwritten without --force: check them all before writing any.
   for (const auto& hook : hooks) {
     auto existing = read_file(hooks_dir / hook.name);
     if (existing && existing->find(kMarker) == std::string::npos && !force) {
-      throw Failure(bad_input(fmt::format("'{}' already exists and was not written by mlops", (hooks_dir / hook.name).string()),
-                              "add 'mlops hooks run " + hook.name + "' to it by hand, or replace it with --force"));
+      throw Failure(
+          bad_input(fmt::format("'{}' already exists and was not written by mlops", (hooks_dir / hook.name).string()),
+                    "add 'mlops hooks run " + hook.name + "' to it by hand, or replace it with --force"));
     }
   }
   for (const auto& hook : hooks) {

@@ -1,10 +1,10 @@
 // `mlops hooks run pre-commit` and `mlops hooks run pre-push [REMOTE URL]`: what the installed
 // hooks (and the pre-commit framework's hooks in .pre-commit-hooks.yaml) run.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
@@ -63,8 +63,10 @@ int run_pre_commit(const Repo& repo) {
   for (const auto& path : unavailable) {
     out::println("{} {} points to data that is in no cache or remote", out::paint("data:", out::Style::red), path);
   }
-  if (!changed.empty()) out::hint("record the change with 'mlops data add PATH', or restore it with 'mlops data checkout PATH'");
-  if (!unavailable.empty()) out::hint("add the data again, or fetch it from the remote that has it: mlops data pull --remote NAME");
+  if (!changed.empty())
+    out::hint("record the change with 'mlops data add PATH', or restore it with 'mlops data checkout PATH'");
+  if (!unavailable.empty())
+    out::hint("add the data again, or fetch it from the remote that has it: mlops data pull --remote NAME");
   return static_cast<int>(Exit::check_failed);
 }
 

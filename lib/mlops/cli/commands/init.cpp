@@ -1,6 +1,5 @@
 // `mlops init`: set up the store in the current git work tree.
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 
 #include "mlops/cli/command.hpp"

@@ -29,10 +29,15 @@ int run_log_artifact(const LogArtifactOptions& options) {
   }
   auto artifact = unwrap(tracking::store_artifact(repo, store, id, options.path, name));
   if (out::settings().json) {
-    out::print_json({{"run", id}, {"name", artifact.name}, {"hash", artifact.hash}, {"size", artifact.size},
-                     {"kind", artifact.kind}, {"files", artifact.files}});
+    out::print_json({{"run", id},
+                     {"name", artifact.name},
+                     {"hash", artifact.hash},
+                     {"size", artifact.size},
+                     {"kind", artifact.kind},
+                     {"files", artifact.files}});
   } else {
-    out::note(fmt::format("stored artifact '{}' ({}, {})", artifact.name, artifact.hash, out::human_bytes(artifact.size)));
+    out::note(
+        fmt::format("stored artifact '{}' ({}, {})", artifact.name, artifact.hash, out::human_bytes(artifact.size)));
   }
   return 0;
 }

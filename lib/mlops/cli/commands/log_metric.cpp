@@ -1,7 +1,7 @@
 // `mlops log metric NAME VALUE [--step N] [--run ID]`
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/log.hpp"

@@ -26,7 +26,8 @@ int run_log_param(const LogParamOptions& options) {
 
 void add_log_param(CLI::App& group) {
   auto options = std::make_shared<LogParamOptions>();
-  auto* command = add_command(group, "param", "Log a param (a setting that does not change during the run)", [options] { return run_log_param(*options); });
+  auto* command = add_command(group, "param", "Log a param (a setting that does not change during the run)",
+                              [options] { return run_log_param(*options); });
   command->add_option("key", options->key, "The param's name")->required()->option_text("KEY");
   command->add_option("value", options->value, "Its value (text)")->required()->option_text("VALUE");
   command->add_option("--run", options->run, "The run (default: $MLOPS_RUN_ID)")->option_text("ID");

@@ -26,7 +26,8 @@ int run_log_tag(const LogTagOptions& options) {
 
 void add_log_tag(CLI::App& group) {
   auto options = std::make_shared<LogTagOptions>();
-  auto* command = add_command(group, "tag", "Set a tag of the run (a tag may change)", [options] { return run_log_tag(*options); });
+  auto* command =
+      add_command(group, "tag", "Set a tag of the run (a tag may change)", [options] { return run_log_tag(*options); });
   command->add_option("key", options->key, "The tag's name")->required()->option_text("KEY");
   command->add_option("value", options->value, "Its value (text)")->required()->option_text("VALUE");
   command->add_option("--run", options->run, "The run (default: $MLOPS_RUN_ID)")->option_text("ID");

@@ -51,7 +51,8 @@ bool publish(const git::Repository& repo, const std::vector<std::string>& tags, 
     std::vector<std::string> specs;
     for (const auto& t : tags) specs.push_back(fmt::format("refs/tags/{0}:refs/tags/{0}", t));
     unwrap(git::push_refs(repo, remote, specs));
-    out::note(fmt::format("Pushed {} to '{}'", tags.size() == 1 ? "'" + tags[0] + "'" : std::to_string(tags.size()) + " tags", remote));
+    out::note(fmt::format("Pushed {} to '{}'",
+                          tags.size() == 1 ? "'" + tags[0] + "'" : std::to_string(tags.size()) + " tags", remote));
     return true;
   }
   out::note("To push the changes upstream, run:");

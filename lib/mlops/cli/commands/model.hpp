@@ -2,9 +2,7 @@
 // `mlops model ...`: the model registry on git tags. One file per leaf command
 // (model_<verb>.cpp); what several of them share is declared here.
 #include <CLI/CLI.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>

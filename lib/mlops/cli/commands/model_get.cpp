@@ -71,7 +71,8 @@ int run_model_get(const ModelGetOptions& options) {
                      {"fetched", fetched}});
     return 0;
   }
-  out::detail(fmt::format("{} {} ({}) verified{}", m.name, v.name, meta.artifact->str(), fetched ? ", fetched from the remote" : ""));
+  out::detail(fmt::format("{} {} ({}) verified{}", m.name, v.name, meta.artifact->str(),
+                          fetched ? ", fetched from the remote" : ""));
   out::println("{}", dest.string());
   return 0;
 }
@@ -80,14 +81,13 @@ int run_model_get(const ModelGetOptions& options) {
 
 void add_model_get(CLI::App& group) {
   auto options = std::make_shared<ModelGetOptions>();
-  auto* command = add_command(group, "get",
-                              "Put a registered version's artifact on disk (verified) and print its path",
+  auto* command = add_command(group, "get", "Put a registered version's artifact on disk (verified) and print its path",
                               [options] { return run_model_get(*options); });
   command->add_option("reference", options->reference, "NAME@vX.Y.Z, NAME#STAGE or NAME@latest")->required();
-  command->add_option("-o,--out", options->out,
-                      "Where to put it (default: .mlops/models/NAME/VERSION/FILE)")
+  command->add_option("-o,--out", options->out, "Where to put it (default: .mlops/models/NAME/VERSION/FILE)")
       ->option_text("PATH");
-  command->add_option("--remote", options->remote, "Data remote to fetch from when missing (default: the default remote)")
+  command
+      ->add_option("--remote", options->remote, "Data remote to fetch from when missing (default: the default remote)")
       ->option_text("NAME");
   add_json_flag(*command);
 }

@@ -30,9 +30,8 @@ int run_model_history(const ModelHistoryOptions& options) {
   for (const auto& [name, m] : state.models) {
     for (const auto& e : m.events) rows.push_back({&m, &e});
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    return a.event->record->time < b.event->record->time;
-  });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Row& a, const Row& b) { return a.event->record->time < b.event->record->time; });
 
   if (out::settings().json) {
     nlohmann::ordered_json events = nlohmann::ordered_json::array();

@@ -65,8 +65,8 @@ int run_model_list() {
 }  // namespace
 
 void add_model_list(CLI::App& group) {
-  auto* command = add_command(group, "list", "List models with their latest version and the version in each stage",
-                              run_model_list);
+  auto* command =
+      add_command(group, "list", "List models with their latest version and the version in each stage", run_model_list);
   add_json_flag(*command);
 }
 

@@ -50,8 +50,7 @@ int run_model_promote(const ModelPromoteOptions& options) {
   std::optional<registry::ChampionRule> champion;
   if (!options.better_than.empty() || !options.metric.empty()) {
     if (options.better_than.empty() || options.metric.empty()) {
-      throw Failure(bad_input("--better-than and --metric go together",
-                              "e.g. --better-than production --metric auc"));
+      throw Failure(bad_input("--better-than and --metric go together", "e.g. --better-than production --metric auc"));
     }
     unwrap(registry::check_stage(options.better_than, config.stages));
     champion = registry::ChampionRule{options.better_than, options.metric, options.lower_is_better};
@@ -70,36 +69,41 @@ int run_model_promote(const ModelPromoteOptions& options) {
   registry::GateReport report;
   std::string version_name;
   bool already = false;
-  auto written = registry::write_tag(repo, git_repo, options.name, [&](const registry::State& state)
-                                         -> Result<registry::NewTag> {
-    auto version = registry::resolve(state, ref);
-    if (!version) return std::unexpected(version.error());
-    const registry::Version& v = **version;
-    const registry::Model& m = *state.find(options.name);
-    version_name = v.name;
-    if (m.in_stage(options.stage) == &v) {
-      // Nothing to write: stop here without a tag; the command reports it as a success.
-      already = true;
-      return std::unexpected(Error{Exit::ok, "", ""});
-    }
-    report = registry::evaluate_gates(m, v, queries, champion);
-    if (!report.passed) {
-      return std::unexpected(Error{Exit::check_failed,
-                                   fmt::format("'{}' {} did not pass the gates for '{}'; no tag written",
-                                               options.name, v.name, options.stage),
-                                   ""});
-    }
-    registry::Metadata meta;
-    meta.gates = report.trailers();
-    registry::TagName tag{options.name, registry::Action::assign, {}, options.stage, state.next_counter(options.name)};
-    return registry::NewTag{tag.str(), v.commit,
-                            registry::format_message(registry::assign_subject(options.name, options.stage, v.name),
-                                                     options.write.message, meta)};
-  });
+  auto written =
+      registry::write_tag(repo, git_repo, options.name, [&](const registry::State& state) -> Result<registry::NewTag> {
+        auto version = registry::resolve(state, ref);
+        if (!version) return std::unexpected(version.error());
+        const registry::Version& v = **version;
+        const registry::Model& m = *state.find(options.name);
+        version_name = v.name;
+        if (m.in_stage(options.stage) == &v) {
+          // Nothing to write: stop here without a tag; the command reports it as a success.
+          already = true;
+          return std::unexpected(Error{Exit::ok, "", ""});
+        }
+        report = registry::evaluate_gates(m, v, queries, champion);
+        if (!report.passed) {
+          return std::unexpected(Error{Exit::check_failed,
+                                       fmt::format("'{}' {} did not pass the gates for '{}'; no tag written",
+                                                   options.name, v.name, options.stage),
+                                       ""});
+        }
+        registry::Metadata meta;
+        meta.gates = report.trailers();
+        registry::TagName tag{
+            options.name, registry::Action::assign, {}, options.stage, state.next_counter(options.name)};
+        return registry::NewTag{tag.str(), v.commit,
+                                registry::format_message(registry::assign_subject(options.name, options.stage, v.name),
+                                                         options.write.message, meta)};
+      });
   if (already) {
     if (out::settings().json) {
-      out::print_json({{"model", options.name}, {"version", version_name}, {"stage", options.stage},
-                       {"promoted", false}, {"tag", nullptr}, {"gates", nlohmann::ordered_json::array()}});
+      out::print_json({{"model", options.name},
+                       {"version", version_name},
+                       {"stage", options.stage},
+                       {"promoted", false},
+                       {"tag", nullptr},
+                       {"gates", nlohmann::ordered_json::array()}});
     } else {
       out::note(fmt::format("'{}' {} is already in '{}'; no tag written", options.name, version_name, options.stage));
     }
@@ -108,8 +112,12 @@ int run_model_promote(const ModelPromoteOptions& options) {
   if (!written) {
     if (written.error().exit == Exit::check_failed) {
       if (out::settings().json) {
-        out::print_json({{"model", options.name}, {"version", version_name}, {"stage", options.stage},
-                         {"promoted", false}, {"tag", nullptr}, {"gates", gates_json(report)}});
+        out::print_json({{"model", options.name},
+                         {"version", version_name},
+                         {"stage", options.stage},
+                         {"promoted", false},
+                         {"tag", nullptr},
+                         {"gates", gates_json(report)}});
       } else {
         print_gates(report);
       }
@@ -118,9 +126,14 @@ int run_model_promote(const ModelPromoteOptions& options) {
   }
   bool pushed = model::publish(git_repo, {written->name}, options.write.push);
   if (out::settings().json) {
-    out::print_json({{"model", options.name}, {"version", version_name}, {"stage", options.stage},
-                     {"promoted", true}, {"tag", written->name}, {"commit", written->commit},
-                     {"gates", gates_json(report)}, {"pushed", pushed}});
+    out::print_json({{"model", options.name},
+                     {"version", version_name},
+                     {"stage", options.stage},
+                     {"promoted", true},
+                     {"tag", written->name},
+                     {"commit", written->commit},
+                     {"gates", gates_json(report)},
+                     {"pushed", pushed}});
     return 0;
   }
   if (!report.rows.empty()) print_gates(report);
@@ -139,13 +152,15 @@ void add_model_promote(CLI::App& group) {
   command->add_option("--to", options->stage, "Stage to assign (one of registry.stages in .mlops/config.yaml)")
       ->required()
       ->option_text("STAGE");
-  command->add_option("--require", options->requires_,
-                      "Gate on the version's metrics, e.g. 'metrics.auc >= 0.9' (repeatable; the language of "
-                      "'runs list --where')")
+  command
+      ->add_option("--require", options->requires_,
+                   "Gate on the version's metrics, e.g. 'metrics.auc >= 0.9' (repeatable; the language of "
+                   "'runs list --where')")
       ->option_text("EXPR")
       ->allow_extra_args(false);
-  command->add_option("--better-than", options->better_than,
-                      "Champion/challenger: the version must beat the one in STAGE on --metric")
+  command
+      ->add_option("--better-than", options->better_than,
+                   "Champion/challenger: the version must beat the one in STAGE on --metric")
       ->option_text("STAGE");
   command->add_option("--metric", options->metric, "Metric compared by --better-than")->option_text("NAME");
   command->add_flag("--lower-is-better", options->lower_is_better, "With --better-than: lower values win (loss)");

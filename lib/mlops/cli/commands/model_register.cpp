@@ -99,17 +99,18 @@ int run_model_register(const ModelRegisterOptions& options) {
     auto store = unwrap(tracking::RunStore::open(repo));
     auto run = unwrap(store.get(unwrap(store.resolve(options.run))));
     if (run.status != tracking::kFinished) {
-      throw Failure(bad_input(
-          run.status == tracking::kFailed
-              ? fmt::format("run '{}' failed (exit code {}); only a finished run can be registered", run.id,
-                            run.exit_code ? std::to_string(*run.exit_code) : "unknown")
-              : fmt::format("run '{}' is {}; only a finished run can be registered", run.id, run.status),
-          "see it with 'mlops runs show " + run.id + "'"));
+      throw Failure(
+          bad_input(run.status == tracking::kFailed
+                        ? fmt::format("run '{}' failed (exit code {}); only a finished run can be registered", run.id,
+                                      run.exit_code ? std::to_string(*run.exit_code) : "unknown")
+                        : fmt::format("run '{}' is {}; only a finished run can be registered", run.id, run.status),
+                    "see it with 'mlops runs show " + run.id + "'"));
     }
     if (run.git_commit.empty()) throw Failure(bad_input(fmt::format("run '{}' has no git commit", run.id)));
     const auto& artifact = pick_artifact(run, options.artifact);
     auto hash = Hash::parse(artifact.hash);
-    if (!hash) throw Failure(bad_input(fmt::format("run '{}' recorded a malformed hash for '{}'", run.id, artifact.name)));
+    if (!hash)
+      throw Failure(bad_input(fmt::format("run '{}' recorded a malformed hash for '{}'", run.id, artifact.name)));
     meta.artifact = *hash;
     meta.kind = artifact.kind;
     meta.size = artifact.size;
@@ -128,17 +129,21 @@ int run_model_register(const ModelRegisterOptions& options) {
     }
   } else {
     auto head = git_repo.head_commit();
-    if (!head) throw Failure(bad_input("the repository has no commits yet", "commit your code first: the version is tied to a commit"));
+    if (!head)
+      throw Failure(
+          bad_input("the repository has no commits yet", "commit your code first: the version is tied to a commit"));
     commit = *head;
     auto worktree = unwrap(git::worktree_state(git_repo));
     dirty = worktree.dirty;
     if (dirty && !options.allow_dirty) {
-      throw Failure(bad_input("the work tree has uncommitted changes",
-                              "commit them first, or pass --allow-dirty (the version then cannot be rebuilt from git)"));
+      throw Failure(
+          bad_input("the work tree has uncommitted changes",
+                    "commit them first, or pass --allow-dirty (the version then cannot be rebuilt from git)"));
     }
     std::filesystem::path path(options.path);
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw Failure(bad_input(fmt::format("no file or folder '{}'", options.path)));
+    if (!std::filesystem::exists(path, ec))
+      throw Failure(bad_input(fmt::format("no file or folder '{}'", options.path)));
     auto stored = unwrap(data::store_path(repo, path));
     meta.artifact = stored.hash;
     meta.kind = stored.kind == data::Kind::dir ? "dir" : "file";
@@ -146,62 +151,67 @@ int run_model_register(const ModelRegisterOptions& options) {
     meta.files = stored.files;
     auto relative = repo.relative(std::filesystem::absolute(path));
     meta.path = relative ? *relative : path.filename().string();
-    for (const auto& t : unwrap(data::list_tracked_at(repo, commit))) meta.data.emplace_back(t.data_path, t.pointer.hash);
+    for (const auto& t : unwrap(data::list_tracked_at(repo, commit)))
+      meta.data.emplace_back(t.data_path, t.pointer.hash);
     for (const auto& m : options.metrics) meta.metrics.push_back(parse_metric(m));
   }
   meta.dirty = dirty;
   if (dirty) out::warn("registering from uncommitted changes: this version cannot be rebuilt from git alone");
 
   std::string version_name;
-  auto written = unwrap(registry::write_tag(repo, git_repo, options.name, [&](const registry::State& state)
-                                                -> Result<registry::NewTag> {
-    const registry::Model* m = state.find(options.name);
-    if (m) {
-      // GTO finds the version a stage tag means by its commit: one active version per commit.
-      for (const auto& v : m->versions) {
-        if (v.registered && v.active && v.commit == commit) {
-          return std::unexpected(bad_input(
-              fmt::format("'{}' {} is already registered at commit {}", options.name, v.name, model::short_commit(commit)),
-              "each version needs its own commit: commit your changes, then register"));
+  auto written = unwrap(
+      registry::write_tag(repo, git_repo, options.name, [&](const registry::State& state) -> Result<registry::NewTag> {
+        const registry::Model* m = state.find(options.name);
+        if (m) {
+          // GTO finds the version a stage tag means by its commit: one active version per commit.
+          for (const auto& v : m->versions) {
+            if (v.registered && v.active && v.commit == commit) {
+              return std::unexpected(
+                  bad_input(fmt::format("'{}' {} is already registered at commit {}", options.name, v.name,
+                                        model::short_commit(commit)),
+                            "each version needs its own commit: commit your changes, then register"));
+            }
+          }
         }
-      }
-    }
-    registry::SemVer next;
-    if (wanted_version) {
-      next = *wanted_version;
-    } else if (const registry::Version* latest = m ? m->latest() : nullptr) {
-      next = registry::SemVer::parse(latest->name)->bump(bump);
-    } else if (!options.bump.empty()) {
-      return std::unexpected(bad_input(fmt::format("'{}' has no version to bump yet", options.name),
-                                       "the first version is v0.0.1; or give one with --version"));
-    } else {
-      next = *registry::SemVer::parse("v0.0.1");
-    }
-    version_name = next.str();
-    registry::TagName tag{options.name, registry::Action::register_version, version_name, {}, std::nullopt};
-    if ((m && m->find(version_name)) || git::tag_exists(git_repo, tag.str())) {
-      return std::unexpected(bad_input(fmt::format("version '{}' of '{}' exists already", version_name, options.name),
-                                       fmt::format("see 'mlops model show {}'; give another with --version", options.name)));
-    }
-    return registry::NewTag{tag.str(), commit,
-                            registry::format_message(registry::register_subject(options.name, version_name),
-                                                     options.write.message, meta)};
-  }));
+        registry::SemVer next;
+        if (wanted_version) {
+          next = *wanted_version;
+        } else if (const registry::Version* latest = m ? m->latest() : nullptr) {
+          next = registry::SemVer::parse(latest->name)->bump(bump);
+        } else if (!options.bump.empty()) {
+          return std::unexpected(bad_input(fmt::format("'{}' has no version to bump yet", options.name),
+                                           "the first version is v0.0.1; or give one with --version"));
+        } else {
+          next = *registry::SemVer::parse("v0.0.1");
+        }
+        version_name = next.str();
+        registry::TagName tag{options.name, registry::Action::register_version, version_name, {}, std::nullopt};
+        if ((m && m->find(version_name)) || git::tag_exists(git_repo, tag.str())) {
+          return std::unexpected(
+              bad_input(fmt::format("version '{}' of '{}' exists already", version_name, options.name),
+                        fmt::format("see 'mlops model show {}'; give another with --version", options.name)));
+        }
+        return registry::NewTag{tag.str(), commit,
+                                registry::format_message(registry::register_subject(options.name, version_name),
+                                                         options.write.message, meta)};
+      }));
   bool pushed = model::publish(git_repo, {written.name}, options.write.push);
   if (out::settings().json) {
-    auto doc = nlohmann::ordered_json{{"model", options.name},
-                                      {"version", version_name},
-                                      {"tag", written.name},
-                                      {"commit", written.commit},
-                                      {"artifact", meta.artifact->str()},
-                                      {"size", *meta.size},
-                                      {"run", meta.run.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(meta.run)},
-                                      {"dirty", dirty},
-                                      {"pushed", pushed}};
+    auto doc = nlohmann::ordered_json{
+        {"model", options.name},
+        {"version", version_name},
+        {"tag", written.name},
+        {"commit", written.commit},
+        {"artifact", meta.artifact->str()},
+        {"size", *meta.size},
+        {"run", meta.run.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(meta.run)},
+        {"dirty", dirty},
+        {"pushed", pushed}};
     out::print_json(doc);
     return 0;
   }
-  out::println("Registered {} {} (tag '{}' on {})", options.name, version_name, written.name, model::short_commit(commit));
+  out::println("Registered {} {} (tag '{}' on {})", options.name, version_name, written.name,
+               model::short_commit(commit));
   return 0;
 }
 
@@ -212,7 +222,8 @@ void add_model_register(CLI::App& group) {
   auto* command = add_command(group, "register", "Register a new version of a model from a run or a file",
                               [options] { return run_model_register(*options); });
   command->add_option("name", options->name, "Model name (letters, digits, '-', '_', '/')")->required();
-  auto* run = command->add_option("--run", options->run, "Run whose artifact is the model (id or prefix)")->option_text("ID");
+  auto* run =
+      command->add_option("--run", options->run, "Run whose artifact is the model (id or prefix)")->option_text("ID");
   command->add_option("--artifact", options->artifact, "Which of the run's artifacts (default: its only one)")
       ->option_text("NAME")
       ->needs(run);

@@ -27,8 +27,9 @@ Result<const registry::Version*> previous_holder(const registry::Model& m, const
     const registry::Version* v = m.find(*it);
     if (v && v->active) return v;
   }
-  return std::unexpected(bad_input(fmt::format("no earlier version of '{}' held '{}'", m.name, stage),
-                                   fmt::format("name one: mlops model rollback {} --stage {} --to VERSION", m.name, stage)));
+  return std::unexpected(
+      bad_input(fmt::format("no earlier version of '{}' held '{}'", m.name, stage),
+                fmt::format("name one: mlops model rollback {} --stage {} --to VERSION", m.name, stage)));
 }
 
 int run_model_rollback(const ModelRollbackOptions& options) {
@@ -41,48 +42,52 @@ int run_model_rollback(const ModelRollbackOptions& options) {
   model::load(git_repo, options.name);
 
   std::string from_version, to_version;
-  auto written = unwrap(registry::write_tag(repo, git_repo, options.name, [&](const registry::State& state)
-                                                -> Result<registry::NewTag> {
-    auto found = registry::find_model(state, options.name);
-    if (!found) return std::unexpected(found.error());
-    const registry::Model& m = **found;
-    const registry::Version* current = m.in_stage(options.stage);
-    const registry::Version* target = nullptr;
-    if (to) {
-      auto v = registry::resolve(state, *to);
-      if (!v) return std::unexpected(v.error());
-      target = *v;
-    } else {
-      if (!current) {
-        return std::unexpected(bad_input(fmt::format("no version of '{}' is in '{}'", options.name, options.stage),
-                                         "name the version: --to VERSION"));
-      }
-      auto v = previous_holder(m, *current, options.stage);
-      if (!v) return std::unexpected(v.error());
-      target = *v;
-    }
-    if (target == current) {
-      return std::unexpected(bad_input(fmt::format("'{}' {} is already in '{}'", options.name, target->name, options.stage)));
-    }
-    from_version = current ? current->name : "";
-    to_version = target->name;
-    registry::Metadata meta;
-    meta.reason = current ? fmt::format("rollback of {} from {}", options.stage, current->name)
-                          : fmt::format("rollback of {}", options.stage);
-    registry::TagName tag{options.name, registry::Action::assign, {}, options.stage, state.next_counter(options.name)};
-    return registry::NewTag{tag.str(), target->commit,
-                            registry::format_message(registry::assign_subject(options.name, options.stage, target->name),
-                                                     options.write.message, meta)};
-  }));
+  auto written = unwrap(
+      registry::write_tag(repo, git_repo, options.name, [&](const registry::State& state) -> Result<registry::NewTag> {
+        auto found = registry::find_model(state, options.name);
+        if (!found) return std::unexpected(found.error());
+        const registry::Model& m = **found;
+        const registry::Version* current = m.in_stage(options.stage);
+        const registry::Version* target = nullptr;
+        if (to) {
+          auto v = registry::resolve(state, *to);
+          if (!v) return std::unexpected(v.error());
+          target = *v;
+        } else {
+          if (!current) {
+            return std::unexpected(bad_input(fmt::format("no version of '{}' is in '{}'", options.name, options.stage),
+                                             "name the version: --to VERSION"));
+          }
+          auto v = previous_holder(m, *current, options.stage);
+          if (!v) return std::unexpected(v.error());
+          target = *v;
+        }
+        if (target == current) {
+          return std::unexpected(
+              bad_input(fmt::format("'{}' {} is already in '{}'", options.name, target->name, options.stage)));
+        }
+        from_version = current ? current->name : "";
+        to_version = target->name;
+        registry::Metadata meta;
+        meta.reason = current ? fmt::format("rollback of {} from {}", options.stage, current->name)
+                              : fmt::format("rollback of {}", options.stage);
+        registry::TagName tag{
+            options.name, registry::Action::assign, {}, options.stage, state.next_counter(options.name)};
+        return registry::NewTag{
+            tag.str(), target->commit,
+            registry::format_message(registry::assign_subject(options.name, options.stage, target->name),
+                                     options.write.message, meta)};
+      }));
   bool pushed = model::publish(git_repo, {written.name}, options.write.push);
   if (out::settings().json) {
-    out::print_json({{"model", options.name},
-                     {"stage", options.stage},
-                     {"from", from_version.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(from_version)},
-                     {"to", to_version},
-                     {"tag", written.name},
-                     {"commit", written.commit},
-                     {"pushed", pushed}});
+    out::print_json(
+        {{"model", options.name},
+         {"stage", options.stage},
+         {"from", from_version.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(from_version)},
+         {"to", to_version},
+         {"tag", written.name},
+         {"commit", written.commit},
+         {"pushed", pushed}});
     return 0;
   }
   out::println("Rolled back {} {}: {} -> {} (tag '{}')", options.name, options.stage,

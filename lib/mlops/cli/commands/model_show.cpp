@@ -35,14 +35,15 @@ void print_version(const registry::Model& m, const registry::Version& v) {
   if (meta.artifact) {
     std::string size = meta.size ? out::human_bytes(*meta.size) : "size unknown";
     if (meta.kind == "dir" && meta.files) size += fmt::format(", {} files", *meta.files);
-    field("artifact", fmt::format("{} ({}{})", meta.artifact->str(), size,
-                                  meta.path.empty() ? "" : ", from " + meta.path));
+    field("artifact",
+          fmt::format("{} ({}{})", meta.artifact->str(), size, meta.path.empty() ? "" : ", from " + meta.path));
   } else {
     field("artifact", "-");
   }
   if (meta.dirty) field("dirty", "yes: registered from uncommitted changes; not rebuildable from git");
   for (const auto& [path, hash] : meta.data) field("data", fmt::format("{} {}", path, hash.str()));
-  for (const auto& [name, value] : meta.metrics) field("metric", fmt::format("{} = {}", name, registry::format_number(value)));
+  for (const auto& [name, value] : meta.metrics)
+    field("metric", fmt::format("{} = {}", name, registry::format_number(value)));
   if (!v.message.body.empty()) field("message", v.message.body);
   out::println("");
   out::Table table({"TIME", "EVENT", "STAGE", "AUTHOR", "TAG"});
@@ -116,9 +117,9 @@ int run_model_show(const ModelShowOptions& options) {
 
 void add_model_show(CLI::App& group) {
   auto options = std::make_shared<ModelShowOptions>();
-  auto* command = add_command(group, "show",
-                              "Show a model's versions, or the lineage of NAME@VERSION, NAME#STAGE or NAME@latest",
-                              [options] { return run_model_show(*options); });
+  auto* command =
+      add_command(group, "show", "Show a model's versions, or the lineage of NAME@VERSION, NAME#STAGE or NAME@latest",
+                  [options] { return run_model_show(*options); });
   command->add_option("reference", options->reference, "NAME, NAME@vX.Y.Z, NAME@latest or NAME#STAGE")->required();
   add_json_flag(*command);
 }

@@ -1,4 +1,6 @@
 // `mlops remote add|list|remove`: where `mlops data push/pull` send and fetch data.
+#include "mlops/data/remote.hpp"
+
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
@@ -6,7 +8,6 @@
 #include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
-#include "mlops/data/remote.hpp"
 
 namespace mlops::cli {
 
@@ -30,7 +31,8 @@ int run_remote_add(const RemoteAddOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
   if (!valid_remote_name(options.name)) {
-    throw Failure(bad_input(fmt::format("invalid remote name '{}'", options.name), "use letters, digits, '-', '_' and '.'"));
+    throw Failure(
+        bad_input(fmt::format("invalid remote name '{}'", options.name), "use letters, digits, '-', '_' and '.'"));
   }
   if (config.find_remote(options.name)) {
     throw Failure(bad_input(fmt::format("remote '{}' already exists", options.name),
@@ -51,7 +53,8 @@ int run_remote_list() {
   Config config = unwrap(load_config(repo));
   if (out::settings().json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const auto& r : config.remotes) list.push_back({{"name", r.name}, {"url", r.url}, {"default", r.name == config.default_remote}});
+    for (const auto& r : config.remotes)
+      list.push_back({{"name", r.name}, {"url", r.url}, {"default", r.name == config.default_remote}});
     out::print_json({{"remotes", list}});
     return 0;
   }
@@ -65,7 +68,8 @@ int run_remote_remove(const std::string& name) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
   auto it = std::find_if(config.remotes.begin(), config.remotes.end(), [&](const auto& r) { return r.name == name; });
-  if (it == config.remotes.end()) throw Failure(bad_input(fmt::format("unknown remote '{}'", name), "see 'mlops remote list'"));
+  if (it == config.remotes.end())
+    throw Failure(bad_input(fmt::format("unknown remote '{}'", name), "see 'mlops remote list'"));
   config.remotes.erase(it);
   if (config.default_remote == name) config.default_remote.clear();
   unwrap(save_config(repo, config));
@@ -88,7 +92,8 @@ void register_remote(CLI::App& app) {
   add_json_flag(*list_cmd);
 
   auto name = std::make_shared<std::string>();
-  auto* remove_cmd = add_command(*group, "remove", "Remove a remote from the config", [name] { return run_remote_remove(*name); });
+  auto* remove_cmd =
+      add_command(*group, "remove", "Remove a remote from the config", [name] { return run_remote_remove(*name); });
   remove_cmd->add_option("name", *name, "Remote name")->required();
 }
 

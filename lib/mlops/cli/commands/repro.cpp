@@ -3,14 +3,13 @@
 // command as a new run tagged repro_of=ID, and check that what it made is bit-identical.
 // The user's work tree and index are never touched. Planning: repro/plan.hpp; the verdict:
 // repro/compare.hpp.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
@@ -57,8 +56,9 @@ Target resolve_target(const git::Repository& git_repo, tracking::RunStore& store
   if (text.find_first_of("@#") == std::string::npos) {
     auto id = store.resolve(text);
     if (!id && model::load(git_repo, text).state.models.contains(text)) {
-      throw Failure(bad_input(fmt::format("'{}' is a model, not a run", text),
-                              fmt::format("name a version: mlops repro {0}@latest, {0}@v1.2.3 or {0}#production", text)));
+      throw Failure(
+          bad_input(fmt::format("'{}' is a model, not a run", text),
+                    fmt::format("name a version: mlops repro {0}@latest, {0}@v1.2.3 or {0}#production", text)));
     }
     return {unwrap(std::move(id)), {}, {}, {}};
   }
@@ -67,16 +67,16 @@ Target resolve_target(const git::Repository& git_repo, tracking::RunStore& store
   const registry::Version& version = *unwrap(registry::resolve(loaded.state, ref));
   const auto& meta = version.message.meta;
   if (meta.run.empty()) {
-    throw Failure(bad_input(fmt::format("{} {} was registered without a run, so there is no command to rerun", ref.model,
-                                        version.name),
-                            "register versions from their training run: mlops model register NAME --run ID"));
+    throw Failure(bad_input(
+        fmt::format("{} {} was registered without a run, so there is no command to rerun", ref.model, version.name),
+        "register versions from their training run: mlops model register NAME --run ID"));
   }
   auto id = store.resolve(meta.run);
   if (!id) {
-    throw Failure(bad_input(fmt::format("run '{}' that made {} {} is not in this repository's runs", meta.run,
-                                        ref.model, version.name),
-                            "bring it over from where it ran: 'mlops runs export ID -o run.json' there, then "
-                            "'mlops runs import run.json' here"));
+    throw Failure(bad_input(
+        fmt::format("run '{}' that made {} {} is not in this repository's runs", meta.run, ref.model, version.name),
+        "bring it over from where it ran: 'mlops runs export ID -o run.json' there, then "
+        "'mlops runs import run.json' here"));
   }
   return {*id, ref.model, version.name, meta.artifact};
 }
@@ -295,18 +295,22 @@ ordered_json report_json(const tracking::RunRecord& original, const tracking::Ru
                            {"original", e.original ? ordered_json(*e.original) : ordered_json()},
                            {"rebuilt", e.rebuilt ? ordered_json(*e.rebuilt) : ordered_json()}});
   }
-  ordered_json doc = {{"verdict", interrupted ? "interrupted" : verdict.identical() ? "bit-identical" : "differs"},
+  ordered_json doc = {{"verdict", interrupted           ? "interrupted"
+                                  : verdict.identical() ? "bit-identical"
+                                                        : "differs"},
                       {"run", original.id},
                       {"rebuilt_run", rebuilt.id},
                       {"model", target.model.empty() ? ordered_json() : ordered_json(target.model)},
                       {"version", target.version.empty() ? ordered_json() : ordered_json(target.version)},
                       {"commit", original.git_commit},
                       {"dirty", original.git_dirty},
-                      {"exit_code", {{"original", original.exit_code ? ordered_json(*original.exit_code) : ordered_json()},
-                                     {"rebuilt", rebuilt.exit_code ? ordered_json(*rebuilt.exit_code) : ordered_json()}}},
+                      {"exit_code",
+                       {{"original", original.exit_code ? ordered_json(*original.exit_code) : ordered_json()},
+                        {"rebuilt", rebuilt.exit_code ? ordered_json(*rebuilt.exit_code) : ordered_json()}}},
                       {"artifacts", artifacts}};
   if (target.registered) {
-    doc["registered_artifact"] = {{"hash", target.registered->str()}, {"rebuilt", verdict.registered_rebuilt.value_or(false)}};
+    doc["registered_artifact"] = {{"hash", target.registered->str()},
+                                  {"rebuilt", verdict.registered_rebuilt.value_or(false)}};
   }
   doc["metrics"] = metrics;
   doc["environment"] = environment;
@@ -328,8 +332,9 @@ void print_report(const tracking::RunRecord& original, const tracking::RunRecord
   if (!c.artifacts.empty()) {
     out::Table table({"ARTIFACT", "ORIGINAL", "REBUILT", ""});
     for (const auto& a : c.artifacts) {
-      table.add_row({a.name, a.original, a.rebuilt ? *a.rebuilt : "(not made)",
-                     a.identical() ? out::paint("identical", out::Style::green) : out::paint("differs", out::Style::red)});
+      table.add_row(
+          {a.name, a.original, a.rebuilt ? *a.rebuilt : "(not made)",
+           a.identical() ? out::paint("identical", out::Style::green) : out::paint("differs", out::Style::red)});
     }
     out::print(table.render());
   }
@@ -341,7 +346,8 @@ void print_report(const tracking::RunRecord& original, const tracking::RunRecord
   if (metrics_differ || (c.artifacts.empty() && !c.metrics.empty())) {
     out::Table table({"METRIC", "ORIGINAL", "REBUILT", "DELTA"});
     for (const auto& m : c.metrics) {
-      std::string delta = m.original && m.rebuilt && !m.equal() ? registry::format_number(*m.rebuilt - *m.original) : "";
+      std::string delta =
+          m.original && m.rebuilt && !m.equal() ? registry::format_number(*m.rebuilt - *m.original) : "";
       table.add_row({m.name, m.original ? registry::format_number(*m.original) : "-",
                      m.rebuilt ? registry::format_number(*m.rebuilt) : "-", delta});
     }
@@ -416,16 +422,18 @@ int run_repro(const Options& options) {
 
 void register_repro(CLI::App& app) {
   auto options = std::make_shared<Options>();
-  auto* command = add_command(app, "repro",
-                              "Rebuild a model or run from its git commit and data versions, and check it is bit-identical",
-                              [options] { return run_repro(*options); });
+  auto* command = add_command(
+      app, "repro", "Rebuild a model or run from its git commit and data versions, and check it is bit-identical",
+      [options] { return run_repro(*options); });
   command->add_option("target", options->target, "MODEL@VERSION, MODEL#STAGE, MODEL@latest, or a run id (prefix)")
       ->required();
-  command->add_option("--workdir", options->workdir,
-                      "Build in DIR (new or empty) instead of a temporary folder under .mlops/tmp")
+  command
+      ->add_option("--workdir", options->workdir,
+                   "Build in DIR (new or empty) instead of a temporary folder under .mlops/tmp")
       ->option_text("DIR");
   command->add_flag("--keep", options->keep, "Keep the worktree afterwards (it is removed by default)");
-  command->add_flag("-n,--dry-run", options->dry_run, "Print the plan (commit, data versions, command) and run nothing");
+  command->add_flag("-n,--dry-run", options->dry_run,
+                    "Print the plan (commit, data versions, command) and run nothing");
   add_json_flag(*command);
   command->footer(
       "The rebuild runs in a separate git worktree of the run's commit (with its recorded diff when the tree was\n"

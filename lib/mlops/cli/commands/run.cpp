@@ -40,9 +40,9 @@ std::vector<std::string> command_words(const RunCommandOptions& options) {
       if (option == options.command_option) {
         seen_command = true;
       } else if (seen_command) {
-        throw Failure(bad_input(fmt::format("'{}' comes after the command, so it is unclear whose option it is",
-                                            option->get_name()),
-                                "put '--' before the command: mlops run [OPTIONS] -- CMD [ARGS...]"));
+        throw Failure(bad_input(
+            fmt::format("'{}' comes after the command, so it is unclear whose option it is", option->get_name()),
+            "put '--' before the command: mlops run [OPTIONS] -- CMD [ARGS...]"));
       }
     }
   }
@@ -68,9 +68,9 @@ int run_command(const RunCommandOptions& options) {
 
 void register_run(CLI::App& app) {
   auto options = std::make_shared<RunCommandOptions>();
-  auto* run = add_command(app, "run",
-                          "Run a command and record it as a run (params, metrics, git state, data, environment)",
-                          [options] { return run_command(*options); });
+  auto* run =
+      add_command(app, "run", "Run a command and record it as a run (params, metrics, git state, data, environment)",
+                  [options] { return run_command(*options); });
   options->app = run;
   run->footer(
       "Forms: mlops run [OPTIONS] -- CMD [ARGS...]; mlops run start [OPTIONS]; mlops run end [ID]\n"

@@ -1,8 +1,8 @@
 #include "mlops/cli/commands/run_common.hpp"
 
-#include <cstdlib>
-
 #include <fmt/format.h>
+
+#include <cstdlib>
 
 #include "mlops/core/output.hpp"
 #include "mlops/tracking/params_file.hpp"
@@ -34,8 +34,9 @@ void add_setup_options(CLI::App& command, RunSetupOptions& options) {
   command.add_option("--param", options.params, "A param of the run, KEY=VALUE (repeatable)")
       ->allow_extra_args(false)
       ->option_text("K=V");
-  command.add_option("--params-file", options.params_file,
-                     "Read params from a YAML or JSON file; nested keys become dotted (model.lr)")
+  command
+      .add_option("--params-file", options.params_file,
+                  "Read params from a YAML or JSON file; nested keys become dotted (model.lr)")
       ->option_text("FILE");
   command.add_option("--tag", options.tags, "A tag of the run, KEY=VALUE (repeatable)")
       ->allow_extra_args(false)
@@ -43,12 +44,14 @@ void add_setup_options(CLI::App& command, RunSetupOptions& options) {
 }
 
 void add_output_options(CLI::App& command, RunOutputOptions& options) {
-  command.add_option("--metrics-file", options.metrics_files,
-                     "Read metrics from FILE when the work ends: JSON, YAML, or CSV of step,name,value (repeatable)")
+  command
+      .add_option("--metrics-file", options.metrics_files,
+                  "Read metrics from FILE when the work ends: JSON, YAML, or CSV of step,name,value (repeatable)")
       ->allow_extra_args(false)
       ->option_text("FILE");
-  command.add_option("--artifact", options.artifacts,
-                     "Store PATH (file or folder) in the cache as an artifact when the work ends (repeatable)")
+  command
+      .add_option("--artifact", options.artifacts,
+                  "Store PATH (file or folder) in the cache as an artifact when the work ends (repeatable)")
       ->allow_extra_args(false)
       ->option_text("PATH");
 }

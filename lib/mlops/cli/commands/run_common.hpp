@@ -2,7 +2,6 @@
 // What `mlops run -- CMD`, `run start` and `run end` share: the options that describe a run,
 // and attaching metrics files and artifacts to it once its work is done.
 #include <CLI/CLI.hpp>
-
 #include <map>
 #include <string>
 #include <vector>
@@ -17,7 +16,7 @@ struct RunSetupOptions {
   std::string name;
   std::vector<std::string> params;  // k=v
   std::string params_file;
-  std::vector<std::string> tags;    // k=v
+  std::vector<std::string> tags;  // k=v
 };
 
 struct RunOutputOptions {

@@ -38,8 +38,8 @@ int run_run_end(const RunEndOptions& options) {
 
 void add_run_end(CLI::App& run) {
   auto options = std::make_shared<RunEndOptions>();
-  auto* command = add_command(run, "end", "Close a run opened with 'mlops run start'",
-                              [options] { return run_run_end(*options); });
+  auto* command =
+      add_command(run, "end", "Close a run opened with 'mlops run start'", [options] { return run_run_end(*options); });
   command->add_option("id", options->id, "The run (an id or unambiguous prefix; default: $MLOPS_RUN_ID)")
       ->option_text("ID");
   command->add_option("--status", options->status, "How the work ended: finished, failed or killed")

@@ -1,14 +1,13 @@
 #include "mlops/cli/commands/run_execute.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "mlops/cli/commands/runs.hpp"
@@ -63,10 +62,11 @@ ExecutedRun execute_run(const Repo& repo, tracking::RunSetup setup, const RunOut
   result.status = tracking::kFinished;
   if (!outcome.started) {
     result.status = tracking::kFailed;
-    out::print_error(outcome.exec_errno == ENOENT
-                         ? bad_input(fmt::format("command '{}' not found", command.front()),
-                                     "check the spelling, or that the program is installed and on PATH")
-                         : bad_input(fmt::format("cannot run '{}': {}", command.front(), std::strerror(outcome.exec_errno))));
+    out::print_error(
+        outcome.exec_errno == ENOENT
+            ? bad_input(fmt::format("command '{}' not found", command.front()),
+                        "check the spelling, or that the program is installed and on PATH")
+            : bad_input(fmt::format("cannot run '{}': {}", command.front(), std::strerror(outcome.exec_errno))));
   } else if (outcome.signal != 0 || outcome.forwarded != 0) {
     result.status = tracking::kKilled;
   } else if (outcome.exit_code != 0) {
@@ -76,7 +76,8 @@ ExecutedRun execute_run(const Repo& repo, tracking::RunSetup setup, const RunOut
 
   std::error_code ec;
   if (outcome.started && std::filesystem::file_size(log_path, ec) > 0) {
-    auto stored = tracking::store_artifact(repo, recorder.store(), result.id, log_path, std::string(tracking::kLogArtifact));
+    auto stored =
+        tracking::store_artifact(repo, recorder.store(), result.id, log_path, std::string(tracking::kLogArtifact));
     if (!stored) result.problem = stored.error();
   }
   std::filesystem::remove(log_path, ec);

@@ -21,8 +21,8 @@ struct ExecuteOptions {
 
 struct ExecutedRun {
   std::string id;
-  std::string status;         // finished, failed or killed
-  int exit_code = 0;          // the command's (127: not found)
+  std::string status;            // finished, failed or killed
+  int exit_code = 0;             // the command's (127: not found)
   std::optional<Error> problem;  // outputs that could not be recorded (already printed)
 };
 

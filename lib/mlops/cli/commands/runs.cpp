@@ -1,10 +1,10 @@
 // `mlops runs list|show|compare|diff|delete|export|import`, and their display helpers.
 #include "mlops/cli/commands/runs.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"

@@ -1,7 +1,6 @@
 #pragma once
 // The `runs` group, and the display helpers its commands share.
 #include <CLI/CLI.hpp>
-
 #include <optional>
 #include <string>
 

@@ -1,7 +1,7 @@
 // `mlops runs compare ID ID... [--json]`: params and final metrics side by side.
-#include <set>
-
 #include <fmt/format.h>
+
+#include <set>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/runs.hpp"
@@ -45,8 +45,10 @@ int run_runs_compare(const RunsCompareOptions& options) {
     for (std::size_t i = 0; i < runs.size(); ++i) {
       auto value = value_of(runs[i], key);
       std::string text = value ? fmt::format("{}", *value) : std::string("\x01");  // missing differs from any value
-      if (i == 0) first = text;
-      else if (text != *first) return true;
+      if (i == 0)
+        first = text;
+      else if (text != *first)
+        return true;
     }
     return false;
   };

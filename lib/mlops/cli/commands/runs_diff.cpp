@@ -1,8 +1,8 @@
 // `mlops runs diff A B [--json]`: what differs between two runs: params, metrics, data
 // versions, git state and environment.
-#include <set>
-
 #include <fmt/format.h>
+
+#include <set>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/runs.hpp"
@@ -25,7 +25,8 @@ struct Change {
   std::optional<std::string> b;
 };
 
-std::vector<Change> diff_maps(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+std::vector<Change> diff_maps(const std::map<std::string, std::string>& a,
+                              const std::map<std::string, std::string>& b) {
   std::set<std::string> keys;
   for (const auto& [key, value] : a) keys.insert(key);
   for (const auto& [key, value] : b) keys.insert(key);
@@ -74,7 +75,8 @@ int run_runs_diff(const RunsDiffOptions& options) {
     for (const auto& [name, changes] : sections) {
       ojson list = ojson::array();
       for (const auto& change : changes) {
-        list.push_back({{"key", change.key}, {"a", change.a ? ojson(*change.a) : ojson(nullptr)},
+        list.push_back({{"key", change.key},
+                        {"a", change.a ? ojson(*change.a) : ojson(nullptr)},
                         {"b", change.b ? ojson(*change.b) : ojson(nullptr)}});
       }
       doc[name] = std::move(list);
@@ -107,8 +109,9 @@ int run_runs_diff(const RunsDiffOptions& options) {
 
 void add_runs_diff(CLI::App& group) {
   auto options = std::make_shared<RunsDiffOptions>();
-  auto* command = add_command(group, "diff", "Show what differs between two runs (params, metrics, data, git, environment)",
-                              [options] { return run_runs_diff(*options); });
+  auto* command =
+      add_command(group, "diff", "Show what differs between two runs (params, metrics, data, git, environment)",
+                  [options] { return run_runs_diff(*options); });
   command->add_option("a", options->a, "The first run")->required()->option_text("A");
   command->add_option("b", options->b, "The second run")->required()->option_text("B");
   add_json_flag(*command);

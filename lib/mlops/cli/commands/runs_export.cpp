@@ -29,9 +29,8 @@ int run_runs_export(const RunsExportOptions& options) {
   }
   nlohmann::ordered_json runs = nlohmann::ordered_json::array();
   for (const auto& id : ids) runs.push_back(tracking::run_to_json(unwrap(store.get(id)), unwrap(store.history(id))));
-  nlohmann::ordered_json doc = {{"format", tracking::kExportFormat},
-                                {"version", tracking::kExportVersion},
-                                {"runs", std::move(runs)}};
+  nlohmann::ordered_json doc = {
+      {"format", tracking::kExportFormat}, {"version", tracking::kExportVersion}, {"runs", std::move(runs)}};
   if (options.output.empty() || options.output == "-") {
     out::print_json(doc);
     return 0;
@@ -48,9 +47,9 @@ void add_runs_export(CLI::App& group) {
   auto* command = add_command(group, "export", "Write runs as a JSON document (all runs when no id is given)",
                               [options] { return run_runs_export(*options); });
   command->add_option("ids", options->ids, "The runs (ids or unambiguous prefixes)")->option_text("ID...");
-  command->add_option("-o,--output", options->output, "Write to FILE instead of standard output")
-      ->option_text("FILE");
-  command->footer("Artifacts travel by hash: push their content with the data remote. Import with 'mlops runs import FILE'.");
+  command->add_option("-o,--output", options->output, "Write to FILE instead of standard output")->option_text("FILE");
+  command->footer(
+      "Artifacts travel by hash: push their content with the data remote. Import with 'mlops runs import FILE'.");
 }
 
 }  // namespace mlops::cli

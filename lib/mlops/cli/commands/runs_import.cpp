@@ -28,7 +28,8 @@ int run_runs_import(const RunsImportOptions& options) {
   if (doc.is_discarded()) throw malformed("not valid JSON");
   if (!doc.is_object() || doc.value("format", std::string()) != tracking::kExportFormat || !doc.contains("runs") ||
       !doc["runs"].is_array()) {
-    throw malformed(fmt::format("expected an object with \"format\": \"{}\" and a \"runs\" list", tracking::kExportFormat));
+    throw malformed(
+        fmt::format("expected an object with \"format\": \"{}\" and a \"runs\" list", tracking::kExportFormat));
   }
   if (!doc["version"].is_number_integer() || doc["version"].get<int>() > tracking::kExportVersion) {
     throw malformed(fmt::format("unsupported version {} (this mlops reads version {})", doc["version"].dump(),

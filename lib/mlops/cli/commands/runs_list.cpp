@@ -89,15 +89,16 @@ int run_runs_list(const RunsListOptions& options) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& item : runs) {
       const auto& run = item.run;
-      nlohmann::ordered_json entry = {{"id", run.id},
-                                      {"name", run.name},
-                                      {"status", run.status},
-                                      {"start_time", run.start_time},
-                                      {"end_time", run.end_time ? nlohmann::ordered_json(*run.end_time) : nullptr},
-                                      {"duration", run.duration ? nlohmann::ordered_json(*run.duration) : nullptr},
-                                      {"exit_code", run.exit_code ? nlohmann::ordered_json(*run.exit_code) : nullptr},
-                                      {"user", run.user},
-                                      {"git", {{"commit", run.git_commit}, {"branch", run.git_branch}, {"dirty", run.git_dirty}}}};
+      nlohmann::ordered_json entry = {
+          {"id", run.id},
+          {"name", run.name},
+          {"status", run.status},
+          {"start_time", run.start_time},
+          {"end_time", run.end_time ? nlohmann::ordered_json(*run.end_time) : nullptr},
+          {"duration", run.duration ? nlohmann::ordered_json(*run.duration) : nullptr},
+          {"exit_code", run.exit_code ? nlohmann::ordered_json(*run.exit_code) : nullptr},
+          {"user", run.user},
+          {"git", {{"commit", run.git_commit}, {"branch", run.git_branch}, {"dirty", run.git_dirty}}}};
       nlohmann::ordered_json run_metrics = nlohmann::ordered_json::object();
       for (const auto& [key, value] : metrics[run.id]) run_metrics[key] = tracking::metric_value_json(value);
       entry["metrics"] = std::move(run_metrics);
@@ -116,9 +117,13 @@ int run_runs_list(const RunsListOptions& options) {
   for (const auto& key : extra) header.push_back(key);
   auto row_of = [&](const tracking::SelectedRun& item) {
     const auto& run = item.run;
-    std::vector<std::string> row{run.id, run.name, run.status, display_time(run.start_time),
-                                 display_duration(run.duration),
-                                 run.git_commit.empty() ? "-" : run.git_commit.substr(0, 8) + (run.git_dirty ? "*" : "")};
+    std::vector<std::string> row{
+        run.id,
+        run.name,
+        run.status,
+        display_time(run.start_time),
+        display_duration(run.duration),
+        run.git_commit.empty() ? "-" : run.git_commit.substr(0, 8) + (run.git_dirty ? "*" : "")};
     for (const auto& key : extra) row.push_back(display_value(value_of(item, key)));
     return row;
   };
@@ -133,8 +138,9 @@ int run_runs_list(const RunsListOptions& options) {
     line(csv_header);
     for (const auto& item : runs) {
       const auto& run = item.run;
-      std::vector<std::string> cells{run.id, run.name, run.status, run.start_time,
-                                     run.duration ? fmt::format("{}", *run.duration) : "", run.git_commit};
+      std::vector<std::string> cells{
+          run.id,        run.name, run.status, run.start_time, run.duration ? fmt::format("{}", *run.duration) : "",
+          run.git_commit};
       for (const auto& key : extra) {
         auto value = value_of(item, key);
         cells.push_back(value ? tracking::format_value(*value) : "");
@@ -167,8 +173,8 @@ int run_runs_list(const RunsListOptions& options) {
 
 void add_runs_list(CLI::App& group) {
   auto options = std::make_shared<RunsListOptions>();
-  auto* command = add_command(group, "list", "List runs, filtered and sorted",
-                              [options] { return run_runs_list(*options); });
+  auto* command =
+      add_command(group, "list", "List runs, filtered and sorted", [options] { return run_runs_list(*options); });
   command->alias("ls");
   command->add_option("--where", options->where, "Keep the runs that match EXPR (see below)")->option_text("EXPR");
   command->add_option("--sort", options->sort, "Sort by KEY; -KEY sorts descending (default: newest first)")

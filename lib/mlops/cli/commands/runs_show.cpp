@@ -108,8 +108,8 @@ int run_runs_show(const RunsShowOptions& options) {
 
 void add_runs_show(CLI::App& group) {
   auto options = std::make_shared<RunsShowOptions>();
-  auto* command = add_command(group, "show", "Show everything recorded about a run",
-                              [options] { return run_runs_show(*options); });
+  auto* command =
+      add_command(group, "show", "Show everything recorded about a run", [options] { return run_runs_show(*options); });
   command->add_option("id", options->id, "The run (an id or unambiguous prefix)")->required()->option_text("ID");
   add_json_flag(*command);
 }
