@@ -39,7 +39,7 @@ const RunFunction* parsed_command(const CLI::App& root) {
 void add_json_flag(CLI::App& command) {
   command.add_flag_callback(
       "--json", [] { out::settings().json = true; },
-      "Print one JSON document on stdout (shape documented in the README)");
+      "Print one JSON document on stdout (its shape is documented in docs/)");
 }
 
 Repo require_git_repo() { return unwrap(find_git_repo()); }

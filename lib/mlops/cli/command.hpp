@@ -19,7 +19,7 @@ CLI::App* add_command(CLI::App& parent, const std::string& name, const std::stri
 // The run function of the leaf command that was parsed, or nullptr.
 const RunFunction* parsed_command(const CLI::App& root);
 
-// `--json` for commands that report: one JSON document on stdout, shape documented in the README.
+// `--json` for commands that report: one JSON document on stdout, shape documented in docs/, per command.
 void add_json_flag(CLI::App& command);
 
 // The repository around the current folder, with a clear error when there is none (exit 2).

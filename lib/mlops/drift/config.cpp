@@ -12,7 +12,7 @@ namespace {
 Error at(const std::string& name, const YAML::Node& node, const std::string& message, std::string hint = {}) {
   return bad_input(
       fmt::format("'{}' line {}: {}", name, node.Mark().line + 1, message),
-      hint.empty() ? "see the README section 'Drift checks' for the format of the drift config" : std::move(hint));
+      hint.empty() ? "see docs/drift.md ('Options', the config file) for the format of the drift config" : std::move(hint));
 }
 
 Result<double> number(const std::string& name, const YAML::Node& node, const std::string& what, double lo, double hi) {
@@ -91,7 +91,7 @@ Result<DriftConfig> parse_drift_config(const std::string& text, const std::strin
     }
   } catch (const YAML::Exception& e) {
     return std::unexpected(bad_input(fmt::format("'{}' line {}: {}", name, e.mark.line + 1, e.msg),
-                                     "see the README section 'Drift checks' for the format of the drift config"));
+                                     "see docs/drift.md ('Options', the config file) for the format of the drift config"));
   }
   return config;
 }

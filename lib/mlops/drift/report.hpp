@@ -1,6 +1,6 @@
 #pragma once
 // The four renderings of a drift Report: a terminal table, one JSON document (schema in
-// the README section 'Drift checks'), Markdown for a CI comment, and a self-contained HTML page with inline SVG charts.
+// docs/drift.md), Markdown for a CI comment, and a self-contained HTML page with inline SVG charts.
 #include <nlohmann/json.hpp>
 #include <string>
 

@@ -1,6 +1,6 @@
 #pragma once
 // The statistical tests of `mlops drift check`. Each function computes what the named SciPy
-// function computes (SciPy 1.10; the README section 'Drift checks' lists the correspondence), from sorted samples
+// function computes (SciPy 1.10; docs/drift.md lists the correspondence), from sorted samples
 // or from counts. No function allocates more than a small fixed workspace unless stated.
 #include <cstdint>
 #include <span>
@@ -56,7 +56,7 @@ double psi(std::span<const double> ref_share, std::span<const double> cur_share,
 // scipy.spatial.distance.jensenshannon(p, q) (natural log): p and q are normalised to sum 1.
 double jensen_shannon(std::span<const double> p, std::span<const double> q);
 
-// The default empty-bin share for PSI (documented in the README section 'Drift checks').
+// The default empty-bin share for PSI (documented in docs/drift.md).
 inline constexpr double kPsiEpsilon = 1e-4;
 
 }  // namespace mlops::drift

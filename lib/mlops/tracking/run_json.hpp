@@ -1,6 +1,6 @@
 #pragma once
 // The JSON document of a run: what `runs show --json` prints and `runs export` / `runs import`
-// carry, so that runs made in CI can travel. Shape (the README section 'Run logging'):
+// carry, so that runs made in CI can travel. Shape (docs/runs.md, the export document):
 //   {"id", "name", "status", "exit_code", "user", "host", "start_time", "end_time", "duration",
 //    "command": [...], "cwd", "git": {"commit", "branch", "dirty"}, "params": {}, "tags": {},
 //    "metrics": {NAME: {"value", "step", "timestamp"}}, "metric_history": [{"key", "step",
