@@ -53,3 +53,10 @@ T unwrap(Result<T>&& result) {
 }
 
 }  // namespace mlops
+
+// Inside a function returning Result<...>: evaluates `expr` (a Result) and returns its error, if any.
+#define MLOPS_TRY(expr)                                                       \
+  do {                                                                        \
+    auto try_result_ = (expr);                                                \
+    if (!try_result_) return std::unexpected(std::move(try_result_.error())); \
+  } while (false)

@@ -8,7 +8,7 @@
 #include <optional>
 #include <unordered_map>
 
-#include "mlops/drift/parallel.hpp"
+#include "mlops/core/parallel.hpp"
 #include "mlops/drift/sort.hpp"
 #include "mlops/drift/stats.hpp"
 

@@ -21,7 +21,7 @@
 #include <unordered_map>
 
 #include "mlops/core/file.hpp"
-#include "mlops/drift/parallel.hpp"
+#include "mlops/core/parallel.hpp"
 
 namespace mlops::drift {
 

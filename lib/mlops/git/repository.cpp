@@ -47,17 +47,13 @@ Result<std::string> Repository::resolve_commit(std::string_view rev) const {
   if (git_object_peel(&commit.ptr, object.ptr, GIT_OBJECT_COMMIT) != 0) {
     return std::unexpected(bad_input(fmt::format("'{}' does not name a commit", rev)));
   }
-  char hex[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(hex, sizeof hex, git_object_id(commit.ptr));
-  return std::string(hex);
+  return oid_hex(git_object_id(commit.ptr));
 }
 
 std::optional<std::string> Repository::head_commit() const {
   git_oid oid;
   if (git_reference_name_to_id(&oid, repo_.get(), "HEAD") != 0) return std::nullopt;
-  char hex[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(hex, sizeof hex, &oid);
-  return std::string(hex);
+  return oid_hex(&oid);
 }
 
 Result<std::optional<std::string>> Repository::read_file_at(std::string_view rev, std::string_view path) const {

@@ -12,12 +12,6 @@ namespace mlops::git {
 
 namespace {
 
-std::string oid_hex(const git_oid* oid) {
-  char hex[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(hex, sizeof hex, oid);
-  return hex;
-}
-
 struct ParsedTag {
   std::string_view object;  // hex id of the tagged object
   std::string_view type;    // "commit", "tag", ...

@@ -11,12 +11,6 @@ namespace mlops::git {
 
 namespace {
 
-std::string hex(const git_oid* oid) {
-  char buf[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(buf, sizeof buf, oid);
-  return buf;
-}
-
 struct WalkState {
   git_repository* repo;
   std::string_view suffix;
@@ -90,7 +84,7 @@ Result<std::vector<FileVersion>> file_history(const Repository& repo, std::strin
     bool same = (mine.has_value() == parents.has_value()) && (!mine || git_oid_equal(&*mine, &*parents));
     if (same) continue;
     FileVersion v;
-    v.commit = hex(&oid);
+    v.commit = oid_hex(&oid);
     v.time = static_cast<std::int64_t>(git_commit_time(commit.ptr));
     const git_signature* author = git_commit_author(commit.ptr);
     v.author = fmt::format("{} <{}>", author->name, author->email);
@@ -125,7 +119,7 @@ Result<std::vector<std::string>> all_ref_commits(const Repository& repo) {
     if (!name.starts_with("refs/heads/") && !name.starts_with("refs/tags/")) continue;
     Owned<git_object, git_object_free> target;
     if (git_reference_peel(&target.ptr, ref, GIT_OBJECT_COMMIT) != 0) continue;  // a tag of a blob, say
-    add(hex(git_object_id(target.ptr)));
+    add(oid_hex(git_object_id(target.ptr)));
   }
   return commits;
 }

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "mlops/tracking/sqlite.hpp"
+#include "mlops/core/sqlite.hpp"
 
 namespace mlops::tracking {
 
@@ -84,12 +84,6 @@ std::unexpected<Error> fail(Result<T>& result) {
 }
 
 // Returns the error of `expr` (a Result) from the enclosing function when it failed.
-#define MLOPS_TRY(expr)                                                       \
-  do {                                                                        \
-    auto try_result_ = (expr);                                                \
-    if (!try_result_) return std::unexpected(std::move(try_result_.error())); \
-  } while (false)
-
 Error unknown_run(std::string_view id) {
   return bad_input(fmt::format("unknown run '{}'", id), "see 'mlops runs list' for the runs of this repository");
 }

@@ -25,11 +25,11 @@
 #include "mlops/core/repo.hpp"
 #include "mlops/tracking/process.hpp"
 
-namespace mlops::tracking {
-
-namespace sql {
+namespace mlops::sql {
 class Database;
 }
+
+namespace mlops::tracking {
 
 // Run statuses, as stored and as the filter language sees them (status = 'finished').
 inline constexpr std::string_view kRunning = "running";

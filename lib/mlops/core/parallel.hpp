@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-namespace mlops::drift {
+namespace mlops {
 
 inline unsigned worker_count() { return std::max(1u, std::thread::hardware_concurrency()); }
 
@@ -30,4 +30,4 @@ void parallel_for(std::size_t n, Task&& task) {
   for (auto& t : threads) t.join();
 }
 
-}  // namespace mlops::drift
+}  // namespace mlops

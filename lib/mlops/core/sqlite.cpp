@@ -1,9 +1,9 @@
-#include "mlops/tracking/sqlite.hpp"
+#include "mlops/core/sqlite.hpp"
 
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-namespace mlops::tracking::sql {
+namespace mlops::sql {
 
 namespace {
 // Long enough for a sweep of many processes logging at once; each write holds the lock briefly.
@@ -145,4 +145,4 @@ Result<void> Transaction::commit() {
   return done;
 }
 
-}  // namespace mlops::tracking::sql
+}  // namespace mlops::sql

@@ -1,5 +1,5 @@
 #pragma once
-// A thin RAII layer over SQLite for the runs database: a connection and prepared statements
+// A thin RAII layer over SQLite for mlops databases (runs.db, state.db): a connection and prepared statements
 // whose failures come back as mlops Errors naming the database file.
 #include <cstdint>
 #include <filesystem>
@@ -12,7 +12,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace mlops::tracking::sql {
+namespace mlops::sql {
 
 class Statement;
 
@@ -88,4 +88,4 @@ class Transaction {
   Database* db_;
 };
 
-}  // namespace mlops::tracking::sql
+}  // namespace mlops::sql
