@@ -461,6 +461,48 @@ test_register_path_versions_and_refusals() {
   expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v2.0.1"
 }
 
+# Issue 10.4: an automatic version skips every version taken, deregistered ones and tags git holds
+# included (an unattended CT job must not die on "exists already").
+test_register_skips_taken_versions() {
+  repo_for_models
+  make_model model.bin
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  commit_file a "1"
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  run mlops model deprecate churn v0.0.2
+  expect_rc 0
+  commit_file a "2"
+  run mlops model register churn --path model.bin
+  expect_rc 0
+  expect_out "Registered churn v0.0.3"
+  # A deregistered latest and a lightweight tag of the next number: both skipped.
+  mlops model deprecate churn v0.0.3 > /dev/null 2>&1
+  git tag 'churn@v0.0.4' HEAD~1
+  commit_file a "3"
+  run mlops model register churn --path model.bin --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.5"
+  # --bump starts from the highest version ever registered, too.
+  mlops model deprecate churn v0.0.5 > /dev/null 2>&1
+  commit_file a "4"
+  run mlops model register churn --path model.bin --bump minor
+  expect_rc 0
+  expect_out "Registered churn v0.1.0"
+  mlops model deprecate churn v0.1.0 > /dev/null 2>&1
+  mlops model deprecate churn v0.0.1 > /dev/null 2>&1
+  commit_file a "5"
+  run mlops model register churn --path model.bin --bump minor
+  expect_rc 0
+  expect_out "Registered churn v0.2.0"
+  # A version given by hand is never renumbered.
+  commit_file a "6"
+  local before; before=$(tag_count)
+  run mlops model register churn --path model.bin --version v0.0.3
+  expect_rc 2
+  expect_err "version 'v0.0.3' of 'churn' exists already"
+  expect_eq "$(tag_count)" "$before"
+}
+
 test_register_first_bump_and_folder() {
   repo_for_models
   run mlops model register m --path .gitignore --bump major

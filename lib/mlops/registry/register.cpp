@@ -150,16 +150,30 @@ Result<Lineage> lineage_of_path(const Repo& repo, const git::Repository& git_rep
 
 Result<SemVer> next_version(const Model* model, const std::optional<SemVer>& wanted,
                             const std::optional<SemVer::Part>& bump, std::string_view model_name,
-                            const std::function<bool(const std::string&)>& /*taken*/) {
+                            const std::function<bool(const std::string&)>& taken) {
   if (wanted) return *wanted;
-  if (const Version* latest = model ? model->latest() : nullptr) {
-    return SemVer::parse(latest->name)->bump(bump.value_or(SemVer::Part::patch));
+  // The highest version ever registered, deregistered ones included: a number once given is
+  // never given again (GTO's and git's rule: a published tag name means one thing for good).
+  std::optional<SemVer> highest;
+  if (model) {
+    for (const auto& v : model->versions) {
+      if (!v.registered) continue;
+      auto semver = SemVer::parse(v.name);
+      if (semver && (!highest || *highest < *semver)) highest = std::move(semver);
+    }
   }
-  if (bump) {
+  SemVer next;
+  if (highest) {
+    next = highest->bump(bump.value_or(SemVer::Part::patch));
+  } else if (bump) {
     return std::unexpected(bad_input(fmt::format("'{}' has no version to bump yet", model_name),
                                      "the first version is v0.0.1; or give one with --version"));
+  } else {
+    next = *SemVer::parse("v0.0.1");
   }
-  return *SemVer::parse("v0.0.1");
+  // A tag of that name that the fold does not count (a lightweight one) still takes the name.
+  while (taken(next.str())) next = next.bump(bump.value_or(SemVer::Part::patch));
+  return next;
 }
 
 Result<NewTag> plan_registration(const State& state, const git::Repository& git_repo, const RegisterRequest& request,

@@ -63,9 +63,9 @@ Result<Lineage> lineage_of_run(const Repo& repo, std::string_view run, std::stri
 Result<Lineage> lineage_of_path(const Repo& repo, const git::Repository& git_repo, const std::filesystem::path& path,
                                 const std::vector<std::pair<std::string, double>>& metrics, AllowDirty allow);
 
-// The version a new registration of `model` gets: `wanted`, or the highest version ever taken
-// (deregistered ones and tags git holds included) bumped by `bump`, then bumped again past any
-// version that is taken; the first is v0.0.1. `taken` says whether a version name is in use.
+// The version a new registration of `model` gets: `wanted` as it is, or the highest version ever
+// registered (deregistered ones included) bumped by `bump` (default patch), bumped again while
+// `taken` says the name is in use (a lightweight tag holds it); the first is v0.0.1.
 Result<SemVer> next_version(const Model* model, const std::optional<SemVer>& wanted,
                             const std::optional<SemVer::Part>& bump, std::string_view model_name,
                             const std::function<bool(const std::string&)>& taken);

@@ -55,3 +55,30 @@ TEST_CASE("the run's artifact is its only model-like one, or the one named") {
   CHECK(several.error().message == "run 'r1' logged several artifacts: a.pkl, b.pkl");
   CHECK(several.error().hint == "choose one with --artifact NAME");
 }
+
+TEST_CASE("automatic versions skip every version ever taken") {
+  std::vector<TagRecord> records;
+  auto add = [&](const std::string& tag, std::int64_t t) {
+    TagRecord r;
+    r.tag = tag;
+    r.name = *parse_tag_name(tag);
+    r.commit = "c" + std::to_string(t);
+    r.time = t;
+    records.push_back(r);
+  };
+  add("m@v0.0.1", 1);
+  add("m@v0.0.2", 2);
+  add("m@v0.0.2!", 3);
+  State state = fold(records);
+  const Model* m = state.find("m");
+  auto none = [](const std::string&) { return false; };
+  CHECK(next_version(m, std::nullopt, std::nullopt, "m", none)->str() == "v0.0.3");
+  CHECK(next_version(m, std::nullopt, SemVer::Part::minor, "m", none)->str() == "v0.1.0");
+  auto lightweight = [](const std::string& v) { return v == "v0.0.3" || v == "v0.0.4"; };
+  CHECK(next_version(m, std::nullopt, std::nullopt, "m", lightweight)->str() == "v0.0.5");
+  CHECK(next_version(m, SemVer::parse("v0.0.2"), std::nullopt, "m", none)->str() == "v0.0.2");
+  CHECK(next_version(nullptr, std::nullopt, std::nullopt, "m", lightweight)->str() == "v0.0.1");
+  auto first = next_version(nullptr, std::nullopt, SemVer::Part::major, "m", none);
+  REQUIRE_FALSE(first);
+  CHECK(first.error().message == "'m' has no version to bump yet");
+}

@@ -89,9 +89,11 @@ void add_model_register(CLI::App& group) {
   auto* path = command->add_option("--path", options->path, "A file or folder to register (stored in the cache)")
                    ->option_text("PATH")
                    ->excludes(run);
-  auto* version = command->add_option("--version", options->version, "Version to give (default: bump the latest)")
+  auto* version = command
+                      ->add_option("--version", options->version,
+                                   "Version to give (default: bump the highest version ever registered)")
                       ->option_text("vX.Y.Z");
-  command->add_option("--bump", options->bump, "Part of the latest version to bump (default: patch)")
+  command->add_option("--bump", options->bump, "Part of the highest version to bump (default: patch)")
       ->check(CLI::IsMember({"major", "minor", "patch"}))
       ->option_text("PART")
       ->excludes(version);
