@@ -20,6 +20,7 @@ struct ModelPromoteOptions {
   std::string metric;
   bool lower_is_better = false;
   bool higher_is_better = false;
+  bool force = false;
   model::WriteOptions write;
 };
 
@@ -80,6 +81,7 @@ registry::PromoteRequest promote_request(const Repo& repo, const ModelPromoteOpt
   }
   request.stage = options.stage;
   request.message = options.write.message;
+  request.force = options.force;
   return request;
 }
 
@@ -101,6 +103,7 @@ int run_model_promote(const ModelPromoteOptions& options) {
   auto request = promote_request(repo, options);
   auto git_repo = unwrap(git::Repository::open(repo.root));
   model::load(git_repo, options.name);  // reports malformed tags once, before the lock
+  model::check_publishable(repo, git_repo, options.name, options.write.push);
 
   auto promotion = unwrap(registry::promote(repo, git_repo, request));
   using Outcome = registry::Promotion::Outcome;
@@ -124,7 +127,10 @@ int run_model_promote(const ModelPromoteOptions& options) {
                                     promotion.version, options.stage),
                         ""});
   }
-  bool pushed = model::publish(git_repo, {promotion.tag.name}, options.write.push);
+  if (promotion.undeprecated) {
+    out::warn(fmt::format("'{}' was deprecated; this promotion brings it back", options.name));
+  }
+  bool pushed = model::publish(repo, git_repo, options.name, {promotion.tag.name}, options.write.push);
   if (out::settings().json) {
     out::print_json(promotion_json(options, promotion, pushed));
     return 0;
@@ -162,6 +168,8 @@ void add_model_promote(CLI::App& group) {
       ->add_flag("--higher-is-better", options->higher_is_better,
                  "With --better-than: higher values win (the default; silences the warning for a loss-like name)")
       ->excludes(lower);
+  command->add_flag("--force", options->force,
+                    "Promote a deprecated model (it is then no longer deprecated, as GTO reads the tags)");
   model::add_write_options(*command, options->write);
   add_json_flag(*command);
 }

@@ -52,9 +52,10 @@ int run_model_register(const ModelRegisterOptions& options) {
   Repo repo = require_store();
   auto request = register_request(options);
   auto git_repo = unwrap(git::Repository::open(repo.root));
+  model::check_publishable(repo, git_repo, options.name, options.write.push, /*registering=*/true);
   auto registered = unwrap(registry::register_version(repo, git_repo, request));
   const auto& meta = registered.lineage.meta;
-  bool pushed = model::publish(git_repo, {registered.tag.name}, options.write.push);
+  bool pushed = model::publish(repo, git_repo, options.name, {registered.tag.name}, options.write.push);
   if (out::settings().json) {
     auto doc = nlohmann::ordered_json{
         {"model", options.name},
