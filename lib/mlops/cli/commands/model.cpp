@@ -55,8 +55,7 @@ bool publish(const git::Repository& repo, const std::vector<std::string>& tags, 
                           tags.size() == 1 ? "'" + tags[0] + "'" : std::to_string(tags.size()) + " tags", remote));
     return true;
   }
-  out::note("To push the changes upstream, run:");
-  out::note("    " + registry::push_hint(tags, remote));
+  out::hint("to push the changes upstream, run: " + registry::push_hint(tags, remote));
   return false;
 }
 
