@@ -4,10 +4,13 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <sstream>
 
 #include "mlops/cli/arguments.hpp"
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
+#include "mlops/cli/examples.hpp"
 #include "mlops/cli/parse_error.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/core/version.hpp"
@@ -32,7 +35,7 @@ void build(CLI::App& app, GlobalOptions& global) {
   app.add_option("--color", global.color, "Colour output: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->option_text("WHEN");
-  app.add_flag("-q,--quiet", global.quiet, "Print only results and errors");
+  app.add_flag("-q,--quiet", global.quiet, "Print only results, warnings and errors (no notes, progress or advice)");
   app.add_flag("-v,--verbose", global.verbose, "Explain what is being done");
   app.require_subcommand(1);
   app.fallthrough();  // global flags are accepted after the command name too
@@ -48,11 +51,34 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_model(app);
   register_repro(app);
   one_value_per_option(app);
+  add_examples(app);
 }
 
 int report(const Error& error) {
   out::print_error(error);
   return static_cast<int>(error.exit);
+}
+
+// --help, through out::print like every other output (so a closed pipe is noticed).
+int print_help(const CLI::App& app, const CLI::Error& e) {
+  std::ostringstream help, errors;
+  int code = app.exit(e, help, errors);
+  out::print(help.str());
+  if (!errors.str().empty()) std::fputs(errors.str().c_str(), stderr);
+  return code;
+}
+
+// The exit code once stdout is flushed: a failed write is exit 3; a reader that went away
+// (`mlops runs list | head -2`) ends a successful command as it ends git, killed by SIGPIPE,
+// without a word. A failed command keeps its own code (its error is on stderr).
+int finish(int code) {
+  out::flush_hints();
+  if (auto flushed = out::finish_stdout(); !flushed) {
+    out::print_error(flushed.error());
+    if (code == 0) code = static_cast<int>(Exit::environment);
+  }
+  if (out::stdout_closed() && code == 0) out::die_of_closed_stdout();
+  return code;
 }
 
 }  // namespace
@@ -67,7 +93,7 @@ int main(int argc, char** argv) {
   GlobalOptions global;
   build(app, global);
   if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
-    return complete(app, std::vector<std::string>(argv + 2, argv + argc));
+    return finish(complete(app, std::vector<std::string>(argv + 2, argv + argc)));
   }
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
@@ -75,12 +101,12 @@ int main(int argc, char** argv) {
     app.parse(std::vector<std::string>(args.rbegin(), args.rend()));  // CLI11 takes them last first
     check_parsed_values(app);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return finish(print_help(app, e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return finish(print_help(app, e));
   } catch (const CLI::CallForVersion&) {
     out::print(fmt::format("mlops {} (commit {})\n", version(), build_commit()));
-    return 0;
+    return finish(0);
   } catch (const CLI::ParseError& e) {
     out::configure_color(out::ColorMode::automatic);
     return report(describe_parse_error(app, e, args));
@@ -111,11 +137,7 @@ int main(int argc, char** argv) {
     code = report(environment_error(fmt::format("unexpected error: {}", e.what()),
                                     "please report this with the command you ran"));
   }
-  if (auto flushed = out::finish_stdout(); !flushed) {
-    out::print_error(flushed.error());
-    if (code == 0) code = static_cast<int>(Exit::environment);
-  }
-  return code;
+  return finish(code);
 }
 
 }  // namespace mlops::cli

@@ -15,10 +15,6 @@ std::map<const CLI::App*, RunFunction>& run_functions() {
   return functions;
 }
 
-std::map<const CLI::Option*, Completion>& completions() {
-  static std::map<const CLI::Option*, Completion> kinds;
-  return kinds;
-}
 }  // namespace
 
 CLI::App* add_group(CLI::App& parent, const std::string& name, const std::string& description) {
@@ -48,16 +44,6 @@ void add_json_flag(CLI::App& command) {
   command.add_flag_callback(
       "--json", [] { out::settings().json = true; },
       "Print one JSON document on stdout (its shape is documented in docs/)");
-}
-
-CLI::Option* complete_as(CLI::Option* option, Completion kind) {
-  completions()[option] = kind;
-  return option;
-}
-
-Completion completion_of(const CLI::Option* option) {
-  auto it = completions().find(option);
-  return it == completions().end() ? Completion::none : it->second;
 }
 
 std::string command_path(const CLI::App& command) {

@@ -24,23 +24,6 @@ const RunFunction* parsed_command(const CLI::App& root);
 // `--json` for commands that report: one JSON document on stdout, shape documented in docs/, per command.
 void add_json_flag(CLI::App& command);
 
-// What the value of an option or argument names, so that `mlops __complete` can offer the
-// names in the store (complete.cpp). Mark an option with `complete_as(option, Completion::run)`.
-enum class Completion {
-  none,
-  run,        // a run id (runs.db)
-  model,      // a registered model's name
-  version,    // a version of the model named before it (v1.2.0)
-  stage,      // a stage name (config, and the stages in use)
-  model_ref,  // NAME, NAME@VERSION or NAME#STAGE
-  run_key,    // metrics.NAME, params.NAME, tags.NAME and the run fields (--where, --sort, --columns)
-  metric,     // a metric's name
-  param,      // a param's name
-  remote,     // a configured remote's name
-};
-CLI::Option* complete_as(CLI::Option* option, Completion kind);
-Completion completion_of(const CLI::Option* option);
-
 // The command tree, as the parse-error messages, the argument normaliser and the completion see it.
 // "mlops runs list" for the `list` command under `runs`.
 std::string command_path(const CLI::App& command);

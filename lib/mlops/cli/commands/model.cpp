@@ -81,8 +81,7 @@ bool publish(const Repo& repo, const git::Repository& git_repo, std::string_view
                           remote));
     return true;
   }
-  out::note("To push the changes upstream, run:");
-  out::note("    mlops model push " + std::string(name));
+  out::hint("to push the changes upstream, run: mlops model push " + std::string(name));
   return false;
 }
 
