@@ -13,15 +13,17 @@ test_pre_commit_hook_blocks_stale_pointers() {
   mlops data add data.csv >/dev/null 2>&1
   run mlops hooks install
   expect_rc 0
-  expect_file .git/hooks/pre-commit
-  expect_file .git/hooks/pre-push
-  [[ -x .git/hooks/pre-commit ]] || fail "hook not executable"
+  local h
+  for h in pre-commit pre-push post-checkout post-merge; do
+    expect_file .git/hooks/$h
+    [[ -x .git/hooks/$h ]] || fail "$h hook not executable"
+  done
   git add -A
   run git commit -qm "data v1"
   expect_rc 0
-  echo 101 >> data.csv                        # data changed, pointer not updated
-  echo "code" > train.py && git add train.py
-  run git commit -qm "code only"
+  echo 101 >> data.csv                        # data changed, its pointer staged as it was
+  mlops data add data.csv >/dev/null 2>&1 && git add data.csv.mlops && echo 102 >> data.csv
+  run git commit -qm "data v2, changed again after staging"
   expect_rc 1
   expect_err "data.csv changed but its pointer was not updated"   # git shows a hook's output on stderr
   [[ "$(git log --oneline | wc -l)" == 1 ]] || fail "the commit went through"
@@ -33,6 +35,33 @@ test_pre_commit_hook_blocks_stale_pointers() {
   echo more >> train.py && git add train.py
   run git commit -qm "edit"
   expect_rc 0
+}
+
+# Issue 10.22: data that differs from a pointer the commit does not include informs, not blocks;
+# hooks.pre_commit: block makes it block.
+test_pre_commit_informs_about_data_outside_the_commit() {
+  new_repo
+  seq 1 100 > data.csv
+  mlops data add data.csv >/dev/null 2>&1
+  mlops hooks install >/dev/null
+  git add -A && git commit -qm "data v1"
+  echo 101 >> data.csv                        # data changed, pointer not updated, not in the commit
+  echo "code" > train.py && git add train.py
+  run git commit -qm "code only"
+  expect_rc 0
+  expect_err "data.csv differs from its pointer, which this commit does not include (not blocking)"
+  expect_err "hooks.pre_commit: block"
+  [[ "$(git log --oneline | wc -l)" == 2 ]] || fail "the code-only commit did not go through"
+  printf 'hooks:\n  pre_commit: block\n' > .mlops/config.local.yaml
+  echo more >> train.py && git add train.py
+  run git commit -qm "code only, strict"
+  expect_rc 1
+  expect_err "data.csv changed but its pointer was not updated"
+  [[ "$(git log --oneline | wc -l)" == 2 ]] || fail "the strict commit went through"
+  printf 'hooks:\n  pre_commit: sometimes\n' > .mlops/config.local.yaml
+  run mlops hooks run pre-commit
+  expect_rc 2
+  expect_err "hooks.pre_commit is 'sometimes'; expected inform or block"
 }
 
 test_pre_commit_blocks_pointers_to_unavailable_data() {
