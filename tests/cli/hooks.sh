@@ -147,6 +147,58 @@ test_install_keeps_foreign_hooks() {
   expect_rc 0
 }
 
+# Issue 10.25: the hooks work in the real pre-commit framework (Debian 12 ships 3.0.4, which
+# refuses the stage names of 3.2+): a repository whose .pre-commit-config.yaml names this
+# repository's hooks, `pre-commit install`, a commit that passes, one the hook stops, and a push
+# that uploads the data.
+test_pre_commit_framework_runs_the_hooks() {
+  if ! command -v pre-commit >/dev/null 2>&1; then
+    echo "  skip [$current_test] the pre-commit framework is not installed (scripts/install-deps installs it)"
+    return 0
+  fi
+  export PRE_COMMIT_HOME="$TEST_ROOT/pre-commit-home.$current_test"
+  local hooks_repo="$TEST_ROOT/hooks-repo.$current_test" origin="$TEST_ROOT/origin.$current_test.git"
+  local store="$TEST_ROOT/store.$current_test"
+  mkdir -p "$hooks_repo" && cp "$MLOPS_SOURCE_DIR/.pre-commit-hooks.yaml" "$hooks_repo/"
+  git -C "$hooks_repo" init -q && git -C "$hooks_repo" add -A && git -C "$hooks_repo" commit -qm hooks
+  local rev; rev=$(git -C "$hooks_repo" rev-parse HEAD)
+  git init -q --bare "$origin"
+  new_repo
+  git remote add origin "$origin"
+  mlops remote add store "$store" --default >/dev/null 2>&1
+  printf '%s\n' "default_install_hook_types: [pre-commit, pre-push]" "repos:" "  - repo: $hooks_repo" \
+    "    rev: $rev" "    hooks:" "      - id: mlops-pointers" "      - id: mlops-push-data" > .pre-commit-config.yaml
+  run pre-commit install
+  expect_rc 0
+  expect_file .git/hooks/pre-commit
+  expect_file .git/hooks/pre-push
+  seq 1 100 > data.csv && mlops data add data.csv >/dev/null 2>&1
+  git add -A
+  run git commit -qm "data v1"
+  expect_rc 0
+  expect_err "mlops data pointers are up to date"
+  [[ "$out$err" != *"Expected one of"* ]] || fail "the framework refused the manifest: $out $err"
+  [[ "$(git log --oneline | wc -l)" == 1 ]] || fail "the passing commit did not go through: $out $err"
+  echo 101 >> data.csv && mlops data add data.csv >/dev/null 2>&1 && git add data.csv.mlops
+  echo 102 >> data.csv   # changed again after its pointer was staged
+  run git commit -qm "data v2, stale pointer"
+  expect_rc 1
+  expect_err "data.csv changed but its pointer was not updated"
+  [[ "$(git log --oneline | wc -l)" == 1 ]] || fail "the framework let the stale pointer through"
+  mlops data add data.csv >/dev/null 2>&1 && git add -A
+  run git commit -qm "data v2"
+  expect_rc 0
+  local v1 v2 h
+  v2=$(sed -n 's/^hash: //p' data.csv.mlops)
+  v1=$(git show HEAD~1:data.csv.mlops | sed -n 's/^hash: //p')
+  run git push -q origin HEAD:main
+  expect_rc 0
+  for h in "$v1" "$v2"; do
+    h=${h#xxh3:}
+    expect_file "$store/${h:0:2}/${h:2}"
+  done
+}
+
 test_pre_commit_framework_manifest_names_real_commands() {
   local manifest="$MLOPS_SOURCE_DIR/.pre-commit-hooks.yaml"
   expect_file "$manifest"

@@ -33,6 +33,21 @@ struct HooksRunOptions {
   std::vector<std::string> args;  // what git passes (pre-push: remote name and URL)
 };
 
+bool env_set(const char* name) {
+  const char* value = std::getenv(name);
+  return value && *value;
+}
+
+// The pre-commit framework runs a hook in every stage it is installed for when the hook names no
+// stages (.pre-commit-hooks.yaml names none: the names differ between pre-commit 3.0 and 3.2+).
+// The environment it sets tells the stage: PRE_COMMIT_REMOTE_NAME while pushing,
+// PRE_COMMIT_CHECKOUT_TYPE after a checkout, PRE_COMMIT_IS_SQUASH_MERGE after a merge.
+bool framework_pushing() { return env_set("PRE_COMMIT") && env_set("PRE_COMMIT_REMOTE_NAME"); }
+bool framework_not_committing() {
+  return env_set("PRE_COMMIT") && (env_set("PRE_COMMIT_REMOTE_NAME") || env_set("PRE_COMMIT_CHECKOUT_TYPE") ||
+                                   env_set("PRE_COMMIT_IS_SQUASH_MERGE"));
+}
+
 bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
@@ -43,6 +58,7 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
 // makes those block too). Data that is out of date (an older version the cache knows, after
 // `git pull` or a branch switch) or missing (a fresh clone) never blocks.
 int run_pre_commit(const Repo& repo) {
+  if (framework_not_committing()) return 0;
   Config config = unwrap(load_config(repo));
   auto settings = unwrap(data::load_data_settings(repo));
   bool block_all = settings.pre_commit == data::PreCommitMode::block;
@@ -133,12 +149,21 @@ int run_pre_push(const Repo& repo, const std::vector<std::string>& args) {
   }
   auto git_repo = unwrap(git::Repository::open(repo.root));
   std::vector<std::string> include, exclude;
+  std::string remote_name = args.empty() ? std::string() : args[0];
   bool pushes_tags = false;
-  if (const char* to_ref = std::getenv("PRE_COMMIT_TO_REF"); to_ref && *to_ref) {
-    include.emplace_back(to_ref);
+  if (env_set("PRE_COMMIT")) {
+    // The framework read git's stdin: it gives the first pushed ref in its environment, with
+    // PRE_COMMIT_TO_REF/FROM_REF, or only PRE_COMMIT_LOCAL_BRANCH when the remote has none of it.
+    if (!framework_pushing()) return 0;  // installed for another stage: nothing to push
+    remote_name = std::getenv("PRE_COMMIT_REMOTE_NAME");
+    const char* to_ref = std::getenv("PRE_COMMIT_TO_REF");
+    include.emplace_back(to_ref && *to_ref                        ? to_ref
+                         : std::getenv("PRE_COMMIT_LOCAL_BRANCH") ? std::getenv("PRE_COMMIT_LOCAL_BRANCH")
+                                                                  : "HEAD");
     if (const char* from = std::getenv("PRE_COMMIT_FROM_REF"); from && *from) {
       if (auto id = git_repo.resolve_commit(from)) exclude.push_back(*id);
     }
+    pushes_tags = include.back().starts_with("refs/tags/");
   } else {
     std::string local_ref, local_sha, remote_ref, remote_sha;
     while (std::cin >> local_ref >> local_sha >> remote_ref >> remote_sha) {
@@ -149,8 +174,8 @@ int run_pre_push(const Repo& repo, const std::vector<std::string>& args) {
     }
   }
   // What the remote already has (as far as this clone knows) was checked when it was pushed.
-  if (!args.empty()) {
-    auto known = unwrap(git::ref_commits(git_repo, "refs/remotes/" + args[0] + "/"));
+  if (!remote_name.empty()) {
+    auto known = unwrap(git::ref_commits(git_repo, "refs/remotes/" + remote_name + "/"));
     exclude.insert(exclude.end(), known.begin(), known.end());
   }
   auto commits = unwrap(git::commits_between(git_repo, include, exclude));
