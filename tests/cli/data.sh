@@ -335,6 +335,52 @@ test_disk_full_is_exit_3_and_leaves_nothing() {
 
 # --- diff and log ------------------------------------------------------------------------------
 
+# Issue 10.5: an argument that is neither a revision nor tracked data is named (exit 2), never
+# "No data changes"; issue 16: columns aligned.
+test_diff_unknown_revision_or_path_is_named() {
+  new_repo; make_data
+  mlops data add train.csv images >/dev/null 2>&1
+  git add -A && git commit -qm "first data"
+  local before; before=$(snapshot)
+  run mlops data diff v9.9 HEAD
+  expect_rc 2
+  expect_err "'v9.9' is neither a revision nor tracked data"
+  expect_err "hint:"
+  run mlops data diff HEAD v9.9
+  expect_rc 2
+  expect_err "'v9.9' is neither a revision nor tracked data"
+  run mlops data diff HEAD nothing-here
+  expect_rc 2
+  expect_err "'nothing-here'"
+  run mlops data diff HEAD --json typo
+  expect_rc 2
+  expect_eq "$(snapshot)" "$before"
+  # Data deleted since the revision is still a path that diff knows.
+  git rm -q --cached train.csv.mlops && rm train.csv.mlops train.csv
+  run mlops data diff HEAD train.csv
+  expect_rc 0
+  expect_out "deleted"
+  git checkout -q HEAD train.csv.mlops && mlops data checkout train.csv >/dev/null 2>&1
+  # Columns line up whatever the change's name or the path's length.
+  echo more >> images/1.txt && echo x > short.csv
+  mlops data add images short.csv >/dev/null 2>&1
+  run mlops data diff
+  expect_rc 0
+  local cols; cols=$(echo "$out" | grep -E '^(added|modified|deleted) ' | awk '{print index($0, "->")}' | sort -u | wc -l)
+  expect_eq "$cols" "1"
+  # One file is "1 file".
+  mkdir one && echo x > one/only.txt
+  run mlops data add one
+  expect_out "1 file,"
+  expect_no_out "1 files"
+  # Coloured labels keep their padding: the paths of data status line up as without colour.
+  echo changed > short.csv && echo y >> one/only.txt
+  local plain coloured
+  plain=$(NO_COLOR= mlops --color never data status 2>/dev/null | awk -F'\t' '/:/ {print length($2)}' | sort -u)
+  coloured=$(NO_COLOR= mlops --color always data status 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' | awk -F'\t' '/:/ {print length($2)}' | sort -u)
+  expect_eq "$coloured" "$plain"
+}
+
 test_diff_and_log() {
   new_repo; make_data
   mlops data add train.csv images >/dev/null 2>&1
