@@ -167,6 +167,36 @@ test_pre_push_uploads_every_commit_in_the_range() {
   on_remote "$b" || fail "bob's data is not on the remote"
 }
 
+# --- issue 10.8: data checkout --rev OLD in a fresh clone --------------------------------------
+
+test_checkout_old_revision_in_a_fresh_clone_fetches_it() {
+  team
+  become alice
+  echo v1 > data.csv && mlops data add data.csv >/dev/null 2>&1 && git add -A && git commit -qm "v1"
+  echo v2 > data.csv && mlops data add data.csv >/dev/null 2>&1 && git add -A && git commit -qm "v2"
+  git push -q origin main 2>/dev/null
+  local dave="$TEST_ROOT/$current_test/dave"
+  git clone -q "$ORIGIN" "$dave" 2>/dev/null && cd "$dave" || return 1
+  run mlops data checkout data.csv --rev HEAD~1
+  expect_rc 0
+  expect_err "fetched 1 object"
+  expect_eq "$(cat data.csv)" "v1"
+  # Without a default remote the hint names the command that fetches that revision.
+  rm -rf .mlops/cache/* data.csv
+  sed -i 's/default: true/default: false/' .mlops/config.yaml
+  local before; before=$(snapshot)
+  run mlops data checkout data.csv --rev HEAD~1
+  expect_rc 2
+  expect_err "is not in the cache"
+  expect_err "mlops data fetch --rev HEAD~1"
+  expect_eq "$(snapshot)" "$before"
+  run mlops data fetch --rev HEAD~1 --remote store
+  expect_rc 0
+  run mlops data checkout data.csv --rev HEAD~1
+  expect_rc 0
+  expect_eq "$(cat data.csv)" "v1"
+}
+
 # --- gc (issue 19, item 3) ----------------------------------------------------------------------
 
 test_gc_keeps_every_version_git_still_holds() {
