@@ -595,6 +595,35 @@ test_verify_detects_corruption() {
   expect_out "missing:"           # moved aside, so now it is missing
 }
 
+# Issue 10.14: a corrupt object moved aside stays missing until it is replaced, and the hint
+# names the command that fetches it (model artifacts included).
+test_verify_keeps_reporting_moved_aside_objects() {
+  new_repo
+  echo code > train.sh && git add -A && git commit -qm code
+  echo "a model" > model.bin
+  mlops model register m --path model.bin --allow-dirty >/dev/null 2>&1 || fail "register failed"
+  mlops remote add store "$TEST_ROOT/store.$current_test" --default >/dev/null 2>&1
+  mlops data push >/dev/null 2>&1
+  local h obj
+  h="xxh3:$(xxhsum -H2 model.bin 2>/dev/null | cut -d' ' -f1)"
+  obj=$(object_of "$h")
+  chmod u+w "$obj" && echo garbage >> "$obj"
+  run mlops data verify --all
+  expect_rc 1
+  expect_out "corrupt: $h"
+  run mlops data verify --all
+  expect_rc 1
+  expect_out "missing: $h"
+  expect_out "1 object checked, 0 corrupt, 1 missing"
+  expect_err "'mlops data fetch --models' fetches registered models' artifacts"
+  run mlops data fetch --models
+  expect_rc 0
+  run mlops data verify --all
+  expect_rc 0
+  expect_out "0 corrupt, 0 missing"
+  expect_eq "$(cat "$obj")" "a model"
+}
+
 test_commands_work_from_subdirectory() {
   new_repo; make_data
   mkdir -p sub && cd sub
