@@ -68,6 +68,135 @@ assert_no_version_lost() {
   done
 }
 
+# --- stale is not modified (issue 19, item 1) ------------------------------------------------------
+
+test_pulled_data_is_out_of_date_not_modified() {
+  team
+  become alice
+  echo v1 > data.csv && mlops data add data.csv >/dev/null 2>&1
+  git add -A && git commit -qm "v1" && git push -q origin main 2>/dev/null
+  become bob
+  git pull -q 2>/dev/null
+  expect_eq "$(cat data.csv 2>/dev/null)" "v1"           # post-merge fetched and checked it out
+  printf 'hooks:\n  checkout: false\n' > .mlops/config.local.yaml
+  become alice
+  echo v2 > data.csv && mlops data add data.csv >/dev/null 2>&1
+  git add -A && git commit -qm "v2" && git push -q origin main 2>/dev/null
+  become bob
+  git pull -q 2>/dev/null
+  expect_eq "$(cat data.csv)" "v1"                        # hooks.checkout: false left it
+  run mlops data status
+  expect_rc 0
+  expect_out "out of date:  data.csv"
+  expect_no_out "modified"
+  expect_err "'mlops data pull' brings out-of-date and missing data up to date"
+  [[ "$err" != *"data add"* ]] || fail "the hint offers data add, which reverts alice's v2: $err"
+  run mlops data status --json
+  expect_eq "$(echo "$out" | json_get '["data"][0]["state"]')" "stale"
+  # A code-only commit is not blocked by it.
+  echo "code" > train.py && git add train.py
+  run git commit -qm "code"
+  expect_rc 0
+  expect_err "data.csv is out of date with its pointer"
+  mlops data pull >/dev/null 2>&1
+  expect_eq "$(cat data.csv)" "v2"
+  # A branch switch brings the data along (post-checkout), both ways, when the cache has it.
+  rm .mlops/config.local.yaml
+  git checkout -q HEAD~2 2>/dev/null
+  expect_eq "$(cat data.csv)" "v1"
+  git checkout -q main 2>/dev/null
+  expect_eq "$(cat data.csv)" "v2"
+  run mlops data status --exit-code
+  expect_rc 0
+  # Local modifications are never overwritten by the hook.
+  echo "mine" > data.csv
+  run git checkout -q HEAD~2
+  expect_rc 0
+  expect_err "data.csv has local modifications and was left as it is"
+  expect_eq "$(cat data.csv)" "mine"
+  git checkout -q main 2>/dev/null
+  assert_no_version_lost
+}
+
+# --- pre-push pushes the data of every pushed commit (issue 19, item 2) -------------------------
+
+test_pre_push_uploads_every_commit_in_the_range() {
+  team
+  become alice
+  local i v=()
+  for i in 1 2 3; do
+    echo "v$i" > data.csv && mlops data add data.csv >/dev/null 2>&1 && v[$i]=$(hash_in data.csv.mlops)
+    git add -A && git commit -qm "v$i"
+  done
+  run git push -q origin main
+  expect_rc 0
+  for i in 1 2 3; do on_remote "${v[$i]}" || fail "v$i (not the tip) was not pushed"; done
+  # bob's data never reached the remote (he pushed with --no-verify): alice's push is not
+  # blocked by it, but she is told whose commit it is.
+  become bob
+  git pull -q 2>/dev/null
+  echo "bob's" > b.csv && mlops data add b.csv >/dev/null 2>&1 && local b; b=$(hash_in b.csv.mlops)
+  git add -A && git commit -qm "bob's data" && git push -q --no-verify origin main 2>/dev/null
+  become alice
+  git pull -q 2>/dev/null
+  echo "code" > train.py && git add train.py && git commit -qm "code"
+  run git push -q origin main
+  expect_rc 0
+  expect_err "b.csv $b is in no cache and not on remote 'store': introduced by commit"
+  expect_err "by bob <bob@example.com> (\"bob's data\")"
+  expect_err "ask the author to run 'mlops data push'"
+  # hooks.push_strict makes it block.
+  printf 'hooks:\n  push_strict: true\n' > .mlops/config.local.yaml
+  echo "more" >> train.py && git add train.py && git commit -qm "more code"
+  run git push -q origin main
+  expect_rc 1
+  expect_err "introduced by commit"
+  [[ "$(git rev-parse origin/main)" != "$(git rev-parse main)" ]] || fail "the strict push went through"
+  rm .mlops/config.local.yaml
+  # Her own commit naming data she no longer has blocks her push.
+  echo "v4" > data.csv && mlops data add data.csv >/dev/null 2>&1 && local v4; v4=$(hash_in data.csv.mlops)
+  git add -A && git commit -qm "v4"
+  rm -f "$(object_of "$v4")"
+  run git push -q origin main
+  expect_rc 1
+  expect_err "by alice <alice@example.com>"
+  expect_err "your commit names data you no longer have"
+  # bob pushes his data: everything is safe again.
+  become bob
+  mlops data push >/dev/null 2>&1
+  on_remote "$b" || fail "bob's data is not on the remote"
+}
+
+# --- issue 10.8: data checkout --rev OLD in a fresh clone --------------------------------------
+
+test_checkout_old_revision_in_a_fresh_clone_fetches_it() {
+  team
+  become alice
+  echo v1 > data.csv && mlops data add data.csv >/dev/null 2>&1 && git add -A && git commit -qm "v1"
+  echo v2 > data.csv && mlops data add data.csv >/dev/null 2>&1 && git add -A && git commit -qm "v2"
+  git push -q origin main 2>/dev/null
+  local dave="$TEST_ROOT/$current_test/dave"
+  git clone -q "$ORIGIN" "$dave" 2>/dev/null && cd "$dave" || return 1
+  run mlops data checkout data.csv --rev HEAD~1
+  expect_rc 0
+  expect_err "fetched 1 object"
+  expect_eq "$(cat data.csv)" "v1"
+  # Without a default remote the hint names the command that fetches that revision.
+  rm -rf .mlops/cache/* data.csv
+  sed -i 's/default: true/default: false/' .mlops/config.yaml
+  local before; before=$(snapshot)
+  run mlops data checkout data.csv --rev HEAD~1
+  expect_rc 2
+  expect_err "is not in the cache"
+  expect_err "mlops data fetch --rev HEAD~1"
+  expect_eq "$(snapshot)" "$before"
+  run mlops data fetch --rev HEAD~1 --remote store
+  expect_rc 0
+  run mlops data checkout data.csv --rev HEAD~1
+  expect_rc 0
+  expect_eq "$(cat data.csv)" "v1"
+}
+
 # --- gc (issue 19, item 3) ----------------------------------------------------------------------
 
 test_gc_keeps_every_version_git_still_holds() {

@@ -176,6 +176,18 @@ void Cache::quarantine(const Hash& hash) const {
   ::rename(object_path(hash).c_str(), (dir / hash.hex()).c_str());
 }
 
+std::vector<Hash> Cache::quarantined() const {
+  std::vector<Hash> hashes;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(tmp_ / "corrupt", ec)) {
+    if (auto h = Hash::parse_hex(entry.path().filename().string())) hashes.push_back(*h);
+  }
+  std::sort(hashes.begin(), hashes.end());
+  return hashes;
+}
+
+void Cache::forget_quarantined(const Hash& hash) const { ::unlink((tmp_ / "corrupt" / hash.hex()).c_str()); }
+
 Cache::Fingerprint Cache::fingerprint() const {
   static constexpr char digits[] = "0123456789abcdef";
   Hasher hasher;

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <git2.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <ctime>
 #include <limits>
 #include <set>
@@ -342,6 +344,47 @@ Result<std::optional<CommitInfo>> last_change(const Repository& repo, std::strin
                                                 summary ? summary : ""});
   }
   return std::optional<CommitInfo>{};
+}
+
+Result<std::vector<std::string>> staged_paths(const Repository& repo, std::string_view suffix) {
+  Owned<git_index, git_index_free> index;
+  if (git_repository_index(&index.ptr, repo.raw()) != 0) return std::unexpected(git_error("read the git index"));
+  Owned<git_tree, git_tree_free> head_tree;
+  {
+    Owned<git_object, git_object_free> head;
+    if (git_revparse_single(&head.ptr, repo.raw(), "HEAD^{tree}") == 0) {
+      if (git_tree_lookup(&head_tree.ptr, repo.raw(), git_object_id(head.ptr)) != 0)
+        return std::unexpected(git_error("read HEAD's tree"));
+    }
+  }
+  Owned<git_diff, git_diff_free> diff;
+  if (git_diff_tree_to_index(&diff.ptr, repo.raw(), head_tree.ptr, index.ptr, nullptr) != 0)
+    return std::unexpected(git_error("compare the index with HEAD"));
+  std::vector<std::string> paths;
+  std::size_t n = git_diff_num_deltas(diff.ptr);
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff.ptr, i);
+    for (const char* p : {delta->old_file.path, delta->new_file.path}) {
+      if (!p) continue;
+      std::string_view path = p;
+      if (path.size() > suffix.size() && path.ends_with(suffix) &&
+          std::find(paths.begin(), paths.end(), path) == paths.end())
+        paths.emplace_back(path);
+    }
+  }
+  return paths;
+}
+
+std::string user_email(const Repository& repo) {
+  if (const char* env = std::getenv("GIT_AUTHOR_EMAIL"); env && *env) return env;  // as git's own ident
+  std::string email;
+  git_config* config = nullptr;
+  if (git_repository_config_snapshot(&config, repo.raw()) == 0) {
+    const char* text = nullptr;
+    if (git_config_get_string(&text, config, "user.email") == 0 && text) email = text;
+    git_config_free(config);
+  }
+  return email;
 }
 
 }  // namespace mlops::git

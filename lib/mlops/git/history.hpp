@@ -54,4 +54,11 @@ Result<std::vector<std::string>> ref_commits(const Repository& repo, std::string
 // commit whose file differs from its first parent's): who to ask about data nobody pushed.
 Result<std::optional<CommitInfo>> last_change(const Repository& repo, std::string_view from, std::string_view path);
 
+// The paths whose name ends with `suffix` that the next commit changes: the index differs from
+// HEAD's tree there (added, modified, deleted; every path of an unborn branch's index).
+Result<std::vector<std::string>> staged_paths(const Repository& repo, std::string_view suffix);
+
+// The email git authors commits with (GIT_AUTHOR_EMAIL, else user.email; empty when unset).
+std::string user_email(const Repository& repo);
+
 }  // namespace mlops::git
