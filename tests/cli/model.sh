@@ -999,4 +999,35 @@ test_registry_references_as_revisions() {
   expect_rc 2
 }
 
+test_list_and_history_work_first_in_a_fresh_clone() {
+  repo_with_versions
+  local origin="$TEST_ROOT/origin-$current_test.git" clone="$TEST_ROOT/clone-$current_test"
+  git init -q --bare "$origin"
+  git push -q "$origin" HEAD:main 'refs/tags/*:refs/tags/*'
+  git clone -q "$origin" "$clone"
+  cd "$clone" || fail "no clone"
+  # The clone has the committed .mlops/config.yaml but no .mlops/tmp yet.
+  [[ ! -e .mlops/tmp ]] || fail "the clone already has .mlops/tmp"
+  run mlops model list
+  expect_rc 0
+  expect_out "v0.0.3"
+  run mlops model history m
+  expect_rc 0
+  expect_out "v0.0.1"
+}
+
+test_push_without_a_git_remote_writes_nothing() {
+  repo_with_versions
+  git remote | grep -q . && fail "the repository has a git remote"
+  local before; before=$(git tag | sort)
+  run mlops model deprecate m v0.0.1 --push
+  expect_rc 2
+  expect_err "no git remote 'origin'; nothing was written"
+  expect_err "git remote add origin URL"
+  run mlops model promote m v0.0.2 --to dev --push
+  expect_rc 2
+  expect_err "no git remote 'origin'"
+  expect_eq "$(git tag | sort)" "$before"
+}
+
 run_tests "${1:-.}"

@@ -47,6 +47,13 @@ Result<git_remote*> lookup_remote(const Repository& repo, std::string_view remot
 
 }  // namespace
 
+Result<void> check_remote_configured(const Repository& repo, std::string_view remote) {
+  auto looked_up = lookup_remote(repo, remote);
+  if (!looked_up) return std::unexpected(looked_up.error());
+  git_remote_free(*looked_up);
+  return {};
+}
+
 Result<std::map<std::string, RemoteTag, std::less<>>> remote_tags(const Repository& repo, std::string_view remote) {
   auto looked_up = lookup_remote(repo, remote);
   if (!looked_up) return std::unexpected(looked_up.error());

@@ -15,6 +15,10 @@ namespace mlops::git {
 // refused credentials or a ref the remote rejected: exit 3, naming the ref and the reason.
 Result<void> push_refs(const Repository& repo, std::string_view remote, const std::vector<std::string>& refspecs);
 
+// Whether git remote `remote` is configured (no network): exit 2 naming it when it is not, so a
+// --push can stop before anything is written.
+Result<void> check_remote_configured(const Repository& repo, std::string_view remote);
+
 // A tag as a remote advertises it (`git ls-remote --tags`).
 struct RemoteTag {
   std::string id;      // the object the ref points to (40 hex digits): the tag object when annotated

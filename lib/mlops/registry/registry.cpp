@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 #include <unordered_set>
 
 #include "mlops/core/file.hpp"
@@ -69,9 +71,11 @@ Result<Loaded> load(const git::Repository& repo, std::string_view model, const R
       if (lightweight.contains(ref.name)) cache[ref.target] = CachedTag{true, {}};
     }
     // Entries of deleted tags stay until the file is rewritten from scratch; they cost only space.
-    if (auto written = write_tag_cache(store->store() / "registry-tags.cache", store->tmp(), cache); !written) {
-      return std::unexpected(written.error());
-    }
+    // The cache only saves time: a read never fails for want of it (a fresh clone has no
+    // .mlops/tmp yet, a read-only checkout cannot write at all).
+    std::error_code ignored;
+    std::filesystem::create_directories(store->tmp(), ignored);
+    (void)write_tag_cache(store->store() / "registry-tags.cache", store->tmp(), cache);
   }
   for (auto& tag : scan->annotated) records.push_back(to_record(std::move(tag)));
   loaded.lightweight.insert(loaded.lightweight.end(), scan->lightweight.begin(), scan->lightweight.end());

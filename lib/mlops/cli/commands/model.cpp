@@ -6,6 +6,7 @@
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/git/push.hpp"
 #include "mlops/registry/publish.hpp"
 
 namespace mlops::cli {
@@ -57,9 +58,19 @@ registry::Loaded load(const git::Repository& repo, std::string_view name) {
   return loaded;
 }
 
+void check_git_remote(const git::Repository& git_repo, bool push, const std::string& remote) {
+  if (!push) return;
+  if (auto configured = git::check_remote_configured(git_repo, remote); !configured) {
+    auto error = configured.error();
+    error.message += "; nothing was written";
+    throw Failure(std::move(error));
+  }
+}
+
 void check_publishable(const Repo& repo, const git::Repository& git_repo, std::string_view name, bool push,
                        bool registering) {
   if (!push) return;
+  check_git_remote(git_repo, push);
   auto loaded = unwrap(registry::load(git_repo, name, repo.initialised() ? &repo : nullptr));
   unwrap(registry::check_publishable(repo, loaded.state, name, registering));
 }

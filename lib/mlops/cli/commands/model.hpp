@@ -30,8 +30,12 @@ namespace model {
 // tags (with -v), unreadable tags and malformed trailers (warnings naming the tag).
 registry::Loaded load(const git::Repository& repo, std::string_view name = {});
 
-// With --push, before anything is written: exit 2 when the tags could not be published (no
-// default data remote for the artifacts of `name`; registry::check_publishable).
+// With --push, before anything is written: exit 2 when git remote `remote` is not configured.
+void check_git_remote(const git::Repository& git_repo, bool push, const std::string& remote = "origin");
+
+// With --push, before anything is written: exit 2 when the tags could not be published (no git
+// remote 'origin', or no default data remote for the artifacts of `name`;
+// registry::check_publishable).
 void check_publishable(const Repo& repo, const git::Repository& git_repo, std::string_view name, bool push,
                        bool registering = false);
 

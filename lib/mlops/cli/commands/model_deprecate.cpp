@@ -28,6 +28,7 @@ int run_model_deprecate(const ModelDeprecateOptions& options) {
   }
   auto git_repo = unwrap(git::Repository::open(repo.root));
   model::load(git_repo, options.name);
+  model::check_git_remote(git_repo, options.write.push);  // a deprecation names no artifact
 
   auto done = unwrap(registry::deprecate(repo, git_repo, {options.name, ref, options.stage, options.write.message}));
   const auto& written = done.tag;
