@@ -95,6 +95,7 @@ constexpr ValueRule kValueRules[] = {
     {"mlops data push", "--remote", ValueKind::remote},
     {"mlops data pull", "--remote", ValueKind::remote},
     {"mlops data fetch", "--remote", ValueKind::remote},
+    {"mlops data gc", "--remote", ValueKind::remote},
     {"mlops remote remove", "name", ValueKind::remote},
 };
 
