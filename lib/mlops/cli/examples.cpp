@@ -22,7 +22,6 @@ constexpr CommandExample kExamples[] = {
     {"mlops data checkout", "mlops data checkout data/train.csv --rev v1.0"},
     {"mlops data diff", "mlops data diff HEAD~1 HEAD data/"},
     {"mlops data fetch", "mlops data fetch --rev v1.0"},
-    {"mlops data gc", "mlops data gc --dry-run"},
     {"mlops data log", "mlops data log data/train.csv"},
     {"mlops data pull", "mlops data pull data/train.csv"},
     {"mlops data push", "mlops data push --remote shared"},

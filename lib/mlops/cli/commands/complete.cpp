@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "mlops/cli/command.hpp"
@@ -95,6 +96,7 @@ constexpr ValueRule kValueRules[] = {
     {"mlops data push", "--remote", ValueKind::remote},
     {"mlops data pull", "--remote", ValueKind::remote},
     {"mlops data fetch", "--remote", ValueKind::remote},
+    {"mlops data gc", "--remote", ValueKind::remote},
     {"mlops remote remove", "name", ValueKind::remote},
 };
 
@@ -364,11 +366,10 @@ int run_complete(const CLI::App& root, std::vector<std::string> words) {
   Parsed parsed = parse_words(root, words);
   const CLI::App& command = *parsed.command;
 
-  std::vector<std::string> seen;
+  std::unordered_set<std::string> seen;
   auto emit = [&](const std::string& candidate, const std::string& description) {
     if (!candidate.starts_with(current)) return;
-    if (std::find(seen.begin(), seen.end(), candidate) != seen.end()) return;
-    seen.push_back(candidate);
+    if (!seen.insert(candidate).second) return;
     std::string line = description.empty() ? candidate : candidate + "\t" + description;
     std::replace(line.begin() + static_cast<std::ptrdiff_t>(candidate.size()), line.end(), '\n', ' ');
     out::print(line + "\n");
