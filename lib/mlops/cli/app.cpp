@@ -84,6 +84,9 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
     return complete(app, std::vector<std::string>(argv + 2, argv + argc));
   }
+  if (argc >= 2 && std::string_view(argv[1]) == "__man") {
+    return man_pages(app, std::vector<std::string>(argv + 2, argv + argc));
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
