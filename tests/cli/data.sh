@@ -579,14 +579,19 @@ test_gc_keeps_referenced_and_removes_the_rest() {
   seq 1 10 > train.csv; mlops data add train.csv >/dev/null 2>&1
   seq 1 11 > train.csv; mlops data add train.csv >/dev/null 2>&1   # v2 is now referenced by nothing
   local count; count=$(find .mlops/cache -type f | wc -l)
-  run mlops data gc --dry-run
+  # Nothing is removed within the grace period (1 day), nor what no remote has.
+  run mlops data gc
+  expect_rc 0
+  expect_out "removed 0 objects"
+  expect_out "kept 1 object (21 B) newer than the grace period (1d)"
+  run mlops data gc --dry-run --grace 0 --include-unpushed
   expect_rc 0
   expect_out "1 object would be removed"
   expect_eq "$(find .mlops/cache -type f | wc -l)" "$count"
-  run mlops data gc --json
+  run mlops data gc --json --grace 0 --include-unpushed
   expect_eq "$(echo "$out" | json_get '["objects"]')" "1"
   expect_file "$(object_of "$v1")"          # HEAD still points at v1
-  run mlops data gc --workspace-only
+  run mlops data gc --workspace-only --grace 0 --include-unpushed
   expect_no_file "$(object_of "$v1")"
   run mlops data status --exit-code
   expect_rc 0

@@ -107,11 +107,107 @@ test_promote_failing_gate_exits_1_and_writes_nothing() {
   expect_out "pass"
   expect_err "did not pass the gates for 'production'; no tag written"
   expect_eq "$(tag_count)" "$before"
-  run mlops model promote m v0.0.2 --to production --require 'metrics.f1 > 0.5' --json
-  expect_rc 1
-  expect_eq "$(echo "$out" | json_get '["gates"][0]["value"]')" "missing"
-  expect_eq "$(echo "$out" | json_get '["promoted"]')" "False"
   expect_eq "$(tag_count)" "$before"
+}
+
+# Issue 10.16: gate values in JSON are numbers, and every documented key is there on failure too.
+test_promote_json_gate_values_are_numbers() {
+  repo_with_versions
+  local before; before=$(tag_count)
+  run mlops model promote m v0.0.2 --to production --require 'metrics.auc >= 0.9' --require 'metrics.loss in (0.2, 0.3)' --json
+  expect_rc 1
+  local keys='["model", "version", "stage", "promoted", "tag", "commit", "gates", "pushed"]'
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(json.dumps(list(json.load(sys.stdin))))')" "$keys"
+  expect_eq "$(echo "$out" | json_get '["gates"][0]')" \
+    "{'gate': 'metrics.auc >= 0.9', 'value': 0.89, 'op': '>=', 'bound': 0.9, 'passed': False}"
+  expect_eq "$(echo "$out" | json_get '["gates"][1]["bound"]')" "[0.2, 0.3]"
+  expect_eq "$(echo "$out" | json_get '["promoted"]')" "False"
+  expect_eq "$(echo "$out" | json_get '["tag"]')" "None"
+  expect_eq "$(echo "$out" | json_get '["commit"]')" "$(git rev-parse 'm@v0.0.2^{commit}')"
+  expect_eq "$(echo "$out" | json_get '["pushed"]')" "False"
+  expect_eq "$(tag_count)" "$before"
+  run mlops model promote m v0.0.1 --to production --better-than production --metric auc --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["gates"][0]')" \
+    "{'gate': 'auc better than production (no version)', 'value': 0.91, 'op': None, 'bound': None, 'passed': True}"
+  run mlops model promote m v0.0.3 --to production --better-than production --metric auc --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["gates"][0]["bound"]')" "0.91"
+  expect_eq "$(echo "$out" | json_get '["gates"][0]["op"]')" ">"
+  expect_eq "$(echo "$out" | json_get '["pushed"]')" "False"
+  # Already there: the same keys.
+  run mlops model promote m v0.0.3 --to production --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(json.dumps(list(json.load(sys.stdin))))')" "$keys"
+}
+
+# Issue 10.6: gates speak the language of `runs list --where`; a key it does not know, or a metric
+# the version never recorded, is bad input (exit 2) naming the recorded metrics, never a failed
+# gate (exit 1, which a CT script reads as "the champion stays").
+test_gate_on_unknown_key_or_unrecorded_metric_is_bad_input() {
+  repo_with_versions
+  local before; before=$(tag_count)
+  run mlops model promote m v0.0.2 --to production --require 'metrics.f1 > 0.5'
+  expect_rc 2
+  expect_err "'m' v0.0.2 recorded no metric 'f1'"
+  expect_err "its metrics: auc, loss"
+  expect_no_out "FAIL"
+  run mlops model promote m v0.0.2 --to production --require 'metrics.auc > 0.5 or metrics.f1 > 0.5' --json
+  expect_rc 2
+  expect_err "recorded no metric 'f1'"
+  expect_eq "$out" ""
+  run mlops model promote m v0.0.2 --to production --require 'auc >= 0.9'
+  expect_rc 2
+  expect_err "unknown key 'auc'"
+  expect_err "  auc >= 0.9"$'\n'"  ^"
+  expect_err "its metrics: metrics.auc, metrics.loss"
+  run mlops model promote m v0.0.2 --to production --require 'params.lr = 0.1'
+  expect_rc 2
+  expect_err "unknown key 'params.lr'"
+  run mlops model promote m v0.0.2 --to production --better-than production --metric f1
+  expect_rc 2
+  expect_err "'m' v0.0.2 recorded no metric 'f1'"
+  # The champion must have recorded it as well.
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  commit_file x "4"
+  gto_tag "m@v0.0.4" HEAD 1700000100 "Registering artifact m version v0.0.4
+
+Metric: f1=0.7"
+  before=$(tag_count)
+  run mlops model promote m v0.0.4 --to production --better-than production --metric f1
+  expect_rc 2
+  expect_err "'m' v0.0.1 (in 'production') recorded no metric 'f1'"
+  expect_err "its metrics: auc, loss"
+  expect_eq "$(tag_count)" "$before"
+  # A version without any metric says so.
+  commit_file x "5"
+  gto_tag "m@v0.0.5" HEAD 1700000200 "Registering artifact m version v0.0.5"
+  before=$(tag_count)
+  run mlops model promote m v0.0.5 --to staging --require 'metrics.auc > 0.5'
+  expect_rc 2
+  expect_err "'m' v0.0.5 recorded no metric 'auc'"
+  expect_err "it recorded no metrics"
+  expect_eq "$(tag_count)" "$before"
+}
+
+# Issue 10.6: --better-than on a metric whose name says lower is better warns without a direction.
+test_better_than_on_a_lower_is_better_name_warns() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  run mlops model promote m v0.0.2 --to production --better-than production --metric loss
+  expect_rc 1
+  expect_err "warning: 'loss' sounds like lower is better"
+  expect_err "--lower-is-better"
+  run mlops model promote m v0.0.2 --to production --better-than production --metric loss --higher-is-better
+  expect_rc 1
+  [[ "$err" != *"sounds like"* ]] || fail "warned with --higher-is-better: $err"
+  run mlops model promote m v0.0.2 --to production --better-than production --metric loss --lower-is-better
+  expect_rc 0
+  [[ "$err" != *"sounds like"* ]] || fail "warned with --lower-is-better: $err"
+  run mlops model promote m v0.0.3 --to production --better-than production --metric auc
+  [[ "$err" != *"sounds like"* ]] || fail "warned for auc: $err"
+  run mlops model promote m v0.0.3 --to staging --lower-is-better --higher-is-better --better-than production --metric loss
+  expect_rc 2
 }
 
 test_gate_syntax_error_shows_position() {
@@ -459,6 +555,48 @@ test_register_path_versions_and_refusals() {
   expect_out "churn v2.0.1"
   run mlops model list --json
   expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v2.0.1"
+}
+
+# Issue 10.4: an automatic version skips every version taken, deregistered ones and tags git holds
+# included (an unattended CT job must not die on "exists already").
+test_register_skips_taken_versions() {
+  repo_for_models
+  make_model model.bin
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  commit_file a "1"
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  run mlops model deprecate churn v0.0.2
+  expect_rc 0
+  commit_file a "2"
+  run mlops model register churn --path model.bin
+  expect_rc 0
+  expect_out "Registered churn v0.0.3"
+  # A deregistered latest and a lightweight tag of the next number: both skipped.
+  mlops model deprecate churn v0.0.3 > /dev/null 2>&1
+  git tag 'churn@v0.0.4' HEAD~1
+  commit_file a "3"
+  run mlops model register churn --path model.bin --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.5"
+  # --bump starts from the highest version ever registered, too.
+  mlops model deprecate churn v0.0.5 > /dev/null 2>&1
+  commit_file a "4"
+  run mlops model register churn --path model.bin --bump minor
+  expect_rc 0
+  expect_out "Registered churn v0.1.0"
+  mlops model deprecate churn v0.1.0 > /dev/null 2>&1
+  mlops model deprecate churn v0.0.1 > /dev/null 2>&1
+  commit_file a "5"
+  run mlops model register churn --path model.bin --bump minor
+  expect_rc 0
+  expect_out "Registered churn v0.2.0"
+  # A version given by hand is never renumbered.
+  commit_file a "6"
+  local before; before=$(tag_count)
+  run mlops model register churn --path model.bin --version v0.0.3
+  expect_rc 2
+  expect_err "version 'v0.0.3' of 'churn' exists already"
+  expect_eq "$(tag_count)" "$before"
 }
 
 test_register_first_bump_and_folder() {

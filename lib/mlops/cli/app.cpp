@@ -5,9 +5,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "mlops/cli/arguments.hpp"
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
-#include "mlops/cli/suggest.hpp"
+#include "mlops/cli/parse_error.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/core/version.hpp"
 
@@ -46,28 +47,12 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_drift(app);
   register_model(app);
   register_repro(app);
+  one_value_per_option(app);
 }
 
 int report(const Error& error) {
   out::print_error(error);
   return static_cast<int>(error.exit);
-}
-
-// CLI11's own errors become exit 2 with its message and a pointer to --help.
-int report_parse_error(const CLI::App& app, const CLI::ParseError& e) {
-  std::string hint = suggest_for_parse_error(app, e.what());
-  const CLI::App* command = &app;
-  std::string path = "mlops";
-  for (auto chosen = app.get_subcommands(); !chosen.empty(); chosen = command->get_subcommands()) {
-    command = chosen.front();
-    path += " " + command->get_name();
-  }
-  if (hint.empty()) hint = fmt::format("see '{} --help'", path);
-  std::string message = e.what();
-  if (!message.empty() && std::isupper(static_cast<unsigned char>(message[0]))) {
-    message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
-  }
-  return report(bad_input(message, hint));
 }
 
 }  // namespace
@@ -87,8 +72,11 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "__man") {
     return man_pages(app, std::vector<std::string>(argv + 2, argv + argc));
   }
+  std::vector<std::string> args(argv + 1, argv + argc);
   try {
-    app.parse(argc, argv);
+    args = normalise_arguments(app, args);
+    app.parse(std::vector<std::string>(args.rbegin(), args.rend()));  // CLI11 takes them last first
+    check_parsed_values(app);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -98,7 +86,10 @@ int main(int argc, char** argv) {
     return 0;
   } catch (const CLI::ParseError& e) {
     out::configure_color(out::ColorMode::automatic);
-    return report_parse_error(app, e);
+    return report(describe_parse_error(app, e, args));
+  } catch (const Failure& failure) {
+    out::configure_color(out::ColorMode::automatic);
+    return report(failure.error());
   }
 
   out::configure_color(global.color == "always"  ? out::ColorMode::always

@@ -8,6 +8,7 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/add.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
 #include "mlops/git/repository.hpp"
 
@@ -39,6 +40,9 @@ int run_data_add(const DataAddOptions& options) {
     }
   }
 
+  // gc waits until the pointers name the objects written here (and vice versa).
+  auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));
+  if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   data::Cache cache(repo);
   auto stat_cache = unwrap(data::StatCache::open(repo));
   std::vector<data::Pointer> pointers;

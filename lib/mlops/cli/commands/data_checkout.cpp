@@ -8,6 +8,7 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/checkout.hpp"
+#include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
 
 namespace mlops::cli {
@@ -24,6 +25,8 @@ int run_data_checkout(const DataCheckoutOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
   auto items = select_data(repo, options.paths, options.rev);
+  auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));  // gc waits for us
+  if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   data::Cache cache(repo);
   auto stat_cache = unwrap(data::StatCache::open(repo));
   auto results = unwrap(

@@ -2,7 +2,9 @@
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/core/config.hpp"
+#include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/sharing.hpp"
 
 namespace mlops::cli {
 
@@ -18,6 +20,8 @@ int run_data_fetch(const DataFetchOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
   auto items = select_data(repo, options.paths, options.rev);
+  auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));  // gc waits for us
+  if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
   auto result = unwrap(data::fetch(data::Cache(repo), *remote, items));
   print_transfer("fetched", remote->describe(), result);
