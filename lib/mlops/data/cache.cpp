@@ -143,8 +143,17 @@ Result<Hash> Cache::put_file_linked(const fs::path& source, std::string_view nam
   struct stat after {};
   if (::fstat(in.get(), &after) != 0) return std::unexpected(system_error("read", source, errno));
   if (!same_content_stat(before, after)) return copy_because("it changed while it was read");
-  // Already stored (the file may even be the object, linked by an earlier add or checkout).
-  if (contains(*hash)) return hash;
+  // Already stored (the file may even be the object, linked by an earlier add or checkout). A
+  // separate object is freshened, as publish() does, for gc's grace period; the file itself is
+  // left as it is.
+  if (contains(*hash)) {
+    struct stat object {};
+    if (::stat(object_file(*hash).c_str(), &object) == 0 &&
+        (object.st_dev != after.st_dev || object.st_ino != after.st_ino)) {
+      ::utimensat(AT_FDCWD, object_file(*hash).c_str(), nullptr, 0);
+    }
+    return hash;
+  }
   // Another name of the same file would change the object behind the cache's back.
   if (after.st_nlink > 1) {
     auto others = after.st_nlink - 1;
