@@ -1,13 +1,13 @@
-# Lazy loading of libgit2 (x86-64). libgit2 and the ~20 shared libraries it pulls in (TLS, SSH,
-# Kerberos, PCRE, ...) cost a few milliseconds of dynamic loading on every start, yet most commands
-# (log metric, data status, --version) never call it. Instead of linking it, every function
-# libgit2 exports gets a small trampoline in mlopslib: the first call to any of them dlopen()s
-# the library (lib/mlops/git/libgit2_lazy.cpp), fills a table of addresses and jumps on; later
-# calls are one indirect jump. The trampolines are generated from the library installed at
-# configure time, so code under lib/mlops/git/ calls libgit2 exactly as if it were linked.
+# Lazy loading of libgit2 (x86-64; cmake/lazy_library.cmake). libgit2 and the ~20 shared
+# libraries it pulls in (TLS, SSH, Kerberos, PCRE, ...) cost a few milliseconds of dynamic loading
+# on every start, yet most commands (log metric, data status, --version) never call it. The
+# trampolines are generated from the library installed at configure time, so code under
+# lib/mlops/git/ calls libgit2 exactly as if it were linked.
 #
 # In:  LIBGIT2_LINK_LIBRARIES (pkg-config's full path of libgit2.so)
 # Out: MLOPS_LIBGIT2_SONAME, MLOPS_LIBGIT2_LAZY_SOURCE (the generated assembly file)
+
+include(${CMAKE_CURRENT_LIST_DIR}/lazy_library.cmake)
 
 list(FILTER LIBGIT2_LINK_LIBRARIES INCLUDE REGEX "libgit2\\.so$")
 if(NOT LIBGIT2_LINK_LIBRARIES)
@@ -42,18 +42,16 @@ if(count EQUAL 0)
   message(FATAL_ERROR "lazy libgit2: no git_* function found in ${library}")
 endif()
 
-set(stubs "")
-set(strings "")
-set(index 0)
-foreach(name ${names})
-  math(EXPR offset "${index} * 8")
-  string(APPEND stubs "\t.globl ${name}\n\t.hidden ${name}\n\t.type ${name}, @function\n\t.p2align 4\n${name}:\n"
-         "\tmovq mlops_libgit2_table+${offset}(%rip), %r11\n\ttestq %r11, %r11\n\tjz 1f\n\tjmpq *%r11\n"
-         "1:\tmovl $${index}, %r11d\n\tjmp mlops_libgit2_first_call\n\t.size ${name}, .-${name}\n")
-  string(APPEND strings "\t.asciz \"${name}\"\n")
-  math(EXPR index "${index} + 1")
-endforeach()
-
 set(MLOPS_LIBGIT2_LAZY_SOURCE ${CMAKE_BINARY_DIR}/generated/libgit2_lazy.S)
-configure_file(${CMAKE_CURRENT_LIST_DIR}/libgit2_lazy.S.in ${MLOPS_LIBGIT2_LAZY_SOURCE} @ONLY)
-message(STATUS "lazy libgit2: ${count} functions of ${MLOPS_LIBGIT2_SONAME} load on first use")
+mlops_lazy_trampolines(mlops_libgit2 ${MLOPS_LIBGIT2_LAZY_SOURCE} ${MLOPS_LIBGIT2_SONAME} ${names})
+message(STATUS "lazy libgit2: ${count} functions of ${MLOPS_LIBGIT2_SONAME}, each looked up on its first call")
+
+# The Debian package that provides the library, for the error's hint and the .deb's dependencies
+# (dpkg-shlibdeps cannot see a library that is dlopen()ed).
+get_filename_component(real_library ${library} REALPATH)
+execute_process(COMMAND dpkg-query -S ${real_library} OUTPUT_VARIABLE owner RESULT_VARIABLE rc ERROR_QUIET)
+if(rc EQUAL 0 AND owner MATCHES "^([a-z0-9.+-]+)(:[a-z0-9]+)?: ")
+  set(MLOPS_LIBGIT2_PACKAGE ${CMAKE_MATCH_1})
+else()
+  set(MLOPS_LIBGIT2_PACKAGE "")
+endif()

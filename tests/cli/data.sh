@@ -118,6 +118,88 @@ test_link_modes() {
   done
 }
 
+# With cache.link hardlink or symlink, add links the file itself into the cache (as DVC does)
+# instead of copying it: the object is the file that was added, same inode.
+test_link_mode_add_links_the_file_into_the_cache() {
+  for mode in hardlink symlink; do
+    new_repo; make_data
+    sed -i "s/link: copy/link: $mode/" .mlops/config.yaml
+    local inode deep; inode=$(stat -c %i train.csv); deep=$(stat -c %i images/sub/deep.txt)
+    run mlops -v data add train.csv images
+    expect_rc 0
+    expect_out "added train.csv"
+    [[ "$err" != *"copied into the cache"* ]] || fail "$mode: add copied: $err"
+    local h; h=$(hash_in train.csv.mlops)
+    expect_eq "$(stat -c %i "$(object_of "$h")")" "$inode"
+    expect_eq "$(stat -c %a "$(object_of "$h")")" "444"
+    expect_eq "$h" "xxh3:$(xxhsum -H2 "$(object_of "$h")" 2>/dev/null | cut -d' ' -f1)"
+    case $mode in
+      hardlink) expect_eq "$(stat -c %i train.csv)" "$inode"; expect_eq "$(stat -c %h train.csv)" "2" ;;
+      symlink) [[ -L train.csv ]] || fail "symlink mode: train.csv is not a link"
+        expect_eq "$(stat -L -c %i train.csv)" "$inode" ;;
+    esac
+    # The folder's files are linked the same way: the object is the file that was added.
+    expect_eq "$(stat -L -c %i images/sub/deep.txt)" "$deep"
+    expect_eq "$(stat -c %i "$(object_of "xxh3:$(xxhsum -H2 images/sub/deep.txt 2>/dev/null | cut -d' ' -f1)")")" "$deep"
+    run mlops data status --exit-code
+    expect_rc 0
+    run mlops data verify
+    expect_rc 0
+    # Added again, nothing changes; the same content under another name links to the one object.
+    run mlops data add train.csv
+    expect_rc 0
+    expect_out "unchanged train.csv"
+    cp images/1.txt copy-of-1.txt
+    run mlops -v data add copy-of-1.txt
+    expect_rc 0
+    expect_eq "$(hash_in copy-of-1.txt.mlops)" "$(xxhsum -H2 images/1.txt 2>/dev/null | cut -d' ' -f1 | sed 's/^/xxh3:/')"
+  done
+}
+
+# A file with other hard links is copied: linking it would let those other names change the cache.
+test_link_mode_add_copies_a_file_with_other_hard_links() {
+  new_repo; make_data
+  sed -i "s/link: copy/link: hardlink/" .mlops/config.yaml
+  ln train.csv "$TEST_ROOT/$current_test-other"
+  local inode; inode=$(stat -c %i train.csv)
+  run mlops -v data add train.csv
+  expect_rc 0
+  expect_err "'train.csv' is copied into the cache, not linked: it has 1 other hard link"
+  local h; h=$(hash_in train.csv.mlops)
+  [[ "$(stat -c %i "$(object_of "$h")")" != "$inode" ]] || fail "the object is the file with other links"
+  # The other name keeps its own, writable file; the workspace file is now the object.
+  expect_eq "$(stat -c %a "$TEST_ROOT/$current_test-other")" "644"
+  expect_eq "$(stat -c %i train.csv)" "$(stat -c %i "$(object_of "$h")")"
+  cmp -s train.csv "$TEST_ROOT/$current_test-other" || fail "content differs"
+  # Without -v nothing is said.
+  seq 5 > small.csv; ln small.csv "$TEST_ROOT/$current_test-small"
+  run mlops data add small.csv
+  expect_rc 0
+  [[ "$err" != *"copied into the cache"* ]] || fail "said without -v: $err"
+}
+
+# A cache on another filesystem than the workspace cannot hold a hard link: add copies.
+test_link_mode_add_copies_across_filesystems() {
+  local shm
+  if [[ ! -d /dev/shm ]] || ! shm=$(mktemp -d /dev/shm/mlops-test.XXXXXX 2>/dev/null); then
+    echo "  (no /dev/shm to put the cache on another filesystem: skipped)"; return 0
+  fi
+  new_repo; make_data
+  if [[ "$(stat -c %d "$shm")" == "$(stat -c %d .)" ]]; then
+    echo "  (/dev/shm is on the same filesystem as $TEST_ROOT: skipped)"; rm -rf "$shm"; return 0
+  fi
+  sed -i "s/link: copy/link: symlink/" .mlops/config.yaml
+  mv .mlops/cache "$shm/cache" && ln -s "$shm/cache" .mlops/cache
+  mv .mlops/tmp "$shm/tmp" 2>/dev/null && ln -s "$shm/tmp" .mlops/tmp
+  run mlops -v data add train.csv
+  expect_rc 0
+  expect_err "'train.csv' is copied into the cache, not linked: it is on another filesystem than the cache"
+  local h; h=$(hash_in train.csv.mlops)
+  [[ -L train.csv ]] || fail "train.csv is not a link to the object"
+  cmp -s train.csv "$shm/cache/${h:5:2}/${h:7}" || fail "object content"
+  chmod -R u+w "$shm"; rm -rf "$shm"
+}
+
 # --- status ------------------------------------------------------------------------------------
 
 test_status_reports_each_state() {

@@ -83,6 +83,34 @@ test_libgit2_loads_only_when_a_command_uses_git() {
   expect_out '"models": []'
 }
 
+# A libgit2 that cannot be loaded is an ordinary error (exit 3, with the package to install) for
+# the commands that use git, and no concern of those that do not. Skipped for a build that links
+# libgit2 (-DMLOPS_LAZY_LIBGIT2=OFF): there the dynamic loader refuses to start the program.
+test_libgit2_that_cannot_load_is_an_environment_error() {
+  if ldd "$MLOPS" | grep -q libgit2; then echo "  (libgit2 is linked: nothing to check)"; return 0; fi
+  local soname
+  soname=$(grep -a -o -m1 'libgit2\.so\.[0-9.]*' "$MLOPS" | head -1)
+  [[ -n "$soname" ]] || { fail "no libgit2 soname in the binary"; return; }
+  new_repo
+  seq 10 > a.csv
+  mlops data add a.csv >/dev/null 2>&1 || fail "data add failed"
+  seq 20 > b.csv
+  mkdir "$TEST_ROOT/broken"
+  : > "$TEST_ROOT/broken/$soname"  # an empty file: dlopen() says "file too short"
+  local before
+  before=$(snapshot)
+  run env LD_LIBRARY_PATH="$TEST_ROOT/broken" "$MLOPS" data add b.csv
+  expect_rc 3
+  expect_err "mlops: error: cannot load '$soname': "
+  expect_err "hint: install the package that provides '$soname'"
+  expect_eq "$(snapshot)" "$before"
+  run env LD_LIBRARY_PATH="$TEST_ROOT/broken" "$MLOPS" model list
+  expect_rc 3
+  expect_err "cannot load '$soname'"
+  run env LD_LIBRARY_PATH="$TEST_ROOT/broken" "$MLOPS" data status a.csv
+  expect_rc 0
+}
+
 test_unknown_command_suggests() {
   run mlops innit
   expect_rc 2

@@ -95,6 +95,9 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
     return finish(complete(app, std::vector<std::string>(argv + 2, argv + argc)));
   }
+  if (argc >= 2 && std::string_view(argv[1]) == "__man") {
+    return man_pages(app, std::vector<std::string>(argv + 2, argv + argc));
+  }
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     args = normalise_arguments(app, args);

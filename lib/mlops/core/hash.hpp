@@ -48,7 +48,9 @@ class Hasher {
 };
 
 Hash hash_bytes(std::string_view data);
-// Hashes a file's content, reading it in large blocks.
+// Hashes a file's content.
 Result<Hash> hash_file(const std::filesystem::path& path);
+// Hashes what the open file `fd` holds from its offset to the end (`path` names it in errors).
+Result<Hash> hash_fd(int fd, const std::filesystem::path& path);
 
 }  // namespace mlops

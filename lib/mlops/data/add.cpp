@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
@@ -59,15 +62,18 @@ Result<std::string> check_addable(const Repo& repo, const git::Repository& git_r
   return rel;
 }
 
-Result<Pointer> stage_path(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& rel) {
+Result<Pointer> stage_path(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& rel,
+                           LinkMode link) {
   fs::path full = repo.root / rel;
+  const StoreContent store =
+      link == LinkMode::hardlink || link == LinkMode::symlink ? StoreContent::link : StoreContent::yes;
   struct stat st {};
   if (::stat(full.c_str(), &st) != 0) return std::unexpected(system_error("read", rel, errno));
   Pointer pointer;
   pointer.path = fs::path(rel).filename().string();
   if (S_ISREG(st.st_mode)) {
     out::Progress progress(fmt::format("Adding {}", rel), static_cast<std::uint64_t>(st.st_size));
-    auto hash = hash_workspace_file(full, rel, st, stat_cache, cache, StoreContent::yes);
+    auto hash = hash_workspace_file(full, rel, st, stat_cache, cache, store);
     if (!hash) return std::unexpected(hash.error());
     progress.advance(static_cast<std::uint64_t>(st.st_size));
     pointer.hash = *hash;
@@ -82,7 +88,7 @@ Result<Pointer> stage_path(const Repo& repo, const Cache& cache, StatCache& stat
   std::uint64_t total = 0;
   for (const auto& f : *files) total += f.st.fp.size;
   out::Progress progress(fmt::format("Adding {}", rel), total);
-  auto manifest = hash_directory(full, rel, *files, stat_cache, cache, StoreContent::yes, &progress);
+  auto manifest = hash_directory(full, rel, *files, stat_cache, cache, store, &progress);
   if (!manifest) return std::unexpected(manifest.error());
   auto hash = cache.put_bytes(serialize_manifest(*manifest));
   if (!hash) return std::unexpected(hash.error());
@@ -121,13 +127,39 @@ Result<bool> ensure_gitignored(const Repo& repo, const std::string& rel) {
 
 namespace {
 
+// A workspace file that stage_path() linked into the cache is the object itself: for hardlink
+// nothing is left to do, for symlink it gives way to a link to the object. No need to re-read
+// the object to check it, as place_object() does for a link to an object stored earlier: its
+// content was hashed a moment ago. False when `full` is not the object (place_object's work).
+Result<bool> place_linked_file(const Cache& cache, const Hash& hash, const fs::path& full, LinkMode link) {
+  if (link != LinkMode::hardlink && link != LinkMode::symlink) return false;
+  struct stat file {
+  }, object{};
+  fs::path object_path = cache.object_path(hash);
+  if (::lstat(full.c_str(), &file) != 0 || ::stat(object_path.c_str(), &object) != 0) return false;
+  if (!S_ISREG(file.st_mode) || file.st_dev != object.st_dev || file.st_ino != object.st_ino) return false;
+  if (link == LinkMode::hardlink) return true;
+  fs::path temp = temp_path_in(full.parent_path(), full.filename().string());
+  if (::symlink(object_path.c_str(), temp.c_str()) != 0) return std::unexpected(system_error("link", full, errno));
+  if (::rename(temp.c_str(), full.c_str()) != 0) {
+    int err = errno;
+    ::unlink(temp.c_str());
+    return std::unexpected(system_error("replace", full, err));
+  }
+  return true;
+}
+
 // Replaces workspace copies with links to (or clones of) the cache objects, and remembers the
 // new fingerprints so the next status reads nothing.
 Result<void> apply_link_mode(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& rel,
                              const Pointer& pointer, LinkMode link) {
   auto place = [&](const Hash& hash, const std::string& file_rel, bool executable) -> Result<void> {
     fs::path full = repo.root / file_rel;
-    if (auto r = place_object(cache, hash, full, link, executable); !r) return r;
+    auto linked = place_linked_file(cache, hash, full, link);
+    if (!linked) return std::unexpected(linked.error());
+    if (!*linked) {
+      if (auto placed = place_object(cache, hash, full, link, executable); !placed) return placed;
+    }
     struct stat st {};
     if (::stat(full.c_str(), &st) == 0) stat_cache.record(file_rel, Fingerprint::of(st), hash);
     return {};

@@ -27,8 +27,11 @@ struct AddResult {
 Result<std::string> check_addable(const Repo& repo, const git::Repository& git_repo, const std::string& path);
 
 // Stores `rel` (checked by check_addable) and returns what its pointer will say. Reads only the
-// files whose stat fingerprint changed. Call cache.flush() before write_pointer().
-Result<Pointer> stage_path(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& rel);
+// files whose stat fingerprint changed. With `link` hardlink or symlink, files are linked into the
+// cache rather than copied where they can be (Cache::put_file_linked). Call cache.flush() before
+// write_pointer().
+Result<Pointer> stage_path(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& rel,
+                           LinkMode link = LinkMode::copy);
 
 // Writes the pointer `rel`.mlops (if it changed), the .gitignore entry, and applies the link mode
 // to the workspace copy.

@@ -8,7 +8,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <memory>
+
+#include "mlops/core/output.hpp"
 
 namespace mlops::data {
 
@@ -40,6 +43,11 @@ Result<Hash> copy_hashing(int in, const fs::path& in_path, int out, std::string_
   }
   return hasher.digest();
 }
+bool same_content_stat(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size &&
+         a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+}
+
 }  // namespace
 
 Error missing_object_error(const Hash& hash, std::string_view what) {
@@ -113,6 +121,79 @@ Result<Hash> Cache::put_file(const fs::path& source) const {
   auto hash = copy_hashing(in.get(), source, temp->fd(), "store a copy in the cache of");
   if (!hash) return hash;
   if (auto r = publish(*temp, *hash); !r) return std::unexpected(r.error());
+  return hash;
+}
+
+Result<Hash> Cache::put_file_linked(const fs::path& source, std::string_view name) const {
+  auto copy_because = [&](std::string_view why) -> Result<Hash> {
+    out::detail(fmt::format("'{}' is copied into the cache, not linked: {}", name, why));
+    return put_file(source);
+  };
+  UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!in) {
+    if (errno == ELOOP) return copy_because("it is a symbolic link");
+    return std::unexpected(system_error("read", source, errno));
+  }
+  struct stat before {};
+  if (::fstat(in.get(), &before) != 0) return std::unexpected(system_error("read", source, errno));
+  if (!S_ISREG(before.st_mode)) return copy_because("it is not a regular file");
+  ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  auto hash = hash_fd(in.get(), source);
+  if (!hash) return hash;
+  struct stat after {};
+  if (::fstat(in.get(), &after) != 0) return std::unexpected(system_error("read", source, errno));
+  if (!same_content_stat(before, after)) return copy_because("it changed while it was read");
+  // Already stored (the file may even be the object, linked by an earlier add or checkout). A
+  // separate object is freshened, as publish() does, for gc's grace period; the file itself is
+  // left as it is.
+  if (contains(*hash)) {
+    struct stat object {};
+    if (::stat(object_file(*hash).c_str(), &object) == 0 &&
+        (object.st_dev != after.st_dev || object.st_ino != after.st_ino)) {
+      ::utimensat(AT_FDCWD, object_file(*hash).c_str(), nullptr, 0);
+    }
+    return hash;
+  }
+  // Another name of the same file would change the object behind the cache's back.
+  if (after.st_nlink > 1) {
+    auto others = after.st_nlink - 1;
+    return copy_because(fmt::format("it has {} other hard link{}", others, others == 1 ? "" : "s"));
+  }
+
+  fs::path temp = temp_path_in(tmp_, "object");
+  if (::link(source.c_str(), temp.c_str()) != 0) {
+    int err = errno;
+    if (err == EXDEV) return copy_because("it is on another filesystem than the cache");
+    if (err == EPERM || err == EMLINK || err == EOPNOTSUPP || err == EACCES) {
+      return copy_because(fmt::format("no hard link could be made ({})", std::strerror(err)));
+    }
+    return std::unexpected(system_error("link into the cache", source, err));
+  }
+  auto discard = [&] { ::unlink(temp.c_str()); };
+  // The name may have been given to another file since it was opened: the link must be the file
+  // that was hashed, unchanged.
+  struct stat linked {};
+  if (::lstat(temp.c_str(), &linked) != 0 || !same_content_stat(after, linked)) {
+    discard();
+    return copy_because("it changed while it was read");
+  }
+  if (::chmod(temp.c_str(), 0444) != 0) {
+    int err = errno;
+    discard();
+    return copy_because(fmt::format("it cannot be made read-only ({})", std::strerror(err)));
+  }
+  fs::path target = object_path(*hash);
+  if (::mkdir(target.parent_path().c_str(), 0755) != 0 && errno != EEXIST) {
+    int err = errno;
+    discard();
+    return std::unexpected(system_error("create", target.parent_path(), err));
+  }
+  if (::rename(temp.c_str(), target.c_str()) != 0) {
+    int err = errno;
+    discard();
+    return std::unexpected(system_error("store", target, err));
+  }
+  wrote_ = true;
   return hash;
 }
 

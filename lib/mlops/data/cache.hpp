@@ -33,6 +33,12 @@ class Cache {
   // not fsynced one by one: call flush() before writing anything that names them.
   Result<Hash> put_file(const std::filesystem::path& source) const;
   Result<Hash> put_bytes(std::string_view content) const;
+  // put_file() for the link modes (cache.link: hardlink or symlink), as DVC does: the file itself
+  // becomes the object (hard-linked into the cache and made read-only), so that adding costs a
+  // read to hash it and no copy. When it cannot be linked it is copied as put_file() does, and -v
+  // says why (`name` is the path shown): it has other hard links (they would change with the
+  // cache), it is on another filesystem, the filesystem refuses hard links, it changed while read.
+  Result<Hash> put_file_linked(const std::filesystem::path& source, std::string_view name) const;
   // Publishes a finished temp file (in tmp()) whose content hashes to `hash`.
   Result<void> publish(AtomicFile& temp, const Hash& hash) const;
 

@@ -149,7 +149,9 @@ Result<Hash> hash_file_via_stat_cache(PathOf path_of, const std::string& rel, co
   }
   stat_cache.count_read();
   fs::path path = path_of();
-  auto hash = store == StoreContent::yes ? cache.put_file(path) : hash_file(path);
+  auto hash = store == StoreContent::yes    ? cache.put_file(path)
+              : store == StoreContent::link ? cache.put_file_linked(path, rel)
+                                            : hash_file(path);
   if (!hash) return hash;
   stat_cache.record(rel, fp, *hash);
   return hash;

@@ -40,7 +40,9 @@ struct WalkedFile {
 Result<std::vector<WalkedFile>> walk_directory(const std::filesystem::path& dir,
                                                const std::filesystem::path& repo_root);
 
-enum class StoreContent { no, yes };
+// no: only hash; yes: store what the cache lacks (a copy); link: store it by linking the file
+// itself into the cache where it can be (Cache::put_file_linked, for cache.link hardlink/symlink).
+enum class StoreContent { no, yes, link };
 
 // Hashes `files` of folder `dir` (repo-relative name `rel_dir`, the stat cache's key prefix) on all
 // cores. With StoreContent::yes, content that is not yet in the cache is stored in the same read.

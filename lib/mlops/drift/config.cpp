@@ -10,9 +10,9 @@ namespace mlops::drift {
 namespace {
 
 Error at(const std::string& name, const YAML::Node& node, const std::string& message, std::string hint = {}) {
-  return bad_input(
-      fmt::format("'{}' line {}: {}", name, node.Mark().line + 1, message),
-      hint.empty() ? "see docs/drift.md ('Options', the config file) for the format of the drift config" : std::move(hint));
+  return bad_input(fmt::format("'{}' line {}: {}", name, node.Mark().line + 1, message),
+                   hint.empty() ? "see docs/drift.md ('Options', the config file) for the format of the drift config"
+                                : std::move(hint));
 }
 
 Result<double> number(const std::string& name, const YAML::Node& node, const std::string& what, double lo, double hi) {
@@ -90,8 +90,9 @@ Result<DriftConfig> parse_drift_config(const std::string& text, const std::strin
       }
     }
   } catch (const YAML::Exception& e) {
-    return std::unexpected(bad_input(fmt::format("'{}' line {}: {}", name, e.mark.line + 1, e.msg),
-                                     "see docs/drift.md ('Options', the config file) for the format of the drift config"));
+    return std::unexpected(
+        bad_input(fmt::format("'{}' line {}: {}", name, e.mark.line + 1, e.msg),
+                  "see docs/drift.md ('Options', the config file) for the format of the drift config"));
   }
   return config;
 }

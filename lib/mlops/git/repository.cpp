@@ -3,18 +3,22 @@
 #include <fmt/format.h>
 #include <git2.h>
 
+#include "mlops/git/libgit2_lazy.hpp"
 #include "mlops/git/owned.hpp"
 
 namespace mlops::git {
 
 namespace {
 
-void ensure_initialised() {
-  static const int once = [] {
+// Loads libgit2 when it is loaded lazily (a missing library is exit 3 here, before any call) and
+// initialises it, once; a failure is remembered.
+Result<void> ensure_initialised() {
+  static const Result<void> initialised = []() -> Result<void> {
+    MLOPS_TRY(load_libgit2());
     git_libgit2_init();
-    return 0;
+    return {};
   }();
-  (void)once;
+  return initialised;
 }
 
 }  // namespace
@@ -28,7 +32,7 @@ Error git_error(std::string_view action, Exit exit) {
 }
 
 Result<Repository> Repository::open(const std::filesystem::path& work_tree) {
-  ensure_initialised();
+  MLOPS_TRY(ensure_initialised());
   git_repository* raw = nullptr;
   if (git_repository_open_ext(&raw, work_tree.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0) {
     return std::unexpected(git_error(fmt::format("open the git repository '{}'", work_tree.string()), Exit::bad_input));

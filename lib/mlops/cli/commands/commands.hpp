@@ -17,4 +17,6 @@ void register_repro(CLI::App& app);
 // `mlops __complete WORD...` (hidden): completion candidates for the shell scripts. It is
 // answered before parsing, since its words are data that may look like flags.
 int complete(const CLI::App& app, std::vector<std::string> words);
+// `mlops __man DIR` (hidden): writes mlops(1) and mlops-COMMAND(1) into DIR (the build runs it).
+int man_pages(const CLI::App& app, std::vector<std::string> args);
 }  // namespace mlops::cli

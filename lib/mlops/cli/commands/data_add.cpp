@@ -46,7 +46,7 @@ int run_data_add(const DataAddOptions& options) {
   data::Cache cache(repo);
   auto stat_cache = unwrap(data::StatCache::open(repo));
   std::vector<data::Pointer> pointers;
-  for (const auto& rel : rels) pointers.push_back(unwrap(data::stage_path(repo, cache, *stat_cache, rel)));
+  for (const auto& rel : rels) pointers.push_back(unwrap(data::stage_path(repo, cache, *stat_cache, rel, config.link)));
   // Objects become durable before any pointer names them.
   unwrap(cache.flush());
 
