@@ -77,8 +77,9 @@ int run_data_add(const DataAddOptions& options) {
   std::vector<std::string> to_commit;
   for (const auto& r : results) {
     const auto& p = r.tracked.pointer;
-    std::string what = p.kind == data::Kind::dir ? fmt::format("{}, {} file{}", out::human_bytes(p.size), p.files, p.files == 1 ? "" : "s")
-                                                 : out::human_bytes(p.size);
+    std::string what = p.kind == data::Kind::dir
+                           ? fmt::format("{}, {} file{}", out::human_bytes(p.size), p.files, p.files == 1 ? "" : "s")
+                           : out::human_bytes(p.size);
     out::println("{} {} ({}, {})", r.changed ? out::paint("added", out::Style::green) : "unchanged",
                  r.tracked.data_path, what, p.hash.str().substr(0, 17));
     if (r.changed || r.gitignored) {
