@@ -12,6 +12,7 @@
 #include "mlops/git/worktree_state.hpp"
 #include "mlops/registry/semver.hpp"
 #include "mlops/registry/tag_name.hpp"
+#include "mlops/tracking/recorder.hpp"
 #include "mlops/tracking/run_store.hpp"
 
 namespace mlops::cli {
@@ -98,9 +99,9 @@ int run_model_register(const ModelRegisterOptions& options) {
   if (!options.run.empty()) {
     auto store = unwrap(tracking::RunStore::open(repo));
     auto run = unwrap(store.get(unwrap(store.resolve(options.run))));
-    if (run.status != tracking::kFinished) {
+    if (run.status != tracking::RunStatus::finished) {
       throw Failure(
-          bad_input(run.status == tracking::kFailed
+          bad_input(run.status == tracking::RunStatus::failed
                         ? fmt::format("run '{}' failed (exit code {}); only a finished run can be registered", run.id,
                                       run.exit_code ? std::to_string(*run.exit_code) : "unknown")
                         : fmt::format("run '{}' is {}; only a finished run can be registered", run.id, run.status),
@@ -122,11 +123,12 @@ int run_model_register(const ModelRegisterOptions& options) {
     }
     for (const auto& [key, point] : run.metrics) meta.metrics.emplace_back(key, point.value);
     commit = run.git_commit;
-    dirty = run.git_dirty;
-    if (dirty && !options.allow_dirty) {
+    dirty = run.git_dirty || run.data_dirty;
+    if (run.git_dirty && !options.allow_dirty) {
       throw Failure(bad_input(fmt::format("run '{}' ran on uncommitted changes", run.id),
                               "commit and rerun, or pass --allow-dirty (the version then cannot be rebuilt from git)"));
     }
+    if (!options.allow_dirty) unwrap(tracking::check_data_clean(run));
   } else {
     auto head = git_repo.head_commit();
     if (!head)
