@@ -38,7 +38,9 @@ _BATCH_SECONDS = 0.5
 
 _lock = threading.Lock()
 _pending = []
-_pending_since = 0.0
+_pending_since = time.monotonic()
+_time = time.time
+_monotonic = time.monotonic
 _fd = None
 _mode = None  # "stream", "command" or "off", decided on first use
 _names = {}  # metric name -> its JSON text
@@ -67,19 +69,22 @@ def params():
 
 def log_metric(name, value, step=0):
     """Appends a point to metric `name` at `step` (0 when not given)."""
-    mode = _mode or _mode_now()
-    if mode == "off":
-        return
-    value = float(value)
-    step = int(step)
-    if mode == "command":
-        _command("metric", ["--step", str(step)], [str(name), _number_text(value)])
-        return
+    if _mode != "stream":
+        mode = _mode or _mode_now()
+        if mode == "off":
+            return
+        if mode == "command":
+            _command("metric", ["--step", str(int(step))], [str(name), _number_text(float(value))])
+            return
+    # The hot path: a training loop may call this millions of times.
     key = _names.get(name)
     if key is None:
         key = _names[name] = json.dumps(str(name))
-    _append('{"metric":%s,"value":%s,"step":%d,"timestamp":%d}\n'
-            % (key, _number_json(value), step, int(time.time() * 1000)))
+    value = float(value)
+    text = repr(value) if value - value == 0.0 else _number_json(value)
+    _pending.append('{"metric":%s,"value":%s,"step":%d,"timestamp":%d}\n' % (key, text, step, _time() * 1000))
+    if len(_pending) >= _BATCH_LINES or _monotonic() - _pending_since >= _BATCH_SECONDS:
+        _maybe_write()
 
 
 def log_metrics(metrics, step=0):
@@ -140,7 +145,7 @@ def _mode_now():
             atexit.register(flush)
             if hasattr(os, "register_at_fork"):
                 # A forked child must not write its parent's pending lines a second time.
-                os.register_at_fork(before=flush, after_in_child=_pending.clear)
+                os.register_at_fork(before=flush, after_in_child=_forget_pending)
         elif run_id():
             _mode = "command"
         else:
@@ -153,24 +158,35 @@ def _mode_now():
 
 
 def _append(line):
+    _pending.append(line)
+    _maybe_write()
+
+
+def _maybe_write():
+    # A batch is written when it is big or old enough (a slow training's points are seen soon).
     global _pending_since
-    with _lock:
-        if not _pending:
-            _pending_since = time.monotonic()
-        _pending.append(line)
-        if len(_pending) >= _BATCH_LINES or time.monotonic() - _pending_since >= _BATCH_SECONDS:
+    now = _monotonic()
+    if len(_pending) >= _BATCH_LINES or now - _pending_since >= _BATCH_SECONDS:
+        with _lock:
             _write_pending()
+        _pending_since = now
 
 
 def _write_pending():
+    global _pending
     if not _pending or _fd is None:
         return
-    data = "".join(_pending).encode("utf-8")
-    _pending.clear()
-    view = memoryview(data)
+    # Swapped, not cleared: another thread may be appending (list appends are atomic).
+    lines, _pending = _pending, []
+    view = memoryview("".join(lines).encode("utf-8"))
     while view:
         written = os.write(_fd, view)
         view = view[written:]
+
+
+def _forget_pending():
+    global _pending
+    _pending = []
 
 
 def _command(what, options, values):

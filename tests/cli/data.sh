@@ -335,6 +335,52 @@ test_disk_full_is_exit_3_and_leaves_nothing() {
 
 # --- diff and log ------------------------------------------------------------------------------
 
+# Issue 10.5: an argument that is neither a revision nor tracked data is named (exit 2), never
+# "No data changes"; issue 16: columns aligned.
+test_diff_unknown_revision_or_path_is_named() {
+  new_repo; make_data
+  mlops data add train.csv images >/dev/null 2>&1
+  git add -A && git commit -qm "first data"
+  local before; before=$(snapshot)
+  run mlops data diff v9.9 HEAD
+  expect_rc 2
+  expect_err "'v9.9' is neither a revision nor tracked data"
+  expect_err "hint:"
+  run mlops data diff HEAD v9.9
+  expect_rc 2
+  expect_err "'v9.9' is neither a revision nor tracked data"
+  run mlops data diff HEAD nothing-here
+  expect_rc 2
+  expect_err "'nothing-here'"
+  run mlops data diff HEAD --json typo
+  expect_rc 2
+  expect_eq "$(snapshot)" "$before"
+  # Data deleted since the revision is still a path that diff knows.
+  git rm -q --cached train.csv.mlops && rm train.csv.mlops train.csv
+  run mlops data diff HEAD train.csv
+  expect_rc 0
+  expect_out "deleted"
+  git checkout -q HEAD train.csv.mlops && mlops data checkout train.csv >/dev/null 2>&1
+  # Columns line up whatever the change's name or the path's length.
+  echo more >> images/1.txt && echo x > short.csv
+  mlops data add images short.csv >/dev/null 2>&1
+  run mlops data diff
+  expect_rc 0
+  local cols; cols=$(echo "$out" | grep -E '^(added|modified|deleted) ' | awk '{print index($0, "->")}' | sort -u | wc -l)
+  expect_eq "$cols" "1"
+  # One file is "1 file".
+  mkdir one && echo x > one/only.txt
+  run mlops data add one
+  expect_out "1 file,"
+  expect_no_out "1 files"
+  # Coloured labels keep their padding: the paths of data status line up as without colour.
+  echo changed > short.csv && echo y >> one/only.txt
+  local plain coloured
+  plain=$(NO_COLOR= mlops --color never data status 2>/dev/null | awk -F'\t' '/:/ {print length($2)}' | sort -u)
+  coloured=$(NO_COLOR= mlops --color always data status 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' | awk -F'\t' '/:/ {print length($2)}' | sort -u)
+  expect_eq "$coloured" "$plain"
+}
+
 test_diff_and_log() {
   new_repo; make_data
   mlops data add train.csv images >/dev/null 2>&1
@@ -497,14 +543,19 @@ test_gc_keeps_referenced_and_removes_the_rest() {
   seq 1 10 > train.csv; mlops data add train.csv >/dev/null 2>&1
   seq 1 11 > train.csv; mlops data add train.csv >/dev/null 2>&1   # v2 is now referenced by nothing
   local count; count=$(find .mlops/cache -type f | wc -l)
-  run mlops data gc --dry-run
+  # Nothing is removed within the grace period (1 day), nor what no remote has.
+  run mlops data gc
+  expect_rc 0
+  expect_out "removed 0 objects"
+  expect_out "kept 1 object (21 B) newer than the grace period (1d)"
+  run mlops data gc --dry-run --grace 0 --include-unpushed
   expect_rc 0
   expect_out "1 object would be removed"
   expect_eq "$(find .mlops/cache -type f | wc -l)" "$count"
-  run mlops data gc --json
+  run mlops data gc --json --grace 0 --include-unpushed
   expect_eq "$(echo "$out" | json_get '["objects"]')" "1"
   expect_file "$(object_of "$v1")"          # HEAD still points at v1
-  run mlops data gc --workspace-only
+  run mlops data gc --workspace-only --grace 0 --include-unpushed
   expect_no_file "$(object_of "$v1")"
   run mlops data status --exit-code
   expect_rc 0
@@ -542,6 +593,35 @@ test_verify_detects_corruption() {
   run mlops data verify
   expect_rc 1
   expect_out "missing:"           # moved aside, so now it is missing
+}
+
+# Issue 10.14: a corrupt object moved aside stays missing until it is replaced, and the hint
+# names the command that fetches it (model artifacts included).
+test_verify_keeps_reporting_moved_aside_objects() {
+  new_repo
+  echo code > train.sh && git add -A && git commit -qm code
+  echo "a model" > model.bin
+  mlops model register m --path model.bin --allow-dirty >/dev/null 2>&1 || fail "register failed"
+  mlops remote add store "$TEST_ROOT/store.$current_test" --default >/dev/null 2>&1
+  mlops data push >/dev/null 2>&1
+  local h obj
+  h="xxh3:$(xxhsum -H2 model.bin 2>/dev/null | cut -d' ' -f1)"
+  obj=$(object_of "$h")
+  chmod u+w "$obj" && echo garbage >> "$obj"
+  run mlops data verify --all
+  expect_rc 1
+  expect_out "corrupt: $h"
+  run mlops data verify --all
+  expect_rc 1
+  expect_out "missing: $h"
+  expect_out "1 object checked, 0 corrupt, 1 missing"
+  expect_err "'mlops data fetch --models' fetches registered models' artifacts"
+  run mlops data fetch --models
+  expect_rc 0
+  run mlops data verify --all
+  expect_rc 0
+  expect_out "0 corrupt, 0 missing"
+  expect_eq "$(cat "$obj")" "a model"
 }
 
 test_commands_work_from_subdirectory() {

@@ -13,15 +13,17 @@ test_pre_commit_hook_blocks_stale_pointers() {
   mlops data add data.csv >/dev/null 2>&1
   run mlops hooks install
   expect_rc 0
-  expect_file .git/hooks/pre-commit
-  expect_file .git/hooks/pre-push
-  [[ -x .git/hooks/pre-commit ]] || fail "hook not executable"
+  local h
+  for h in pre-commit pre-push post-checkout post-merge; do
+    expect_file .git/hooks/$h
+    [[ -x .git/hooks/$h ]] || fail "$h hook not executable"
+  done
   git add -A
   run git commit -qm "data v1"
   expect_rc 0
-  echo 101 >> data.csv                        # data changed, pointer not updated
-  echo "code" > train.py && git add train.py
-  run git commit -qm "code only"
+  echo 101 >> data.csv                        # data changed, its pointer staged as it was
+  mlops data add data.csv >/dev/null 2>&1 && git add data.csv.mlops && echo 102 >> data.csv
+  run git commit -qm "data v2, changed again after staging"
   expect_rc 1
   expect_err "data.csv changed but its pointer was not updated"   # git shows a hook's output on stderr
   [[ "$(git log --oneline | wc -l)" == 1 ]] || fail "the commit went through"
@@ -33,6 +35,33 @@ test_pre_commit_hook_blocks_stale_pointers() {
   echo more >> train.py && git add train.py
   run git commit -qm "edit"
   expect_rc 0
+}
+
+# Issue 10.22: data that differs from a pointer the commit does not include informs, not blocks;
+# hooks.pre_commit: block makes it block.
+test_pre_commit_informs_about_data_outside_the_commit() {
+  new_repo
+  seq 1 100 > data.csv
+  mlops data add data.csv >/dev/null 2>&1
+  mlops hooks install >/dev/null
+  git add -A && git commit -qm "data v1"
+  echo 101 >> data.csv                        # data changed, pointer not updated, not in the commit
+  echo "code" > train.py && git add train.py
+  run git commit -qm "code only"
+  expect_rc 0
+  expect_err "data.csv differs from its pointer, which this commit does not include (not blocking)"
+  expect_err "hooks.pre_commit: block"
+  [[ "$(git log --oneline | wc -l)" == 2 ]] || fail "the code-only commit did not go through"
+  printf 'hooks:\n  pre_commit: block\n' > .mlops/config.local.yaml
+  echo more >> train.py && git add train.py
+  run git commit -qm "code only, strict"
+  expect_rc 1
+  expect_err "data.csv changed but its pointer was not updated"
+  [[ "$(git log --oneline | wc -l)" == 2 ]] || fail "the strict commit went through"
+  printf 'hooks:\n  pre_commit: sometimes\n' > .mlops/config.local.yaml
+  run mlops hooks run pre-commit
+  expect_rc 2
+  expect_err "hooks.pre_commit is 'sometimes'; expected inform or block"
 }
 
 test_pre_commit_blocks_pointers_to_unavailable_data() {
@@ -116,6 +145,58 @@ test_install_keeps_foreign_hooks() {
   grep -q "mlops hooks run pre-commit" .git/hooks/pre-commit || fail "not replaced with --force"
   run mlops hooks install   # ours may be rewritten freely
   expect_rc 0
+}
+
+# Issue 10.25: the hooks work in the real pre-commit framework (Debian 12 ships 3.0.4, which
+# refuses the stage names of 3.2+): a repository whose .pre-commit-config.yaml names this
+# repository's hooks, `pre-commit install`, a commit that passes, one the hook stops, and a push
+# that uploads the data.
+test_pre_commit_framework_runs_the_hooks() {
+  if ! command -v pre-commit >/dev/null 2>&1; then
+    echo "  skip [$current_test] the pre-commit framework is not installed (scripts/install-deps installs it)"
+    return 0
+  fi
+  export PRE_COMMIT_HOME="$TEST_ROOT/pre-commit-home.$current_test"
+  local hooks_repo="$TEST_ROOT/hooks-repo.$current_test" origin="$TEST_ROOT/origin.$current_test.git"
+  local store="$TEST_ROOT/store.$current_test"
+  mkdir -p "$hooks_repo" && cp "$MLOPS_SOURCE_DIR/.pre-commit-hooks.yaml" "$hooks_repo/"
+  git -C "$hooks_repo" init -q && git -C "$hooks_repo" add -A && git -C "$hooks_repo" commit -qm hooks
+  local rev; rev=$(git -C "$hooks_repo" rev-parse HEAD)
+  git init -q --bare "$origin"
+  new_repo
+  git remote add origin "$origin"
+  mlops remote add store "$store" --default >/dev/null 2>&1
+  printf '%s\n' "default_install_hook_types: [pre-commit, pre-push]" "repos:" "  - repo: $hooks_repo" \
+    "    rev: $rev" "    hooks:" "      - id: mlops-pointers" "      - id: mlops-push-data" > .pre-commit-config.yaml
+  run pre-commit install
+  expect_rc 0
+  expect_file .git/hooks/pre-commit
+  expect_file .git/hooks/pre-push
+  seq 1 100 > data.csv && mlops data add data.csv >/dev/null 2>&1
+  git add -A
+  run git commit -qm "data v1"
+  expect_rc 0
+  expect_err "mlops data pointers are up to date"
+  [[ "$out$err" != *"Expected one of"* ]] || fail "the framework refused the manifest: $out $err"
+  [[ "$(git log --oneline | wc -l)" == 1 ]] || fail "the passing commit did not go through: $out $err"
+  echo 101 >> data.csv && mlops data add data.csv >/dev/null 2>&1 && git add data.csv.mlops
+  echo 102 >> data.csv   # changed again after its pointer was staged
+  run git commit -qm "data v2, stale pointer"
+  expect_rc 1
+  expect_err "data.csv changed but its pointer was not updated"
+  [[ "$(git log --oneline | wc -l)" == 1 ]] || fail "the framework let the stale pointer through"
+  mlops data add data.csv >/dev/null 2>&1 && git add -A
+  run git commit -qm "data v2"
+  expect_rc 0
+  local v1 v2 h
+  v2=$(sed -n 's/^hash: //p' data.csv.mlops)
+  v1=$(git show HEAD~1:data.csv.mlops | sed -n 's/^hash: //p')
+  run git push -q origin HEAD:main
+  expect_rc 0
+  for h in "$v1" "$v2"; do
+    h=${h#xxh3:}
+    expect_file "$store/${h:0:2}/${h:2}"
+  done
 }
 
 test_pre_commit_framework_manifest_names_real_commands() {

@@ -123,11 +123,12 @@ Result<void> sync_filesystem(const fs::path& path) {
   return {};
 }
 
-Result<FileLock> FileLock::acquire(const fs::path& path, std::chrono::milliseconds timeout) {
+Result<FileLock> FileLock::acquire(const fs::path& path, std::chrono::milliseconds timeout, LockKind kind) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   if (!fd) return std::unexpected(system_error("open the lock", path, errno));
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+  int operation = (kind == LockKind::shared ? LOCK_SH : LOCK_EX) | LOCK_NB;
+  while (::flock(fd.get(), operation) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) return std::unexpected(system_error("lock", path, errno));
     if (std::chrono::steady_clock::now() >= deadline) {
       return std::unexpected(

@@ -78,12 +78,16 @@ Result<void> fsync_dir(const std::filesystem::path& dir);
 // fsync per file, for bulk writes of content objects).
 Result<void> sync_filesystem(const std::filesystem::path& path);
 
-// An exclusive advisory lock (flock) on `path`, created if needed; released on destruction.
-// Waits up to `timeout` for another process to release it, then fails with an environment error.
+enum class LockKind { exclusive, shared };
+
+// An advisory lock (flock) on `path`, created if needed; released on destruction. Exclusive by
+// default; shared locks exclude only exclusive ones. Waits up to `timeout` for another process to
+// release it, then fails with an environment error.
 class FileLock {
  public:
   static Result<FileLock> acquire(const std::filesystem::path& path,
-                                  std::chrono::milliseconds timeout = std::chrono::seconds(30));
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                                  LockKind kind = LockKind::exclusive);
 
  private:
   explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}

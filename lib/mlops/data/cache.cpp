@@ -89,7 +89,12 @@ std::vector<bool> Cache::contains_all(const std::vector<Hash>& hashes) const {
 // Publishes a finished temp file as object `hash`: read-only, in its fan-out folder, renamed
 // into place. rename(2) is atomic, and two processes publishing one object write the same bytes.
 Result<void> Cache::publish(AtomicFile& temp, const Hash& hash) const {
-  if (contains(hash)) return {};  // the temp file is removed with `temp`
+  if (contains(hash)) {
+    // The temp file is removed with `temp`. The object is freshened, as git freshens a loose
+    // object it would have written, so gc's grace period protects it as a new one.
+    ::utimensat(AT_FDCWD, object_file(hash).c_str(), nullptr, 0);
+    return {};
+  }
   if (auto r = temp.set_mode(0444); !r) return r;
   fs::path target = object_path(hash);
   if (::mkdir(target.parent_path().c_str(), 0755) != 0 && errno != EEXIST) {
@@ -113,7 +118,10 @@ Result<Hash> Cache::put_file(const fs::path& source) const {
 
 Result<Hash> Cache::put_bytes(std::string_view content) const {
   Hash hash = hash_bytes(content);
-  if (contains(hash)) return hash;
+  if (contains(hash)) {
+    ::utimensat(AT_FDCWD, object_file(hash).c_str(), nullptr, 0);  // freshened, as publish() does
+    return hash;
+  }
   auto temp = AtomicFile::create(tmp_ / "object", tmp_);
   if (!temp) return std::unexpected(temp.error());
   if (auto r = temp->write(content); !r) return std::unexpected(r.error());
@@ -167,6 +175,18 @@ void Cache::quarantine(const Hash& hash) const {
   ::mkdir(dir.c_str(), 0755);
   ::rename(object_path(hash).c_str(), (dir / hash.hex()).c_str());
 }
+
+std::vector<Hash> Cache::quarantined() const {
+  std::vector<Hash> hashes;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(tmp_ / "corrupt", ec)) {
+    if (auto h = Hash::parse_hex(entry.path().filename().string())) hashes.push_back(*h);
+  }
+  std::sort(hashes.begin(), hashes.end());
+  return hashes;
+}
+
+void Cache::forget_quarantined(const Hash& hash) const { ::unlink((tmp_ / "corrupt" / hash.hex()).c_str()); }
 
 Cache::Fingerprint Cache::fingerprint() const {
   static constexpr char digits[] = "0123456789abcdef";

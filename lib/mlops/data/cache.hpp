@@ -44,6 +44,10 @@ class Cache {
   Result<bool> verify(const Hash& hash) const;
   // Moves a corrupt object aside so it is never served and can be fetched again.
   void quarantine(const Hash& hash) const;
+  // The objects moved aside as corrupt, whether or not a good copy has replaced them since.
+  std::vector<Hash> quarantined() const;
+  // Forgets a moved-aside object (once a good copy is back).
+  void forget_quarantined(const Hash& hash) const;
   // A fingerprint of which objects the cache holds: the inode and mtime of its 256 fan-out
   // folders, which change whenever an object is added or removed. `newest_ns` is the latest of
   // those mtimes (for the racy-timestamp rule).

@@ -1,55 +1,304 @@
 #include "mlops/data/gc.hpp"
 
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <ctime>
 #include <set>
 
+#include "mlops/core/config.hpp"
+#include "mlops/core/file.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/manifest.hpp"
 #include "mlops/data/remote.hpp"
-#include "mlops/data/tracked.hpp"
+#include "mlops/data/sharing.hpp"
+#include "mlops/git/history.hpp"
 #include "mlops/git/repository.hpp"
-#include "mlops/git/tree.hpp"
 
 namespace mlops::data {
 
 namespace fs = std::filesystem;
 
-Result<std::vector<Hash>> data_roots(const Repo& repo, const Cache& cache, GcScope scope) {
-  auto items = list_tracked(repo);
-  if (!items) return std::unexpected(items.error());
-  std::vector<TrackedData> all = std::move(*items);
-  if (scope == GcScope::all_refs) {
-    auto git_repo = git::Repository::open(repo.root);
-    if (!git_repo) return std::unexpected(git_repo.error());
-    auto commits = git::all_ref_commits(*git_repo);
-    if (!commits) return std::unexpected(commits.error());
-    for (const auto& commit : *commits) {
-      auto at = list_tracked_at(repo, commit);
-      if (!at) return std::unexpected(at.error());
-      all.insert(all.end(), at->begin(), at->end());
-    }
+namespace {
+
+// Every xxh3 hash written in `text`: what a pointer that does not parse (conflict markers, a
+// newer format) may still name. Keeping them all is the safe side.
+std::vector<Hash> hashes_in(std::string_view text) {
+  std::vector<Hash> found;
+  for (std::size_t at = text.find("xxh3:"); at != std::string_view::npos; at = text.find("xxh3:", at + 5)) {
+    if (auto h = Hash::parse(text.substr(at, 37))) found.push_back(*h);
   }
-  return objects_of(cache, all);
+  return found;
 }
 
-Result<GcResult> collect_garbage(const Repo& repo, const Cache& cache, const std::vector<Hash>& keep, bool dry_run) {
-  std::set<Hash> kept(keep.begin(), keep.end());
-  GcResult result;
-  for (const auto& h : cache.list()) {
-    if (kept.count(h)) continue;
-    std::error_code ec;
-    result.bytes += fs::file_size(cache.object_path(h), ec);
-    result.removed.push_back(h);
-    if (!dry_run) {
-      if (auto r = cache.remove(h); !r) return std::unexpected(r.error());
+// Pointer texts as versions to keep. A text that does not parse keeps every hash it mentions,
+// as a folder version (expanded when it is a manifest).
+void add_pointer_texts(const Cache& cache, const std::vector<git::CommittedFile>& files,
+                       std::vector<TrackedData>& into) {
+  for (const auto& f : files) {
+    if (auto pointer = parse_pointer(f.content, f.path)) {
+      into.push_back(TrackedData{f.path, data_path_of(f.path, *pointer), std::move(*pointer)});
+      continue;
+    }
+    for (const auto& h : hashes_in(f.content)) {
+      TrackedData item;
+      item.pointer_file = f.path;
+      item.pointer.hash = h;
+      item.pointer.kind = looks_like_manifest(cache, h) ? Kind::dir : Kind::file;
+      into.push_back(std::move(item));
     }
   }
-  if (!dry_run) {
-    std::error_code ec;
-    auto cutoff = fs::file_time_type::clock::now() - std::chrono::hours(1);
-    for (const auto& entry : fs::directory_iterator(repo.tmp(), ec)) {
-      if (entry.is_regular_file(ec) && entry.last_write_time(ec) < cutoff) fs::remove(entry.path(), ec);
+}
+
+// The pointers in the work tree at `root` (another git worktree, or one sharing the store).
+// Unreadable pointers keep every hash they mention.
+void add_workspace(const fs::path& root, const Repo& repo, std::vector<TrackedData>& into) {
+  Repo other = repo;
+  other.root = root;
+  if (auto items = list_tracked(other)) {
+    into.insert(into.end(), items->begin(), items->end());
+  }
+}
+
+// Every version that any git repository using this store still holds, and every work tree's pointers.
+Result<std::vector<TrackedData>> versions_to_keep(const Repo& repo, const Cache& cache, GcScope scope) {
+  auto own = list_tracked(repo);
+  if (!own) return std::unexpected(own.error());
+  std::vector<TrackedData> all = std::move(*own);
+  if (scope == GcScope::workspace_only) return all;
+
+  std::vector<fs::path> roots{repo.root};
+  fs::path store_owner = repo.store().parent_path();
+  if (store_owner != repo.root && fs::exists(store_owner / ".git")) roots.push_back(store_owner);
+  for (auto& user : store_users(repo)) roots.push_back(std::move(user));
+
+  std::set<fs::path> walked_repos, scanned_trees{repo.root};
+  for (const auto& root : roots) {
+    auto git_repo = git::Repository::open(root);
+    if (!git_repo) {
+      if (root == repo.root) return std::unexpected(git_repo.error());
+      continue;  // a registered work tree that is no longer a repository
     }
+    auto trees = git::work_trees(*git_repo);
+    if (!trees) return std::unexpected(trees.error());
+    // Work trees of one repository share its history: walk it once.
+    fs::path key = trees->empty() ? root : trees->front();
+    if (walked_repos.insert(key).second) {
+      auto files = git::files_in_every_version(*git_repo, kPointerSuffix);
+      if (!files) return std::unexpected(files.error());
+      add_pointer_texts(cache, *files, all);
+    }
+    trees->push_back(root);
+    for (const auto& tree : *trees) {
+      if (scanned_trees.insert(tree).second) add_workspace(tree, repo, all);
+    }
+  }
+  return all;
+}
+
+std::int64_t mtime_of(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec);
+}
+
+std::uint64_t size_of(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+std::set<Hash> keep_set(const Cache& cache, const std::vector<TrackedData>& versions,
+                        const std::vector<TrackedData>& extra) {
+  std::vector<TrackedData> all = versions;
+  all.insert(all.end(), extra.begin(), extra.end());
+  auto objects = objects_of(cache, all);
+  return std::set<Hash>(objects.begin(), objects.end());
+}
+
+}  // namespace
+
+Result<std::vector<Hash>> data_roots(const Repo& repo, const Cache& cache, GcScope scope) {
+  auto versions = versions_to_keep(repo, cache, scope);
+  if (!versions) return std::unexpected(versions.error());
+  return objects_of(cache, *versions);
+}
+
+Result<GcPlan> plan_gc(const Repo& repo, const Cache& cache, const GcOptions& options) {
+  auto versions = versions_to_keep(repo, cache, options.scope);
+  if (!versions) return std::unexpected(versions.error());
+  auto keep = keep_set(cache, *versions, options.extra_roots);
+
+  GcPlan plan;
+  auto now = static_cast<std::int64_t>(std::time(nullptr));
+  std::vector<Hash> candidates;
+  for (const auto& h : cache.list()) {
+    if (keep.count(h)) {
+      ++plan.referenced;
+      continue;
+    }
+    fs::path object = cache.object_path(h);
+    if (now - mtime_of(object) < options.grace.count()) {
+      plan.kept_recent.push_back(h);
+      plan.bytes_recent += size_of(object);
+      continue;
+    }
+    candidates.push_back(h);
+  }
+  if (!options.include_unpushed && !candidates.empty()) {
+    // The only copy of an object is never removed: the default remote must have it.
+    auto config = load_config(repo);
+    if (!config) return std::unexpected(config.error());
+    std::vector<bool> on_remote(candidates.size(), false);
+    if (!config->default_remote.empty()) {
+      plan.remote = config->default_remote;
+      auto remote = open_named_remote(repo, *config, "");
+      if (!remote) return std::unexpected(remote.error());
+      auto present = (*remote)->contains(candidates);
+      if (!present) return std::unexpected(present.error());
+      on_remote = std::move(*present);
+    }
+    std::vector<Hash> removable;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      if (on_remote[i]) {
+        removable.push_back(candidates[i]);
+      } else {
+        plan.kept_unpushed.push_back(candidates[i]);
+        plan.bytes_unpushed += size_of(cache.object_path(candidates[i]));
+      }
+    }
+    candidates = std::move(removable);
+  }
+  for (const auto& h : candidates) {
+    plan.sizes.push_back(size_of(cache.object_path(h)));
+    plan.bytes += plan.sizes.back();
+  }
+  plan.remove = std::move(candidates);
+  return plan;
+}
+
+Result<GcPlan> plan_remote_gc(const Repo& repo, const Cache& cache, const Remote& remote, const GcOptions& options) {
+  auto versions = versions_to_keep(repo, cache, options.scope);
+  if (!versions) return std::unexpected(versions.error());
+  std::vector<TrackedData> all = *versions;
+  all.insert(all.end(), options.extra_roots.begin(), options.extra_roots.end());
+  // A folder's files are known from its manifest: fetch the manifests this cache lacks.
+  std::vector<Hash> unexpanded;
+  objects_of(cache, all, &unexpanded);
+  if (!unexpanded.empty()) {
+    auto present = remote.contains(unexpanded);
+    if (!present) return std::unexpected(present.error());
+    for (std::size_t i = 0; i < unexpanded.size(); ++i) {
+      if (!(*present)[i]) continue;
+      if (auto r = remote.download(unexpanded[i], cache); !r) return std::unexpected(r.error());
+    }
+    if (auto r = cache.flush(); !r) return std::unexpected(r.error());
+  }
+  auto keep = keep_set(cache, all, {});
+  auto listed = remote.list();
+  if (!listed) return std::unexpected(listed.error());
+  GcPlan plan;
+  auto now = static_cast<std::int64_t>(std::time(nullptr));
+  std::sort(listed->begin(), listed->end(), [](const auto& a, const auto& b) { return a.hash < b.hash; });
+  for (const auto& object : *listed) {
+    if (keep.count(object.hash)) {
+      ++plan.referenced;
+    } else if (now - object.mtime < options.grace.count()) {
+      plan.kept_recent.push_back(object.hash);
+      plan.bytes_recent += object.size;
+    } else {
+      plan.remove.push_back(object.hash);
+      plan.sizes.push_back(object.size);
+      plan.bytes += object.size;
+    }
+  }
+  return plan;
+}
+
+Result<GcResult> remove_from_cache(const Repo& repo, const Cache& cache, const GcPlan& plan,
+                                   const std::set<Hash>* confirmed) {
+  GcResult result;
+  for (std::size_t i = 0; i < plan.remove.size(); ++i) {
+    const Hash& h = plan.remove[i];
+    if (confirmed && !confirmed->count(h)) continue;
+    if (auto r = cache.remove(h); !r) return std::unexpected(r.error());
+    result.removed.push_back(h);
+    result.bytes += plan.sizes[i];
+  }
+  std::error_code ec;
+  auto cutoff = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const auto& entry : fs::directory_iterator(repo.tmp(), ec)) {
+    if (entry.is_regular_file(ec) && entry.last_write_time(ec) < cutoff) fs::remove(entry.path(), ec);
   }
   return result;
+}
+
+Result<GcResult> remove_from_remote(const Remote& remote, const GcPlan& plan, const std::set<Hash>* confirmed) {
+  GcResult result;
+  for (std::size_t i = 0; i < plan.remove.size(); ++i) {
+    const Hash& h = plan.remove[i];
+    if (confirmed && !confirmed->count(h)) continue;
+    if (auto r = remote.remove(h); !r) return std::unexpected(r.error());
+    result.removed.push_back(h);
+    result.bytes += plan.sizes[i];
+  }
+  return result;
+}
+
+namespace {
+fs::path plan_file(const Repo& repo, const std::string& remote_name) {
+  return repo.store() / "gc" / ("remote-" + hash_bytes(remote_name).hex().substr(0, 16));
+}
+constexpr std::int64_t kPlanLifetime = 3600;
+}  // namespace
+
+Result<void> save_remote_plan(const Repo& repo, const std::string& remote_name, const GcPlan& plan) {
+  fs::path file = plan_file(repo, remote_name);
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  if (ec) return std::unexpected(system_error("create", file.parent_path(), ec.value()));
+  std::string text = fmt::format("mlops-gc-plan 1\n{}\n{}\n", remote_name, std::time(nullptr));
+  for (const auto& h : plan.remove) text += h.hex() + "\n";
+  return write_file_atomic(file, text, repo.tmp());
+}
+
+Result<std::set<Hash>> load_remote_plan(const Repo& repo, const std::string& remote_name) {
+  auto missing = [&](std::string why) {
+    return bad_input(
+        fmt::format("'mlops data gc --remote {}' removes only what a dry run showed, and {}", remote_name, why),
+        fmt::format("run 'mlops data gc --remote {} --dry-run' first, check the list, then run it again "
+                    "without --dry-run within an hour",
+                    remote_name));
+  };
+  auto text = read_file(plan_file(repo, remote_name));
+  if (!text) return std::unexpected(missing("there was none"));
+  std::set<Hash> hashes;
+  std::size_t at = 0;
+  int line_no = 0;
+  std::int64_t written = 0;
+  while (at < text->size()) {
+    std::size_t end = text->find('\n', at);
+    if (end == std::string::npos) end = text->size();
+    std::string line = text->substr(at, end - at);
+    at = end + 1;
+    ++line_no;
+    if (line_no == 1) {
+      if (line != "mlops-gc-plan 1") return std::unexpected(missing("the recorded one is unreadable"));
+    } else if (line_no == 2) {
+      if (line != remote_name) return std::unexpected(missing("the recorded one is for another remote"));
+    } else if (line_no == 3) {
+      written = std::atoll(line.c_str());
+    } else if (auto h = Hash::parse_hex(line)) {
+      hashes.insert(*h);
+    }
+  }
+  if (std::time(nullptr) - written > kPlanLifetime) return std::unexpected(missing("the last one is over an hour old"));
+  return hashes;
+}
+
+void forget_remote_plan(const Repo& repo, const std::string& remote_name) {
+  std::error_code ec;
+  fs::remove(plan_file(repo, remote_name), ec);
 }
 
 }  // namespace mlops::data

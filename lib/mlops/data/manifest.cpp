@@ -1,10 +1,13 @@
 #include "mlops/data/manifest.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 
+#include "mlops/core/file.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/pointer.hpp"
 
@@ -98,6 +101,15 @@ Result<Manifest> read_manifest(const Cache& cache, const Hash& hash) {
   auto text = cache.read(hash);
   if (!text) return std::unexpected(text.error());
   return parse_manifest(*text, hash.str());
+}
+
+bool looks_like_manifest(const Cache& cache, const Hash& hash) {
+  UniqueFd fd(::open(cache.object_path(hash).c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  char head[kHeader.size() + 1];
+  ssize_t n = ::read(fd.get(), head, sizeof head);
+  return n == static_cast<ssize_t>(sizeof head) && std::string_view(head, kHeader.size()) == kHeader &&
+         head[kHeader.size()] == '\n';
 }
 
 std::uint64_t total_size(const Manifest& manifest) {

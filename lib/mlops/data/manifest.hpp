@@ -37,6 +37,10 @@ Result<Manifest> parse_manifest(std::string_view text, std::string_view source);
 // Reads manifest object `hash` from the cache (verified against its hash).
 Result<Manifest> read_manifest(const Cache& cache, const Hash& hash);
 
+// Whether object `hash` in the cache starts like a manifest (reads a few bytes): for versions
+// whose kind was not recorded (a registry Data trailer, an unreadable pointer).
+bool looks_like_manifest(const Cache& cache, const Hash& hash);
+
 std::uint64_t total_size(const Manifest& manifest);
 
 }  // namespace mlops::data

@@ -105,6 +105,34 @@ class LocalRemote : public Remote {
     return cache.publish(*temp, hash);
   }
 
+  Result<std::vector<RemoteObject>> list() const override {
+    std::vector<RemoteObject> objects;
+    std::error_code ec;
+    for (const auto& fan : fs::directory_iterator(root_, ec)) {
+      std::string prefix = fan.path().filename().string();
+      if (prefix.size() != 2) continue;
+      std::error_code inner;
+      for (const auto& entry : fs::directory_iterator(fan.path(), inner)) {
+        auto hash = Hash::parse_hex(prefix + entry.path().filename().string());
+        if (!hash) continue;  // a temp file of an upload in progress
+        struct stat st {};
+        if (::stat(entry.path().c_str(), &st) != 0) continue;
+        objects.push_back(
+            RemoteObject{*hash, static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec)});
+      }
+      if (inner) return std::unexpected(remote_error("list", fan.path(), inner.value()));
+    }
+    if (ec) return std::unexpected(remote_error("list", root_, ec.value()));
+    return objects;
+  }
+
+  Result<void> remove(const Hash& hash) const override {
+    if (::unlink(object_path(hash).c_str()) != 0 && errno != ENOENT) {
+      return std::unexpected(remote_error("remove", object_path(hash), errno));
+    }
+    return {};
+  }
+
  private:
   // Failures on the remote's side are the environment's (unreachable mount, full disk): exit 3.
   Error remote_error(std::string_view action, const fs::path& path, int err) const {
@@ -128,6 +156,16 @@ fs::path local_path_of(const Repo& repo, std::string_view url) {
 }
 
 }  // namespace
+
+Result<std::vector<RemoteObject>> Remote::list() const {
+  return std::unexpected(bad_input(fmt::format("remote '{}' cannot list its objects", describe()),
+                                   "clean it with the storage's own tools"));
+}
+
+Result<void> Remote::remove(const Hash&) const {
+  return std::unexpected(
+      bad_input(fmt::format("remote '{}' cannot delete objects", describe()), "clean it with the storage's own tools"));
+}
 
 Result<void> check_remote_url(std::string_view url) {
   if (url.empty()) return std::unexpected(bad_input("the remote URL is empty"));

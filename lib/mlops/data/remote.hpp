@@ -18,6 +18,13 @@ namespace mlops::data {
 
 class Cache;
 
+// An object as a remote lists it.
+struct RemoteObject {
+  Hash hash;
+  std::uint64_t size = 0;
+  std::int64_t mtime = 0;  // last modification, seconds since the epoch
+};
+
 class Remote {
  public:
   virtual ~Remote() = default;
@@ -28,6 +35,10 @@ class Remote {
   virtual Result<void> upload(const Hash& hash, const std::filesystem::path& object) const = 0;
   // Downloads `hash` into the cache; the bytes are verified before they are published.
   virtual Result<void> download(const Hash& hash, const Cache& cache) const = 0;
+  // Every object on the remote (for `data gc --remote`). Kinds that cannot list: exit 2.
+  virtual Result<std::vector<RemoteObject>> list() const;
+  // Deletes object `hash`; "not there" is success. Kinds that cannot delete: exit 2.
+  virtual Result<void> remove(const Hash& hash) const;
 };
 
 // Opens the remote a config entry describes. A local or mounted path (absolute, `file://`, or

@@ -18,6 +18,8 @@ std::string_view to_string(State state) {
       return "unchanged";
     case State::modified:
       return "modified";
+    case State::stale:
+      return "stale";
     case State::missing:
       return "missing";
   }
@@ -105,13 +107,23 @@ Result<DataStatus> status_of(const Repo& repo, const Cache& cache, StatCache& st
   if (!side->exists) {
     status.state = State::missing;
   } else if (p.kind == Kind::file) {
-    status.state = !side->is_dir && side->file_hash == p.hash ? State::unchanged : State::modified;
+    if (side->is_dir) {
+      status.state = State::modified;
+    } else if (side->file_hash == p.hash) {
+      status.state = State::unchanged;
+    } else {
+      status.state = cache.contains(*side->file_hash) ? State::stale : State::modified;
+    }
   } else if (!side->is_dir) {
     status.state = State::modified;
   } else if (side->folder_hash == p.hash) {
     status.state = State::unchanged;
   } else {
-    status.state = State::modified;
+    // Stale only when every file of the workspace's version is in the cache: checkout loses nothing.
+    Pointer held;
+    held.hash = *side->folder_hash;
+    held.kind = Kind::dir;
+    status.state = version_in_cache(cache, held) ? State::stale : State::modified;
     if (!side->manifest) {
       side = read_workspace(repo, cache, stat_cache, tracked.data_path, NeedManifest::yes);
       if (!side) return std::unexpected(side.error());

@@ -15,7 +15,10 @@ namespace mlops::data {
 class Cache;
 class StatCache;
 
-enum class State { unchanged, modified, missing };
+// stale: the workspace holds another version that the cache knows (checked out or added before:
+// an older one after `git pull` or a branch switch), so `data checkout` loses nothing; modified:
+// content no version has, which only `data add` keeps.
+enum class State { unchanged, modified, stale, missing };
 std::string_view to_string(State state);
 
 // The workspace side of one tracked path, read through the stat cache.

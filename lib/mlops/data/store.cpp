@@ -10,6 +10,7 @@
 #include "mlops/core/file.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/manifest.hpp"
+#include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
 #include "mlops/data/workspace.hpp"
 
@@ -18,6 +19,10 @@ namespace mlops::data {
 namespace fs = std::filesystem;
 
 Result<Stored> store_path(const Repo& repo, const fs::path& path) {
+  // gc waits while objects are written; the run or tag that names them comes after, within gc's
+  // grace period.
+  auto lock = lock_store(repo, LockKind::shared);
+  if (!lock) return std::unexpected(lock.error());
   Cache cache(repo);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::unexpected(system_error("read", path, errno));

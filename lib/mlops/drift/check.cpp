@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -13,6 +14,52 @@
 #include "mlops/drift/stats.hpp"
 
 namespace mlops::drift {
+
+std::string_view to_string(FailOn fail_on) {
+  switch (fail_on) {
+    case FailOn::dataset:
+      return "dataset";
+    case FailOn::column:
+      return "column";
+    case FailOn::never:
+      return "never";
+  }
+  return "dataset";
+}
+
+std::optional<FailOn> parse_fail_on(std::string_view text) {
+  for (FailOn f : {FailOn::dataset, FailOn::column, FailOn::never})
+    if (to_string(f) == text) return f;
+  return std::nullopt;
+}
+
+bool Report::failed() const {
+  switch (fail_on) {
+    case FailOn::dataset:
+      return dataset_drift;
+    case FailOn::column:
+      return drifted > 0;
+    case FailOn::never:
+      return false;
+  }
+  return dataset_drift;
+}
+
+bool Report::drift_found() const { return fail_on == FailOn::column ? drifted > 0 : dataset_drift; }
+
+std::string Report::verdict(bool capital) const {
+  std::string text = fail_on == FailOn::column ? (drifted > 0 ? "Column drift detected" : "No column drift")
+                                               : (dataset_drift ? "Dataset drift detected" : "No dataset drift");
+  if (!capital) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+std::string Report::verdict_detail() const {
+  if (fail_on == FailOn::column) return fmt::format("{:.1f}%; --fail-on column fails on any", share() * 100);
+  std::string detail = fmt::format("{:.1f}%, threshold {:.1f}%", share() * 100, drift_share * 100);
+  if (fail_on == FailOn::never && dataset_drift) detail += "; not a failure with --fail-on never";
+  return detail;
+}
 
 std::string_view to_string(Role role) {
   switch (role) {
@@ -194,224 +241,258 @@ struct Work {
   std::optional<Error> error;
 };
 
-void analyse(Work& w, Column& ref, Column& cur, const CheckOptions& options) {
-  const std::string& name = w.name;
-  // The command line's override, else the one the profile was made with.
-  const bool named = names_contain(options.numeric, name) || names_contain(options.categorical, name);
-  const bool forced_numeric = names_contain(options.numeric, name) || (!named && ref.forced_type == 1);
-  const bool forced_categorical = names_contain(options.categorical, name) || (!named && ref.forced_type == 2);
-  if (forced_numeric && (!ref.numeric || !cur.numeric)) {
-    w.error = bad_input(fmt::format("column '{}' has text values in the {} data, so it cannot be --numeric", name,
-                                    ref.numeric ? "current" : "reference"),
-                        "drop --numeric for it, or clean the column");
-    return;
-  }
-  if (ref.numeric) sort_values(ref.values, ref.decimals);
-  if (cur.numeric) sort_values(cur.values, cur.decimals);
+// One column's check, stage by stage: its type, the values tested on each side, the method and
+// threshold, the statistics, then what the report shows besides (unseen categories, histogram).
+// Each stage may end the check with an error or a skip, recorded in the Work.
+class ColumnAnalysis {
+ public:
+  ColumnAnalysis(Work& w, Column& ref, Column& cur, const CheckOptions& options)
+      : w_(w), name_(w.name), ref_(ref), cur_(cur), options_(options) {}
 
-  const std::uint64_t ref_distinct = !ref.numeric ? 0 : ref.bins ? ref.bins->distinct : distinct_sorted(ref.values);
-  ColumnType type = forced_categorical ? ColumnType::categorical
-                    : forced_numeric   ? ColumnType::numeric
-                                       : detect_type(ref, cur, ref_distinct);
+  void run() {
+    if (!decide_type() || !count_values() || !choose_method()) return;
+    if (options_.all_stats) {
+      for (Method m : kAllMethods) {
+        const bool from_sample = m == Method::ks || m == Method::wasserstein || (m == Method::chisquare && ref_.bins);
+        if (applicable(m, type_, r_.distinct) && !(ref_.from_profile && from_sample)) r_.stats.push_back(compute(m));
+      }
+    }
+    Statistic main = compute(r_.method);
+    r_.statistic = main.statistic;
+    r_.p_value = main.p_value;
+    // With a profile's bins the reference's own count stands (its values are not there to merge).
+    if (union_pending_ && !ref_.bins) r_.distinct = distinct_union(ref_.values, cur_.values);
+    r_.drifted = is_drift(r_.method, r_.statistic, r_.p_value, r_.threshold);
+    if (uses_p_value(r_.method)) {
+      r_.severity = r_.p_value > 0 ? r_.threshold / r_.p_value : std::numeric_limits<double>::infinity();
+    } else {
+      r_.severity = r_.threshold > 0 ? r_.statistic / r_.threshold : std::numeric_limits<double>::infinity();
+    }
+    if (type_ == ColumnType::categorical && cats_) list_unseen();
+    if (options_.histograms) keep_histogram();
+    w_.result = std::move(r_);
+  }
+
+ private:
+  // The column's type: the command line's override, else the one the profile was made with, else
+  // detected. Sorts the numeric values (every later stage wants them sorted).
+  bool decide_type() {
+    const bool named = names_contain(options_.numeric, name_) || names_contain(options_.categorical, name_);
+    const bool forced_numeric = names_contain(options_.numeric, name_) || (!named && ref_.forced_type == 1);
+    const bool forced_categorical = names_contain(options_.categorical, name_) || (!named && ref_.forced_type == 2);
+    if (forced_numeric && (!ref_.numeric || !cur_.numeric)) {
+      w_.error = bad_input(fmt::format("column '{}' has text values in the {} data, so it cannot be --numeric", name_,
+                                       ref_.numeric ? "current" : "reference"),
+                           "drop --numeric for it, or clean the column");
+      return false;
+    }
+    if (ref_.numeric) sort_values(ref_.values, ref_.decimals);
+    if (cur_.numeric) sort_values(cur_.values, cur_.decimals);
+
+    ref_distinct_ = !ref_.numeric ? 0 : ref_.bins ? ref_.bins->distinct : distinct_sorted(ref_.values);
+    type_ = forced_categorical ? ColumnType::categorical
+            : forced_numeric   ? ColumnType::numeric
+                               : detect_type(ref_, cur_, ref_distinct_);
+    if (ref_.bins && type_ == ColumnType::categorical) {
+      w_.error = needs_values("a categorical column");
+      return false;
+    }
+    return true;
+  }
+
   // A profile that kept bins for a column cannot count its values one by one.
-  auto needs_values = [&](std::string_view what) {
+  Error needs_values(std::string_view what) const {
     return bad_input(
-        fmt::format("the profile keeps bins for column '{}', not its values: {} needs the count of each value", name,
+        fmt::format("the profile keeps bins for column '{}', not its values: {} needs the count of each value", name_,
                     what),
         "use psi or jensenshannon for it, or check against the reference data itself");
-  };
-  if (ref.bins && type == ColumnType::categorical) {
-    w.error = needs_values("a categorical column");
-    return;
   }
 
-  ColumnResult r;
-  r.name = name;
-  r.role = w.role;
-  r.type = type;
-  r.reference_missing = ref.missing;
-  r.current_missing = cur.missing;
-  r.reference_non_finite = ref.non_finite;
-  r.current_non_finite = cur.non_finite;
-
-  std::optional<Categories> cats;
-  bool union_pending = false;
-  if (type == ColumnType::categorical) {
-    cats = categories_of(ref, cur);
-    r.reference_values = static_cast<std::uint64_t>(cats->reference_total);
-    r.current_values = static_cast<std::uint64_t>(cats->current_total);
-    r.distinct = cats->keys.size();
-  } else {
-    r.reference_values = ref.bins ? ref.bins->values : ref.values.size();
-    r.current_values = cur.values.size();
-    // The count across both sides costs a merge. With more than 5 in the reference alone, every
-    // decision on it below (> 5, > 2, <= 2) comes out the same from the reference's count, and
-    // the exact count is taken later, from the Wasserstein distance's merge when there is one.
-    union_pending = ref_distinct > 5;
-    r.distinct = union_pending ? ref_distinct : distinct_union(ref.values, cur.values);
-  }
-  if (r.reference_values == 0 || r.current_values == 0) {
-    const char* side = r.reference_values == 0 ? "reference" : "current";
-    w.skipped = SkippedColumn{name, fmt::format("no values in the {} data (all missing)", side)};
-    return;
-  }
-
-  const ColumnSettings* settings = nullptr;
-  if (auto it = options.per_column.find(name); it != options.per_column.end()) settings = &it->second;
-  if (settings && settings->method) {
-    r.method = *settings->method;
-  } else if (options.method) {
-    r.method = *options.method;
-  } else {
-    r.method = default_method(type, r.reference_values, r.distinct);
-    // A profile has no sample for KS or Wasserstein: its bins judge the column instead.
-    if (ref.from_profile && (r.method == Method::ks || r.method == Method::wasserstein)) {
-      r.instead_of = r.method;
-      r.method = Method::jensenshannon;
+  // The values tested on each side and the distinct values; skips a side without any.
+  bool count_values() {
+    r_.name = name_;
+    r_.role = w_.role;
+    r_.type = type_;
+    r_.reference_missing = ref_.missing;
+    r_.current_missing = cur_.missing;
+    r_.reference_non_finite = ref_.non_finite;
+    r_.current_non_finite = cur_.non_finite;
+    if (type_ == ColumnType::categorical) {
+      cats_ = categories_of(ref_, cur_);
+      r_.reference_values = static_cast<std::uint64_t>(cats_->reference_total);
+      r_.current_values = static_cast<std::uint64_t>(cats_->current_total);
+      r_.distinct = cats_->keys.size();
+    } else {
+      r_.reference_values = ref_.bins ? ref_.bins->values : ref_.values.size();
+      r_.current_values = cur_.values.size();
+      // The count across both sides costs a merge. With more than 5 in the reference alone, every
+      // decision on it below (> 5, > 2, <= 2) comes out the same from the reference's count, and
+      // the exact count is taken later, from the Wasserstein distance's merge when there is one.
+      union_pending_ = ref_distinct_ > 5;
+      r_.distinct = union_pending_ ? ref_distinct_ : distinct_union(ref_.values, cur_.values);
     }
+    if (r_.reference_values == 0 || r_.current_values == 0) {
+      const char* side = r_.reference_values == 0 ? "reference" : "current";
+      w_.skipped = SkippedColumn{name_, fmt::format("no values in the {} data (all missing)", side)};
+      return false;
+    }
+    return true;
   }
-  if (ref.from_profile && (r.method == Method::ks || r.method == Method::wasserstein)) {
-    w.error =
-        bad_input(fmt::format("a profile keeps bins, not the sample: {} needs the reference data itself (column '{}')",
-                              to_string(r.method), name),
-                  "use psi, jensenshannon, chisquare or ztest with a profile, or check against the reference data");
-    return;
-  }
-  if (ref.bins && r.method == Method::chisquare) {
-    w.error = needs_values("chisquare");
-    return;
-  }
-  if (!applicable(r.method, type, r.distinct)) {
-    if (union_pending && !ref.bins) r.distinct = distinct_union(ref.values, cur.values);  // for the message
-    w.error = r.method == Method::ztest
-                  ? bad_input(fmt::format("the Z-test needs a column with two values; '{}' has {}", name, r.distinct),
-                              "use chisquare or jensenshannon for it")
-                  : bad_input(fmt::format("method '{}' needs a numeric column; '{}' is categorical",
-                                          to_string(r.method), name),
-                              "use chisquare, psi or jensenshannon for it, or mark it --numeric");
-    return;
-  }
-  r.threshold = default_threshold(r.method);
-  if (auto it = options.thresholds.find(r.method); it != options.thresholds.end()) r.threshold = it->second;
-  if (settings && settings->threshold) r.threshold = *settings->threshold;
 
-  if (type == ColumnType::numeric && !cats && ref_distinct <= 20) cats = categories_of(ref, cur);
-  std::optional<Shares> shares;
-  auto need_shares = [&]() -> const Shares& {
-    if (!shares) shares = shares_of(type, ref, cur, cats ? &*cats : nullptr, ref_distinct);
-    return *shares;
-  };
+  // The method (per-column config, else --method, else the default rules) and its threshold.
+  bool choose_method() {
+    const ColumnSettings* settings = nullptr;
+    if (auto it = options_.per_column.find(name_); it != options_.per_column.end()) settings = &it->second;
+    if (settings && settings->method) {
+      r_.method = *settings->method;
+    } else if (options_.method) {
+      r_.method = *options_.method;
+    } else {
+      r_.method = default_method(type_, r_.reference_values, r_.distinct);
+      // A profile has no sample for KS or Wasserstein: its bins judge the column instead.
+      if (ref_.from_profile && (r_.method == Method::ks || r_.method == Method::wasserstein)) {
+        r_.instead_of = r_.method;
+        r_.method = Method::jensenshannon;
+      }
+    }
+    if (ref_.from_profile && (r_.method == Method::ks || r_.method == Method::wasserstein)) {
+      w_.error = bad_input(
+          fmt::format("a profile keeps bins, not the sample: {} needs the reference data itself (column '{}')",
+                      to_string(r_.method), name_),
+          "use psi, jensenshannon, chisquare or ztest with a profile, or check against the reference data");
+      return false;
+    }
+    if (ref_.bins && r_.method == Method::chisquare) {
+      w_.error = needs_values("chisquare");
+      return false;
+    }
+    if (!applicable(r_.method, type_, r_.distinct)) {
+      if (union_pending_ && !ref_.bins) r_.distinct = distinct_union(ref_.values, cur_.values);  // for the message
+      w_.error =
+          r_.method == Method::ztest
+              ? bad_input(fmt::format("the Z-test needs a column with two values; '{}' has {}", name_, r_.distinct),
+                          "use chisquare or jensenshannon for it")
+              : bad_input(
+                    fmt::format("method '{}' needs a numeric column; '{}' is categorical", to_string(r_.method), name_),
+                    "use chisquare, psi or jensenshannon for it, or mark it --numeric");
+      return false;
+    }
+    r_.threshold = default_threshold(r_.method);
+    if (auto it = options_.thresholds.find(r_.method); it != options_.thresholds.end()) r_.threshold = it->second;
+    if (settings && settings->threshold) r_.threshold = *settings->threshold;
+    if (type_ == ColumnType::numeric && !cats_ && ref_distinct_ <= 20) cats_ = categories_of(ref_, cur_);
+    return true;
+  }
 
-  auto compute = [&](Method m) -> Statistic {
+  const Shares& shares() {
+    if (!shares_) shares_ = shares_of(type_, ref_, cur_, cats_ ? &*cats_ : nullptr, ref_distinct_);
+    return *shares_;
+  }
+
+  Statistic compute(Method m) {
     Statistic s{m};
     switch (m) {
       case Method::ks: {
-        KsResult ks = ks_2samp(ref.values, cur.values);
+        KsResult ks = ks_2samp(ref_.values, cur_.values);
         s.statistic = ks.statistic;
         s.p_value = ks.p_value;
         break;
       }
       case Method::wasserstein: {
-        double sd = population_std(ref.values);
-        r.constant_reference = sd == 0;
+        double sd = population_std(ref_.values);
+        r_.constant_reference = sd == 0;
         std::uint64_t distinct = 0;
         s.statistic =
-            wasserstein_distance(ref.values, cur.values, union_pending ? &distinct : nullptr) / std::max(sd, 0.001);
-        if (union_pending) {
-          r.distinct = distinct;
-          union_pending = false;
+            wasserstein_distance(ref_.values, cur_.values, union_pending_ ? &distinct : nullptr) / std::max(sd, 0.001);
+        if (union_pending_) {
+          r_.distinct = distinct;
+          union_pending_ = false;
         }
         break;
       }
       case Method::psi: {
-        const Shares& sh = need_shares();
+        const Shares& sh = shares();
         s.statistic = psi(sh.reference, sh.current, kPsiEpsilon);
         break;
       }
       case Method::jensenshannon: {
-        const Shares& sh = need_shares();
+        const Shares& sh = shares();
         s.statistic = jensen_shannon(sh.reference, sh.current);
         break;
       }
       case Method::chisquare: {
-        if (!cats) cats = categories_of(ref, cur);
-        std::vector<double> expected(cats->reference);
-        const double k = cats->current_total / cats->reference_total;
+        if (!cats_) cats_ = categories_of(ref_, cur_);
+        std::vector<double> expected(cats_->reference);
+        const double k = cats_->current_total / cats_->reference_total;
         for (auto& e : expected) e *= k;
-        TestResult t = chi_square_gof(cats->current, expected);
+        TestResult t = chi_square_gof(cats_->current, expected);
         s.statistic = t.statistic;
         s.p_value = t.p_value;
         break;
       }
       case Method::ztest: {
-        if (!cats) cats = categories_of(ref, cur);
-        auto hits_ref = static_cast<std::uint64_t>(cats->reference[0]);
-        auto hits_cur = static_cast<std::uint64_t>(cats->current[0]);
-        TestResult t = two_proportion_z(hits_ref, r.reference_values, hits_cur, r.current_values);
+        if (!cats_) cats_ = categories_of(ref_, cur_);
+        auto hits_ref = static_cast<std::uint64_t>(cats_->reference[0]);
+        auto hits_cur = static_cast<std::uint64_t>(cats_->current[0]);
+        TestResult t = two_proportion_z(hits_ref, r_.reference_values, hits_cur, r_.current_values);
         s.statistic = t.statistic;
         s.p_value = t.p_value;
         break;
       }
     }
     return s;
-  };
-
-  if (options.all_stats) {
-    for (Method m : kAllMethods) {
-      const bool from_sample = m == Method::ks || m == Method::wasserstein || (m == Method::chisquare && ref.bins);
-      if (applicable(m, type, r.distinct) && !(ref.from_profile && from_sample)) r.stats.push_back(compute(m));
-    }
-  }
-  Statistic main = compute(r.method);
-  r.statistic = main.statistic;
-  r.p_value = main.p_value;
-  // With a profile's bins the reference's own count stands (its values are not there to merge).
-  if (union_pending && !ref.bins) r.distinct = distinct_union(ref.values, cur.values);
-  r.drifted = is_drift(r.method, r.statistic, r.p_value, r.threshold);
-  if (uses_p_value(r.method)) {
-    r.severity = r.p_value > 0 ? r.threshold / r.p_value : std::numeric_limits<double>::infinity();
-  } else {
-    r.severity = r.threshold > 0 ? r.statistic / r.threshold : std::numeric_limits<double>::infinity();
   }
 
-  if (type == ColumnType::categorical && cats) {
+  // Current categories the reference never had, the most frequent first.
+  void list_unseen() {
     std::vector<std::pair<double, std::string>> unseen;
-    for (std::size_t i = 0; i < cats->keys.size(); ++i) {
-      if (cats->reference[i] == 0 && cats->current[i] > 0) unseen.emplace_back(-cats->current[i], cats->keys[i]);
+    for (std::size_t i = 0; i < cats_->keys.size(); ++i) {
+      if (cats_->reference[i] == 0 && cats_->current[i] > 0) unseen.emplace_back(-cats_->current[i], cats_->keys[i]);
     }
     std::sort(unseen.begin(), unseen.end());
-    for (auto& [n, k] : unseen) r.unseen.push_back(std::move(k));
+    for (auto& [n, k] : unseen) r_.unseen.push_back(std::move(k));
   }
 
-  if (options.histograms) {
-    const Shares& sh = need_shares();
-    // At most 20 bars: the largest categories, the rest summed as "(other)".
+  // At most 20 bars: the largest categories, the rest summed as "(other)".
+  void keep_histogram() {
+    const Shares& sh = shares();
     std::vector<std::size_t> order(sh.labels.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    if (type == ColumnType::categorical && order.size() > 20) {
-      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return sh.reference[a] + sh.current[a] > sh.reference[b] + sh.current[b];
-      });
-      double other_r = 0, other_c = 0;
-      for (std::size_t i = 19; i < order.size(); ++i) {
-        other_r += sh.reference[order[i]];
-        other_c += sh.current[order[i]];
-      }
-      order.resize(19);
-      for (auto i : order) {
-        r.histogram.labels.push_back(sh.labels[i]);
-        r.histogram.reference.push_back(sh.reference[i]);
-        r.histogram.current.push_back(sh.current[i]);
-      }
-      r.histogram.labels.push_back("(other)");
-      r.histogram.reference.push_back(other_r);
-      r.histogram.current.push_back(other_c);
-    } else {
-      r.histogram = {sh.labels, sh.reference, sh.current};
+    if (type_ != ColumnType::categorical || order.size() <= 20) {
+      r_.histogram = {sh.labels, sh.reference, sh.current};
+      return;
     }
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return sh.reference[a] + sh.current[a] > sh.reference[b] + sh.current[b];
+    });
+    double other_r = 0, other_c = 0;
+    for (std::size_t i = 19; i < order.size(); ++i) {
+      other_r += sh.reference[order[i]];
+      other_c += sh.current[order[i]];
+    }
+    order.resize(19);
+    for (auto i : order) {
+      r_.histogram.labels.push_back(sh.labels[i]);
+      r_.histogram.reference.push_back(sh.reference[i]);
+      r_.histogram.current.push_back(sh.current[i]);
+    }
+    r_.histogram.labels.push_back("(other)");
+    r_.histogram.reference.push_back(other_r);
+    r_.histogram.current.push_back(other_c);
   }
-  w.result = std::move(r);
-}
+
+  Work& w_;
+  const std::string& name_;
+  Column& ref_;
+  Column& cur_;
+  const CheckOptions& options_;
+  ColumnType type_ = ColumnType::numeric;
+  std::uint64_t ref_distinct_ = 0;
+  ColumnResult r_;
+  std::optional<Categories> cats_;
+  std::optional<Shares> shares_;
+  bool union_pending_ = false;
+};
 
 }  // namespace
 
@@ -455,6 +536,7 @@ Result<Report> check_drift(Dataset& reference, Dataset& current, const CheckOpti
   report.reference_rows = reference.rows;
   report.current_rows = current.rows;
   report.drift_share = options.drift_share;
+  report.fail_on = options.fail_on;
 
   std::vector<Work> work;
   for (const auto& n : names) {
@@ -469,7 +551,9 @@ Result<Report> check_drift(Dataset& reference, Dataset& current, const CheckOpti
     Work& w = work[i];
     if (w.skipped) return;
     try {
-      analyse(w, const_cast<Column&>(*reference.find(w.name)), const_cast<Column&>(*current.find(w.name)), options);
+      ColumnAnalysis(w, const_cast<Column&>(*reference.find(w.name)), const_cast<Column&>(*current.find(w.name)),
+                     options)
+          .run();
     } catch (const std::bad_alloc&) {
       w.error = environment_error("out of memory");
     } catch (const std::exception& e) {

@@ -6,8 +6,11 @@
 #include "mlops/cli/model_revision.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/data/cache.hpp"
+#include "mlops/data/manifest.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/git/tags.hpp"
+#include "mlops/registry/metadata.hpp"
 
 namespace mlops::cli {
 
@@ -17,27 +20,42 @@ std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<s
   return unwrap(data::select_tracked_at(repo, resolve_revision(repo, rev), paths));
 }
 
-std::vector<data::TrackedData> model_artifacts(const Repo& repo) {
-  std::vector<data::TrackedData> items;
+namespace {
+
+data::TrackedData version_item(const Hash& hash, std::string_view kind) {
+  data::TrackedData item;
+  item.pointer.hash = hash;
+  item.pointer.kind = kind == "dir" ? data::Kind::dir : data::Kind::file;
+  return item;
+}
+
+// Every annotated tag's registry metadata (tags without it have none of the trailers).
+std::vector<registry::Metadata> registry_metadata(const Repo& repo) {
+  std::vector<registry::Metadata> found;
   auto git_repo = unwrap(git::Repository::open(repo.root));
   auto tags = unwrap(git::scan_tags(git_repo, [](std::string_view) { return true; }));
-  for (const auto& tag : tags.annotated) {
-    std::string hash, kind = "file";
-    std::size_t at = 0;
-    while (at < tag.message.size()) {
-      std::size_t end = tag.message.find('\n', at);
-      if (end == std::string::npos) end = tag.message.size();
-      std::string_view line(tag.message.data() + at, end - at);
-      if (line.starts_with("Artifact: ")) hash = std::string(line.substr(10));
-      if (line.starts_with("Kind: ")) kind = std::string(line.substr(6));
-      at = end + 1;
-    }
-    auto parsed = Hash::parse(hash);
-    if (!parsed) continue;
-    data::TrackedData item;
-    item.pointer.hash = *parsed;
-    item.pointer.kind = kind == "dir" ? data::Kind::dir : data::Kind::file;
-    items.push_back(std::move(item));
+  for (const auto& tag : tags.annotated) found.push_back(registry::parse_message(tag.message).meta);
+  return found;
+}
+
+}  // namespace
+
+std::vector<data::TrackedData> model_artifacts(const Repo& repo) {
+  std::vector<data::TrackedData> items;
+  for (const auto& meta : registry_metadata(repo)) {
+    if (meta.artifact) items.push_back(version_item(*meta.artifact, meta.kind));
+  }
+  return items;
+}
+
+std::vector<data::TrackedData> registered_versions(const Repo& repo) {
+  data::Cache cache(repo);
+  std::vector<data::TrackedData> items;
+  for (const auto& meta : registry_metadata(repo)) {
+    if (meta.artifact) items.push_back(version_item(*meta.artifact, meta.kind));
+    // The data a version was trained on (the trailer does not say whether it is a folder).
+    for (const auto& [path, hash] : meta.data)
+      items.push_back(version_item(hash, data::looks_like_manifest(cache, hash) ? "dir" : "file"));
   }
   return items;
 }

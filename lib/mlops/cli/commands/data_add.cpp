@@ -8,6 +8,7 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/add.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
 #include "mlops/git/repository.hpp"
 
@@ -39,6 +40,9 @@ int run_data_add(const DataAddOptions& options) {
     }
   }
 
+  // gc waits until the pointers name the objects written here (and vice versa).
+  auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));
+  if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   data::Cache cache(repo);
   auto stat_cache = unwrap(data::StatCache::open(repo));
   std::vector<data::Pointer> pointers;
@@ -51,8 +55,9 @@ int run_data_add(const DataAddOptions& options) {
     results.push_back(unwrap(data::write_pointer(repo, cache, *stat_cache, rels[i], pointers[i], config.link)));
   }
   if (auto saved = stat_cache->save(); !saved) out::warn(saved.error().message);
-  out::detail(fmt::format("read {} of {} files; the others were unchanged since they were last hashed",
-                          stat_cache->files_read(), stat_cache->files_read() + stat_cache->files_known()));
+  std::size_t seen = stat_cache->files_read() + stat_cache->files_known();
+  out::detail(fmt::format("read {} of {} file{}; the others were unchanged since they were last hashed",
+                          stat_cache->files_read(), seen, seen == 1 ? "" : "s"));
 
   if (out::settings().json) {
     nlohmann::ordered_json added = nlohmann::ordered_json::array();
@@ -72,7 +77,7 @@ int run_data_add(const DataAddOptions& options) {
   std::vector<std::string> to_commit;
   for (const auto& r : results) {
     const auto& p = r.tracked.pointer;
-    std::string what = p.kind == data::Kind::dir ? fmt::format("{}, {} files", out::human_bytes(p.size), p.files)
+    std::string what = p.kind == data::Kind::dir ? fmt::format("{}, {} file{}", out::human_bytes(p.size), p.files, p.files == 1 ? "" : "s")
                                                  : out::human_bytes(p.size);
     out::println("{} {} ({}, {})", r.changed ? out::paint("added", out::Style::green) : "unchanged",
                  r.tracked.data_path, what, p.hash.str().substr(0, 17));

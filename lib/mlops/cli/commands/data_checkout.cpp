@@ -8,7 +8,10 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/checkout.hpp"
+#include "mlops/data/remote.hpp"
+#include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
+#include "mlops/data/status.hpp"
 
 namespace mlops::cli {
 
@@ -24,10 +27,38 @@ int run_data_checkout(const DataCheckoutOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
   auto items = select_data(repo, options.paths, options.rev);
+  auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));  // gc waits for us
+  if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   data::Cache cache(repo);
+  // What the cache lacks comes from the default remote (as `model get` and `repro` do): a fresh
+  // clone can check out any committed version.
+  std::vector<data::TrackedData> lacking;
+  for (const auto& item : items) {
+    if (!data::version_in_cache(cache, item.pointer)) lacking.push_back(item);
+  }
+  std::string fetch_hint = options.rev.empty()
+                               ? std::string("run 'mlops data pull' to fetch it from a remote")
+                               : fmt::format(
+                                     "run 'mlops data fetch --rev {}' (with --remote NAME for another remote), "
+                                     "then this command again",
+                                     options.rev);
+  if (!lacking.empty() && !config.default_remote.empty()) {
+    auto remote = unwrap(data::open_named_remote(repo, config, ""));
+    auto fetched = unwrap(data::fetch(cache, *remote, lacking));  // not there: says who must push it
+    if (fetched.objects > 0 && !out::settings().json) {
+      out::note(fmt::format("fetched {} object{} ({}) from '{}'", fetched.objects, fetched.objects == 1 ? "" : "s",
+                            out::human_bytes(fetched.bytes), config.default_remote));
+    }
+  }
   auto stat_cache = unwrap(data::StatCache::open(repo));
-  auto results = unwrap(
-      data::checkout(repo, cache, *stat_cache, items, config.link, options.force ? data::Force::yes : data::Force::no));
+  auto checked =
+      data::checkout(repo, cache, *stat_cache, items, config.link, options.force ? data::Force::yes : data::Force::no);
+  if (!checked) {
+    Error e = checked.error();
+    if (e.message.ends_with("is not in the cache")) e.hint = fetch_hint;
+    throw Failure(e);
+  }
+  auto results = std::move(*checked);
   (void)stat_cache->save();
 
   if (out::settings().json) {

@@ -60,29 +60,46 @@ int run_data_diff(const DataDiffOptions& options) {
 
   data::Cache cache(repo);
   auto a_items = unwrap(data::list_tracked_at(repo, resolve_revision(repo, a_name)));
+  std::vector<data::TrackedData> b_items;
+  if (revs.size() == 2) {
+    b_items = unwrap(data::list_tracked_at(repo, resolve_revision(repo, b_name)));
+  } else {
+    // Both the workspace's pointers and the commit's: data deleted since the commit shows as deleted.
+    b_items = unwrap(data::list_tracked(repo));
+    for (const auto& item : a_items) {
+      if (std::none_of(b_items.begin(), b_items.end(), [&](const auto& t) { return t.data_path == item.data_path; }))
+        b_items.push_back(item);
+    }
+  }
+  // Every path argument must name data that one of the sides tracks (or a folder holding some):
+  // a mistyped revision must not read as "no changes".
+  std::vector<std::string> wanted;
+  for (const auto& p : paths) {
+    auto rel = repo.relative(p);
+    std::string r = rel ? *rel : p;
+    if (r.ends_with(data::kPointerSuffix)) r.resize(r.size() - data::kPointerSuffix.size());
+    auto names = [&](const data::TrackedData& t) {
+      return r == "." || t.data_path == r || t.data_path.starts_with(r + "/");
+    };
+    if (!rel ||
+        (std::none_of(a_items.begin(), a_items.end(), names) && std::none_of(b_items.begin(), b_items.end(), names))) {
+      throw Failure(bad_input(fmt::format("'{}' is neither a revision nor tracked data", p),
+                              "name a commit, branch, tag or MODEL#STAGE ('git log --oneline', 'git tag'), or a "
+                              "tracked path ('mlops data status')"));
+    }
+    wanted.push_back(r);
+  }
   data::Side a = data::side_at(cache, a_items);
   data::Side b;
   if (revs.size() == 2) {
-    b = data::side_at(cache, unwrap(data::list_tracked_at(repo, resolve_revision(repo, b_name))));
+    b = data::side_at(cache, b_items);
   } else {
     auto stat_cache = unwrap(data::StatCache::open(repo));
-    // Both the workspace's pointers and the commit's: data deleted since the commit shows as deleted.
-    auto items = unwrap(data::list_tracked(repo));
-    for (const auto& item : a_items) {
-      if (std::none_of(items.begin(), items.end(), [&](const auto& t) { return t.data_path == item.data_path; }))
-        items.push_back(item);
-    }
-    b = unwrap(data::side_in_workspace(repo, cache, *stat_cache, items));
+    b = unwrap(data::side_in_workspace(repo, cache, *stat_cache, b_items));
     (void)stat_cache->save();
   }
   auto diffs = data::diff_sides(a, b);
   if (!paths.empty()) {
-    std::vector<std::string> wanted;
-    for (const auto& p : paths) {
-      std::string rel = unwrap(repo.relative(p));
-      if (rel.ends_with(data::kPointerSuffix)) rel.resize(rel.size() - data::kPointerSuffix.size());
-      wanted.push_back(rel);
-    }
     std::erase_if(diffs, [&](const data::PathDiff& d) {
       return std::none_of(wanted.begin(), wanted.end(),
                           [&](const std::string& w) { return w == "." || d.path == w || d.path.starts_with(w + "/"); });
@@ -108,15 +125,18 @@ int run_data_diff(const DataDiffOptions& options) {
     out::println("No data changes between {} and {}.", a_name, b_name);
     return 0;
   }
+  // Aligned columns: the change (padded before it is painted), the path, then the versions.
+  std::size_t path_width = 0;
+  for (const auto& d : diffs) path_width = std::max(path_width, d.path.size());
   for (const auto& d : diffs) {
     auto short_hash = [](const std::optional<data::Version>& v) {
-      return v ? v->hash.hex().substr(0, 12) : std::string("-");
+      return v ? v->hash.hex().substr(0, 12) : std::string(12, '-');
     };
     out::Style style = d.change == data::PathDiff::Change::added     ? out::Style::green
                        : d.change == data::PathDiff::Change::deleted ? out::Style::red
                                                                      : out::Style::yellow;
-    out::println("{:<9} {}  {} -> {}", out::paint(change_name(d.change), style), d.path, short_hash(d.old_version),
-                 short_hash(d.new_version));
+    out::println("{} {:<{}}  {} -> {}", out::paint(fmt::format("{:<8}", change_name(d.change)), style), d.path,
+                 path_width, short_hash(d.old_version), short_hash(d.new_version));
     for (const auto& f : d.files_added) out::println("            + {}", f);
     for (const auto& f : d.files_modified) out::println("            ~ {}", f);
     for (const auto& f : d.files_deleted) out::println("            - {}", f);

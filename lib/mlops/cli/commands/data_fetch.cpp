@@ -2,7 +2,9 @@
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/core/config.hpp"
+#include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/sharing.hpp"
 
 namespace mlops::cli {
 
@@ -12,12 +14,23 @@ struct DataFetchOptions {
   std::vector<std::string> paths;
   std::string remote;
   std::string rev;
+  bool models = false;
 };
 
 int run_data_fetch(const DataFetchOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
-  auto items = select_data(repo, options.paths, options.rev);
+  // --models alone fetches only registered models' artifacts (what `mlops model get` needs).
+  std::vector<data::TrackedData> items;
+  if (!options.models || !options.paths.empty() || !options.rev.empty()) {
+    items = select_data(repo, options.paths, options.rev);
+  }
+  if (options.models) {
+    auto models = model_artifacts(repo);
+    items.insert(items.end(), models.begin(), models.end());
+  }
+  auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));  // gc waits for us
+  if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
   auto result = unwrap(data::fetch(data::Cache(repo), *remote, items));
   print_transfer("fetched", remote->describe(), result);
@@ -36,7 +49,10 @@ void add_data_fetch(CLI::App& group) {
       ->add_option("--rev", options->rev,
                    "Fetch the data the pointers name at this commit, branch or tag, or MODEL#STAGE")
       ->type_name("REV");
+  command->add_flag("--models", options->models,
+                    "Fetch registered model versions' artifacts (alone: only those; with paths or --rev: those too)");
   add_json_flag(*command);
+  command->footer("Example: mlops data fetch --rev v1.0 && mlops data fetch --models");
 }
 
 }  // namespace mlops::cli

@@ -6,6 +6,7 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/checkout.hpp"
+#include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
 
 namespace mlops::cli {
@@ -23,6 +24,8 @@ int run_data_pull(const DataPullOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
   auto items = select_data(repo, options.paths, options.rev);
+  auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));  // gc waits for us
+  if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
   data::Cache cache(repo);
   auto fetched = unwrap(data::fetch(cache, *remote, items));

@@ -33,28 +33,50 @@ nlohmann::ordered_json to_json(const data::DataStatus& s) {
   return j;
 }
 
+// The label of a state, padded before it is painted so that colour codes do not eat the padding.
+std::string state_label(const data::DataStatus& s) {
+  auto padded = [](std::string_view text) { return fmt::format("{:<14}", text); };
+  switch (s.state) {
+    case data::State::modified:
+      return out::paint(padded("modified:"), out::Style::red);
+    case data::State::missing:
+      return out::paint(padded("missing:"), out::Style::red);
+    case data::State::stale:
+      return out::paint(padded("out of date:"), out::Style::yellow);
+    case data::State::unchanged:
+      break;
+  }
+  return out::paint(padded("not in cache:"), out::Style::yellow);
+}
+
 void print_human(const std::vector<data::DataStatus>& statuses) {
-  bool any = false;
+  bool modified = false, behind = false, uncached = false;
   for (const auto& s : statuses) {
     if (!s.differs()) continue;
-    any = true;
-    std::string label = s.state == data::State::modified  ? out::paint("modified:", out::Style::red)
-                        : s.state == data::State::missing ? out::paint("missing:", out::Style::red)
-                                                          : out::paint("not in cache:", out::Style::yellow);
+    modified |= s.state == data::State::modified;
+    behind |= s.state == data::State::stale || s.state == data::State::missing;
+    uncached |= !s.in_cache;
     std::string extra = s.state != data::State::unchanged && !s.in_cache ? " (and not in cache)" : "";
-    out::println("\t{:<14}{}{}", label, s.tracked.data_path, extra);
+    out::println("\t{}{}{}", state_label(s), s.tracked.data_path, extra);
     for (const auto& f : s.added) out::println("\t\tadded:    {}", f);
     for (const auto& f : s.modified) out::println("\t\tmodified: {}", f);
     for (const auto& f : s.deleted) out::println("\t\tdeleted:  {}", f);
   }
   if (statuses.empty()) {
     out::println("No data tracked yet; start with 'mlops data add PATH'.");
-  } else if (!any) {
+  } else if (!modified && !behind && !uncached) {
     out::println("Data and pointers are up to date ({} tracked).", statuses.size());
   } else {
-    out::hint(
-        "'mlops data add PATH' records a change; 'mlops data checkout PATH' restores the version; "
-        "'mlops data pull' fetches what is not in the cache");
+    // Out of date is not modified: the pointer moved on (git pull, a branch switch) and the
+    // workspace holds an older version the cache knows; `data add` would revert the pointer.
+    if (behind) {
+      out::hint(uncached ? "'mlops data pull' brings out-of-date and missing data up to date"
+                         : "'mlops data checkout' brings out-of-date and missing data up to date");
+    }
+    if (modified) {
+      out::hint("'mlops data add PATH' records a modification; 'mlops data checkout PATH --force' discards it");
+    }
+    if (uncached && !behind) out::hint("'mlops data pull' fetches what is not in the cache");
   }
 }
 

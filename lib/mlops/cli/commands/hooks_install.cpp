@@ -1,4 +1,5 @@
-// `mlops hooks install [--force]`: write .git/hooks/pre-commit and pre-push that call mlops.
+// `mlops hooks install [--force]`: write .git/hooks/pre-commit, pre-push, post-checkout and
+// post-merge that call mlops.
 #include <fmt/format.h>
 #include <sys/stat.h>
 
@@ -49,6 +50,15 @@ int run_hooks_install(bool force) {
                    "push the data the pushed commits point to, before git pushes the\n"
                    "# pointers (as git-lfs does), so that nobody receives a pointer to data they cannot pull.",
                    " \"$@\"")},
+      {"post-checkout",
+       hook_script("post-checkout",
+                   "after a branch switch, bring data that is out of date or missing up to\n"
+                   "# date, fetching it from the default remote (as git-lfs does); hooks.checkout: false turns it off.",
+                   " \"$@\"")},
+      {"post-merge", hook_script("post-merge",
+                                 "after git pull or git merge, bring data that is out of date or missing\n"
+                                 "# up to date, fetching it from the default remote; hooks.checkout: false turns it off.",
+                                 " \"$@\"")},
   };
   // Someone else's hook is never overwritten without --force: check them all before writing any.
   for (const auto& hook : hooks) {
@@ -73,9 +83,10 @@ int run_hooks_install(bool force) {
 
 void add_hooks_install(CLI::App& group) {
   auto force = std::make_shared<bool>(false);
-  auto* command = add_command(group, "install", "Install the pre-commit and pre-push hooks in this git repository",
+  auto* command = add_command(group, "install", "Install the pre-commit, pre-push, post-checkout and post-merge hooks in this git repository",
                               [force] { return run_hooks_install(*force); });
   command->add_flag("-f,--force", *force, "Replace hooks that were not written by mlops");
+  command->footer("Example: mlops hooks install");
 }
 
 }  // namespace mlops::cli

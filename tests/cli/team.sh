@@ -1,0 +1,363 @@
+#!/usr/bin/env bash
+# CLI tests for teams (issue 19): a bare origin, three clones (alice, bob, carol) with the hooks
+# installed, and one shared path remote, taking turns. Every test ends by checking that no
+# committed version was lost: the data of every commit any clone holds can be fetched from the
+# remote or from some clone's cache.
+source "$(dirname "$0")/lib.sh"
+
+# The hooks call `mlops` by name, as they would on a user's machine.
+BIN_DIR="$TEST_ROOT/bin"
+mkdir -p "$BIN_DIR" && ln -sf "$MLOPS" "$BIN_DIR/mlops"
+export PATH="$BIN_DIR:$PATH"
+
+# team: $ORIGIN (bare), $STORE (the shared data remote, the default in the committed config), and
+# the clones $alice, $bob and $carol, each with `mlops hooks install` done. Leaves the cwd alone.
+team() {
+  local base="$TEST_ROOT/$current_test"
+  ORIGIN=$base/origin.git STORE=$base/store alice=$base/alice bob=$base/bob carol=$base/carol
+  mkdir -p "$base"
+  git init -q --bare "$ORIGIN"
+  git clone -q "$ORIGIN" "$alice" 2>/dev/null
+  (
+    cd "$alice" || exit 1
+    mlops init >/dev/null 2>&1 && mlops remote add store "$STORE" --default >/dev/null 2>&1
+    git add -A && git commit -qm "mlops init" && git push -q origin main
+  ) || fail "team setup failed"
+  git clone -q "$ORIGIN" "$bob" && git clone -q "$ORIGIN" "$carol"
+  local d
+  for d in "$alice" "$bob" "$carol"; do (cd "$d" && mlops hooks install >/dev/null) || fail "hooks install in $d"; done
+}
+
+# become NAME: cd into NAME's clone and commit as NAME.
+become() {
+  cd "${!1}" || return 1
+  export GIT_AUTHOR_NAME=$1 GIT_AUTHOR_EMAIL=$1@example.com GIT_COMMITTER_NAME=$1 GIT_COMMITTER_EMAIL=$1@example.com
+}
+
+hash_in() { sed -n 's/^hash: //p' "$1"; }
+object_of() { local h=${1#xxh3:}; echo ".mlops/cache/${h:0:2}/${h:2}"; }
+on_remote() { local h=${1#xxh3:}; [[ -e "$STORE/${h:0:2}/${h:2}" ]]; }
+
+# No committed version is lost: for every commit that any clone or origin holds (every ref, the
+# reflogs and the stash), `data fetch --rev` into an empty store succeeds from the shared remote
+# and the clones' caches together.
+assert_no_version_lost() {
+  local audit="$TEST_ROOT/$current_test/audit.$RANDOM" where commit src ok
+  mkdir -p "$audit/cache" "$audit/tmp"
+  {
+    echo "remotes:"
+    echo "  store: {url: $STORE}"
+    for where in alice bob carol; do echo "  $where: {url: ${!where}/.mlops/cache}"; done
+    echo "  nothing: {url: $audit/nothing}"
+  } > "$audit/config.yaml"
+  mkdir -p "$audit/nothing"
+  # mlops works in work trees: origin (bare) is audited through a fresh clone of all its refs.
+  local origin_clone="$audit/origin"
+  git clone -q "$ORIGIN" "$origin_clone" 2>/dev/null
+  for where in origin_clone alice bob carol; do
+    for commit in $(git -C "${!where}" rev-list --all --reflog 2>/dev/null); do
+      git -C "${!where}" ls-tree -r --name-only "$commit" | grep -q '\.mlops$' || continue
+      for src in store alice bob carol; do
+        (cd "${!where}" && MLOPS_STORE_DIR="$audit" "$MLOPS" data fetch --rev "$commit" --remote "$src" >/dev/null 2>&1)
+      done
+      # Everything is in the audit cache now, or the version is lost: an empty remote proves it.
+      ok=0
+      (cd "${!where}" && MLOPS_STORE_DIR="$audit" "$MLOPS" data fetch --rev "$commit" --remote nothing >/dev/null 2>&1) && ok=1
+      ((ok)) || fail "the data of commit $(git -C "${!where}" log -1 --format='%h %an: %s' "$commit") (in $where) is lost"
+    done
+  done
+}
+
+# --- stale is not modified (issue 19, item 1) ------------------------------------------------------
+
+test_pulled_data_is_out_of_date_not_modified() {
+  team
+  become alice
+  echo v1 > data.csv && mlops data add data.csv >/dev/null 2>&1
+  git add -A && git commit -qm "v1" && git push -q origin main 2>/dev/null
+  become bob
+  git pull -q 2>/dev/null
+  expect_eq "$(cat data.csv 2>/dev/null)" "v1"           # post-merge fetched and checked it out
+  printf 'hooks:\n  checkout: false\n' > .mlops/config.local.yaml
+  become alice
+  echo v2 > data.csv && mlops data add data.csv >/dev/null 2>&1
+  git add -A && git commit -qm "v2" && git push -q origin main 2>/dev/null
+  become bob
+  git pull -q 2>/dev/null
+  expect_eq "$(cat data.csv)" "v1"                        # hooks.checkout: false left it
+  run mlops data status
+  expect_rc 0
+  expect_out "out of date:  data.csv"
+  expect_no_out "modified"
+  expect_err "'mlops data pull' brings out-of-date and missing data up to date"
+  [[ "$err" != *"data add"* ]] || fail "the hint offers data add, which reverts alice's v2: $err"
+  run mlops data status --json
+  expect_eq "$(echo "$out" | json_get '["data"][0]["state"]')" "stale"
+  # A code-only commit is not blocked by it.
+  echo "code" > train.py && git add train.py
+  run git commit -qm "code"
+  expect_rc 0
+  expect_err "data.csv is out of date with its pointer"
+  mlops data pull >/dev/null 2>&1
+  expect_eq "$(cat data.csv)" "v2"
+  # A branch switch brings the data along (post-checkout), both ways, when the cache has it.
+  rm .mlops/config.local.yaml
+  git checkout -q HEAD~2 2>/dev/null
+  expect_eq "$(cat data.csv)" "v1"
+  git checkout -q main 2>/dev/null
+  expect_eq "$(cat data.csv)" "v2"
+  run mlops data status --exit-code
+  expect_rc 0
+  # Local modifications are never overwritten by the hook.
+  echo "mine" > data.csv
+  run git checkout -q HEAD~2
+  expect_rc 0
+  expect_err "data.csv has local modifications and was left as it is"
+  expect_eq "$(cat data.csv)" "mine"
+  git checkout -q main 2>/dev/null
+  assert_no_version_lost
+}
+
+# --- pre-push pushes the data of every pushed commit (issue 19, item 2) -------------------------
+
+test_pre_push_uploads_every_commit_in_the_range() {
+  team
+  become alice
+  local i v=()
+  for i in 1 2 3; do
+    echo "v$i" > data.csv && mlops data add data.csv >/dev/null 2>&1 && v[$i]=$(hash_in data.csv.mlops)
+    git add -A && git commit -qm "v$i"
+  done
+  run git push -q origin main
+  expect_rc 0
+  for i in 1 2 3; do on_remote "${v[$i]}" || fail "v$i (not the tip) was not pushed"; done
+  # bob's data never reached the remote (he pushed with --no-verify): alice's push is not
+  # blocked by it, but she is told whose commit it is.
+  become bob
+  git pull -q 2>/dev/null
+  echo "bob's" > b.csv && mlops data add b.csv >/dev/null 2>&1 && local b; b=$(hash_in b.csv.mlops)
+  git add -A && git commit -qm "bob's data" && git push -q --no-verify origin main 2>/dev/null
+  become alice
+  git pull -q 2>/dev/null
+  echo "code" > train.py && git add train.py && git commit -qm "code"
+  run git push -q origin main
+  expect_rc 0
+  expect_err "b.csv $b is in no cache and not on remote 'store': introduced by commit"
+  expect_err "by bob <bob@example.com> (\"bob's data\")"
+  expect_err "ask the author to run 'mlops data push'"
+  # hooks.push_strict makes it block.
+  printf 'hooks:\n  push_strict: true\n' > .mlops/config.local.yaml
+  echo "more" >> train.py && git add train.py && git commit -qm "more code"
+  run git push -q origin main
+  expect_rc 1
+  expect_err "introduced by commit"
+  [[ "$(git rev-parse origin/main)" != "$(git rev-parse main)" ]] || fail "the strict push went through"
+  rm .mlops/config.local.yaml
+  # Her own commit naming data she no longer has blocks her push.
+  echo "v4" > data.csv && mlops data add data.csv >/dev/null 2>&1 && local v4; v4=$(hash_in data.csv.mlops)
+  git add -A && git commit -qm "v4"
+  rm -f "$(object_of "$v4")"
+  run git push -q origin main
+  expect_rc 1
+  expect_err "by alice <alice@example.com>"
+  expect_err "your commit names data you no longer have"
+  # bob pushes his data: everything is safe again.
+  become bob
+  mlops data push >/dev/null 2>&1
+  on_remote "$b" || fail "bob's data is not on the remote"
+}
+
+# --- issue 10.8: data checkout --rev OLD in a fresh clone --------------------------------------
+
+test_checkout_old_revision_in_a_fresh_clone_fetches_it() {
+  team
+  become alice
+  echo v1 > data.csv && mlops data add data.csv >/dev/null 2>&1 && git add -A && git commit -qm "v1"
+  echo v2 > data.csv && mlops data add data.csv >/dev/null 2>&1 && git add -A && git commit -qm "v2"
+  git push -q origin main 2>/dev/null
+  local dave="$TEST_ROOT/$current_test/dave"
+  git clone -q "$ORIGIN" "$dave" 2>/dev/null && cd "$dave" || return 1
+  run mlops data checkout data.csv --rev HEAD~1
+  expect_rc 0
+  expect_err "fetched 1 object"
+  expect_eq "$(cat data.csv)" "v1"
+  # Without a default remote the hint names the command that fetches that revision.
+  rm -rf .mlops/cache/* data.csv
+  sed -i 's/default: true/default: false/' .mlops/config.yaml
+  local before; before=$(snapshot)
+  run mlops data checkout data.csv --rev HEAD~1
+  expect_rc 2
+  expect_err "is not in the cache"
+  expect_err "mlops data fetch --rev HEAD~1"
+  expect_eq "$(snapshot)" "$before"
+  run mlops data fetch --rev HEAD~1 --remote store
+  expect_rc 0
+  run mlops data checkout data.csv --rev HEAD~1
+  expect_rc 0
+  expect_eq "$(cat data.csv)" "v1"
+}
+
+# --- gc (issue 19, item 3) ----------------------------------------------------------------------
+
+test_gc_keeps_every_version_git_still_holds() {
+  team
+  become alice
+  local v=()
+  add_version() { echo "version $1" > data.csv && mlops data add data.csv >/dev/null 2>&1 && v[$1]=$(hash_in data.csv.mlops); }
+  add_version 1 && git add -A && git commit -qm "v1" && git push -q origin main 2>/dev/null
+  add_version 2 && git add -A && git commit -qm "v2 (history only)"
+  add_version 3 && git add -A && git commit -qm "v3"
+  git checkout -q -b exp && add_version 4 && git add -A && git commit -qm "v4 on a branch" && git checkout -q main
+  mlops data checkout >/dev/null 2>&1
+  git checkout -q -b gone && add_version 5 && git add -A && git commit -qm "v5" && git tag -a t5 -m "tagged" \
+    && git checkout -q main && git branch -q -D gone             # only the tag holds v5
+  mlops data checkout >/dev/null 2>&1
+  add_version 6 && git add data.csv.mlops                        # staged only
+  add_version 7 && git stash -q                                  # stashed (the index's v6 with it)
+  add_version 8 && git add -A && git commit -qm "v8" && git reset -q --hard HEAD~1   # only in the reflog
+  mlops data checkout >/dev/null 2>&1
+  # A worktree sharing the store, with uncommitted data of its own.
+  git worktree add -q --detach "$TEST_ROOT/$current_test/wt" HEAD
+  (cd "$TEST_ROOT/$current_test/wt" && echo "version 9" > data.csv \
+    && MLOPS_STORE_DIR="$alice/.mlops" "$MLOPS" data add data.csv >/dev/null 2>&1) || fail "worktree add"
+  v[9]=$(hash_in "$TEST_ROOT/$current_test/wt/data.csv.mlops")
+  add_version 10 && add_version 11   # 10: superseded before anything named it
+  run mlops data gc --include-unpushed --grace 0 --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["removed"]')" "['${v[10]}']"
+  local i
+  for i in 1 2 3 4 5 6 7 8 9 11; do expect_file "$(object_of "${v[$i]}")"; done
+  expect_no_file "$(object_of "${v[10]}")"
+  assert_no_version_lost
+  # Beyond git's own reflog expiry the reset commit is garbage too.
+  git config gc.reflogExpireUnreachable now
+  run mlops data gc --include-unpushed --grace 0
+  expect_rc 0
+  expect_out "removed 1 object"
+  expect_no_file "$(object_of "${v[8]}")"
+}
+
+test_gc_never_removes_the_only_copy() {
+  team
+  become bob
+  echo one > a.csv && mlops data add a.csv >/dev/null 2>&1
+  local one; one=$(hash_in a.csv.mlops)
+  mlops data push >/dev/null 2>&1                                # on the remote
+  echo two > a.csv && mlops data add a.csv >/dev/null 2>&1
+  local two; two=$(hash_in a.csv.mlops)
+  echo three > a.csv && mlops data add a.csv >/dev/null 2>&1     # two: only in this cache
+  run mlops data gc --grace 0
+  expect_rc 0
+  expect_out "removed 1 object"
+  expect_out "kept 1 object (4 B) that the default remote 'store' does not have"
+  expect_err "--include-unpushed"
+  expect_no_file "$(object_of "$one")"
+  expect_file "$(object_of "$two")"
+  # Without a default remote nothing unreferenced is safe elsewhere.
+  sed -i 's/default: true/default: false/' .mlops/config.yaml
+  run mlops data gc --grace 0
+  expect_rc 0
+  expect_out "removed 0 objects"
+  expect_out "no remote has (there is no default remote)"
+  expect_file "$(object_of "$two")"
+  run mlops data gc --grace 0 --include-unpushed
+  expect_out "removed 1 object"
+  expect_no_file "$(object_of "$two")"
+  git checkout -q .mlops/config.yaml
+  assert_no_version_lost
+}
+
+test_gc_grace_period_keeps_new_objects() {
+  team
+  become carol
+  echo one > a.csv && mlops data add a.csv >/dev/null 2>&1 && local one; one=$(hash_in a.csv.mlops)
+  echo two > a.csv && mlops data add a.csv >/dev/null 2>&1
+  run mlops data gc --include-unpushed
+  expect_rc 0
+  expect_out "removed 0 objects"
+  expect_out "kept 1 object (4 B) newer than the grace period (1d)"
+  expect_file "$(object_of "$one")"
+  printf 'gc:\n  grace: 2h\n' >> .mlops/config.yaml
+  touch -d '3 hours ago' "$(object_of "$one")"
+  run mlops data gc --include-unpushed --dry-run
+  expect_out "would remove $one"
+  run mlops data gc --grace nonsense
+  expect_rc 2
+  expect_err "'nonsense' is not a duration"
+  printf 'gc:\n  grace: soon\n' > .mlops/config.local.yaml
+  run mlops data gc
+  expect_rc 2
+  expect_err "gc.grace is 'soon'"
+  expect_file "$(object_of "$one")"
+}
+
+# Reproduces the loss of 5,001 objects: gc ran while `data add` of a 5,000-file folder (symlink
+# mode) was writing them. The store lock makes gc wait for the add, which then names them.
+test_gc_during_add_loses_nothing() {
+  team
+  become alice
+  sed -i 's/link: copy/link: symlink/' .mlops/config.yaml
+  mkdir big && for i in $(seq 1 5000); do echo "file $i"; done | split -l 1 -a 4 - big/f
+  mlops data add big >"$TEST_ROOT/add.out" 2>&1 &
+  local add_pid=$! i
+  for i in $(seq 1 500); do
+    (($(find .mlops/cache -type f 2>/dev/null | head -20 | wc -l) >= 10)) && break
+    sleep 0.01
+  done
+  run mlops data gc --include-unpushed --grace 0 --yes
+  expect_rc 0
+  wait "$add_pid" || fail "data add failed: $(cat "$TEST_ROOT/add.out")"
+  run mlops data verify
+  expect_rc 0
+  expect_out "5001 objects checked, 0 corrupt, 0 missing"
+  run mlops data status --exit-code
+  expect_rc 0
+  [[ "$(cat big/faaaa)" == "file 1" ]] || fail "big/faaaa lost its content"
+}
+
+test_gc_asks_on_a_terminal() {
+  team
+  become bob
+  echo one > a.csv && mlops data add a.csv >/dev/null 2>&1 && local one; one=$(hash_in a.csv.mlops)
+  echo two > a.csv && mlops data add a.csv >/dev/null 2>&1
+  run script -qec "mlops data gc --include-unpushed --grace 0" /dev/null <<< "n"
+  [[ "$out" == *"remove 1 object from the cache, freeing 4 B? [y/N]"* ]] || fail "no question: $out"
+  [[ "$out" == *"nothing removed"* ]] || fail "declining removed something: $out"
+  expect_file "$(object_of "$one")"
+  run script -qec "mlops data gc --include-unpushed --grace 0" /dev/null <<< "y"
+  [[ "$out" == *"removed 1 object"* ]] || fail "not removed after yes: $out"
+  expect_no_file "$(object_of "$one")"
+}
+
+test_gc_remote_needs_a_dry_run_first() {
+  team
+  become alice
+  mkdir imgs && for i in 1 2 3; do echo "img $i" > "imgs/$i"; done
+  echo v1 > a.csv && mlops data add a.csv imgs >/dev/null 2>&1
+  git add -A && git commit -qm "v1" && git push -q origin main 2>/dev/null
+  echo scratch > a.csv && mlops data add a.csv >/dev/null 2>&1 && mlops data push >/dev/null 2>&1
+  local scratch; scratch=$(hash_in a.csv.mlops)
+  mlops data checkout --force >/dev/null 2>&1; git checkout -q a.csv.mlops; mlops data checkout >/dev/null 2>&1
+  local before; before=$(find "$STORE" -type f | sort | md5sum)
+  # carol has never fetched the folder's manifest: its files must not look unreferenced to her.
+  become carol
+  git pull -q
+  run mlops data gc --remote store --grace 0
+  expect_rc 2
+  expect_err "removes only what a dry run showed"
+  expect_err "mlops data gc --remote store --dry-run"
+  expect_eq "$(find "$STORE" -type f | sort | md5sum)" "$before"
+  run mlops data gc --remote store --grace 0 --dry-run --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["removed"]')" "['$scratch']"
+  run mlops data gc --remote store --grace 0 --yes
+  expect_rc 0
+  expect_out "removed 1 object from remote 'store'"
+  on_remote "$scratch" && fail "the scratch version is still on the remote"
+  # The dry run's record is used up.
+  run mlops data gc --remote store --grace 0
+  expect_rc 2
+  assert_no_version_lost
+}
+
+run_tests "${1:-.}"
