@@ -4,12 +4,16 @@
 #   ingest a metrics file of 1,000,000 points                    < 2 s
 #   runs list --where 'metrics.acc > 0.5' --sort -metrics.acc
 #     over 10,000 runs with 20 metrics each                      median < 100 ms
+#   100,000 points logged from Python with `import mlops` (python/), the whole
+#     `mlops run -- python3 ...` included                        median < 1 s
+#     reference: the same points by one `mlops log metric` process per point (timed on 1,000)
 # Reference: MLflow's file store (python -m mlflow ...) when the mlflow package is installed;
 # otherwise only mlops' figures are printed.
 # Usage: MLOPS=build/mlops bash bench/runs.sh
 set -euo pipefail
 
 MLOPS=$(realpath "${MLOPS:-build/mlops}")
+SOURCE=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mlops-bench-runs.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
@@ -89,6 +93,22 @@ echo "(imported 10,000 runs in $(( (end - start) / 1000000 )) ms)"
 list_ms=$(median_ms 11 "$MLOPS" runs list --where 'metrics.acc > 0.5' --sort -metrics.acc)
 list_limit_ms=$(median_ms 11 "$MLOPS" runs list --where 'metrics.acc > 0.5' --sort -metrics.acc --limit 20)
 echo "median ${list_ms} ms (all ~5,000 matches printed), ${list_limit_ms} ms with --limit 20; target < 100 ms"
+
+echo "== 100,000 points from Python (import mlops) inside mlops run"
+cat > log100k.py <<'EOF'
+import mlops
+for step in range(100_000):
+    mlops.log_metric("loss", 1.0 / (step + 1), step=step)
+EOF
+cat > log1k.sh <<'EOF'
+for step in $(seq 0 999); do mlops log metric loss 0.5 --step "$step"; done
+EOF
+py_ms=$(PYTHONPATH="$SOURCE/python" median_ms 5 "$MLOPS" -q run --name bench-python -- python3 log100k.py)
+py_points=$(python3 -c "import sqlite3; print(sqlite3.connect('.mlops/runs.db').execute(\"select count(*) from metrics join runs on metrics.run = runs.seq where runs.id=(select id from runs where name='bench-python' order by start_ms desc limit 1)\").fetchone()[0])")
+py_empty_ms=$(median_ms 5 "$MLOPS" -q run --name bench-python-floor -- python3 -c pass)
+shell_ms=$(PATH="$(dirname "$MLOPS"):$PATH" median_ms 3 "$MLOPS" -q run --name bench-shell -- sh log1k.sh)
+echo "median ${py_ms} ms for ${py_points} points (mlops run of an empty python3 program: ${py_empty_ms} ms); target < 1000 ms"
+echo "reference: 1,000 points by 'mlops log metric' per point: ${shell_ms} ms, so 100,000 ~ $(python3 -c "print(round($shell_ms * 100))") ms; ratio $(python3 -c "print(f'{$shell_ms * 100 / $py_ms:.0f}x')")"
 
 if python3 -c "import mlflow" 2>/dev/null; then
   echo "== reference: MLflow (file store)"

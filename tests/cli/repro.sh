@@ -105,11 +105,121 @@ test_non_deterministic_training_differs() {
   expect_out "differs"
   expect_out "model.json"
   expect_out "DELTA"
+  # Same commit, data and environment: the command itself is the likely cause.
+  expect_out "likely cause: same commit, data and environment: the command itself is likely not deterministic"
   run mlops repro "$id" --json
   expect_rc 1
   expect_eq "$(echo "$out" | json_get '["verdict"]')" "differs"
   expect_eq "$(echo "$out" | json_get '["artifacts"][0]["identical"]')" "False"
+  expect_eq "$(echo "$out" | json_get '["likely_causes"][0]["cause"]')" "non-deterministic"
   expect_eq "$(worktree_count)" "1"
+}
+
+# A script whose output differs every time and whose metric wobbles a little (as on a GPU).
+wobbly_repo() {
+  new_repo
+  printf '#!/bin/sh\nset -e\ndate +%%s%%N > out.txt\n' > make.sh
+  printf 'mlops log metric acc "$(awk -v n="$(date +%%N)" '"'"'BEGIN { printf "%%.12f", 0.9 + (n %% 1000) * 1e-9 }'"'"')"\n' >> make.sh
+  chmod +x make.sh
+  printf 'out.txt\n' > .gitignore
+  git add -A && git commit -qm "wobbly"
+}
+
+test_tolerance_equal_within_never_bit_identical() {
+  wobbly_repo
+  run mlops run --artifact out.txt -- ./make.sh
+  expect_rc 0
+  local id; id=$(newest_run)
+  run mlops repro "$id"
+  expect_rc 1
+  expect_out "differs"
+  run mlops repro "$id" --atol 1e-5
+  expect_rc 0
+  expect_out "equal within tolerance"
+  expect_no_out "bit-identical"
+  expect_out "WITHIN"
+  run mlops repro "$id" --rtol 1e-4 --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["verdict"]')" "equal-within-tolerance"
+  expect_eq "$(echo "$out" | json_get '["tolerance"]["rtol"]')" "0.0001"
+  expect_eq "$(echo "$out" | json_get '["metrics"][0]["within_tolerance"]')" "True"
+  expect_eq "$(echo "$out" | json_get '["artifacts"][0]["identical"]')" "False"
+  # Too tight a tolerance still differs.
+  run mlops repro "$id" --atol 1e-15 --json
+  expect_rc 1
+  expect_eq "$(echo "$out" | json_get '["verdict"]')" "differs"
+  local runs; runs=$(run_count)
+  run mlops repro "$id" --rtol -1
+  expect_rc 2
+  run mlops repro "$id" --atol abc
+  expect_rc 2
+  expect_eq "$(run_count)" "$runs"
+  expect_eq "$(worktree_count)" "1"
+}
+
+test_differs_shows_python_package_changes() {
+  new_repo
+  local old="$TEST_ROOT/site-old" new="$TEST_ROOT/site-new"
+  mkdir -p "$old/fakepkg-1.2.3.dist-info" "$new/fakepkg-1.3.0.dist-info"
+  printf 'Metadata-Version: 2.1\nName: fakepkg\nVersion: 1.2.3\n' > "$old/fakepkg-1.2.3.dist-info/METADATA"
+  printf 'Metadata-Version: 2.1\nName: fakepkg\nVersion: 1.3.0\n' > "$new/fakepkg-1.3.0.dist-info/METADATA"
+  printf 'from importlib import metadata\nopen("out.txt", "w").write(metadata.version("fakepkg"))\n' > make.py
+  printf 'out.txt\n' > .gitignore
+  git add -A && git commit -qm "python"
+  PYTHONPATH=$old "$MLOPS" run --artifact out.txt -- python3 make.py > /dev/null 2>&1
+  local id; id=$(newest_run)
+  PYTHONPATH=$new run mlops repro "$id"
+  expect_rc 1
+  expect_out "likely cause: the environment differs"
+  expect_out "python.package.fakepkg: 1.2.3 -> 1.3.0"
+  PYTHONPATH=$old run mlops repro "$id"
+  expect_rc 0
+  expect_out "bit-identical"
+}
+
+test_differs_names_a_dirty_run_as_likely_cause() {
+  script_repo
+  # The script reads a file that git ignores: a dirty run's diff cannot carry it.
+  printf '#!/bin/sh\nset -e\ncat data.txt local.cfg > out.txt\n' > make.sh
+  printf 'out.txt\nlocal.cfg\n' > .gitignore
+  echo "one" > local.cfg
+  run mlops run --artifact out.txt -- ./make.sh
+  expect_rc 0
+  local id; id=$(newest_run)
+  echo "two" > local.cfg
+  run mlops repro "$id"
+  expect_rc 1
+  expect_out "likely cause: the original run was made on uncommitted changes"
+  run mlops repro "$id" --json
+  expect_eq "$(echo "$out" | json_get '["likely_causes"][0]["cause"]')" "dirty-tree"
+}
+
+test_data_dirty_run_is_rebuilt_with_the_data_it_ran_on() {
+  script_repo
+  # script_repo's .gitignore lets git track data.txt itself; leave it to mlops.
+  printf 'data.txt\n' >> .gitignore && git rm -q --cached data.txt && git add .gitignore && git commit -qm "untrack"
+  printf 'a\nb\nc\n' > data.txt
+  "$MLOPS" data add data.txt > /dev/null 2>&1
+  git add -A && git commit -qm "data v2"
+  # The workspace holds v1 while the pointer says v2.
+  "$MLOPS" data checkout data.txt --rev HEAD~1 > /dev/null 2>&1
+  run mlops run --artifact out.txt -- ./make.sh
+  expect_err "marked data-dirty"
+  local id; id=$(newest_run)
+  "$MLOPS" data checkout data.txt > /dev/null 2>&1
+  run mlops repro "$id" --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["verdict"]')" "bit-identical"
+  expect_eq "$(echo "$out" | json_get '["metrics"][0]["rebuilt"]')" "2.0"
+  # Edited data that was never added (nor copied into an artifact) cannot be rebuilt: the error
+  # says why.
+  echo "edited" >> data.txt
+  "$MLOPS" run -- sh -c 'wc -l < data.txt' > /dev/null 2>&1
+  id=$(newest_run)
+  "$MLOPS" data checkout data.txt > /dev/null 2>&1
+  run mlops repro "$id"
+  expect_rc 2
+  expect_err "was modified in the workspace and never added"
 }
 
 test_dirty_run_is_rebuilt_with_its_diff() {

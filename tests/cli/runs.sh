@@ -231,12 +231,14 @@ test_runs_database_of_version_1_is_upgraded() {
 import sqlite3
 db = sqlite3.connect(".mlops/runs.db")
 db.executescript("""DROP INDEX runs_watched; ALTER TABLE runs DROP COLUMN watcher_pid;
-ALTER TABLE runs DROP COLUMN watcher_start; ALTER TABLE runs DROP COLUMN watcher_boot; PRAGMA user_version = 1;""")
+ALTER TABLE runs DROP COLUMN watcher_start; ALTER TABLE runs DROP COLUMN watcher_boot;
+ALTER TABLE runs DROP COLUMN data_dirty; ALTER TABLE data_versions DROP COLUMN state;
+ALTER TABLE data_versions DROP COLUMN pointer_hash; PRAGMA user_version = 1;""")
 PY
   run mlops runs list --csv
   expect_rc 0
   expect_out "$id"
-  expect_eq "$(python3 -c 'import sqlite3; db=sqlite3.connect(".mlops/runs.db"); print(db.execute("pragma user_version").fetchone()[0], "watcher_pid" in [r[1] for r in db.execute("pragma table_info(runs)")])')" "2 True"
+  expect_eq "$(python3 -c 'import sqlite3; db=sqlite3.connect(".mlops/runs.db"); print(db.execute("pragma user_version").fetchone()[0], "watcher_pid" in [r[1] for r in db.execute("pragma table_info(runs)")])')" "3 True"
   run mlops run -- true
   expect_rc 0
 }
@@ -533,6 +535,113 @@ test_runs_diff_data_versions() {
   expect_eq "$(json_eval '[len(d["data"]), d["data"][0]["key"]]' <<<"$out")" "[1, 'data/train.csv']"
 }
 
+# A repository whose data/train.csv has two committed versions (v1, then v2 in HEAD).
+two_data_versions_repo() {
+  new_committed_repo
+  mkdir data && echo "v1" > data/train.csv
+  mlops data add data/train.csv >/dev/null 2>&1 || fail "data add failed"
+  git add -A && git commit -qm "data v1"
+  echo "v2" > data/train.csv
+  mlops data add data/train.csv >/dev/null 2>&1
+  git add -A && git commit -qm "data v2"
+}
+pointer_hash() { grep -o 'xxh3:[0-9a-f]*' "$1"; }
+
+test_run_records_the_data_it_ran_on() {
+  two_data_versions_repo
+  local v2; v2=$(pointer_hash data/train.csv.mlops)
+  mlops data checkout data/train.csv --rev HEAD~1 >/dev/null 2>&1 || fail "data checkout --rev failed"
+  expect_eq "$(cat data/train.csv)" "v1"
+  local v1; v1=$(git show HEAD~1:data/train.csv.mlops | grep -o 'xxh3:[0-9a-f]*')
+  run mlops run -- cat data/train.csv
+  expect_rc 0
+  expect_err "'data/train.csv' in the workspace is version ${v1:0:17}, not ${v2:0:17}"
+  expect_err "marked data-dirty"
+  expect_err "mlops data checkout data/train.csv"
+  local doc; doc=$(mlops runs show "$(last_run)" --json)
+  expect_eq "$(json_eval '[d["data_dirty"], d["git"]["dirty"]]' <<<"$doc")" "[True, False]"
+  expect_eq "$(json_eval 'd["data"][0]["hash"]' <<<"$doc")" "$v1"
+  expect_eq "$(json_eval 'd["data"][0]["state"]' <<<"$doc")" "other-version"
+  expect_eq "$(json_eval 'd["data"][0]["pointer_hash"]' <<<"$doc")" "$v2"
+  run mlops runs show "$(last_run)"
+  expect_out "data-dirty"
+  # Content in no version at all: recorded as modified.
+  echo "v3, edited by hand" > data/train.csv
+  run mlops run -- true
+  expect_rc 0
+  expect_err "'data/train.csv' differs from its pointer and from every version in the cache"
+  doc=$(mlops runs show "$(last_run)" --json)
+  expect_eq "$(json_eval '[d["data_dirty"], d["data"][0]["state"], d["data"][0]["pointer_hash"] == "'"$v2"'"]' <<<"$doc")" "[True, 'modified', True]"
+  # Missing from the workspace.
+  rm data/train.csv
+  run mlops run -- true
+  expect_err "'data/train.csv' is missing from the workspace"
+  expect_eq "$(mlops runs show "$(last_run)" --json | json_eval 'd["data"][0]["state"]')" "missing"
+  # Back to the pointer's version: clean, and no warning.
+  mlops data checkout data/train.csv >/dev/null 2>&1
+  run mlops run -- true
+  expect_rc 0
+  [[ "$err" != *"data-dirty"* ]] || fail "a clean run warned: $err"
+  doc=$(mlops runs show "$(last_run)" --json)
+  expect_eq "$(json_eval '[d["data_dirty"], d["data"][0]["state"], d["data"][0]["hash"], d["data"][0]["pointer_hash"]]' <<<"$doc")" "[False, 'clean', '$v2', None]"
+  # The filter language knows it.
+  expect_eq "$(mlops runs list --where "data.dirty = 'true'" --ids | wc -l)" "3"
+  expect_eq "$(mlops runs list --where "data.dirty = 'false'" --ids | wc -l)" "1"
+}
+
+test_register_refuses_a_data_dirty_run() {
+  two_data_versions_repo
+  echo "model.bin" >> .gitignore && git add .gitignore && git commit -qm "ignore the model"
+  mlops data checkout data/train.csv --rev HEAD~2 >/dev/null 2>&1
+  mlops run --artifact model.bin -- sh -c 'cp data/train.csv model.bin' 2>/dev/null
+  local id; id=$(last_run)
+  local tags; tags=$(git tag | wc -l)
+  run mlops model register churn --run "$id"
+  expect_rc 2
+  expect_err "run '$id' ran on data that differs from its pointers: 'data/train.csv' (other-version)"
+  expect_err "--allow-dirty"
+  expect_eq "$(git tag | wc -l)" "$tags"
+  run mlops model register churn --run "$id" --allow-dirty
+  expect_rc 0
+  expect_eq "$(git tag | wc -l)" "$((tags + 1))"
+  # The version's lineage is the data the run really used.
+  local v1; v1=$(git show HEAD~2:data/train.csv.mlops | grep -o 'xxh3:[0-9a-f]*')
+  git tag -l --format='%(contents)' 'churn@v0.0.1' | grep -q "$v1" || fail "the tag does not name the data the run used"
+}
+
+test_data_dirty_run_travels_in_export_import() {
+  two_data_versions_repo
+  mlops data checkout data/train.csv --rev HEAD~1 >/dev/null 2>&1
+  mlops run -- true 2>/dev/null
+  local id; id=$(last_run)
+  mlops runs export "$id" > run.json
+  mlops runs delete "$id" >/dev/null 2>&1
+  run mlops runs import run.json
+  expect_rc 0
+  expect_eq "$(mlops runs show "$id" --json | json_eval '[d["data_dirty"], d["data"][0]["state"]]')" "[True, 'other-version']"
+}
+
+test_database_of_version_2_is_upgraded_for_data_state() {
+  new_committed_repo
+  mlops run -- true 2>/dev/null
+  # Rebuild the tables as schema 2 had them (no data_dirty, state, pointer_hash).
+  python3 - <<'PY'
+import sqlite3
+db = sqlite3.connect(".mlops/runs.db")
+db.execute("ALTER TABLE runs DROP COLUMN data_dirty")
+db.execute("ALTER TABLE data_versions DROP COLUMN state")
+db.execute("ALTER TABLE data_versions DROP COLUMN pointer_hash")
+db.execute("PRAGMA user_version = 2")
+db.commit()
+PY
+  run mlops runs list --json
+  expect_rc 0
+  expect_eq "$(json_eval 'len(d)' <<<"$out")" "1"
+  run mlops runs show "$(last_run)" --json
+  expect_eq "$(json_eval 'd["data_dirty"]' <<<"$out")" "False"
+  expect_eq "$(python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/runs.db").execute("PRAGMA user_version").fetchone()[0])')" "3"
+}
+
 test_runs_delete() {
   new_committed_repo
   mlops run -- mlops log metric x 1 2>/dev/null
@@ -599,6 +708,97 @@ test_secret_redaction() {
   [[ "$everything" == *'"AWS_SECRET_ACCESS_KEY": "[redacted]"'* ]] || fail "redacted variable not listed"
   [[ "$everything" == *'postgres://me:[redacted]@db/x'* ]] || fail "URL password not redacted"
   if grep -rqa "$secret" .mlops; then fail "secret stored under .mlops"; fi
+}
+
+test_secrets_never_reach_the_store() {
+  new_committed_repo
+  echo 'settings = {}' > config.py
+  git add config.py && git commit -qm "config"
+  # Credential files by their names: left out of the run's diff.
+  printf 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYzzSECRET1\nOPENAI_API_KEY=sk-proj-Zq8envfileSECRET2abcdefgh\n' > .env
+  printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAidrsaSECRET3\n-----END OPENSSH PRIVATE KEY-----\n' > id_rsa
+  # Credential-looking values in a file that is in the diff: redacted there.
+  cat >> config.py <<'PY'
+DB_PASSWORD = "correcthorseSECRET4"
+aws_key_id = "AKIAIOSFODNN7SECRETX"
+url = "postgres://me:urlpassSECRET5@db/x"
+PY
+  printf -- '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEApemSECRET6\n-----END RSA PRIVATE KEY-----\n' > deploy.txt
+  echo 'export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYzzSECRET1' >> deploy.txt
+  # Values the command logs itself come from variables whose names say secret (their values are
+  # recorded as [redacted] among the environment variables).
+  CLIENT_SECRET=loggedSECRET11 HF_TOKEN=hf_loggedSECRET12abcdefghijklmnopqrstuv \
+  run mlops run --param db_password=paramSECRET7 --param endpoint=https://u:urlSECRET8@h/ --param lr=0.1 \
+    --tag auth_token=tagSECRET9 --tag team=vision -- \
+    sh -c 'echo "key is sk-ant-outputSECRET10abcdefgh"; mlops log param client_secret "$CLIENT_SECRET"; mlops log tag hf "$HF_TOKEN"' \
+    job --api-key flagSECRET13 --password=flagSECRET14 ghp_commandSECRET15abcdefghijklmnopqrstuv
+  expect_rc 0
+  expect_err "'.env' looks like a credential file and is left out of the run's diff"
+  expect_err "'id_rsa' looks like a credential file"
+  expect_err "recorded as [redacted]"
+  local id; id=$(last_run)
+  local secrets=(wJalrXUtnFEMIK7MDENGbPxRfiCYzzSECRET1 sk-proj-Zq8envfileSECRET2abcdefgh
+    b3BlbnNzaC1rZXktdjEAAAAidrsaSECRET3 correcthorseSECRET4 AKIAIOSFODNN7SECRET urlpassSECRET5
+    MIIEpAIBAAKCAQEApemSECRET6 paramSECRET7 urlSECRET8 tagSECRET9 outputSECRET10 loggedSECRET11
+    loggedSECRET12 flagSECRET13 flagSECRET14 commandSECRET15)
+  # Close the database so that nothing is only in memory, then search every file of the store,
+  # SQLite's database, WAL and journal included, and everything the run commands print.
+  local printed
+  printed=$( { mlops runs show "$id" --json; mlops -v runs show "$id"; mlops runs list --json --columns params.endpoint;
+               mlops runs export "$id"; } 2>&1)
+  local s
+  for s in "${secrets[@]}"; do
+    if grep -rqa -- "$s" .mlops; then fail "'$s' is stored under .mlops"; fi
+    [[ "$printed" != *"$s"* ]] || fail "'$s' is printed by the runs commands"
+  done
+  # What is kept: the values' places, the diff without the credential files, the rest untouched.
+  local doc; doc=$(mlops runs show "$id" --json)
+  expect_eq "$(json_eval '[d["params"]["db_password"], d["params"]["endpoint"], d["params"]["lr"], d["tags"]["auth_token"], d["tags"]["team"]]' <<<"$doc")" \
+    "['[redacted]', 'https://u:[redacted]@h/', '0.1', '[redacted]', 'vision']"
+  expect_eq "$(json_eval 'd["command"][-4:]' <<<"$doc")" "['--api-key', '[redacted]', '--password=[redacted]', '[redacted]']"
+  expect_eq "$(json_eval '[d["params"]["client_secret"], d["tags"]["hf"]]' <<<"$doc")" "['[redacted]', '[redacted]']"
+  local hash; hash=$(json_eval '[a["hash"] for a in d["artifacts"] if a["name"] == "git.diff"][0]' <<<"$doc")
+  local patch=".mlops/cache/${hash:5:2}/${hash:7}"
+  grep -q "config.py" "$patch" || fail "config.py is missing from the diff"
+  grep -q "deploy.txt" "$patch" || fail "deploy.txt is missing from the diff"
+  grep -q -- "-----BEGIN RSA PRIVATE KEY-----" "$patch" || fail "the key block's frame should stay"
+  if grep -q -e "\.env" -e "id_rsa" "$patch"; then fail "a credential file is in the diff"; fi
+  # The redacted diff still applies to the commit.
+  local rebuilt="$TEST_ROOT/rebuilt.$RANDOM"
+  git worktree add -q --detach "$rebuilt" HEAD
+  (cd "$rebuilt" && git apply --binary "$OLDPWD/$patch") || fail "the redacted diff does not apply"
+  grep -q 'DB_PASSWORD = "\[redacted\]"' "$rebuilt/config.py" || fail "the rebuilt config.py lacks the redaction"
+  git worktree remove --force "$rebuilt"
+  # runs show says what was redacted.
+  run mlops runs show "$id"
+  expect_out "credential-looking values recorded as [redacted]"
+  expect_out "params client_secret, db_password, endpoint"
+  expect_out "credential files left out of git.diff: .env, id_rsa"
+  expect_eq "$(json_eval 'sorted(json.loads(d["tags"]["mlops.redacted"]))' <<<"$doc")" "['command', 'diff', 'files', 'output', 'params', 'tags']"
+  # A tag named mlops.redacted cannot be set from outside.
+  mlops log tag mlops.redacted '{}' --run "$id" 2>/dev/null
+  expect_eq "$(mlops runs show "$id" --json | json_eval '"files" in json.loads(d["tags"]["mlops.redacted"])')" "True"
+}
+
+test_secret_file_patterns_are_configurable() {
+  new_committed_repo
+  printf 'runs:\n  secret_files: ["*.secret", "!.env"]\n' >> .mlops/config.yaml
+  echo "x" > my.secret
+  echo "PLAIN=1" > .env
+  run mlops run -- true
+  expect_rc 0
+  expect_err "'my.secret' looks like a credential file"
+  [[ "$err" != *"'.env' looks like"* ]] || fail ".env should be in the diff when '!.env' is configured"
+  local doc hash; doc=$(mlops runs show "$(last_run)" --json)
+  hash=$(json_eval '[a["hash"] for a in d["artifacts"] if a["name"] == "git.diff"][0]' <<<"$doc")
+  grep -q "PLAIN=1" ".mlops/cache/${hash:5:2}/${hash:7}" || fail ".env is not in the diff"
+  printf 'runs:\n  secret_files: "*.secret"\n' > .mlops/config.yaml
+  local runs; runs=$(mlops runs list --ids | wc -l)
+  run mlops run -- true
+  expect_rc 2
+  expect_err "'runs.secret_files' in"
+  expect_err "must be a list of file patterns"
+  expect_eq "$(mlops runs list --ids | wc -l)" "$runs"
 }
 
 test_dirty_tree_diff_rebuilds_worktree() {
@@ -680,6 +880,214 @@ db = sqlite3.connect(".mlops/runs.db")
 print(db.execute("select count(*), count(distinct key || \":\" || step) from metrics").fetchone())')
   expect_eq "$counts" "(1600, 1600)"
   expect_eq "$(mlops runs show "$id" --json | json_eval '[d["metrics"]["m5"]["value"], len(d["metrics"])]')" "[200.0, 8]"
+}
+
+test_run_id_file_and_json() {
+  new_committed_repo
+  # The id file exists before the command starts: a script can read it.
+  run mlops run --id-file run.id -- sh -c 'cat run.id'
+  expect_rc 0
+  local id; id=$(last_run)
+  expect_eq "$(cat run.id)" "$id"
+  expect_out "$id"
+  # --json: stdout holds one document; the command's own stdout goes to stderr.
+  run mlops run --json -- sh -c 'echo hello from the command; exit 3'
+  expect_rc 3
+  expect_err "hello from the command"
+  expect_eq "$(json_eval '[d["id"], d["status"], d["exit_code"], d["duration"] >= 0]' <<<"$out")" "['$(last_run)', 'failed', 3, True]"
+  # Bad --id-file: exit 2 before a run exists.
+  local runs; runs=$(mlops runs list --ids | wc -l)
+  run mlops run --id-file no/such/folder/run.id -- true
+  expect_rc 2
+  expect_err "cannot write the run id to 'no/such/folder/run.id': no folder"
+  mkdir adir
+  run mlops run --id-file adir -- true
+  expect_rc 2
+  expect_err "it is a folder"
+  expect_eq "$(mlops runs list --ids | wc -l)" "$runs"
+}
+
+# Python that imports the module from the source tree.
+py_mlops() { PYTHONPATH="$MLOPS_SOURCE_DIR/python" python3 "$@"; }
+
+test_python_module_logs_in_process() {
+  new_committed_repo
+  cat > train.py <<'PY'
+import mlops, math
+p = mlops.params()
+lr = float(p["lr"])
+print("params", sorted(p), p["lr"], p["db_password"] == "hunter2xyz")
+for step in range(1000):
+    mlops.log_metric("loss", 1.0 / (1 + step * lr), step=step)
+mlops.log_metrics({"acc": 0.93, "f1": 0.5}, step=7)
+mlops.log_metric("odd", float("nan"))
+mlops.log_metric("neg", -0.25, 2)
+mlops.log_params({"layers": 3, "dropout": 0.1, "use_bias": True})
+mlops.set_tag("stage", "smoke")
+PY
+  # Committed, so that the check of the secret above is not in the run's diff.
+  git add train.py && git commit -qm "train"
+  run env PYTHONPATH="$MLOPS_SOURCE_DIR/python" "$MLOPS" run --param lr=0.5 --param db_password=hunter2xyz -- python3 train.py
+  expect_rc 0
+  # The program gets the real values; the record keeps [redacted].
+  expect_out "params ['db_password', 'lr'] 0.5 True"
+  local doc; doc=$(mlops runs show "$(last_run)" --json)
+  expect_eq "$(json_eval 'len([p for p in d["metric_history"] if p["key"] == "loss"])' <<<"$doc")" "1000"
+  expect_eq "$(json_eval '[d["metrics"]["loss"]["step"], d["metrics"]["acc"]["value"], d["metrics"]["acc"]["step"], d["metrics"]["neg"]["value"], d["metrics"]["odd"]["value"]]' <<<"$doc")" "[999, 0.93, 7, -0.25, 'NaN']"
+  expect_eq "$(json_eval '[d["params"]["layers"], d["params"]["dropout"], d["params"]["use_bias"], d["params"]["db_password"], d["tags"]["stage"]]' <<<"$doc")" "['3', '0.1', 'true', '[redacted]', 'smoke']"
+  expect_no_file ".mlops/tmp/run-$(last_run).stream"
+  if grep -rqa hunter2xyz .mlops; then fail "a param's secret value is stored"; fi
+}
+
+test_python_module_outside_a_run_warns_once() {
+  new_committed_repo
+  run py_mlops -c 'import mlops; mlops.log_metric("a", 1); mlops.log_params({"b": 2}); mlops.set_tag("c", "d"); print(mlops.params(), mlops.run_id())'
+  expect_rc 0
+  expect_out "{} None"
+  expect_eq "$(grep -c "not inside 'mlops run'" <<<"$err")" "1"
+  expect_eq "$(mlops runs list --ids | wc -l)" "0"
+}
+
+test_python_module_stream_is_read_as_the_program_goes() {
+  new_committed_repo
+  cat > slow.py <<'PY'
+import json, os, subprocess, time, mlops
+mlops.log_metric("early", 1.0, step=1)
+mlops.flush()
+time.sleep(2.5)
+doc = json.loads(subprocess.run(["mlops", "runs", "show", os.environ["MLOPS_RUN_ID"], "--json"],
+                                capture_output=True, text=True, check=True).stdout)
+print("seen while running:", sorted(doc["metrics"]))
+PY
+  run env PYTHONPATH="$MLOPS_SOURCE_DIR/python" "$MLOPS" run -- python3 slow.py
+  expect_rc 0
+  expect_out "seen while running: ['early']"
+}
+
+test_python_module_bad_lines_and_changed_params() {
+  new_committed_repo
+  cat > bad.py <<'PY'
+import os, mlops
+mlops.log_metric("good", 1.0)
+mlops.flush()
+with open(os.environ["MLOPS_RUN_STREAM"], "a") as f:
+    f.write('this is not json\n{"metric": "m", "value": "abc"}\n')
+mlops.log_params({"lr": "0.9"})
+mlops.log_metric("after", 2.0)
+PY
+  run env PYTHONPATH="$MLOPS_SOURCE_DIR/python" "$MLOPS" run --param lr=0.1 -- python3 bad.py
+  # The program succeeded, but a param could not be recorded: exit 2, as for a bad metrics file.
+  expect_rc 2
+  expect_err "line 2 of the run stream is skipped: not a JSON object"
+  expect_err "line 3 of the run stream is skipped: metric value \"abc\" is not a number"
+  expect_err "'lr'"
+  local doc; doc=$(mlops runs show "$(last_run)" --json)
+  expect_eq "$(json_eval '[sorted(d["metrics"]), d["params"]["lr"], d["status"]]' <<<"$doc")" "[['after', 'good'], '0.1', 'finished']"
+}
+
+test_python_module_in_a_run_opened_by_hand() {
+  new_committed_repo
+  local id; id=$(mlops run start 2>/dev/null)
+  MLOPS_RUN_ID=$id py_mlops -c 'import mlops; mlops.log_metric("delta", -0.5, step=3); mlops.log_params({"k": "v"}); mlops.set_tag("t", "u")' 2>/dev/null
+  local doc; doc=$(mlops runs show "$id" --json)
+  expect_eq "$(json_eval '[d["metrics"]["delta"]["value"], d["metrics"]["delta"]["step"], d["params"]["k"], d["tags"]["t"]]' <<<"$doc")" "[-0.5, 3, 'v', 'u']"
+}
+
+test_python_module_installs_with_pip() {
+  local venv="$TEST_ROOT/venv.$RANDOM"
+  python3 -m venv "$venv" || { fail "python3 -m venv is not available"; return; }
+  # Offline: the module's build backend needs nothing from an index.
+  run "$venv/bin/pip" install --no-index --quiet "$MLOPS_SOURCE_DIR/python"
+  expect_rc 0
+  new_committed_repo
+  run "$MLOPS" run -- "$venv/bin/python" -c 'import mlops; mlops.log_metric("x", 0.5); print(mlops.__version__)'
+  expect_rc 0
+  expect_out "0.1.0"
+  expect_eq "$(mlops runs show "$(last_run)" --json | json_eval 'd["metrics"]["x"]["value"]')" "0.5"
+}
+
+# A folder on PYTHONPATH holding one installed distribution, fakepkg VERSION (its dist-info only).
+fake_site() {
+  local site="$TEST_ROOT/site.$1.$RANDOM"
+  mkdir -p "$site/fakepkg-$1.dist-info"
+  printf 'Metadata-Version: 2.1\nName: fakepkg\nVersion: %s\n' "$1" > "$site/fakepkg-$1.dist-info/METADATA"
+  echo "$site"
+}
+
+test_python_run_records_installed_distributions() {
+  new_committed_repo
+  local old new; old=$(fake_site 1.2.3); new=$(fake_site 1.3.0)
+  PYTHONPATH=$old mlops run -- python3 -c pass 2>/dev/null
+  local a; a=$(last_run)
+  PYTHONPATH=$new mlops run -- python3 -c pass 2>/dev/null
+  local b; b=$(last_run)
+  local doc; doc=$(mlops runs show "$a" --json)
+  expect_eq "$(json_eval 'd["environment"]["python.package.fakepkg"]' <<<"$doc")" "1.2.3"
+  expect_eq "$(json_eval 'd["environment"]["python.version"] == "'"$(python3 -c 'import sys; print(sys.version.split()[0])')"'"' <<<"$doc")" "True"
+  # runs show counts them; -v lists them.
+  run mlops runs show "$a"
+  expect_out "python.packages"
+  expect_out "installed (list them with -v)"
+  expect_no_out "python.package.fakepkg"
+  run mlops -v runs show "$a"
+  expect_out "python.package.fakepkg"
+  # runs diff names the package that changed.
+  run mlops runs diff "$a" "$b"
+  expect_rc 0
+  expect_out "python.package.fakepkg"
+  expect_out "1.2.3"
+  expect_out "1.3.0"
+  run mlops runs diff "$a" "$b" --json
+  expect_eq "$(json_eval '[e for e in d["environment"] if e["key"] == "python.package.fakepkg"][0]["b"]' <<<"$out")" "1.3.0"
+  # A command that is not Python records no packages.
+  mlops run -- true 2>/dev/null
+  expect_eq "$(mlops runs show "$(last_run)" --json | json_eval 'len([k for k in d["environment"] if k.startswith("python.")])')" "0"
+}
+
+test_runs_list_shows_varying_params_and_metrics() {
+  new_committed_repo
+  local lr acc
+  for lr in 0.1 0.2 0.3; do
+    acc=$(python3 -c "print({'0.1': 0.93123456789, '0.2': 0.5, '0.3': 0.25}['$lr'])")
+    printf '{"acc": %s, "const": 1}' "$acc" > m.json
+    mlops run --param lr=$lr --param model=rf --metrics-file m.json -- true 2>/dev/null
+  done
+  run mlops runs list
+  expect_rc 0
+  expect_out "params.lr"
+  expect_out "metrics.acc"
+  expect_no_out "params.model"
+  expect_no_out "metrics.const"
+  # Metric values in full, shortest round-trip; times in UTC, marked.
+  expect_out "0.93123456789"
+  expect_out " UTC"
+  # Numbers right-aligned: the last column (metrics.acc) ends where its header ends.
+  expect_eq "$(awk '{ print length($0) }' <<<"$out" | sort -u | wc -l | tr -d ' ')" "1"
+  # --columns wins over the default.
+  run mlops runs list --columns params.model
+  expect_out "params.model"
+  expect_no_out "params.lr"
+  expect_no_out "metrics.acc"
+  # What does not fit the width is named on stderr.
+  COLUMNS=70 run mlops runs list
+  expect_rc 0
+  expect_no_out "metrics.acc"
+  expect_err "not shown for the width"
+  expect_err "metrics.acc"
+  # One run: nothing varies.
+  run mlops runs list --limit 1
+  expect_no_out "params.lr"
+}
+
+test_metric_values_print_shortest_round_trip() {
+  new_committed_repo
+  mlops run -- sh -c 'mlops log metric a 0.016; mlops log metric b 0.30000000000000004; mlops log metric c 0.93123456789' 2>/dev/null
+  run mlops runs show "$(last_run)"
+  expect_out "0.016"
+  expect_no_out "0.016000"
+  expect_out "0.30000000000000004"
+  expect_out "0.93123456789"
+  expect_out "UTC by"
 }
 
 test_help_texts() {

@@ -15,7 +15,8 @@ struct Buf {
 
 }  // namespace
 
-Result<WorktreeState> worktree_state(const Repository& repo, std::uint64_t max_file_size) {
+Result<WorktreeState> worktree_state(const Repository& repo, std::uint64_t max_file_size,
+                                     const std::function<bool(std::string_view path)>& exclude) {
   WorktreeState state;
   git_repository* raw = repo.raw();
 
@@ -52,8 +53,13 @@ Result<WorktreeState> worktree_state(const Repository& repo, std::uint64_t max_f
   // Patch by patch, so that an oversized file can be left out without reading it.
   for (std::size_t i = 0; i < deltas; ++i) {
     const git_diff_delta* delta = git_diff_get_delta(diff.ptr, i);
+    const char* path = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
+    if (exclude && ((path && exclude(path)) || (delta->old_file.path && exclude(delta->old_file.path)))) {
+      state.excluded.emplace_back(path);
+      continue;
+    }
     if (delta->new_file.size > max_file_size || delta->old_file.size > max_file_size) {
-      state.left_out.emplace_back(delta->new_file.path ? delta->new_file.path : delta->old_file.path);
+      state.left_out.emplace_back(path);
       continue;
     }
     Owned<git_patch, git_patch_free> patch;

@@ -10,6 +10,7 @@
 #include "mlops/git/tags.hpp"
 #include "mlops/git/worktree_state.hpp"
 #include "mlops/registry/tag_name.hpp"
+#include "mlops/tracking/recorder.hpp"
 
 namespace mlops::registry {
 
@@ -106,6 +107,10 @@ Result<Lineage> lineage_of_run(const Repo& repo, std::string_view run_id, std::s
         bad_input(fmt::format("run '{}' ran on uncommitted changes", run->id),
                   "commit and rerun, or pass --allow-dirty (the version then cannot be rebuilt from git)"));
   }
+  // A run on data that its pointers do not describe is refused the same way (its data versions
+  // above are what it really read, so --allow-dirty registers a true lineage).
+  if (allow == AllowDirty::no) MLOPS_TRY(tracking::check_data_clean(*run));
+  lineage.dirty = lineage.dirty || run->data_dirty;
   meta.dirty = lineage.dirty;
   return lineage;
 }

@@ -1,5 +1,7 @@
 #include "mlops/repro/compare.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -7,6 +9,7 @@
 #include <set>
 
 #include "mlops/repro/plan.hpp"
+#include "mlops/tracking/secrets.hpp"
 
 namespace mlops::repro {
 
@@ -14,6 +17,92 @@ bool MetricDelta::equal() const {
   if (!original || !rebuilt) return !original && !rebuilt;
   if (std::isnan(*original) && std::isnan(*rebuilt)) return true;
   return std::bit_cast<std::uint64_t>(*original) == std::bit_cast<std::uint64_t>(*rebuilt);
+}
+
+bool MetricDelta::within(const Tolerance& tolerance) const {
+  if (equal()) return true;
+  if (!original || !rebuilt || !std::isfinite(*original) || !std::isfinite(*rebuilt)) return false;
+  return std::fabs(*rebuilt - *original) <= tolerance.atol + tolerance.rtol * std::fabs(*original);
+}
+
+std::string_view to_string(Cause cause) {
+  switch (cause) {
+    case Cause::dirty_data:
+      return "dirty-data";
+    case Cause::dirty_tree:
+      return "dirty-tree";
+    case Cause::redacted:
+      return "redacted";
+    case Cause::environment:
+      return "environment";
+    case Cause::non_deterministic:
+      return "non-deterministic";
+  }
+  return "non-deterministic";
+}
+
+std::string_view to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::bit_identical:
+      return "bit-identical";
+    case Verdict::equal_within_tolerance:
+      return "equal within tolerance";
+    case Verdict::differs:
+      return "differs";
+  }
+  return "differs";
+}
+
+Verdict Comparison::verdict() const {
+  if (identical()) return Verdict::bit_identical;
+  return close_enough() ? Verdict::equal_within_tolerance : Verdict::differs;
+}
+
+bool Comparison::close_enough() const {
+  if (!tolerance.given() || !exit_code_equal) return false;
+  bool all_made = std::all_of(artifacts.begin(), artifacts.end(), [](const ArtifactCheck& a) { return a.rebuilt; });
+  bool close = std::all_of(metrics.begin(), metrics.end(),
+                           [&](const MetricDelta& m) { return !m.original || m.within(tolerance); });
+  // Without a metric there is nothing a tolerance could judge.
+  bool judged = std::any_of(metrics.begin(), metrics.end(), [](const MetricDelta& m) { return m.original; });
+  return all_made && close && judged;
+}
+
+std::string explain(Cause cause, const tracking::RunRecord& original) {
+  switch (cause) {
+    case Cause::dirty_data: {
+      std::vector<std::string> names;
+      for (const auto& version : original.data) {
+        if (version.state != tracking::DataState::clean) {
+          names.push_back(fmt::format("'{}' ({})", version.path, tracking::to_string(version.state)));
+        }
+      }
+      return fmt::format(
+          "the original run was data-dirty: it ran on data that its pointers did not describe: {}; the rebuild "
+          "used what the run recorded",
+          fmt::join(names, ", "));
+    }
+    case Cause::dirty_tree: {
+      auto redactions = tracking::Redactions{};
+      if (auto it = original.tags.find(std::string(tracking::kRedactedTag)); it != original.tags.end()) {
+        redactions = tracking::Redactions::from_json(it->second);
+      }
+      return fmt::format(
+          "the original run was made on uncommitted changes: files git ignores, files too big for its diff{} are "
+          "not in its git.diff and were not rebuilt",
+          redactions.files.empty() ? std::string()
+                                   : fmt::format(" and credential files ({})", fmt::join(redactions.files, ", ")));
+    }
+    case Cause::redacted:
+      return "credential-looking values were [redacted] in the original's record (its git.diff, command or "
+             "params): the rebuild ran with [redacted] in their place";
+    case Cause::environment:
+      return "the environment differs (below)";
+    case Cause::non_deterministic:
+      return "same commit, data and environment: the command itself is likely not deterministic (unseeded "
+             "randomness, thread scheduling, timestamps); seed it, or compare metrics with --rtol/--atol";
+  }
+  return {};
 }
 
 bool Comparison::identical() const {
@@ -24,8 +113,10 @@ bool Comparison::identical() const {
   return std::all_of(metrics.begin(), metrics.end(), [](const MetricDelta& m) { return m.equal(); });
 }
 
-Comparison compare_runs(const tracking::RunRecord& original, const tracking::RunRecord& rebuilt) {
+Comparison compare_runs(const tracking::RunRecord& original, const tracking::RunRecord& rebuilt,
+                        const Tolerance& tolerance) {
   Comparison result;
+  result.tolerance = tolerance;
   result.exit_code_equal = original.exit_code == rebuilt.exit_code;
   for (const auto& artifact : original.artifacts) {
     if (is_bookkeeping(artifact)) continue;
@@ -56,6 +147,18 @@ Comparison compare_runs(const tracking::RunRecord& original, const tracking::Run
     std::optional<std::string> after = b == rebuilt.environment.end() ? std::nullopt : std::optional(b->second);
     if (before != after) result.environment.push_back({key, before, after});
   }
+
+  if (result.identical()) return result;
+  if (original.data_dirty) result.causes.push_back(Cause::dirty_data);
+  if (original.git_dirty) result.causes.push_back(Cause::dirty_tree);
+  if (auto it = original.tags.find(std::string(tracking::kRedactedTag)); it != original.tags.end()) {
+    auto redactions = tracking::Redactions::from_json(it->second);
+    if (redactions.diff > 0 || redactions.command > 0 || !redactions.params.empty()) {
+      result.causes.push_back(Cause::redacted);
+    }
+  }
+  if (!result.environment.empty()) result.causes.push_back(Cause::environment);
+  if (result.causes.empty()) result.causes.push_back(Cause::non_deterministic);
   return result;
 }
 

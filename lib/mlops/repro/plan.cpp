@@ -140,6 +140,15 @@ Result<Plan> make_plan(const Repo& repo, const git::Repository& git_repo, tracki
     if (!hash) return std::unexpected(hash.error());
     auto kind = version.kind == "dir" ? data::Kind::dir : data::Kind::file;
     auto source = locator.locate(*hash, kind, fmt::format("data '{}'", version.path));
+    if (!source && version.state == tracking::DataState::modified) {
+      // The run was data-dirty: what it read was never versioned, so nothing anywhere holds it.
+      return std::unexpected(bad_input(
+          fmt::format("run '{}' cannot be rebuilt: data '{}' ({}) was modified in the workspace and never added "
+                      "when the run was made",
+                      run.id, version.path, short_hash(version.hash)),
+          fmt::format("if that content still exists, 'mlops data add {}' stores it; else rerun on versioned data",
+                      version.path)));
+    }
     if (!source) return std::unexpected(source.error());
     from_remote |= *source == Source::remote;
     plan.data.push_back({version, *source});

@@ -5,6 +5,7 @@
 #include <sys/utsname.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "mlops/core/file.hpp"
 #include "mlops/core/hash.hpp"
 #include "mlops/core/subprocess.hpp"
+#include "mlops/tracking/secrets.hpp"
 
 extern char** environ;
 
@@ -70,41 +72,59 @@ std::string os_name() {
   return value;
 }
 
+// Lists the interpreter's installed distributions the way `pip freeze` names them, with the
+// standard library only (importlib.metadata, Python 3.8+); the first found of a name wins, as on
+// sys.path.
+constexpr std::string_view kListPackages = R"py(import sys
+try:
+    from importlib import metadata
+except ImportError:
+    sys.exit(0)
+print("@version " + sys.version.split()[0])
+print("@executable " + sys.executable)
+seen = {}
+for dist in metadata.distributions():
+    name = dist.metadata["Name"]
+    if name and name.lower() not in seen:
+        seen[name.lower()] = "@package %s==%s" % (name, dist.version)
+for key in sorted(seen):
+    print(seen[key])
+)py";
+
 }  // namespace
 
-bool is_secret_name(std::string_view name) {
-  std::string upper(name);
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  for (std::string_view word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH"}) {
-    if (upper.find(word) != std::string::npos) return true;
-  }
-  return false;
+bool is_python(std::string_view program) {
+  auto slash = program.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? program : program.substr(slash + 1);
+  if (!name.starts_with("python")) return false;
+  name.remove_prefix(6);
+  // python, python3, python3.11
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
 }
 
-std::string redact_url_password(std::string_view value) {
-  std::string result;
+std::map<std::string, std::string> parse_python_report(std::string_view report) {
+  std::map<std::string, std::string> keys;
   std::size_t pos = 0;
-  for (;;) {
-    auto scheme = value.find("://", pos);
-    if (scheme == std::string_view::npos) break;
-    auto start = scheme + 3;
-    auto end = value.find_first_of("/?# ", start);
-    auto authority = value.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    auto at = authority.rfind('@');
-    auto colon = authority.find(':');
-    result += value.substr(pos, start - pos);
-    if (at != std::string_view::npos && colon != std::string_view::npos && colon < at) {
-      result += authority.substr(0, colon + 1);
-      result += kRedacted;
-      result += authority.substr(at);
-    } else {
-      result += authority;
+  while (pos < report.size()) {
+    auto newline = report.find('\n', pos);
+    std::string_view line =
+        report.substr(pos, newline == std::string_view::npos ? std::string_view::npos : newline - pos);
+    pos = newline == std::string_view::npos ? report.size() : newline + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // Lines of ours start with '@'; anything else is the interpreter's own noise on stderr.
+    if (line.starts_with("@version ")) {
+      keys["python.version"] = std::string(line.substr(9));
+    } else if (line.starts_with("@executable ")) {
+      keys["python.executable"] = std::string(line.substr(12));
+    } else if (line.starts_with("@package ")) {
+      line.remove_prefix(9);
+      if (auto equals = line.find("=="); equals != std::string_view::npos && equals > 0) {
+        keys[fmt::format("python.package.{}", line.substr(0, equals))] = std::string(line.substr(equals + 2));
+      }
     }
-    pos = start + authority.size();
   }
-  result += value.substr(pos);
-  return result;
+  return keys;
 }
 
 std::map<std::string, std::string> environment_variables() {
@@ -114,13 +134,20 @@ std::map<std::string, std::string> environment_variables() {
     auto equals = text.find('=');
     if (equals == std::string_view::npos || equals == 0) continue;
     std::string name(text.substr(0, equals));
-    variables[name] = is_secret_name(name) ? std::string(kRedacted) : redact_url_password(text.substr(equals + 1));
+    variables[name] = is_secret_name(name) ? std::string(kRedacted) : redact_text(text.substr(equals + 1));
   }
   return variables;
 }
 
-EnvironmentProbe EnvironmentProbe::start(const Repo& repo) {
+EnvironmentProbe EnvironmentProbe::start(const Repo& repo, const std::vector<std::string>& command) {
   EnvironmentProbe probe;
+  if (!command.empty() && is_python(command.front())) {
+    std::vector<std::string> argv{command.front(), "-c", std::string(kListPackages)};
+    probe.python_ = std::async(std::launch::async, [argv] {
+      auto captured = capture_output(argv, std::chrono::seconds(20));
+      return captured && captured->exit_code == 0 ? captured->output : std::string();
+    });
+  }
   probe.cache_path_ = repo.store() / "tool-versions.json";
   probe.tmp_dir_ = repo.tmp();
   auto cached = read_file(probe.cache_path_);
@@ -194,6 +221,10 @@ std::map<std::string, std::string> EnvironmentProbe::collect() {
     if (!tool.fingerprint.empty()) cache_[tool.name] = {{"fingerprint", tool.fingerprint}, {"version", version}};
   }
   tools_.clear();
+  if (python_) {
+    for (auto& [key, value] : parse_python_report(python_->get())) known_[key] = value;
+    python_.reset();
+  }
   // The cache is an optimisation: failing to write it changes nothing else.
   if (cache_dirty_) (void)write_file_atomic(cache_path_, cache_.dump(1) + "\n", tmp_dir_);
   cache_dirty_ = false;

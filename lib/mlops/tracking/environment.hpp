@@ -6,6 +6,7 @@
 #include <future>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,26 +15,31 @@
 
 namespace mlops::tracking {
 
-// What redacted variables hold in the store; their real values are never kept.
-inline constexpr std::string_view kRedacted = "[redacted]";
+// Whether `program` (a path or a name) is a Python interpreter: python, python3, python3.11.
+bool is_python(std::string_view program);
+// Parses what the interpreter's listing script prints ("@version 3.11.7", "@executable PATH",
+// "@package NAME==VERSION" lines among any other output) into python.* keys; "" gives none.
+std::map<std::string, std::string> parse_python_report(std::string_view report);
 
-// Whether a variable's name suggests a secret: it contains TOKEN, SECRET, PASSWORD, PASSWD,
-// KEY, CREDENTIAL or AUTH (any case).
-bool is_secret_name(std::string_view name);
-// `value` with any password in a URL ("https://user:pass@host") replaced by [redacted].
-std::string redact_url_password(std::string_view value);
-// The current process's environment variables, secrets redacted.
+// The current process's environment variables, secrets redacted: a variable whose name suggests
+// a secret (is_secret_name) is [redacted] whole, others as text (redact_text: a password in a
+// URL, an API key of a known shape).
 std::map<std::string, std::string> environment_variables();
 
 // Collects the environment. Tool versions are probed in parallel in the background (each
 // `python3 --version` is a process), so start() returns at once and collect() waits; a run
 // starts its command in between, which hides the cost. Versions are cached per binary in
 // `.mlops/tool-versions.json` (keyed by path, size and mtime), so later runs only stat them.
+//
+// When the command is a Python interpreter (`python3 train.py`, `.venv/bin/python -m x`), the
+// distributions installed for it are listed too, as `pip freeze` would (name and version), read
+// by that interpreter's importlib.metadata in the command's environment, without pip.
 class EnvironmentProbe {
  public:
-  static EnvironmentProbe start(const Repo& repo);
+  static EnvironmentProbe start(const Repo& repo, const std::vector<std::string>& command = {});
   // Keys: os, kernel, machine, cpu, cpus, tool.<name> (first line of its version output),
-  // lockfile.<file> (its hash), container.image.
+  // lockfile.<file> (its hash), container.image; for a Python command: python.version,
+  // python.executable and python.package.<name> (its version) for each installed distribution.
   std::map<std::string, std::string> collect();
 
  private:
@@ -44,6 +50,7 @@ class EnvironmentProbe {
   };
   std::map<std::string, std::string> known_;
   std::vector<Tool> tools_;
+  std::optional<std::future<std::string>> python_;  // the interpreter's report (python_packages)
   nlohmann::json cache_ = nlohmann::json::object();
   bool cache_dirty_ = false;
   std::filesystem::path cache_path_;

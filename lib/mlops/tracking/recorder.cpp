@@ -4,15 +4,20 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/manifest.hpp"
+#include "mlops/data/stat_cache.hpp"
+#include "mlops/data/status.hpp"
 #include "mlops/data/store.hpp"
 #include "mlops/data/tracked.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/git/worktree_state.hpp"
 #include "mlops/tracking/process.hpp"
+#include "mlops/tracking/secrets.hpp"
 
 namespace mlops::tracking {
 
@@ -29,6 +34,124 @@ bool is_interpreter(std::string_view program) {
     if (program.starts_with(name)) return true;
   }
   return false;
+}
+
+std::string short_hash(const std::string& hash) { return hash.substr(0, 17); }
+
+Result<std::vector<DataVersion>> data_in_workspace(const Repo& repo) {
+  auto tracked = data::list_tracked(repo);
+  if (!tracked) return std::unexpected(tracked.error());
+  std::vector<DataVersion> versions;
+  if (tracked->empty()) return versions;
+  data::Cache cache(repo);
+  auto stat_cache = data::StatCache::open(repo);
+  if (!stat_cache) return std::unexpected(stat_cache.error());
+  for (const auto& item : *tracked) {
+    const data::Pointer& pointer = item.pointer;
+    DataVersion version{item.data_path, item.pointer_file, pointer.hash.str(), pointer.size,
+                        std::string(data::to_string(pointer.kind))};
+    auto side = data::read_workspace(repo, cache, **stat_cache, item.data_path, data::NeedManifest::no);
+    if (!side) return std::unexpected(side.error());
+    if (!side->exists) {
+      version.state = DataState::missing;
+      versions.push_back(std::move(version));
+      continue;
+    }
+    data::Pointer actual;
+    actual.kind = side->is_dir ? data::Kind::dir : data::Kind::file;
+    actual.hash = side->is_dir ? *side->folder_hash : *side->file_hash;
+    if (actual.kind == pointer.kind && actual.hash == pointer.hash) {
+      versions.push_back(std::move(version));
+      continue;
+    }
+    // What the run will read is not what the pointer says: record what is there.
+    version.pointer_hash = pointer.hash.str();
+    version.hash = actual.hash.str();
+    version.kind = std::string(data::to_string(actual.kind));
+    bool cached = data::version_in_cache(cache, actual, stat_cache->get());
+    version.state = cached ? DataState::other_version : DataState::modified;
+    std::error_code ec;
+    if (actual.kind == data::Kind::file) {
+      version.size = std::filesystem::file_size(repo.root / item.data_path, ec);
+    } else if (side->manifest) {
+      version.size = data::total_size(*side->manifest);
+    } else if (auto manifest = data::read_manifest(cache, actual.hash)) {
+      version.size = data::total_size(*manifest);
+    }
+    versions.push_back(std::move(version));
+  }
+  // Remembering the hashes is an optimisation: a failure to save changes nothing else.
+  (void)(*stat_cache)->save();
+  return versions;
+}
+
+void warn_data_dirty(const std::vector<DataVersion>& data) {
+  for (const auto& version : data) {
+    switch (version.state) {
+      case DataState::clean:
+        break;
+      case DataState::other_version:
+        out::warn(fmt::format(
+            "'{}' in the workspace is version {}, not {} as '{}' says: the run records what is "
+            "there and is marked data-dirty",
+            version.path, short_hash(version.hash), short_hash(version.pointer_hash), version.pointer_file));
+        out::hint(
+            fmt::format("'mlops data checkout {0}' puts back the pointer's version; 'mlops data add {0}' and "
+                        "a commit make this one the pointer's",
+                        version.path));
+        break;
+      case DataState::modified:
+        out::warn(
+            fmt::format("'{}' differs from its pointer and from every version in the cache: the run is "
+                        "data-dirty and cannot be rebuilt with that data",
+                        version.path));
+        out::hint(
+            fmt::format("'mlops data add {0}' and a commit version it; 'mlops data checkout {0}' puts back "
+                        "the pointer's version",
+                        version.path));
+        break;
+      case DataState::missing:
+        out::warn(fmt::format("'{}' is missing from the workspace: the run is marked data-dirty", version.path));
+        out::hint(fmt::format("'mlops data pull {}' fetches it", version.path));
+        break;
+    }
+  }
+}
+
+// The git state the run starts from; the diff is stored in the cache, with credential files
+// left out and credential-looking values redacted.
+Result<void> capture_git(const Repo& repo, RunRecord& record, Redactions& redactions) {
+  auto patterns = credential_file_patterns(repo);
+  if (!patterns) return std::unexpected(patterns.error());
+  auto git_repo = git::Repository::open(repo.root);
+  if (!git_repo) return std::unexpected(git_repo.error());
+  auto state = git::worktree_state(*git_repo, 64ull << 20,
+                                   [&](std::string_view path) { return is_credential_file(path, *patterns); });
+  if (!state) return std::unexpected(state.error());
+  record.git_commit = state->commit;
+  record.git_branch = state->branch;
+  record.git_dirty = state->dirty;
+  for (const auto& path : state->left_out) {
+    out::warn(
+        fmt::format("'{}' is too big for the run's diff and is left out: the run cannot be rebuilt "
+                    "from the diff alone",
+                    path));
+    out::hint(fmt::format("version it with 'mlops data add {}', or add it to .gitignore", path));
+  }
+  for (const auto& path : state->excluded) {
+    out::warn(fmt::format("'{}' looks like a credential file and is left out of the run's diff", path));
+    out::hint("add it to .gitignore; the names left out are set by runs.secret_files in .mlops/config.yaml");
+  }
+  redactions.files = state->excluded;
+  redactions.diff = redact_patch(state->diff);
+  if (!state->diff.empty()) {
+    data::Cache cache(repo);
+    auto hash = cache.put_bytes(state->diff);
+    if (!hash) return std::unexpected(hash.error());
+    MLOPS_TRY(cache.flush());
+    record.artifacts.push_back({std::string(kDiffArtifact), hash->str(), state->diff.size(), "file", 1});
+  }
+  return {};
 }
 
 }  // namespace
@@ -52,7 +175,7 @@ std::string default_run_name(const std::vector<std::string>& command) {
 Result<RunRecorder> RunRecorder::begin(const Repo& repo, RunSetup setup) {
   std::int64_t start = now_ms();
   // Tool versions are probed while the rest is captured and the command runs.
-  EnvironmentProbe probe = EnvironmentProbe::start(repo);
+  EnvironmentProbe probe = EnvironmentProbe::start(repo, setup.command);
 
   RunRecord record;
   record.id = make_run_id(start);
@@ -71,38 +194,22 @@ Result<RunRecorder> RunRecorder::begin(const Repo& repo, RunSetup setup) {
     record.cwd = *relative;
   }
 
-  auto git_repo = git::Repository::open(repo.root);
-  if (!git_repo) return std::unexpected(git_repo.error());
-  auto state = git::worktree_state(*git_repo);
-  if (!state) return std::unexpected(state.error());
-  record.git_commit = state->commit;
-  record.git_branch = state->branch;
-  record.git_dirty = state->dirty;
-  for (const auto& path : state->left_out) {
-    out::warn(
-        fmt::format("'{}' is too big for the run's diff and is left out: the run cannot be rebuilt "
-                    "from the diff alone",
-                    path));
-    out::hint(fmt::format("version it with 'mlops data add {}', or add it to .gitignore", path));
-  }
-  if (!state->diff.empty()) {
-    data::Cache cache(repo);
-    auto hash = cache.put_bytes(state->diff);
-    if (!hash) return std::unexpected(hash.error());
-    if (auto flushed = cache.flush(); !flushed) return std::unexpected(flushed.error());
-    record.artifacts.push_back({std::string(kDiffArtifact), hash->str(), state->diff.size(), "file", 1});
-  }
-
-  auto tracked = data::list_tracked(repo);
-  if (!tracked) return std::unexpected(tracked.error());
-  for (const auto& item : *tracked) {
-    record.data.push_back({item.data_path, item.pointer_file, item.pointer.hash.str(), item.pointer.size,
-                           item.pointer.kind == data::Kind::dir ? "dir" : "file"});
+  Redactions redactions;
+  MLOPS_TRY(capture_git(repo, record, redactions));
+  auto data = data_in_workspace(repo);
+  if (!data) return std::unexpected(data.error());
+  record.data = std::move(*data);
+  record.data_dirty = std::any_of(record.data.begin(), record.data.end(),
+                                  [](const DataVersion& version) { return version.state != DataState::clean; });
+  warn_data_dirty(record.data);
+  Redactions all = redact_record(record, redactions);
+  if (auto values = all.describe_values(); !values.empty()) {
+    out::warn(fmt::format("credential-looking values are recorded as [redacted]: {}", values));
   }
 
   auto store = RunStore::open(repo);
   if (!store) return std::unexpected(store.error());
-  if (auto created = store->create(record); !created) return std::unexpected(created.error());
+  MLOPS_TRY(store->create(record));
   return RunRecorder(std::move(*store), record.id, std::move(probe));
 }
 
@@ -112,9 +219,22 @@ Result<void> RunRecorder::record_environment() {
   return store_.set_environment(id_, probe_.collect());
 }
 
-Result<void> RunRecorder::end(std::string_view status, std::optional<int> exit_code) {
+Result<void> RunRecorder::end(RunStatus status, std::optional<int> exit_code) {
   if (auto recorded = record_environment(); !recorded) return recorded;
   return store_.finish(id_, status, exit_code, now_ms());
+}
+
+Result<void> check_data_clean(const RunRecord& run) {
+  if (!run.data_dirty) return {};
+  std::vector<std::string> names;
+  for (const auto& version : run.data) {
+    if (version.state != DataState::clean)
+      names.push_back(fmt::format("'{}' ({})", version.path, to_string(version.state)));
+  }
+  return std::unexpected(bad_input(
+      fmt::format("run '{}' ran on data that differs from its pointers: {}", run.id, fmt::join(names, ", ")),
+      "put the pointers' data back ('mlops data checkout') or version what ran ('mlops data add' and a commit), and "
+      "rerun; or pass --allow-dirty (the version then records the data the run really used)"));
 }
 
 Result<Artifact> store_artifact(const Repo& repo, RunStore& store, std::string_view id,

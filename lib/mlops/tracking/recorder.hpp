@@ -45,7 +45,7 @@ class RunRecorder {
   // Waits for the environment probes and stores what they found (idempotent).
   Result<void> record_environment();
   // Sets the end time, exit code and status; records the environment first if not yet done.
-  Result<void> end(std::string_view status, std::optional<int> exit_code);
+  Result<void> end(RunStatus status, std::optional<int> exit_code);
 
  private:
   RunRecorder(RunStore store, std::string id, EnvironmentProbe probe)
@@ -55,6 +55,10 @@ class RunRecorder {
   EnvironmentProbe probe_;
   bool environment_recorded_ = false;
 };
+
+// Bad input naming the datasets when `run` is data-dirty (it ran on data that its pointers do not
+// describe), for the commands that must not trust its lineage without --allow-dirty.
+Result<void> check_data_clean(const RunRecord& run);
 
 // Stores the file or folder at `path` in the cache and records it as artifact `name` of run `id`.
 Result<Artifact> store_artifact(const Repo& repo, RunStore& store, std::string_view id,

@@ -9,6 +9,8 @@
 #include <ctime>
 #include <string>
 
+#include "mlops/tracking/secrets.hpp"
+
 namespace mlops::tracking {
 
 namespace {
@@ -115,7 +117,7 @@ nlohmann::ordered_json run_to_json(const RunRecord& run, const std::vector<Metri
   ojson doc;
   doc["id"] = run.id;
   doc["name"] = run.name;
-  doc["status"] = run.status;
+  doc["status"] = to_string(run.status);
   doc["exit_code"] = run.exit_code ? ojson(*run.exit_code) : ojson(nullptr);
   doc["user"] = run.user;
   doc["host"] = run.host;
@@ -125,6 +127,7 @@ nlohmann::ordered_json run_to_json(const RunRecord& run, const std::vector<Metri
   doc["command"] = run.command;
   doc["cwd"] = run.cwd;
   doc["git"] = {{"commit", run.git_commit}, {"branch", run.git_branch}, {"dirty", run.git_dirty}};
+  doc["data_dirty"] = run.data_dirty;
   doc["params"] = run.params;
   doc["tags"] = run.tags;
   ojson metrics = ojson::object();
@@ -148,7 +151,9 @@ nlohmann::ordered_json run_to_json(const RunRecord& run, const std::vector<Metri
                     {"pointer_file", version.pointer_file},
                     {"hash", version.hash},
                     {"size", version.size},
-                    {"kind", version.kind}});
+                    {"kind", version.kind},
+                    {"state", to_string(version.state)},
+                    {"pointer_hash", version.pointer_hash.empty() ? ojson(nullptr) : ojson(version.pointer_hash)}});
   }
   doc["data"] = std::move(data);
   ojson artifacts = ojson::array();
@@ -174,7 +179,7 @@ Result<ImportedRun> run_from_json(const nlohmann::json& document, std::string_vi
   RunRecord& run = imported.record;
   run.id = reader.text("id", true);
   run.name = reader.text("name");
-  run.status = reader.text("status", true);
+  std::string status = reader.text("status", true);
   run.user = reader.text("user");
   run.host = reader.text("host");
   run.start_time = reader.text("start_time", true);
@@ -204,8 +209,10 @@ Result<ImportedRun> run_from_json(const nlohmann::json& document, std::string_vi
   if (run.id.empty() || run.id.find_first_not_of("0123456789abcdefghjkmnpqrstvwxyz") != std::string::npos) {
     return std::unexpected(bad_input(fmt::format("malformed run document ({}): '{}' is not a run id", where, run.id)));
   }
-  if (!is_status(run.status)) {
-    return std::unexpected(bad_input(fmt::format("malformed run document ({}): unknown status '{}'", where, run.status),
+  if (auto parsed = parse_status(status)) {
+    run.status = *parsed;
+  } else {
+    return std::unexpected(bad_input(fmt::format("malformed run document ({}): unknown status '{}'", where, status),
                                      "a status is running, finished, failed or killed"));
   }
 
@@ -245,8 +252,15 @@ Result<ImportedRun> run_from_json(const nlohmann::json& document, std::string_vi
       }
       Reader item{entry, where, std::nullopt};
       if (std::string_view(list) == "data") {
-        run.data.push_back({item.text("path", true), item.text("pointer_file"), item.text("hash", true),
-                            unsigned_field(entry, "size", 0), entry.value("kind", std::string("file"))});
+        DataVersion version{item.text("path", true), item.text("pointer_file"), item.text("hash", true),
+                            unsigned_field(entry, "size", 0), entry.value("kind", std::string("file"))};
+        if (auto state = item.text("state"); !state.empty()) {
+          auto parsed = parse_data_state(state);
+          if (!parsed) return bad(fmt::format("unknown data state '{}'", state));
+          version.state = *parsed;
+        }
+        version.pointer_hash = item.text("pointer_hash");
+        run.data.push_back(std::move(version));
       } else {
         run.artifacts.push_back({item.text("name", true), item.text("hash", true), unsigned_field(entry, "size", 0),
                                  entry.value("kind", std::string("file")), unsigned_field(entry, "files", 1)});
@@ -254,6 +268,15 @@ Result<ImportedRun> run_from_json(const nlohmann::json& document, std::string_vi
       if (item.error) return std::unexpected(*item.error);
     }
   }
+  // Documents written before data states were recorded say nothing: their data counts as clean.
+  if (auto it = document.find("data_dirty"); it != document.end() && it->is_boolean()) {
+    run.data_dirty = it->get<bool>();
+  } else {
+    run.data_dirty = std::any_of(run.data.begin(), run.data.end(),
+                                 [](const DataVersion& version) { return version.state != DataState::clean; });
+  }
+  // A run recorded by an older mlops (or written by hand) may carry what this one would redact.
+  redact_record(run);
   return imported;
 }
 

@@ -2,9 +2,10 @@
 // The JSON document of a run: what `runs show --json` prints and `runs export` / `runs import`
 // carry, so that runs made in CI can travel. Shape (docs/runs.md, the export document):
 //   {"id", "name", "status", "exit_code", "user", "host", "start_time", "end_time", "duration",
-//    "command": [...], "cwd", "git": {"commit", "branch", "dirty"}, "params": {}, "tags": {},
-//    "metrics": {NAME: {"value", "step", "timestamp"}}, "metric_history": [{"key", "step",
-//    "value", "timestamp"}], "data": [{"path", "pointer_file", "hash", "size", "kind"}],
+//    "command": [...], "cwd", "git": {"commit", "branch", "dirty"}, "data_dirty", "params": {},
+//    "tags": {}, "metrics": {NAME: {"value", "step", "timestamp"}}, "metric_history": [{"key",
+//    "step", "value", "timestamp"}], "data": [{"path", "pointer_file", "hash", "size", "kind",
+//    "state", "pointer_hash"}],
 //    "artifacts": [{"name", "hash", "size", "kind", "files"}], "environment": {}, "variables": {}}
 // JSON has no NaN or infinity: such metric values are written as the strings "NaN", "Infinity"
 // and "-Infinity" (as Python's json module reads them) and read back as numbers.

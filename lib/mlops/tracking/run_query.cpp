@@ -3,15 +3,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
+#include <set>
+#include <type_traits>
 #include <unordered_map>
 
 namespace mlops::tracking {
 
 namespace {
 
-constexpr std::string_view kAttributes[] = {"id",         "name",       "status",   "user",      "host",
-                                            "start_time", "end_time",   "duration", "exit_code", "command",
-                                            "git.commit", "git.branch", "git.dirty"};
+constexpr std::string_view kAttributes[] = {"id",         "name",       "status",    "user",      "host",
+                                            "start_time", "end_time",   "duration",  "exit_code", "command",
+                                            "git.commit", "git.branch", "git.dirty", "data.dirty"};
 
 bool has_prefix_key(std::string_view key) {
   for (std::string_view prefix : {"metrics.", "params.", "tags."}) {
@@ -44,7 +48,7 @@ bool is_run_key(std::string_view key) {
 std::optional<Value> run_attribute(const RunRecord& run, std::string_view key) {
   if (key == "id") return run.id;
   if (key == "name") return run.name;
-  if (key == "status") return run.status;
+  if (key == "status") return std::string(to_string(run.status));
   if (key == "user") return run.user;
   if (key == "host") return run.host;
   if (key == "start_time") return run.start_time;
@@ -55,6 +59,7 @@ std::optional<Value> run_attribute(const RunRecord& run, std::string_view key) {
   if (key == "git.commit") return run.git_commit.empty() ? std::nullopt : std::optional<Value>(run.git_commit);
   if (key == "git.branch") return run.git_branch.empty() ? std::nullopt : std::optional<Value>(run.git_branch);
   if (key == "git.dirty") return std::string(run.git_dirty ? "true" : "false");
+  if (key == "data.dirty") return std::string(run.data_dirty ? "true" : "false");
   return std::nullopt;
 }
 
@@ -149,6 +154,55 @@ Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection
   selected.reserve(order.size());
   for (auto* item : order) selected.push_back(std::move(*item));
   return selected;
+}
+
+std::vector<std::string> varying_keys(const std::vector<SelectedRun>& runs,
+                                      const std::map<std::string, std::map<std::string, double>>& metrics,
+                                      const std::map<std::string, std::map<std::string, std::string>>& params) {
+  std::vector<std::string> keys;
+  if (runs.size() < 2) return keys;
+  // For each kind: every key any listed run has, and whether its value differs between them.
+  auto collect = [&](const auto& table, std::string_view prefix) {
+    using Values = typename std::decay_t<decltype(table)>::mapped_type;
+    static const Values none;
+    std::set<std::string> names;
+    for (const auto& item : runs) {
+      if (auto it = table.find(item.run.id); it != table.end()) {
+        for (const auto& [name, value] : it->second) names.insert(name);
+      }
+    }
+    for (const auto& name : names) {
+      bool first = true;
+      bool varies = false;
+      std::optional<typename Values::mapped_type> seen;
+      for (const auto& item : runs) {
+        auto it = table.find(item.run.id);
+        const Values& values = it == table.end() ? none : it->second;
+        auto value = values.find(name);
+        std::optional<typename Values::mapped_type> current;
+        if (value != values.end()) current = value->second;
+        // Bit-for-bit for numbers; NaN equals NaN.
+        auto same = [](const auto& a, const auto& b) {
+          if (!a || !b) return !a && !b;
+          if constexpr (std::is_same_v<std::decay_t<decltype(*a)>, double>) {
+            if (std::isnan(*a) && std::isnan(*b)) return true;
+          }
+          return *a == *b;
+        };
+        if (first) {
+          seen = current;
+          first = false;
+        } else if (!same(seen, current)) {
+          varies = true;
+          break;
+        }
+      }
+      if (varies) keys.push_back(fmt::format("{}{}", prefix, name));
+    }
+  };
+  collect(params, "params.");
+  collect(metrics, "metrics.");
+  return keys;
 }
 
 }  // namespace mlops::tracking

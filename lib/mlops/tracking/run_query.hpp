@@ -2,8 +2,8 @@
 // Filtering and sorting runs with the filter language (query.hpp): the keys a run answers to,
 // and the selection behind `runs list`.
 //   attributes: id, name, status, user, host, start_time, end_time (ISO 8601 UTC text),
-//               duration (seconds), exit_code, command, git.commit, git.branch, git.dirty
-//               ("true"/"false")
+//               duration (seconds), exit_code, command, git.commit, git.branch, git.dirty,
+//               data.dirty ("true"/"false")
 //   metrics.NAME (final value), params.NAME, tags.NAME
 #include <map>
 #include <optional>
@@ -39,5 +39,13 @@ struct SelectedRun {
 // Bad input, pointing into the query, for a key that runs do not have.
 Result<void> check_run_keys(const Query& query);
 Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection& selection);
+
+// The params and final metrics whose values are not the same in every one of `runs` (a run
+// without the key counts as a value of its own): "params.NAME" keys first, then "metrics.NAME",
+// each sorted. `metrics` and `params` map a run id to its values (RunStore::all_final_metrics,
+// all_pairs). What `runs list` shows by default.
+std::vector<std::string> varying_keys(const std::vector<SelectedRun>& runs,
+                                      const std::map<std::string, std::map<std::string, double>>& metrics,
+                                      const std::map<std::string, std::map<std::string, std::string>>& params);
 
 }  // namespace mlops::tracking

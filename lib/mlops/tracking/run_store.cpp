@@ -10,13 +10,15 @@
 #include <random>
 
 #include "mlops/core/sqlite.hpp"
+#include "mlops/tracking/secrets.hpp"
 
 namespace mlops::tracking {
 
 namespace {
 
-// 1: the first schema; 2: runs.watcher_* (the process that closes a run, see mark_lost_runs).
-constexpr int kSchemaVersion = 2;
+// 1: the first schema; 2: runs.watcher_* (the process that closes a run, see mark_lost_runs);
+// 3: runs.data_dirty, data_versions.state and pointer_hash (what a run really ran on).
+constexpr int kSchemaVersion = 3;
 
 // Crockford's base 32 in lower case: no i, l, o, u, so ids read back unambiguously.
 constexpr std::string_view kAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -77,13 +79,19 @@ ALTER TABLE runs ADD COLUMN watcher_boot TEXT;      -- the boot it ran in
 CREATE INDEX runs_watched ON runs (id) WHERE status = 'running' AND watcher_pid IS NOT NULL;
 )sql";
 
+// Version 3: the data a run ran on, when it was not what its pointers say.
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE runs ADD COLUMN data_dirty INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE data_versions ADD COLUMN state TEXT NOT NULL DEFAULT 'clean';
+ALTER TABLE data_versions ADD COLUMN pointer_hash TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Passes the error of a failed step on (`if (!x) return fail(x);`).
 template <class T>
 std::unexpected<Error> fail(Result<T>& result) {
   return std::unexpected(std::move(result.error()));
 }
 
-// Returns the error of `expr` (a Result) from the enclosing function when it failed.
 Error unknown_run(std::string_view id) {
   return bad_input(fmt::format("unknown run '{}'", id), "see 'mlops runs list' for the runs of this repository");
 }
@@ -203,10 +211,23 @@ Result<void> upsert_artifact(sql::Database& db, std::string_view id, const Artif
       .run();
 }
 
+// Adds `more` to what the run's kRedactedTag tag says was redacted.
+Result<void> note_redactions(sql::Database& db, std::string_view id, const Redactions& more) {
+  auto current = db.prepare("SELECT value FROM tags WHERE run_id = ? AND key = ?");
+  if (!current) return fail(current);
+  current->bind(1, id).bind(2, kRedactedTag);
+  auto row = current->step();
+  if (!row) return fail(row);
+  Redactions all = *row ? Redactions::from_json(current->text(0)) : Redactions{};
+  current->reset();
+  all.merge(more);
+  return upsert_pairs(db, "tags", id, {{std::string(kRedactedTag), all.to_json()}});
+}
+
 // The run columns every listing reads, in the order read_run_row expects.
 constexpr std::string_view kRunColumns =
     "id, name, user, host, start_time, end_time, duration, command, cwd, exit_code, status, "
-    "git_commit, git_branch, git_dirty";
+    "git_commit, git_branch, git_dirty, data_dirty";
 
 RunRecord read_run_row(const sql::Statement& stmt, bool with_command = true) {
   RunRecord run;
@@ -225,17 +246,57 @@ RunRecord read_run_row(const sql::Statement& stmt, bool with_command = true) {
   }
   run.cwd = stmt.text(8);
   if (!stmt.is_null(9)) run.exit_code = static_cast<int>(stmt.integer(9));
-  run.status = stmt.text(10);
+  // A status this version does not know (a newer mlops wrote it) reads as running: unfinished.
+  run.status = parse_status(stmt.text(10)).value_or(RunStatus::running);
   run.git_commit = stmt.text(11);
   run.git_branch = stmt.text(12);
   run.git_dirty = stmt.integer(13) != 0;
+  run.data_dirty = stmt.integer(14) != 0;
   return run;
 }
 
 }  // namespace
 
-bool is_status(std::string_view text) {
-  return text == kRunning || text == kFinished || text == kFailed || text == kKilled;
+std::string_view to_string(RunStatus status) {
+  switch (status) {
+    case RunStatus::running:
+      return "running";
+    case RunStatus::finished:
+      return "finished";
+    case RunStatus::failed:
+      return "failed";
+    case RunStatus::killed:
+      return "killed";
+  }
+  return "running";
+}
+
+std::optional<RunStatus> parse_status(std::string_view text) {
+  for (auto status : {RunStatus::running, RunStatus::finished, RunStatus::failed, RunStatus::killed}) {
+    if (to_string(status) == text) return status;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(DataState state) {
+  switch (state) {
+    case DataState::clean:
+      return "clean";
+    case DataState::other_version:
+      return "other-version";
+    case DataState::modified:
+      return "modified";
+    case DataState::missing:
+      return "missing";
+  }
+  return "modified";
+}
+
+std::optional<DataState> parse_data_state(std::string_view text) {
+  for (auto state : {DataState::clean, DataState::other_version, DataState::modified, DataState::missing}) {
+    if (to_string(state) == text) return state;
+  }
+  return std::nullopt;
 }
 
 std::int64_t now_ms() {
@@ -300,7 +361,8 @@ Result<RunStore> RunStore::open(const Repo& repo) {
     again->reset();
     if (found < kSchemaVersion) {
       if (found < 1) MLOPS_TRY(owned->exec(kSchema));
-      MLOPS_TRY(owned->exec(kSchemaV2));
+      if (found < 2) MLOPS_TRY(owned->exec(kSchemaV2));
+      MLOPS_TRY(owned->exec(kSchemaV3));
       MLOPS_TRY(owned->exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion)));
     }
     MLOPS_TRY(transaction->commit());
@@ -351,8 +413,8 @@ Result<RunRecord> RunStore::get(std::string_view id) {
   if (!row) return fail(row);
   if (!*row) return std::unexpected(unknown_run(id));
   RunRecord run = read_run_row(*stmt);
-  run.environment = map_from_json(stmt->text(14));
-  run.variables = map_from_json(stmt->text(15));
+  run.environment = map_from_json(stmt->text(15));
+  run.variables = map_from_json(stmt->text(16));
 
   for (auto [table, target] : {std::pair{"params", &run.params}, std::pair{"tags", &run.tags}}) {
     auto pairs = db_->prepare(fmt::format("SELECT key, value FROM {} WHERE run_id = ? ORDER BY key", table));
@@ -375,16 +437,17 @@ Result<RunRecord> RunStore::get(std::string_view id) {
     MetricPoint point{metrics->text(0), read_metric_value(*metrics, 2), metrics->integer(1), metrics->integer(3)};
     run.metrics[point.key] = point;
   }
-  auto data =
-      db_->prepare("SELECT path, pointer_file, hash, size, kind FROM data_versions WHERE run_id = ? ORDER BY path");
+  auto data = db_->prepare(
+      "SELECT path, pointer_file, hash, size, kind, state, pointer_hash FROM data_versions WHERE run_id = ? "
+      "ORDER BY path");
   if (!data) return fail(data);
   data->bind(1, id);
   for (;;) {
     auto next = data->step();
     if (!next) return fail(next);
     if (!*next) break;
-    run.data.push_back(
-        {data->text(0), data->text(1), data->text(2), static_cast<std::uint64_t>(data->integer(3)), data->text(4)});
+    run.data.push_back({data->text(0), data->text(1), data->text(2), static_cast<std::uint64_t>(data->integer(3)),
+                        data->text(4), parse_data_state(data->text(5)).value_or(DataState::modified), data->text(6)});
   }
   auto artifacts = db_->prepare("SELECT name, hash, size, kind, files FROM artifacts WHERE run_id = ? ORDER BY name");
   if (!artifacts) return fail(artifacts);
@@ -425,8 +488,8 @@ Result<void> RunStore::insert_run(const RunRecord& record, const std::vector<Met
   }
   auto insert = db_->prepare(
       "INSERT INTO runs (id, name, user, host, start_time, start_ms, end_time, duration, command, cwd, exit_code, "
-      "status, git_commit, git_branch, git_dirty, environment, variables, watcher_pid, watcher_start, watcher_boot) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "status, git_commit, git_branch, git_dirty, environment, variables, watcher_pid, watcher_start, watcher_boot, "
+      "data_dirty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert) return fail(insert);
   // start_ms orders runs made elsewhere (imported) by their start, whatever their id.
   std::tm tm{};
@@ -448,12 +511,13 @@ Result<void> RunStore::insert_run(const RunRecord& record, const std::vector<Met
       .bind(9, nlohmann::json(record.command).dump())
       .bind(10, record.cwd)
       .bind(11, record.exit_code)
-      .bind(12, record.status)
+      .bind(12, to_string(record.status))
       .bind(13, record.git_commit)
       .bind(14, record.git_branch)
       .bind(15, static_cast<std::int64_t>(record.git_dirty))
       .bind(16, to_json(record.environment))
-      .bind(17, to_json(record.variables));
+      .bind(17, to_json(record.variables))
+      .bind(21, static_cast<std::int64_t>(record.data_dirty));
   if (record.watcher) {
     insert->bind(18, record.watcher->pid).bind(19, record.watcher->start_ticks).bind(20, record.watcher->boot_id);
   }
@@ -461,7 +525,8 @@ Result<void> RunStore::insert_run(const RunRecord& record, const std::vector<Met
   MLOPS_TRY(upsert_pairs(*db_, "params", record.id, record.params));
   MLOPS_TRY(upsert_pairs(*db_, "tags", record.id, record.tags));
   auto data = db_->prepare(
-      "INSERT OR REPLACE INTO data_versions (run_id, path, pointer_file, hash, size, kind) VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT OR REPLACE INTO data_versions (run_id, path, pointer_file, hash, size, kind, state, pointer_hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!data) return fail(data);
   for (const auto& version : record.data) {
     MLOPS_TRY(data->bind(1, record.id)
@@ -470,6 +535,8 @@ Result<void> RunStore::insert_run(const RunRecord& record, const std::vector<Met
                   .bind(4, version.hash)
                   .bind(5, static_cast<std::int64_t>(version.size))
                   .bind(6, version.kind)
+                  .bind(7, to_string(version.state))
+                  .bind(8, version.pointer_hash)
                   .run());
   }
   for (const auto& artifact : record.artifacts) MLOPS_TRY(upsert_artifact(*db_, record.id, artifact));
@@ -483,7 +550,7 @@ Result<void> RunStore::insert_run(const RunRecord& record, const std::vector<Met
   return {};
 }
 
-Result<void> RunStore::finish(std::string_view id, std::string_view status, std::optional<int> exit_code,
+Result<void> RunStore::finish(std::string_view id, RunStatus status, std::optional<int> exit_code,
                               std::int64_t end_ms) {
   auto transaction = sql::Transaction::begin(*db_);
   if (!transaction) return fail(transaction);
@@ -491,7 +558,12 @@ Result<void> RunStore::finish(std::string_view id, std::string_view status, std:
       "UPDATE runs SET status = ?, exit_code = ?, end_time = ?, duration = MAX(0, (? - start_ms) / 1000.0) "
       "WHERE id = ?");
   if (!stmt) return fail(stmt);
-  MLOPS_TRY(stmt->bind(1, status).bind(2, exit_code).bind(3, format_time(end_ms)).bind(4, end_ms).bind(5, id).run());
+  MLOPS_TRY(stmt->bind(1, to_string(status))
+                .bind(2, exit_code)
+                .bind(3, format_time(end_ms))
+                .bind(4, end_ms)
+                .bind(5, id)
+                .run());
   if (db_->changes() == 0) return std::unexpected(unknown_run(id));
   return transaction->commit();
 }
@@ -503,7 +575,9 @@ Result<void> RunStore::log_metrics(std::string_view id, const std::vector<Metric
   return transaction->commit();
 }
 
-Result<void> RunStore::log_params(std::string_view id, const std::map<std::string, std::string>& params) {
+Result<void> RunStore::log_params(std::string_view id, std::map<std::string, std::string> params) {
+  Redactions redactions;
+  redactions.params = redact_pairs(params);
   auto transaction = sql::Transaction::begin(*db_);
   if (!transaction) return fail(transaction);
   MLOPS_TRY(require_run(*db_, id));
@@ -521,14 +595,28 @@ Result<void> RunStore::log_params(std::string_view id, const std::map<std::strin
     existing->reset();
   }
   MLOPS_TRY(upsert_pairs(*db_, "params", id, params));
+  if (!redactions.empty()) MLOPS_TRY(note_redactions(*db_, id, redactions));
   return transaction->commit();
 }
 
-Result<void> RunStore::set_tags(std::string_view id, const std::map<std::string, std::string>& tags) {
+Result<void> RunStore::set_tags(std::string_view id, std::map<std::string, std::string> tags) {
+  // The tool's own record of redactions is kept by note_redactions, not set from outside.
+  tags.erase(std::string(kRedactedTag));
+  Redactions redactions;
+  redactions.tags = redact_pairs(tags);
   auto transaction = sql::Transaction::begin(*db_);
   if (!transaction) return fail(transaction);
   MLOPS_TRY(require_run(*db_, id));
   MLOPS_TRY(upsert_pairs(*db_, "tags", id, tags));
+  if (!redactions.empty()) MLOPS_TRY(note_redactions(*db_, id, redactions));
+  return transaction->commit();
+}
+
+Result<void> RunStore::add_redactions(std::string_view id, const Redactions& redactions) {
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return fail(transaction);
+  MLOPS_TRY(require_run(*db_, id));
+  MLOPS_TRY(note_redactions(*db_, id, redactions));
   return transaction->commit();
 }
 
@@ -717,5 +805,3 @@ Result<std::vector<std::string>> RunStore::keys(std::string_view kind) {
 }
 
 }  // namespace mlops::tracking
-
-#undef MLOPS_TRY

@@ -13,6 +13,8 @@
 //    latest metrics. Metric values are stored faithfully, NaN and infinities included.
 //  - Errors: unknown or ambiguous run ids, a param changed to a different value, and importing
 //    a run that exists are bad input (exit 2); database failures are environment errors (exit 3).
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -31,12 +33,18 @@ class Database;
 
 namespace mlops::tracking {
 
-// Run statuses, as stored and as the filter language sees them (status = 'finished').
-inline constexpr std::string_view kRunning = "running";
-inline constexpr std::string_view kFinished = "finished";
-inline constexpr std::string_view kFailed = "failed";
-inline constexpr std::string_view kKilled = "killed";
-bool is_status(std::string_view text);  // one of the four above
+struct Redactions;  // secrets.hpp
+
+// How a run stands. Stored, exported and filtered (status = 'finished') by its name.
+enum class RunStatus { running, finished, failed, killed };
+std::string_view to_string(RunStatus status);  // "running", "finished", "failed", "killed"
+std::optional<RunStatus> parse_status(std::string_view text);
+// The statuses by their former constant names, for code written before RunStatus (the registry's
+// branch); new code names RunStatus::finished.
+inline constexpr RunStatus kRunning = RunStatus::running;
+inline constexpr RunStatus kFinished = RunStatus::finished;
+inline constexpr RunStatus kFailed = RunStatus::failed;
+inline constexpr RunStatus kKilled = RunStatus::killed;
 
 struct MetricPoint {
   std::string key;
@@ -53,12 +61,24 @@ struct Artifact {
   std::uint64_t files = 1;
 };
 
+// How the workspace held a tracked dataset when a run started, against its pointer file.
+enum class DataState {
+  clean,          // as the pointer says
+  other_version,  // another version, one that is in the cache (after `data checkout --rev OLD`)
+  modified,       // content that is in no version: edited, not added (cannot be rebuilt)
+  missing,        // not in the workspace at all
+};
+std::string_view to_string(DataState state);  // "clean", "other-version", "modified", "missing"
+std::optional<DataState> parse_data_state(std::string_view text);
+
 struct DataVersion {
   std::string path;          // data path relative to the repository root: "data/train.csv"
   std::string pointer_file;  // "data/train.csv.mlops"
-  std::string hash;
+  std::string hash;          // what the run ran on (for a missing dataset: what the pointer says)
   std::uint64_t size = 0;
   std::string kind = "file";
+  DataState state = DataState::clean;
+  std::string pointer_hash{};  // what the pointer said, when the run ran on something else
 };
 
 // Everything recorded about a run.
@@ -73,10 +93,13 @@ struct RunRecord {
   std::vector<std::string> command;     // argv of the command run; empty for `run start`
   std::string cwd;                      // relative to the repository root ("" for the root)
   std::optional<int> exit_code;
-  std::string status = std::string(kRunning);
+  RunStatus status = RunStatus::running;
   std::string git_commit;  // empty in a repository without commits
   std::string git_branch;  // empty on a detached HEAD
   bool git_dirty = false;  // the diff is then the artifact named "git.diff"
+  // Some tracked dataset was not as its pointer says (DataVersion::state): the commit alone
+  // does not tell what the run ran on.
+  bool data_dirty = false;
   std::map<std::string, std::string> params;
   std::map<std::string, std::string> tags;
   std::map<std::string, MetricPoint> metrics;  // final value of each metric
@@ -119,15 +142,18 @@ class RunStore {
   Result<void> create_all(const std::vector<RunRecord>& records,
                           const std::vector<std::vector<MetricPoint>>& histories);
   // Closes a run: end time, duration (from its start), exit code and status.
-  Result<void> finish(std::string_view id, std::string_view status, std::optional<int> exit_code, std::int64_t end_ms);
+  Result<void> finish(std::string_view id, RunStatus status, std::optional<int> exit_code, std::int64_t end_ms);
 
   // Appends metric points (one transaction for all of them).
   Result<void> log_metrics(std::string_view id, const std::vector<MetricPoint>& points);
   // Sets params; a param already logged with a different value is bad input (as in MLflow),
-  // and then none of `params` is stored.
-  Result<void> log_params(std::string_view id, const std::map<std::string, std::string>& params);
-  // Sets tags (a tag may change).
-  Result<void> set_tags(std::string_view id, const std::map<std::string, std::string>& tags);
+  // and then none of `params` is stored. Credential-looking values are stored as [redacted]
+  // (secrets.hpp), and the run's mlops.redacted tag says so.
+  Result<void> log_params(std::string_view id, std::map<std::string, std::string> params);
+  // Sets tags (a tag may change); redacted as log_params.
+  Result<void> set_tags(std::string_view id, std::map<std::string, std::string> tags);
+  // Adds to what the run's mlops.redacted tag says was redacted (a log scrubbed when it is stored).
+  Result<void> add_redactions(std::string_view id, const Redactions& redactions);
   // Replaces the run's environment description (collected while its command ran).
   Result<void> set_environment(std::string_view id, const std::map<std::string, std::string>& environment);
   // Records an artifact whose content is already in the cache; same name replaces.
@@ -164,3 +190,12 @@ class RunStore {
 };
 
 }  // namespace mlops::tracking
+
+// `fmt::format("{}", status)` prints the status's name.
+template <>
+struct fmt::formatter<mlops::tracking::RunStatus> : fmt::formatter<std::string_view> {
+  template <class FormatContext>
+  auto format(mlops::tracking::RunStatus status, FormatContext& context) const {
+    return fmt::formatter<std::string_view>::format(mlops::tracking::to_string(status), context);
+  }
+};

@@ -108,7 +108,7 @@ TEST_CASE("params cannot change; tags can; unknown runs are refused") {
   CHECK(store->set_tags("01m8cccccccccc", {{"team", "nlp"}}));
   CHECK(store->get("01m8cccccccccc")->tags.at("team") == "nlp");
   CHECK_FALSE(store->log_metrics("01m8nonexistent", {{"x", 1, 0, 0}}));
-  CHECK_FALSE(store->finish("01m8nonexistent", kFinished, 0, 0));
+  CHECK_FALSE(store->finish("01m8nonexistent", RunStatus::finished, 0, 0));
 }
 
 TEST_CASE("finish sets the end, duration and status; remove deletes everything") {
@@ -119,10 +119,10 @@ TEST_CASE("finish sets the end, duration and status; remove deletes everything")
   run.start_time = format_time(1'700'000'000'000);
   REQUIRE(store->create(run));
   REQUIRE(store->log_metrics(run.id, {{"loss", 1, 0, 0}}));
-  REQUIRE(store->finish(run.id, kFailed, 3, 1'700'000'002'500));
+  REQUIRE(store->finish(run.id, RunStatus::failed, 3, 1'700'000'002'500));
   auto got = store->get(run.id);
   REQUIRE(got);
-  CHECK(got->status == "failed");
+  CHECK(got->status == RunStatus::failed);
   CHECK(got->exit_code == 3);
   CHECK(got->duration == Approx(2.5));
   CHECK(got->end_time == format_time(1'700'000'002'500));

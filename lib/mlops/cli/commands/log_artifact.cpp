@@ -3,9 +3,9 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/log.hpp"
-#include "mlops/cli/commands/run_common.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/tracking/execute.hpp"
 
 namespace mlops::cli {
 
@@ -18,7 +18,7 @@ struct LogArtifactOptions {
 };
 
 int run_log_artifact(const LogArtifactOptions& options) {
-  std::string requested = requested_run(options.run);
+  std::string requested = unwrap(tracking::requested_run(options.run));
   Repo repo = require_store();
   auto store = unwrap(tracking::RunStore::open(repo));
   std::string id = unwrap(store.resolve(requested));

@@ -5,8 +5,8 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/log.hpp"
-#include "mlops/cli/commands/run_common.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/tracking/execute.hpp"
 #include "mlops/tracking/params_file.hpp"
 
 namespace mlops::cli {
@@ -26,7 +26,7 @@ int run_log_metric(const LogMetricOptions& options) {
     throw Failure(bad_input(fmt::format("metric value '{}' is not a number", options.value),
                             "give a decimal number such as 0.93 or 1e-4 (nan and inf are accepted)"));
   }
-  std::string requested = requested_run(options.run);
+  std::string requested = unwrap(tracking::requested_run(options.run));
   Repo repo = require_store();
   auto store = unwrap(tracking::RunStore::open(repo));
   std::string id = unwrap(store.resolve(requested));

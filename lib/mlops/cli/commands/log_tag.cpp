@@ -1,7 +1,7 @@
 // `mlops log tag KEY VALUE [--run ID]`
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/log.hpp"
-#include "mlops/cli/commands/run_common.hpp"
+#include "mlops/tracking/execute.hpp"
 
 namespace mlops::cli {
 
@@ -14,7 +14,7 @@ struct LogTagOptions {
 };
 
 int run_log_tag(const LogTagOptions& options) {
-  std::string requested = requested_run(options.run);
+  std::string requested = unwrap(tracking::requested_run(options.run));
   Repo repo = require_store();
   auto store = unwrap(tracking::RunStore::open(repo));
   std::string id = unwrap(store.resolve(requested));

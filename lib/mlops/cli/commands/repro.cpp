@@ -1,7 +1,8 @@
-// `mlops repro MODEL@VERSION | MODEL#STAGE | RUN_ID [--workdir DIR] [--keep] [--dry-run]`:
+// `mlops repro MODEL@VERSION | MODEL#STAGE | RUN_ID [--workdir DIR] [--keep] [--dry-run] [--rtol X] [--atol Y]`:
 // rebuild a run from its git commit and data versions in a worktree of its own, rerun its
 // command as a new run tagged repro_of=ID, and check that what it made is bit-identical.
-// The user's work tree and index are never touched. Planning: repro/plan.hpp; the verdict:
+// The user's work tree and index are never touched. Planning: repro/plan.hpp; the rebuild:
+// repro/rebuild.hpp; the verdict:
 // repro/compare.hpp.
 #include <fmt/format.h>
 #include <unistd.h>
@@ -14,19 +15,16 @@
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/cli/commands/model.hpp"
-#include "mlops/cli/commands/run_execute.hpp"
 #include "mlops/cli/commands/runs.hpp"
-#include "mlops/core/config.hpp"
-#include "mlops/core/file.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
-#include "mlops/data/cache.hpp"
-#include "mlops/data/remote.hpp"
-#include "mlops/data/store.hpp"
-#include "mlops/git/worktree.hpp"
+#include "mlops/git/repository.hpp"
 #include "mlops/registry/metadata.hpp"
 #include "mlops/repro/compare.hpp"
 #include "mlops/repro/plan.hpp"
+#include "mlops/repro/rebuild.hpp"
+#include "mlops/tracking/display.hpp"
+#include "mlops/tracking/execute.hpp"
 #include "mlops/tracking/run_json.hpp"
 
 namespace mlops::cli {
@@ -41,6 +39,7 @@ struct Options {
   std::string workdir;
   bool keep = false;
   bool dry_run = false;
+  repro::Tolerance tolerance;
 };
 
 // The run to rebuild, and the model version that named it, if one did.
@@ -93,47 +92,6 @@ fs::path choose_workdir(const Options& options) {
   }
   return dir;
 }
-
-fs::path make_temp_workdir(const Repo& repo, const std::string& id) {
-  std::error_code ec;
-  fs::create_directories(repo.tmp(), ec);
-  std::string pattern = (repo.tmp() / fmt::format("repro-{}-XXXXXX", id)).string();
-  if (!::mkdtemp(pattern.data())) throw Failure(system_error("create", repo.tmp(), errno));
-  return pattern;
-}
-
-// Removes the worktree on every way out (an error included) unless it is to be kept.
-class WorktreeGuard {
- public:
-  WorktreeGuard(fs::path repo_root, fs::path dir, bool keep)
-      : repo_root_(std::move(repo_root)), dir_(std::move(dir)), keep_(keep) {}
-  WorktreeGuard(const WorktreeGuard&) = delete;
-  WorktreeGuard& operator=(const WorktreeGuard&) = delete;
-  ~WorktreeGuard() {
-    if (keep_) return;
-    if (auto removed = git::remove_worktree(repo_root_, dir_); !removed) out::print_error(removed.error());
-  }
-
- private:
-  fs::path repo_root_;
-  fs::path dir_;
-  bool keep_;
-};
-
-// Changes the current folder, and back when it goes out of scope.
-class CurrentFolder {
- public:
-  explicit CurrentFolder(const fs::path& dir) : previous_(fs::current_path()) { fs::current_path(dir); }
-  CurrentFolder(const CurrentFolder&) = delete;
-  CurrentFolder& operator=(const CurrentFolder&) = delete;
-  ~CurrentFolder() {
-    std::error_code ec;
-    fs::current_path(previous_, ec);
-  }
-
- private:
-  fs::path previous_;
-};
 
 std::string short_hash(const std::string& hash) { return hash.substr(0, 17); }
 
@@ -201,73 +159,25 @@ void print_plan(const repro::Plan& plan, const Target& target, const fs::path& w
   if (!workdir.empty()) out::println("{} {}", label("worktree"), workdir.string());
 }
 
-// --- rebuilding ---
-
-void fetch_missing(const Repo& repo, const repro::Plan& plan) {
-  for (const auto& input : plan.data) {
-    if (input.source != repro::Source::remote) continue;
-    out::note(fmt::format("fetching {} from '{}'", input.version.path, plan.remote));
-    auto kind = input.version.kind == "dir" ? data::Kind::dir : data::Kind::file;
-    unwrap(data::fetch_version(repo, *Hash::parse(input.version.hash), kind, plan.remote));
-  }
-  if (plan.diff && plan.diff_source == repro::Source::remote) {
-    unwrap(data::fetch_version(repo, *plan.diff, data::Kind::file, plan.remote));
-  }
-}
-
-// The recorded commit, diff and data, laid out in `workdir`.
-void prepare_worktree(const Repo& repo, const repro::Plan& plan, const fs::path& workdir) {
-  const auto& run = plan.run;
-  unwrap(git::add_worktree(repo.root, workdir, run.git_commit));
-  if (plan.diff) {
-    data::Cache cache(repo);
-    std::string patch = unwrap(cache.read(*plan.diff));
-    auto patch_file = temp_path_in(repo.tmp(), "repro.diff");
-    unwrap(write_file_atomic(patch_file, patch));
-    auto applied = git::apply_patch(workdir, patch_file);
-    std::error_code ec;
-    fs::remove(patch_file, ec);
-    unwrap(std::move(applied));
-  }
-  Config config = unwrap(load_config(repo));
-  for (const auto& input : plan.data) {
-    auto kind = input.version.kind == "dir" ? data::Kind::dir : data::Kind::file;
-    fs::path dest = workdir / input.version.path;
-    std::error_code ec;
-    fs::create_directories(dest.parent_path(), ec);
-    if (ec) throw Failure(system_error("create", dest.parent_path(), ec.value()));
-    unwrap(data::materialize(repo, *Hash::parse(input.version.hash), kind, dest, config.link));
-  }
-}
-
-ExecutedRun rerun(const Repo& repo, const repro::Plan& plan, const fs::path& workdir) {
-  const auto& run = plan.run;
-  // The worktree is a repository of its own whose store is the user's: one cache, one runs database.
-  Repo worktree{fs::canonical(workdir), repo.store()};
-  fs::path folder = worktree.root / run.cwd;
-  std::error_code ec;
-  fs::create_directories(folder, ec);
-  CurrentFolder in_folder(folder);
-
-  tracking::RunSetup setup;
-  setup.name = run.name;
-  setup.command = run.command;
-  setup.params = run.params;
-  setup.tags = {{"repro_of", run.id}};
-  RunOutputOptions outputs{plan.metrics_files, plan.artifacts};
-  ExecuteOptions how;
-  how.env = {{"MLOPS_STORE_DIR", repo.store().string()}};
-  how.stdout_to_stderr = out::settings().json;
-  return execute_run(worktree, std::move(setup), outputs, how);
-}
-
 // --- the report ---
 
 struct Verdict {
   repro::Comparison comparison;
   std::optional<bool> registered_rebuilt;  // for a model version: whether its artifact came out again
-  bool identical() const { return comparison.identical() && registered_rebuilt.value_or(true); }
+  repro::Verdict verdict() const {
+    auto verdict = comparison.verdict();
+    if (verdict != repro::Verdict::bit_identical || registered_rebuilt.value_or(true)) return verdict;
+    return comparison.close_enough() ? repro::Verdict::equal_within_tolerance : repro::Verdict::differs;
+  }
+  bool identical() const { return verdict() == repro::Verdict::bit_identical; }
+  bool passed() const { return verdict() != repro::Verdict::differs; }
 };
+
+std::string verdict_json(repro::Verdict verdict) {
+  std::string text(repro::to_string(verdict));
+  std::replace(text.begin(), text.end(), ' ', '-');
+  return text;
+}
 
 ordered_json report_json(const tracking::RunRecord& original, const tracking::RunRecord& rebuilt, const Target& target,
                          const Verdict& verdict, const fs::path& workdir, bool kept, bool interrupted) {
@@ -287,7 +197,8 @@ ordered_json report_json(const tracking::RunRecord& original, const tracking::Ru
                        {"original", m.original ? tracking::metric_value_json(*m.original) : ordered_json()},
                        {"rebuilt", m.rebuilt ? tracking::metric_value_json(*m.rebuilt) : ordered_json()},
                        {"delta", delta.is_number() && std::isfinite(delta.get<double>()) ? delta : ordered_json()},
-                       {"equal", m.equal()}});
+                       {"equal", m.equal()},
+                       {"within_tolerance", m.within(c.tolerance)}});
   }
   ordered_json environment = ordered_json::array();
   for (const auto& e : c.environment) {
@@ -295,9 +206,13 @@ ordered_json report_json(const tracking::RunRecord& original, const tracking::Ru
                            {"original", e.original ? ordered_json(*e.original) : ordered_json()},
                            {"rebuilt", e.rebuilt ? ordered_json(*e.rebuilt) : ordered_json()}});
   }
-  ordered_json doc = {{"verdict", interrupted           ? "interrupted"
-                                  : verdict.identical() ? "bit-identical"
-                                                        : "differs"},
+  ordered_json causes = ordered_json::array();
+  if (!verdict.identical()) {
+    for (auto cause : c.causes) {
+      causes.push_back({{"cause", repro::to_string(cause)}, {"text", repro::explain(cause, original)}});
+    }
+  }
+  ordered_json doc = {{"verdict", interrupted ? std::string("interrupted") : verdict_json(verdict.verdict())},
                       {"run", original.id},
                       {"rebuilt_run", rebuilt.id},
                       {"model", target.model.empty() ? ordered_json() : ordered_json(target.model)},
@@ -314,6 +229,9 @@ ordered_json report_json(const tracking::RunRecord& original, const tracking::Ru
   }
   doc["metrics"] = metrics;
   doc["environment"] = environment;
+  doc["tolerance"] =
+      c.tolerance.given() ? ordered_json{{"rtol", c.tolerance.rtol}, {"atol", c.tolerance.atol}} : ordered_json();
+  doc["likely_causes"] = causes;
   doc["workdir"] = kept ? ordered_json(workdir.string()) : ordered_json();
   return doc;
 }
@@ -322,9 +240,15 @@ void print_report(const tracking::RunRecord& original, const tracking::RunRecord
                   const Verdict& verdict) {
   const auto& c = verdict.comparison;
   bool identical = verdict.identical();
+  auto result = verdict.verdict();
+  std::string label(repro::to_string(result));
   out::println("{}: {} rebuilt as run {}",
-               identical ? out::paint("bit-identical", out::Style::green) : out::paint("differs", out::Style::red),
+               out::paint(label, result == repro::Verdict::differs ? out::Style::red : out::Style::green),
                describe(original, target), rebuilt.id);
+  if (result == repro::Verdict::equal_within_tolerance) {
+    out::println("every metric is within rtol={} atol={} of the original; the artifacts differ",
+                 tracking::display_number(c.tolerance.rtol), tracking::display_number(c.tolerance.atol));
+  }
   if (!c.exit_code_equal) {
     out::println("the command exited {} (the original exited {})", rebuilt.exit_code.value_or(-1),
                  original.exit_code.value_or(-1));
@@ -344,17 +268,24 @@ void print_report(const tracking::RunRecord& original, const tracking::RunRecord
   }
   bool metrics_differ = std::any_of(c.metrics.begin(), c.metrics.end(), [](const auto& m) { return !m.equal(); });
   if (metrics_differ || (c.artifacts.empty() && !c.metrics.empty())) {
-    out::Table table({"METRIC", "ORIGINAL", "REBUILT", "DELTA"});
+    bool tolerant = c.tolerance.given();
+    std::vector<std::string> header{"METRIC", "ORIGINAL", "REBUILT", "DELTA"};
+    if (tolerant) header.push_back("WITHIN");
+    out::Table table(header);
     for (const auto& m : c.metrics) {
-      std::string delta =
-          m.original && m.rebuilt && !m.equal() ? registry::format_number(*m.rebuilt - *m.original) : "";
-      table.add_row({m.name, m.original ? registry::format_number(*m.original) : "-",
-                     m.rebuilt ? registry::format_number(*m.rebuilt) : "-", delta});
+      std::string delta = m.original && m.rebuilt && !m.equal() ? tracking::display_delta(*m.original, *m.rebuilt) : "";
+      std::vector<std::string> row{m.name, m.original ? tracking::display_number(*m.original) : "-",
+                                   m.rebuilt ? tracking::display_number(*m.rebuilt) : "-", delta};
+      if (tolerant) row.push_back(m.within(c.tolerance) ? "yes" : out::paint("no", out::Style::red));
+      table.add_row(std::move(row));
     }
     for (std::size_t i = 1; i < 4; ++i) table.right_align(i);
     out::print(table.render());
   } else if (!c.metrics.empty()) {
     out::println("{} metric{} equal", c.metrics.size(), c.metrics.size() == 1 ? "" : "s");
+  }
+  if (!identical) {
+    for (auto cause : c.causes) out::println("likely cause: {}", repro::explain(cause, original));
   }
   if (!c.environment.empty()) {
     out::println("{}", identical ? "environment differences (none changed the result):"
@@ -373,7 +304,7 @@ int run_repro(const Options& options) {
   auto original = unwrap(store.get(target.run_id));
   fs::path chosen = choose_workdir(options);
   repro::Plan plan = unwrap(repro::make_plan(repo, git_repo, original));
-  if (original.status != tracking::kFinished) {
+  if (original.status != tracking::RunStatus::finished) {
     out::warn(fmt::format("run {} is {} (exit {}); rebuilding it anyway", original.id, original.status,
                           original.exit_code.value_or(-1)));
   }
@@ -389,22 +320,19 @@ int run_repro(const Options& options) {
     return 0;
   }
 
-  fetch_missing(repo, plan);
-  fs::path workdir = chosen.empty() ? make_temp_workdir(repo, original.id) : chosen;
-  if (!out::settings().json) print_plan(plan, target, options.keep ? workdir : fs::path(), "Rebuilding");
-  ExecutedRun executed;
-  {
-    WorktreeGuard guard(repo.root, workdir, options.keep);
-    prepare_worktree(repo, plan, workdir);
-    executed = rerun(repo, plan, workdir);
-  }
+  repro::RebuildOptions how{chosen, options.keep, out::settings().json};
+  auto done = unwrap(repro::rebuild(repo, plan, how, [&](const fs::path& workdir) {
+    if (!out::settings().json) print_plan(plan, target, options.keep ? workdir : fs::path(), "Rebuilding");
+  }));
+  const tracking::ExecutedRun& executed = done.executed;
+  const fs::path& workdir = done.workdir;
   auto rebuilt = unwrap(store.get(executed.id));
-  Verdict verdict{repro::compare_runs(original, rebuilt), std::nullopt};
+  Verdict verdict{repro::compare_runs(original, rebuilt, options.tolerance), std::nullopt};
   if (target.registered) {
     verdict.registered_rebuilt = std::any_of(rebuilt.artifacts.begin(), rebuilt.artifacts.end(),
                                              [&](const auto& a) { return a.hash == target.registered->str(); });
   }
-  bool interrupted = executed.status == tracking::kKilled;
+  bool interrupted = executed.status == tracking::RunStatus::killed;
   if (out::settings().json) {
     out::print_json(report_json(original, rebuilt, target, verdict, workdir, options.keep, interrupted));
   } else if (interrupted) {
@@ -415,7 +343,7 @@ int run_repro(const Options& options) {
   if (options.keep) out::note(fmt::format("the worktree is kept in {}", workdir.string()));
   // A Ctrl-C ends us as it ended the command (130), not as a failed check.
   if (interrupted) return executed.exit_code;
-  return verdict.identical() ? 0 : static_cast<int>(Exit::check_failed);
+  return verdict.passed() ? 0 : static_cast<int>(Exit::check_failed);
 }
 
 }  // namespace
@@ -434,12 +362,25 @@ void register_repro(CLI::App& app) {
   command->add_flag("--keep", options->keep, "Keep the worktree afterwards (it is removed by default)");
   command->add_flag("-n,--dry-run", options->dry_run,
                     "Print the plan (commit, data versions, command) and run nothing");
+  command
+      ->add_option("--rtol", options->tolerance.rtol,
+                   "Metrics within this relative tolerance of the original count as equal (artifacts need not be "
+                   "bit-identical)")
+      ->check(CLI::NonNegativeNumber)
+      ->option_text("X");
+  command
+      ->add_option("--atol", options->tolerance.atol,
+                   "Metrics within this absolute tolerance count as equal (with --rtol: atol + rtol * |original|)")
+      ->check(CLI::NonNegativeNumber)
+      ->option_text("Y");
   add_json_flag(*command);
   command->footer(
       "The rebuild runs in a separate git worktree of the run's commit (with its recorded diff when the tree was\n"
       "dirty, and every dataset at its recorded version, fetched from the default remote when missing), as a new\n"
-      "run tagged repro_of=ID. Exit 0: bit-identical; 1: differs; 2: cannot be rebuilt (no command, commit or data).\n"
-      "Example: mlops repro churn@v0.0.1");
+      "run tagged repro_of=ID. Exit 0: bit-identical (or, with --rtol/--atol, equal within tolerance); 1: differs;\n"
+      "2: cannot be rebuilt (no command, commit or data).\n"
+      "Example: mlops repro churn@v0.0.1\n"
+      "         mlops repro churn#production --rtol 1e-6 --atol 1e-9   # GPU training, threads");
 }
 
 }  // namespace mlops::cli

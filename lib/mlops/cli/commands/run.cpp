@@ -7,7 +7,7 @@
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/cli/commands/run_common.hpp"
-#include "mlops/cli/commands/run_execute.hpp"
+#include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 
 namespace mlops::cli {
@@ -15,9 +15,10 @@ namespace mlops::cli {
 namespace {
 
 struct RunCommandOptions {
-  RunSetupOptions setup;
-  RunOutputOptions outputs;
+  tracking::SetupInput setup;
+  tracking::RunOutputs outputs;
   std::vector<std::string> command;
+  std::string id_file;
   CLI::App* app = nullptr;
 };
 
@@ -39,8 +40,31 @@ int run_command(const RunCommandOptions& options) {
   }
   Repo repo = require_store();
   // Everything that can be wrong with the options is found before the run exists.
-  tracking::RunSetup setup = setup_from(options.setup, command);
-  ExecutedRun run = execute_run(repo, std::move(setup), options.outputs);
+  tracking::RunSetup setup = unwrap(tracking::make_setup(options.setup, command));
+  tracking::ExecuteOptions how;
+  if (!options.id_file.empty()) {
+    std::filesystem::path folder = std::filesystem::absolute(options.id_file).parent_path();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(folder, ec)) {
+      throw Failure(
+          bad_input(fmt::format("cannot write the run id to '{}': no folder '{}'", options.id_file, folder.string()),
+                    "create the folder first, or give --id-file a path in an existing one"));
+    }
+    if (std::filesystem::is_directory(options.id_file, ec)) {
+      throw Failure(bad_input(fmt::format("cannot write the run id to '{}': it is a folder", options.id_file),
+                              "give --id-file a file path, such as --id-file run.id"));
+    }
+    how.id_file = options.id_file;
+  }
+  // With --json our stdout carries one document: the command's stdout goes to stderr.
+  how.stdout_to_stderr = out::settings().json;
+  auto run = unwrap(tracking::execute_run(repo, std::move(setup), options.outputs, how));
+  if (out::settings().json) {
+    out::print_json({{"id", run.id},
+                     {"status", tracking::to_string(run.status)},
+                     {"exit_code", run.exit_code},
+                     {"duration", run.duration ? nlohmann::ordered_json(*run.duration) : nlohmann::ordered_json()}});
+  }
   // The child's exit code is ours; when the command succeeded but its outputs could not be
   // recorded (a malformed metrics file), exit 2 so that CI notices.
   if (run.problem && run.exit_code == 0) return static_cast<int>(run.problem->exit);
@@ -59,7 +83,9 @@ void register_run(CLI::App& app) {
       "Forms: mlops run [OPTIONS] -- CMD [ARGS...]; mlops run start [OPTIONS]; mlops run end [ID]\n"
       "The command runs with MLOPS_RUN_ID set, so 'mlops log metric NAME VALUE' inside it attaches to the run.\n"
       "mlops run exits with the command's exit code (127 when the command does not exist).\n"
-      "Example: mlops run --name baseline --param lr=0.01 --metrics-file metrics.json -- python train.py");
+      "The command also gets MLOPS_PARAMS (the params as JSON) and MLOPS_RUN_STREAM ('import mlops' logs there).\n"
+      "Example: mlops run --name baseline --param lr=0.01 --metrics-file metrics.json -- python train.py\n"
+      "         mlops run --id-file run.id --json -- ./train.sh > result.json   # for scripts");
   // The command is a positional list that takes every word after its first one (positionals at
   // end), so the program's options are its own; "--" is left among the extras.
   run->allow_extras();
@@ -68,6 +94,9 @@ void register_run(CLI::App& app) {
       ->option_text("-- CMD [ARGS...]");
   add_setup_options(*run, options->setup);
   add_output_options(*run, options->outputs);
+  run->add_option("--id-file", options->id_file, "Write the run id to FILE when the run starts (for scripts)")
+      ->option_text("FILE");
+  add_json_flag(*run);
   add_run_start(*run);
   add_run_end(*run);
 }

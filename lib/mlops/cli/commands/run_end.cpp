@@ -12,25 +12,27 @@ namespace {
 
 struct RunEndOptions {
   std::string id;
-  std::string status = std::string(tracking::kFinished);
+  std::string status = "finished";
   std::optional<int> exit_code;
-  RunOutputOptions outputs;
+  tracking::RunOutputs outputs;
 };
 
 int run_run_end(const RunEndOptions& options) {
-  std::string requested = requested_run(options.id);
+  std::string requested = unwrap(tracking::requested_run(options.id));
   Repo repo = require_store();
   auto store = unwrap(tracking::RunStore::open(repo));
   std::string id = unwrap(store.resolve(requested));
   auto record = unwrap(store.get(id));
-  if (record.status != tracking::kRunning) {
+  if (record.status != tracking::RunStatus::running) {
     throw Failure(bad_input(fmt::format("run '{}' has already ended ({})", id, record.status),
                             "a run is ended once; start a new one with 'mlops run start'"));
   }
-  auto problem = attach_outputs(repo, store, id, options.outputs);
-  int exit_code = options.exit_code.value_or(options.status == tracking::kFinished ? 0 : 1);
-  unwrap(store.finish(id, options.status, exit_code, tracking::now_ms()));
-  out::note(fmt::format("run {} {}", id, options.status));
+  // --status is checked by CLI11 to be one of these.
+  auto status = tracking::parse_status(options.status).value_or(tracking::RunStatus::failed);
+  auto problem = tracking::attach_outputs(repo, store, id, options.outputs);
+  int exit_code = options.exit_code.value_or(status == tracking::RunStatus::finished ? 0 : 1);
+  unwrap(store.finish(id, status, exit_code, tracking::now_ms()));
+  out::note(fmt::format("run {} {}", id, status));
   return problem ? static_cast<int>(problem->exit) : 0;
 }
 

@@ -12,9 +12,9 @@ namespace mlops::cli {
 
 namespace {
 
-int run_run_start(const RunSetupOptions& options) {
+int run_run_start(const tracking::SetupInput& options) {
   Repo repo = require_store();
-  auto recorder = unwrap(tracking::RunRecorder::begin(repo, setup_from(options, {})));
+  auto recorder = unwrap(tracking::RunRecorder::begin(repo, unwrap(tracking::make_setup(options, {}))));
   unwrap(recorder.record_environment());
   if (out::settings().json) {
     out::print_json({{"id", recorder.id()}});
@@ -27,7 +27,7 @@ int run_run_start(const RunSetupOptions& options) {
 }  // namespace
 
 void add_run_start(CLI::App& run) {
-  auto options = std::make_shared<RunSetupOptions>();
+  auto options = std::make_shared<tracking::SetupInput>();
   auto* command = add_command(run, "start", "Open a run without running a command; prints its id",
                               [options] { return run_run_start(*options); });
   command->footer("Example: RUN=$(mlops run start --name etl) && ... && mlops run end $RUN");

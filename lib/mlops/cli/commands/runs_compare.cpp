@@ -57,7 +57,8 @@ int run_runs_compare(const RunsCompareOptions& options) {
     using ojson = nlohmann::ordered_json;
     ojson doc;
     ojson ids = ojson::array();
-    for (const auto& run : runs) ids.push_back({{"id", run.id}, {"name", run.name}, {"status", run.status}});
+    for (const auto& run : runs)
+      ids.push_back({{"id", run.id}, {"name", run.name}, {"status", tracking::to_string(run.status)}});
     doc["runs"] = std::move(ids);
     ojson params = ojson::object();
     for (const auto& key : param_keys) {

@@ -1,5 +1,11 @@
 // `mlops runs list [--where EXPR] [--sort KEY] [--limit N] [--columns K,...] [--json|--csv|--ids]`
 #include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/runs.hpp"
@@ -31,12 +37,74 @@ std::string csv_field(std::string_view text) {
   return quoted + "\"";
 }
 
+// The width the table may take: the terminal's, else $COLUMNS, else 160 (a pipe or a file).
+std::size_t table_width() {
+  if (out::stdout_is_terminal()) {
+    winsize size{};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  }
+  if (const char* columns = std::getenv("COLUMNS")) {
+    std::size_t value = 0;
+    std::string_view text(columns);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc() && end == text.data() + text.size() && value > 0) return value;
+  }
+  return 160;
+}
+
+// Characters of an unpainted cell (UTF-8 continuation bytes do not count).
+std::size_t cell_width(std::string_view cell) {
+  return static_cast<std::size_t>(
+      std::count_if(cell.begin(), cell.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Numbers are right-aligned: a column whose cells are all numbers (or "-" for none).
+bool numeric_column(const std::vector<std::vector<std::string>>& rows, std::size_t column) {
+  bool any = false;
+  for (const auto& row : rows) {
+    const std::string& cell = row[column];
+    if (cell == "-" || cell.empty()) continue;
+    if (cell == "nan" || cell == "inf" || cell == "-inf") {
+      any = true;
+      continue;
+    }
+    double value = 0;
+    auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+    if (ec != std::errc() || end != cell.data() + cell.size()) return false;
+    any = true;
+  }
+  return any;
+}
+
 nlohmann::ordered_json value_json(const tracking::Value& value) {
   if (auto* number = std::get_if<double>(&value)) return tracking::metric_value_json(*number);
   return std::get<std::string>(value);
 }
 
-int run_runs_list(const RunsListOptions& options) {
+// The selected runs, the extra columns, and the values to fill them with.
+struct RunsListing {
+  std::vector<tracking::SelectedRun> runs;
+  std::vector<std::string> extra;  // keys of --where, --sort and --columns not among the fixed columns
+  // Params and final metrics of the runs, read for the columns shown by default.
+  std::map<std::string, std::map<std::string, double>> metrics;
+  std::map<std::string, std::map<std::string, std::string>> params;
+
+  std::optional<tracking::Value> value_of(const tracking::SelectedRun& item, const std::string& key) const {
+    if (auto it = item.values.find(key); it != item.values.end()) return it->second;
+    if (key.starts_with("metrics.")) {
+      if (auto run = metrics.find(item.run.id); run != metrics.end()) {
+        if (auto value = run->second.find(key.substr(8)); value != run->second.end()) return value->second;
+      }
+    } else if (key.starts_with("params.")) {
+      if (auto run = params.find(item.run.id); run != params.end()) {
+        if (auto value = run->second.find(key.substr(7)); value != run->second.end()) return value->second;
+      }
+    }
+    return std::nullopt;
+  }
+};
+
+tracking::RunSelection selection_of(const RunsListOptions& options) {
   tracking::RunSelection selection;
   if (!options.where.empty()) selection.where = unwrap(tracking::parse_query(options.where));
   if (!options.sort.empty()) selection.sort = unwrap(tracking::parse_sort_key(options.sort));
@@ -49,123 +117,172 @@ int run_runs_list(const RunsListOptions& options) {
     selection.columns.push_back(key);
   }
   selection.limit = options.limit;
-  Repo repo = require_store();
-  auto store = open_runs_store(repo);
-  auto runs = unwrap(tracking::select_runs(store, selection));
+  return selection;
+}
 
-  // Extra columns: the keys of --where, --sort and --columns that are not already shown.
+// The keys of --where, --sort and --columns that are not already shown, once each.
+std::vector<std::string> extra_columns(const tracking::RunSelection& selection) {
   std::vector<std::string> extra;
-  auto shown = [](const std::string& key) {
-    return key == "id" || key == "name" || key == "status" || key == "start_time" || key == "duration" ||
-           key == "git.commit";
+  auto add = [&](const std::string& key) {
+    bool fixed = key == "id" || key == "name" || key == "status" || key == "start_time" || key == "duration" ||
+                 key == "git.commit";
+    if (!fixed && std::find(extra.begin(), extra.end(), key) == extra.end()) extra.push_back(key);
   };
   if (selection.where) {
-    for (const auto& key : selection.where->keys()) {
-      if (!shown(key)) extra.push_back(key);
-    }
+    for (const auto& key : selection.where->keys()) add(key);
   }
-  if (selection.sort && !shown(selection.sort->key) &&
-      std::find(extra.begin(), extra.end(), selection.sort->key) == extra.end()) {
-    extra.push_back(selection.sort->key);
+  if (selection.sort) add(selection.sort->key);
+  for (const auto& key : selection.columns) add(key);
+  return extra;
+}
+
+void print_runs_json(tracking::RunStore& store, const RunsListing& listing) {
+  auto metrics = unwrap(store.all_final_metrics());
+  auto params = unwrap(store.all_pairs("params"));
+  auto tags = unwrap(store.all_pairs("tags"));
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& item : listing.runs) {
+    const auto& run = item.run;
+    nlohmann::ordered_json entry = {
+        {"id", run.id},
+        {"name", run.name},
+        {"status", tracking::to_string(run.status)},
+        {"start_time", run.start_time},
+        {"end_time", run.end_time ? nlohmann::ordered_json(*run.end_time) : nullptr},
+        {"duration", run.duration ? nlohmann::ordered_json(*run.duration) : nullptr},
+        {"exit_code", run.exit_code ? nlohmann::ordered_json(*run.exit_code) : nullptr},
+        {"user", run.user},
+        {"git", {{"commit", run.git_commit}, {"branch", run.git_branch}, {"dirty", run.git_dirty}}},
+        {"data_dirty", run.data_dirty}};
+    nlohmann::ordered_json run_metrics = nlohmann::ordered_json::object();
+    for (const auto& [key, value] : metrics[run.id]) run_metrics[key] = tracking::metric_value_json(value);
+    entry["metrics"] = std::move(run_metrics);
+    entry["params"] = params[run.id];
+    entry["tags"] = tags[run.id];
+    nlohmann::ordered_json values = nlohmann::ordered_json::object();
+    for (const auto& [key, value] : item.values) values[key] = value_json(value);
+    entry["values"] = std::move(values);
+    list.push_back(std::move(entry));
   }
-  for (const auto& key : selection.columns) {
-    if (!shown(key) && std::find(extra.begin(), extra.end(), key) == extra.end()) extra.push_back(key);
-  }
-  auto value_of = [](const tracking::SelectedRun& item, const std::string& key) -> std::optional<tracking::Value> {
-    auto it = item.values.find(key);
-    if (it == item.values.end()) return std::nullopt;
-    return it->second;
+  out::print_json({{"runs", std::move(list)}});
+}
+
+void print_runs_csv(const RunsListing& listing) {
+  std::string text;
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) text += (i ? "," : "") + csv_field(cells[i]);
+    text += '\n';
   };
-
-  if (options.ids) {
-    // For scripts: RUN=$(mlops runs list --limit 1 --ids) is the newest run.
-    for (const auto& item : runs) out::println("{}", item.run.id);
-    return 0;
-  }
-  if (out::settings().json) {
-    auto metrics = unwrap(store.all_final_metrics());
-    auto params = unwrap(store.all_pairs("params"));
-    auto tags = unwrap(store.all_pairs("tags"));
-    nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const auto& item : runs) {
-      const auto& run = item.run;
-      nlohmann::ordered_json entry = {
-          {"id", run.id},
-          {"name", run.name},
-          {"status", run.status},
-          {"start_time", run.start_time},
-          {"end_time", run.end_time ? nlohmann::ordered_json(*run.end_time) : nullptr},
-          {"duration", run.duration ? nlohmann::ordered_json(*run.duration) : nullptr},
-          {"exit_code", run.exit_code ? nlohmann::ordered_json(*run.exit_code) : nullptr},
-          {"user", run.user},
-          {"git", {{"commit", run.git_commit}, {"branch", run.git_branch}, {"dirty", run.git_dirty}}}};
-      nlohmann::ordered_json run_metrics = nlohmann::ordered_json::object();
-      for (const auto& [key, value] : metrics[run.id]) run_metrics[key] = tracking::metric_value_json(value);
-      entry["metrics"] = std::move(run_metrics);
-      entry["params"] = params[run.id];
-      entry["tags"] = tags[run.id];
-      nlohmann::ordered_json values = nlohmann::ordered_json::object();
-      for (const auto& [key, value] : item.values) values[key] = value_json(value);
-      entry["values"] = std::move(values);
-      list.push_back(std::move(entry));
+  std::vector<std::string> header{"id", "name", "status", "start_time", "duration", "git.commit"};
+  for (const auto& key : listing.extra) header.push_back(key);
+  line(header);
+  for (const auto& item : listing.runs) {
+    const auto& run = item.run;
+    std::vector<std::string> cells{run.id,
+                                   run.name,
+                                   std::string(tracking::to_string(run.status)),
+                                   run.start_time,
+                                   run.duration ? fmt::format("{}", *run.duration) : "",
+                                   run.git_commit};
+    for (const auto& key : listing.extra) {
+      auto value = listing.value_of(item, key);
+      cells.push_back(value ? tracking::format_value(*value) : "");
     }
-    out::print_json({{"runs", std::move(list)}});
-    return 0;
+    line(cells);
   }
+  out::print(text);
+}
 
+// Adds to `header` and `rows` the params and metrics that vary among the runs, as many as fit
+// the width; names the others on stderr.
+void add_varying_columns(tracking::RunStore& store, RunsListing& listing, std::vector<std::string>& header,
+                         std::vector<std::vector<std::string>>& rows) {
+  listing.metrics = unwrap(store.all_final_metrics());
+  listing.params = unwrap(store.all_pairs("params"));
+  std::size_t used = 0;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    std::size_t width = header[i].size();
+    for (const auto& row : rows) width = std::max(width, cell_width(row[i]));
+    used += width + 2;
+  }
+  std::size_t limit = table_width();
+  std::vector<std::string> left_out;
+  for (const auto& key : tracking::varying_keys(listing.runs, listing.metrics, listing.params)) {
+    if (std::find(listing.extra.begin(), listing.extra.end(), key) != listing.extra.end()) continue;
+    std::vector<std::string> cells;
+    std::size_t width = key.size();
+    for (const auto& item : listing.runs) {
+      cells.push_back(display_value(listing.value_of(item, key)));
+      width = std::max(width, cell_width(cells.back()));
+    }
+    if (used + width + 2 > limit) {
+      left_out.push_back(key);
+      continue;
+    }
+    used += width + 2;
+    header.push_back(key);
+    for (std::size_t r = 0; r < rows.size(); ++r) rows[r].push_back(std::move(cells[r]));
+  }
+  if (!left_out.empty()) {
+    out::note(fmt::format("{} more varying key{} not shown for the width ({}); pick columns with --columns",
+                          left_out.size(), left_out.size() == 1 ? "" : "s", fmt::join(left_out, ", ")));
+  }
+}
+
+void print_runs_table(tracking::RunStore& store, RunsListing& listing, bool default_columns) {
   std::vector<std::string> header{"ID", "NAME", "STATUS", "STARTED", "DURATION", "COMMIT"};
-  for (const auto& key : extra) header.push_back(key);
-  auto row_of = [&](const tracking::SelectedRun& item) {
+  for (const auto& key : listing.extra) header.push_back(key);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& item : listing.runs) {
     const auto& run = item.run;
     std::vector<std::string> row{
         run.id,
         run.name,
-        run.status,
+        std::string(tracking::to_string(run.status)),
         display_time(run.start_time),
         display_duration(run.duration),
         run.git_commit.empty() ? "-" : run.git_commit.substr(0, 8) + (run.git_dirty ? "*" : "")};
-    for (const auto& key : extra) row.push_back(display_value(value_of(item, key)));
-    return row;
-  };
-  if (options.csv) {
-    std::string text;
-    auto line = [&](const std::vector<std::string>& cells) {
-      for (std::size_t i = 0; i < cells.size(); ++i) text += (i ? "," : "") + csv_field(cells[i]);
-      text += '\n';
-    };
-    std::vector<std::string> csv_header{"id", "name", "status", "start_time", "duration", "git.commit"};
-    for (const auto& key : extra) csv_header.push_back(key);
-    line(csv_header);
-    for (const auto& item : runs) {
-      const auto& run = item.run;
-      std::vector<std::string> cells{
-          run.id,        run.name, run.status, run.start_time, run.duration ? fmt::format("{}", *run.duration) : "",
-          run.git_commit};
-      for (const auto& key : extra) {
-        auto value = value_of(item, key);
-        cells.push_back(value ? tracking::format_value(*value) : "");
-      }
-      line(cells);
-    }
-    out::print(text);
-    return 0;
+    for (const auto& key : listing.extra) row.push_back(display_value(listing.value_of(item, key)));
+    rows.push_back(std::move(row));
   }
-  if (runs.empty()) {
-    out::note(selection.where ? "no runs match the filter" : "no runs yet: record one with 'mlops run -- CMD'");
-    return 0;
-  }
+  if (default_columns) add_varying_columns(store, listing, header, rows);
   out::Table table(header);
-  for (std::size_t i = 6; i < header.size(); ++i) table.right_align(i);
-  for (const auto& item : runs) {
-    auto row = row_of(item);
-    if (item.run.status == tracking::kFailed || item.run.status == tracking::kKilled) {
+  table.right_align(4);  // DURATION
+  for (std::size_t i = 6; i < header.size(); ++i) {
+    if (numeric_column(rows, i)) table.right_align(i);
+  }
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    auto& row = rows[r];
+    auto status = listing.runs[r].run.status;
+    if (status == tracking::RunStatus::failed || status == tracking::RunStatus::killed) {
       row[2] = out::paint(row[2], out::Style::red);
-    } else if (item.run.status == tracking::kFinished) {
+    } else if (status == tracking::RunStatus::finished) {
       row[2] = out::paint(row[2], out::Style::green);
     }
     table.add_row(std::move(row));
   }
   out::print(table.render());
+}
+
+int run_runs_list(const RunsListOptions& options) {
+  tracking::RunSelection selection = selection_of(options);
+  Repo repo = require_store();
+  auto store = open_runs_store(repo);
+  RunsListing listing;
+  listing.runs = unwrap(tracking::select_runs(store, selection));
+  listing.extra = extra_columns(selection);
+  if (options.ids) {
+    // For scripts: RUN=$(mlops runs list --limit 1 --ids) is the newest run.
+    for (const auto& item : listing.runs) out::println("{}", item.run.id);
+  } else if (out::settings().json) {
+    print_runs_json(store, listing);
+  } else if (options.csv) {
+    print_runs_csv(listing);
+  } else if (listing.runs.empty()) {
+    out::note(selection.where ? "no runs match the filter" : "no runs yet: record one with 'mlops run -- CMD'");
+  } else {
+    print_runs_table(store, listing, selection.columns.empty());
+  }
   return 0;
 }
 
@@ -180,7 +297,10 @@ void add_runs_list(CLI::App& group) {
   command->add_option("--sort", options->sort, "Sort by KEY; -KEY sorts descending (default: newest first)")
       ->option_text("KEY");
   command->add_option("--limit", options->limit, "Show at most N runs")->option_text("N");
-  command->add_option("--columns", options->columns, "Also show these keys (comma-separated)")
+  command
+      ->add_option("--columns", options->columns,
+                   "Also show these keys (comma-separated); without it, the params and metrics that vary "
+                   "among the listed runs are shown, as many as fit")
       ->delimiter(',')
       ->option_text("KEYS");
   auto* csv = command->add_flag("--csv", options->csv, "Print CSV instead of a table");
@@ -192,7 +312,7 @@ void add_runs_list(CLI::App& group) {
       "Filter expressions follow MLflow's search syntax:\n"
       "  metrics.acc > 0.9 and params.model = 'rf' and tags.team != 'x' and status = 'finished'\n"
       "Keys: metrics.NAME, params.NAME, tags.NAME, id, name, status, user, host, start_time, end_time,\n"
-      "duration, exit_code, command, git.commit, git.branch, git.dirty. Operators: = != < <= > >=,\n"
+      "duration, exit_code, command, git.commit, git.branch, git.dirty, data.dirty. Operators: = != < <= > >=,\n"
       "like/ilike 'pat%', in ('a', 'b'), not in; combine with and, or, not and parentheses.\n"
       "Text is quoted ('rf'); a run without the key does not match. Example:\n"
       "  mlops runs list --where \"metrics.acc > 0.5\" --sort -metrics.acc --limit 10");

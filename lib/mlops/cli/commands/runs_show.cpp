@@ -7,6 +7,7 @@
 #include "mlops/core/output.hpp"
 #include "mlops/tracking/run_json.hpp"
 #include "mlops/tracking/run_store.hpp"
+#include "mlops/tracking/secrets.hpp"
 
 namespace mlops::cli {
 
@@ -50,6 +51,23 @@ int run_runs_show(const RunsShowOptions& options) {
   out::println("{} {}{}{}", label("git"), run.git_commit.empty() ? "(no commit)" : run.git_commit,
                run.git_branch.empty() ? std::string() : fmt::format(" on {}", run.git_branch),
                run.git_dirty ? " + uncommitted changes (artifact git.diff)" : "");
+  if (run.data_dirty) {
+    out::println(
+        "{} {}", label("data"),
+        out::paint("data-dirty: ran on data that its pointers do not describe (see STATE below)", out::Style::yellow));
+  }
+  auto tags = run.tags;
+  if (auto it = tags.find(std::string(tracking::kRedactedTag)); it != tags.end()) {
+    auto redactions = tracking::Redactions::from_json(it->second);
+    tags.erase(it);
+    if (auto values = redactions.describe_values(); !values.empty()) {
+      out::println("{} credential-looking values recorded as [redacted]: {}", label("redacted"), values);
+    }
+    if (!redactions.files.empty()) {
+      out::println("{} credential files left out of git.diff: {}", label("redacted"),
+                   fmt::join(redactions.files, ", "));
+    }
+  }
 
   if (!run.params.empty()) {
     section("params");
@@ -70,16 +88,28 @@ int run_runs_show(const RunsShowOptions& options) {
     }
     out::print(table.render());
   }
-  if (!run.tags.empty()) {
+  if (!tags.empty()) {
     section("tags");
-    pairs_table(run.tags);
+    pairs_table(tags);
   }
   if (!run.data.empty()) {
     section("data");
-    out::Table table({"PATH", "VERSION", "SIZE"});
-    table.right_align(2);
-    for (const auto& version : run.data) table.add_row({version.path, version.hash, out::human_bytes(version.size)});
-    out::print(table.render());
+    if (run.data_dirty) {
+      // What ran, and what the pointer said when that was something else.
+      out::Table table({"PATH", "VERSION", "SIZE", "STATE", "POINTER SAID"});
+      table.right_align(2);
+      for (const auto& version : run.data) {
+        table.add_row({version.path, version.hash, out::human_bytes(version.size),
+                       std::string(tracking::to_string(version.state)),
+                       version.pointer_hash.empty() ? "" : version.pointer_hash});
+      }
+      out::print(table.render());
+    } else {
+      out::Table table({"PATH", "VERSION", "SIZE"});
+      table.right_align(2);
+      for (const auto& version : run.data) table.add_row({version.path, version.hash, out::human_bytes(version.size)});
+      out::print(table.render());
+    }
   }
   if (!run.artifacts.empty()) {
     section("artifacts");
@@ -93,7 +123,20 @@ int run_runs_show(const RunsShowOptions& options) {
   }
   if (!run.environment.empty()) {
     section("environment");
-    pairs_table(run.environment);
+    // A Python run lists every installed distribution: counted here, listed with -v.
+    std::map<std::string, std::string> shown;
+    std::size_t packages = 0;
+    for (const auto& [key, value] : run.environment) {
+      if (key.starts_with("python.package.") && out::settings().verbosity <= 0) {
+        ++packages;
+      } else {
+        shown.emplace(key, value);
+      }
+    }
+    if (packages > 0) {
+      shown.emplace("python.packages", fmt::format("{} installed (list them with -v)", packages));
+    }
+    pairs_table(shown);
   }
   if (out::settings().verbosity > 0 && !run.variables.empty()) {
     section("environment variables");
