@@ -6,17 +6,19 @@
 #
 # Exit 0: nothing to do, no drift, or a new version in production. Exit 1: retrained, but a gate
 # kept the current production version (the new version is registered and pushed). Exit 2 or 3:
-# bad input (a malformed data file, no production model) or a failed environment: nothing is
-# retrained and nothing is pushed.
+# bad input (a malformed data file, a batch whose header differs from the training set's, no
+# production model) or a failed environment: nothing is retrained and nothing is pushed.
 #
 # Settings (environment): MODEL (churn), TRAIN_DATA (data/train.csv), NEW_DATA (data/new.csv),
 # CT_BRANCH (the branch the retrain commit is pushed to; default: the current branch),
+# CT_RECORD (the committed record of the batches trained on; default: ct-batches.tsv),
 # DRIFT_REPORT (a file the Markdown drift report is appended to, e.g. $GITHUB_STEP_SUMMARY).
 set -eu
 
 model=${MODEL:-churn}
 train=${TRAIN_DATA:-data/train.csv}
 new=${NEW_DATA:-data/new.csv}
+record=${CT_RECORD:-ct-batches.tsv}
 branch=${CT_BRANCH:-$(git symbolic-ref --short -q HEAD || true)}
 if [ -z "$branch" ]; then
   echo "ct: HEAD is detached: set CT_BRANCH to the branch the retrain commit is pushed to" >&2
@@ -29,13 +31,23 @@ if [ ! -f "$new.mlops" ]; then
 fi
 mlops data pull
 
-# A batch the latest version was trained on is done. Without this, every later run (the next
-# schedule, or the push of our own retrain commit) would find the same drift and append the same
-# rows again. A run records the version of every tracked dataset, the new batch included.
+# A batch this job has trained on is done. Without this, every later run (the next schedule, or
+# the push of our own retrain commit) would find the same drift and append the same rows again.
+# The job decides from its own record, committed with the retrain: one line per batch it appended
+# (hash, model, training set, time), never from what some model's lineage happens to mention.
 batch=$(sed -n 's/^hash: *//p' "$new.mlops")
-if mlops model show "$model@latest" --json 2>/dev/null | grep -q "\"$batch\""; then
-  echo "ct: $model@latest was trained on this $new ($batch): nothing to do"
+if [ -f "$record" ] && awk -F '\t' -v b="$batch" -v m="$model" '$1 == b && $2 == m { found = 1 } END { exit !found }' "$record"; then
+  echo "ct: $model was trained on this $new ($batch) already, as $record records: nothing to do"
   exit 0
+fi
+
+# The rows are appended to the training set, so the batch must have its columns, in its order.
+header() { head -n 1 "$1" | tr -d '\r'; }
+if [ "$(header "$new")" != "$(header "$train")" ]; then
+  echo "ct: the header of $new does not match $train's: not retraining" >&2
+  echo "  $new:   $(header "$new")" >&2
+  echo "  $train: $(header "$train")" >&2
+  exit 2
 fi
 
 # Reference: the training data of the production version (PATH@MODEL#STAGE is the data version
@@ -73,7 +85,8 @@ esac
 } > "$train.ct-tmp"
 mv "$train.ct-tmp" "$train"
 mlops data add "$train"
-git add "$train.mlops"
+printf '%s\t%s\t%s\t%s\n' "$batch" "$model" "$train" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$record"
+git add "$train.mlops" "$record"
 git commit -q -m "ct: retrain $model on $train + $new ($batch)"
 
 # Train on that commit (the tree is clean, so the run can be registered and rebuilt), register

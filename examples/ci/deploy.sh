@@ -11,18 +11,15 @@ fi
 tag=$1
 out=$2
 
-case $tag in
-  ?*'#'?*'#'[0-9]*) ;;
-  *)
-    echo "deploy: '$tag' is not a stage tag (NAME#STAGE#N)" >&2
-    exit 2
-    ;;
-esac
-name=${tag%%#*}
-stage=${tag#*#}
-stage=${stage%%#*}
-# An unassignment (NAME#STAGE!#N) hands the stage back to the version that held it before.
-stage=${stage%!}
+# What the tag means, from the registry itself (exit 2 when it is not a registry tag).
+ref=$(mlops model check-ref "$tag" --json) || exit $?
+field() { printf '%s\n' "$ref" | sed -n "s/^ *\"$1\": *\"\([^\"]*\)\".*/\1/p"; }
+name=$(field model)
+stage=$(field stage)
+if [ -z "$stage" ]; then
+  echo "deploy: '$tag' is not a stage tag ($(field event) of $name, not an assignment)" >&2
+  exit 2
+fi
 
 # Deploy whichever version holds the stage now rather than the one this tag named: when two
 # promotions are close together and their jobs run out of order, the last job to finish must not

@@ -188,6 +188,9 @@ test_ct_drift_retrains_registers_promotes_and_deploys() {
   expect_eq "$(origin_head)" "$(git rev-parse HEAD)"
   expect_eq "$(git log -1 --format=%s)" "ct: retrain churn on data/train.csv + data/new.csv ($(sed -n 's/^hash: //p' data/new.csv.mlops))"
   expect_eq "$(wc -l < data/train.csv)" "$((2 * ROWS + 1))"
+  # The batch is recorded in the retrain commit, as the job's own memory of what it trained on.
+  local batch; batch=$(sed -n 's/^hash: //p' data/new.csv.mlops)
+  expect_eq "$(git show HEAD:ct-batches.tsv | cut -f 1-3)" "$batch	churn	data/train.csv"
 
   # Anyone else sees it: a fresh clone gets v0.0.2 in production, trained on the new data version.
   ci_clone ci2
@@ -234,6 +237,52 @@ test_ct_gate_keeps_the_champion() {
   run sh ci/continuous-training.sh
   expect_rc 0
   expect_eq "$(origin_tags)" "churn#production#1 churn@v0.0.1 churn@v0.0.2 "
+}
+
+# Issue 10.11: "already trained on this batch" comes from the job's record of the batch, not from
+# a model whose lineage mentions the batch (a run records every tracked dataset, used or not).
+test_ct_decides_from_its_record_not_from_a_lineage() {
+  use_fixture
+  new_batch 11 1.5
+  # A developer trains and registers by hand on the commit that added the batch (not appended to
+  # the training set): the new version's lineage names data/new.csv's version.
+  (cd "$TEST_ROOT/$current_test/dev" &&
+    mlops run --params-file params.yaml --artifact model.json -- python3 train.py &&
+    mlops model register churn --run "$(mlops runs list --limit 1 --ids)" &&
+    mlops data push && git push -q --tags origin) > /dev/null 2>&1 || fail "could not register by hand"
+  local batch; batch=$(cd "$TEST_ROOT/$current_test/dev" && sed -n 's/^hash: //p' data/new.csv.mlops)
+  (cd "$TEST_ROOT/$current_test/dev" && mlops model show churn@v0.0.2 --json | grep -q "$batch") ||
+    fail "the hand-made version does not mention the batch; the test does not reproduce the case"
+  ci_clone ci
+  run sh ci/continuous-training.sh
+  expect_rc 0
+  expect_no_out "nothing to do"
+  expect_out "the retrained churn is in production"
+  expect_eq "$(production)" "v0.0.3"
+  expect_eq "$(expr "$(wc -l < data/train.csv)" + 0)" "$((2 * ROWS + 1))"
+  run sh ci/continuous-training.sh
+  expect_rc 0
+  expect_out "was trained on this data/new.csv ($batch) already, as ct-batches.tsv records"
+}
+
+# Issue 10.11: rows are appended only when the batch's header matches the training set's.
+test_ct_batch_with_another_header_is_refused() {
+  use_fixture
+  (cd "$TEST_ROOT/$current_test/dev" &&
+    python3 generate_data.py --rows $ROWS --seed 11 --shift 1.5 --out data/new.csv &&
+    awk -F, -v OFS=, 'NR == 1 { t = $1; $1 = $2; $2 = t } { print }' data/new.csv > data/swapped.csv &&
+    mv data/swapped.csv data/new.csv && push_new_data) || fail "could not push the batch"
+  local head; head=$(origin_head)
+  ci_clone ci
+  local before; before=$(git rev-parse HEAD)
+  run sh ci/continuous-training.sh
+  expect_rc 2
+  expect_err "the header of data/new.csv does not match data/train.csv's: not retraining"
+  expect_eq "$(git rev-parse HEAD)" "$before"
+  expect_eq "$(git status --porcelain)" ""
+  expect_eq "$(git tag -l 'churn*' | sort | tr '\n' ' ')" "churn#production#1 churn@v0.0.1 "
+  expect_eq "$(origin_head)" "$head"
+  cmp -s data/train.csv ../dev/data/train.csv || fail "the training set changed"
 }
 
 test_ct_malformed_new_data_fails_without_retraining() {
@@ -287,7 +336,15 @@ test_deploy_puts_the_verified_model_in_place() {
   # Not a stage tag: refused before anything is fetched.
   run sh ci/deploy.sh 'churn@v0.0.1' other.json
   expect_rc 2
-  expect_err "is not a stage tag"
+  expect_err "is not a stage tag (registration of churn"
+  expect_no_file other.json
+  # It asks the registry (mlops model check-ref) instead of parsing the name in shell.
+  run sh ci/deploy.sh 'churn#staging#7' other.json
+  expect_rc 2
+  expect_err "no tag 'churn#staging#7' in this repository"
+  run sh ci/deploy.sh 'release-1.0' other.json
+  expect_rc 2
+  expect_err "'release-1.0' is not a registry tag"
   expect_no_file other.json
   # A corrupt object on the data remote is never deployed.
   local hash; hash=$(mlops model show 'churn#production' --json | json_get '["artifact"]["hash"]')

@@ -84,6 +84,37 @@ test_drift_share_and_fail_on() {
   expect_rc 2
 }
 
+# The summary states the verdict that decided the exit code (issue 10 item 12).
+test_fail_on_column_summary_agrees_with_exit_code() {
+  new_repo
+  run mlops drift check "$DATA/small.ref.csv" "$DATA/small.cur.csv" --drift-share 0.9 --fail-on column
+  expect_rc 1
+  expect_out "Column drift detected: 5 of 7 columns drifted (71.4%; --fail-on column fails on any)"
+  expect_no_out "No dataset drift"
+  run mlops drift check "$DATA/small.ref.csv" "$DATA/small.ref.csv" --fail-on column
+  expect_rc 0
+  expect_out "No column drift: 0 of 7 columns drifted"
+  run mlops drift check "$DATA/small.ref.csv" "$DATA/small.cur.csv" --drift-share 0.9 --fail-on column --markdown
+  expect_rc 1
+  expect_out "### Drift check: column drift detected"
+  run mlops drift check "$DATA/small.ref.csv" "$DATA/small.cur.csv" --drift-share 0.9 --fail-on column --html r.html
+  expect_rc 1
+  grep -q "column drift detected" r.html || fail "the HTML report does not say 'column drift detected'"
+  run mlops drift check "$DATA/small.ref.csv" "$DATA/small.cur.csv" --drift-share 0.9 --fail-on column --json
+  expect_rc 1
+  expect_eq "$(jpy '(d["fail_on"], d["failed"], d["dataset_drift"])' <<<"$out")" "('column', True, False)"
+  # --fail-on never reports the drift and says why the exit code is 0 anyway.
+  run mlops drift check "$DATA/small.ref.csv" "$DATA/small.cur.csv" --fail-on never
+  expect_rc 0
+  expect_out "Dataset drift detected: 5 of 7 columns drifted (71.4%, threshold 50.0%; not a failure with --fail-on never)"
+  run mlops drift check "$DATA/small.ref.csv" "$DATA/small.cur.csv" --fail-on never --json
+  expect_eq "$(jpy '(d["fail_on"], d["failed"], d["dataset_drift"])' <<<"$out")" "('never', False, True)"
+  # The default is unchanged.
+  run mlops drift check "$DATA/small.ref.csv" "$DATA/small.cur.csv" --json
+  expect_rc 1
+  expect_eq "$(jpy '(d["fail_on"], d["failed"])' <<<"$out")" "('dataset', True)"
+}
+
 test_drift_share_from_repo_config() {
   new_repo
   sed -i 's/drift_share: 0.5/drift_share: 0.8/' .mlops/config.yaml

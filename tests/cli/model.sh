@@ -85,7 +85,7 @@ test_promote_with_passing_gate_writes_gto_tag() {
   expect_rc 0
   expect_out "Promoted m v0.0.1 to production (tag 'm#production#1')"
   expect_out "metrics.auc >= 0.9"
-  expect_err "git push origin 'm#production#1'"
+  expect_err "mlops model push m"
   expect_eq "$(git rev-parse 'm#production#1^{commit}')" "$(git rev-parse 'm@v0.0.1^{commit}')"
   expect_eq "$(git cat-file -t 'm#production#1')" "tag"
   local message; message=$(git tag -l --format='%(contents)' 'm#production#1')
@@ -107,11 +107,107 @@ test_promote_failing_gate_exits_1_and_writes_nothing() {
   expect_out "pass"
   expect_err "did not pass the gates for 'production'; no tag written"
   expect_eq "$(tag_count)" "$before"
-  run mlops model promote m v0.0.2 --to production --require 'metrics.f1 > 0.5' --json
-  expect_rc 1
-  expect_eq "$(echo "$out" | json_get '["gates"][0]["value"]')" "missing"
-  expect_eq "$(echo "$out" | json_get '["promoted"]')" "False"
   expect_eq "$(tag_count)" "$before"
+}
+
+# Issue 10.16: gate values in JSON are numbers, and every documented key is there on failure too.
+test_promote_json_gate_values_are_numbers() {
+  repo_with_versions
+  local before; before=$(tag_count)
+  run mlops model promote m v0.0.2 --to production --require 'metrics.auc >= 0.9' --require 'metrics.loss in (0.2, 0.3)' --json
+  expect_rc 1
+  local keys='["model", "version", "stage", "promoted", "tag", "commit", "gates", "pushed"]'
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(json.dumps(list(json.load(sys.stdin))))')" "$keys"
+  expect_eq "$(echo "$out" | json_get '["gates"][0]')" \
+    "{'gate': 'metrics.auc >= 0.9', 'value': 0.89, 'op': '>=', 'bound': 0.9, 'passed': False}"
+  expect_eq "$(echo "$out" | json_get '["gates"][1]["bound"]')" "[0.2, 0.3]"
+  expect_eq "$(echo "$out" | json_get '["promoted"]')" "False"
+  expect_eq "$(echo "$out" | json_get '["tag"]')" "None"
+  expect_eq "$(echo "$out" | json_get '["commit"]')" "$(git rev-parse 'm@v0.0.2^{commit}')"
+  expect_eq "$(echo "$out" | json_get '["pushed"]')" "False"
+  expect_eq "$(tag_count)" "$before"
+  run mlops model promote m v0.0.1 --to production --better-than production --metric auc --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["gates"][0]')" \
+    "{'gate': 'auc better than production (no version)', 'value': 0.91, 'op': None, 'bound': None, 'passed': True}"
+  run mlops model promote m v0.0.3 --to production --better-than production --metric auc --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["gates"][0]["bound"]')" "0.91"
+  expect_eq "$(echo "$out" | json_get '["gates"][0]["op"]')" ">"
+  expect_eq "$(echo "$out" | json_get '["pushed"]')" "False"
+  # Already there: the same keys.
+  run mlops model promote m v0.0.3 --to production --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(json.dumps(list(json.load(sys.stdin))))')" "$keys"
+}
+
+# Issue 10.6: gates speak the language of `runs list --where`; a key it does not know, or a metric
+# the version never recorded, is bad input (exit 2) naming the recorded metrics, never a failed
+# gate (exit 1, which a CT script reads as "the champion stays").
+test_gate_on_unknown_key_or_unrecorded_metric_is_bad_input() {
+  repo_with_versions
+  local before; before=$(tag_count)
+  run mlops model promote m v0.0.2 --to production --require 'metrics.f1 > 0.5'
+  expect_rc 2
+  expect_err "'m' v0.0.2 recorded no metric 'f1'"
+  expect_err "its metrics: auc, loss"
+  expect_no_out "FAIL"
+  run mlops model promote m v0.0.2 --to production --require 'metrics.auc > 0.5 or metrics.f1 > 0.5' --json
+  expect_rc 2
+  expect_err "recorded no metric 'f1'"
+  expect_eq "$out" ""
+  run mlops model promote m v0.0.2 --to production --require 'auc >= 0.9'
+  expect_rc 2
+  expect_err "unknown key 'auc'"
+  expect_err "  auc >= 0.9"$'\n'"  ^"
+  expect_err "its metrics: metrics.auc, metrics.loss"
+  run mlops model promote m v0.0.2 --to production --require 'params.lr = 0.1'
+  expect_rc 2
+  expect_err "unknown key 'params.lr'"
+  run mlops model promote m v0.0.2 --to production --better-than production --metric f1
+  expect_rc 2
+  expect_err "'m' v0.0.2 recorded no metric 'f1'"
+  # The champion must have recorded it as well.
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  commit_file x "4"
+  gto_tag "m@v0.0.4" HEAD 1700000100 "Registering artifact m version v0.0.4
+
+Metric: f1=0.7"
+  before=$(tag_count)
+  run mlops model promote m v0.0.4 --to production --better-than production --metric f1
+  expect_rc 2
+  expect_err "'m' v0.0.1 (in 'production') recorded no metric 'f1'"
+  expect_err "its metrics: auc, loss"
+  expect_eq "$(tag_count)" "$before"
+  # A version without any metric says so.
+  commit_file x "5"
+  gto_tag "m@v0.0.5" HEAD 1700000200 "Registering artifact m version v0.0.5"
+  before=$(tag_count)
+  run mlops model promote m v0.0.5 --to staging --require 'metrics.auc > 0.5'
+  expect_rc 2
+  expect_err "'m' v0.0.5 recorded no metric 'auc'"
+  expect_err "it recorded no metrics"
+  expect_eq "$(tag_count)" "$before"
+}
+
+# Issue 10.6: --better-than on a metric whose name says lower is better warns without a direction.
+test_better_than_on_a_lower_is_better_name_warns() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  run mlops model promote m v0.0.2 --to production --better-than production --metric loss
+  expect_rc 1
+  expect_err "warning: 'loss' sounds like lower is better"
+  expect_err "--lower-is-better"
+  run mlops model promote m v0.0.2 --to production --better-than production --metric loss --higher-is-better
+  expect_rc 1
+  [[ "$err" != *"sounds like"* ]] || fail "warned with --higher-is-better: $err"
+  run mlops model promote m v0.0.2 --to production --better-than production --metric loss --lower-is-better
+  expect_rc 0
+  [[ "$err" != *"sounds like"* ]] || fail "warned with --lower-is-better: $err"
+  run mlops model promote m v0.0.3 --to production --better-than production --metric auc
+  [[ "$err" != *"sounds like"* ]] || fail "warned for auc: $err"
+  run mlops model promote m v0.0.3 --to staging --lower-is-better --higher-is-better --better-than production --metric loss
+  expect_rc 2
 }
 
 test_gate_syntax_error_shows_position() {
@@ -293,9 +389,11 @@ test_push_to_bare_origin() {
   git remote add origin "$origin"
   run mlops model promote m v0.0.1 --to production --push
   expect_rc 0
-  expect_err "Pushed 'm#production#1' to 'origin'"
+  expect_err "Pushed 2 tags to 'origin'"
   git --git-dir="$origin" rev-parse -q --verify 'refs/tags/m#production#1' > /dev/null || fail "tag not pushed"
-  git --git-dir="$origin" rev-parse -q --verify 'refs/tags/m@v0.0.1' > /dev/null && fail "only the new tag is pushed"
+  # Issue 19.4: the stage tag travels with the tag of the version it assigns.
+  git --git-dir="$origin" rev-parse -q --verify 'refs/tags/m@v0.0.1' > /dev/null || fail "version tag not pushed"
+  git --git-dir="$origin" rev-parse -q --verify 'refs/tags/m@v0.0.2' > /dev/null && fail "only the tags needed are pushed"
   run mlops model push m
   expect_rc 0
   expect_out "Pushed 4 registry tags to 'origin'"
@@ -461,6 +559,48 @@ test_register_path_versions_and_refusals() {
   expect_eq "$(echo "$out" | json_get '["models"][0]["latest"]')" "v2.0.1"
 }
 
+# Issue 10.4: an automatic version skips every version taken, deregistered ones and tags git holds
+# included (an unattended CT job must not die on "exists already").
+test_register_skips_taken_versions() {
+  repo_for_models
+  make_model model.bin
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  commit_file a "1"
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  run mlops model deprecate churn v0.0.2
+  expect_rc 0
+  commit_file a "2"
+  run mlops model register churn --path model.bin
+  expect_rc 0
+  expect_out "Registered churn v0.0.3"
+  # A deregistered latest and a lightweight tag of the next number: both skipped.
+  mlops model deprecate churn v0.0.3 > /dev/null 2>&1
+  git tag 'churn@v0.0.4' HEAD~1
+  commit_file a "3"
+  run mlops model register churn --path model.bin --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.5"
+  # --bump starts from the highest version ever registered, too.
+  mlops model deprecate churn v0.0.5 > /dev/null 2>&1
+  commit_file a "4"
+  run mlops model register churn --path model.bin --bump minor
+  expect_rc 0
+  expect_out "Registered churn v0.1.0"
+  mlops model deprecate churn v0.1.0 > /dev/null 2>&1
+  mlops model deprecate churn v0.0.1 > /dev/null 2>&1
+  commit_file a "5"
+  run mlops model register churn --path model.bin --bump minor
+  expect_rc 0
+  expect_out "Registered churn v0.2.0"
+  # A version given by hand is never renumbered.
+  commit_file a "6"
+  local before; before=$(tag_count)
+  run mlops model register churn --path model.bin --version v0.0.3
+  expect_rc 2
+  expect_err "version 'v0.0.3' of 'churn' exists already"
+  expect_eq "$(tag_count)" "$before"
+}
+
 test_register_first_bump_and_folder() {
   repo_for_models
   run mlops model register m --path .gitignore --bump major
@@ -542,6 +682,252 @@ test_get_fetches_missing_artifact_from_remote() {
   expect_rc 0
   expect_eq "$(echo "$out" | json_get '["fetched"]')" "True"
   cmp -s got.bin model.bin || fail "fetched artifact differs"
+}
+
+# Issue 10.2: --push never publishes a tag whose artifact nobody can fetch: the artifact goes to
+# the default data remote first; without one nothing is written or pushed. `model get`'s message
+# for a missing artifact names the command that fixes it, and that command works.
+test_push_publishes_artifact_before_tag() {
+  repo_for_models
+  local origin="$TEST_ROOT/origin-$current_test.git" store="$TEST_ROOT/store-$current_test"
+  git init -q --bare "$origin" && git remote add origin "$origin"
+  git push -q origin HEAD:main
+  make_model model.bin
+  local before; before=$(tag_count)
+  run mlops model register churn --path model.bin --push
+  expect_rc 2
+  expect_err "--push needs a default data remote"
+  expect_err "mlops remote add NAME URL --default"
+  expect_eq "$(tag_count)" "$before"
+  expect_eq "$(git --git-dir="$origin" tag | wc -l | tr -d ' ')" "0"
+  mkdir -p "$store" && mlops remote add storage "$store" --default > /dev/null 2>&1
+  git commit -qam "data remote"
+  run mlops model register churn --path model.bin --push --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["pushed"]')" "True"
+  expect_err "Uploaded 1 object"
+  local hex; hex=$(echo "$out" | json_get '["artifact"]'); hex=${hex#xxh3:}
+  expect_file "$store/${hex:0:2}/${hex:2}"
+  git --git-dir="$origin" rev-parse -q --verify 'refs/tags/churn@v0.0.1' > /dev/null || fail "tag not pushed"
+  # Registered without --push, promoted with it: the version's tag and artifact travel with the stage tag.
+  commit_file a "1"
+  make_model model.bin
+  mlops model register churn --path model.bin > /dev/null 2>"$TEST_ROOT/err"
+  grep -q "mlops model push churn" "$TEST_ROOT/err" || fail "the hint is not 'mlops model push': $(cat "$TEST_ROOT/err")"
+  run mlops model promote churn v0.0.2 --to production --push
+  expect_rc 0
+  expect_err "Pushed 2 tags to 'origin'"
+  git --git-dir="$origin" rev-parse -q --verify 'refs/tags/churn@v0.0.2' > /dev/null || fail "version tag not pushed"
+  git --git-dir="$origin" rev-parse -q --verify 'refs/tags/churn#production#1' > /dev/null || fail "stage tag not pushed"
+  git push -q origin HEAD:main
+  # A third version whose tag reached origin by plain git, without its artifact.
+  commit_file a "2"
+  make_model model.bin
+  cp model.bin third.bin
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  git push -q origin HEAD:main 'churn@v0.0.3' 2> /dev/null
+  local clone="$TEST_ROOT/clone-$current_test"
+  git clone -q "$origin" "$clone"
+  local dev=$PWD
+  cd "$clone" || fail "no clone"
+  mlops remote remove storage > /dev/null 2>&1
+  run mlops model get 'churn#production' --out got.bin
+  expect_rc 2
+  expect_err "is not in the cache, and no data remote is set to fetch it from"
+  expect_err "mlops remote add NAME URL --default"
+  mlops remote add storage "$store" --default > /dev/null 2>&1
+  run mlops model get 'churn#production' --out got.bin
+  expect_rc 0
+  run mlops model get churn@v0.0.3 --out third.bin
+  expect_rc 2
+  expect_err "the artifact of 'churn' v0.0.3 (xxh3:"
+  expect_err "is neither in the cache nor on data remote 'storage'"
+  expect_err "run 'mlops model push churn'"
+  expect_no_file third.bin
+  cd "$dev" || fail "no dev"
+  # What the hint says, in the clone that registered it, fixes it.
+  run mlops model push churn
+  expect_rc 0
+  expect_out "Uploaded 1 object"
+  cd "$clone" || fail "no clone"
+  run mlops model get churn@v0.0.3 --out third.bin
+  expect_rc 0
+  cmp -s third.bin "$dev/third.bin" || fail "the fetched artifact differs"
+  cd "$dev" || fail "no dev"
+  # An artifact that is nowhere: nothing is pushed.
+  commit_file a "3"
+  make_model model.bin
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  local h4; h4=$(mlops model show churn@v0.0.4 --json | json_get '["artifact"]["hash"]'); h4=${h4#xxh3:}
+  chmod -R u+w .mlops/cache && rm -f ".mlops/cache/${h4:0:2}/${h4:2}"
+  run mlops model push churn
+  expect_rc 2
+  expect_err "the artifact of 'churn' v0.0.4"
+  expect_err "neither in this clone's cache nor on data remote 'storage'"
+  git --git-dir="$origin" rev-parse -q --verify 'refs/tags/churn@v0.0.4' > /dev/null && fail "pushed a tag whose artifact is nowhere"
+  # Deprecations name no artifact: no data remote needed.
+  mlops remote remove storage > /dev/null 2>&1 || fail "remote remove"
+  run mlops model deprecate churn v0.0.4 --push
+  expect_rc 0
+  git --git-dir="$origin" rev-parse -q --verify 'refs/tags/churn@v0.0.4!' > /dev/null || fail "deregistration not pushed"
+}
+
+# Issue 10.20: what a pushed tag means, for CD jobs (GTO's check-ref).
+test_check_ref_says_what_a_tag_means() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  mlops model promote m v0.0.2 --to production > /dev/null 2>&1
+  run mlops model check-ref 'm#production#1' --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(json.dumps(list(json.load(sys.stdin))))')" \
+    '["tag", "model", "event", "version", "stage", "stage_holder", "commit", "time", "author"]'
+  expect_eq "$(echo "$out" | json_get '["event"]')" "assignment"
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.1"
+  expect_eq "$(echo "$out" | json_get '["stage"]')" "production"
+  expect_eq "$(echo "$out" | json_get '["stage_holder"]')" "v0.0.2"
+  expect_eq "$(echo "$out" | json_get '["commit"]')" "$(git rev-parse 'm@v0.0.1^{commit}')"
+  [[ "$(echo "$out" | json_get '["time"]')" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$ ]] || fail "time: $out"
+  run mlops model check-ref 'refs/tags/m@v0.0.3'
+  expect_rc 0
+  expect_out "m@v0.0.3: m v0.0.3 registered on $(git rev-parse --short=7 'm@v0.0.3^{commit}')"
+  run mlops model check-ref 'm#production#2'
+  expect_out "m v0.0.2 promoted to 'production'"
+  expect_out "'production' is now held by v0.0.2"
+  mlops model deprecate m v0.0.2 production > /dev/null 2>&1
+  run mlops model check-ref 'm#production!#3' --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["event"]')" "unassignment"
+  expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.2"
+  expect_eq "$(echo "$out" | json_get '["stage_holder"]')" "v0.0.1"
+  mlops model deprecate m > /dev/null 2>&1
+  run mlops model check-ref 'm@deprecated' --json
+  expect_eq "$(echo "$out" | json_get '["event"]')" "deprecation"
+  expect_eq "$(echo "$out" | json_get '["version"]')" "None"
+  # Not a registry tag, not there, not annotated: exit 2 saying which.
+  run mlops model check-ref 'release-1.0'
+  expect_rc 2
+  expect_err "'release-1.0' is not a registry tag"
+  run mlops model check-ref 'm@v9.9.9'
+  expect_rc 2
+  expect_err "no tag 'm@v9.9.9' in this repository"
+  expect_err "git fetch --tags"
+  git tag 'm#staging#40' 'm@v0.0.1^{commit}'
+  run mlops model check-ref 'm#staging#40'
+  expect_rc 2
+  expect_err "tag 'm#staging#40' is not annotated"
+  expect_eq "$out" ""
+}
+
+# Issue 10.10: promoting (or rolling back) a deprecated model would silently bring it back.
+test_promote_of_deprecated_model_needs_force() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  mlops model deprecate m > /dev/null 2>&1
+  local before; before=$(tag_count)
+  run mlops model promote m v0.0.2 --to production
+  expect_rc 2
+  expect_err "'m' is deprecated; giving 'production' to v0.0.2 would bring it back"
+  expect_err "--force"
+  run mlops model rollback m --stage production --to v0.0.3
+  expect_rc 2
+  expect_err "'m' is deprecated"
+  expect_eq "$(tag_count)" "$before"
+  expect_eq "$(mlops model list --json | json_get '["models"][0]["deprecated"]')" "True"
+  run mlops model promote m v0.0.2 --to production --force
+  expect_rc 0
+  expect_err "'m' was deprecated; this promotion brings it back"
+  expect_eq "$(mlops model list --json | json_get '["models"][0]["deprecated"]')" "False"
+}
+
+# Issue 10.10: history marks rollbacks and shows their reason.
+test_history_marks_rollbacks_with_reason() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  mlops model promote m v0.0.3 --to production > /dev/null 2>&1
+  mlops model rollback m --stage production -m "v0.0.3 broke checkout" > /dev/null 2>&1
+  mlops model rollback m --stage production > /dev/null 2>&1
+  run mlops model history m
+  expect_rc 0
+  expect_out "rollback"
+  expect_out "rollback of production from v0.0.3: v0.0.3 broke checkout"
+  [[ "$(echo "$out" | grep -c ' rollback ')" == 2 ]] || fail "two rollbacks expected: $out"
+  [[ "$(echo "$out" | grep -c ' assignment ')" == 2 ]] || fail "two promotions expected: $out"
+  run mlops model history m --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["events"][-2]["rollback"]')" "True"
+  expect_eq "$(echo "$out" | json_get '["events"][-2]["reason"]')" "rollback of production from v0.0.3"
+  expect_eq "$(echo "$out" | json_get '["events"][-1]["reason"]')" "rollback of production from v0.0.1"
+  expect_eq "$(echo "$out" | json_get '["events"][-3]["rollback"]')" "False"
+  expect_eq "$(echo "$out" | json_get '["events"][-3]["reason"]')" "None"
+}
+
+# Issue 19.4: two clones write the same registry tag name. Pushing finds out before it pushes
+# anything, says what the remote has and what we have, and which wins; the hint's way out works.
+test_push_detects_diverged_registry_tags() {
+  repo_for_models
+  local origin="$TEST_ROOT/origin-$current_test.git" store="$TEST_ROOT/store-$current_test"
+  mkdir -p "$store" && mlops remote add storage "$store" --default > /dev/null 2>&1
+  git commit -qam "data remote"
+  git init -q --bare "$origin" && git remote add origin "$origin" && git push -q origin HEAD:main
+  local a=$PWD b="$TEST_ROOT/b-$current_test"
+  git clone -q "$origin" "$b"
+  # A and B each register v0.0.1 on their own commit; B pushes first.
+  commit_file a "1"; make_model model.bin
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  local mine; mine=$(git rev-parse --short=7 HEAD)
+  cd "$b" || fail "no clone"
+  commit_file b "1"; make_model model.bin
+  run mlops model register churn --path model.bin --push
+  expect_rc 0
+  local theirs; theirs=$(git rev-parse --short=7 HEAD)
+  git push -q origin HEAD:main
+  cd "$a" || fail "no a"
+  run mlops model push churn
+  expect_rc 3
+  expect_err "'churn@v0.0.1' diverged: remote 'origin' has another tag of that name (on commit $theirs), yours is on commit $mine; the remote's wins, so nothing was pushed"
+  expect_err "git tag -d 'churn@v0.0.1' && git fetch --tags origin; then register again"
+  expect_eq "$(git --git-dir="$origin" rev-parse --short=7 'churn@v0.0.1^{commit}')" "$theirs"
+  # The way out: take the remote's, register again (the next free version), push.
+  git tag -d 'churn@v0.0.1' > /dev/null && git fetch -q --tags origin
+  run mlops model register churn --path model.bin --push
+  expect_rc 0
+  expect_out "Registered churn v0.0.2"
+  expect_eq "$(git --git-dir="$origin" rev-parse --short=7 'churn@v0.0.2^{commit}')" "$mine"
+  # The same stage counter written in both: the stage tag is not pushed, the remote's stays.
+  cd "$b" || fail "no clone"
+  git fetch -q --tags origin
+  run mlops model promote churn v0.0.2 --to production --push
+  expect_rc 0
+  cd "$a" || fail "no a"
+  run mlops model promote churn v0.0.1 --to production --push
+  expect_rc 3
+  expect_err "'churn#production#1' diverged"
+  expect_err "then run the command again (it takes the next counter)"
+  expect_eq "$(git --git-dir="$origin" rev-parse --short=7 'churn#production#1^{commit}')" "$mine"
+  git tag -d 'churn#production#1' > /dev/null && git fetch -q --tags origin
+  run mlops model promote churn v0.0.1 --to production --push
+  expect_rc 0
+  expect_eq "$(git --git-dir="$origin" rev-parse --short=7 'churn#production#2^{commit}')" "$theirs"
+  # Every clone sees the same registry after a fetch.
+  local seen_a; seen_a=$(mlops model list --json)
+  cd "$b" && git fetch -q --tags origin
+  expect_eq "$(mlops model list --json)" "$seen_a"
+}
+
+# Issue 19.4: a tag dated in the future is reported, and a promotion it outranks says that it did
+# not take effect instead of reporting success.
+test_future_dated_tag_is_reported() {
+  repo_with_versions
+  local later=$(( $(date +%s) + 7200 ))
+  gto_tag "m#production#1" 'm@v0.0.1^{commit}' "$later" "Assigning stage production to artifact m version v0.0.1"
+  run mlops model list
+  expect_rc 0
+  expect_err "tag 'm#production#1' is dated"
+  expect_err "in the future"
+  run mlops model promote m v0.0.2 --to production
+  expect_rc 3
+  expect_err "did not take effect: 'production' is still held by v0.0.1, because tag 'm#production#1' is dated later"
+  expect_no_out "Promoted"
 }
 
 test_get_unknown_and_no_artifact() {

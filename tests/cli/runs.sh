@@ -113,12 +113,13 @@ test_run_without_command_is_usage_error() {
   expect_no_file .mlops/runs.db
 }
 
-test_run_option_after_command_is_refused() {
+test_run_option_after_command_is_the_commands() {
   new_committed_repo
+  # From the command's first word on, every word is the command's, as with env, nice or docker run.
   run mlops run echo hi --name x
-  expect_rc 2
-  expect_err "'--name' comes after the command"
-  expect_no_file .mlops/runs.db
+  expect_rc 0
+  expect_out "hi --name x"
+  expect_eq "$(mlops runs list --limit 1 --csv | sed -n 2p | cut -d, -f2)" "echo"
   # With '--', the command's own options are its own, in order.
   run mlops run --name x -- echo hi --name y
   expect_rc 0

@@ -4,10 +4,14 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <sstream>
 
+#include "mlops/cli/arguments.hpp"
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
-#include "mlops/cli/suggest.hpp"
+#include "mlops/cli/examples.hpp"
+#include "mlops/cli/parse_error.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/core/version.hpp"
 
@@ -31,7 +35,7 @@ void build(CLI::App& app, GlobalOptions& global) {
   app.add_option("--color", global.color, "Colour output: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->option_text("WHEN");
-  app.add_flag("-q,--quiet", global.quiet, "Print only results and errors");
+  app.add_flag("-q,--quiet", global.quiet, "Print only results, warnings and errors (no notes, progress or advice)");
   app.add_flag("-v,--verbose", global.verbose, "Explain what is being done");
   app.require_subcommand(1);
   app.fallthrough();  // global flags are accepted after the command name too
@@ -46,6 +50,8 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_drift(app);
   register_model(app);
   register_repro(app);
+  one_value_per_option(app);
+  add_examples(app);
 }
 
 int report(const Error& error) {
@@ -53,21 +59,26 @@ int report(const Error& error) {
   return static_cast<int>(error.exit);
 }
 
-// CLI11's own errors become exit 2 with its message and a pointer to --help.
-int report_parse_error(const CLI::App& app, const CLI::ParseError& e) {
-  std::string hint = suggest_for_parse_error(app, e.what());
-  const CLI::App* command = &app;
-  std::string path = "mlops";
-  for (auto chosen = app.get_subcommands(); !chosen.empty(); chosen = command->get_subcommands()) {
-    command = chosen.front();
-    path += " " + command->get_name();
+// --help, through out::print like every other output (so a closed pipe is noticed).
+int print_help(const CLI::App& app, const CLI::Error& e) {
+  std::ostringstream help, errors;
+  int code = app.exit(e, help, errors);
+  out::print(help.str());
+  if (!errors.str().empty()) std::fputs(errors.str().c_str(), stderr);
+  return code;
+}
+
+// The exit code once stdout is flushed: a failed write is exit 3; a reader that went away
+// (`mlops runs list | head -2`) ends a successful command as it ends git, killed by SIGPIPE,
+// without a word. A failed command keeps its own code (its error is on stderr).
+int finish(int code) {
+  out::flush_hints();
+  if (auto flushed = out::finish_stdout(); !flushed) {
+    out::print_error(flushed.error());
+    if (code == 0) code = static_cast<int>(Exit::environment);
   }
-  if (hint.empty()) hint = fmt::format("see '{} --help'", path);
-  std::string message = e.what();
-  if (!message.empty() && std::isupper(static_cast<unsigned char>(message[0]))) {
-    message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
-  }
-  return report(bad_input(message, hint));
+  if (out::stdout_closed() && code == 0) out::die_of_closed_stdout();
+  return code;
 }
 
 }  // namespace
@@ -82,20 +93,26 @@ int main(int argc, char** argv) {
   GlobalOptions global;
   build(app, global);
   if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
-    return complete(app, std::vector<std::string>(argv + 2, argv + argc));
+    return finish(complete(app, std::vector<std::string>(argv + 2, argv + argc)));
   }
+  std::vector<std::string> args(argv + 1, argv + argc);
   try {
-    app.parse(argc, argv);
+    args = normalise_arguments(app, args);
+    app.parse(std::vector<std::string>(args.rbegin(), args.rend()));  // CLI11 takes them last first
+    check_parsed_values(app);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return finish(print_help(app, e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return finish(print_help(app, e));
   } catch (const CLI::CallForVersion&) {
     out::print(fmt::format("mlops {} (commit {})\n", version(), build_commit()));
-    return 0;
+    return finish(0);
   } catch (const CLI::ParseError& e) {
     out::configure_color(out::ColorMode::automatic);
-    return report_parse_error(app, e);
+    return report(describe_parse_error(app, e, args));
+  } catch (const Failure& failure) {
+    out::configure_color(out::ColorMode::automatic);
+    return report(failure.error());
   }
 
   out::configure_color(global.color == "always"  ? out::ColorMode::always
@@ -120,11 +137,7 @@ int main(int argc, char** argv) {
     code = report(environment_error(fmt::format("unexpected error: {}", e.what()),
                                     "please report this with the command you ran"));
   }
-  if (auto flushed = out::finish_stdout(); !flushed) {
-    out::print_error(flushed.error());
-    if (code == 0) code = static_cast<int>(Exit::environment);
-  }
-  return code;
+  return finish(code);
 }
 
 }  // namespace mlops::cli

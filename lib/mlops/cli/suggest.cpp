@@ -1,53 +1,47 @@
 #include "mlops/cli/suggest.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <vector>
 
 namespace mlops::cli {
 
+// Optimal string alignment: insertions, deletions, substitutions and swaps of two neighbours
+// (`--nmae` is one edit from `--name`), each costing one.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return row[b.size()];
+  return d[a.size()][b.size()];
 }
 
-std::string suggest_for_parse_error(const CLI::App& app, std::string_view message) {
-  const CLI::App* command = &app;
-  for (auto chosen = app.get_subcommands(); !chosen.empty(); chosen = command->get_subcommands()) {
-    command = chosen.front();
-  }
-  // The unknown word is named in CLI11's message, or left over when a subcommand was required.
-  std::string word;
-  constexpr std::string_view marker = "not expected: ";
-  if (auto at = message.find(marker); at != std::string_view::npos) {
-    word = std::string(message.substr(at + marker.size()));
-    word = word.substr(0, word.find_first_of(" \n"));
-  } else if (auto left = command->remaining(); !left.empty()) {
-    word = left.front();
-  }
-  if (word.empty() || word.front() == '-') return {};
+std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string_view bare = word.substr(std::min(word.find_first_not_of('-'), word.size()));
+  const std::size_t limit = bare.size() <= 4 ? 1 : 2;
   std::string best;
-  std::size_t best_distance = 3;  // at most two edits away
-  for (const auto* sub : command->get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); })) {
-    std::size_t d = edit_distance(word, sub->get_name());
+  std::size_t best_distance = limit + 1;
+  for (const auto& candidate : candidates) {
+    std::size_t d = edit_distance(word, candidate);
     if (d < best_distance) {
       best_distance = d;
-      best = sub->get_name();
+      best = candidate;
     }
   }
-  if (best.empty()) return fmt::format("'{}' is not a command; see 'mlops --help'", word);
-  return fmt::format("'{}' is not a command; did you mean '{}'?", word, best);
+  if (!best.empty()) return best;
+  // A prefix (`--lim` for `--limit`) names its option when no other starts the same way.
+  if (bare.size() < 2) return {};
+  std::string only;
+  for (const auto& candidate : candidates) {
+    if (!candidate.starts_with(word)) continue;
+    if (!only.empty()) return {};
+    only = candidate;
+  }
+  return only;
 }
 
 }  // namespace mlops::cli

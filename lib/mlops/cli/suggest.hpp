@@ -1,12 +1,12 @@
 #pragma once
-// "Did you mean" for mistyped command names, the way git and ninja answer them.
-#include <CLI/CLI.hpp>
+// "Did you mean" for mistyped command and option names, the way git and ninja answer them.
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlops::cli {
 std::size_t edit_distance(std::string_view a, std::string_view b);
-// A hint for CLI11's "arguments were not expected: X" when X is close to a subcommand name of
-// the deepest command parsed; empty otherwise.
-std::string suggest_for_parse_error(const CLI::App& app, std::string_view message);
+// The candidate closest to `word`: at most two edits away (one for words of up to four
+// characters), or the only candidate that starts with `word`; "" when none is close.
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 }  // namespace mlops::cli

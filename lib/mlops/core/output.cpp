@@ -1,5 +1,6 @@
 #include "mlops/core/output.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,25 +37,58 @@ void configure_color(ColorMode mode) {
   s.color_stderr = allowed && stderr_is_terminal();
 }
 
-void print(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+namespace {
+bool closed_stdout = false;
+
+// After a failed write to stdout: a reader that has gone (EPIPE, SIGPIPE being ignored) closes
+// stdout for good; any other failure stays in ferror(stdout) for finish_stdout().
+void note_stdout_failure() {
+  if (errno == EPIPE) closed_stdout = true;
+}
+}  // namespace
+
+bool stdout_closed() { return closed_stdout; }
+
+void print(std::string_view text) {
+  if (closed_stdout) return;
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) note_stdout_failure();
+}
+
+[[noreturn]] void die_of_closed_stdout() {
+  std::fflush(stderr);
+  ::signal(SIGPIPE, SIG_DFL);
+  ::raise(SIGPIPE);
+  std::_Exit(128 + SIGPIPE);  // SIGPIPE blocked: the status a shell would show
+}
 
 namespace {
 void to_stderr(std::string_view text) {
-  std::fflush(stdout);  // keep the order of interleaved stdout and stderr on a terminal
+  // Keep the order of interleaved stdout and stderr on a terminal.
+  if (!closed_stdout && std::fflush(stdout) != 0) note_stdout_failure();
   std::fwrite(text.data(), 1, text.size(), stderr);
 }
 }  // namespace
 
+namespace {
+bool after_warning = false;           // the last line on stderr was a warning or its hint
+std::vector<std::string> held_hints;  // advice, printed after the result
+}  // namespace
+
 void note(std::string_view text) {
-  if (settings().verbosity >= 0) to_stderr(std::string(text) + "\n");
+  if (settings().verbosity < 0) return;
+  after_warning = false;
+  to_stderr(std::string(text) + "\n");
 }
 
 void detail(std::string_view text) {
-  if (settings().verbosity >= 1) to_stderr(std::string(text) + "\n");
+  if (settings().verbosity < 1) return;
+  after_warning = false;
+  to_stderr(std::string(text) + "\n");
 }
 
 void warn(std::string_view text) {
   to_stderr(paint("mlops: warning: ", Style::yellow, Stream::err) + std::string(text) + "\n");
+  after_warning = true;
 }
 
 namespace {
@@ -63,13 +97,26 @@ void hint_line(std::string_view text) {
 }
 }  // namespace
 
-// Advice ("commit the setting", "git add the pointer") is noise in a script that asked for -q;
-// the hint of an error is the way out, so print_error shows it always.
+// Advice ("commit the setting", "git add the pointer") is noise in a script that asked for -q,
+// and reads best under the result it is about; the hint of a warning or an error is the way out,
+// so it shows with them, always.
 void hint(std::string_view text) {
-  if (settings().verbosity >= 0) hint_line(text);
+  if (after_warning) {
+    hint_line(text);
+  } else if (settings().verbosity >= 0) {
+    held_hints.emplace_back(text);
+  }
+}
+
+void flush_hints() {
+  std::vector<std::string> hints;
+  hints.swap(held_hints);
+  for (const auto& text : hints) hint_line(text);
+  after_warning = false;
 }
 
 void print_error(const Error& error) {
+  flush_hints();
   to_stderr(paint("mlops: error: ", Style::red, Stream::err) + error.message + "\n");
   if (!error.hint.empty()) hint_line(error.hint);
 }
@@ -151,8 +198,14 @@ std::string Table::render() const {
 }
 
 Result<void> finish_stdout() {
+  if (closed_stdout) return {};
+  errno = 0;
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     int err = errno;
+    if (err == EPIPE) {
+      closed_stdout = true;
+      return {};
+    }
     return std::unexpected(
         environment_error(fmt::format("cannot write to standard output: {}", std::strerror(err ? err : EIO))));
   }

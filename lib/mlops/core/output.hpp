@@ -35,12 +35,17 @@ void println(fmt::format_string<Args...> format, Args&&... args) {
   print(fmt::format(format, std::forward<Args>(args)...) + "\n");
 }
 
-// stderr. note() and hint() are suppressed by -q; detail() shows only with -v; warnings and
-// errors (with their hints) always show.
+// stderr. -q prints only results, warnings and errors: note() (progress, what was done) and the
+// advice of hint() are suppressed by -q; detail() shows only with -v; warnings and errors always
+// show, with their hints.
 void note(std::string_view text);
 void detail(std::string_view text);
 void warn(std::string_view text);
+// A hint right after a warning is that warning's way out: printed with it, even with -q. Any
+// other hint is advice ("git add the pointer"): held back and printed after the result, by
+// flush_hints() (the command's end) or before an error.
 void hint(std::string_view text);
+void flush_hints();
 void print_error(const Error& error);
 
 enum class Style { bold, dim, red, green, yellow, cyan };
@@ -63,8 +68,15 @@ class Table {
   std::vector<bool> right_;
 };
 
-// Flushes stdout and reports a failed write (disk full, closed pipe) as an environment error.
+// Flushes stdout and reports a failed write (disk full, an I/O error) as an environment error.
+// A closed pipe (`mlops runs list | head -2`) is no error: the reader has what it wanted, and
+// stdout_closed() says so.
 Result<void> finish_stdout();
+// True once a write to stdout failed because its reader had gone (EPIPE); later output is dropped.
+bool stdout_closed();
+// Ends the process as git does when its reader has gone: killed by SIGPIPE, silently (status 141
+// in a shell). Called after the command's work is done, so nothing is left half-written.
+[[noreturn]] void die_of_closed_stdout();
 
 // "2026-11-29T02:41:07Z" for seconds since the epoch (UTC).
 std::string iso_utc(std::int64_t seconds);

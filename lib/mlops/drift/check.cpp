@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -13,6 +14,52 @@
 #include "mlops/drift/stats.hpp"
 
 namespace mlops::drift {
+
+std::string_view to_string(FailOn fail_on) {
+  switch (fail_on) {
+    case FailOn::dataset:
+      return "dataset";
+    case FailOn::column:
+      return "column";
+    case FailOn::never:
+      return "never";
+  }
+  return "dataset";
+}
+
+std::optional<FailOn> parse_fail_on(std::string_view text) {
+  for (FailOn f : {FailOn::dataset, FailOn::column, FailOn::never})
+    if (to_string(f) == text) return f;
+  return std::nullopt;
+}
+
+bool Report::failed() const {
+  switch (fail_on) {
+    case FailOn::dataset:
+      return dataset_drift;
+    case FailOn::column:
+      return drifted > 0;
+    case FailOn::never:
+      return false;
+  }
+  return dataset_drift;
+}
+
+bool Report::drift_found() const { return fail_on == FailOn::column ? drifted > 0 : dataset_drift; }
+
+std::string Report::verdict(bool capital) const {
+  std::string text = fail_on == FailOn::column ? (drifted > 0 ? "Column drift detected" : "No column drift")
+                                               : (dataset_drift ? "Dataset drift detected" : "No dataset drift");
+  if (!capital) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+std::string Report::verdict_detail() const {
+  if (fail_on == FailOn::column) return fmt::format("{:.1f}%; --fail-on column fails on any", share() * 100);
+  std::string detail = fmt::format("{:.1f}%, threshold {:.1f}%", share() * 100, drift_share * 100);
+  if (fail_on == FailOn::never && dataset_drift) detail += "; not a failure with --fail-on never";
+  return detail;
+}
 
 std::string_view to_string(Role role) {
   switch (role) {
@@ -489,6 +536,7 @@ Result<Report> check_drift(Dataset& reference, Dataset& current, const CheckOpti
   report.reference_rows = reference.rows;
   report.current_rows = current.rows;
   report.drift_share = options.drift_share;
+  report.fail_on = options.fail_on;
 
   std::vector<Work> work;
   for (const auto& n : names) {

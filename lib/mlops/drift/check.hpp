@@ -20,6 +20,12 @@ struct ColumnSettings {
   std::optional<double> threshold;
 };
 
+// When a check fails (exit 1): on dataset drift (the drifted share reaches drift_share), on any
+// drifted column, or never. The reports lead with the verdict this policy gives.
+enum class FailOn { dataset, column, never };
+std::string_view to_string(FailOn fail_on);
+std::optional<FailOn> parse_fail_on(std::string_view text);
+
 struct CheckOptions {
   std::vector<std::string> columns;  // only these (empty: all)
   std::vector<std::string> exclude;
@@ -31,6 +37,7 @@ struct CheckOptions {
   std::map<Method, double> thresholds;               // per method
   std::map<std::string, ColumnSettings> per_column;  // from --config; wins over the above
   double drift_share = 0.5;
+  FailOn fail_on = FailOn::dataset;
   bool all_stats = false;
   bool histograms = false;  // keep the binned shares (for --html)
 };
@@ -93,9 +100,20 @@ struct Report {
   double drift_share = 0.5;
   std::size_t drifted = 0;
   bool dataset_drift = false;
+  FailOn fail_on = FailOn::dataset;
   double share() const {
     return columns.empty() ? 0.0 : static_cast<double>(drifted) / static_cast<double>(columns.size());
   }
+  // Whether the check failed under fail_on (the command exits 1).
+  bool failed() const;
+  // Whether the verdict the reports lead with is "drift": dataset drift, or with --fail-on column
+  // any drifted column (with --fail-on never, dataset drift, reported but not a failure).
+  bool drift_found() const;
+  // "Dataset drift detected", "No dataset drift", "Column drift detected", "No column drift";
+  // "dataset drift detected", ... with capital = false (a heading after "Drift check: ").
+  std::string verdict(bool capital = true) const;
+  // What the summary adds after the share: "threshold 50.0%", "--fail-on column fails on any", ...
+  std::string verdict_detail() const;
 };
 
 // Bad input (exit 2) for unknown columns named in the options, a method that does not fit a

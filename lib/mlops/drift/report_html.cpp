@@ -87,8 +87,8 @@ th{background:#f4f4f4}.num{text-align:right;font-variant-numeric:tabular-nums}
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
 </style></head><body>
 )";
-  html += fmt::format("<h1>Drift report: <span class=\"{}\">{}</span></h1>\n", report.dataset_drift ? "drift" : "ok",
-                      report.dataset_drift ? "dataset drift detected" : "no dataset drift");
+  html += fmt::format("<h1>Drift report: <span class=\"{}\">{}</span></h1>\n", report.drift_found() ? "drift" : "ok",
+                      esc(report.verdict(false)));
   html += fmt::format(
       "<p>Reference <code>{}</code> ({} rows), current <code>{}</code> ({} rows). {} of {} columns drifted "
       "({:.1f}%; the dataset drifts at {:.1f}%).</p>\n",

@@ -20,6 +20,8 @@ nlohmann::ordered_json render_json(const Report& report) {
   doc["reference"] = {{"source", report.reference}, {"rows", report.reference_rows}};
   doc["current"] = {{"source", report.current}, {"rows", report.current_rows}};
   doc["dataset_drift"] = report.dataset_drift;
+  doc["fail_on"] = to_string(report.fail_on);
+  doc["failed"] = report.failed();
   doc["drift_share"] = report.drift_share;
   doc["drifted_columns"] = report.drifted;
   doc["checked_columns"] = report.columns.size();

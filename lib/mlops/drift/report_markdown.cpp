@@ -23,8 +23,7 @@ std::string cell(std::string_view text) {
 }  // namespace
 
 std::string render_markdown(const Report& report) {
-  std::string md =
-      fmt::format("### Drift check: {}\n\n", report.dataset_drift ? "dataset drift detected" : "no dataset drift");
+  std::string md = fmt::format("### Drift check: {}\n\n", report.verdict(false));
   md += fmt::format(
       "Reference `{}` ({} rows) vs current `{}` ({} rows): **{} of {} columns drifted** ({:.1f}%, dataset drift at "
       "{:.1f}%).\n\n",

@@ -49,10 +49,10 @@ std::string render_table(const Report& report, bool color) {
     }
   }
   for (const auto& s : report.skipped) text += fmt::format("skipped '{}': {}\n", s.name, s.reason);
-  std::string verdict = report.dataset_drift ? "Dataset drift detected" : "No dataset drift";
-  if (color) verdict = out::paint(verdict, report.dataset_drift ? out::Style::red : out::Style::green);
-  text += fmt::format("\n{}: {} of {} columns drifted ({:.1f}%, threshold {:.1f}%)\n", verdict, report.drifted,
-                      report.columns.size(), report.share() * 100, report.drift_share * 100);
+  std::string verdict = report.verdict();
+  if (color) verdict = out::paint(verdict, report.drift_found() ? out::Style::red : out::Style::green);
+  text += fmt::format("\n{}: {} of {} columns drifted ({})\n", verdict, report.drifted, report.columns.size(),
+                      report.verdict_detail());
   return text;
 }
 

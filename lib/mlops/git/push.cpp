@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <git2.h>
 
+#include "mlops/git/owned.hpp"
+
 namespace mlops::git {
 
 namespace {
@@ -31,13 +33,68 @@ int on_update(const char* refname, const char* status, void* payload) {
 
 }  // namespace
 
-Result<void> push_refs(const Repository& repo, std::string_view remote, const std::vector<std::string>& refspecs) {
+namespace {
+
+Result<git_remote*> lookup_remote(const Repository& repo, std::string_view remote) {
   std::string name(remote);
   git_remote* raw = nullptr;
   if (git_remote_lookup(&raw, repo.raw(), name.c_str()) != 0) {
     return std::unexpected(bad_input(fmt::format("no git remote '{}'", remote),
                                      fmt::format("add it with 'git remote add {} URL'", remote)));
   }
+  return raw;
+}
+
+}  // namespace
+
+Result<std::map<std::string, RemoteTag, std::less<>>> remote_tags(const Repository& repo, std::string_view remote) {
+  auto looked_up = lookup_remote(repo, remote);
+  if (!looked_up) return std::unexpected(looked_up.error());
+  Owned<git_remote, git_remote_free> handle;
+  handle.ptr = *looked_up;
+  PushState state;
+  git_remote_callbacks callbacks;
+  git_remote_init_callbacks(&callbacks, GIT_REMOTE_CALLBACKS_VERSION);
+  callbacks.credentials = on_credentials;
+  callbacks.payload = &state;
+  if (git_remote_connect(handle.ptr, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0) {
+    return std::unexpected(git_error(fmt::format("connect to '{}'", remote)));
+  }
+  const git_remote_head** heads = nullptr;
+  std::size_t count = 0;
+  if (git_remote_ls(&heads, &count, handle.ptr) != 0) {
+    git_remote_disconnect(handle.ptr);
+    return std::unexpected(git_error(fmt::format("list the refs of '{}'", remote)));
+  }
+  constexpr std::string_view prefix = "refs/tags/";
+  constexpr std::string_view peeled = "^{}";
+  std::map<std::string, RemoteTag, std::less<>> tags;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::string_view name = heads[i]->name;
+    if (!name.starts_with(prefix)) continue;
+    name.remove_prefix(prefix.size());
+    if (name.ends_with(peeled)) {
+      name.remove_suffix(peeled.size());
+      tags[std::string(name)].commit = oid_hex(&heads[i]->oid);
+    } else {
+      tags[std::string(name)].id = oid_hex(&heads[i]->oid);
+    }
+  }
+  git_remote_disconnect(handle.ptr);
+  return tags;
+}
+
+std::string local_tag_id(const Repository& repo, std::string_view name) {
+  std::string ref = fmt::format("refs/tags/{}", name);
+  git_oid oid;
+  if (git_reference_name_to_id(&oid, repo.raw(), ref.c_str()) != 0) return "";
+  return oid_hex(&oid);
+}
+
+Result<void> push_refs(const Repository& repo, std::string_view remote, const std::vector<std::string>& refspecs) {
+  auto looked_up = lookup_remote(repo, remote);
+  if (!looked_up) return std::unexpected(looked_up.error());
+  git_remote* raw = *looked_up;
   std::unique_ptr<git_remote, void (*)(git_remote*)> handle(raw, git_remote_free);
   std::vector<char*> specs;
   for (const auto& spec : refspecs) specs.push_back(const_cast<char*>(spec.c_str()));

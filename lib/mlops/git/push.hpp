@@ -1,5 +1,6 @@
 #pragma once
 // Pushing refs to a git remote with libgit2 (no git process), for `mlops model ... --push`.
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,5 +14,16 @@ namespace mlops::git {
 // URLs; none for local paths and anonymous remotes. Unknown remote: exit 2. Unreachable remote,
 // refused credentials or a ref the remote rejected: exit 3, naming the ref and the reason.
 Result<void> push_refs(const Repository& repo, std::string_view remote, const std::vector<std::string>& refspecs);
+
+// A tag as a remote advertises it (`git ls-remote --tags`).
+struct RemoteTag {
+  std::string id;      // the object the ref points to (40 hex digits): the tag object when annotated
+  std::string commit;  // the commit an annotated tag peels to ("" when the remote did not say)
+};
+// The tags remote `remote` has, by name (without refs/tags/). Errors as push_refs.
+Result<std::map<std::string, RemoteTag, std::less<>>> remote_tags(const Repository& repo, std::string_view remote);
+
+// The object refs/tags/NAME points to here (40 hex digits), or "" when there is no such tag.
+std::string local_tag_id(const Repository& repo, std::string_view name);
 
 }  // namespace mlops::git

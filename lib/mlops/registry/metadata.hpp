@@ -39,6 +39,8 @@ struct Metadata {
   std::string reason;                                   // why (rollback, deprecation)
 
   std::optional<double> metric(std::string_view name) const;
+  // An assignment `mlops model rollback` wrote ("Reason: rollback of STAGE from VERSION").
+  bool rollback() const { return reason.starts_with("rollback"); }
 };
 
 struct Message {

@@ -208,10 +208,37 @@ std::string unassign_subject(std::string_view model, std::string_view stage, std
 }
 std::string deprecate_subject(std::string_view model) { return fmt::format("Deprecating artifact '{}'", model); }
 
-std::string push_hint(const std::vector<std::string>& tags, std::string_view remote) {
-  std::string command = fmt::format("git push {}", remote);
-  for (const auto& t : tags) command += fmt::format(" '{}'", t);
-  return command;
+Result<TagMeaning> describe_tag(const Loaded& loaded, std::string_view tag) {
+  if (tag.starts_with("refs/tags/")) tag.remove_prefix(10);
+  auto name = parse_tag_name(tag);
+  if (!name) {
+    return std::unexpected(bad_input(
+        fmt::format("'{}' is not a registry tag", tag),
+        "registry tags are NAME@vX.Y.Z, NAME@vX.Y.Z!, NAME#STAGE#N, NAME#STAGE!#N and NAME@deprecated (GTO's format)"));
+  }
+  if (const Model* model = loaded.state.find(name->model)) {
+    for (const auto& event : model->events) {
+      if (event.record->tag != tag) continue;
+      TagMeaning meaning;
+      meaning.tag = std::string(tag);
+      meaning.model = model->name;
+      meaning.action = event.action;
+      meaning.version = event.version;
+      meaning.stage = event.stage;
+      meaning.record = event.record;
+      if (event.action == Action::assign || event.action == Action::unassign) {
+        const Version* holder = model->in_stage(event.stage);
+        meaning.stage_holder = holder ? holder->name : "";
+      }
+      return meaning;
+    }
+  }
+  if (std::find(loaded.lightweight.begin(), loaded.lightweight.end(), tag) != loaded.lightweight.end()) {
+    return std::unexpected(bad_input(fmt::format("tag '{}' is not annotated, so it is not part of the registry", tag),
+                                     "registry tags are annotated tags (git tag -a), as mlops and GTO write them"));
+  }
+  return std::unexpected(bad_input(fmt::format("no tag '{}' in this repository", tag),
+                                   "fetch the registry's tags first: git fetch --tags"));
 }
 
 std::vector<std::string> model_tags(const Model& model) {

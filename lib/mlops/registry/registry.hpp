@@ -66,8 +66,21 @@ std::string assign_subject(std::string_view model, std::string_view stage, std::
 std::string unassign_subject(std::string_view model, std::string_view stage, std::string_view version);
 std::string deprecate_subject(std::string_view model);
 
-// `git push` command that publishes `tags`, for when --push was not given (as GTO prints it).
-std::string push_hint(const std::vector<std::string>& tags, std::string_view remote = "origin");
+// What one registry tag means (`mlops model check-ref`, GTO's check-ref), for CD jobs that run on
+// a tag push.
+struct TagMeaning {
+  std::string tag;
+  std::string model;
+  Action action = Action::register_version;
+  std::string version;                // the version registered, deregistered, or given or taken the stage; empty
+                                      // for a deprecation
+  std::string stage;                  // for assignments and unassignments
+  std::string stage_holder;           // for those: the version in the stage now ("" when none)
+  const TagRecord* record = nullptr;  // owned by the state it was read from
+};
+// `tag` (with or without refs/tags/) as the registry read it: exit 2 when it is not a registry
+// tag's name, not annotated, or not in the repository (the hint says to fetch the tags).
+Result<TagMeaning> describe_tag(const Loaded& loaded, std::string_view tag);
 
 // The tags that make up `model` (every event's tag), for `mlops model push`.
 std::vector<std::string> model_tags(const Model& model);

@@ -2,13 +2,46 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <string>
 
 namespace mlops::tracking {
 
 namespace {
 
 using json = nlohmann::json;
+
+// A metric point's time in JSON: ISO 8601 UTC with milliseconds, as start_time and end_time
+// ("2026-11-29T02:41:07.123Z"); runs.db keeps milliseconds since the epoch.
+std::string point_time_text(std::int64_t ms) {
+  std::time_t seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03}Z", buffer, ms - static_cast<std::int64_t>(seconds) * 1000);
+}
+
+// The time of a point in an imported document: that text, or milliseconds (exports of mlops
+// before 0.2 wrote numbers); 0 when absent or unreadable.
+std::int64_t point_time_ms(const json& entry) {
+  auto it = entry.find("timestamp");
+  if (it == entry.end()) return 0;
+  if (it->is_number_integer()) return it->get<std::int64_t>();
+  if (!it->is_string()) return 0;
+  const std::string& text = it->get_ref<const std::string&>();
+  std::tm tm{};
+  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!rest) return 0;
+  std::int64_t ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
+  if (rest[0] == '.')
+    ms += std::strtol(std::string(rest + 1, std::min<std::size_t>(3, std::strlen(rest + 1))).c_str(), nullptr, 10);
+  return ms;
+}
 
 std::optional<double> metric_value_from(const json& value) {
   if (value.is_number()) return value.get<double>();
@@ -96,7 +129,9 @@ nlohmann::ordered_json run_to_json(const RunRecord& run, const std::vector<Metri
   doc["tags"] = run.tags;
   ojson metrics = ojson::object();
   for (const auto& [key, point] : run.metrics) {
-    metrics[key] = {{"value", metric_value_json(point.value)}, {"step", point.step}, {"timestamp", point.timestamp_ms}};
+    metrics[key] = {{"value", metric_value_json(point.value)},
+                    {"step", point.step},
+                    {"timestamp", point_time_text(point.timestamp_ms)}};
   }
   doc["metrics"] = std::move(metrics);
   ojson points = ojson::array();
@@ -104,7 +139,7 @@ nlohmann::ordered_json run_to_json(const RunRecord& run, const std::vector<Metri
     points.push_back({{"key", point.key},
                       {"step", point.step},
                       {"value", metric_value_json(point.value)},
-                      {"timestamp", point.timestamp_ms}});
+                      {"timestamp", point_time_text(point.timestamp_ms)}});
   }
   doc["metric_history"] = std::move(points);
   ojson data = ojson::array();
@@ -185,8 +220,8 @@ Result<ImportedRun> run_from_json(const nlohmann::json& document, std::string_vi
       auto value = metric_value_from(point.value("value", json()));
       if (!value)
         return bad(fmt::format("metric '{}' has a value that is not a number", point["key"].get<std::string>()));
-      imported.history.push_back({point["key"].get<std::string>(), *value, point.value("step", std::int64_t{0}),
-                                  point.value("timestamp", std::int64_t{0})});
+      imported.history.push_back(
+          {point["key"].get<std::string>(), *value, point.value("step", std::int64_t{0}), point_time_ms(point)});
     }
   }
   if (imported.history.empty()) {
@@ -195,7 +230,7 @@ Result<ImportedRun> run_from_json(const nlohmann::json& document, std::string_vi
         auto value = metric_value_from(entry.is_object() ? entry.value("value", json()) : entry);
         if (!value) return bad(fmt::format("metric '{}' has a value that is not a number", key));
         std::int64_t step = entry.is_object() ? entry.value("step", std::int64_t{0}) : 0;
-        std::int64_t timestamp = entry.is_object() ? entry.value("timestamp", std::int64_t{0}) : 0;
+        std::int64_t timestamp = entry.is_object() ? point_time_ms(entry) : 0;
         imported.history.push_back({key, *value, step, timestamp});
       }
     }

@@ -35,6 +35,8 @@ int compare_values(const std::optional<Value>& a, const std::optional<Value>& b)
 
 }  // namespace
 
+std::vector<std::string_view> run_attributes() { return {std::begin(kAttributes), std::end(kAttributes)}; }
+
 bool is_run_key(std::string_view key) {
   return has_prefix_key(key) || std::find(std::begin(kAttributes), std::end(kAttributes), key) != std::end(kAttributes);
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mlops/core/error.hpp"
@@ -20,6 +21,8 @@ namespace mlops::tracking {
 std::optional<Value> run_attribute(const RunRecord& run, std::string_view key);
 // Whether `key` is an attribute or a metrics./params./tags. key.
 bool is_run_key(std::string_view key);
+// The attribute keys (id, name, status, ..., git.dirty), in the order the docs list them.
+std::vector<std::string_view> run_attributes();
 
 struct RunSelection {
   std::optional<Query> where;

@@ -699,6 +699,23 @@ Result<std::map<std::string, std::map<std::string, std::string>>> RunStore::all_
   return values;
 }
 
+Result<std::vector<std::string>> RunStore::keys(std::string_view kind) {
+  if (kind != "metrics" && kind != "params" && kind != "tags")
+    return std::unexpected(bad_input(fmt::format("unknown kind '{}'", kind)));
+  // latest_metrics has one row per run and metric: the names without the whole history.
+  auto stmt = db_->prepare(
+      fmt::format("SELECT DISTINCT key FROM {} ORDER BY key", kind == "metrics" ? "latest_metrics" : kind));
+  if (!stmt) return fail(stmt);
+  std::vector<std::string> names;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row);
+    if (!*row) break;
+    names.push_back(stmt->text(0));
+  }
+  return names;
+}
+
 }  // namespace mlops::tracking
 
 #undef MLOPS_TRY

@@ -154,6 +154,8 @@ class RunStore {
   // Every run's final metrics, params or tags (for listings that show them all): run -> key -> value.
   Result<std::map<std::string, std::map<std::string, double>>> all_final_metrics();
   Result<std::map<std::string, std::map<std::string, std::string>>> all_pairs(std::string_view kind);  // params | tags
+  // The distinct names of "metrics", "params" or "tags" over all runs, sorted (for completion).
+  Result<std::vector<std::string>> keys(std::string_view kind);
 
  private:
   explicit RunStore(std::unique_ptr<sql::Database> db);

@@ -114,3 +114,31 @@ TEST_CASE("reference bins are Sturges bins over the reference range") {
   CHECK(edges.front() == Approx(999.0 / 11));
   CHECK(edges.back() == Approx(10 * 999.0 / 11));
 }
+
+TEST_CASE("the verdict and the failure follow --fail-on") {
+  Report report;
+  report.columns.resize(5);
+  report.drifted = 1;
+  report.drift_share = 0.5;
+  report.dataset_drift = false;
+  report.fail_on = FailOn::dataset;
+  CHECK_FALSE(report.failed());
+  CHECK(report.verdict() == "No dataset drift");
+  report.fail_on = FailOn::column;
+  CHECK(report.failed());
+  CHECK(report.drift_found());
+  CHECK(report.verdict() == "Column drift detected");
+  CHECK(report.verdict(false) == "column drift detected");
+  CHECK(report.verdict_detail() == "20.0%; --fail-on column fails on any");
+  report.drifted = 0;
+  CHECK_FALSE(report.failed());
+  CHECK(report.verdict() == "No column drift");
+  report.drifted = 3;
+  report.dataset_drift = true;
+  report.fail_on = FailOn::never;
+  CHECK_FALSE(report.failed());
+  CHECK(report.verdict() == "Dataset drift detected");
+  CHECK(report.verdict_detail() == "60.0%, threshold 50.0%; not a failure with --fail-on never");
+  CHECK(parse_fail_on("column") == FailOn::column);
+  CHECK_FALSE(parse_fail_on("sometimes"));
+}

@@ -73,3 +73,51 @@ TEST_CASE("champion/challenger compares with the stage's holder") {
   // A metric the champion lacks cannot be beaten.
   CHECK_FALSE(evaluate_gates(f.model(), f.v("v0.0.2"), {}, ChampionRule{"production", "f1", false}).passed);
 }
+
+TEST_CASE("gate rows carry numbers for JSON") {
+  Fixture f;
+  auto report = evaluate_gates(f.model(), f.v("v0.0.2"), queries({"metrics.auc >= 0.9", "metrics.loss in (0.1, 0.2)"}),
+                               ChampionRule{"production", "auc", false});
+  REQUIRE(report.rows.size() == 3);
+  CHECK(report.rows[0].value_number == 0.95);
+  CHECK(report.rows[0].op == ">=");
+  CHECK(report.rows[0].bounds == std::vector<double>{0.9});
+  CHECK_FALSE(report.rows[0].bound_list);
+  CHECK(report.rows[1].bound_list);
+  CHECK(report.rows[1].bounds == std::vector<double>{0.1, 0.2});
+  CHECK(report.rows[2].op == ">");
+  CHECK(report.rows[2].bounds == std::vector<double>{0.91});
+}
+
+TEST_CASE("a gate that cannot be evaluated is bad input, not a failed gate") {
+  Fixture f;
+  CHECK(
+      check_gates(f.model(), f.v("v0.0.2"), queries({"metrics.auc >= 0.9"}), ChampionRule{"production", "loss", true}));
+  auto unknown = check_gates(f.model(), f.v("v0.0.2"), queries({"auc >= 0.9"}), {});
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().exit == mlops::Exit::bad_input);
+  CHECK(unknown.error().message.find("unknown key 'auc'") != std::string::npos);
+  CHECK(unknown.error().hint == "its metrics: metrics.auc, metrics.loss");
+  auto unrecorded = check_gates(f.model(), f.v("v0.0.2"), queries({"metrics.auc > 0 or metrics.f1 > 0"}), {});
+  REQUIRE_FALSE(unrecorded);
+  CHECK(unrecorded.error().exit == mlops::Exit::bad_input);
+  CHECK(unrecorded.error().message.find("recorded no metric 'f1'") != std::string::npos);
+  CHECK(unrecorded.error().hint == "its metrics: auc, loss");
+  auto champion = check_gates(f.model(), f.v("v0.0.2"), {}, ChampionRule{"production", "f1", false});
+  REQUIRE_FALSE(champion);
+  CHECK(champion.error().exit == mlops::Exit::bad_input);
+  // No holder in the stage: nothing to compare, nothing missing.
+  CHECK(check_gates(f.model(), f.v("v0.0.2"), {}, ChampionRule{"staging", "auc", false}));
+}
+
+TEST_CASE("metric names that say lower is better") {
+  for (const char* name :
+       {"loss", "val_loss", "logloss", "train-error", "rmse", "MAE", "test_mse", "wer", "latency_ms"}) {
+    CAPTURE(name);
+    CHECK(sounds_lower_is_better(name));
+  }
+  for (const char* name : {"auc", "accuracy", "f1", "maestro", "precision", "recall", "r2"}) {
+    CAPTURE(name);
+    CHECK_FALSE(sounds_lower_is_better(name));
+  }
+}

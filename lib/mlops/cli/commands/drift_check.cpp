@@ -79,6 +79,7 @@ int run_drift_check(const DriftCheckOptions& o) {
     }
   }
   check.drift_share = drift_share(o, config);
+  check.fail_on = *drift::parse_fail_on(o.fail_on);  // CLI11 checked it is one of the three
 
   // A saved profile (`mlops drift profile`) stands for the reference data.
   const bool profile = drift::is_profile(o.reference);
@@ -119,8 +120,7 @@ int run_drift_check(const DriftCheckOptions& o) {
   }
   if (!o.html.empty()) out::note(fmt::format("wrote {}", o.html));
 
-  bool failed = o.fail_on == "dataset" ? report.dataset_drift : o.fail_on == "column" ? report.drifted > 0 : false;
-  return failed ? static_cast<int>(Exit::check_failed) : 0;
+  return report.failed() ? static_cast<int>(Exit::check_failed) : 0;
 }
 
 }  // namespace

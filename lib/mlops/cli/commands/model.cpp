@@ -6,7 +6,7 @@
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/core/output.hpp"
-#include "mlops/git/push.hpp"
+#include "mlops/registry/publish.hpp"
 
 namespace mlops::cli {
 
@@ -21,6 +21,7 @@ void register_model(CLI::App& app) {
   add_model_history(*group);
   add_model_get(*group);
   add_model_push(*group);
+  add_model_check_ref(*group);
 }
 
 namespace model {
@@ -30,6 +31,17 @@ registry::Loaded load(const git::Repository& repo, std::string_view name) {
   auto loaded = unwrap(registry::load(repo, name, store.initialised() ? &store : nullptr));
   for (const auto& tag : loaded.lightweight) {
     out::detail(fmt::format("ignoring lightweight tag '{}': registry tags must be annotated (git tag -a)", tag));
+  }
+  // A tag dated in the future orders after every tag written until then (GTO folds by date).
+  constexpr std::int64_t kSkew = 300;
+  auto now = static_cast<std::int64_t>(std::time(nullptr));
+  for (const auto& record : loaded.state.records) {
+    if (record.time > now + kSkew) {
+      out::warn(
+          fmt::format("tag '{}' is dated {}, in the future (a clock running ahead where it was written?): "
+                      "it outranks every tag written until then",
+                      record.tag, out::iso_utc(record.time)));
+    }
   }
   for (const auto& tag : loaded.unreadable) {
     out::warn(fmt::format("ignoring tag '{}': its object is missing or does not point to a commit", tag));
@@ -45,18 +57,31 @@ registry::Loaded load(const git::Repository& repo, std::string_view name) {
   return loaded;
 }
 
-bool publish(const git::Repository& repo, const std::vector<std::string>& tags, bool push, const std::string& remote) {
+void check_publishable(const Repo& repo, const git::Repository& git_repo, std::string_view name, bool push,
+                       bool registering) {
+  if (!push) return;
+  auto loaded = unwrap(registry::load(git_repo, name, repo.initialised() ? &repo : nullptr));
+  unwrap(registry::check_publishable(repo, loaded.state, name, registering));
+}
+
+bool publish(const Repo& repo, const git::Repository& git_repo, std::string_view name,
+             const std::vector<std::string>& tags, bool push, const std::string& remote) {
   if (tags.empty()) return false;
   if (push) {
-    std::vector<std::string> specs;
-    for (const auto& t : tags) specs.push_back(fmt::format("refs/tags/{0}:refs/tags/{0}", t));
-    unwrap(git::push_refs(repo, remote, specs));
+    auto loaded = unwrap(registry::load(git_repo, name, repo.initialised() ? &repo : nullptr));
+    auto published = unwrap(registry::publish(repo, git_repo, loaded.state, tags, remote));
+    if (published.artifacts > 0) {
+      out::note(fmt::format("Uploaded {} object{} ({}) to data remote '{}' ({} artifact{} named by the tags)",
+                            published.uploaded, published.uploaded == 1 ? "" : "s", out::human_bytes(published.bytes),
+                            published.data_remote, published.artifacts, published.artifacts == 1 ? "" : "s"));
+    }
+    const auto& pushed = published.tags;
     out::note(fmt::format("Pushed {} to '{}'",
-                          tags.size() == 1 ? "'" + tags[0] + "'" : std::to_string(tags.size()) + " tags", remote));
+                          pushed.size() == 1 ? "'" + pushed[0] + "'" : std::to_string(pushed.size()) + " tags",
+                          remote));
     return true;
   }
-  out::note("To push the changes upstream, run:");
-  out::note("    " + registry::push_hint(tags, remote));
+  out::hint("to push the changes upstream, run: mlops model push " + std::string(name));
   return false;
 }
 
@@ -74,6 +99,8 @@ nlohmann::ordered_json event_json(const registry::Model& model, const registry::
           {"author_email", r.author_email},
           {"commit", r.commit},
           {"tag", r.tag},
+          {"rollback", event.action == registry::Action::assign && message.meta.rollback()},
+          {"reason", message.meta.reason.empty() ? nullptr : nlohmann::ordered_json(message.meta.reason)},
           {"message", message.body.empty() ? message.subject : message.subject + "\n\n" + message.body}};
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlops/core/repo.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/registry/registry.hpp"
 
@@ -21,6 +22,7 @@ void add_model_show(CLI::App& group);
 void add_model_history(CLI::App& group);
 void add_model_get(CLI::App& group);
 void add_model_push(CLI::App& group);
+void add_model_check_ref(CLI::App& group);
 
 namespace model {
 
@@ -28,10 +30,16 @@ namespace model {
 // tags (with -v), unreadable tags and malformed trailers (warnings naming the tag).
 registry::Loaded load(const git::Repository& repo, std::string_view name = {});
 
-// After a tag was written: pushes it with --push, else prints the `git push` command to run.
-// Returns whether it was pushed.
-bool publish(const git::Repository& repo, const std::vector<std::string>& tags, bool push,
-             const std::string& remote = "origin");
+// With --push, before anything is written: exit 2 when the tags could not be published (no
+// default data remote for the artifacts of `name`; registry::check_publishable).
+void check_publishable(const Repo& repo, const git::Repository& git_repo, std::string_view name, bool push,
+                       bool registering = false);
+
+// After tags of model `name` were written: with --push, uploads the artifacts they name to the
+// default data remote and pushes them (registry::publish); else prints the command to run.
+// Returns whether they were pushed.
+bool publish(const Repo& repo, const git::Repository& git_repo, std::string_view name,
+             const std::vector<std::string>& tags, bool push, const std::string& remote = "origin");
 
 std::string short_commit(std::string_view commit);
 

@@ -1,12 +1,10 @@
 // `mlops model deprecate NAME [VERSION [STAGE]]`: deprecate a model, deregister a version, or
 // unassign a stage from a version (GTO's `deprecate`), each by writing a tag.
-#include <ctime>
-
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/model.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
-#include "mlops/git/tags.hpp"
+#include "mlops/registry/deprecate.hpp"
 #include "mlops/registry/tag_name.hpp"
 
 namespace mlops::cli {
@@ -31,50 +29,13 @@ int run_model_deprecate(const ModelDeprecateOptions& options) {
   auto git_repo = unwrap(git::Repository::open(repo.root));
   model::load(git_repo, options.name);
 
-  std::string what;
-  auto written = unwrap(
-      registry::write_tag(repo, git_repo, options.name, [&](const registry::State& state) -> Result<registry::NewTag> {
-        auto found = registry::find_model(state, options.name);
-        if (!found) return std::unexpected(found.error());
-        const registry::Model& m = **found;
-        std::string message = options.write.message;
-        if (!ref) {
-          if (m.deprecated) return std::unexpected(bad_input(fmt::format("'{}' is deprecated already", options.name)));
-          registry::TagName tag{options.name, registry::Action::deprecate, {}, {}, std::nullopt};
-          // A plain "@deprecated" is ordered by time alone: when the model has a tag from this very
-          // second (or an old "@deprecated"), a counter keeps the order unambiguous.
-          bool same_second =
-              !m.events.empty() && m.events.back().record->time >= static_cast<std::int64_t>(std::time(nullptr));
-          if (same_second || git::tag_exists(git_repo, tag.str())) tag.counter = state.next_counter(options.name);
-          what = fmt::format("Deprecated {}", options.name);
-          return registry::NewTag{tag.str(), m.events.back().record->commit,
-                                  registry::format_message(registry::deprecate_subject(options.name), message, {})};
-        }
-        auto version = registry::resolve(state, *ref);
-        if (!version) return std::unexpected(version.error());
-        const registry::Version& v = **version;
-        if (options.stage.empty()) {
-          registry::TagName tag{options.name, registry::Action::deregister_version, v.name, {}, std::nullopt};
-          if (git::tag_exists(git_repo, tag.str())) tag.counter = state.next_counter(options.name);
-          what = fmt::format("Deregistered {} {}", options.name, v.name);
-          return registry::NewTag{
-              tag.str(), v.commit,
-              registry::format_message(registry::deregister_subject(options.name, v.name), message, {})};
-        }
-        auto track = v.stages.find(options.stage);
-        if (track == v.stages.end() || !track->second.active) {
-          return std::unexpected(
-              bad_input(fmt::format("'{}' {} is not in stage '{}'", options.name, v.name, options.stage),
-                        fmt::format("see 'mlops model show {}'", options.name)));
-        }
-        registry::TagName tag{
-            options.name, registry::Action::unassign, {}, options.stage, state.next_counter(options.name)};
-        what = fmt::format("Unassigned {} from {} {}", options.stage, options.name, v.name);
-        return registry::NewTag{
-            tag.str(), v.commit,
-            registry::format_message(registry::unassign_subject(options.name, options.stage, v.name), message, {})};
-      }));
-  bool pushed = model::publish(git_repo, {written.name}, options.write.push);
+  auto done = unwrap(registry::deprecate(repo, git_repo, {options.name, ref, options.stage, options.write.message}));
+  const auto& written = done.tag;
+  std::string what = done.action == registry::Action::deprecate ? fmt::format("Deprecated {}", options.name)
+                     : done.action == registry::Action::deregister_version
+                         ? fmt::format("Deregistered {} {}", options.name, done.version)
+                         : fmt::format("Unassigned {} from {} {}", options.stage, options.name, done.version);
+  bool pushed = model::publish(repo, git_repo, options.name, {written.name}, options.write.push);
   if (out::settings().json) {
     out::print_json({{"model", options.name}, {"tag", written.name}, {"commit", written.commit}, {"pushed", pushed}});
     return 0;

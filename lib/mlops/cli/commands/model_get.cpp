@@ -1,17 +1,10 @@
 // `mlops model get NAME@VERSION|NAME#STAGE|NAME@latest`: put a registered version's artifact on
 // disk, verified against its hash, and print where it is. What a deploy script calls.
-#include <filesystem>
-
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/model.hpp"
-#include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
-#include "mlops/data/cache.hpp"
-#include "mlops/data/pointer.hpp"
-#include "mlops/data/remote.hpp"
-#include "mlops/data/status.hpp"
-#include "mlops/data/store.hpp"
+#include "mlops/registry/artifact.hpp"
 
 namespace mlops::cli {
 
@@ -31,49 +24,23 @@ int run_model_get(const ModelGetOptions& options) {
   const registry::Model& m = *unwrap(registry::find_model(loaded.state, ref.model));
   const registry::Version& v = *unwrap(registry::resolve(loaded.state, ref));
   if (m.deprecated) out::warn(fmt::format("'{}' is deprecated", m.name));
+  auto copy = unwrap(registry::get_artifact(repo, m, v, options.out, options.remote));
   const auto& meta = v.message.meta;
-  if (!meta.artifact) {
-    throw Failure(bad_input(fmt::format("'{}' {} records no artifact", m.name, v.name),
-                            "its tag has no 'Artifact:' trailer: it was not registered by mlops"));
-  }
-  data::Kind kind = meta.kind == "dir" ? data::Kind::dir : data::Kind::file;
-  std::filesystem::path dest;
-  if (!options.out.empty()) {
-    dest = std::filesystem::absolute(options.out);
-  } else {
-    // The registry's own place for it, named by model and version, inside the local store.
-    std::string base = meta.path.empty() ? "artifact" : std::filesystem::path(meta.path).filename().string();
-    dest = repo.store() / "models" / m.name / v.name / base;
-  }
-
-  data::Cache cache(repo);
-  data::Pointer wanted;
-  wanted.hash = *meta.artifact;
-  wanted.kind = kind;
-  bool fetched = false;
-  if (!data::version_in_cache(cache, wanted)) {
-    unwrap(data::fetch_version(repo, *meta.artifact, kind, options.remote));
-    fetched = true;
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(dest.parent_path(), ec);
-  if (ec) throw Failure(system_error("create", dest.parent_path(), ec.value()));
-  unwrap(data::materialize(repo, *meta.artifact, kind, dest));
 
   if (out::settings().json) {
     out::print_json({{"model", m.name},
                      {"version", v.name},
-                     {"path", dest.string()},
+                     {"path", copy.path.string()},
                      {"hash", meta.artifact->str()},
-                     {"kind", kind == data::Kind::dir ? "dir" : "file"},
+                     {"kind", copy.kind == data::Kind::dir ? "dir" : "file"},
                      {"size", meta.size ? nlohmann::ordered_json(*meta.size) : nullptr},
                      {"commit", v.commit},
-                     {"fetched", fetched}});
+                     {"fetched", copy.fetched}});
     return 0;
   }
   out::detail(fmt::format("{} {} ({}) verified{}", m.name, v.name, meta.artifact->str(),
-                          fetched ? ", fetched from the remote" : ""));
-  out::println("{}", dest.string());
+                          copy.fetched ? ", fetched from the remote" : ""));
+  out::println("{}", copy.path.string());
   return 0;
 }
 

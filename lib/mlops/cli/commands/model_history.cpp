@@ -48,8 +48,14 @@ int run_model_history(const ModelHistoryOptions& options) {
     const auto& r = *row.event->record;
     auto message = registry::parse_message(r.message);
     std::string text = message.body.empty() ? message.subject : message.body.substr(0, message.body.find('\n'));
-    table.add_row({out::iso_utc(r.time), row.model->name, std::string(registry::to_string(row.event->action)),
-                   row.event->version.empty() ? "-" : row.event->version,
+    std::string event(registry::to_string(row.event->action));
+    if (row.event->action == registry::Action::assign && message.meta.rollback()) {
+      // A rollback: say so, and why (the reason, then the user's text).
+      event = "rollback";
+      text = message.body.empty() ? message.meta.reason
+                                  : message.meta.reason + ": " + message.body.substr(0, message.body.find('\n'));
+    }
+    table.add_row({out::iso_utc(r.time), row.model->name, event, row.event->version.empty() ? "-" : row.event->version,
                    row.event->stage.empty() ? "-" : row.event->stage, r.author, model::short_commit(r.commit), text});
   }
   out::print(table.render());

@@ -4,7 +4,7 @@
 #include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
-#include "mlops/registry/gates.hpp"
+#include "mlops/registry/promote.hpp"
 #include "mlops/registry/tag_name.hpp"
 
 namespace mlops::cli {
@@ -19,13 +19,26 @@ struct ModelPromoteOptions {
   std::string better_than;
   std::string metric;
   bool lower_is_better = false;
+  bool higher_is_better = false;
+  bool force = false;
   model::WriteOptions write;
 };
 
 nlohmann::ordered_json gates_json(const registry::GateReport& report) {
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  using json = nlohmann::ordered_json;
+  json rows = json::array();
   for (const auto& row : report.rows) {
-    rows.push_back({{"gate", row.gate}, {"value", row.value}, {"bound", row.bound}, {"passed", row.passed}});
+    json bound = nullptr;
+    if (row.bound_list) {
+      bound = row.bounds;
+    } else if (!row.bounds.empty()) {
+      bound = row.bounds.front();
+    }
+    rows.push_back({{"gate", row.gate},
+                    {"value", row.value_number ? json(*row.value_number) : json(nullptr)},
+                    {"op", row.op.empty() ? json(nullptr) : json(row.op)},
+                    {"bound", bound},
+                    {"passed", row.passed}});
   }
   return rows;
 }
@@ -39,105 +52,91 @@ void print_gates(const registry::GateReport& report) {
   out::print(table.render());
 }
 
-int run_model_promote(const ModelPromoteOptions& options) {
-  Repo repo = require_store();
+// Every option checked and turned into the library's request before the registry is touched.
+registry::PromoteRequest promote_request(const Repo& repo, const ModelPromoteOptions& options) {
   Config config = unwrap(load_config(repo));
   unwrap(registry::check_model_name(options.name));
   unwrap(registry::check_stage(options.stage, config.stages));
-  // Everything the user typed is checked before the registry is touched.
-  std::vector<tracking::Query> queries;
-  for (const auto& text : options.requires_) queries.push_back(unwrap(tracking::parse_query(text)));
-  std::optional<registry::ChampionRule> champion;
+  registry::PromoteRequest request;
+  for (const auto& text : options.requires_) request.requires_.push_back(unwrap(tracking::parse_query(text)));
   if (!options.better_than.empty() || !options.metric.empty()) {
     if (options.better_than.empty() || options.metric.empty()) {
       throw Failure(bad_input("--better-than and --metric go together", "e.g. --better-than production --metric auc"));
     }
     unwrap(registry::check_stage(options.better_than, config.stages));
-    champion = registry::ChampionRule{options.better_than, options.metric, options.lower_is_better};
+    std::string metric = options.metric;
+    if (metric.starts_with("metrics.")) metric.erase(0, 8);
+    if (!options.lower_is_better && !options.higher_is_better && registry::sounds_lower_is_better(metric)) {
+      out::warn(
+          fmt::format("'{}' sounds like lower is better, but --better-than counts a higher value as better", metric));
+      out::hint("pass --lower-is-better, or --higher-is-better to compare as now without this warning");
+    }
+    request.champion = registry::ChampionRule{options.better_than, metric, options.lower_is_better};
   }
-  registry::Reference ref;
-  ref.model = options.name;
   if (options.version == "latest") {
-    ref.latest = true;
+    request.version.model = options.name;
+    request.version.latest = true;
   } else {
-    ref = unwrap(registry::parse_reference(options.name + "@" + options.version));
+    request.version = unwrap(registry::parse_reference(options.name + "@" + options.version));
   }
+  request.stage = options.stage;
+  request.message = options.write.message;
+  request.force = options.force;
+  return request;
+}
 
+nlohmann::ordered_json promotion_json(const ModelPromoteOptions& options, const registry::Promotion& promotion,
+                                      bool pushed) {
+  bool promoted = promotion.outcome == registry::Promotion::Outcome::promoted;
+  return {{"model", options.name},
+          {"version", promotion.version},
+          {"stage", options.stage},
+          {"promoted", promoted},
+          {"tag", promoted ? nlohmann::ordered_json(promotion.tag.name) : nlohmann::ordered_json(nullptr)},
+          {"commit", promotion.commit},
+          {"gates", gates_json(promotion.report)},
+          {"pushed", pushed}};
+}
+
+int run_model_promote(const ModelPromoteOptions& options) {
+  Repo repo = require_store();
+  auto request = promote_request(repo, options);
   auto git_repo = unwrap(git::Repository::open(repo.root));
   model::load(git_repo, options.name);  // reports malformed tags once, before the lock
+  model::check_publishable(repo, git_repo, options.name, options.write.push);
 
-  registry::GateReport report;
-  std::string version_name;
-  bool already = false;
-  auto written =
-      registry::write_tag(repo, git_repo, options.name, [&](const registry::State& state) -> Result<registry::NewTag> {
-        auto version = registry::resolve(state, ref);
-        if (!version) return std::unexpected(version.error());
-        const registry::Version& v = **version;
-        const registry::Model& m = *state.find(options.name);
-        version_name = v.name;
-        if (m.in_stage(options.stage) == &v) {
-          // Nothing to write: stop here without a tag; the command reports it as a success.
-          already = true;
-          return std::unexpected(Error{Exit::ok, "", ""});
-        }
-        report = registry::evaluate_gates(m, v, queries, champion);
-        if (!report.passed) {
-          return std::unexpected(Error{Exit::check_failed,
-                                       fmt::format("'{}' {} did not pass the gates for '{}'; no tag written",
-                                                   options.name, v.name, options.stage),
-                                       ""});
-        }
-        registry::Metadata meta;
-        meta.gates = report.trailers();
-        registry::TagName tag{
-            options.name, registry::Action::assign, {}, options.stage, state.next_counter(options.name)};
-        return registry::NewTag{tag.str(), v.commit,
-                                registry::format_message(registry::assign_subject(options.name, options.stage, v.name),
-                                                         options.write.message, meta)};
-      });
-  if (already) {
+  auto promotion = unwrap(registry::promote(repo, git_repo, request));
+  using Outcome = registry::Promotion::Outcome;
+  if (promotion.outcome == Outcome::already_there) {
     if (out::settings().json) {
-      out::print_json({{"model", options.name},
-                       {"version", version_name},
-                       {"stage", options.stage},
-                       {"promoted", false},
-                       {"tag", nullptr},
-                       {"gates", nlohmann::ordered_json::array()}});
+      out::print_json(promotion_json(options, promotion, false));
     } else {
-      out::note(fmt::format("'{}' {} is already in '{}'; no tag written", options.name, version_name, options.stage));
+      out::note(
+          fmt::format("'{}' {} is already in '{}'; no tag written", options.name, promotion.version, options.stage));
     }
     return 0;
   }
-  if (!written) {
-    if (written.error().exit == Exit::check_failed) {
-      if (out::settings().json) {
-        out::print_json({{"model", options.name},
-                         {"version", version_name},
-                         {"stage", options.stage},
-                         {"promoted", false},
-                         {"tag", nullptr},
-                         {"gates", gates_json(report)}});
-      } else {
-        print_gates(report);
-      }
+  if (promotion.outcome == Outcome::gates_failed) {
+    if (out::settings().json) {
+      out::print_json(promotion_json(options, promotion, false));
+    } else {
+      print_gates(promotion.report);
     }
-    throw Failure(written.error());
+    throw Failure(Error{Exit::check_failed,
+                        fmt::format("'{}' {} did not pass the gates for '{}'; no tag written", options.name,
+                                    promotion.version, options.stage),
+                        ""});
   }
-  bool pushed = model::publish(git_repo, {written->name}, options.write.push);
+  if (promotion.undeprecated) {
+    out::warn(fmt::format("'{}' was deprecated; this promotion brings it back", options.name));
+  }
+  bool pushed = model::publish(repo, git_repo, options.name, {promotion.tag.name}, options.write.push);
   if (out::settings().json) {
-    out::print_json({{"model", options.name},
-                     {"version", version_name},
-                     {"stage", options.stage},
-                     {"promoted", true},
-                     {"tag", written->name},
-                     {"commit", written->commit},
-                     {"gates", gates_json(report)},
-                     {"pushed", pushed}});
+    out::print_json(promotion_json(options, promotion, pushed));
     return 0;
   }
-  if (!report.rows.empty()) print_gates(report);
-  out::println("Promoted {} {} to {} (tag '{}')", options.name, version_name, options.stage, written->name);
+  if (!promotion.report.rows.empty()) print_gates(promotion.report);
+  out::println("Promoted {} {} to {} (tag '{}')", options.name, promotion.version, options.stage, promotion.tag.name);
   return 0;
 }
 
@@ -163,7 +162,14 @@ void add_model_promote(CLI::App& group) {
                    "Champion/challenger: the version must beat the one in STAGE on --metric")
       ->option_text("STAGE");
   command->add_option("--metric", options->metric, "Metric compared by --better-than")->option_text("NAME");
-  command->add_flag("--lower-is-better", options->lower_is_better, "With --better-than: lower values win (loss)");
+  auto* lower =
+      command->add_flag("--lower-is-better", options->lower_is_better, "With --better-than: lower values win (loss)");
+  command
+      ->add_flag("--higher-is-better", options->higher_is_better,
+                 "With --better-than: higher values win (the default; silences the warning for a loss-like name)")
+      ->excludes(lower);
+  command->add_flag("--force", options->force,
+                    "Promote a deprecated model (it is then no longer deprecated, as GTO reads the tags)");
   model::add_write_options(*command, options->write);
   add_json_flag(*command);
 }

@@ -1,9 +1,10 @@
-// `mlops model push [NAME] [--remote R]`: push the registry's tags with libgit2.
+// `mlops model push [NAME] [--remote R]`: upload the artifacts the registry's tags name to the
+// default data remote, then push the tags with libgit2 (registry/publish.hpp).
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/model.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
-#include "mlops/git/push.hpp"
+#include "mlops/registry/publish.hpp"
 
 namespace mlops::cli {
 
@@ -28,14 +29,22 @@ int run_model_push(const ModelPushOptions& options) {
       tags.insert(tags.end(), some.begin(), some.end());
     }
   }
-  if (!tags.empty()) {
-    std::vector<std::string> specs;
-    for (const auto& t : tags) specs.push_back(fmt::format("refs/tags/{0}:refs/tags/{0}", t));
-    unwrap(git::push_refs(git_repo, options.remote, specs));
-  }
+  registry::Publication published;
+  if (!tags.empty()) published = unwrap(registry::publish(repo, git_repo, loaded.state, tags, options.remote));
   if (out::settings().json) {
-    out::print_json({{"remote", options.remote}, {"tags", tags}});
+    out::print_json({{"remote", options.remote},
+                     {"tags", tags},
+                     {"data_remote", published.data_remote.empty() ? nlohmann::ordered_json(nullptr)
+                                                                   : nlohmann::ordered_json(published.data_remote)},
+                     {"artifacts", published.artifacts},
+                     {"uploaded", published.uploaded},
+                     {"bytes", published.bytes}});
     return 0;
+  }
+  if (published.artifacts > 0) {
+    out::println("Uploaded {} object{} ({}) to data remote '{}' for {} artifact{}", published.uploaded,
+                 published.uploaded == 1 ? "" : "s", out::human_bytes(published.bytes), published.data_remote,
+                 published.artifacts, published.artifacts == 1 ? "" : "s");
   }
   out::println("Pushed {} registry tag{} to '{}'", tags.size(), tags.size() == 1 ? "" : "s", options.remote);
   return 0;
@@ -45,8 +54,10 @@ int run_model_push(const ModelPushOptions& options) {
 
 void add_model_push(CLI::App& group) {
   auto options = std::make_shared<ModelPushOptions>();
-  auto* command = add_command(group, "push", "Push registry tags (of one model, or all) to a git remote",
-                              [options] { return run_model_push(*options); });
+  auto* command =
+      add_command(group, "push",
+                  "Push registry tags (of one model, or all) to a git remote, their artifacts to the data remote first",
+                  [options] { return run_model_push(*options); });
   command->add_option("name", options->name, "Model name (default: all models)");
   command->add_option("--remote", options->remote, "Git remote (default: origin)")->option_text("REMOTE");
   add_json_flag(*command);

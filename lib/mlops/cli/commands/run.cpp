@@ -19,32 +19,15 @@ struct RunCommandOptions {
   RunOutputOptions outputs;
   std::vector<std::string> command;
   CLI::App* app = nullptr;
-  CLI::Option* command_option = nullptr;
 };
 
-// The command to run. After "--" every word is the command's; without it, an option of ours
-// that comes after the command's first word is ambiguous (ours or the command's?), so refused.
+// The command to run: everything from its first word on is the command's, options included
+// (`mlops run python train.py --alpha 1`), with or without '--' before it.
 std::vector<std::string> command_words(const RunCommandOptions& options) {
-  bool separated = false;
   for (const auto& extra : options.app->remaining()) {
-    if (extra == "--") {
-      separated = true;
-      continue;
-    }
+    if (extra == "--") continue;
     throw Failure(bad_input(fmt::format("unexpected '{}' before the command", extra),
                             "put '--' before the command: mlops run [OPTIONS] -- CMD [ARGS...]"));
-  }
-  if (!separated) {
-    bool seen_command = false;
-    for (const CLI::Option* option : options.app->parse_order()) {
-      if (option == options.command_option) {
-        seen_command = true;
-      } else if (seen_command) {
-        throw Failure(bad_input(
-            fmt::format("'{}' comes after the command, so it is unclear whose option it is", option->get_name()),
-            "put '--' before the command: mlops run [OPTIONS] -- CMD [ARGS...]"));
-      }
-    }
   }
   return options.command;
 }
@@ -77,11 +60,12 @@ void register_run(CLI::App& app) {
       "The command runs with MLOPS_RUN_ID set, so 'mlops log metric NAME VALUE' inside it attaches to the run.\n"
       "mlops run exits with the command's exit code (127 when the command does not exist).\n"
       "Example: mlops run --name baseline --param lr=0.01 --metrics-file metrics.json -- python train.py");
-  // The command is a positional list; "--" is left among the extras, where command_words() sees it.
+  // The command is a positional list that takes every word after its first one (positionals at
+  // end), so the program's options are its own; "--" is left among the extras.
   run->allow_extras();
-  options->command_option =
-      run->add_option("command", options->command, "The command to run and its arguments, after '--'")
-          ->option_text("-- CMD [ARGS...]");
+  run->positionals_at_end();
+  run->add_option("command", options->command, "The command to run and its arguments, after '--'")
+      ->option_text("-- CMD [ARGS...]");
   add_setup_options(*run, options->setup);
   add_output_options(*run, options->outputs);
   add_run_start(*run);
