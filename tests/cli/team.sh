@@ -271,6 +271,83 @@ test_interrupted_checkout_is_marked_and_finished() {
   expect_rc 0
 }
 
+# --- move and remove (issue 19, item 6) ---------------------------------------------------------
+
+test_mv_moves_data_pointer_and_ignore_entries() {
+  team
+  become alice
+  mkdir -p data && echo raw > data/raw.csv && mlops data add data/raw.csv >/dev/null 2>&1
+  git add -A && git commit -qm "raw" && git push -q origin main 2>/dev/null
+  local h; h=$(hash_in data/raw.csv.mlops)
+  run mlops data mv data/raw.csv data/sets/train.csv
+  expect_rc 0
+  expect_out "moved data/raw.csv to data/sets/train.csv"
+  expect_no_file data/raw.csv
+  expect_no_file data/raw.csv.mlops
+  expect_eq "$(cat data/sets/train.csv)" "raw"
+  expect_eq "$(hash_in data/sets/train.csv.mlops)" "$h"
+  grep -qx "path: train.csv" data/sets/train.csv.mlops || fail "the pointer's path was not renamed"
+  grep -qx "/train.csv" data/sets/.gitignore || fail "the new path is not ignored"
+  [[ ! -e data/.gitignore ]] || ! grep -qx "/raw.csv" data/.gitignore || fail "the old ignore entry stayed"
+  run mlops data status --exit-code
+  expect_rc 0
+  git add -A && run git commit -qm "move"
+  expect_rc 0
+  # Refused, changing nothing: a destination that exists, an untracked source.
+  echo other > other.csv
+  local before; before=$(snapshot)
+  run mlops data mv data/sets/train.csv other.csv
+  expect_rc 2
+  expect_err "'other.csv' exists already"
+  run mlops data mv nothing.csv x.csv
+  expect_rc 2
+  expect_eq "$(snapshot)" "$before"
+  git push -q origin main 2>/dev/null
+  assert_no_version_lost
+}
+
+test_remove_stops_tracking_and_refuses_unrecorded_changes() {
+  team
+  become bob
+  echo one > a.csv && echo two > b.csv && mlops data add a.csv b.csv >/dev/null 2>&1
+  git add -A && git commit -qm "a, b" && git push -q origin main 2>/dev/null
+  run mlops data remove a.csv
+  expect_rc 0
+  expect_no_file a.csv
+  expect_no_file a.csv.mlops
+  grep -qx "/a.csv" .gitignore && fail "a.csv is still ignored"
+  run mlops data remove b.csv --keep-data
+  expect_rc 0
+  expect_eq "$(cat b.csv)" "two"
+  expect_no_file b.csv.mlops
+  [[ "$(git status --porcelain b.csv)" == "?? b.csv" ]] || fail "b.csv is not an untracked file now"
+  # Content no cache has is never deleted.
+  git checkout -q a.csv.mlops .gitignore && mlops data checkout a.csv >/dev/null 2>&1
+  echo "unrecorded" > a.csv
+  local before; before=$(snapshot)
+  run mlops data remove a.csv
+  expect_rc 2
+  expect_err "'a.csv' holds changes that are in no cache"
+  expect_err "--keep-data"
+  expect_eq "$(snapshot)" "$before"
+  run mlops data remove never.csv
+  expect_rc 2
+  assert_no_version_lost
+}
+
+test_nested_add_inside_a_tracked_folder_is_refused() {
+  team
+  become carol
+  mkdir -p imgs/sub && echo 1 > imgs/1.png && echo 2 > imgs/sub/2.png
+  mlops data add imgs >/dev/null 2>&1
+  local before; before=$(snapshot)
+  run mlops data add imgs/sub/2.png
+  expect_rc 2
+  expect_err "'imgs/sub/2.png' is inside 'imgs', which is tracked data"
+  expect_err "mlops data add imgs"
+  expect_eq "$(snapshot)" "$before"
+}
+
 # --- gc (issue 19, item 3) ----------------------------------------------------------------------
 
 test_gc_keeps_every_version_git_still_holds() {
