@@ -53,6 +53,15 @@ Result<std::string> check_addable(const Repo& repo, const git::Repository& git_r
                     "copy the data into the repository, or add what the link points to from inside it"));
     }
   }
+  // Not inside a tracked folder: its version already holds these files.
+  for (fs::path parent = fs::path(*rel).parent_path(); !parent.empty(); parent = parent.parent_path()) {
+    struct stat pst {};
+    if (::stat((repo.root / (parent.string() + std::string(kPointerSuffix))).c_str(), &pst) == 0) {
+      return std::unexpected(bad_input(
+          fmt::format("'{}' is inside '{}', which is tracked data", path, parent.generic_string()),
+          fmt::format("add the whole folder again to record the change: mlops data add {}", parent.generic_string())));
+    }
+  }
   auto tracked = git_repo.is_tracked(*rel);
   if (!tracked) return std::unexpected(tracked.error());
   if (*tracked) {

@@ -4,8 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 
+#include "mlops/core/file.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/manifest.hpp"
 #include "mlops/data/stat_cache.hpp"
@@ -31,13 +34,24 @@ struct Plan {
   std::vector<Placement> placements;
 };
 
+// Whether `name` is a temp file AtomicFile writes (".NAME.PID.XXXXXXXX.tmp"), as a checkout that
+// was killed leaves behind.
+bool atomic_temp_name(std::string_view path) {
+  auto slash = path.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (!name.starts_with('.') || !name.ends_with(".tmp") || name.size() < 16) return false;
+  std::string_view rand = name.substr(name.size() - 12, 8);
+  return name[name.size() - 13] == '.' &&
+         std::all_of(rand.begin(), rand.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
 // Whether overwriting or deleting workspace content with hash `h` would lose data.
 bool unsafe(const Cache& cache, const std::optional<Hash>& h, Force force) {
   return force == Force::no && (!h || !cache.contains(*h));
 }
 
 Result<Plan> plan_item(const Repo& repo, const Cache& cache, StatCache& stat_cache, const TrackedData& item,
-                       Force force, std::vector<std::string>& conflicts) {
+                       Force force, std::vector<std::string>& conflicts, bool interrupted) {
   Plan plan;
   plan.data_path = item.data_path;
   const Pointer& p = item.pointer;
@@ -89,7 +103,9 @@ Result<Plan> plan_item(const Repo& repo, const Cache& cache, StatCache& stat_cac
   }
   // Files the version does not have: removed when their content is safe in the cache.
   for (const auto& [path, entry] : have) {
-    if (unsafe(cache, entry->hash, force)) conflicts.push_back(item.data_path + "/" + path);
+    // An interrupted checkout's own temp files are not the user's work.
+    bool leftover = interrupted && atomic_temp_name(path);
+    if (!leftover && unsafe(cache, entry->hash, force)) conflicts.push_back(item.data_path + "/" + path);
     plan.removals.push_back(item.data_path + "/" + path);
   }
   return plan;
@@ -136,12 +152,57 @@ Result<CheckoutResult> execute(const Repo& repo, const Cache& cache, StatCache& 
 
 }  // namespace
 
+namespace {
+
+fs::path marker_file(const Repo& repo) { return repo.store() / "checkout-incomplete"; }
+
+Result<void> write_marker(const Repo& repo, const IncompleteCheckout& state) {
+  std::string text = "mlops-checkout-incomplete 1\nrev " + state.rev + "\n";
+  for (const auto& p : state.paths) text += p + "\n";
+  return write_file_atomic(marker_file(repo), text, repo.tmp());
+}
+
+}  // namespace
+
+std::string IncompleteCheckout::command() const {
+  std::string cmd = "mlops data checkout";
+  for (const auto& p : paths) cmd += " " + p;
+  if (!rev.empty()) cmd += " --rev " + rev;
+  return cmd;
+}
+
+std::optional<IncompleteCheckout> incomplete_checkout(const Repo& repo) {
+  auto text = read_file(marker_file(repo));
+  if (!text) return std::nullopt;
+  IncompleteCheckout state;
+  std::size_t at = 0;
+  int line_no = 0;
+  while (at < text->size()) {
+    std::size_t end = text->find('\n', at);
+    if (end == std::string::npos) end = text->size();
+    std::string line = text->substr(at, end - at);
+    at = end + 1;
+    ++line_no;
+    if (line_no == 1) continue;  // the format line
+    if (line_no == 2 && line.starts_with("rev ")) {
+      state.rev = line.substr(4);
+    } else if (!line.empty()) {
+      state.paths.push_back(line);
+    }
+  }
+  return state;
+}
+
 Result<std::vector<CheckoutResult>> checkout(const Repo& repo, const Cache& cache, StatCache& stat_cache,
-                                             const std::vector<TrackedData>& items, LinkMode link, Force force) {
+                                             const std::vector<TrackedData>& items, LinkMode link, Force force,
+                                             std::string_view rev) {
   std::vector<Plan> plans;
   std::vector<std::string> conflicts;
+  auto earlier = incomplete_checkout(repo);
   for (const auto& item : items) {
-    auto plan = plan_item(repo, cache, stat_cache, item, force, conflicts);
+    bool interrupted =
+        earlier && std::find(earlier->paths.begin(), earlier->paths.end(), item.data_path) != earlier->paths.end();
+    auto plan = plan_item(repo, cache, stat_cache, item, force, conflicts, interrupted);
     if (!plan) return std::unexpected(plan.error());
     plans.push_back(std::move(*plan));
   }
@@ -153,11 +214,47 @@ Result<std::vector<CheckoutResult>> checkout(const Repo& repo, const Cache& cach
         bad_input(fmt::format("checkout would lose local changes that are not in the cache:{}", list),
                   "keep them with 'mlops data add PATH' first, or discard them with 'mlops data checkout --force'"));
   }
+  // Mark what is about to be written, with what an earlier interrupted checkout left, so that a
+  // kill at any point leaves a record of every path that may be half written.
+  IncompleteCheckout marking{std::string(rev), {}};
+  for (const auto& plan : plans) {
+    if (plan.remove_whole || !plan.removals.empty() || !plan.placements.empty())
+      marking.paths.push_back(plan.data_path);
+  }
+  std::vector<std::string> finished;  // paths of an earlier interrupted checkout this one covers
+  for (const auto& item : items) finished.push_back(item.data_path);
+  if (earlier) {
+    for (const auto& p : earlier->paths) {
+      if (std::find(finished.begin(), finished.end(), p) == finished.end()) marking.paths.push_back(p);
+    }
+    if (marking.rev.empty()) marking.rev = earlier->rev;
+  }
+  bool writes = std::any_of(plans.begin(), plans.end(), [](const Plan& p) {
+    return p.remove_whole || !p.removals.empty() || !p.placements.empty();
+  });
+  if (writes) {
+    if (auto r = write_marker(repo, marking); !r) return std::unexpected(r.error());
+  }
   std::vector<CheckoutResult> results;
   for (const auto& plan : plans) {
     auto r = execute(repo, cache, stat_cache, plan, link);
     if (!r) return std::unexpected(r.error());
     results.push_back(*r);
+  }
+  // Done: what remains marked is what an earlier interrupted checkout left that this one did not cover.
+  if (writes || earlier) {
+    IncompleteCheckout rest{earlier ? earlier->rev : std::string(), {}};
+    if (earlier) {
+      for (const auto& p : earlier->paths) {
+        if (std::find(finished.begin(), finished.end(), p) == finished.end()) rest.paths.push_back(p);
+      }
+    }
+    if (rest.paths.empty()) {
+      std::error_code ec;
+      fs::remove(marker_file(repo), ec);
+    } else if (auto r = write_marker(repo, rest); !r) {
+      return std::unexpected(r.error());
+    }
   }
   return results;
 }

@@ -39,7 +39,9 @@ struct DataStatus {
   // For folders whose manifest is in the cache: the files added, modified and deleted in the
   // workspace relative to the version (paths relative to the folder).
   std::vector<std::string> added, modified, deleted;
-  bool differs() const { return state != State::unchanged || !in_cache; }
+  // Half written by a checkout or pull that was interrupted (data/checkout.hpp); set by the caller.
+  bool incomplete = false;
+  bool differs() const { return state != State::unchanged || !in_cache || incomplete; }
 };
 
 // With NeedManifest::no, an unchanged folder is answered by the stat cache's folder memo

@@ -82,6 +82,8 @@ void register_data(CLI::App& app) {
   add_data_fetch(*group);
   add_data_gc(*group);
   add_data_verify(*group);
+  add_data_mv(*group);
+  add_data_remove(*group);
 }
 
 }  // namespace mlops::cli

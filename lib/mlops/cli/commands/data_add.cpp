@@ -8,6 +8,7 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/add.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/checkout.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
 #include "mlops/git/repository.hpp"
@@ -30,6 +31,17 @@ int run_data_add(const DataAddOptions& options) {
   for (const auto& path : options.paths) {
     std::string rel = unwrap(data::check_addable(repo, git_repo, path));
     if (std::find(rels.begin(), rels.end(), rel) == rels.end()) rels.push_back(rel);
+  }
+  // Half a dataset, left by an interrupted checkout or pull, is never recorded as a version.
+  if (auto incomplete = data::incomplete_checkout(repo)) {
+    for (const auto& rel : rels) {
+      for (const auto& p : incomplete->paths) {
+        if (rel == p || rel.starts_with(p + "/") || p.starts_with(rel + "/")) {
+          throw Failure(bad_input(fmt::format("'{}' is half written by an interrupted checkout or pull", p),
+                                  fmt::format("finish it with '{}' first", incomplete->command())));
+        }
+      }
+    }
   }
   for (const auto& a : rels) {
     for (const auto& b : rels) {

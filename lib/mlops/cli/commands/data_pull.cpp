@@ -1,13 +1,19 @@
 // `mlops data pull [PATH...] [--remote NAME] [--rev REV] [--force]`: fetch, then check out.
+#include <fmt/format.h>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/cli/model_revision.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/checkout.hpp"
+#include "mlops/data/remote.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
+#include "mlops/git/history.hpp"
+#include "mlops/git/repository.hpp"
 
 namespace mlops::cli {
 
@@ -28,24 +34,66 @@ int run_data_pull(const DataPullOptions& options) {
   if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
   data::Cache cache(repo);
-  auto fetched = unwrap(data::fetch(cache, *remote, items));
+  // Fetch what exists: one dataset the remote lacks does not keep the others from arriving.
+  data::TransferResult fetched;
+  std::vector<data::TrackedData> ready;
+  std::vector<std::pair<data::TrackedData, Error>> lacking;
+  for (const auto& item : items) {
+    auto r = data::fetch(cache, *remote, {item});
+    if (!r) {
+      if (r.error().exit != Exit::bad_input) throw Failure(r.error());  // the remote itself failed: exit 3
+      lacking.emplace_back(item, r.error());
+      continue;
+    }
+    fetched.objects += r->objects;
+    fetched.bytes += r->bytes;
+    fetched.skipped += r->skipped;
+    ready.push_back(item);
+  }
   auto stat_cache = unwrap(data::StatCache::open(repo));
-  auto results = unwrap(
-      data::checkout(repo, cache, *stat_cache, items, config.link, options.force ? data::Force::yes : data::Force::no));
+  auto results = unwrap(data::checkout(repo, cache, *stat_cache, ready, config.link,
+                                       options.force ? data::Force::yes : data::Force::no, options.rev));
   (void)stat_cache->save();
   std::size_t written = 0;
   for (const auto& r : results) written += r.written;
+
+  // Who to ask about what is missing: the commit that introduced each pointer's version.
+  auto git_repo = unwrap(git::Repository::open(repo.root));
+  std::string from = options.rev.empty() ? "HEAD" : resolve_revision(repo, options.rev);
+  nlohmann::ordered_json missing = nlohmann::ordered_json::array();
+  std::vector<std::string> lines;
+  for (const auto& [item, error] : lacking) {
+    std::optional<git::CommitInfo> commit;
+    if (git_repo.head_commit()) {
+      if (auto c = git::last_change(git_repo, from, item.pointer_file)) commit = std::move(*c);
+    }
+    missing.push_back({{"path", item.data_path},
+                       {"hash", item.pointer.hash.str()},
+                       {"commit", commit ? nlohmann::ordered_json(commit->id) : nlohmann::ordered_json()},
+                       {"author", commit ? nlohmann::ordered_json(commit->author) : nlohmann::ordered_json()},
+                       {"error", error.message}});
+    lines.push_back(commit ? fmt::format("{} (committed in {} by {}: \"{}\")", item.data_path, commit->id.substr(0, 12),
+                                         commit->author, commit->summary)
+                           : fmt::format("{} (not committed yet)", item.data_path));
+  }
   if (out::settings().json) {
     out::print_json({{"remote", remote->describe()},
                      {"objects", fetched.objects},
                      {"bytes", fetched.bytes},
                      {"skipped", fetched.skipped},
-                     {"files_written", written}});
-    return 0;
+                     {"files_written", written},
+                     {"missing", missing}});
+  } else {
+    out::println("{} object{} fetched ({}), {} file{} written to the workspace", fetched.objects,
+                 fetched.objects == 1 ? "" : "s", out::human_bytes(fetched.bytes), written, written == 1 ? "" : "s");
   }
-  out::println("{} object{} fetched ({}), {} file{} written to the workspace", fetched.objects,
-               fetched.objects == 1 ? "" : "s", out::human_bytes(fetched.bytes), written, written == 1 ? "" : "s");
-  return 0;
+  if (lacking.empty()) return 0;
+  std::string list;
+  for (const auto& l : lines) list += "\n  " + l;
+  throw Failure(
+      bad_input(fmt::format("{} dataset{} not on remote '{}' and not in the cache:{}", lacking.size(),
+                            lacking.size() == 1 ? " is" : "s are", remote->describe(), list),
+                "ask the author to run 'mlops data push' in the clone that has the data; everything else was pulled"));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/checkout.hpp"
 #include "mlops/data/stat_cache.hpp"
 #include "mlops/data/status.hpp"
 
@@ -24,7 +25,8 @@ nlohmann::ordered_json to_json(const data::DataStatus& s) {
                            {"kind", data::to_string(s.tracked.pointer.kind)},
                            {"hash", s.tracked.pointer.hash.str()},
                            {"state", data::to_string(s.state)},
-                           {"in_cache", s.in_cache}};
+                           {"in_cache", s.in_cache},
+                           {"incomplete", s.incomplete}};
   if (s.tracked.pointer.kind == data::Kind::dir) {
     j["added"] = s.added;
     j["modified"] = s.modified;
@@ -36,6 +38,7 @@ nlohmann::ordered_json to_json(const data::DataStatus& s) {
 // The label of a state, padded before it is painted so that colour codes do not eat the padding.
 std::string state_label(const data::DataStatus& s) {
   auto padded = [](std::string_view text) { return fmt::format("{:<14}", text); };
+  if (s.incomplete) return out::paint(padded("incomplete:"), out::Style::red);
   switch (s.state) {
     case data::State::modified:
       return out::paint(padded("modified:"), out::Style::red);
@@ -49,10 +52,15 @@ std::string state_label(const data::DataStatus& s) {
   return out::paint(padded("not in cache:"), out::Style::yellow);
 }
 
-void print_human(const std::vector<data::DataStatus>& statuses) {
+void print_human(const std::vector<data::DataStatus>& statuses,
+                 const std::optional<data::IncompleteCheckout>& incomplete) {
   bool modified = false, behind = false, uncached = false;
   for (const auto& s : statuses) {
     if (!s.differs()) continue;
+    if (s.incomplete) {
+      out::println("\t{}{}", state_label(s), s.tracked.data_path);
+      continue;
+    }
     modified |= s.state == data::State::modified;
     behind |= s.state == data::State::stale || s.state == data::State::missing;
     uncached |= !s.in_cache;
@@ -64,9 +72,13 @@ void print_human(const std::vector<data::DataStatus>& statuses) {
   }
   if (statuses.empty()) {
     out::println("No data tracked yet; start with 'mlops data add PATH'.");
-  } else if (!modified && !behind && !uncached) {
+  } else if (!modified && !behind && !uncached && !incomplete) {
     out::println("Data and pointers are up to date ({} tracked).", statuses.size());
   } else {
+    if (incomplete) {
+      out::hint(
+          fmt::format("a checkout or pull was interrupted while writing; '{}' finishes it", incomplete->command()));
+    }
     // Out of date is not modified: the pointer moved on (git pull, a branch switch) and the
     // workspace holds an older version the cache knows; `data add` would revert the pointer.
     if (behind) {
@@ -86,7 +98,14 @@ int run_data_status(const DataStatusOptions& options) {
   data::Cache cache(repo);
   auto stat_cache = unwrap(data::StatCache::open(repo));
   std::vector<data::DataStatus> statuses;
-  for (const auto& t : tracked) statuses.push_back(unwrap(data::status_of(repo, cache, *stat_cache, t)));
+  auto incomplete = data::incomplete_checkout(repo);
+  for (const auto& t : tracked) {
+    statuses.push_back(unwrap(data::status_of(repo, cache, *stat_cache, t)));
+    if (incomplete) {
+      const auto& paths = incomplete->paths;
+      statuses.back().incomplete = std::find(paths.begin(), paths.end(), t.data_path) != paths.end();
+    }
+  }
   (void)stat_cache->save();  // only an optimisation for the next run
 
   bool differs = std::any_of(statuses.begin(), statuses.end(), [](const auto& s) { return s.differs(); });
@@ -95,7 +114,7 @@ int run_data_status(const DataStatusOptions& options) {
     for (const auto& s : statuses) list.push_back(to_json(s));
     out::print_json({{"clean", !differs}, {"data", list}});
   } else {
-    print_human(statuses);
+    print_human(statuses, incomplete);
   }
   return options.exit_code && differs ? static_cast<int>(Exit::check_failed) : 0;
 }
