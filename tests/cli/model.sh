@@ -780,7 +780,7 @@ test_check_ref_says_what_a_tag_means() {
   run mlops model check-ref 'm#production#1' --json
   expect_rc 0
   expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(json.dumps(list(json.load(sys.stdin))))')" \
-    '["tag", "model", "event", "version", "stage", "stage_holder", "commit", "time", "author"]'
+    '["tag", "model", "event", "version", "stage", "stage_holder", "rollback", "reason", "commit", "time", "author"]'
   expect_eq "$(echo "$out" | json_get '["event"]')" "assignment"
   expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.1"
   expect_eq "$(echo "$out" | json_get '["stage"]')" "production"
@@ -799,6 +799,12 @@ test_check_ref_says_what_a_tag_means() {
   expect_eq "$(echo "$out" | json_get '["event"]')" "unassignment"
   expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.2"
   expect_eq "$(echo "$out" | json_get '["stage_holder"]')" "v0.0.1"
+  mlops model rollback m --stage production > /dev/null 2>&1
+  run mlops model check-ref 'm#production#4' --json
+  expect_eq "$(echo "$out" | json_get '["rollback"]')" "True"
+  expect_eq "$(echo "$out" | json_get '["reason"]')" "rollback of production from v0.0.1"
+  run mlops model check-ref 'm#production#4'
+  expect_out "m v0.0.2 got back 'production'"
   mlops model deprecate m > /dev/null 2>&1
   run mlops model check-ref 'm@deprecated' --json
   expect_eq "$(echo "$out" | json_get '["event"]')" "deprecation"
