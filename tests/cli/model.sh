@@ -975,6 +975,35 @@ test_push_retakes_automatic_version_and_counter() {
   expect_eq "$(mlops model history churn --json)" "$history_a"
 }
 
+# Issue 19.4: both clones register on one and the same commit. A commit holds one active version,
+# so the second gives its tag up for the remote's and its registration is refused.
+test_push_race_on_one_commit_keeps_the_remotes_version() {
+  repo_for_models
+  local origin="$TEST_ROOT/origin-$current_test.git" store="$TEST_ROOT/store-$current_test"
+  mkdir -p "$store" && mlops remote add storage "$store" --default > /dev/null 2>&1
+  git commit -qam "data remote"
+  git init -q --bare "$origin" && git remote add origin "$origin" && git push -q origin HEAD:main
+  local a=$PWD b="$TEST_ROOT/b-$current_test" commit; commit=$(git rev-parse --short=7 HEAD)
+  git clone -q "$origin" "$b"
+  make_model model.bin
+  cd "$b" || fail "no clone"
+  make_model model.bin
+  run mlops model register churn --path model.bin --push
+  expect_rc 0
+  local theirs; theirs=$(git rev-parse 'churn@v0.0.1')
+  cd "$a" || fail "no a"
+  run mlops model register churn --path model.bin --push
+  expect_rc 2
+  expect_err "'churn@v0.0.1' was taken on 'origin' by $commit (Test Author); dropped ours and fetched the remote's registry tags"
+  expect_err "'churn' v0.0.1 is already registered at commit $commit"
+  expect_eq "$(git rev-parse 'churn@v0.0.1')" "$theirs"
+  expect_eq "$(git --git-dir="$origin" rev-parse 'churn@v0.0.1')" "$theirs"
+  expect_eq "$(git tag | tr '\n' ' ')" "churn@v0.0.1 "
+  local seen_a; seen_a=$(mlops model list --json)
+  cd "$b" || fail "no clone"
+  expect_eq "$(mlops model list --json)" "$seen_a"
+}
+
 # Issue 19.4: a tag dated in the future is reported, and a promotion it outranks says that it did
 # not take effect instead of reporting success.
 test_future_dated_tag_is_reported() {
