@@ -780,7 +780,7 @@ test_check_ref_says_what_a_tag_means() {
   run mlops model check-ref 'm#production#1' --json
   expect_rc 0
   expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(json.dumps(list(json.load(sys.stdin))))')" \
-    '["tag", "model", "event", "version", "stage", "stage_holder", "commit", "time", "author"]'
+    '["tag", "model", "event", "version", "stage", "stage_holder", "rollback", "reason", "commit", "time", "author"]'
   expect_eq "$(echo "$out" | json_get '["event"]')" "assignment"
   expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.1"
   expect_eq "$(echo "$out" | json_get '["stage"]')" "production"
@@ -799,11 +799,15 @@ test_check_ref_says_what_a_tag_means() {
   expect_eq "$(echo "$out" | json_get '["event"]')" "unassignment"
   expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.2"
   expect_eq "$(echo "$out" | json_get '["stage_holder"]')" "v0.0.1"
-  # The deprecation tag's name depends on whether it shares a second with the last tag: ask for it.
-  local deprecation
-  deprecation=$(mlops model deprecate m --json 2> /dev/null | json_get '["tag"]')
-  [[ "$deprecation" == m@deprecated* ]] || fail "deprecation tag: '$deprecation'"
-  run mlops model check-ref "$deprecation" --json
+  mlops model rollback m --stage production > /dev/null 2>&1
+  run mlops model check-ref 'm#production#4' --json
+  expect_eq "$(echo "$out" | json_get '["rollback"]')" "True"
+  expect_eq "$(echo "$out" | json_get '["reason"]')" "rollback of production from v0.0.1"
+  run mlops model check-ref 'm#production#4'
+  expect_out "m v0.0.2 got back 'production'"
+  mlops model deprecate m > /dev/null 2>&1
+  # 'm@deprecated', or 'm@deprecated#N' when it was written in the same second as the rollback.
+  run mlops model check-ref "$(git tag -l 'm@deprecated*')" --json
   expect_eq "$(echo "$out" | json_get '["event"]')" "deprecation"
   expect_eq "$(echo "$out" | json_get '["version"]')" "None"
   # Not a registry tag, not there, not annotated: exit 2 saying which.
@@ -896,24 +900,108 @@ test_push_detects_diverged_registry_tags() {
   expect_rc 0
   expect_out "Registered churn v0.0.2"
   expect_eq "$(git --git-dir="$origin" rev-parse --short=7 'churn@v0.0.2^{commit}')" "$mine"
-  # The same stage counter written in both: the stage tag is not pushed, the remote's stays.
+  # A tag the user made earlier is not dropped: 'model push' above, and an explicit --version.
+  cd "$b" || fail "no clone"
+  commit_file b "2"; make_model model.bin
+  run mlops model register churn --path model.bin --version v1.0.0 --push
+  expect_rc 0
+  local theirs2; theirs2=$(git rev-parse --short=7 HEAD)
+  git push -q origin HEAD:main
+  cd "$a" || fail "no a"
+  commit_file a "2"; make_model model.bin
+  run mlops model register churn --path model.bin --version v1.0.0 --push
+  expect_rc 3
+  expect_err "'churn@v1.0.0' diverged: remote 'origin' has another tag of that name (on commit $theirs2)"
+  expect_eq "$(git --git-dir="$origin" rev-parse --short=7 'churn@v1.0.0^{commit}')" "$theirs2"
+  expect_eq "$(git rev-parse --short=7 'churn@v1.0.0^{commit}')" "$(git rev-parse --short=7 HEAD)"
+}
+
+# Issue 19.4: with --push, an automatic version or stage counter that another clone took on the
+# remote meanwhile is given up for the next free one (fetched, re-derived, pushed again).
+test_push_retakes_automatic_version_and_counter() {
+  repo_for_models
+  local origin="$TEST_ROOT/origin-$current_test.git" store="$TEST_ROOT/store-$current_test"
+  mkdir -p "$store" && mlops remote add storage "$store" --default > /dev/null 2>&1
+  git commit -qam "data remote"
+  git init -q --bare "$origin" && git remote add origin "$origin" && git push -q origin HEAD:main
+  local a=$PWD b="$TEST_ROOT/b-$current_test"
+  git clone -q "$origin" "$b"
+  # Both register the next automatic version (v0.0.1), each on a commit of its own; B is first.
+  commit_file a "1"; make_model model.bin
+  local mine; mine=$(git rev-parse --short=7 HEAD)
+  cd "$b" || fail "no clone"
+  commit_file b "1"; make_model model.bin
+  run mlops model register churn --path model.bin --push
+  expect_rc 0
+  local theirs; theirs=$(git rev-parse --short=7 HEAD)
+  git push -q origin HEAD:main
+  cd "$a" || fail "no a"
+  run mlops model register churn --path model.bin --push
+  expect_rc 0
+  expect_err "'churn@v0.0.1' was taken on 'origin' by $theirs (Test Author); dropped ours and fetched the remote's registry tags"
+  expect_err "registered as churn@v0.0.2 instead of churn@v0.0.1"
+  expect_out "Registered churn v0.0.2 (tag 'churn@v0.0.2' on $mine)"
+  expect_eq "$(git --git-dir="$origin" rev-parse --short=7 'churn@v0.0.1^{commit}')" "$theirs"
+  expect_eq "$(git --git-dir="$origin" rev-parse --short=7 'churn@v0.0.2^{commit}')" "$mine"
+  expect_eq "$(git rev-parse 'churn@v0.0.1')" "$(git --git-dir="$origin" rev-parse 'churn@v0.0.1')"
+  # Both write stage counter production#1; A's becomes production#2.
   cd "$b" || fail "no clone"
   git fetch -q --tags origin
   run mlops model promote churn v0.0.2 --to production --push
   expect_rc 0
   cd "$a" || fail "no a"
-  run mlops model promote churn v0.0.1 --to production --push
-  expect_rc 3
-  expect_err "'churn#production#1' diverged"
-  expect_err "then run the command again (it takes the next counter)"
-  expect_eq "$(git --git-dir="$origin" rev-parse --short=7 'churn#production#1^{commit}')" "$mine"
-  git tag -d 'churn#production#1' > /dev/null && git fetch -q --tags origin
-  run mlops model promote churn v0.0.1 --to production --push
+  run mlops model promote churn v0.0.1 --to production --push --json
   expect_rc 0
+  expect_err "'churn#production#1' was taken on 'origin' by $mine (Test Author)"
+  expect_err "wrote churn#production#2 instead of churn#production#1"
+  expect_out '"tag": "churn#production#2"'
+  expect_eq "$(git --git-dir="$origin" rev-parse --short=7 'churn#production#1^{commit}')" "$mine"
   expect_eq "$(git --git-dir="$origin" rev-parse --short=7 'churn#production#2^{commit}')" "$theirs"
+  # A rollback's counter likewise.
+  cd "$b" || fail "no clone"
+  git fetch -q --tags origin
+  run mlops model rollback churn --stage production --push
+  expect_rc 0
+  cd "$a" || fail "no a"
+  # (Another message: two identical tags written in the same second are one and the same object.)
+  run mlops model rollback churn --stage production --push -m "bad batch"
+  expect_rc 0
+  expect_err "'churn#production#3' was taken on 'origin'"
+  expect_err "wrote churn#production#4 instead of churn#production#3"
   # Every clone sees the same registry after a fetch.
   local seen_a; seen_a=$(mlops model list --json)
+  local history_a; history_a=$(mlops model history churn --json)
   cd "$b" && git fetch -q --tags origin
+  expect_eq "$(mlops model list --json)" "$seen_a"
+  expect_eq "$(mlops model history churn --json)" "$history_a"
+}
+
+# Issue 19.4: both clones register on one and the same commit. A commit holds one active version,
+# so the second gives its tag up for the remote's and its registration is refused.
+test_push_race_on_one_commit_keeps_the_remotes_version() {
+  repo_for_models
+  local origin="$TEST_ROOT/origin-$current_test.git" store="$TEST_ROOT/store-$current_test"
+  mkdir -p "$store" && mlops remote add storage "$store" --default > /dev/null 2>&1
+  git commit -qam "data remote"
+  git init -q --bare "$origin" && git remote add origin "$origin" && git push -q origin HEAD:main
+  local a=$PWD b="$TEST_ROOT/b-$current_test" commit; commit=$(git rev-parse --short=7 HEAD)
+  git clone -q "$origin" "$b"
+  make_model model.bin
+  cd "$b" || fail "no clone"
+  make_model model.bin
+  run mlops model register churn --path model.bin --push
+  expect_rc 0
+  local theirs; theirs=$(git rev-parse 'churn@v0.0.1')
+  cd "$a" || fail "no a"
+  run mlops model register churn --path model.bin --push
+  expect_rc 2
+  expect_err "'churn@v0.0.1' was taken on 'origin' by $commit (Test Author); dropped ours and fetched the remote's registry tags"
+  expect_err "'churn' v0.0.1 is already registered at commit $commit"
+  expect_eq "$(git rev-parse 'churn@v0.0.1')" "$theirs"
+  expect_eq "$(git --git-dir="$origin" rev-parse 'churn@v0.0.1')" "$theirs"
+  expect_eq "$(git tag | tr '\n' ' ')" "churn@v0.0.1 "
+  local seen_a; seen_a=$(mlops model list --json)
+  cd "$b" || fail "no clone"
   expect_eq "$(mlops model list --json)" "$seen_a"
 }
 

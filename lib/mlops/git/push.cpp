@@ -98,6 +98,37 @@ std::string local_tag_id(const Repository& repo, std::string_view name) {
   return oid_hex(&oid);
 }
 
+Result<void> fetch_tags(const Repository& repo, std::string_view remote, const std::vector<std::string>& names) {
+  if (names.empty()) return {};
+  auto looked_up = lookup_remote(repo, remote);
+  if (!looked_up) return std::unexpected(looked_up.error());
+  Owned<git_remote, git_remote_free> handle;
+  handle.ptr = *looked_up;
+  std::vector<std::string> refspecs;
+  for (const auto& name : names) refspecs.push_back(fmt::format("+refs/tags/{0}:refs/tags/{0}", name));
+  std::vector<char*> specs;
+  for (const auto& spec : refspecs) specs.push_back(const_cast<char*>(spec.c_str()));
+  git_strarray array{specs.data(), specs.size()};
+  PushState state;
+  git_fetch_options options;
+  git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION);
+  options.callbacks.credentials = on_credentials;
+  options.callbacks.payload = &state;
+  options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+  options.prune = GIT_FETCH_NO_PRUNE;
+  if (git_remote_fetch(handle.ptr, &array, &options, nullptr) != 0) {
+    return std::unexpected(git_error(fmt::format("fetch tags from '{}'", remote)));
+  }
+  return {};
+}
+
+Result<void> delete_tag(const Repository& repo, std::string_view name) {
+  std::string tag(name);
+  int rc = git_tag_delete(repo.raw(), tag.c_str());
+  if (rc != 0 && rc != GIT_ENOTFOUND) return std::unexpected(git_error(fmt::format("delete tag '{}'", name)));
+  return {};
+}
+
 Result<void> push_refs(const Repository& repo, std::string_view remote, const std::vector<std::string>& refspecs) {
   auto looked_up = lookup_remote(repo, remote);
   if (!looked_up) return std::unexpected(looked_up.error());

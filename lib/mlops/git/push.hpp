@@ -30,4 +30,11 @@ Result<std::map<std::string, RemoteTag, std::less<>>> remote_tags(const Reposito
 // The object refs/tags/NAME points to here (40 hex digits), or "" when there is no such tag.
 std::string local_tag_id(const Repository& repo, std::string_view name);
 
+// Fetches refs/tags/NAME for each of `names` from `remote` (forced: the remote's replaces ours),
+// and nothing else. Errors as push_refs.
+Result<void> fetch_tags(const Repository& repo, std::string_view remote, const std::vector<std::string>& names);
+
+// Deletes refs/tags/NAME here; a missing tag is not an error.
+Result<void> delete_tag(const Repository& repo, std::string_view name);
+
 }  // namespace mlops::git

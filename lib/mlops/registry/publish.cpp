@@ -71,6 +71,34 @@ const char* const kAddRemoteHint = "add one with 'mlops remote add NAME URL --de
 
 }  // namespace
 
+Result<std::optional<std::string>> diverged_tag(const git::Repository& git_repo, const std::vector<std::string>& tags,
+                                                std::string_view git_remote) {
+  auto theirs = git::remote_tags(git_repo, git_remote);
+  if (!theirs) return std::unexpected(theirs.error());
+  for (const auto& tag : tags) {
+    auto remote = theirs->find(tag);
+    if (remote == theirs->end()) continue;
+    std::string mine = git::local_tag_id(git_repo, tag);
+    if (!mine.empty() && remote->second.id != mine) return tag;
+  }
+  return std::nullopt;
+}
+
+Result<void> take_remote_tags(const git::Repository& git_repo, std::string_view model, std::string_view tag,
+                              std::string_view git_remote) {
+  auto theirs = git::remote_tags(git_repo, git_remote);
+  if (!theirs) return std::unexpected(theirs.error());
+  if (auto deleted = git::delete_tag(git_repo, tag); !deleted) return std::unexpected(deleted.error());
+  std::vector<std::string> names;
+  for (const auto& [name, remote] : *theirs) {
+    if (name.size() <= model.size() || !name.starts_with(model)) continue;
+    char after = name[model.size()];
+    if (after != '@' && after != '#') continue;
+    if (git::local_tag_id(git_repo, name).empty()) names.push_back(name);
+  }
+  return git::fetch_tags(git_repo, git_remote, names);
+}
+
 std::vector<std::string> tags_to_push(const State& state, const std::vector<std::string>& tags) {
   auto by_tag = events_by_tag(state);
   std::vector<std::string> out;

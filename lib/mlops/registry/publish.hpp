@@ -4,6 +4,7 @@
 // tags name go to the default data remote first (as the pre-push hook does for data), a stage tag
 // travels with the tag of the version it assigns, and only then are the tags pushed to git.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,5 +55,16 @@ struct Publication {
 // and the command that fixes it), or a data remote that fails (exit 3).
 Result<Publication> publish(const Repo& repo, const git::Repository& git_repo, const State& state,
                             const std::vector<std::string>& tags, std::string_view git_remote);
+
+// The first of `tags` that remote `git_remote` holds as another tag of the same name than ours
+// (two clones registered the same version, or wrote the same stage counter), if any.
+Result<std::optional<std::string>> diverged_tag(const git::Repository& git_repo, const std::vector<std::string>& tags,
+                                                std::string_view git_remote);
+
+// Takes the remote's side of a diverged tag: deletes our `tag` and fetches the remote's registry
+// tags of `model` that we lack (that one included), so the next version or stage counter derived
+// here is free on the remote too. Only for a tag this very command created.
+Result<void> take_remote_tags(const git::Repository& git_repo, std::string_view model, std::string_view tag,
+                              std::string_view git_remote);
 
 }  // namespace mlops::registry

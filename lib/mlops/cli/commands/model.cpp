@@ -1,6 +1,7 @@
 // `mlops model`: the command group and what its commands share.
 #include "mlops/cli/commands/model.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "mlops/cli/command.hpp"
@@ -94,6 +95,32 @@ bool publish(const Repo& repo, const git::Repository& git_repo, std::string_view
   }
   out::hint("to push the changes upstream, run: mlops model push " + std::string(name));
   return false;
+}
+
+bool publish_created(const Repo& repo, const git::Repository& git_repo, std::string_view name, std::string& tag,
+                     bool push, bool retry, const std::function<std::string()>& redo, std::string_view redone,
+                     const std::string& remote) {
+  constexpr int kRetries = 3;
+  for (int attempt = 0; push && retry && attempt < kRetries; ++attempt) {
+    auto loaded = unwrap(registry::load(git_repo, name, repo.initialised() ? &repo : nullptr));
+    auto tags = registry::tags_to_push(loaded.state, {tag});
+    auto diverged = unwrap(registry::diverged_tag(git_repo, tags, remote));
+    // Only our own fresh tag is ours to drop; any other divergence is reported by publish().
+    if (!diverged || *diverged != tag) break;
+    unwrap(registry::take_remote_tags(git_repo, name, tag, remote));
+    auto fetched = unwrap(registry::load(git_repo, name, repo.initialised() ? &repo : nullptr));
+    std::string by = "another clone";
+    auto record = std::find_if(fetched.state.records.begin(), fetched.state.records.end(),
+                               [&](const auto& r) { return r.tag == tag; });
+    if (record != fetched.state.records.end())
+      by = fmt::format("{} ({})", short_commit(record->commit), record->author);
+    std::string taken = tag;
+    out::note(fmt::format("'{}' was taken on '{}' by {}; dropped ours and fetched the remote's registry tags", taken,
+                          remote, by));
+    tag = redo();
+    out::note(fmt::format("{} {} instead of {}", redone, tag, taken));
+  }
+  return publish(repo, git_repo, name, {tag}, push, remote);
 }
 
 std::string short_commit(std::string_view commit) { return std::string(commit.substr(0, 7)); }

@@ -2,6 +2,7 @@
 // `mlops model ...`: the model registry on git tags. One file per leaf command
 // (model_<verb>.cpp); what several of them share is declared here.
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -44,6 +45,16 @@ void check_publishable(const Repo& repo, const git::Repository& git_repo, std::s
 // Returns whether they were pushed.
 bool publish(const Repo& repo, const git::Repository& git_repo, std::string_view name,
              const std::vector<std::string>& tags, bool push, const std::string& remote = "origin");
+
+// publish() for the one tag this very command just created. With `retry` (an automatic version or
+// a stage counter, never one the user named): when the remote holds another tag of that name (two
+// clones took the same version or counter), takes the remote's (registry::take_remote_tags),
+// calls `redo` to write the command's tag again against the fetched state (it returns the new
+// tag's name, or throws) and pushes that, up to 3 times, saying what happened; `tag` ends as the
+// tag written. `redone` completes "...; <redone> NEW instead" ("registered as").
+bool publish_created(const Repo& repo, const git::Repository& git_repo, std::string_view name, std::string& tag,
+                     bool push, bool retry, const std::function<std::string()>& redo, std::string_view redone,
+                     const std::string& remote = "origin");
 
 std::string short_commit(std::string_view commit);
 

@@ -4,6 +4,7 @@
 #include "mlops/cli/commands/model.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/registry/metadata.hpp"
 #include "mlops/registry/tag_name.hpp"
 
 namespace mlops::cli {
@@ -23,6 +24,8 @@ int run_model_check_ref(const ModelCheckRefOptions& options) {
   auto loaded = model::load(git_repo, name ? std::string_view(name->model) : std::string_view());
   auto meaning = unwrap(registry::describe_tag(loaded, tag));
   const auto& record = *meaning.record;
+  auto message = registry::parse_message(record.message);
+  bool rollback = meaning.action == registry::Action::assign && message.meta.rollback();
   using json = nlohmann::ordered_json;
   auto or_null = [](const std::string& text) { return text.empty() ? json(nullptr) : json(text); };
   if (out::settings().json) {
@@ -32,6 +35,8 @@ int run_model_check_ref(const ModelCheckRefOptions& options) {
                      {"version", or_null(meaning.version)},
                      {"stage", or_null(meaning.stage)},
                      {"stage_holder", or_null(meaning.stage_holder)},
+                     {"rollback", rollback},
+                     {"reason", or_null(message.meta.reason)},
                      {"commit", record.commit},
                      {"time", out::iso_utc(record.time)},
                      {"author", record.author}});
@@ -49,8 +54,10 @@ int run_model_check_ref(const ModelCheckRefOptions& options) {
     case Action::assign:
     case Action::unassign:
       out::println("{}: {} {} {} '{}' (on {}); '{}' is now held by {}", meaning.tag, meaning.model, meaning.version,
-                   meaning.action == Action::assign ? "promoted to" : "taken out of", meaning.stage,
-                   model::short_commit(record.commit), meaning.stage,
+                   rollback                           ? "got back"
+                   : meaning.action == Action::assign ? "promoted to"
+                                                      : "taken out of",
+                   meaning.stage, model::short_commit(record.commit), meaning.stage,
                    meaning.stage_holder.empty() ? "no version" : meaning.stage_holder);
       break;
     case Action::deprecate:

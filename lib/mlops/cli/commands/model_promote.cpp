@@ -130,7 +130,23 @@ int run_model_promote(const ModelPromoteOptions& options) {
   if (promotion.undeprecated) {
     out::warn(fmt::format("'{}' was deprecated; this promotion brings it back", options.name));
   }
-  bool pushed = model::publish(repo, git_repo, options.name, {promotion.tag.name}, options.write.push);
+  // A stage counter taken on the remote meanwhile is recomputed against the remote's tags.
+  std::string tag = promotion.tag.name;
+  bool pushed = model::publish_created(
+      repo, git_repo, options.name, tag, options.write.push, /*retry=*/true,
+      [&] {
+        promotion = unwrap(registry::promote(repo, git_repo, request));
+        if (promotion.outcome != Outcome::promoted) {
+          throw Failure(environment_error(fmt::format("after taking the remote's tags, '{}' {} {}; nothing was pushed",
+                                                      options.name, promotion.version,
+                                                      promotion.outcome == Outcome::already_there
+                                                          ? "is already in '" + options.stage + "' there"
+                                                          : "no longer passes the gates for '" + options.stage + "'"),
+                                          "see 'mlops model history " + options.name + "'"));
+        }
+        return promotion.tag.name;
+      },
+      "wrote");
   if (out::settings().json) {
     out::print_json(promotion_json(options, promotion, pushed));
     return 0;

@@ -55,7 +55,15 @@ int run_model_register(const ModelRegisterOptions& options) {
   model::check_publishable(repo, git_repo, options.name, options.write.push, /*registering=*/true);
   auto registered = unwrap(registry::register_version(repo, git_repo, request));
   const auto& meta = registered.lineage.meta;
-  bool pushed = model::publish(repo, git_repo, options.name, {registered.tag.name}, options.write.push);
+  // An automatic version taken on the remote meanwhile is re-derived; one the user named is not.
+  std::string tag = registered.tag.name;
+  bool pushed = model::publish_created(
+      repo, git_repo, options.name, tag, options.write.push, !request.version.has_value(),
+      [&] {
+        registered = unwrap(registry::register_version(repo, git_repo, request));
+        return registered.tag.name;
+      },
+      "registered as");
   if (out::settings().json) {
     auto doc = nlohmann::ordered_json{
         {"model", options.name},

@@ -34,7 +34,15 @@ int run_model_rollback(const ModelRollbackOptions& options) {
   if (rolled.undeprecated) {
     out::warn(fmt::format("'{}' was deprecated; this rollback brings it back", options.name));
   }
-  bool pushed = model::publish(repo, git_repo, options.name, {rolled.tag.name}, options.write.push);
+  // A stage counter taken on the remote meanwhile is recomputed against the remote's tags.
+  std::string tag = rolled.tag.name;
+  bool pushed = model::publish_created(
+      repo, git_repo, options.name, tag, options.write.push, /*retry=*/true,
+      [&] {
+        rolled = unwrap(registry::rollback(repo, git_repo, request));
+        return rolled.tag.name;
+      },
+      "wrote");
   if (out::settings().json) {
     out::print_json(
         {{"model", options.name},
