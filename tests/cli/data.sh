@@ -284,7 +284,7 @@ test_checkout_restores_and_protects_local_changes() {
   expect_rc 2
   expect_err "would lose local changes"
   expect_err "train.csv"
-  expect_err "--force"
+  expect_err "running the same command again with --force"
   expect_eq "$(md5sum train.csv)" "$edited"
   run mlops data checkout --force train.csv
   expect_rc 0

@@ -210,9 +210,9 @@ Result<std::vector<CheckoutResult>> checkout(const Repo& repo, const Cache& cach
     std::string list;
     for (std::size_t i = 0; i < conflicts.size() && i < 10; ++i) list += "\n  " + conflicts[i];
     if (conflicts.size() > 10) list += fmt::format("\n  ... and {} more", conflicts.size() - 10);
-    return std::unexpected(
-        bad_input(fmt::format("checkout would lose local changes that are not in the cache:{}", list),
-                  "keep them with 'mlops data add PATH' first, or discard them with 'mlops data checkout --force'"));
+    return std::unexpected(bad_input(
+        fmt::format("checkout would lose local changes that are not in the cache:{}", list),
+        "keep them with 'mlops data add PATH' first, or discard them by running the same command again with --force"));
   }
   // Mark what is about to be written, with what an earlier interrupted checkout left, so that a
   // kill at any point leaves a record of every path that may be half written.
