@@ -838,6 +838,7 @@ test_promote_of_deprecated_model_needs_force() {
   run mlops model rollback m --stage production --to v0.0.3
   expect_rc 2
   expect_err "'m' is deprecated"
+  expect_err "pass --force to roll back anyway"
   expect_eq "$(tag_count)" "$before"
   expect_eq "$(mlops model list --json | json_get '["models"][0]["deprecated"]')" "True"
   run mlops model promote m v0.0.2 --to production --force

@@ -9,7 +9,7 @@ namespace mlops::registry {
 
 Error deprecated_error(const Model& model, std::string_view verb, std::string_view stage, std::string_view version) {
   return bad_input(fmt::format("'{}' is deprecated; giving '{}' to {} would bring it back", model.name, stage, version),
-                   fmt::format("pass --force to {} it anyway (the model is then no longer deprecated), or register "
+                   fmt::format("pass --force to {} anyway (the model is then no longer deprecated), or register "
                                "a new model name",
                                verb));
 }
