@@ -354,6 +354,7 @@ test_deprecate_unassign_deregister() {
   run mlops model deprecate m v0.0.3
   expect_rc 2
   expect_err "was deregistered"
+  expect_err "hint: see the registered versions with 'mlops model show m'"
   run mlops model show m@v0.0.3 --json
   expect_rc 0
   expect_eq "$(echo "$out" | json_get '["active"]')" "False"

@@ -155,7 +155,11 @@ Result<const Version*> resolve(const State& state, const Reference& ref) {
     const Version* v = m.find(ref.version);
     if (v && v->registered) {
       if (!v->active) {
-        return std::unexpected(bad_input(fmt::format("version '{}' of '{}' was deregistered", ref.version, ref.model)));
+        return std::unexpected(bad_input(
+            fmt::format("version '{}' of '{}' was deregistered", ref.version, ref.model),
+            fmt::format("see the registered versions with 'mlops model show {0}' and when it was deregistered "
+                        "with 'mlops model history {0}'",
+                        ref.model)));
       }
       return v;
     }
