@@ -45,18 +45,6 @@ std::int64_t point_time_ms(const json& entry) {
   return ms;
 }
 
-std::optional<double> metric_value_from(const json& value) {
-  if (value.is_number()) return value.get<double>();
-  if (value.is_null()) return std::nan("");
-  if (value.is_string()) {
-    const auto& text = value.get_ref<const std::string&>();
-    if (text == "NaN") return std::nan("");
-    if (text == "Infinity") return INFINITY;
-    if (text == "-Infinity") return -INFINITY;
-  }
-  return std::nullopt;
-}
-
 // Reads an optional field of the expected type; a wrong type is an error naming the field.
 struct Reader {
   const json& object;
@@ -105,6 +93,18 @@ std::uint64_t unsigned_field(const json& object, std::string_view field, std::ui
 }
 
 }  // namespace
+
+std::optional<double> metric_value_from(const json& value) {
+  if (value.is_number()) return value.get<double>();
+  if (value.is_null()) return std::nan("");
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    if (text == "NaN") return std::nan("");
+    if (text == "Infinity") return INFINITY;
+    if (text == "-Infinity") return -INFINITY;
+  }
+  return std::nullopt;
+}
 
 nlohmann::ordered_json metric_value_json(double value) {
   if (std::isnan(value)) return "NaN";

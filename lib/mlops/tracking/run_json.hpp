@@ -10,6 +10,7 @@
 // JSON has no NaN or infinity: such metric values are written as the strings "NaN", "Infinity"
 // and "-Infinity" (as Python's json module reads them) and read back as numbers.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
 #include "mlops/core/error.hpp"
@@ -22,6 +23,8 @@ inline constexpr std::string_view kExportFormat = "mlops-runs";
 inline constexpr int kExportVersion = 1;
 
 nlohmann::ordered_json metric_value_json(double value);
+// The reverse: a number, null (NaN), or one of the strings above; nullopt for anything else.
+std::optional<double> metric_value_from(const nlohmann::json& value);
 nlohmann::ordered_json run_to_json(const RunRecord& run, const std::vector<MetricPoint>& history);
 
 struct ImportedRun {

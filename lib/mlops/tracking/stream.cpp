@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "mlops/core/file.hpp"
+#include "mlops/tracking/run_json.hpp"
 
 namespace mlops::tracking {
 
@@ -18,15 +19,10 @@ namespace {
 
 using json = nlohmann::json;
 
+// As an exported run reads it, except that a stream line must carry a value (no null).
 std::optional<double> stream_value(const json& value) {
-  if (value.is_number()) return value.get<double>();
-  if (value.is_string()) {
-    const auto& text = value.get_ref<const std::string&>();
-    if (text == "NaN") return std::nan("");
-    if (text == "Infinity") return INFINITY;
-    if (text == "-Infinity") return -INFINITY;
-  }
-  return std::nullopt;
+  if (value.is_null()) return std::nullopt;
+  return metric_value_from(value);
 }
 
 // A JSON object of text values (numbers and booleans are kept as their JSON text).
