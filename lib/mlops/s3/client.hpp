@@ -38,8 +38,8 @@ struct Settings {
   std::string region;        // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1
   std::string profile;       // empty: AWS_PROFILE, then "default"
   Addressing addressing = Addressing::automatic;
-  std::string ssl_verify = "true";  // "true", "false", or the path of a CA bundle
-  unsigned jobs = 0;                // requests in flight; 0: kDefaultJobs (transfers wait on latency, not CPU)
+  std::string ssl_verify = "true";        // "true", "false", or the path of a CA bundle
+  unsigned jobs = 0;                      // requests in flight; 0: kDefaultJobs (transfers wait on latency, not CPU)
   std::uint64_t multipart_threshold = 0;  // 0: kDefaultMultipartThreshold
   std::uint64_t multipart_chunksize = 0;  // 0: kDefaultMultipartChunksize (raised so any size fits 10,000 parts)
   int max_retries = -1;                   // retries after the first attempt; negative: kDefaultMaxRetries
