@@ -1,6 +1,9 @@
 // The history flags of `data push|fetch|gc`: which git revisions' pointer versions to include.
 #include <fmt/format.h>
 
+#include <set>
+#include <utility>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/core/json_output.hpp"
@@ -39,8 +42,14 @@ std::vector<data::TrackedData> select_history(const Repo& repo, const std::vecto
     if (wanted) items.push_back(std::move(item));
   }
   std::size_t versions = history.versions.size();
-  items.insert(items.end(), history.versions.begin(), history.versions.end());
-  items.insert(items.end(), history.unreadable.begin(), history.unreadable.end());
+  // A version the workspace names too is listed once (with the workspace's paths).
+  std::set<std::pair<std::string, Hash>> listed;
+  for (const auto& item : items) listed.emplace(item.data_path, item.pointer.hash);
+  for (auto* from : {&history.versions, &history.unreadable}) {
+    for (auto& item : *from) {
+      if (listed.emplace(item.data_path, item.pointer.hash).second) items.push_back(std::move(item));
+    }
+  }
   if (!history.unreadable.empty()) {
     out::warn(fmt::format("{} pointer version{} in history do not parse (first: '{}'); the hashes they mention "
                           "are included",
