@@ -82,9 +82,8 @@ Result<HistoryVersions> versions_in_revisions(const Repo& repo, const Cache& cac
     if (matched.count(p)) continue;
     // Not in history: the workspace's pointers may still name it (a pointer not committed yet).
     if (auto here = select_tracked(repo, {p}); here && !here->empty()) continue;
-    return std::unexpected(
-        bad_input(fmt::format("'{}' is not tracked in the workspace or in any revision named", p),
-                  "give a data path or its .mlops pointer file, as 'mlops data status' lists them"));
+    return std::unexpected(bad_input(fmt::format("'{}' is not tracked in the workspace or in any revision named", p),
+                                     "give a data path or its .mlops pointer file, as 'mlops data status' lists them"));
   }
   return found;
 }

@@ -16,7 +16,7 @@ class Cache;
 class Remote;
 
 struct HistoryVersions {
-  std::vector<TrackedData> versions;  // one per distinct pointer text the revisions hold
+  std::vector<TrackedData> versions;    // one per distinct pointer text the revisions hold
   std::vector<TrackedData> unreadable;  // pointers that do not parse: every hash their text mentions
   std::size_t revisions = 0;            // commits named (walked, with all_commits)
 };

@@ -51,10 +51,10 @@ std::vector<data::TrackedData> select_history(const Repo& repo, const std::vecto
     }
   }
   if (!history.unreadable.empty()) {
-    out::warn(fmt::format("{} pointer version{} in history do not parse (first: '{}'); the hashes they mention "
-                          "are included",
-                          history.unreadable.size(), history.unreadable.size() == 1 ? "" : "s",
-                          history.unreadable.front().pointer_file));
+    out::warn(fmt::format(
+        "{} pointer version{} in history do not parse (first: '{}'); the hashes they mention "
+        "are included",
+        history.unreadable.size(), history.unreadable.size() == 1 ? "" : "s", history.unreadable.front().pointer_file));
   }
   out::note(fmt::format("{} revision{} named, {} pointer version{} in them", history.revisions,
                         history.revisions == 1 ? "" : "s", versions, versions == 1 ? "" : "s"));
@@ -83,8 +83,8 @@ void print_history_transfer(std::string_view verb, const std::string& remote, co
   }
   if (missing.size() > 5) list += fmt::format("\n  ... and {} more", missing.size() - 5);
   out::warn(fmt::format("{} version{} named by history {} neither in the cache nor on {}; the others were {}:{}",
-                        missing.size(), missing.size() == 1 ? "" : "s", missing.size() == 1 ? "is" : "are",
-                        remote, verb, list));
+                        missing.size(), missing.size() == 1 ? "" : "s", missing.size() == 1 ? "is" : "are", remote,
+                        verb, list));
   out::hint("push them from a clone whose cache has them ('mlops data push --all-commits' there)");
 }
 
