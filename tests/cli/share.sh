@@ -134,7 +134,7 @@ test_remote_gc_keeps_tagged_versions_with_workspace_only() {
 
 test_all_commits_reads_a_long_history_quickly() {
   new_repo
-  mlops remote add store "$TEST_ROOT/$current_test.store" --default > /dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/$current_test.store" --default --create > /dev/null 2>&1
   mkdir -p data/a data/b
   echo x > data/a/f.txt && mlops data add data/a/f.txt > /dev/null 2>&1
   echo y > data/b/g.txt && mlops data add data/b/g.txt > /dev/null 2>&1
