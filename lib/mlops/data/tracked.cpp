@@ -25,10 +25,17 @@ std::string data_path_of(std::string_view pointer_file, const Pointer& pointer) 
 namespace {
 
 Result<TrackedData> parse_tracked(std::string pointer_file, std::string_view text, const fs::path& shown_as) {
+  if (has_conflict_markers(text)) {
+    auto conflict = parse_pointer_conflict(text, shown_as);
+    if (!conflict) return std::unexpected(conflict.error());
+    std::string data_path = data_path_of(pointer_file, conflict->ours);
+    Pointer ours = conflict->ours;
+    return TrackedData{std::move(pointer_file), std::move(data_path), std::move(ours), std::move(*conflict)};
+  }
   auto pointer = parse_pointer(text, shown_as);
   if (!pointer) return std::unexpected(pointer.error());
   std::string data_path = data_path_of(pointer_file, *pointer);
-  return TrackedData{std::move(pointer_file), std::move(data_path), std::move(*pointer)};
+  return TrackedData{std::move(pointer_file), std::move(data_path), std::move(*pointer), std::nullopt};
 }
 
 Result<TrackedData> read_pointer_file(const Repo& repo, const std::string& pointer_file) {
@@ -178,7 +185,9 @@ Result<TrackedData> tracked_at(const Repo& repo, std::string_view data_path, std
   auto text = git_repo->read_file_at(rev, pointer_file);
   if (!text) return std::unexpected(text.error());
   if (!*text) return std::unexpected(not_tracked_error(std::string(data_path), fmt::format(" at '{}'", rev)));
-  return parse_tracked(pointer_file, **text, fmt::format("{}:{}", rev, pointer_file));
+  auto tracked = parse_tracked(pointer_file, **text, fmt::format("{}:{}", rev, pointer_file));
+  if (tracked && tracked->conflict) return std::unexpected(conflict_error(*tracked));
+  return tracked;
 }
 
 Result<TrackedData> read_tracked(const Repo& repo, std::string_view data_path) {
@@ -186,7 +195,45 @@ Result<TrackedData> read_tracked(const Repo& repo, std::string_view data_path) {
   if (!selected) return std::unexpected(selected.error());
   if (selected->size() != 1)
     return std::unexpected(bad_input(fmt::format("'{}' names more than one tracked path", data_path)));
+  if (selected->front().conflict) return std::unexpected(conflict_error(selected->front()));
   return std::move(selected->front());
+}
+
+std::string conflict_way_out(const TrackedData& item) {
+  return fmt::format(
+      "keep one side with 'mlops data checkout {0} --ours' (or --theirs), then 'git add {1}'; "
+      "see 'Merge conflicts' in docs/data.md",
+      item.data_path, item.pointer_file);
+}
+
+Error conflict_error(const TrackedData& item) {
+  return bad_input(fmt::format("'{}' has a merge conflict in its pointer '{}'", item.data_path, item.pointer_file),
+                   conflict_way_out(item));
+}
+
+std::vector<TrackedData> every_side(const std::vector<TrackedData>& items) {
+  std::vector<TrackedData> sides;
+  for (const auto& item : items) {
+    if (!item.conflict) {
+      sides.push_back(item);
+      continue;
+    }
+    auto side = [&](const Pointer& p) {
+      sides.push_back(TrackedData{item.pointer_file, data_path_of(item.pointer_file, p), p, std::nullopt});
+    };
+    side(item.conflict->ours);
+    side(item.conflict->theirs);
+    if (item.conflict->base) side(*item.conflict->base);
+  }
+  return sides;
+}
+
+std::vector<TrackedData> conflicted(const std::vector<TrackedData>& items) {
+  std::vector<TrackedData> found;
+  for (const auto& item : items) {
+    if (item.conflict) found.push_back(item);
+  }
+  return found;
 }
 
 }  // namespace mlops::data

@@ -23,7 +23,7 @@ int run_data_fetch(const DataFetchOptions& options) {
   // --models alone fetches only registered models' artifacts (what `mlops model get` needs).
   std::vector<data::TrackedData> items;
   if (!options.models || !options.paths.empty() || !options.rev.empty()) {
-    items = select_data(repo, options.paths, options.rev);
+    items = data::every_side(select_data(repo, options.paths, options.rev));
   }
   if (options.models) {
     auto models = model_artifacts(repo);

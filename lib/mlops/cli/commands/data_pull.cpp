@@ -30,6 +30,13 @@ int run_data_pull(const DataPullOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
   auto items = select_data(repo, options.paths, options.rev);
+  // A conflicted pointer: both sides are fetched (so either can be chosen offline), neither is
+  // checked out; the other datasets are pulled as usual.
+  for (const auto& item : items) {
+    if (item.conflict && !options.paths.empty()) throw Failure(data::conflict_error(item));
+  }
+  auto conflicts = data::conflicted(items);
+  items = data::every_side(items);
   auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));  // gc waits for us
   if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
@@ -50,6 +57,10 @@ int run_data_pull(const DataPullOptions& options) {
     fetched.skipped += r->skipped;
     ready.push_back(item);
   }
+  std::erase_if(ready, [&](const data::TrackedData& item) {
+    return std::any_of(conflicts.begin(), conflicts.end(),
+                       [&](const data::TrackedData& c) { return c.pointer_file == item.pointer_file; });
+  });
   auto stat_cache = unwrap(data::StatCache::open(repo));
   auto results = unwrap(data::checkout(repo, cache, *stat_cache, ready, config.link,
                                        options.force ? data::Force::yes : data::Force::no, options.rev));
@@ -86,6 +97,10 @@ int run_data_pull(const DataPullOptions& options) {
   } else {
     out::println("{} object{} fetched ({}), {} file{} written to the workspace", fetched.objects,
                  fetched.objects == 1 ? "" : "s", out::human_bytes(fetched.bytes), written, written == 1 ? "" : "s");
+  }
+  for (const auto& item : conflicts) {
+    out::warn(fmt::format("'{}' was fetched but not checked out: its pointer has a merge conflict", item.data_path));
+    out::hint(data::conflict_way_out(item));
   }
   if (lacking.empty()) return 0;
   std::string list;

@@ -5,6 +5,7 @@
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/status.hpp"
 
 namespace mlops::cli {
 
@@ -19,8 +20,15 @@ struct DataPushOptions {
 int run_data_push(const DataPushOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
-  auto items = select_data(repo, options.paths, options.rev);
   data::Cache cache(repo);
+  // A conflicted pointer's sides are pushed where this cache has them (the other side came from
+  // the remote, or is the other clone's to push).
+  std::vector<data::TrackedData> items;
+  for (auto& item : select_data(repo, options.paths, options.rev)) {
+    for (auto& side : data::every_side({item})) {
+      if (!item.conflict || data::version_in_cache(cache, side.pointer)) items.push_back(std::move(side));
+    }
+  }
   if (options.paths.empty() && options.rev.empty()) {
     // A version registered in another clone whose artifact never came here is that clone's to
     // push; only what this cache holds can be sent.

@@ -27,6 +27,12 @@ nlohmann::ordered_json to_json(const data::DataStatus& s) {
                            {"state", data::to_string(s.state)},
                            {"in_cache", s.in_cache},
                            {"incomplete", s.incomplete}};
+  if (const auto& c = s.tracked.conflict) {
+    j["conflict"] = {{"ours", c->ours.hash.str()},
+                     {"theirs", c->theirs.hash.str()},
+                     {"base", c->base ? nlohmann::ordered_json(c->base->hash.str()) : nlohmann::ordered_json()},
+                     {"files", c->files}};
+  }
   if (s.tracked.pointer.kind == data::Kind::dir) {
     j["added"] = s.added;
     j["modified"] = s.modified;
@@ -46,6 +52,8 @@ std::string state_label(const data::DataStatus& s) {
       return out::paint(padded("missing:"), out::Style::red);
     case data::State::stale:
       return out::paint(padded("out of date:"), out::Style::yellow);
+    case data::State::conflict:
+      return out::paint(padded("conflict:"), out::Style::red);
     case data::State::unchanged:
       break;
   }
@@ -55,10 +63,20 @@ std::string state_label(const data::DataStatus& s) {
 void print_human(const std::vector<data::DataStatus>& statuses,
                  const std::optional<data::IncompleteCheckout>& incomplete) {
   bool modified = false, behind = false, uncached = false;
+  std::vector<const data::DataStatus*> conflicts;
   for (const auto& s : statuses) {
     if (!s.differs()) continue;
     if (s.incomplete) {
       out::println("\t{}{}", state_label(s), s.tracked.data_path);
+      continue;
+    }
+    if (s.state == data::State::conflict) {
+      // Only this dataset is stopped: the others are reported as usual.
+      conflicts.push_back(&s);
+      const auto& c = *s.tracked.conflict;
+      out::println("\t{}{} (ours {}, theirs {})", state_label(s), s.tracked.data_path, c.ours.hash.str().substr(5, 12),
+                   c.theirs.hash.str().substr(5, 12));
+      for (const auto& f : c.files) out::println("\t\tboth changed: {}", f);
       continue;
     }
     modified |= s.state == data::State::modified;
@@ -72,7 +90,7 @@ void print_human(const std::vector<data::DataStatus>& statuses,
   }
   if (statuses.empty()) {
     out::println("No data tracked yet; start with 'mlops data add PATH'.");
-  } else if (!modified && !behind && !uncached && !incomplete) {
+  } else if (!modified && !behind && !uncached && !incomplete && conflicts.empty()) {
     out::println("Data and pointers are up to date ({} tracked).", statuses.size());
   } else {
     if (incomplete) {
@@ -89,6 +107,7 @@ void print_human(const std::vector<data::DataStatus>& statuses,
       out::hint("'mlops data add PATH' records a modification; 'mlops data checkout PATH --force' discards it");
     }
     if (uncached && !behind) out::hint("'mlops data pull' fetches what is not in the cache");
+    for (const auto* c : conflicts) out::hint(data::conflict_way_out(c->tracked));
   }
 }
 

@@ -68,8 +68,13 @@ int run_pre_commit(const Repo& repo) {
   data::Cache cache(repo);
   auto stat_cache = unwrap(data::StatCache::open(repo));
   std::vector<std::string> changed, changed_elsewhere, stale;
-  std::vector<const data::TrackedData*> not_cached;
+  std::vector<const data::TrackedData*> not_cached, conflicts;
   for (const auto& item : items) {
+    if (item.conflict) {
+      // Committing the markers would commit a pointer that names no one version.
+      if (contains(staged, item.pointer_file)) conflicts.push_back(&item);
+      continue;
+    }
     auto status = unwrap(data::status_of(repo, cache, *stat_cache, item));
     bool in_commit = contains(staged, item.pointer_file);
     if (status.state == data::State::modified)
@@ -106,7 +111,11 @@ int run_pre_commit(const Repo& repo) {
         "'mlops data add PATH' records a change when you mean to commit it; set hooks.pre_commit: block in "
         ".mlops/config.yaml to refuse such commits");
   }
-  if (changed.empty() && unavailable.empty()) return 0;
+  if (changed.empty() && unavailable.empty() && conflicts.empty()) return 0;
+  for (const auto* item : conflicts) {
+    out::println("{} {} has a merge conflict in its pointer", out::paint("data:", out::Style::red), item->data_path);
+    out::hint(data::conflict_way_out(*item));
+  }
   for (const auto& path : changed) {
     out::println("{} {} changed but its pointer was not updated", out::paint("data:", out::Style::red), path);
   }
@@ -186,7 +195,7 @@ int run_pre_push(const Repo& repo, const std::vector<std::string>& args) {
   std::vector<LostVersion> lost;
   std::set<Hash> seen;
   for (const auto& commit : commits) {
-    for (auto& item : unwrap(data::list_tracked_at(repo, commit.id))) {
+    for (auto& item : data::every_side(unwrap(data::list_tracked_at(repo, commit.id)))) {
       if (!seen.insert(item.pointer.hash).second) continue;
       std::vector<Hash> unexpanded;
       auto objects = data::objects_of(cache, {item}, &unexpanded);
@@ -262,7 +271,10 @@ int run_sync(const Repo& repo, std::string_view hook, const std::vector<std::str
   std::vector<std::string> modified;
   for (const auto& item : items) {
     auto status = unwrap(data::status_of(repo, cache, *stat_cache, item));
-    if (status.state == data::State::modified) {
+    if (status.state == data::State::conflict) {
+      out::warn(fmt::format("{} was not updated: its pointer has a merge conflict", item.data_path));
+      out::hint(data::conflict_way_out(item));
+    } else if (status.state == data::State::modified) {
       modified.push_back(item.data_path);
     } else if (status.state != data::State::unchanged) {
       behind.push_back(item);
