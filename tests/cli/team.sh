@@ -449,4 +449,75 @@ test_gc_remote_needs_a_dry_run_first() {
   assert_no_version_lost
 }
 
+# --- ignore entries (issue 19, items 5 and 6) ------------------------------------------------------
+
+test_tracked_data_no_longer_ignored_is_flagged() {
+  team
+  become alice
+  mkdir -p data && echo v1 > data/train.csv && echo k > data/keep.csv
+  mlops data add data/train.csv data/keep.csv >/dev/null 2>&1
+  git add -A && git commit -qm "data" && git push -q origin main 2>/dev/null
+  # The entry is lost (edited by hand, a bad merge): git would now commit the data itself.
+  sed -i '/^\/train.csv$/d' data/.gitignore
+  run mlops data status --exit-code
+  expect_rc 1
+  expect_out "not ignored:  data/train.csv (tracked, but git does not ignore it)"
+  expect_err "add the line '/train.csv' to data/.gitignore"
+  run mlops data status --json
+  expect_eq "$(echo "$out" | json_get '["ignore"][0]["problem"]')" "not_ignored"
+  expect_eq "$(echo "$out" | json_get '["clean"]')" "False"
+  # The pre-commit hook only informs for a code-only commit...
+  echo code > code.py && git add code.py
+  run git commit -qm "code only"
+  expect_rc 0
+  expect_err "data/train.csv is tracked by mlops but git does not ignore it"
+  # ...and refuses a commit that holds the data itself.
+  git add -A
+  run git commit -qm "oops, the data"
+  expect_rc 1
+  expect_err "data/train.csv itself is staged"
+  expect_eq "$(git log -1 --format=%s)" "code only"
+  # The fix the hint gives works.
+  git reset -q
+  echo /train.csv >> data/.gitignore
+  run mlops data status --exit-code
+  expect_rc 0
+  # Another pattern that covers it counts as ignored too.
+  sed -i '/^\/train.csv$/d' data/.gitignore && echo '*.csv' > .gitignore
+  run mlops data status --exit-code
+  expect_rc 0
+  assert_no_version_lost
+}
+
+test_ignored_data_whose_pointer_is_gone_is_flagged() {
+  team
+  become alice
+  mkdir -p data && echo old > data/old.csv && echo new > data/new.csv
+  mlops data add data/old.csv data/new.csv >/dev/null 2>&1
+  git add -A && git commit -qm "data" && git push -q origin main 2>/dev/null
+  become bob
+  git pull -q 2>/dev/null
+  git rm -q data/old.csv.mlops && git commit -qm "drop old.csv" && git push -q origin main 2>/dev/null
+  become alice
+  git pull -q 2>/dev/null
+  expect_eq "$(cat data/old.csv)" "old"  # the data stays, ignored, versioned by nothing
+  run mlops data status --exit-code
+  expect_rc 1
+  expect_out "untracked:    data/old.csv (ignored by '/old.csv' in data/.gitignore, but no pointer tracks it"
+  expect_out "removed in $(git rev-parse HEAD | cut -c1-12) by bob <bob@example.com>"
+  expect_err "'mlops data add data/old.csv' versions it again"
+  run mlops data status --json
+  expect_eq "$(echo "$out" | json_get '["ignore"][0]["problem"]')" "untracked"
+  expect_eq "$(echo "$out" | json_get '["ignore"][0]["removed_in"]["author"]')" "bob <bob@example.com>"
+  # The user's own entries are never flagged.
+  echo /build >> .gitignore && mkdir build && echo x > build/out
+  run mlops data status --json
+  expect_eq "$(echo "$out" | json_get '["ignore"].__len__()')" "1"
+  # Either fix clears it.
+  sed -i '/^\/old.csv$/d' data/.gitignore && rm data/old.csv
+  run mlops data status --exit-code
+  expect_rc 0
+  assert_no_version_lost
+}
+
 run_tests "${1:-.}"

@@ -44,7 +44,8 @@ Result<TrackedData> read_pointer_file(const Repo& repo, const std::string& point
   return parse_tracked(pointer_file, *text, pointer_file);
 }
 
-Result<void> scan(const Repo& repo, const std::string& prefix, std::vector<TrackedData>& found) {
+Result<void> scan(const Repo& repo, const std::string& prefix, std::vector<TrackedData>& found,
+                  std::vector<std::string>* ignore_files) {
   fs::path dir = prefix.empty() ? repo.root : repo.root / prefix;
   std::unique_ptr<DIR, int (*)(DIR*)> handle(::opendir(dir.c_str()), ::closedir);
   if (!handle) return {};  // unreadable folders hold no pointers we could use
@@ -64,6 +65,8 @@ Result<void> scan(const Repo& repo, const std::string& prefix, std::vector<Track
     }
     if (is_dir) {
       subdirs.push_back(rel);
+    } else if (ignore_files && is_file && name == ".gitignore") {
+      ignore_files->push_back(rel);
     } else if (is_file && name.size() > kPointerSuffix.size() && name.ends_with(kPointerSuffix)) {
       auto tracked = read_pointer_file(repo, rel);
       if (!tracked) return std::unexpected(tracked.error());
@@ -73,7 +76,7 @@ Result<void> scan(const Repo& repo, const std::string& prefix, std::vector<Track
   }
   for (const auto& sub : subdirs) {
     if (data_names.count(sub)) continue;
-    if (auto r = scan(repo, sub, found); !r) return r;
+    if (auto r = scan(repo, sub, found, ignore_files); !r) return r;
   }
   return {};
 }
@@ -120,9 +123,9 @@ Result<std::vector<TrackedData>> select_from(const Repo& repo, std::vector<Track
 
 }  // namespace
 
-Result<std::vector<TrackedData>> list_tracked(const Repo& repo) {
+Result<std::vector<TrackedData>> list_tracked(const Repo& repo, std::vector<std::string>* ignore_files) {
   std::vector<TrackedData> found;
-  if (auto r = scan(repo, "", found); !r) return std::unexpected(r.error());
+  if (auto r = scan(repo, "", found, ignore_files); !r) return std::unexpected(r.error());
   sort_by_data_path(found);
   return found;
 }

@@ -37,7 +37,8 @@ std::string data_path_of(std::string_view pointer_file, const Pointer& pointer);
 
 // Every *.mlops pointer in the work tree, sorted by data path. Skips .git, .mlops and the
 // folders that are tracked data themselves. A malformed pointer is an error naming it.
-Result<std::vector<TrackedData>> list_tracked(const Repo& repo);
+// With `ignore_files`, the .gitignore files met on the way are listed there (repo-relative).
+Result<std::vector<TrackedData>> list_tracked(const Repo& repo, std::vector<std::string>* ignore_files = nullptr);
 // The pointers for `paths` (data paths or pointer files, repo-relative; a folder selects the
 // pointers below it). An empty list means every pointer. A path with no pointer is an error.
 Result<std::vector<TrackedData>> select_tracked(const Repo& repo, const std::vector<std::string>& paths);

@@ -16,6 +16,7 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/checkout.hpp"
+#include "mlops/data/ignore.hpp"
 #include "mlops/data/remote.hpp"
 #include "mlops/data/settings.hpp"
 #include "mlops/data/sharing.hpp"
@@ -64,10 +65,12 @@ int run_pre_commit(const Repo& repo) {
   bool block_all = settings.pre_commit == data::PreCommitMode::block;
   auto git_repo = unwrap(git::Repository::open(repo.root));
   auto staged = unwrap(git::staged_paths(git_repo, data::kPointerSuffix));
+  auto all_staged = unwrap(git::staged_paths(git_repo, ""));
   auto items = unwrap(data::list_tracked(repo));
   data::Cache cache(repo);
   auto stat_cache = unwrap(data::StatCache::open(repo));
-  std::vector<std::string> changed, changed_elsewhere, stale;
+  std::vector<std::string> changed, changed_elsewhere, restore_commands;
+  std::vector<std::pair<std::string, std::string>> stale;  // path, the command that updates it
   std::vector<const data::TrackedData*> not_cached, conflicts;
   for (const auto& item : items) {
     if (item.conflict) {
@@ -77,9 +80,13 @@ int run_pre_commit(const Repo& repo) {
     }
     auto status = unwrap(data::status_of(repo, cache, *stat_cache, item));
     bool in_commit = contains(staged, item.pointer_file);
+    // The command that brings the pointer's version back: checkout when the cache has it,
+    // otherwise only pull can (it fetches first).
+    std::string restore = fmt::format("mlops data {} {}", status.in_cache ? "checkout" : "pull", item.data_path);
     if (status.state == data::State::modified)
       (in_commit || block_all ? changed : changed_elsewhere).push_back(item.data_path);
-    if (status.state == data::State::stale) stale.push_back(item.data_path);
+    if (status.state == data::State::modified && (in_commit || block_all)) restore_commands.push_back(restore);
+    if (status.state == data::State::stale) stale.emplace_back(item.data_path, restore);
     if (!status.in_cache && (in_commit || block_all)) not_cached.push_back(&item);
   }
   (void)stat_cache->save();
@@ -102,16 +109,33 @@ int run_pre_commit(const Repo& repo) {
     out::note(
         fmt::format("mlops: {} differs from its pointer, which this commit does not include (not blocking)", path));
   }
-  for (const auto& path : stale) {
-    out::note(
-        fmt::format("mlops: {} is out of date with its pointer; 'mlops data checkout {}' updates it", path, path));
+  for (const auto& [path, command] : stale) {
+    out::note(fmt::format("mlops: {} is out of date with its pointer; '{}' updates it", path, command));
+  }
+  // Tracked data git does not ignore: `git add -A` would commit the data itself. Blocks when the
+  // data is staged, else informs.
+  std::vector<data::IgnoreFinding> unignored, unignored_staged;
+  for (auto& f : unwrap(data::check_ignores(repo, items, {}))) {
+    bool data_staged = std::any_of(all_staged.begin(), all_staged.end(), [&](const std::string& p) {
+      return p == f.data_path || p.starts_with(f.data_path + "/");
+    });
+    (data_staged ? unignored_staged : unignored).push_back(std::move(f));
+  }
+  for (const auto& f : unignored) {
+    out::warn(fmt::format("{} is tracked by mlops but git does not ignore it", f.data_path));
+    out::hint(f.fix());
   }
   if (!changed_elsewhere.empty()) {
     out::hint(
         "'mlops data add PATH' records a change when you mean to commit it; set hooks.pre_commit: block in "
         ".mlops/config.yaml to refuse such commits");
   }
-  if (changed.empty() && unavailable.empty() && conflicts.empty()) return 0;
+  if (changed.empty() && unavailable.empty() && conflicts.empty() && unignored_staged.empty()) return 0;
+  for (const auto& f : unignored_staged) {
+    out::println("{} {} itself is staged: git does not ignore it, and the commit would hold the data",
+                 out::paint("data:", out::Style::red), f.data_path);
+    out::hint(f.fix());
+  }
   for (const auto* item : conflicts) {
     out::println("{} {} has a merge conflict in its pointer", out::paint("data:", out::Style::red), item->data_path);
     out::hint(data::conflict_way_out(*item));
@@ -122,8 +146,11 @@ int run_pre_commit(const Repo& repo) {
   for (const auto& path : unavailable) {
     out::println("{} {} points to data that is in no cache or remote", out::paint("data:", out::Style::red), path);
   }
-  if (!changed.empty())
-    out::hint("record the change with 'mlops data add PATH', or restore it with 'mlops data checkout PATH'");
+  if (!changed.empty()) {
+    std::string restore;
+    for (const auto& c : restore_commands) restore += (restore.empty() ? "'" : ", '") + c + "'";
+    out::hint("record the change with 'mlops data add PATH', or restore the pointer's version with " + restore);
+  }
   if (!unavailable.empty())
     out::hint("add the data again, or fetch it from the remote that has it: mlops data pull --remote NAME");
   return static_cast<int>(Exit::check_failed);
