@@ -170,6 +170,39 @@ test_pull_fetches_what_exists_and_names_what_is_missing() {
   assert_no_version_lost
 }
 
+test_fetch_fetches_what_exists_and_names_what_is_missing() {
+  team
+  become alice
+  echo a > a.csv && echo b > b.csv && mlops data add a.csv b.csv >/dev/null 2>&1
+  git add -A && git commit -qm "a and b" && git push -q origin main 2>/dev/null
+  become bob
+  git pull -q 2>/dev/null
+  # 0.csv sorts first: the first missing version must not stop the rest.
+  echo 0 > 0.csv && mlops data add 0.csv >/dev/null 2>&1
+  git add -A && git commit -qm "bob's 0" && git push -q --no-verify origin main 2>/dev/null
+  become carol
+  printf 'hooks:\n  checkout: false\n' > .mlops/config.local.yaml
+  git pull -q 2>/dev/null
+  run mlops data fetch
+  expect_rc 2
+  expect_out "2 objects fetched"
+  [[ -e "$(object_of "$(hash_in a.csv.mlops)")" && -e "$(object_of "$(hash_in b.csv.mlops)")" ]] ||
+    fail "fetch stopped at the first missing version"
+  expect_err "1 dataset is not on remote"
+  expect_err "0.csv (committed in $(git rev-parse HEAD | cut -c1-12) by bob <bob@example.com>: \"bob's 0\")"
+  expect_err "everything else was fetched"
+  run mlops data fetch --json
+  expect_rc 2
+  expect_eq "$(echo "$out" | json_get '["missing"][0]["path"]')" "0.csv"
+  expect_eq "$(echo "$out" | json_get '["missing"][0]["commit"]')" "$(git rev-parse HEAD)"
+  become bob
+  mlops data push >/dev/null 2>&1
+  become carol
+  run mlops data fetch
+  expect_rc 0
+  assert_no_version_lost
+}
+
 test_interrupted_checkout_is_marked_and_finished() {
   team
   become alice

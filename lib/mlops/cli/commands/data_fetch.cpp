@@ -1,9 +1,12 @@
 // `mlops data fetch [PATH...] [--remote NAME] [--rev REV]`: download missing objects into the cache.
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/cli/model_revision.hpp"
 #include "mlops/core/config.hpp"
+#include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/missing.hpp"
 #include "mlops/data/sharing.hpp"
 
 namespace mlops::cli {
@@ -32,9 +35,22 @@ int run_data_fetch(const DataFetchOptions& options) {
   auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));  // gc waits for us
   if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
-  auto result = unwrap(data::fetch(data::Cache(repo), *remote, items));
-  print_transfer("fetched", remote->describe(), result);
-  return 0;
+  // Everything that exists is fetched; what the remote lacks is named at the end (exit 2).
+  auto outcome = unwrap(data::fetch_each(data::Cache(repo), *remote, items));
+  data::find_introducing_commits(repo, options.rev.empty() ? "HEAD" : resolve_revision(repo, options.rev),
+                                 outcome.missing);
+  if (out::settings().json) {
+    const auto& r = outcome.fetched;
+    out::print_json({{"remote", remote->describe()},
+                     {"objects", r.objects},
+                     {"bytes", r.bytes},
+                     {"skipped", r.skipped},
+                     {"missing", missing_json(outcome.missing)}});
+  } else {
+    print_transfer("fetched", remote->describe(), outcome.fetched);
+  }
+  if (outcome.missing.empty()) return 0;
+  throw Failure(data::missing_error(outcome.missing, remote->describe(), "everything else was fetched"));
 }
 
 }  // namespace
