@@ -155,6 +155,7 @@ test_file_conflict_stops_only_that_dataset() {
   run mlops data pull
   expect_rc 0
   expect_err "'data.csv' was fetched but not checked out"
+  expect_eq "$(cat data.csv)" "bob"  # neither side was written over the workspace
   [[ -e "$(object_of "$ALICE_HASH")" ]] || fail "pull did not fetch their side"
   run mlops data push
   expect_rc 0

@@ -44,6 +44,11 @@ int run_data_pull(const DataPullOptions& options) {
   auto outcome = unwrap(data::fetch_each(cache, *remote, items));
   const data::TransferResult& fetched = outcome.fetched;
   std::vector<data::TrackedData> ready = std::move(outcome.ready);
+  // Conflicted datasets were fetched (every side), never checked out.
+  std::erase_if(ready, [&](const data::TrackedData& item) {
+    return std::any_of(conflicts.begin(), conflicts.end(),
+                       [&](const data::TrackedData& c) { return c.pointer_file == item.pointer_file; });
+  });
   auto stat_cache = unwrap(data::StatCache::open(repo));
   auto results = unwrap(data::checkout(repo, cache, *stat_cache, ready, config.link,
                                        options.force ? data::Force::yes : data::Force::no, options.rev));
