@@ -50,6 +50,11 @@ Result<std::vector<DataVersion>> data_in_workspace(const Repo& repo) {
     const data::Pointer& pointer = item.pointer;
     DataVersion version{item.data_path, item.pointer_file, pointer.hash.str(), pointer.size,
                         std::string(data::to_string(pointer.kind))};
+    if (item.conflict) {
+      version.state = DataState::conflict;
+      versions.push_back(std::move(version));
+      continue;
+    }
     auto side = data::read_workspace(repo, cache, **stat_cache, item.data_path, data::NeedManifest::no);
     if (!side) return std::unexpected(side.error());
     if (!side->exists) {
@@ -113,6 +118,11 @@ void warn_data_dirty(const std::vector<DataVersion>& data) {
       case DataState::missing:
         out::warn(fmt::format("'{}' is missing from the workspace: the run is marked data-dirty", version.path));
         out::hint(fmt::format("'mlops data pull {}' fetches it", version.path));
+        break;
+      case DataState::conflict:
+        out::warn(fmt::format("'{}' has a merge conflict in its pointer '{}': the run is marked data-dirty",
+                              version.path, version.pointer_file));
+        out::hint(fmt::format("'mlops data checkout {} --ours' (or --theirs) chooses a version", version.path));
         break;
     }
   }

@@ -345,12 +345,15 @@ std::string_view to_string(DataState state) {
       return "modified";
     case DataState::missing:
       return "missing";
+    case DataState::conflict:
+      return "conflict";
   }
   return "modified";
 }
 
 std::optional<DataState> parse_data_state(std::string_view text) {
-  for (auto state : {DataState::clean, DataState::other_version, DataState::modified, DataState::missing}) {
+  for (auto state :
+       {DataState::clean, DataState::other_version, DataState::modified, DataState::missing, DataState::conflict}) {
     if (to_string(state) == text) return state;
   }
   return std::nullopt;

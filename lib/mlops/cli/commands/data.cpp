@@ -60,6 +60,18 @@ std::vector<data::TrackedData> registered_versions(const Repo& repo) {
   return items;
 }
 
+nlohmann::ordered_json missing_json(const std::vector<data::MissingVersion>& missing) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& m : missing) {
+    list.push_back({{"path", m.item.data_path},
+                    {"hash", m.item.pointer.hash.str()},
+                    {"commit", m.commit ? nlohmann::ordered_json(m.commit->id) : nlohmann::ordered_json()},
+                    {"author", m.commit ? nlohmann::ordered_json(m.commit->author) : nlohmann::ordered_json()},
+                    {"error", m.error.message}});
+  }
+  return list;
+}
+
 void print_transfer(std::string_view verb, const std::string& remote, const data::TransferResult& result) {
   if (out::settings().json) {
     out::print_json(

@@ -7,6 +7,7 @@
 #include "mlops/core/config.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/revisions.hpp"
+#include "mlops/data/status.hpp"
 
 namespace mlops::cli {
 
@@ -23,9 +24,17 @@ int run_data_push(const DataPushOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
   std::size_t revisions = 0;
-  auto items = options.history.any() ? select_history(repo, options.paths, options.history, &revisions)
-                                     : select_data(repo, options.paths, options.rev);
+  auto selected = options.history.any() ? select_history(repo, options.paths, options.history, &revisions)
+                                        : select_data(repo, options.paths, options.rev);
   data::Cache cache(repo);
+  // A conflicted pointer's sides are pushed where this cache has them (the other side came from
+  // the remote, or is the other clone's to push).
+  std::vector<data::TrackedData> items;
+  for (auto& item : selected) {
+    for (auto& side : data::every_side({item})) {
+      if (!item.conflict || data::version_in_cache(cache, side.pointer)) items.push_back(std::move(side));
+    }
+  }
   if (options.paths.empty() && options.rev.empty()) {
     // A version registered in another clone whose artifact never came here is that clone's to
     // push; only what this cache holds can be sent.
