@@ -5,6 +5,7 @@
 #include "mlops/cli/commands/runs.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/tracking/recorder.hpp"
 #include "mlops/tracking/run_json.hpp"
 #include "mlops/tracking/run_store.hpp"
 #include "mlops/tracking/secrets.hpp"
@@ -57,6 +58,15 @@ int run_runs_show(const RunsShowOptions& options) {
         out::paint("data-dirty: ran on data that its pointers do not describe (see STATE below)", out::Style::yellow));
   }
   auto tags = run.tags;
+  if (auto it = tags.find(std::string(tracking::kDiffLeftOutTag)); it != tags.end()) {
+    auto left_out = tracking::DiffLeftOut::from_json(it->second);
+    tags.erase(it);
+    if (!left_out.empty()) {
+      out::println(
+          "{} {}", label("diff"),
+          out::paint(fmt::format("incomplete: left out of git.diff: {}", left_out.describe()), out::Style::yellow));
+    }
+  }
   if (auto it = tags.find(std::string(tracking::kRedactedTag)); it != tags.end()) {
     auto redactions = tracking::Redactions::from_json(it->second);
     tags.erase(it);
