@@ -833,6 +833,14 @@ test_diff_max_file_bytes_is_configurable() {
   expect_eq "$(mlops runs list --ids | wc -l)" "$runs"
 }
 
+test_runs_show_quotes_the_command_as_a_shell_would() {
+  new_committed_repo
+  mlops run -- sh -c 'echo "it'"'"'s"; exit 0' '' > /dev/null 2>&1
+  run mlops runs show "$(last_run)"
+  expect_rc 0
+  expect_out "command    sh -c 'echo \"it'\\''s\"; exit 0' ''"
+}
+
 test_secret_file_patterns_are_configurable() {
   new_committed_repo
   printf 'runs:\n  secret_files: ["*.secret", "!.env"]\n' >> .mlops/config.yaml

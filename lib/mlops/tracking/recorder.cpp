@@ -298,9 +298,9 @@ Result<void> RunRecorder::record_environment() {
   return store_.set_environment(id_, probe_.collect());
 }
 
-Result<void> RunRecorder::end(RunStatus status, std::optional<int> exit_code) {
+Result<void> RunRecorder::end(RunStatus status, std::optional<int> exit_code, std::optional<std::int64_t> end_ms) {
   if (auto recorded = record_environment(); !recorded) return recorded;
-  return store_.finish(id_, status, exit_code, now_ms());
+  return store_.finish(id_, status, exit_code, end_ms.value_or(now_ms()));
 }
 
 Result<void> check_data_clean(const RunRecord& run) {

@@ -61,8 +61,10 @@ class RunRecorder {
   RunStore& store() { return store_; }
   // Waits for the environment probes and stores what they found (idempotent).
   Result<void> record_environment();
-  // Sets the end time, exit code and status; records the environment first if not yet done.
-  Result<void> end(RunStatus status, std::optional<int> exit_code);
+  // Sets the end time (`end_ms`, when the command ended; now when unset), exit code and status;
+  // records the environment first if not yet done. The duration is the command's: waiting for
+  // the environment probes and storing outputs afterwards are not part of it.
+  Result<void> end(RunStatus status, std::optional<int> exit_code, std::optional<std::int64_t> end_ms = std::nullopt);
 
  private:
   RunRecorder(RunStore store, std::string id, EnvironmentProbe probe)

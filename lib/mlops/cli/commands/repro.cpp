@@ -96,15 +96,6 @@ fs::path choose_workdir(const Options& options) {
 
 std::string short_hash(const std::string& hash) { return hash.substr(0, 17); }
 
-std::string command_text(const std::vector<std::string>& command) {
-  std::string text;
-  for (const auto& word : command) {
-    if (!text.empty()) text += ' ';
-    text += word.find_first_of(" \t'\"$") == std::string::npos ? word : "'" + word + "'";
-  }
-  return text;
-}
-
 std::string describe(const tracking::RunRecord& run, const Target& target) {
   std::string text = fmt::format("run {} ({})", run.id, run.name);
   if (!target.model.empty()) text += fmt::format(", which made {} {}", target.model, target.version);
@@ -160,7 +151,7 @@ void print_plan(const repro::Plan& plan, const Target& target, const fs::path& w
                  repro::to_string(input.source),
                  input.source == repro::Source::remote ? fmt::format(" '{}'", plan.remote) : "");
   }
-  out::println("{} {}{}", label("command"), command_text(run.command),
+  out::println("{} {}{}", label("command"), tracking::display_command(run.command),
                run.cwd.empty() ? "" : fmt::format("   (in {})", run.cwd));
   if (!run.params.empty()) out::println("{} {} recorded", label("params"), run.params.size());
   for (const auto& a : plan.compared) out::println("{} {} {}", label("compare"), a.name, short_hash(a.hash));

@@ -5,6 +5,7 @@
 #include "mlops/cli/commands/runs.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/tracking/display.hpp"
 #include "mlops/tracking/recorder.hpp"
 #include "mlops/tracking/run_json.hpp"
 #include "mlops/tracking/run_store.hpp"
@@ -46,7 +47,7 @@ int run_runs_show(const RunsShowOptions& options) {
     out::println("{} {} ({})", label("ended"), display_time(*run.end_time), display_duration(run.duration));
   }
   if (!run.command.empty()) {
-    out::println("{} {}{}", label("command"), fmt::join(run.command, " "),
+    out::println("{} {}{}", label("command"), tracking::display_command(run.command),
                  run.cwd.empty() ? std::string() : fmt::format("  (in {})", run.cwd));
   }
   out::println("{} {}{}{}", label("git"), run.git_commit.empty() ? "(no commit)" : run.git_commit,
