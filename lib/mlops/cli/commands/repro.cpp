@@ -25,6 +25,7 @@
 #include "mlops/repro/rebuild.hpp"
 #include "mlops/tracking/display.hpp"
 #include "mlops/tracking/execute.hpp"
+#include "mlops/tracking/recorder.hpp"
 #include "mlops/tracking/run_json.hpp"
 
 namespace mlops::cli {
@@ -95,15 +96,6 @@ fs::path choose_workdir(const Options& options) {
 
 std::string short_hash(const std::string& hash) { return hash.substr(0, 17); }
 
-std::string command_text(const std::vector<std::string>& command) {
-  std::string text;
-  for (const auto& word : command) {
-    if (!text.empty()) text += ' ';
-    text += word.find_first_of(" \t'\"$") == std::string::npos ? word : "'" + word + "'";
-  }
-  return text;
-}
-
 std::string describe(const tracking::RunRecord& run, const Target& target) {
   std::string text = fmt::format("run {} ({})", run.id, run.name);
   if (!target.model.empty()) text += fmt::format(", which made {} {}", target.model, target.version);
@@ -111,6 +103,13 @@ std::string describe(const tracking::RunRecord& run, const Target& target) {
 }
 
 // --- the plan (--dry-run) ---
+
+// What the run's git.diff left out ({"max_file_bytes", "too_big", "binary"}), null when nothing.
+ordered_json diff_left_out_json(const tracking::RunRecord& run) {
+  auto left_out = tracking::DiffLeftOut::of(run);
+  if (left_out.empty()) return nullptr;
+  return ordered_json::parse(left_out.to_json());
+}
 
 ordered_json plan_json(const repro::Plan& plan, const Target& target, const fs::path& workdir) {
   const auto& run = plan.run;
@@ -129,6 +128,7 @@ ordered_json plan_json(const repro::Plan& plan, const Target& target, const fs::
           {"commit", run.git_commit},
           {"dirty", run.git_dirty},
           {"diff", plan.diff ? ordered_json(plan.diff->str()) : ordered_json()},
+          {"diff_left_out", diff_left_out_json(run)},
           {"data", data},
           {"command", run.command},
           {"cwd", run.cwd},
@@ -151,7 +151,7 @@ void print_plan(const repro::Plan& plan, const Target& target, const fs::path& w
                  repro::to_string(input.source),
                  input.source == repro::Source::remote ? fmt::format(" '{}'", plan.remote) : "");
   }
-  out::println("{} {}{}", label("command"), command_text(run.command),
+  out::println("{} {}{}", label("command"), tracking::display_command(run.command),
                run.cwd.empty() ? "" : fmt::format("   (in {})", run.cwd));
   if (!run.params.empty()) out::println("{} {} recorded", label("params"), run.params.size());
   for (const auto& a : plan.compared) out::println("{} {} {}", label("compare"), a.name, short_hash(a.hash));
@@ -219,6 +219,7 @@ ordered_json report_json(const tracking::RunRecord& original, const tracking::Ru
                       {"version", target.version.empty() ? ordered_json() : ordered_json(target.version)},
                       {"commit", original.git_commit},
                       {"dirty", original.git_dirty},
+                      {"diff_left_out", diff_left_out_json(original)},
                       {"exit_code",
                        {{"original", original.exit_code ? ordered_json(*original.exit_code) : ordered_json()},
                         {"rebuilt", rebuilt.exit_code ? ordered_json(*rebuilt.exit_code) : ordered_json()}}},
@@ -307,6 +308,11 @@ int run_repro(const Options& options) {
   if (original.status != tracking::RunStatus::finished) {
     out::warn(fmt::format("run {} is {} (exit {}); rebuilding it anyway", original.id, original.status,
                           original.exit_code.value_or(-1)));
+  }
+  if (auto left_out = tracking::DiffLeftOut::of(original); !left_out.empty()) {
+    out::warn(fmt::format("run {}'s git.diff is incomplete, it left out {}: the rebuild may not match it exactly",
+                          original.id, left_out.describe()));
+    out::hint("version such files with 'mlops data add' or commit them, so that later runs rebuild whole");
   }
 
   if (options.dry_run) {
