@@ -20,6 +20,13 @@
 
 #include "mlops/s3/client.hpp"
 
+// Fails with the error's message and hint, so a failure against a server says what it said.
+#define REQUIRE_OK(expr)                                                                                \
+  do {                                                                                                  \
+    const auto& checked_ = (expr);                                                                      \
+    if (!checked_) FAIL((#expr) << ": " << checked_.error().message << " | " << checked_.error().hint); \
+  } while (false)
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -86,15 +93,15 @@ void round_trip(mlops::s3::Client& client, std::size_t count, std::size_t size) 
     uploads.push_back({name, file});
     downloads.push_back({name, dir.path / "down" / std::to_string(i)});
   }
-  for (auto& result : client.upload(uploads)) REQUIRE(result);
+  for (auto& result : client.upload(uploads)) REQUIRE_OK(result);
   auto listed = client.list("ab/");
-  REQUIRE(listed);
+  REQUIRE_OK(listed);
   CHECK(listed->size() == count);
   for (const auto& info : *listed) {
     std::size_t index = std::stoul(info.key.substr(std::string("ab/obj").size()));
     CHECK(info.size == contents.at(index).size());
   }
-  for (auto& result : client.download(downloads)) REQUIRE(result);
+  for (auto& result : client.download(downloads)) REQUIRE_OK(result);
   for (std::size_t i = 0; i < count; ++i) CHECK(read_bytes(downloads[i].dest) == contents[i]);
 }
 
@@ -105,24 +112,24 @@ TEST_CASE("s3 server: round trip, HEAD, small documents and delete", "[.s3-serve
   round_trip(*client, 40, 1000);
 
   auto there = client->head("ab/obj3");
-  REQUIRE(there);
+  REQUIRE_OK(there);
   REQUIRE(there->has_value());
   CHECK((*there)->size == 1003);
   CHECK((*there)->mtime > 1700000000);
   auto absent = client->head("ab/nothing");
-  REQUIRE(absent);
+  REQUIRE_OK(absent);
   CHECK_FALSE(absent->has_value());
 
-  REQUIRE(client->put_bytes("runs/index.json", "{\"a\": 1}\n"));
+  REQUIRE_OK(client->put_bytes("runs/index.json", "{\"a\": 1}\n"));
   auto document = client->get_bytes("runs/index.json");
-  REQUIRE(document);
+  REQUIRE_OK(document);
   CHECK(*document == std::optional<std::string>("{\"a\": 1}\n"));
   auto no_document = client->get_bytes("runs/none.json");
-  REQUIRE(no_document);
+  REQUIRE_OK(no_document);
   CHECK_FALSE(no_document->has_value());
 
   std::vector<std::string> keys{"runs/index.json", "ab/obj1", "ab/obj2", "ab/not-there"};
-  REQUIRE(client->remove(keys));
+  REQUIRE_OK(client->remove(keys));
   auto gone = client->head_many({"ab/obj1", "ab/obj2", "ab/obj3"});
   REQUIRE(gone.size() == 3);
   CHECK_FALSE(gone[0]->has_value());
@@ -141,9 +148,9 @@ TEST_CASE("s3 server: listings of more than 1000 keys follow continuation tokens
     keys.push_back(fmt::format("{:02x}/{:06d}", i % 3, i));
     uploads.push_back({keys.back(), dir.path / "tiny"});
   }
-  for (auto& result : client->upload(uploads)) REQUIRE(result);
+  for (auto& result : client->upload(uploads)) REQUIRE_OK(result);
   auto all = client->list("");
-  REQUIRE(all);
+  REQUIRE_OK(all);
   CHECK(all->size() == 1100);
   auto per_folder = client->list_many({"00/", "01/", "02/", "03/"});
   REQUIRE(per_folder.size() == 4);
@@ -151,9 +158,9 @@ TEST_CASE("s3 server: listings of more than 1000 keys follow continuation tokens
   CHECK(per_folder[1]->size() == 367);
   CHECK(per_folder[2]->size() == 366);
   CHECK(per_folder[3]->empty());
-  REQUIRE(client->remove(keys));  // two DeleteObjects requests
+  REQUIRE_OK(client->remove(keys));  // two DeleteObjects requests
   auto none = client->list("");
-  REQUIRE(none);
+  REQUIRE_OK(none);
   CHECK(none->empty());
 }
 
@@ -167,22 +174,26 @@ TEST_CASE("s3 server: multipart upload and ranged parallel download of a big fil
   write_bytes(dir.path / "big", content);
   auto before = client->stats().requests;
   auto up = client->upload({{"cd/big", dir.path / "big"}});
-  REQUIRE(up.front());
+  REQUIRE_OK(up.front());
   CHECK(client->stats().requests - before == 5);  // create, 3 parts, complete
   auto info = client->head("cd/big");
-  REQUIRE(info);
+  REQUIRE_OK(info);
   REQUIRE(info->has_value());
   CHECK((*info)->size == content.size());
-  CHECK((*info)->etag.ends_with("-3"));  // a multipart object's ETag counts its parts
+  if (env("MLOPS_S3_SERVER") == "moto") CHECK((*info)->etag.ends_with("-3"));  // S3's multipart ETag counts the parts
 
   before = client->stats().requests;
   auto down = client->download({{"cd/big", dir.path / "back"}});
-  REQUIRE(down.front());
+  REQUIRE_OK(down.front());
   CHECK(client->stats().requests - before == 3);  // three ranged GETs
   CHECK(read_bytes(dir.path / "back") == content);
 }
 
 TEST_CASE("s3 server: a wrong secret key is refused, exit 3 naming the credential source", "[.s3-server]") {
+  if (env("MLOPS_S3_SERVER") == "s3rver") {
+    WARN("s3rver does not verify signatures: skipped (moto does)");
+    return;
+  }
   std::string good = env("AWS_SECRET_ACCESS_KEY");
   ::setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret-key", 1);
   auto client = open_client(server_settings("wrong"));
@@ -220,11 +231,19 @@ TEST_CASE("s3 server: temporary credentials with a session token", "[.s3-server]
   ::setenv("AWS_SECRET_ACCESS_KEY", env("MLOPS_S3_SESSION_SECRET").c_str(), 1);
   ::setenv("AWS_SESSION_TOKEN", env("MLOPS_S3_SESSION_TOKEN").c_str(), 1);
   auto client = mlops::s3::Client::open(server_settings("session"));
+  ::setenv("AWS_SESSION_TOKEN", "not-the-token", 1);
+  auto wrong = mlops::s3::Client::open(server_settings("session"));
   ::setenv("AWS_ACCESS_KEY_ID", id.c_str(), 1);
   ::setenv("AWS_SECRET_ACCESS_KEY", secret.c_str(), 1);
   ::unsetenv("AWS_SESSION_TOKEN");
   REQUIRE(client);
   round_trip(**client, 5, 100);
+  REQUIRE(wrong);
+  auto refused = (*wrong)->list("");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().exit == mlops::Exit::environment);
+  CHECK_THAT(refused.error().message, Catch::Contains("session token from environment (AWS_ACCESS_KEY_ID)"));
+  CHECK(refused.error().message.find("not-the-token") == std::string::npos);
 }
 
 TEST_CASE("s3 server: through a proxy that fails requests, transfers still complete", "[.s3-server]") {
@@ -242,8 +261,8 @@ TEST_CASE("s3 server: through a proxy that fails requests, transfers still compl
   ServerDir dir;
   std::string content = random_bytes(11 << 20, 7);
   write_bytes(dir.path / "big", content);
-  REQUIRE(client->upload({{"cd/big", dir.path / "big"}}).front());
-  REQUIRE(client->download({{"cd/big", dir.path / "back"}}).front());
+  REQUIRE_OK(client->upload({{"cd/big", dir.path / "big"}}).front());
+  REQUIRE_OK(client->download({{"cd/big", dir.path / "back"}}).front());
   CHECK(read_bytes(dir.path / "back") == content);
   CHECK(client->stats().retries > 0);
 }
