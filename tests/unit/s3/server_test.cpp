@@ -153,15 +153,19 @@ TEST_CASE("s3 server: listings of more than 1000 keys follow continuation tokens
     uploads.push_back({keys.back(), dir.path / "tiny"});
   }
   for (auto& result : client->upload(uploads)) REQUIRE_OK(result);
-  auto all = client->list("");
-  REQUIRE_OK(all);
-  CHECK(all->size() == 1100);
-  auto per_folder = client->list_many({"00/", "01/", "02/", "03/"});
+  // A fresh client lists first of all, several prefixes at once (against moto this also checks
+  // that every listing in flight is signed again when the first one learns its quirk).
+  auto lister = open_client(server_settings("many"));
+  auto per_folder = lister->list_many({"00/", "01/", "02/", "03/"});
   REQUIRE(per_folder.size() == 4);
+  for (const auto& listed : per_folder) REQUIRE_OK(listed);
   CHECK(per_folder[0]->size() == 367);
   CHECK(per_folder[1]->size() == 367);
   CHECK(per_folder[2]->size() == 366);
   CHECK(per_folder[3]->empty());
+  auto all = lister->list("");
+  REQUIRE_OK(all);
+  CHECK(all->size() == 1100);
   REQUIRE_OK(client->remove(keys));  // two DeleteObjects requests
   auto none = client->list("");
   REQUIRE_OK(none);
