@@ -27,7 +27,7 @@
 // Fails with the error's message and hint, so a failure against a server says what it said.
 #define REQUIRE_OK(expr)                                                                                \
   do {                                                                                                  \
-    const auto& checked_ = (expr);                                                                      \
+    const auto checked_ = (expr); /* a copy: expr may name part of a temporary */                       \
     if (!checked_) FAIL((#expr) << ": " << checked_.error().message << " | " << checked_.error().hint); \
   } while (false)
 
