@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <set>
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/manifest.hpp"
+#include "mlops/data/remote_path.hpp"
 #include "mlops/data/status.hpp"
 
 namespace mlops::data {
@@ -18,135 +20,6 @@ namespace mlops::data {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Copies everything from `in` into `temp` and returns the hash of what went through; the
-// callbacks turn a read errno and a write error into errors that name the side that failed.
-template <class ReadError, class WriteError>
-Result<Hash> copy_hashing(int in, AtomicFile& temp, ReadError read_error, WriteError write_error) {
-  Hasher hasher;
-  char buffer[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(in, buffer, sizeof buffer);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return std::unexpected(read_error(errno));
-    }
-    if (n == 0) return hasher.digest();
-    hasher.update(buffer, static_cast<std::size_t>(n));
-    if (auto w = temp.write(std::string_view(buffer, static_cast<std::size_t>(n))); !w) {
-      return std::unexpected(write_error(w.error()));
-    }
-  }
-}
-
-// A remote on a local or mounted filesystem: the same layout as the cache.
-class LocalRemote : public Remote {
- public:
-  explicit LocalRemote(fs::path root) : root_(std::move(root)) {}
-
-  std::string describe() const override { return root_.string(); }
-
-  fs::path object_path(const Hash& hash) const {
-    std::string hex = hash.hex();
-    return root_ / hex.substr(0, 2) / hex.substr(2);
-  }
-
-  Result<std::vector<bool>> contains(const std::vector<Hash>& hashes) const override {
-    std::vector<bool> found;
-    found.reserve(hashes.size());
-    for (const auto& h : hashes) {
-      struct stat st {};
-      found.push_back(::stat(object_path(h).c_str(), &st) == 0);
-    }
-    return found;
-  }
-
-  Result<void> upload(const Hash& hash, const fs::path& object) const override {
-    fs::path target = object_path(hash);
-    std::error_code ec;
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) return std::unexpected(remote_error("create", target.parent_path(), ec.value()));
-    UniqueFd in(::open(object.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!in) return std::unexpected(system_error("read", object, errno));
-    // The temp file sits beside the target, on the remote's filesystem, so rename is atomic there.
-    auto temp = AtomicFile::create(target);
-    if (!temp) return std::unexpected(remote_wrap(temp.error()));
-    auto copied = copy_hashing(
-        in.get(), *temp, [&](int err) { return system_error("read", object, err); },
-        [&](Error e) { return remote_wrap(std::move(e)); });
-    if (!copied) return std::unexpected(copied.error());
-    if (*copied != hash) return std::unexpected(corrupt_object_error(hash));  // never upload a corrupt object
-    if (auto r = temp->set_mode(0444); !r) return std::unexpected(remote_wrap(r.error()));
-    if (auto r = temp->commit(Sync::yes); !r) return std::unexpected(remote_wrap(r.error()));
-    return {};
-  }
-
-  Result<void> download(const Hash& hash, const Cache& cache) const override {
-    fs::path source = object_path(hash);
-    UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!in) {
-      if (errno == ENOENT) {
-        return std::unexpected(bad_input(fmt::format("object {} is not on remote '{}'", hash.str(), describe()),
-                                         "push it from a clone that has it: mlops data push"));
-      }
-      return std::unexpected(remote_error("read", source, errno));
-    }
-    auto temp = AtomicFile::create(cache.tmp() / "download", cache.tmp());
-    if (!temp) return std::unexpected(temp.error());
-    auto copied = copy_hashing(
-        in.get(), *temp, [&](int err) { return remote_error("read", source, err); }, [](Error e) { return e; });
-    if (!copied) return std::unexpected(copied.error());
-    if (*copied != hash) {
-      return std::unexpected(
-          environment_error(fmt::format("object {} on remote '{}' is corrupt (its content does not match its hash)",
-                                        hash.str(), describe()),
-                            "push a good copy from a clone that has it, or remove the damaged file from the remote"));
-    }
-    return cache.publish(*temp, hash);
-  }
-
-  Result<std::vector<RemoteObject>> list() const override {
-    std::vector<RemoteObject> objects;
-    std::error_code ec;
-    for (const auto& fan : fs::directory_iterator(root_, ec)) {
-      std::string prefix = fan.path().filename().string();
-      if (prefix.size() != 2) continue;
-      std::error_code inner;
-      for (const auto& entry : fs::directory_iterator(fan.path(), inner)) {
-        auto hash = Hash::parse_hex(prefix + entry.path().filename().string());
-        if (!hash) continue;  // a temp file of an upload in progress
-        struct stat st {};
-        if (::stat(entry.path().c_str(), &st) != 0) continue;
-        objects.push_back(
-            RemoteObject{*hash, static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec)});
-      }
-      if (inner) return std::unexpected(remote_error("list", fan.path(), inner.value()));
-    }
-    if (ec) return std::unexpected(remote_error("list", root_, ec.value()));
-    return objects;
-  }
-
-  Result<void> remove(const Hash& hash) const override {
-    if (::unlink(object_path(hash).c_str()) != 0 && errno != ENOENT) {
-      return std::unexpected(remote_error("remove", object_path(hash), errno));
-    }
-    return {};
-  }
-
- private:
-  // Failures on the remote's side are the environment's (unreachable mount, full disk): exit 3.
-  Error remote_error(std::string_view action, const fs::path& path, int err) const {
-    Error e = system_error(action, path, err);
-    e.exit = Exit::environment;
-    if (e.hint.empty()) e.hint = fmt::format("check that remote '{}' is mounted and writable", describe());
-    return e;
-  }
-  Error remote_wrap(Error e) const {
-    e.exit = Exit::environment;
-    return e;
-  }
-  fs::path root_;
-};
 
 fs::path local_path_of(const Repo& repo, std::string_view url) {
   std::string text(url);
@@ -167,6 +40,33 @@ Result<void> Remote::remove(const Hash&) const {
       bad_input(fmt::format("remote '{}' cannot delete objects", describe()), "clean it with the storage's own tools"));
 }
 
+Result<void> check_document_key(std::string_view key) {
+  auto invalid = [&](std::string_view why) {
+    return std::unexpected(bad_input(fmt::format("invalid document key '{}': {}", key, why),
+                                     "use '/'-separated names of letters, digits and ._-+=@,"));
+  };
+  if (key.empty()) return invalid("it is empty");
+  if (key.size() > 512) return invalid("it is longer than 512 bytes");
+  std::size_t start = 0;
+  bool first = true;
+  while (start <= key.size()) {
+    auto slash = key.find('/', start);
+    auto part = key.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (part.empty()) return invalid("it has an empty part");
+    if (part.front() == '.') return invalid("a part starts with '.'");
+    for (char c : part) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || std::strchr("._-+=@,", c))) {
+        return invalid(fmt::format("'{}' is not allowed", c));
+      }
+    }
+    if (first && part.size() <= 2) return invalid("its first part must be longer than two characters");
+    first = false;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return {};
+}
+
 Result<void> check_remote_url(std::string_view url) {
   if (url.empty()) return std::unexpected(bad_input("the remote URL is empty"));
   auto scheme = url.find("://");
@@ -177,19 +77,43 @@ Result<void> check_remote_url(std::string_view url) {
   return {};
 }
 
+Result<void> prepare_remote_location(const Repo& repo, std::string_view url, CreateRemote create) {
+  MLOPS_TRY(check_remote_url(url));
+  fs::path root = local_path_of(repo, url);
+  std::error_code ec;
+  auto status = fs::status(root, ec);
+  if (fs::is_directory(status)) return {};
+  if (fs::exists(status)) {
+    return std::unexpected(bad_input(fmt::format("remote path '{}' is not a folder", root.string()),
+                                     "give the folder that holds (or will hold) the remote's objects"));
+  }
+  if (create == CreateRemote::no) {
+    return std::unexpected(bad_input(fmt::format("remote path '{}' does not exist", root.string()),
+                                     "check the path and that its disk is mounted; to make a new remote there, "
+                                     "add it with --create"));
+  }
+  fs::create_directories(root, ec);
+  if (ec) {
+    return std::unexpected(
+        environment_error(fmt::format("cannot create remote folder '{}': {}", root.string(), ec.message()),
+                          "check that the parent folder exists, is mounted and writable"));
+  }
+  return {};
+}
+
 Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig& config) {
-  if (auto ok = check_remote_url(config.url); !ok) return std::unexpected(ok.error());
+  MLOPS_TRY(check_remote_url(config.url));
   fs::path root = local_path_of(repo, config.url);
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
-    fs::create_directories(root, ec);
-    if (ec) {
-      return std::unexpected(environment_error(
-          fmt::format("remote '{}' at '{}' is not reachable: {}", config.name, root.string(), ec.message()),
-          "check that the path exists and is mounted"));
-    }
+    // Never created here: an unmounted share would otherwise become an empty remote on the local disk.
+    return std::unexpected(
+        environment_error(fmt::format("remote '{}' is unreachable: '{}' {}", config.name, root.string(),
+                                      fs::exists(root, ec) ? "is not a folder" : "does not exist"),
+                          "mount it, or fix its path with 'mlops remote modify " + config.name +
+                              " url PATH'; to start an empty remote there, create the folder on purpose (mkdir)"));
   }
-  return std::unique_ptr<Remote>(new LocalRemote(root));
+  return std::unique_ptr<Remote>(new PathRemote(root));
 }
 
 Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config& config, std::string_view name) {

@@ -1,7 +1,9 @@
 #pragma once
 // Remotes hold the cache's content-addressed layout (`ab/cdef…`) somewhere else. Only missing
 // objects move, and every upload is atomic on the remote (temp + rename), so an interrupted push
-// can simply be rerun. The interface is the seam for new kinds of storage (S3-compatible next).
+// can simply be rerun. Besides objects a remote holds documents: small immutable files under keys
+// such as `runs/…` (shared runs). The interface is the seam between kinds of storage: a path
+// (remote_path.hpp) and S3-compatible object storage (remote_s3.hpp).
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -25,6 +27,17 @@ struct RemoteObject {
   std::int64_t mtime = 0;  // last modification, seconds since the epoch
 };
 
+// A document as a remote lists it: `key` is relative to the remote's root ("runs/index/x.json").
+struct RemoteDocument {
+  std::string key;
+  std::uint64_t size = 0;
+  std::int64_t mtime = 0;  // last modification, seconds since the epoch
+};
+
+// What put_document did. A key, once written, keeps its bytes: `differs` means another writer
+// published different content under it first, and nothing was changed.
+enum class DocumentPut { written, already_there, differs };
+
 class Remote {
  public:
   virtual ~Remote() = default;
@@ -39,7 +52,23 @@ class Remote {
   virtual Result<std::vector<RemoteObject>> list() const;
   // Deletes object `hash`; "not there" is success. Kinds that cannot delete: exit 2.
   virtual Result<void> remove(const Hash& hash) const;
+
+  // Documents (check_document_key says which keys are valid). All three fail with exit 3 when the
+  // remote cannot be reached, and exit 2 for an invalid key.
+  // Publishes the bytes of `file` under `key` atomically, unless the key exists: then it reports
+  // whether the existing document has the same bytes (`already_there`) or not (`differs`).
+  virtual Result<DocumentPut> put_document(std::string_view key, const std::filesystem::path& file) const = 0;
+  // Writes document `key` to `dest` atomically; false (and `dest` untouched) when there is none.
+  virtual Result<bool> get_document(std::string_view key, const std::filesystem::path& dest) const = 0;
+  // The documents whose keys start with `prefix` (a plain string prefix: "runs/" or "runs/ab"),
+  // sorted by key. Objects are never listed here.
+  virtual Result<std::vector<RemoteDocument>> list_documents(std::string_view prefix) const = 0;
 };
+
+// A document key: '/'-separated parts of letters, digits and "._-+=@,", none empty or starting
+// with '.', at most 512 bytes, and a first part longer than two characters (two-character folders
+// hold objects). Exit 2 otherwise.
+Result<void> check_document_key(std::string_view key);
 
 // Opens the remote a config entry describes. A local or mounted path (absolute, `file://`, or
 // relative to the repository root) is the kind this version supports.
@@ -48,6 +77,13 @@ Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig
 Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config& config, std::string_view name);
 // Validates a URL for `mlops remote add`.
 Result<void> check_remote_url(std::string_view url);
+
+// A remote's folder is never created as a side effect (a typo or an unmounted share would
+// silently become an empty remote): `remote add` checks it exists, and --create makes it.
+enum class CreateRemote { no, yes };
+// For `mlops remote add`: validates the URL and, for a path remote, that its folder exists
+// (exit 2 with a hint naming --create), or creates it with CreateRemote::yes (exit 3 when it cannot).
+Result<void> prepare_remote_location(const Repo& repo, std::string_view url, CreateRemote create);
 
 struct TransferResult {
   std::size_t objects = 0;  // objects transferred

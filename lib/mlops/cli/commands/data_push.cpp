@@ -1,10 +1,12 @@
-// `mlops data push [PATH...] [--remote NAME] [--rev REV]`: upload the objects a remote is missing.
+// `mlops data push [PATH...] [--remote NAME] [--rev REV | --all-commits --all-tags --all-branches]`:
+// upload the objects a remote is missing.
 // Without PATH or --rev it also uploads the artifacts of registered model versions, so that
 // `mlops model get` works in any clone (a CI deploy job starts with an empty cache).
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/revisions.hpp"
 
 namespace mlops::cli {
 
@@ -14,12 +16,15 @@ struct DataPushOptions {
   std::vector<std::string> paths;
   std::string remote;
   std::string rev;
+  git::RevisionScope history;
 };
 
 int run_data_push(const DataPushOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
-  auto items = select_data(repo, options.paths, options.rev);
+  std::size_t revisions = 0;
+  auto items = options.history.any() ? select_history(repo, options.paths, options.history, &revisions)
+                                     : select_data(repo, options.paths, options.rev);
   data::Cache cache(repo);
   if (options.paths.empty() && options.rev.empty()) {
     // A version registered in another clone whose artifact never came here is that clone's to
@@ -29,8 +34,15 @@ int run_data_push(const DataPushOptions& options) {
     }
   }
   auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
-  auto result = unwrap(data::push(cache, *remote, items));
-  print_transfer("pushed", remote->describe(), result);
+  if (!options.history.any()) {
+    auto result = unwrap(data::push(cache, *remote, items));
+    print_transfer("pushed", remote->describe(), result);
+    return 0;
+  }
+  // Old versions this clone never had and nobody pushed must not stop the others.
+  auto split = unwrap(data::split_by_availability(cache, *remote, items));
+  auto result = unwrap(data::push(cache, *remote, split.available));
+  print_history_transfer("pushed", remote->describe(), result, revisions, split.lost);
   return 0;
 }
 
@@ -47,7 +59,9 @@ void add_data_push(CLI::App& group) {
       ->add_option("--rev", options->rev,
                    "Push the data the pointers name at this commit, branch or tag, or MODEL#STAGE")
       ->type_name("REV");
+  add_revision_flags(*command, options->history, "push");
   add_json_flag(*command);
+  command->footer("Example: mlops data push --all-tags   # every released data version, not just HEAD's");
 }
 
 }  // namespace mlops::cli
