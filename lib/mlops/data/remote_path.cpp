@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "mlops/core/file.hpp"
 #include "mlops/data/cache.hpp"
@@ -135,10 +136,16 @@ Result<void> PathRemote::download(const Hash& hash, const Cache& cache) const {
       in.get(), *temp, [&](int err) { return remote_error("read", source, err); }, [](Error e) { return e; });
   if (!copied) return std::unexpected(copied.error());
   if (*copied != hash) {
+    // Moved aside, so that it is never served again and the next push of a good copy replaces it
+    // (a push sends what the remote lacks). `.corrupt/` is neither an object folder nor a document.
+    fs::path aside = root_ / ".corrupt" / fmt::format("{}.{}", hash.hex(), ::time(nullptr));
+    std::error_code ec;
+    fs::create_directories(aside.parent_path(), ec);
+    if (!ec && ::rename(source.c_str(), aside.c_str()) == 0) {
+      return std::unexpected(corrupt_remote_object(hash, describe(), aside.string()));
+    }
     return std::unexpected(
-        environment_error(fmt::format("object {} on remote '{}' is corrupt (its content does not match its hash)",
-                                      hash.str(), describe()),
-                          "push a good copy from a clone that has it, or remove the damaged file from the remote"));
+        corrupt_remote_object(hash, describe(), {}, ec ? ec.message() : std::string(std::strerror(errno))));
   }
   return cache.publish(*temp, hash);
 }

@@ -62,8 +62,11 @@ std::vector<data::TrackedData> registered_versions(const Repo& repo) {
 
 void print_transfer(std::string_view verb, const std::string& remote, const data::TransferResult& result) {
   if (out::settings().json) {
-    out::print_json(
-        {{"remote", remote}, {"objects", result.objects}, {"bytes", result.bytes}, {"skipped", result.skipped}});
+    out::print_json({{"remote", remote},
+                     {"objects", result.objects},
+                     {"bytes", result.bytes},
+                     {"skipped", result.skipped},
+                     {"requests", result.requests}});
     return;
   }
   out::println("{} object{} {} ({}), {} already there", result.objects, result.objects == 1 ? "" : "s", verb,

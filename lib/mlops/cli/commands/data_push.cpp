@@ -14,6 +14,7 @@ struct DataPushOptions {
   std::vector<std::string> paths;
   std::string remote;
   std::string rev;
+  bool verify = false;
 };
 
 int run_data_push(const DataPushOptions& options) {
@@ -28,7 +29,8 @@ int run_data_push(const DataPushOptions& options) {
       if (cache.contains(model.pointer.hash)) items.push_back(std::move(model));
     }
   }
-  auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
+  auto remote = unwrap(
+      data::open_named_remote(repo, config, options.remote, options.verify ? data::Verify::yes : data::Verify::no));
   auto result = unwrap(data::push(cache, *remote, items));
   print_transfer("pushed", remote->describe(), result);
   return 0;
@@ -47,6 +49,9 @@ void add_data_push(CLI::App& group) {
       ->add_option("--rev", options->rev,
                    "Push the data the pointers name at this commit, branch or tag, or MODEL#STAGE")
       ->type_name("REV");
+  command->add_flag("--verify", options->verify,
+                    "Ask the remote about every object instead of trusting what this machine remembers it has "
+                    "(after objects were deleted from it by other means)");
   add_json_flag(*command);
 }
 
