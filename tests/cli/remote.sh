@@ -205,4 +205,60 @@ test_environment_overrides_url_and_default() {
   expect_no_file .mlops/config.local.yaml
 }
 
+# --- issue 19.7: shared remotes and corrupt objects -----------------------------------------------
+
+test_shared_group_remote_makes_group_writable_setgid_folders() {
+  new_repo
+  local store="$TEST_ROOT/store.$current_test"
+  mlops remote add store "$store" --create --default > /dev/null 2>&1
+  run mlops remote modify store shared group
+  expect_rc 0
+  run mlops remote modify store shared everyone
+  expect_rc 2
+  expect_err "shared takes group"
+  mkdir -p d && for i in 1 2 3; do echo "$i" > "d/$i"; done
+  mlops data add d > /dev/null 2>&1
+  (umask 077 && mlops data push > /dev/null 2>&1) || fail "push"
+  local dirs; dirs=$(find "$store" -mindepth 1 -type d -printf '%m\n' | sort -u)
+  expect_eq "$dirs" "2775"
+  local files; files=$(find "$store" -type f -printf '%m\n' | sort -u)
+  expect_eq "$files" "444"
+  # Without the setting, folders follow the umask as before.
+  local plain="$TEST_ROOT/plain.$current_test"
+  mlops remote add plain "$plain" --create > /dev/null 2>&1
+  (umask 022 && mlops data push --remote plain > /dev/null 2>&1) || fail "push plain"
+  expect_eq "$(find "$plain" -mindepth 1 -type d -printf '%m\n' | sort -u)" "755"
+}
+
+test_corrupt_object_on_a_path_remote_is_moved_aside_and_replaced_by_the_next_push() {
+  new_repo
+  local store="$TEST_ROOT/store.$current_test"
+  mlops remote add store "$store" --create --default > /dev/null 2>&1
+  echo "good bytes" > a.txt && mlops data add a.txt > /dev/null 2>&1
+  git add a.txt.mlops .gitignore .mlops && git commit -qm data
+  mlops data push > /dev/null 2>&1 || fail "push"
+  local h; h=$(hash_in a.txt.mlops); h=${h#xxh3:}
+  chmod u+w "$store/${h:0:2}/${h:2}" && echo "bad bytes" > "$store/${h:0:2}/${h:2}"
+  # A second clone, with no cache, pulls: refused, moved aside, exit 3, the hint says what fixes it.
+  local clone="$TEST_ROOT/clone.$current_test"
+  git clone -q . "$clone" && cd "$clone" || fail "clone"
+  run mlops data pull
+  expect_rc 3
+  expect_err "object xxh3:$h on remote '$store' is corrupt"
+  expect_err "moved aside on the remote to '$store/.corrupt/$h."
+  expect_err "hint: the next 'mlops data push' from a clone that has a good copy replaces it"
+  expect_no_file a.txt
+  expect_no_file "$store/${h:0:2}/${h:2}"
+  [[ -z "$(find .mlops/cache -type f 2>/dev/null)" ]] || fail "a corrupt object entered the cache"
+  # The first clone has a good copy: its next push replaces it, as the hint says.
+  cd "$OLDPWD" || fail "back"
+  run mlops data push --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["objects"]')" "1"
+  cd "$clone" || fail "clone"
+  run mlops data pull
+  expect_rc 0
+  expect_eq "$(cat a.txt)" "good bytes"
+}
+
 run_tests "${1:-.}"

@@ -208,7 +208,9 @@ Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig
                           "mount it, or fix its path with 'mlops remote modify " + config.name +
                               " url PATH'; to start an empty remote there, create the folder on purpose (mkdir)"));
   }
-  return std::unique_ptr<Remote>(new PathRemote(root));
+  auto shared = settings.find("shared");
+  bool group = shared != settings.end() && shared->second.value == "group";
+  return std::unique_ptr<Remote>(new PathRemote(root, group ? Shared::group : Shared::no));
 }
 
 Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config& config, std::string_view name,
