@@ -74,8 +74,11 @@ nlohmann::ordered_json missing_json(const std::vector<data::MissingVersion>& mis
 
 void print_transfer(std::string_view verb, const std::string& remote, const data::TransferResult& result) {
   if (out::settings().json) {
-    out::print_json(
-        {{"remote", remote}, {"objects", result.objects}, {"bytes", result.bytes}, {"skipped", result.skipped}});
+    out::print_json({{"remote", remote},
+                     {"objects", result.objects},
+                     {"bytes", result.bytes},
+                     {"skipped", result.skipped},
+                     {"requests", result.requests}});
     return;
   }
   out::println("{} object{} {} ({}), {} already there", result.objects, result.objects == 1 ? "" : "s", verb,

@@ -18,6 +18,7 @@ struct DataPushOptions {
   std::string remote;
   std::string rev;
   git::RevisionScope history;
+  bool verify = false;
 };
 
 int run_data_push(const DataPushOptions& options) {
@@ -42,7 +43,8 @@ int run_data_push(const DataPushOptions& options) {
       if (cache.contains(model.pointer.hash)) items.push_back(std::move(model));
     }
   }
-  auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
+  auto remote = unwrap(
+      data::open_named_remote(repo, config, options.remote, options.verify ? data::Verify::yes : data::Verify::no));
   if (!options.history.any()) {
     auto result = unwrap(data::push(cache, *remote, items));
     print_transfer("pushed", remote->describe(), result);
@@ -69,6 +71,9 @@ void add_data_push(CLI::App& group) {
                    "Push the data the pointers name at this commit, branch or tag, or MODEL#STAGE")
       ->type_name("REV");
   add_revision_flags(*command, options->history, "push");
+  command->add_flag("--verify", options->verify,
+                    "Ask the remote about every object instead of trusting what this machine remembers it has "
+                    "(after objects were deleted from it by other means)");
   add_json_flag(*command);
   command->footer("Example: mlops data push --all-tags   # every released data version, not just HEAD's");
 }
