@@ -92,6 +92,10 @@ Result<ImportedRun> parse_run_document(std::string_view text, std::string_view w
   }
 }
 
+// The run in a run document exactly as written: what a local run is compared with (a record read
+// back from it lacks what the store derives on import, such as the final metrics).
+nlohmann::json document_run(std::string_view text) { return nlohmann::json::parse(text)["runs"][0]; }
+
 // Run JSON as a plain (unordered) document, for comparing content whatever the key order.
 nlohmann::json comparable(const RunRecord& record, const std::vector<MetricPoint>& history) {
   return nlohmann::json::parse(run_to_json(record, history).dump());
@@ -259,7 +263,7 @@ Result<PushRunsResult> push_runs(const Repo& repo, RunStore& store, const data::
     auto theirs = parse_run_document(**text, doc_key(c.record.id), c.record.id);
     if (!theirs) return std::unexpected(theirs.error());
     auto ours = nlohmann::json::parse(c.text)["runs"][0];
-    auto other = comparable(theirs->record, theirs->history);
+    auto other = document_run(**text);
     if (other == ours) {
       result.already.push_back(c.record.id);
       continue;
@@ -295,10 +299,10 @@ Result<PushRunsResult> push_runs(const Repo& repo, RunStore& store, const data::
       auto theirs = text->has_value() ? parse_run_document(**text, doc_key(c->record.id), c->record.id)
                                       : Result<ImportedRun>(std::unexpected(bad_input("vanished")));
       auto ours = nlohmann::json::parse(c->text)["runs"][0];
-      if (!theirs || comparable(theirs->record, theirs->history) != ours) {
+      if (!theirs || document_run(**text) != ours) {
         if (!clash && theirs) {
           clash = run_conflict(c->record.id, remote.describe(), theirs->record, c->record,
-                               first_difference(comparable(theirs->record, theirs->history), ours),
+                               first_difference(document_run(**text), ours),
                                "another machine pushed a different run with this id at the same moment; keep the "
                                "remote's ('mlops runs delete ID' here, then 'mlops runs pull ID')");
         }
@@ -381,7 +385,7 @@ Result<PullRunsResult> pull_runs(const Repo& repo, RunStore& store, const data::
     auto run = parse_run_document(**text, doc_key(id), id);
     if (!run) return std::unexpected(run.error());
     if (ours) {
-      auto theirs = comparable(run->record, run->history);
+      auto theirs = document_run(**text);
       if (theirs == *ours) {
         result.already.push_back(id);
         continue;
