@@ -31,7 +31,7 @@ make_fixture() {
     cp "$EXAMPLES"/*.sh ci/ || return 1
   {
     python3 generate_data.py --rows $ROWS --seed 4 --out data/train.csv &&
-      mlops init && mlops remote add storage ../store --default && mlops data add data/train.csv &&
+      mlops init && mlops remote add storage ../store --create --default && mlops data add data/train.csv &&
       printf 'model.json\n' > .gitignore && git add -A && git commit -qm "churn model, data v1" &&
       mlops run --params-file params.yaml --artifact model.json -- python3 train.py &&
       mlops model register churn --run "$(mlops runs list --limit 1 --ids)" &&

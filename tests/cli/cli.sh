@@ -378,7 +378,7 @@ test_completion_offers_values_from_the_store() {
   mlops model register churn --path model.bin >/dev/null 2>&1
   mlops model promote churn v0.0.1 --to staging >/dev/null 2>&1
   mkdir -p "$TEST_ROOT/store.$current_test"
-  mlops remote add shared "$TEST_ROOT/store.$current_test" --default >/dev/null 2>&1
+  mlops remote add shared "$TEST_ROOT/store.$current_test" --create --default >/dev/null 2>&1
   run mlops __complete model promote ''
   expect_eq "$err" ""
   expect_out "churn"

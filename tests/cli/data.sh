@@ -499,8 +499,8 @@ test_diff_and_log() {
 
 test_remote_add_list_remove() {
   new_repo
-  run mlops remote add origin "$TEST_ROOT/store-a"; expect_rc 0
-  run mlops remote add backup "$TEST_ROOT/store-b"; expect_rc 0
+  run mlops remote add origin "$TEST_ROOT/store-a" --create; expect_rc 0
+  run mlops remote add backup "$TEST_ROOT/store-b" --create; expect_rc 0
   run mlops remote add origin "$TEST_ROOT/x";       expect_rc 2; expect_err "already exists"
   run mlops remote add 'bad name' "$TEST_ROOT/x";   expect_rc 2; expect_err "invalid remote name"
   run mlops remote add s3 s3://bucket/path;         expect_rc 2; expect_err "scheme"
@@ -520,7 +520,7 @@ test_push_delete_cache_pull_round_trip() {
   run mlops data push
   expect_rc 2
   expect_err "no default remote"
-  mlops remote add store "$TEST_ROOT/store.$current_test" >/dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/store.$current_test" --create >/dev/null 2>&1
   run mlops data push --json
   expect_rc 0
   expect_eq "$(echo "$out" | json_get '["objects"]')" "6"
@@ -538,7 +538,7 @@ test_push_delete_cache_pull_round_trip() {
 test_fetch_fills_cache_without_touching_workspace() {
   new_repo; make_data
   mlops data add images >/dev/null 2>&1
-  mlops remote add store "$TEST_ROOT/store.$current_test" >/dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/store.$current_test" --create >/dev/null 2>&1
   mlops data push >/dev/null 2>&1
   rm -rf .mlops/cache/* images/1.txt
   run mlops data fetch --remote store
@@ -555,7 +555,7 @@ test_pull_rejects_corrupt_remote_object() {
   new_repo; make_data
   mlops data add train.csv >/dev/null 2>&1
   local store="$TEST_ROOT/store.$current_test"
-  mlops remote add store "$store" >/dev/null 2>&1
+  mlops remote add store "$store" --create >/dev/null 2>&1
   mlops data push >/dev/null 2>&1
   local h; h=$(hash_in train.csv.mlops); h=${h#xxh3:}
   chmod u+w "$store/${h:0:2}/${h:2}"; echo bad > "$store/${h:0:2}/${h:2}"
@@ -573,7 +573,7 @@ test_push_at_rev() {
   git add -A && git commit -qm v1
   seq 1 5 > train.csv
   mlops data add train.csv >/dev/null 2>&1
-  mlops remote add store "$TEST_ROOT/store.$current_test" >/dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/store.$current_test" --create >/dev/null 2>&1
   run mlops data push --rev HEAD --json
   expect_rc 0
   expect_eq "$(echo "$out" | json_get '["objects"]')" "1"
@@ -589,7 +589,7 @@ test_push_uploads_registered_model_artifacts() {
   git add -A && git commit -qm v1
   mlops model register churn --path model.bin >/dev/null 2>&1
   local store="$TEST_ROOT/store.$current_test"
-  mlops remote add store "$store" >/dev/null 2>&1
+  mlops remote add store "$store" --create >/dev/null 2>&1
   # Named paths push only those.
   run mlops data push train.csv --json
   expect_rc 0
@@ -600,7 +600,7 @@ test_push_uploads_registered_model_artifacts() {
   expect_eq "$(echo "$out" | json_get '["objects"]')" "1"
   local clone="$TEST_ROOT/clone.$current_test"
   git clone -q . "$clone" && cd "$clone"
-  mlops remote add store "$store" >/dev/null 2>&1
+  mlops remote add store "$store" --create >/dev/null 2>&1
   run mlops model get churn@v0.0.1 --out got.bin
   expect_rc 0
   cmp -s got.bin "$OLDPWD/model.bin" || fail "the fetched model differs"
@@ -684,7 +684,7 @@ test_verify_keeps_reporting_moved_aside_objects() {
   echo code > train.sh && git add -A && git commit -qm code
   echo "a model" > model.bin
   mlops model register m --path model.bin --allow-dirty >/dev/null 2>&1 || fail "register failed"
-  mlops remote add store "$TEST_ROOT/store.$current_test" --default >/dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/store.$current_test" --create --default >/dev/null 2>&1
   mlops data push >/dev/null 2>&1
   local h obj
   h="xxh3:$(xxhsum -H2 model.bin 2>/dev/null | cut -d' ' -f1)"

@@ -76,7 +76,7 @@ test_pre_commit_blocks_pointers_to_unavailable_data() {
   expect_err "in no cache or remote"
   # On the default remote it counts as available.
   seq 1 100 > data.csv && mlops data add data.csv >/dev/null 2>&1
-  mlops remote add store "$TEST_ROOT/store.$current_test" >/dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/store.$current_test" --create >/dev/null 2>&1
   mlops data push >/dev/null 2>&1
   rm -rf .mlops/cache/*
   run mlops hooks run pre-commit
@@ -89,7 +89,7 @@ repo_with_hooks_and_remotes() {
   new_repo
   git init -q --bare "$TEST_ROOT/origin.$current_test.git"
   git remote add origin "$TEST_ROOT/origin.$current_test.git"
-  mlops remote add store "$TEST_ROOT/store.$current_test" >/dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/store.$current_test" --create >/dev/null 2>&1
   mlops hooks install >/dev/null
 }
 
@@ -165,7 +165,7 @@ test_pre_commit_framework_runs_the_hooks() {
   git init -q --bare "$origin"
   new_repo
   git remote add origin "$origin"
-  mlops remote add store "$store" --default >/dev/null 2>&1
+  mlops remote add store "$store" --create --default >/dev/null 2>&1
   printf '%s\n' "default_install_hook_types: [pre-commit, pre-push]" "repos:" "  - repo: $hooks_repo" \
     "    rev: $rev" "    hooks:" "      - id: mlops-pointers" "      - id: mlops-push-data" > .pre-commit-config.yaml
   run pre-commit install

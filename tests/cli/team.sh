@@ -20,7 +20,7 @@ team() {
   git clone -q "$ORIGIN" "$alice" 2>/dev/null
   (
     cd "$alice" || exit 1
-    mlops init >/dev/null 2>&1 && mlops remote add store "$STORE" --default >/dev/null 2>&1
+    mlops init >/dev/null 2>&1 && mlops remote add store "$STORE" --create --default >/dev/null 2>&1
     git add -A && git commit -qm "mlops init" && git push -q origin main
   ) || fail "team setup failed"
   git clone -q "$ORIGIN" "$bob" && git clone -q "$ORIGIN" "$carol"

@@ -77,17 +77,41 @@ Result<void> check_remote_url(std::string_view url) {
   return {};
 }
 
+Result<void> prepare_remote_location(const Repo& repo, std::string_view url, CreateRemote create) {
+  MLOPS_TRY(check_remote_url(url));
+  fs::path root = local_path_of(repo, url);
+  std::error_code ec;
+  auto status = fs::status(root, ec);
+  if (fs::is_directory(status)) return {};
+  if (fs::exists(status)) {
+    return std::unexpected(bad_input(fmt::format("remote path '{}' is not a folder", root.string()),
+                                     "give the folder that holds (or will hold) the remote's objects"));
+  }
+  if (create == CreateRemote::no) {
+    return std::unexpected(bad_input(fmt::format("remote path '{}' does not exist", root.string()),
+                                     "check the path and that its disk is mounted; to make a new remote there, "
+                                     "add it with --create"));
+  }
+  fs::create_directories(root, ec);
+  if (ec) {
+    return std::unexpected(
+        environment_error(fmt::format("cannot create remote folder '{}': {}", root.string(), ec.message()),
+                          "check that the parent folder exists, is mounted and writable"));
+  }
+  return {};
+}
+
 Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig& config) {
-  if (auto ok = check_remote_url(config.url); !ok) return std::unexpected(ok.error());
+  MLOPS_TRY(check_remote_url(config.url));
   fs::path root = local_path_of(repo, config.url);
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
-    fs::create_directories(root, ec);
-    if (ec) {
-      return std::unexpected(environment_error(
-          fmt::format("remote '{}' at '{}' is not reachable: {}", config.name, root.string(), ec.message()),
-          "check that the path exists and is mounted"));
-    }
+    // Never created here: an unmounted share would otherwise become an empty remote on the local disk.
+    return std::unexpected(
+        environment_error(fmt::format("remote '{}' is unreachable: '{}' {}", config.name, root.string(),
+                                      fs::exists(root, ec) ? "is not a folder" : "does not exist"),
+                          "mount it, or fix its path with 'mlops remote modify " + config.name +
+                              " url PATH'; to start an empty remote there, create the folder on purpose (mkdir)"));
   }
   return std::unique_ptr<Remote>(new PathRemote(root));
 }

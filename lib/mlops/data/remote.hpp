@@ -78,6 +78,13 @@ Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config
 // Validates a URL for `mlops remote add`.
 Result<void> check_remote_url(std::string_view url);
 
+// A remote's folder is never created as a side effect (a typo or an unmounted share would
+// silently become an empty remote): `remote add` checks it exists, and --create makes it.
+enum class CreateRemote { no, yes };
+// For `mlops remote add`: validates the URL and, for a path remote, that its folder exists
+// (exit 2 with a hint naming --create), or creates it with CreateRemote::yes (exit 3 when it cannot).
+Result<void> prepare_remote_location(const Repo& repo, std::string_view url, CreateRemote create);
+
 struct TransferResult {
   std::size_t objects = 0;  // objects transferred
   std::size_t skipped = 0;  // already on the other side

@@ -247,8 +247,8 @@ Result<std::vector<RemoteDocument>> PathRemote::list_documents(std::string_view 
     if (!relative.starts_with(prefix) || !check_document_key(relative)) continue;
     struct stat st {};
     if (::stat(it->path().c_str(), &st) != 0) continue;
-    documents.push_back(RemoteDocument{relative, static_cast<std::uint64_t>(st.st_size),
-                                       static_cast<std::int64_t>(st.st_mtim.tv_sec)});
+    documents.push_back(
+        RemoteDocument{relative, static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec)});
   }
   if (ec) return std::unexpected(remote_error("list", start, ec.value()));
   std::sort(documents.begin(), documents.end(), [](const auto& a, const auto& b) { return a.key < b.key; });

@@ -32,8 +32,8 @@ struct TempRemote {
 TEST_CASE("document keys") {
   CHECK(data::check_document_key("runs/ab12/run.json"));
   CHECK(data::check_document_key("runs/index/host-1,2@x=y+z.json"));
-  for (const char* bad : {"", "runs/", "/runs/x", "runs//x", "runs/../x", "runs/.hidden", "ab/cdef", "runs/a b",
-                          "runs\\x"}) {
+  for (const char* bad :
+       {"", "runs/", "/runs/x", "runs//x", "runs/../x", "runs/.hidden", "ab/cdef", "runs/a b", "runs\\x"}) {
     INFO(bad);
     auto r = data::check_document_key(bad);
     REQUIRE(!r);

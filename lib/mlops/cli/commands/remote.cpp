@@ -17,6 +17,7 @@ struct RemoteAddOptions {
   std::string name;
   std::string url;
   bool make_default = false;
+  bool create = false;
 };
 
 bool valid_remote_name(const std::string& name) {
@@ -38,7 +39,8 @@ int run_remote_add(const RemoteAddOptions& options) {
     throw Failure(bad_input(fmt::format("remote '{}' already exists", options.name),
                             fmt::format("remove it first with 'mlops remote remove {}'", options.name)));
   }
-  unwrap(data::check_remote_url(options.url));
+  unwrap(data::prepare_remote_location(repo, options.url,
+                                       options.create ? data::CreateRemote::yes : data::CreateRemote::no));
   config.remotes.push_back(RemoteConfig{options.name, options.url});
   if (options.make_default || config.remotes.size() == 1) config.default_remote = options.name;
   unwrap(save_config(repo, config));
@@ -87,6 +89,7 @@ void register_remote(CLI::App& app) {
   add_cmd->add_option("name", add->name, "Remote name")->required();
   add_cmd->add_option("url", add->url, "A path (absolute, relative to the repository, or file://...)")->required();
   add_cmd->add_flag("-d,--default", add->make_default, "Make it the default remote (the first remote always is)");
+  add_cmd->add_flag("--create", add->create, "Create the remote's folder (a path remote must exist otherwise)");
 
   auto* list_cmd = add_command(*group, "list", "List remotes", [] { return run_remote_list(); });
   add_json_flag(*list_cmd);
