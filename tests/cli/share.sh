@@ -11,8 +11,7 @@ hash_of() { grep '^hash:' "$1.mlops" | sed 's/hash: xxh3://'; }
 # A repository with three versions of d.txt: v1 (tag v1), v2 on branch 'side' (tip), v3 on main.
 history_repo() {
   new_repo
-  mlops remote add store "$TEST_ROOT/$current_test.store" --default --create > /dev/null 2>&1 \
-    || mlops remote add store "$TEST_ROOT/$current_test.store" --default > /dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/$current_test.store" --default --create > /dev/null 2>&1
   echo one > d.txt && mlops data add d.txt > /dev/null 2>&1
   git add -A && git commit -qm v1 && git tag v1
   V1=$(hash_of d.txt)
@@ -134,7 +133,7 @@ test_remote_gc_keeps_tagged_versions_with_workspace_only() {
 
 test_all_commits_reads_a_long_history_quickly() {
   new_repo
-  mlops remote add store "$TEST_ROOT/$current_test.store" --default > /dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/$current_test.store" --default --create > /dev/null 2>&1
   mkdir -p data/a data/b
   echo x > data/a/f.txt && mlops data add data/a/f.txt > /dev/null 2>&1
   echo y > data/b/g.txt && mlops data add data/b/g.txt > /dev/null 2>&1
