@@ -67,18 +67,61 @@ Result<void> check_document_key(std::string_view key) {
   return {};
 }
 
+Result<S3Location> parse_s3_url(std::string_view url) {
+  auto malformed = [&](std::string_view why) {
+    return std::unexpected(
+        bad_input(fmt::format("malformed S3 URL '{}': {}", url, why), "write it as s3://BUCKET or s3://BUCKET/PREFIX"));
+  };
+  if (!url.starts_with("s3://")) return malformed("it does not start with s3://");
+  auto rest = url.substr(5);
+  auto slash = rest.find('/');
+  S3Location location{std::string(rest.substr(0, slash)), {}};
+  if (location.bucket.find('@') != std::string::npos || location.bucket.find(':') != std::string::npos) {
+    return malformed("credentials and ports do not belong in it (see 'mlops remote modify NAME endpoint_url')");
+  }
+  const auto& b = location.bucket;
+  if (b.size() < 3 || b.size() > 63) return malformed("a bucket name has 3 to 63 characters");
+  for (char c : b) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '.' ||
+          c == '-')) {
+      return malformed(fmt::format("a bucket name has lower-case letters, digits, '.' and '-', not '{}'", c));
+    }
+  }
+  if (!std::isalnum(static_cast<unsigned char>(b.front())) || !std::isalnum(static_cast<unsigned char>(b.back()))) {
+    return malformed("a bucket name starts and ends with a letter or digit");
+  }
+  if (slash != std::string_view::npos) {
+    std::string prefix(rest.substr(slash + 1));
+    while (prefix.ends_with('/')) prefix.pop_back();
+    if (prefix.starts_with('/') || prefix.find("//") != std::string::npos)
+      return malformed("its prefix has an empty part ('//')");
+    for (char c : prefix) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == '\\')
+        return malformed("its prefix has a control character or '\\'");
+    }
+    location.prefix = std::move(prefix);
+  }
+  return location;
+}
+
 Result<void> check_remote_url(std::string_view url) {
   if (url.empty()) return std::unexpected(bad_input("the remote URL is empty"));
+  if (url.starts_with("s3://")) {
+    MLOPS_TRY(parse_s3_url(url));
+    return {};
+  }
   auto scheme = url.find("://");
   if (scheme != std::string_view::npos && !url.starts_with("file://")) {
-    return std::unexpected(bad_input(fmt::format("remote URL '{}' uses a scheme this version cannot reach", url),
-                                     "use a local or mounted path (S3-compatible storage is planned)"));
+    return std::unexpected(bad_input(fmt::format("remote URL '{}' uses a scheme mlops cannot reach", url),
+                                     "use a local or mounted path, or s3://BUCKET[/PREFIX] for S3-compatible storage "
+                                     "(MinIO, Ceph, R2, GCS interoperability: set endpoint_url)"));
   }
   return {};
 }
 
 Result<void> prepare_remote_location(const Repo& repo, std::string_view url, CreateRemote create) {
   MLOPS_TRY(check_remote_url(url));
+  if (url.starts_with("s3://")) return {};  // a bucket is checked when it is used: credentials may come later
   fs::path root = local_path_of(repo, url);
   std::error_code ec;
   auto status = fs::status(root, ec);
@@ -124,7 +167,8 @@ Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config
   }
   const RemoteConfig* remote = config.find_remote(chosen);
   if (!remote) {
-    return std::unexpected(bad_input(fmt::format("unknown remote '{}'", chosen), "see 'mlops remote list'"));
+    std::string from = name.empty() ? fmt::format(" (the default remote, from {})", config.default_source) : "";
+    return std::unexpected(bad_input(fmt::format("unknown remote '{}'{}", chosen, from), "see 'mlops remote list'"));
   }
   return open_remote(repo, *remote);
 }

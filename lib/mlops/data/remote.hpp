@@ -75,7 +75,14 @@ Result<void> check_document_key(std::string_view key);
 Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig& config);
 // The remote named `name`, or the default remote when `name` is empty; exit 2 when there is none.
 Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config& config, std::string_view name);
-// Validates a URL for `mlops remote add`.
+// s3://BUCKET[/PREFIX]: the bucket (S3's naming rules) and the prefix without '/' at either end.
+struct S3Location {
+  std::string bucket;
+  std::string prefix;
+};
+Result<S3Location> parse_s3_url(std::string_view url);
+
+// Validates a URL for `mlops remote add`: a path, file://PATH or s3://BUCKET[/PREFIX].
 Result<void> check_remote_url(std::string_view url);
 
 // A remote's folder is never created as a side effect (a typo or an unmounted share would

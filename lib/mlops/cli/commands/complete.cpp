@@ -98,6 +98,7 @@ constexpr ValueRule kValueRules[] = {
     {"mlops data fetch", "--remote", ValueKind::remote},
     {"mlops data gc", "--remote", ValueKind::remote},
     {"mlops remote remove", "name", ValueKind::remote},
+    {"mlops remote modify", "name", ValueKind::remote},
 };
 
 // "id" for a positional, "--to" for an option.
