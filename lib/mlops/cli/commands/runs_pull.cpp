@@ -55,7 +55,7 @@ void add_runs_pull(CLI::App& group) {
       ->option_text("ID...");
   command->add_option("-r,--remote", options->remote, "Remote to use (default: the default remote)")->type_name("NAME");
   add_json_flag(*command);
-  command->footer("Example: mlops runs pull && mlops runs list --where 'tags.sweep = \"lr\"'");
+  command->footer("Example: mlops runs pull && mlops runs list --where \"tags.sweep = 'lr'\"");
 }
 
 }  // namespace mlops::cli
