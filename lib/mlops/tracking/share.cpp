@@ -183,11 +183,24 @@ Result<std::map<std::string, SharedRun>> read_run_index(const Repo& repo, const 
   auto segments = remote.list_documents(kIndexPrefix);
   if (!segments) return std::unexpected(segments.error());
   std::map<std::string, SharedRun> index;
+  // Segments never change once written, so each is downloaded once per store: a pull or push
+  // with nothing new costs one listing.
+  fs::path seen = repo.store() / "runs-remote" / hash_bytes(remote.describe()).hex().substr(0, 16);
   for (const auto& segment : *segments) {
-    auto text = read_document(repo, remote, segment.key);
-    if (!text) return std::unexpected(text.error());
-    if (!*text) continue;  // listed, then gone: nothing to read
-    auto doc = nlohmann::json::parse(**text, nullptr, false);
+    fs::path copy = seen / segment.key.substr(segment.key.rfind('/') + 1);
+    std::optional<std::string> text;
+    if (auto cached = read_file(copy)) {
+      text = std::move(*cached);
+    } else {
+      auto fetched = read_document(repo, remote, segment.key);
+      if (!fetched) return std::unexpected(fetched.error());
+      if (!*fetched) continue;  // listed, then gone: nothing to read
+      text = std::move(**fetched);
+      std::error_code ec;
+      fs::create_directories(seen, ec);
+      (void)write_file_atomic(copy, *text, repo.tmp());  // a copy that fails is only read again next time
+    }
+    auto doc = nlohmann::json::parse(*text, nullptr, false);
     bool readable = !doc.is_discarded() && doc.is_object() && doc.value("format", std::string()) == kIndexFormat &&
                     doc["version"].is_number_integer() && doc["version"].get<int>() <= kIndexVersion &&
                     doc.contains("runs") && doc["runs"].is_array();

@@ -97,6 +97,15 @@ TEST_CASE("runs pushed from two machines are pulled as their union, once") {
   CHECK(run_document(*record, *history) ==
         run_document(*a.store.get("01m8aaaaaaaaaa"), *a.store.history("01m8aaaaaaaaaa")));
 
+  // Index segments are read once per store: a second read of the index downloads none.
+  for (const auto& entry : fs::directory_iterator(dir / "remote/runs/index")) {
+    fs::permissions(entry.path(), fs::perms::owner_write, fs::perm_options::add);
+    std::ofstream(entry.path()) << "{not json";
+  }
+  auto cached = read_run_index(c.repo, remote);
+  REQUIRE(cached);
+  CHECK(cached->size() == 2);
+
   auto again = pull_runs(c.repo, c.store, remote, {});
   REQUIRE(again);
   CHECK(again->pulled.empty());
@@ -121,8 +130,8 @@ TEST_CASE("a run with the same id and other content is refused on both sides, na
   auto pulled = pull_runs(b.repo, b.store, remote, {});
   REQUIRE(!pulled);
   CHECK(pulled.error().exit == mlops::Exit::bad_input);
-  CHECK_THAT(pulled.error().message, Catch::Contains("'original'") && Catch::Contains("'impostor'") &&
-                                         Catch::Contains("name differ"));
+  CHECK_THAT(pulled.error().message,
+             Catch::Contains("'original'") && Catch::Contains("'impostor'") && Catch::Contains("name differ"));
   CHECK(b.store.get("01m8cccccccccc")->name == "impostor");
 
   auto pushed = push_runs(b.repo, b.store, remote, {"01m8cccccccccc"});
