@@ -1,6 +1,8 @@
 // `mlops data`: version datasets next to the code that uses them.
 #include "mlops/cli/commands/data.hpp"
 
+#include <algorithm>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/cli/model_revision.hpp"
@@ -46,6 +48,14 @@ std::vector<data::TrackedData> model_artifacts(const Repo& repo) {
     if (meta.artifact) items.push_back(version_item(*meta.artifact, meta.kind));
   }
   return items;
+}
+
+std::vector<std::string> registered_runs(const Repo& repo) {
+  std::vector<std::string> ids;
+  for (const auto& meta : registry_metadata(repo)) {
+    if (!meta.run.empty() && std::find(ids.begin(), ids.end(), meta.run) == ids.end()) ids.push_back(meta.run);
+  }
+  return ids;
 }
 
 std::vector<data::TrackedData> registered_versions(const Repo& repo) {

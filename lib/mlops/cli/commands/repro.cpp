@@ -16,8 +16,10 @@
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/cli/commands/model.hpp"
 #include "mlops/cli/commands/runs.hpp"
+#include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/data/remote.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/registry/metadata.hpp"
 #include "mlops/repro/compare.hpp"
@@ -27,6 +29,7 @@
 #include "mlops/tracking/execute.hpp"
 #include "mlops/tracking/recorder.hpp"
 #include "mlops/tracking/run_json.hpp"
+#include "mlops/tracking/share.hpp"
 
 namespace mlops::cli {
 
@@ -51,10 +54,29 @@ struct Target {
   std::optional<Hash> registered;  // the version's artifact: the rebuild must make it again
 };
 
-Target resolve_target(const git::Repository& git_repo, tracking::RunStore& store, const std::string& text) {
+// A run made in another clone and pushed to the default data remote (`runs push`, or `data push` of
+// a registered version's run): pulled, so that a fresh clone can rebuild it. The run's id when it
+// came; nullopt when there is no default remote or the remote does not hold it.
+std::optional<std::string> pull_run(const Repo& repo, tracking::RunStore& store, const std::string& id) {
+  auto config = load_config(repo);
+  if (!config || config->default_remote.empty()) return std::nullopt;
+  auto remote = unwrap(data::open_named_remote(repo, *config, {}));
+  auto index = unwrap(tracking::read_run_index(repo, *remote));
+  auto it = index.lower_bound(id);
+  if (it == index.end() || !it->first.starts_with(id)) return std::nullopt;
+  (void)unwrap(tracking::pull_runs(repo, store, *remote, {id}));
+  out::note(fmt::format("pulled run '{}' from remote '{}'", it->first, config->default_remote));
+  return it->first;
+}
+
+Target resolve_target(const Repo& repo, const git::Repository& git_repo, tracking::RunStore& store,
+                      const std::string& text) {
   // A run id is lower-case base 32; a registry reference has '@' or '#'.
   if (text.find_first_of("@#") == std::string::npos) {
     auto id = store.resolve(text);
+    if (!id && !model::load(git_repo, text).state.models.contains(text)) {
+      if (auto pulled = pull_run(repo, store, text)) return {*pulled, {}, {}, {}};
+    }
     if (!id && model::load(git_repo, text).state.models.contains(text)) {
       throw Failure(
           bad_input(fmt::format("'{}' is a model, not a run", text),
@@ -73,10 +95,12 @@ Target resolve_target(const git::Repository& git_repo, tracking::RunStore& store
   }
   auto id = store.resolve(meta.run);
   if (!id) {
+    if (auto pulled = pull_run(repo, store, meta.run)) return {*pulled, ref.model, version.name, meta.artifact};
     throw Failure(bad_input(
-        fmt::format("run '{}' that made {} {} is not in this repository's runs", meta.run, ref.model, version.name),
-        "bring it over from where it ran: 'mlops runs export ID -o run.json' there, then "
-        "'mlops runs import run.json' here"));
+        fmt::format("run '{}' that made {} {} is not in this repository's runs, nor on the default data remote",
+                    meta.run, ref.model, version.name),
+        "push it from where it ran ('mlops runs push ID' there), or bring it by hand: 'mlops runs export ID -o "
+        "run.json' there, then 'mlops runs import run.json' here"));
   }
   return {*id, ref.model, version.name, meta.artifact};
 }
@@ -301,7 +325,7 @@ int run_repro(const Options& options) {
   Repo repo = require_store();
   auto git_repo = unwrap(git::Repository::open(repo.root));
   auto store = unwrap(tracking::RunStore::open(repo));
-  Target target = resolve_target(git_repo, store, options.target);
+  Target target = resolve_target(repo, git_repo, store, options.target);
   auto original = unwrap(store.get(target.run_id));
   fs::path chosen = choose_workdir(options);
   repro::Plan plan = unwrap(repro::make_plan(repo, git_repo, original));
