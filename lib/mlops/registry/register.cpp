@@ -124,7 +124,9 @@ Result<Lineage> lineage_of_path(const Repo& repo, const git::Repository& git_rep
   }
   Lineage lineage;
   lineage.commit = *head;
-  auto worktree = git::worktree_state(git_repo);
+  // Only whether the tree is dirty counts here: with limits of 0 bytes no file's patch is made
+  // (a big untracked file cost seconds for a diff nobody reads).
+  auto worktree = git::worktree_state(git_repo, git::DiffLimits{0, 0, true});
   if (!worktree) return std::unexpected(worktree.error());
   lineage.dirty = worktree->dirty;
   if (lineage.dirty && allow == AllowDirty::no) {
