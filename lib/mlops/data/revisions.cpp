@@ -59,7 +59,7 @@ Result<HistoryVersions> versions_in_revisions(const Repo& repo, const Cache& cac
   std::set<std::string> matched;
   for (const auto& f : files->files) {
     if (auto pointer = parse_pointer(f.content, f.path)) {
-      TrackedData item{f.path, data_path_of(f.path, *pointer), std::move(*pointer)};
+      TrackedData item{f.path, data_path_of(f.path, *pointer), std::move(*pointer), std::nullopt};
       if (!selected(item, wanted)) continue;
       for (const auto& p : wanted) {
         if (selected_by(item, p)) matched.insert(p);

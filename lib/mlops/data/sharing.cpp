@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "mlops/core/hash.hpp"
 #include "mlops/core/output.hpp"
 

@@ -29,7 +29,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string lower(std::string_view text) {
+std::string engine_lower(std::string_view text) {
   std::string result(text);
   for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return result;
@@ -112,7 +112,7 @@ std::size_t on_header(char* buffer, std::size_t size, std::size_t count, void* d
   } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    call.response_headers[lower(line.substr(0, colon))] = std::string(value);
+    call.response_headers[engine_lower(line.substr(0, colon))] = std::string(value);
   }
   return size * count;
 }
@@ -157,7 +157,7 @@ Result<Target> make_target(const Settings& settings, const Resolved& resolved) {
         bad_input(fmt::format("endpoint '{}' (from {}) is not a URL", endpoint, resolved.endpoint_source),
                   "give it as http://HOST[:PORT] or https://HOST[:PORT]"));
   }
-  target.scheme = lower(endpoint.substr(0, scheme_end));
+  target.scheme = engine_lower(endpoint.substr(0, scheme_end));
   if (target.scheme != "http" && target.scheme != "https") {
     return std::unexpected(
         bad_input(fmt::format("endpoint '{}' (from {}) is neither http nor https", endpoint, resolved.endpoint_source),

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "mlops/core/sqlite.hpp"
+#include "mlops/tracking/recorder.hpp"
 #include "mlops/tracking/secrets.hpp"
 
 namespace mlops::tracking {
@@ -345,12 +346,15 @@ std::string_view to_string(DataState state) {
       return "modified";
     case DataState::missing:
       return "missing";
+    case DataState::conflict:
+      return "conflict";
   }
   return "modified";
 }
 
 std::optional<DataState> parse_data_state(std::string_view text) {
-  for (auto state : {DataState::clean, DataState::other_version, DataState::modified, DataState::missing}) {
+  for (auto state :
+       {DataState::clean, DataState::other_version, DataState::modified, DataState::missing, DataState::conflict}) {
     if (to_string(state) == text) return state;
   }
   return std::nullopt;
@@ -657,8 +661,9 @@ Result<void> RunStore::log_params(std::string_view id, std::map<std::string, std
 }
 
 Result<void> RunStore::set_tags(std::string_view id, std::map<std::string, std::string> tags) {
-  // The tool's own record of redactions is kept by note_redactions, not set from outside.
+  // The tool's own records (redactions, what a diff left out) are not set from outside.
   tags.erase(std::string(kRedactedTag));
+  tags.erase(std::string(kDiffLeftOutTag));
   Redactions redactions;
   redactions.tags = redact_pairs(tags);
   auto transaction = sql::Transaction::begin(*db_);

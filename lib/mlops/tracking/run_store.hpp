@@ -69,8 +69,9 @@ enum class DataState {
   other_version,  // another version, one that is in the cache (after `data checkout --rev OLD`)
   modified,       // content that is in no version: edited, not added (cannot be rebuilt)
   missing,        // not in the workspace at all
+  conflict,       // a merge left its pointer conflicted: no one version (hash: our side's)
 };
-std::string_view to_string(DataState state);  // "clean", "other-version", "modified", "missing"
+std::string_view to_string(DataState state);  // "clean", "other-version", "modified", "missing", "conflict"
 std::optional<DataState> parse_data_state(std::string_view text);
 
 struct DataVersion {

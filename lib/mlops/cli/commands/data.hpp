@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "mlops/core/json_output.hpp"
 #include "mlops/core/repo.hpp"
+#include "mlops/data/missing.hpp"
 #include "mlops/data/remote.hpp"
 #include "mlops/data/tracked.hpp"
 #include "mlops/git/history.hpp"
@@ -29,9 +31,13 @@ std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<s
 // The artifact of every registered model version (the Artifact and Kind trailers of annotated
 // tags), as items `data::push` and `data::objects_of` take: models are data that must travel too.
 std::vector<data::TrackedData> model_artifacts(const Repo& repo);
+// The runs registered model versions were made by (the Run trailer), each once.
+std::vector<std::string> registered_runs(const Repo& repo);
 // model_artifacts, and the data versions registered versions were trained on: what gc keeps.
 std::vector<data::TrackedData> registered_versions(const Repo& repo);
 // Prints a transfer summary ("3 objects pushed (12.0 MiB), 5 already there") or its JSON.
+// `data fetch/pull --json`'s "missing": [{"path", "hash", "commit", "author", "error"}].
+nlohmann::ordered_json missing_json(const std::vector<data::MissingVersion>& missing);
 void print_transfer(std::string_view verb, const std::string& remote, const data::TransferResult& result);
 
 // `--all-commits`, `--all-tags`, `--all-branches` (data_revisions.cpp): the pointer versions of

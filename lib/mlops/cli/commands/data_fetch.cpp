@@ -2,9 +2,12 @@
 // download missing objects into the cache.
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/cli/model_revision.hpp"
 #include "mlops/core/config.hpp"
+#include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/missing.hpp"
 #include "mlops/data/revisions.hpp"
 #include "mlops/data/sharing.hpp"
 
@@ -29,7 +32,7 @@ int run_data_fetch(const DataFetchOptions& options) {
   if (options.history.any()) {
     items = select_history(repo, options.paths, options.history, &revisions);
   } else if (!options.models || !options.paths.empty() || !options.rev.empty()) {
-    items = select_data(repo, options.paths, options.rev);
+    items = data::every_side(select_data(repo, options.paths, options.rev));
   }
   if (options.models) {
     auto models = model_artifacts(repo);
@@ -39,16 +42,29 @@ int run_data_fetch(const DataFetchOptions& options) {
   if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
   data::Cache cache(repo);
-  if (!options.history.any()) {
-    auto result = unwrap(data::fetch(cache, *remote, items));
-    print_transfer("fetched", remote->describe(), result);
+  if (options.history.any()) {
+    // A version of history that nobody pushed must not stop the others.
+    auto split = unwrap(data::split_by_availability(cache, *remote, items));
+    auto result = unwrap(data::fetch(cache, *remote, split.available));
+    print_history_transfer("fetched", remote->describe(), result, revisions, split.lost);
     return 0;
   }
-  // A version of history that nobody pushed must not stop the others.
-  auto split = unwrap(data::split_by_availability(cache, *remote, items));
-  auto result = unwrap(data::fetch(cache, *remote, split.available));
-  print_history_transfer("fetched", remote->describe(), result, revisions, split.lost);
-  return 0;
+  // Everything that exists is fetched; what the remote lacks is named at the end (exit 2).
+  auto outcome = unwrap(data::fetch_each(cache, *remote, items));
+  data::find_introducing_commits(repo, options.rev.empty() ? "HEAD" : resolve_revision(repo, options.rev),
+                                 outcome.missing);
+  if (out::settings().json) {
+    const auto& r = outcome.fetched;
+    out::print_json({{"remote", remote->describe()},
+                     {"objects", r.objects},
+                     {"bytes", r.bytes},
+                     {"skipped", r.skipped},
+                     {"missing", missing_json(outcome.missing)}});
+  } else {
+    print_transfer("fetched", remote->describe(), outcome.fetched);
+  }
+  if (outcome.missing.empty()) return 0;
+  throw Failure(data::missing_error(outcome.missing, remote->describe(), "everything else was fetched"));
 }
 
 }  // namespace
