@@ -537,7 +537,7 @@ test_remote_add_list_remove() {
   run mlops remote add backup "$TEST_ROOT/store-b" --create; expect_rc 0
   run mlops remote add origin "$TEST_ROOT/x";       expect_rc 2; expect_err "already exists"
   run mlops remote add 'bad name' "$TEST_ROOT/x";   expect_rc 2; expect_err "invalid remote name"
-  run mlops remote add s3 s3://bucket/path;         expect_rc 2; expect_err "scheme"
+  run mlops remote add gs gs://bucket/path;         expect_rc 2; expect_err "scheme"
   run mlops remote list --json
   expect_eq "$(echo "$out" | json_get '["remotes"][0]["default"]')" "True"
   expect_eq "$(echo "$out" | json_get '["remotes"][1]["name"]')" "backup"

@@ -62,4 +62,203 @@ test_push_pull_to_a_vanished_path_remote_is_unreachable() {
   expect_rc 0
 }
 
+# --- settings: remote add/modify/list, config.local.yaml, the environment ---------------------------
+
+test_s3_remote_settings_are_validated() {
+  new_repo
+  run mlops remote add storage s3://team-bucket/mlops/data --default
+  expect_rc 0
+  grep -q "url: s3://team-bucket/mlops/data" .mlops/config.yaml || fail "url not committed"
+  local key
+  for key in "endpoint_url http://127.0.0.1:9000" "region eu-west-1" "profile ci" "addressing path" \
+    "ssl_verify false" "jobs 64" "multipart_threshold 8MiB" "multipart_chunksize 5MiB" "max_retries 3" \
+    "connect_timeout 2.5" "sse aws:kms" "sse_kms_key_id alias/mlops" "acl bucket-owner-full-control"; do
+    run mlops remote modify storage $key
+    expect_rc 0
+  done
+  run mlops remote list --json
+  expect_eq "$(echo "$out" | json_get '["remotes"][0]["settings"]["region"]["value"]')" "eu-west-1"
+  expect_eq "$(echo "$out" | json_get '["remotes"][0]["settings"]["jobs"]["source"]')" ".mlops/config.yaml"
+  expect_eq "$(echo "$out" | json_get '["remotes"][0]["kind"]')" "s3"
+  local before; before=$(config_sum)
+  # Bad values say what the key takes; nothing is written.
+  run mlops remote modify storage addressing sideways
+  expect_rc 2
+  expect_err "invalid value 'sideways' for remote setting 'addressing'"
+  expect_err "hint: addressing takes auto, path or virtual"
+  for key in "jobs 0" "multipart_chunksize 1MiB" "ssl_verify /no/such/ca.pem" "max_retries -1" \
+    "connect_timeout soon" "sse rot13" "acl everyone" "endpoint_url ftp://x" "region eu_west"; do
+    run mlops remote modify storage $key
+    expect_rc 2
+  done
+  # Unknown keys get a suggestion; unknown remotes too.
+  run mlops remote modify storage regoin eu-west-1
+  expect_rc 2
+  expect_err "unknown remote setting 'regoin'"
+  expect_err "did you mean 'region'?"
+  run mlops remote modify storag region eu-west-1
+  expect_rc 2
+  expect_err "unknown remote 'storag'"
+  expect_err "did you mean 'storage'?"
+  # A path remote's setting on an S3 remote, and the other way round.
+  run mlops remote modify storage shared group
+  expect_rc 2
+  expect_err "'shared' is a setting of path remotes"
+  expect_eq "$(config_sum)" "$before"
+  # --unset brings the default back.
+  run mlops remote modify storage jobs --unset
+  expect_rc 0
+  grep -q "jobs:" .mlops/config.yaml && fail "jobs still set"
+  # Malformed URLs.
+  for url in s3:// s3://ab s3://Upper-Case s3://bucket//x "s3://key:secret@bucket" gs://bucket; do
+    run mlops remote add other "$url"
+    expect_rc 2
+  done
+  expect_err "scheme"
+}
+
+test_secrets_never_go_into_the_committed_config() {
+  new_repo
+  mlops remote add storage s3://team-bucket --default > /dev/null 2>&1
+  git add .mlops && git commit -qm config
+  local before; before=$(config_sum)
+  run mlops remote modify storage secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+  expect_rc 2
+  expect_err "refusing to write a secret (secret_access_key of remote 'storage') into the committed .mlops/config.yaml"
+  expect_err "hint: keep it on this machine with --local"
+  # A token-like value under any key, and a URL with a password, are refused too.
+  run mlops remote modify storage profile AKIAIOSFODNN7EXAMPLE
+  expect_rc 2
+  expect_err "refusing to write a secret"
+  run mlops remote add leaky "s3://team-bucket/x?X-Amz-Signature=abc"
+  expect_rc 2
+  run mlops remote modify storage endpoint_url http://user:pass@127.0.0.1:9000
+  expect_rc 2
+  expect_err "it holds a password"
+  expect_eq "$(config_sum)" "$before"
+  # --local writes to the git-ignored file; list masks the secret and names the file.
+  run mlops remote modify storage secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY --local
+  expect_rc 0
+  run mlops remote modify storage access_key_id AKIAIOSFODNN7EXAMPLE --local
+  expect_rc 0
+  expect_file .mlops/config.local.yaml
+  expect_eq "$(git status --porcelain)" ""  # committed config unchanged, the local file ignored
+  expect_eq "$(config_sum)" "$before"
+  run mlops remote list
+  expect_out "secret_access_key = ****  (.mlops/config.local.yaml)"
+  expect_no_out "wJalrXUtnFEMI"
+  run mlops remote list --json
+  expect_no_out "wJalrXUtnFEMI"
+  expect_no_out "AKIAIOSFODNN7EXAMPLE"
+}
+
+test_local_values_win_and_a_remote_may_live_only_here() {
+  new_repo
+  mkdir -p ../shared-store.$current_test ../my-store.$current_test
+  mlops remote add shared ../shared-store.$current_test --default > /dev/null 2>&1
+  run mlops remote modify shared url ../my-store.$current_test --local
+  expect_rc 0
+  run mlops remote list --json
+  expect_eq "$(echo "$out" | json_get '["remotes"][0]["url"]')" "../my-store.$current_test"
+  expect_eq "$(echo "$out" | json_get '["remotes"][0]["sources"]["url"]')" ".mlops/config.local.yaml"
+  echo data > a.txt && mlops data add a.txt > /dev/null 2>&1
+  run mlops data push
+  expect_rc 0
+  [[ -n "$(ls ../my-store.$current_test)" ]] || fail "push did not go to the local url"
+  [[ -z "$(ls ../shared-store.$current_test)" ]] || fail "push went to the committed url"
+  # A remote on this machine only; remove forgets it from both files.
+  local before; before=$(config_sum)
+  run mlops remote add mine ../my-store.$current_test --local
+  expect_rc 0
+  expect_eq "$(config_sum)" "$before"
+  git check-ignore -q .mlops/config.local.yaml || fail "config.local.yaml is not git-ignored"
+  grep -q mine .mlops/config.yaml && fail "a --local remote went into the committed config"
+  run mlops remote remove shared
+  expect_rc 0
+  grep -q shared .mlops/config.yaml .mlops/config.local.yaml && fail "shared is still configured"
+  true
+}
+
+test_environment_overrides_url_and_default() {
+  new_repo
+  mkdir -p ../a.$current_test ../b.$current_test ../ci.$current_test
+  mlops remote add a ../a.$current_test --default > /dev/null 2>&1
+  mlops remote add b-store ../b.$current_test > /dev/null 2>&1
+  local before; before=$(config_sum)
+  echo data > a.txt && mlops data add a.txt > /dev/null 2>&1
+  # MLOPS_REMOTE_<NAME>_URL: the name in capitals, '-' and '.' as '_'.
+  MLOPS_REMOTE_B_STORE_URL="$TEST_ROOT/ci.$current_test" run mlops remote list --json
+  expect_eq "$(echo "$out" | json_get '["remotes"][1]["sources"]["url"]')" "MLOPS_REMOTE_B_STORE_URL"
+  MLOPS_DEFAULT_REMOTE=b-store MLOPS_REMOTE_B_STORE_URL="$TEST_ROOT/ci.$current_test" run mlops data push
+  expect_rc 0
+  [[ -n "$(ls ../ci.$current_test)" ]] || fail "push did not follow the environment"
+  [[ -z "$(ls ../a.$current_test)$(ls ../b.$current_test)" ]] || fail "push went to a configured url"
+  MLOPS_DEFAULT_REMOTE=b-store run mlops remote list
+  expect_out "default from MLOPS_DEFAULT_REMOTE"
+  MLOPS_DEFAULT_REMOTE=nope run mlops data push
+  expect_rc 2
+  expect_err "unknown remote 'nope' (the default remote, from MLOPS_DEFAULT_REMOTE)"
+  # Other settings too: MLOPS_REMOTE_<NAME>_<KEY>.
+  MLOPS_REMOTE_A_JOBS=3 run mlops remote list
+  expect_out "jobs = 3  (MLOPS_REMOTE_A_JOBS)"
+  expect_eq "$(config_sum)" "$before"
+  expect_no_file .mlops/config.local.yaml
+}
+
+# --- issue 19.7: shared remotes and corrupt objects -----------------------------------------------
+
+test_shared_group_remote_makes_group_writable_setgid_folders() {
+  new_repo
+  local store="$TEST_ROOT/store.$current_test"
+  mlops remote add store "$store" --create --default > /dev/null 2>&1
+  run mlops remote modify store shared group
+  expect_rc 0
+  run mlops remote modify store shared everyone
+  expect_rc 2
+  expect_err "shared takes group"
+  mkdir -p d && for i in 1 2 3; do echo "$i" > "d/$i"; done
+  mlops data add d > /dev/null 2>&1
+  (umask 077 && mlops data push > /dev/null 2>&1) || fail "push"
+  local dirs; dirs=$(find "$store" -mindepth 1 -type d -printf '%m\n' | sort -u)
+  expect_eq "$dirs" "2775"
+  local files; files=$(find "$store" -type f -printf '%m\n' | sort -u)
+  expect_eq "$files" "444"
+  # Without the setting, folders follow the umask as before.
+  local plain="$TEST_ROOT/plain.$current_test"
+  mlops remote add plain "$plain" --create > /dev/null 2>&1
+  (umask 022 && mlops data push --remote plain > /dev/null 2>&1) || fail "push plain"
+  expect_eq "$(find "$plain" -mindepth 1 -type d -printf '%m\n' | sort -u)" "755"
+}
+
+test_corrupt_object_on_a_path_remote_is_moved_aside_and_replaced_by_the_next_push() {
+  new_repo
+  local store="$TEST_ROOT/store.$current_test"
+  mlops remote add store "$store" --create --default > /dev/null 2>&1
+  echo "good bytes" > a.txt && mlops data add a.txt > /dev/null 2>&1
+  git add a.txt.mlops .gitignore .mlops && git commit -qm data
+  mlops data push > /dev/null 2>&1 || fail "push"
+  local h; h=$(hash_in a.txt.mlops); h=${h#xxh3:}
+  chmod u+w "$store/${h:0:2}/${h:2}" && echo "bad bytes" > "$store/${h:0:2}/${h:2}"
+  # A second clone, with no cache, pulls: refused, moved aside, exit 3, the hint says what fixes it.
+  local clone="$TEST_ROOT/clone.$current_test"
+  git clone -q . "$clone" && cd "$clone" || fail "clone"
+  run mlops data pull
+  expect_rc 3
+  expect_err "object xxh3:$h on remote '$store' is corrupt"
+  expect_err "moved aside on the remote to '$store/.corrupt/$h."
+  expect_err "hint: the next 'mlops data push' from a clone that has a good copy replaces it"
+  expect_no_file a.txt
+  expect_no_file "$store/${h:0:2}/${h:2}"
+  [[ -z "$(find .mlops/cache -type f 2>/dev/null)" ]] || fail "a corrupt object entered the cache"
+  # The first clone has a good copy: its next push replaces it, as the hint says.
+  cd "$OLDPWD" || fail "back"
+  run mlops data push --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["objects"]')" "1"
+  cd "$clone" || fail "clone"
+  run mlops data pull
+  expect_rc 0
+  expect_eq "$(cat a.txt)" "good bytes"
+}
+
 run_tests "${1:-.}"

@@ -11,8 +11,7 @@ hash_of() { grep '^hash:' "$1.mlops" | sed 's/hash: xxh3://'; }
 # A repository with three versions of d.txt: v1 (tag v1), v2 on branch 'side' (tip), v3 on main.
 history_repo() {
   new_repo
-  mlops remote add store "$TEST_ROOT/$current_test.store" --default --create > /dev/null 2>&1 \
-    || mlops remote add store "$TEST_ROOT/$current_test.store" --default > /dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/$current_test.store" --default --create > /dev/null 2>&1
   echo one > d.txt && mlops data add d.txt > /dev/null 2>&1
   git add -A && git commit -qm v1 && git tag v1
   V1=$(hash_of d.txt)
@@ -134,7 +133,7 @@ test_remote_gc_keeps_tagged_versions_with_workspace_only() {
 
 test_all_commits_reads_a_long_history_quickly() {
   new_repo
-  mlops remote add store "$TEST_ROOT/$current_test.store" --default > /dev/null 2>&1
+  mlops remote add store "$TEST_ROOT/$current_test.store" --default --create > /dev/null 2>&1
   mkdir -p data/a data/b
   echo x > data/a/f.txt && mlops data add data/a/f.txt > /dev/null 2>&1
   echo y > data/b/g.txt && mlops data add data/b/g.txt > /dev/null 2>&1
@@ -160,6 +159,167 @@ PY
   # Every fake version is lost (no object anywhere): each is reported, none stops the push.
   expect_eq "$(echo "$out" | json_get '["missing"].__len__()')" "2000"
   ((SECONDS - start < 20)) || fail "--all-commits over 2,001 commits took $((SECONDS - start)) s"
+}
+
+# ---- runs push / pull ----
+
+QUICKSTART="${MLOPS_SOURCE_DIR:-.}/examples/quickstart"
+run_ids() { "$MLOPS" runs list --ids | sort; }
+remote_runs() { [[ -d "$1/runs/docs" ]] && (cd "$1/runs/docs" && ls | sed 's/\.json$//' | sort); }
+
+# An origin (bare git repository) and a store shared by every clone of it: $ORIGIN, $STORE.
+shared_project() {
+  ORIGIN="$TEST_ROOT/$current_test.origin.git"; STORE="$TEST_ROOT/$current_test.store"
+  mkdir -p "$STORE" && git init -q --bare "$ORIGIN"
+  new_repo
+  mlops remote add store "$STORE" --default > /dev/null 2>&1
+  printf 'out.txt\nrun.id\nmodel.bin\n' > .gitignore
+  git add -A && git commit -qm init && git remote add origin "$ORIGIN" && git push -q origin main
+}
+clone_of() { git clone -q "$ORIGIN" "$TEST_ROOT/$current_test.$1" && cd "$TEST_ROOT/$current_test.$1"; }
+# A finished run with a metric history and an artifact that only this clone has.
+make_run() {
+  "$MLOPS" run --name "$1" --param who="$1" --artifact out.txt -- \
+    sh -c "echo $1-\$\$ > out.txt; mlops log metric loss 0.5 --step 1; mlops log metric loss 0.25 --step 2" > /dev/null 2>&1
+}
+
+test_runs_pushed_concurrently_from_two_clones_all_arrive() {
+  shared_project
+  clone_of a || return; for i in 1 2 3 4 5 6; do make_run "a$i"; done; local a_ids; a_ids=$(run_ids)
+  clone_of b || return; for i in 1 2 3 4 5 6; do make_run "b$i"; done; local b_ids; b_ids=$(run_ids)
+  # Both clones push at the same moment, each run by itself (12 index segments written at once).
+  local pids=()
+  for c in a b; do
+    (cd "$TEST_ROOT/$current_test.$c" && for id in $(run_ids); do "$MLOPS" runs push "$id" > /dev/null 2>&1 || exit 1; done) &
+    pids+=($!)
+    (cd "$TEST_ROOT/$current_test.$c" && "$MLOPS" runs push > /dev/null 2>&1) &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || fail "a concurrent push failed"; done
+  expect_eq "$(remote_runs "$STORE")" "$(printf '%s\n' $a_ids $b_ids | sort)"
+  # A third clone pulls the union, histories and artifacts included.
+  clone_of c || return
+  run mlops runs pull --json; expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["pulled"].__len__()')" "12"
+  expect_eq "$(run_ids)" "$(printf '%s\n' $a_ids $b_ids | sort)"
+  local id; id=$(echo "$a_ids" | head -1)
+  run mlops runs show "$id" --json; expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["metric_history"].__len__()')" "2"
+  expect_eq "$(echo "$out" | json_get '["params"]["who"]')" "$(cd "$TEST_ROOT/$current_test.a" && "$MLOPS" runs show "$id" --json | json_get '["params"]["who"]')"
+  local art; art=$(echo "$out" | json_get '["artifacts"][0]["hash"]' | sed 's/xxh3://')
+  expect_file ".mlops/cache/${art:0:2}/${art:2}"
+  # Pulling again is a no-op: nothing downloaded, nothing written.
+  local before; before=$(snapshot .mlops)
+  run mlops runs pull --json; expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["pulled"]')" "[]"
+  expect_eq "$(echo "$out" | json_get '["already"].__len__()')" "12"
+  expect_eq "$(echo "$out" | json_get '["artifact_objects"]')" "0"
+  # And pushing what was pulled publishes nothing new (same bytes, no new index segment).
+  local segments; segments=$(ls "$STORE/runs/index" | wc -l)
+  run mlops runs push --json; expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["pushed"]')" "[]"
+  expect_eq "$(ls "$STORE/runs/index" | wc -l)" "$segments"
+}
+
+test_runs_pull_by_id_prefix_and_unknown_ids() {
+  shared_project
+  make_run one; make_run two
+  local one; one=$("$MLOPS" runs list --ids | tail -1)
+  mlops runs push > /dev/null 2>&1
+  clone_of c || return
+  run mlops runs pull "${one:0:10}"; expect_rc 0
+  expect_out "1 run pulled"
+  expect_eq "$(run_ids)" "$one"
+  run mlops runs pull zzzzzzzz; expect_rc 2
+  expect_err "no run 'zzzzzzzz' on remote"
+  expect_err "runs push"
+  expect_eq "$(run_ids)" "$one"
+  run mlops runs pull 0; expect_rc 2
+  expect_err "ambiguous"
+}
+
+test_same_id_other_content_is_an_error_naming_both() {
+  shared_project
+  make_run original
+  local id; id=$(run_ids)
+  mlops runs export "$id" -o "$TEST_ROOT/run.json" 2>/dev/null
+  mlops runs push > /dev/null 2>&1
+  clone_of b || return
+  # The same id with other content: an export edited by hand, imported here.
+  sed -i 's/"name": "original"/"name": "impostor"/' "$TEST_ROOT/run.json"
+  mlops runs import "$TEST_ROOT/run.json" > /dev/null 2>&1
+  local before store_before; before=$(mlops runs export; find .mlops/cache -type f | sort); store_before=$(snapshot "$STORE")
+  run mlops runs pull; expect_rc 2
+  expect_err "run '$id' differs"
+  expect_err "'original' on"
+  expect_err "'impostor' on"
+  expect_err "(name differ"
+  expect_eq "$(mlops runs export; find .mlops/cache -type f | sort)" "$before"
+  run mlops runs push "$id"; expect_rc 2
+  expect_err "run '$id' differs"
+  expect_eq "$(snapshot "$STORE")" "$store_before"
+}
+
+test_unfinished_runs_are_not_pushed() {
+  shared_project
+  make_run done
+  local open_id; open_id=$(mlops run start --name open)
+  run mlops runs push "$open_id"; expect_rc 2
+  expect_err "still running: only finished runs are pushed"
+  expect_no_file "$STORE/runs"
+  run mlops runs push; expect_rc 0
+  expect_out "1 run pushed"
+  expect_err "not pushed: 1 unfinished run (still running: $open_id)"
+  run mlops runs push --json; expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["unfinished"]')" "['$open_id']"
+}
+
+test_runs_push_without_a_remote() {
+  new_repo
+  git commit -q --allow-empty -m init
+  make_run x
+  run mlops runs push; expect_rc 2
+  expect_err "no default remote"
+  run mlops runs push --remote nowhere; expect_rc 2
+  expect_err "unknown remote 'nowhere'"
+}
+
+# The quickstart, registered and pushed from one clone; `repro` in a fresh clone that has only the
+# git origin and the data remote.
+test_repro_from_a_fresh_clone_using_only_the_remote() {
+  shared_project
+  cp "$QUICKSTART"/{generate_data.py,train.py,params.yaml} .
+  sed -i 's/^epochs: .*/epochs: 40/' params.yaml
+  mkdir data && python3 generate_data.py --seed 1 --rows 400 --out data/train.csv
+  mlops data add data/train.csv > /dev/null 2>&1
+  printf 'model.json\n' >> .gitignore
+  git add -A && git commit -qm "churn model" && git push -q origin main
+  mlops run --id-file run.id --params-file params.yaml --artifact model.json -- python3 train.py > /dev/null 2>&1
+  local id; id=$(cat run.id)
+  mlops model register churn --run "$id" > /dev/null 2>&1 || fail "register"
+  run mlops data push; expect_rc 0
+  expect_err "pushed 1 run of registered models"
+  expect_eq "$(remote_runs "$STORE")" "$id"
+  git push -q --tags origin main
+  clone_of fresh || return
+  expect_eq "$(run_ids)" ""
+  run mlops repro churn@v0.0.1 --json; expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["verdict"]')" "bit-identical"
+  expect_eq "$(echo "$out" | json_get '["registered_artifact"]["rebuilt"]')" "True"
+  expect_err "pulled run '$id'"
+  [[ "$(run_ids)" == *"$id"* ]] || fail "the original run was not pulled"
+}
+
+test_model_register_push_publishes_the_run() {
+  shared_project
+  echo weights > model.bin
+  mlops run --id-file run.id --artifact model.bin -- true > /dev/null 2>&1
+  local id; id=$(cat run.id)
+  run mlops model register churn --run "$id" --push; expect_rc 0
+  expect_eq "$(remote_runs "$STORE")" "$id"
+  clone_of fresh || return
+  run mlops runs pull; expect_rc 0
+  expect_eq "$(run_ids)" "$id"
 }
 
 run_tests "${1:-.}"

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
+
 #include "mlops/core/file.hpp"
 
 namespace mlops {
@@ -26,6 +28,11 @@ std::optional<LinkMode> parse_link_mode(std::string_view text) {
     if (text == to_string(mode)) return mode;
   }
   return std::nullopt;
+}
+
+const Setting* RemoteConfig::get(std::string_view key) const {
+  auto it = settings.find(std::string(key));
+  return it == settings.end() ? nullptr : &it->second;
 }
 
 const RemoteConfig* Config::find_remote(std::string_view name) const {
@@ -55,11 +62,124 @@ drift:
 
 namespace {
 
-Error config_error(const Repo& repo, const std::string& what, int line = -1) {
-  std::string where = repo.config_file().string();
+Error config_error(const std::filesystem::path& file, const std::string& what, int line = -1) {
+  std::string where = file.string();
   if (line >= 0) where += fmt::format(":{}", line + 1);
   return bad_input(fmt::format("malformed config '{}': {}", where, what),
                    "fix the file by hand, or restore it with 'git checkout .mlops/config.yaml'");
+}
+
+Error config_error(const Repo& repo, const std::string& what, int line = -1) {
+  return config_error(repo.config_file(), what, line);
+}
+
+RemoteConfig& remote_entry(Config& config, const std::string& name) {
+  for (auto& r : config.remotes) {
+    if (r.name == name) return r;
+  }
+  config.remotes.push_back(RemoteConfig{name, {}, {}, {}});
+  return config.remotes.back();
+}
+
+// Merges the `remotes:` mapping of one file into `config`; its values win over earlier files'.
+Result<void> read_remotes(const YAML::Node& remotes, const std::filesystem::path& file, std::string_view label,
+                          Config& config) {
+  if (!remotes || remotes.IsNull()) return {};
+  if (!remotes.IsMap()) return std::unexpected(config_error(file, "remotes must be a mapping", remotes.Mark().line));
+  for (const auto& entry : remotes) {
+    auto name = entry.first.as<std::string>();
+    if (!entry.second.IsMap()) {
+      return std::unexpected(
+          config_error(file, fmt::format("remote '{}' must be a mapping (url: ...)", name), entry.second.Mark().line));
+    }
+    RemoteConfig& remote = remote_entry(config, name);
+    for (const auto& value : entry.second) {
+      auto key = value.first.as<std::string>();
+      if (!value.second.IsScalar()) {
+        return std::unexpected(config_error(file, fmt::format("remotes.{}.{} must be a single value", name, key),
+                                            value.second.Mark().line));
+      }
+      if (key == "url") {
+        remote.url = value.second.as<std::string>();
+        remote.url_source = std::string(label);
+      } else if (key == "default") {
+        if (value.second.as<bool>()) {
+          config.default_remote = name;
+          config.default_source = std::string(label);
+        }
+      } else {
+        remote.settings[key] = Setting{value.second.as<std::string>(), std::string(label)};
+      }
+    }
+  }
+  return {};
+}
+
+std::optional<std::string> env_value(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (!value || !*value) return std::nullopt;
+  return std::string(value);
+}
+
+}  // namespace
+
+std::filesystem::path config_path(const Repo& repo, ConfigFile file) {
+  return file == ConfigFile::committed ? repo.config_file() : repo.store() / "config.local.yaml";
+}
+
+std::string_view config_label(ConfigFile file) {
+  return file == ConfigFile::committed ? ".mlops/config.yaml" : ".mlops/config.local.yaml";
+}
+
+std::string remote_env_name(std::string_view name, std::string_view key) {
+  std::string var = "MLOPS_REMOTE_";
+  for (std::string_view part : {name, std::string_view("_"), key}) {
+    for (char c : part) {
+      var += std::isalnum(static_cast<unsigned char>(c))
+                 ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                 : '_';
+    }
+  }
+  return var;
+}
+
+namespace {
+
+// This machine's file, then the environment, over the committed remotes.
+Result<void> apply_local_and_environment(const Repo& repo, Config& config) {
+  auto local_file = config_path(repo, ConfigFile::local);
+  if (auto text = read_file(local_file)) {
+    try {
+      YAML::Node root = YAML::Load(*text);
+      if (root && root.IsMap()) {
+        MLOPS_TRY(read_remotes(root["remotes"], local_file, config_label(ConfigFile::local), config));
+      }
+    } catch (const YAML::Exception& e) {
+      return std::unexpected(config_error(local_file, e.msg, e.mark.is_null() ? -1 : e.mark.line));
+    }
+  } else if (text.error().exit != Exit::bad_input) {
+    return std::unexpected(text.error());
+  }
+  for (auto& remote : config.remotes) {
+    auto var = remote_env_name(remote.name, "url");
+    if (auto url = env_value(var)) {
+      remote.url = *url;
+      remote.url_source = var;
+    }
+    if (remote.url.empty()) {
+      return std::unexpected(config_error(
+          config_path(repo, remote.url_source.empty() && !remote.settings.empty() &&
+                                    remote.settings.begin()->second.source == config_label(ConfigFile::local)
+                                ? ConfigFile::local
+                                : ConfigFile::committed),
+          fmt::format("remote '{}' has no url", remote.name)));
+    }
+  }
+  if (auto name = env_value(std::string(kDefaultRemoteEnv))) {
+    config.default_remote = *name;
+    config.default_source = std::string(kDefaultRemoteEnv);
+  }
+  return {};
 }
 
 }  // namespace
@@ -86,20 +206,7 @@ Result<Config> load_config(const Repo& repo) {
       }
       config.link = *mode;
     }
-    if (auto remotes = root["remotes"]; remotes && !remotes.IsNull()) {
-      if (!remotes.IsMap())
-        return std::unexpected(config_error(repo, "remotes must be a mapping", remotes.Mark().line));
-      for (const auto& entry : remotes) {
-        RemoteConfig remote{entry.first.as<std::string>(), {}};
-        if (!entry.second["url"]) {
-          return std::unexpected(
-              config_error(repo, fmt::format("remote '{}' has no url", remote.name), entry.second.Mark().line));
-        }
-        remote.url = entry.second["url"].as<std::string>();
-        if (entry.second["default"] && entry.second["default"].as<bool>()) config.default_remote = remote.name;
-        config.remotes.push_back(std::move(remote));
-      }
-    }
+    MLOPS_TRY(read_remotes(root["remotes"], repo.config_file(), config_label(ConfigFile::committed), config));
     if (auto registry = root["registry"]; registry && registry["stages"]) {
       config.stages = registry["stages"].as<std::vector<std::string>>();
     }
@@ -109,6 +216,7 @@ Result<Config> load_config(const Repo& repo) {
   } catch (const YAML::Exception& e) {
     return std::unexpected(config_error(repo, e.msg, e.mark.is_null() ? -1 : e.mark.line));
   }
+  MLOPS_TRY(apply_local_and_environment(repo, config));
   return config;
 }
 
@@ -126,12 +234,7 @@ Result<void> save_config(const Repo& repo, const Config& config) {
   if (!root.IsMap()) root = YAML::Node(YAML::NodeType::Map);
   root["version"] = 1;
   root["cache"]["link"] = std::string(to_string(config.link));
-  YAML::Node remotes(YAML::NodeType::Map);
-  for (const auto& r : config.remotes) {
-    remotes[r.name]["url"] = r.url;
-    if (r.name == config.default_remote) remotes[r.name]["default"] = true;
-  }
-  root["remotes"] = remotes;
+  if (!root["remotes"]) root["remotes"] = YAML::Node(YAML::NodeType::Map);
   root["registry"]["stages"] = config.stages;
   root["registry"]["stages"].SetStyle(YAML::EmitterStyle::Flow);
   root["drift"]["drift_share"] = config.drift_share;
@@ -139,6 +242,82 @@ Result<void> save_config(const Repo& repo, const Config& config) {
   out << root;
   std::string text = std::string(out.c_str()) + "\n";
   return write_file_atomic(repo.config_file(), text, repo.tmp());
+}
+
+namespace {
+
+constexpr std::string_view kLocalHeader =
+    "# This machine's settings and secrets (git-ignored: never commit this file).\n"
+    "# Values here win over .mlops/config.yaml; see docs/remotes.md.\n";
+
+// Reads `file`, lets `edit` change it, and writes it back atomically under the config lock.
+template <class Edit>
+Result<void> edit_config_file(const Repo& repo, ConfigFile which, Edit edit) {
+  auto lock = FileLock::acquire(repo.store() / "config.lock");
+  if (!lock) return std::unexpected(lock.error());
+  auto file = config_path(repo, which);
+  YAML::Node root;
+  if (auto text = read_file(file)) {
+    try {
+      root = YAML::Load(*text);
+    } catch (const YAML::Exception& e) {
+      return std::unexpected(config_error(file, e.msg, e.mark.is_null() ? -1 : e.mark.line));
+    }
+  } else if (text.error().exit != Exit::bad_input) {
+    return std::unexpected(text.error());
+  }
+  if (!root.IsMap()) root = YAML::Node(YAML::NodeType::Map);
+  if (!root["remotes"] || !root["remotes"].IsMap()) root["remotes"] = YAML::Node(YAML::NodeType::Map);
+  if (which == ConfigFile::committed && !root["version"]) root["version"] = 1;
+  YAML::Node remotes = root["remotes"];
+  if (!edit(remotes)) return {};  // nothing changed
+  YAML::Emitter out;
+  out << root;
+  std::string text = std::string(out.c_str()) + "\n";
+  if (which == ConfigFile::local) text = std::string(kLocalHeader) + text;
+  return write_file_atomic(file, text, repo.tmp());
+}
+
+}  // namespace
+
+Result<void> set_remote_value(const Repo& repo, ConfigFile file, std::string_view name, std::string_view key,
+                              const std::optional<std::string>& value) {
+  return edit_config_file(repo, file, [&](YAML::Node& remotes) {
+    std::string n(name), k(key);
+    if (value) {
+      remotes[n][k] = *value;
+      return true;
+    }
+    if (!remotes[n] || !remotes[n].IsMap() || !remotes[n][k]) return false;
+    remotes[n].remove(k);
+    if (remotes[n].size() == 0) remotes.remove(n);
+    return true;
+  });
+}
+
+Result<bool> remove_remote_entry(const Repo& repo, std::string_view name) {
+  bool found = false;
+  for (auto which : {ConfigFile::committed, ConfigFile::local}) {
+    std::error_code ec;
+    if (which == ConfigFile::local && !std::filesystem::exists(config_path(repo, which), ec)) continue;
+    MLOPS_TRY(edit_config_file(repo, which, [&](YAML::Node& remotes) {
+      if (!remotes[std::string(name)]) return false;
+      remotes.remove(std::string(name));
+      found = true;
+      return true;
+    }));
+  }
+  return found;
+}
+
+Result<void> set_default_remote(const Repo& repo, ConfigFile file, std::string_view name) {
+  return edit_config_file(repo, file, [&](YAML::Node& remotes) {
+    for (auto entry : remotes) {
+      if (entry.second.IsMap() && entry.second["default"]) entry.second.remove("default");
+    }
+    if (!name.empty()) remotes[std::string(name)]["default"] = true;
+    return true;
+  });
 }
 
 }  // namespace mlops

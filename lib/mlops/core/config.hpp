@@ -1,6 +1,17 @@
 #pragma once
 // `.mlops/config.yaml`: the committed settings of the store (remotes, link mode, registry stages,
 // drift defaults). Unknown keys are kept on save, so newer versions' settings survive older tools.
+//
+// Remotes are read from three places, later ones winning value by value:
+//   .mlops/config.yaml        committed: `remotes: {NAME: {url: URL, default: true, KEY: VALUE}}`
+//   .mlops/config.local.yaml  git-ignored, this machine's: the same shape (a remote may live only
+//                             here), and the only file where secrets may be written
+//   the environment           MLOPS_REMOTE_<NAME>_URL overrides a remote's url (NAME in capitals,
+//                             '-' and '.' as '_'), MLOPS_DEFAULT_REMOTE picks the default remote
+// Every value remembers where it came from (`mlops remote list`). Which keys a remote takes is the
+// data module's business (data/remote_settings.hpp); this file only stores them.
+#include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,15 +27,28 @@ enum class LinkMode { copy, reflink, hardlink, symlink };
 std::string_view to_string(LinkMode mode);
 std::optional<LinkMode> parse_link_mode(std::string_view text);
 
+// A value and where it came from: ".mlops/config.yaml", ".mlops/config.local.yaml" or the
+// environment variable's name.
+struct Setting {
+  std::string value;
+  std::string source;
+};
+
 struct RemoteConfig {
   std::string name;
   std::string url;
+  std::string url_source;
+  std::map<std::string, Setting> settings;  // every key but url and default, as written
+
+  // The value of `key`, or nullptr when it is not set.
+  const Setting* get(std::string_view key) const;
 };
 
 struct Config {
   LinkMode link = LinkMode::copy;
   std::vector<RemoteConfig> remotes;
   std::string default_remote;  // empty: none
+  std::string default_source;  // where default_remote was chosen
   std::vector<std::string> stages{"dev", "staging", "production"};
   double drift_share = 0.5;
 
@@ -33,8 +57,27 @@ struct Config {
 
 // Reads the config; a missing file gives the defaults, a malformed one an error naming the line.
 Result<Config> load_config(const Repo& repo);
-// Writes it atomically under `.mlops/config.lock`, keeping keys this version does not know.
+// Writes the link mode, stages and drift settings atomically under `.mlops/config.lock`, keeping
+// keys this version does not know. Remotes are not written here (they come from several files):
+// the functions below edit them.
 Result<void> save_config(const Repo& repo, const Config& config);
+
+enum class ConfigFile { committed, local };
+std::filesystem::path config_path(const Repo& repo, ConfigFile file);
+// ".mlops/config.yaml" or ".mlops/config.local.yaml", for messages and sources.
+std::string_view config_label(ConfigFile file);
+// The environment variable that overrides `key` of remote `name`: MLOPS_REMOTE_<NAME>_<KEY>.
+std::string remote_env_name(std::string_view name, std::string_view key);
+inline constexpr std::string_view kDefaultRemoteEnv = "MLOPS_DEFAULT_REMOTE";
+
+// Edits of one file, atomic, under `.mlops/config.lock`. Sets remotes.NAME.KEY (creating the
+// entry), or removes it when `value` is nullopt (and the entry once it is empty).
+Result<void> set_remote_value(const Repo& repo, ConfigFile file, std::string_view name, std::string_view key,
+                              const std::optional<std::string>& value);
+// Removes remote `name` from both files; false when neither had it.
+Result<bool> remove_remote_entry(const Repo& repo, std::string_view name);
+// Makes `name` the default remote in `file` (and no other remote there); empty clears it.
+Result<void> set_default_remote(const Repo& repo, ConfigFile file, std::string_view name);
 // The text of a new repository's config.yaml.
 std::string default_config_text();
 

@@ -13,6 +13,8 @@
 #include "mlops/data/cache.hpp"
 #include "mlops/data/manifest.hpp"
 #include "mlops/data/remote_path.hpp"
+#include "mlops/data/remote_s3.hpp"
+#include "mlops/data/remote_settings.hpp"
 #include "mlops/data/status.hpp"
 
 namespace mlops::data {
@@ -33,6 +35,44 @@ fs::path local_path_of(const Repo& repo, std::string_view url) {
 Result<std::vector<RemoteObject>> Remote::list() const {
   return std::unexpected(bad_input(fmt::format("remote '{}' cannot list its objects", describe()),
                                    "clean it with the storage's own tools"));
+}
+
+Result<void> Remote::upload_many(const std::vector<Hash>& hashes, const Cache& cache, const Advance& advance) const {
+  for (const auto& h : hashes) {
+    MLOPS_TRY(upload(h, cache.object_path(h)));
+    std::error_code ec;
+    advance(fs::file_size(cache.object_path(h), ec));
+  }
+  return {};
+}
+
+std::vector<Result<void>> Remote::download_many(const std::vector<Hash>& hashes, const Cache& cache,
+                                                const Advance& advance) const {
+  std::vector<Result<void>> results;
+  results.reserve(hashes.size());
+  for (const auto& h : hashes) {
+    results.push_back(download(h, cache));
+    std::error_code ec;
+    if (results.back()) advance(fs::file_size(cache.object_path(h), ec));
+  }
+  return results;
+}
+
+Error corrupt_remote_object(const Hash& hash, std::string_view remote, std::string_view moved_to,
+                            std::string_view why_not) {
+  std::string message = fmt::format(
+      "object {} on remote '{}' is corrupt (its content does not match its hash); it was not placed in the cache",
+      hash.str(), remote);
+  if (!moved_to.empty()) {
+    return environment_error(
+        fmt::format("{}, and was moved aside on the remote to '{}'", message, moved_to),
+        "the next 'mlops data push' from a clone that has a good copy replaces it (check that copy with "
+        "'mlops data verify' there first)");
+  }
+  return environment_error(
+      fmt::format("{} and could not be moved aside ({})", message, why_not),
+      "delete it from the remote (or have its owner do so); the next 'mlops data push' from a clone that has a good "
+      "copy then replaces it");
 }
 
 Result<void> Remote::remove(const Hash&) const {
@@ -67,18 +107,61 @@ Result<void> check_document_key(std::string_view key) {
   return {};
 }
 
+Result<S3Location> parse_s3_url(std::string_view url) {
+  auto malformed = [&](std::string_view why) {
+    return std::unexpected(
+        bad_input(fmt::format("malformed S3 URL '{}': {}", url, why), "write it as s3://BUCKET or s3://BUCKET/PREFIX"));
+  };
+  if (!url.starts_with("s3://")) return malformed("it does not start with s3://");
+  auto rest = url.substr(5);
+  auto slash = rest.find('/');
+  S3Location location{std::string(rest.substr(0, slash)), {}};
+  if (location.bucket.find('@') != std::string::npos || location.bucket.find(':') != std::string::npos) {
+    return malformed("credentials and ports do not belong in it (see 'mlops remote modify NAME endpoint_url')");
+  }
+  const auto& b = location.bucket;
+  if (b.size() < 3 || b.size() > 63) return malformed("a bucket name has 3 to 63 characters");
+  for (char c : b) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '.' ||
+          c == '-')) {
+      return malformed(fmt::format("a bucket name has lower-case letters, digits, '.' and '-', not '{}'", c));
+    }
+  }
+  if (!std::isalnum(static_cast<unsigned char>(b.front())) || !std::isalnum(static_cast<unsigned char>(b.back()))) {
+    return malformed("a bucket name starts and ends with a letter or digit");
+  }
+  if (slash != std::string_view::npos) {
+    std::string prefix(rest.substr(slash + 1));
+    while (prefix.ends_with('/')) prefix.pop_back();
+    if (prefix.starts_with('/') || prefix.find("//") != std::string::npos)
+      return malformed("its prefix has an empty part ('//')");
+    for (char c : prefix) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == '\\')
+        return malformed("its prefix has a control character or '\\'");
+    }
+    location.prefix = std::move(prefix);
+  }
+  return location;
+}
+
 Result<void> check_remote_url(std::string_view url) {
   if (url.empty()) return std::unexpected(bad_input("the remote URL is empty"));
+  if (url.starts_with("s3://")) {
+    MLOPS_TRY(parse_s3_url(url));
+    return {};
+  }
   auto scheme = url.find("://");
   if (scheme != std::string_view::npos && !url.starts_with("file://")) {
-    return std::unexpected(bad_input(fmt::format("remote URL '{}' uses a scheme this version cannot reach", url),
-                                     "use a local or mounted path (S3-compatible storage is planned)"));
+    return std::unexpected(bad_input(fmt::format("remote URL '{}' uses a scheme mlops cannot reach", url),
+                                     "use a local or mounted path, or s3://BUCKET[/PREFIX] for S3-compatible storage "
+                                     "(MinIO, Ceph, R2, GCS interoperability: set endpoint_url)"));
   }
   return {};
 }
 
 Result<void> prepare_remote_location(const Repo& repo, std::string_view url, CreateRemote create) {
   MLOPS_TRY(check_remote_url(url));
+  if (url.starts_with("s3://")) return {};  // a bucket is checked when it is used: credentials may come later
   fs::path root = local_path_of(repo, url);
   std::error_code ec;
   auto status = fs::status(root, ec);
@@ -101,8 +184,20 @@ Result<void> prepare_remote_location(const Repo& repo, std::string_view url, Cre
   return {};
 }
 
-Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig& config) {
+Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig& config, Verify verify) {
   MLOPS_TRY(check_remote_url(config.url));
+  auto settings = effective_settings(config);
+  if (remote_kind(config.url) == RemoteKind::s3) return open_s3_remote(repo, config, settings, verify);
+  for (const auto& [key, setting] : settings) {
+    const auto* spec = find_remote_key(key);
+    auto checked = spec ? check_remote_value(key, setting.value) : Result<std::string>(std::unexpected(Error{}));
+    if (!spec || !checked || spec->s3) {
+      std::string why = !spec ? "unknown setting" : !checked ? checked.error().message : "a setting of S3 remotes";
+      return std::unexpected(
+          bad_input(fmt::format("remote '{}': {} '{}' (from {})", config.name, why, key, setting.source),
+                    "fix it with 'mlops remote modify' (docs/remotes.md lists the settings)"));
+    }
+  }
   fs::path root = local_path_of(repo, config.url);
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
@@ -113,10 +208,13 @@ Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig
                           "mount it, or fix its path with 'mlops remote modify " + config.name +
                               " url PATH'; to start an empty remote there, create the folder on purpose (mkdir)"));
   }
-  return std::unique_ptr<Remote>(new PathRemote(root));
+  auto shared = settings.find("shared");
+  bool group = shared != settings.end() && shared->second.value == "group";
+  return std::unique_ptr<Remote>(new PathRemote(root, group ? Shared::group : Shared::no));
 }
 
-Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config& config, std::string_view name) {
+Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config& config, std::string_view name,
+                                                  Verify verify) {
   std::string chosen = name.empty() ? config.default_remote : std::string(name);
   if (chosen.empty()) {
     return std::unexpected(bad_input("no remote given and no default remote is set",
@@ -124,9 +222,10 @@ Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config
   }
   const RemoteConfig* remote = config.find_remote(chosen);
   if (!remote) {
-    return std::unexpected(bad_input(fmt::format("unknown remote '{}'", chosen), "see 'mlops remote list'"));
+    std::string from = name.empty() ? fmt::format(" (the default remote, from {})", config.default_source) : "";
+    return std::unexpected(bad_input(fmt::format("unknown remote '{}'{}", chosen, from), "see 'mlops remote list'"));
   }
-  return open_remote(repo, *remote);
+  return open_remote(repo, *remote, verify);
 }
 
 std::vector<Hash> objects_of(const Cache& cache, const std::vector<TrackedData>& items, std::vector<Hash>* unexpanded) {
@@ -169,30 +268,42 @@ Result<TransferResult> push(const Cache& cache, const Remote& remote, const std:
     total += fs::file_size(cache.object_path(h), ec);
   }
   out::Progress progress(fmt::format("Pushing to {}", remote.describe()), total);
-  for (const auto& h : to_send) {
-    if (auto r = remote.upload(h, cache.object_path(h)); !r) return std::unexpected(r.error());
-    std::error_code ec;
-    auto size = fs::file_size(cache.object_path(h), ec);
-    result.bytes += size;
+  auto uploaded = remote.upload_many(to_send, cache, [&](std::uint64_t bytes) {
+    result.bytes += bytes;
     ++result.objects;
-    progress.advance(size);
-  }
+    progress.advance(bytes);
+  });
+  result.requests = remote.requests();
+  if (!uploaded) return std::unexpected(uploaded.error());
   return result;
 }
 
 namespace {
 Result<void> download_missing(const Cache& cache, const Remote& remote, const std::vector<Hash>& wanted,
                               TransferResult& result) {
+  std::vector<Hash> missing;
   for (const auto& h : wanted) {
     if (cache.contains(h)) {
       ++result.skipped;
-      continue;
+    } else {
+      missing.push_back(h);
     }
-    if (auto r = remote.download(h, cache); !r) return r;
-    std::error_code ec;
-    result.bytes += fs::file_size(cache.object_path(h), ec);
-    ++result.objects;
   }
+  if (missing.empty()) return {};
+  auto results = remote.download_many(missing, cache, [&](std::uint64_t bytes) {
+    result.bytes += bytes;
+    ++result.objects;
+  });
+  result.requests = remote.requests();
+  // Everything that arrived is kept; the first failure is reported, the environment's (an
+  // unreachable remote, a corrupt object: exit 3) before an object that is simply not there.
+  const Error* first = nullptr;
+  for (const auto& r : results) {
+    if (!r && (!first || (first->exit != Exit::environment && r.error().exit == Exit::environment))) {
+      first = &r.error();
+    }
+  }
+  if (first) return std::unexpected(*first);
   return {};
 }
 }  // namespace

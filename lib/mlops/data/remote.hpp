@@ -5,6 +5,7 @@
 // such as `runs/…` (shared runs). The interface is the seam between kinds of storage: a path
 // (remote_path.hpp) and S3-compatible object storage (remote_s3.hpp).
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,6 +54,17 @@ class Remote {
   // Deletes object `hash`; "not there" is success. Kinds that cannot delete: exit 2.
   virtual Result<void> remove(const Hash& hash) const;
 
+  // Batches, what push and fetch call: the defaults call upload()/download() one object at a time;
+  // remotes that keep many transfers in flight override them. `advance(bytes)` after each object.
+  using Advance = std::function<void(std::uint64_t bytes)>;
+  // Stops at the first failure (what was uploaded stays uploaded: a rerun sends the rest).
+  virtual Result<void> upload_many(const std::vector<Hash>& hashes, const Cache& cache, const Advance& advance) const;
+  // One result per hash, in order: a missing or corrupt object does not keep the others from arriving.
+  virtual std::vector<Result<void>> download_many(const std::vector<Hash>& hashes, const Cache& cache,
+                                                  const Advance& advance) const;
+  // HTTP requests sent so far (none for a path remote), for --json and the benchmark.
+  virtual std::uint64_t requests() const { return 0; }
+
   // Documents (check_document_key says which keys are valid). All three fail with exit 3 when the
   // remote cannot be reached, and exit 2 for an invalid key.
   // Publishes the bytes of `file` under `key` atomically, unless the key exists: then it reports
@@ -70,12 +82,24 @@ class Remote {
 // hold objects). Exit 2 otherwise.
 Result<void> check_document_key(std::string_view key);
 
-// Opens the remote a config entry describes. A local or mounted path (absolute, `file://`, or
-// relative to the repository root) is the kind this version supports.
-Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig& config);
+// Whether to trust what this machine remembers a remote has (remote_known.hpp), or ask again.
+enum class Verify { no, yes };
+
+// Opens the remote a config entry describes: a local or mounted path (absolute, `file://`, or
+// relative to the repository root; remote_path.hpp) or s3://BUCKET[/PREFIX] (remote_s3.hpp), with
+// its settings and their environment overrides (remote_settings.hpp).
+Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig& config, Verify verify = Verify::no);
 // The remote named `name`, or the default remote when `name` is empty; exit 2 when there is none.
-Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config& config, std::string_view name);
-// Validates a URL for `mlops remote add`.
+Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config& config, std::string_view name,
+                                                  Verify verify = Verify::no);
+// s3://BUCKET[/PREFIX]: the bucket (S3's naming rules) and the prefix without '/' at either end.
+struct S3Location {
+  std::string bucket;
+  std::string prefix;
+};
+Result<S3Location> parse_s3_url(std::string_view url);
+
+// Validates a URL for `mlops remote add`: a path, file://PATH or s3://BUCKET[/PREFIX].
 Result<void> check_remote_url(std::string_view url);
 
 // A remote's folder is never created as a side effect (a typo or an unmounted share would
@@ -89,7 +113,13 @@ struct TransferResult {
   std::size_t objects = 0;  // objects transferred
   std::size_t skipped = 0;  // already on the other side
   std::uint64_t bytes = 0;
+  std::uint64_t requests = 0;  // HTTP requests sent (S3), retries included
 };
+
+// The error for an object whose bytes on the remote do not match its name. `moved_to` is where it
+// was moved aside on the remote (empty when it could not be: `why_not` says why). Exit 3.
+Error corrupt_remote_object(const Hash& hash, std::string_view remote, std::string_view moved_to,
+                            std::string_view why_not = {});
 
 // Every object that versions of `items` need. Folder manifests must be in the cache to be expanded;
 // the manifests that are not are listed in `unexpanded`.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "mlops/core/file.hpp"
 #include "mlops/data/cache.hpp"
@@ -89,6 +90,21 @@ Error PathRemote::remote_wrap(Error e) const {
   return e;
 }
 
+Result<void> PathRemote::make_folders(const fs::path& dir) const {
+  std::error_code ec;
+  if (shared_ == Shared::no) {
+    fs::create_directories(dir, ec);
+    if (ec) return std::unexpected(remote_error("create", dir, ec.value()));
+    return {};
+  }
+  if (fs::is_directory(dir, ec)) return {};
+  if (dir != root_ && dir.has_parent_path()) MLOPS_TRY(make_folders(dir.parent_path()));
+  if (::mkdir(dir.c_str(), 0775) != 0 && errno != EEXIST) return std::unexpected(remote_error("create", dir, errno));
+  // chmod, not the mkdir mode: the umask would take the group's write bit away.
+  if (::chmod(dir.c_str(), 02775) != 0) return std::unexpected(remote_error("share", dir, errno));
+  return {};
+}
+
 Result<std::vector<bool>> PathRemote::contains(const std::vector<Hash>& hashes) const {
   std::vector<bool> found;
   found.reserve(hashes.size());
@@ -101,9 +117,7 @@ Result<std::vector<bool>> PathRemote::contains(const std::vector<Hash>& hashes) 
 
 Result<void> PathRemote::upload(const Hash& hash, const fs::path& object) const {
   fs::path target = object_path(hash);
-  std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
-  if (ec) return std::unexpected(remote_error("create", target.parent_path(), ec.value()));
+  MLOPS_TRY(make_folders(target.parent_path()));
   UniqueFd in(::open(object.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) return std::unexpected(system_error("read", object, errno));
   // The temp file sits beside the target, on the remote's filesystem, so rename is atomic there.
@@ -135,10 +149,15 @@ Result<void> PathRemote::download(const Hash& hash, const Cache& cache) const {
       in.get(), *temp, [&](int err) { return remote_error("read", source, err); }, [](Error e) { return e; });
   if (!copied) return std::unexpected(copied.error());
   if (*copied != hash) {
+    // Moved aside, so that it is never served again and the next push of a good copy replaces it
+    // (a push sends what the remote lacks). `.corrupt/` is neither an object folder nor a document.
+    fs::path aside = root_ / ".corrupt" / fmt::format("{}.{}", hash.hex(), ::time(nullptr));
+    auto made = make_folders(aside.parent_path());
+    if (made && ::rename(source.c_str(), aside.c_str()) == 0) {
+      return std::unexpected(corrupt_remote_object(hash, describe(), aside.string()));
+    }
     return std::unexpected(
-        environment_error(fmt::format("object {} on remote '{}' is corrupt (its content does not match its hash)",
-                                      hash.str(), describe()),
-                          "push a good copy from a clone that has it, or remove the damaged file from the remote"));
+        corrupt_remote_object(hash, describe(), {}, made ? std::string(std::strerror(errno)) : made.error().message));
   }
   return cache.publish(*temp, hash);
 }
@@ -174,9 +193,7 @@ Result<void> PathRemote::remove(const Hash& hash) const {
 Result<DocumentPut> PathRemote::put_document(std::string_view key, const fs::path& file) const {
   MLOPS_TRY(check_document_key(key));
   fs::path target = root_ / fs::path(std::string(key));
-  std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
-  if (ec) return std::unexpected(remote_error("create", target.parent_path(), ec.value()));
+  MLOPS_TRY(make_folders(target.parent_path()));
   UniqueFd in(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) return std::unexpected(system_error("read", file, errno));
   auto temp = AtomicFile::create(target);

@@ -9,10 +9,17 @@
 
 namespace mlops::data {
 
+// `shared: group` (as git's core.sharedRepository=group): every folder the remote makes is
+// group-writable and setgid (so what is made in it keeps the group), whatever the umask; objects
+// and documents stay read-only for everyone, and any member of the group may add, replace or
+// remove them through their group-writable folders.
+enum class Shared { no, group };
+
 class PathRemote : public Remote {
  public:
   // `root` must exist (open_remote checks; see docs/remotes.md).
-  explicit PathRemote(std::filesystem::path root) : root_(std::move(root)) {}
+  explicit PathRemote(std::filesystem::path root, Shared shared = Shared::no)
+      : root_(std::move(root)), shared_(shared) {}
 
   std::string describe() const override { return root_.string(); }
   const std::filesystem::path& root() const { return root_; }
@@ -32,7 +39,10 @@ class PathRemote : public Remote {
   // Failures on the remote's side are the environment's (unreachable mount, full disk): exit 3.
   Error remote_error(std::string_view action, const std::filesystem::path& path, int err) const;
   Error remote_wrap(Error e) const;
+  // Creates `dir` (under the root) and the folders above it, shared as the setting says.
+  Result<void> make_folders(const std::filesystem::path& dir) const;
   std::filesystem::path root_;
+  Shared shared_;
 };
 
 }  // namespace mlops::data

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <future>
 
 #include "mlops/data/cache.hpp"

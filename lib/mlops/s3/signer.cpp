@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,7 @@ namespace mlops::s3 {
 
 namespace {
 
-std::string lower(std::string_view text) {
+std::string ascii_lower(std::string_view text) {
   std::string result(text);
   for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return result;
@@ -72,7 +73,8 @@ SignOutput sign(const SignInput& input, const Credentials& credentials, std::str
 
   std::vector<Header> query;
   query.reserve(input.query.size());
-  for (const auto& [name, value] : input.query) query.emplace_back(uri_encode(name, false), uri_encode(value, false));
+  for (const auto& [name, value] : input.query)
+    query.emplace_back(uri_encode(name, false), uri_encode(value, input.raw_slash_in_query));
   std::sort(query.begin(), query.end());
   std::string canonical_query;
   for (const auto& [name, value] : query) {
@@ -84,18 +86,16 @@ SignOutput sign(const SignInput& input, const Credentials& credentials, std::str
   std::string canonical_path = uri_encode(input.path.empty() ? "/" : input.path, true);
   output.target = canonical_query.empty() ? canonical_path : canonical_path + "?" + canonical_query;
 
-  std::vector<Header> headers;
-  // Reserved up front: GCC 12 reports a false -Warray-bounds on the growth path in some unity batches.
-  headers.reserve(4 + input.headers.size());
-  headers.emplace_back("host", trim_value(input.host));
-  headers.emplace_back("x-amz-date", std::string(date));
-  headers.emplace_back("x-amz-content-sha256", input.payload_hash);
-  if (!credentials.session_token.empty()) headers.emplace_back("x-amz-security-token", credentials.session_token);
+  // Sorted by lower-case name, as the canonical request lists them.
+  std::map<std::string, std::string> headers;
+  headers["host"] = trim_value(input.host);
+  headers["x-amz-date"] = std::string(date);
+  headers["x-amz-content-sha256"] = input.payload_hash;
+  if (!credentials.session_token.empty()) headers["x-amz-security-token"] = credentials.session_token;
   for (const auto& [name, value] : input.headers) {
     std::string trimmed = trim_value(value);
-    if (!trimmed.empty()) headers.emplace_back(lower(name), std::move(trimmed));
+    if (!trimmed.empty()) headers[ascii_lower(name)] = std::move(trimmed);
   }
-  std::sort(headers.begin(), headers.end());
 
   std::string canonical_headers;
   std::string signed_headers;
@@ -121,7 +121,7 @@ SignOutput sign(const SignInput& input, const Credentials& credentials, std::str
   key = hmac_sha256(as_view(key), "aws4_request");
   std::string signature = hex(hmac_sha256(as_view(key), output.string_to_sign));
 
-  output.headers = std::move(headers);
+  output.headers.assign(headers.begin(), headers.end());
   output.headers.emplace_back("authorization",
                               fmt::format("AWS4-HMAC-SHA256 Credential={}/{},SignedHeaders={},Signature={}",
                                           credentials.access_key_id, scope, signed_headers, signature));

@@ -27,6 +27,9 @@ struct SignInput {
   std::vector<Header> query;    // decoded names and values, in any order
   std::vector<Header> headers;  // further headers to send and sign (Range, Content-MD5, x-amz-acl, ...)
   std::string payload_hash;     // lower-case hex SHA-256 of the body, or "UNSIGNED-PAYLOAD"
+  // Leaves '/' in query values unencoded, in the URL and the canonical request alike. Real S3
+  // wants %2F; moto's signature checker computes its canonical request with '/' (engine.cpp).
+  bool raw_slash_in_query = false;
 };
 
 struct SignOutput {

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "mlops/core/sqlite.hpp"
+#include "mlops/tracking/recorder.hpp"
 #include "mlops/tracking/secrets.hpp"
 
 namespace mlops::tracking {
@@ -660,8 +661,9 @@ Result<void> RunStore::log_params(std::string_view id, std::map<std::string, std
 }
 
 Result<void> RunStore::set_tags(std::string_view id, std::map<std::string, std::string> tags) {
-  // The tool's own record of redactions is kept by note_redactions, not set from outside.
+  // The tool's own records (redactions, what a diff left out) are not set from outside.
   tags.erase(std::string(kRedactedTag));
+  tags.erase(std::string(kDiffLeftOutTag));
   Redactions redactions;
   redactions.tags = redact_pairs(tags);
   auto transaction = sql::Transaction::begin(*db_);

@@ -87,7 +87,7 @@ TEST_CASE("s3 signer: AWS's List Objects example sorts the query", "[s3][signer]
         "Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
 }
 
-TEST_CASE("s3 signer: a session token is sent and signed; empty headers are dropped", "[s3][signer]") {
+TEST_CASE("s3 signer: a session token is sent and signed, and empty headers are dropped", "[s3][signer]") {
   REQUIRE(mlops::s3::load_libraries());
   mlops::s3::Credentials temporary = kExampleKey;
   temporary.session_token = "token/with+chars";

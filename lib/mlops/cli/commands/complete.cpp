@@ -60,6 +60,7 @@ constexpr ValueRule kValueRules[] = {
     {"mlops runs show", "id", ValueKind::run},
     {"mlops runs delete", "ids", ValueKind::run},
     {"mlops runs export", "ids", ValueKind::run},
+    {"mlops runs push", "ids", ValueKind::run},
     {"mlops runs compare", "ids", ValueKind::run},
     {"mlops runs diff", "a", ValueKind::run},
     {"mlops runs diff", "b", ValueKind::run},
@@ -96,8 +97,11 @@ constexpr ValueRule kValueRules[] = {
     {"mlops data push", "--remote", ValueKind::remote},
     {"mlops data pull", "--remote", ValueKind::remote},
     {"mlops data fetch", "--remote", ValueKind::remote},
+    {"mlops runs push", "--remote", ValueKind::remote},
+    {"mlops runs pull", "--remote", ValueKind::remote},
     {"mlops data gc", "--remote", ValueKind::remote},
     {"mlops remote remove", "name", ValueKind::remote},
+    {"mlops remote modify", "name", ValueKind::remote},
 };
 
 // "id" for a positional, "--to" for an option.

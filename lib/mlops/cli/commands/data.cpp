@@ -1,6 +1,8 @@
 // `mlops data`: version datasets next to the code that uses them.
 #include "mlops/cli/commands/data.hpp"
 
+#include <algorithm>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/cli/model_revision.hpp"
@@ -48,6 +50,14 @@ std::vector<data::TrackedData> model_artifacts(const Repo& repo) {
   return items;
 }
 
+std::vector<std::string> registered_runs(const Repo& repo) {
+  std::vector<std::string> ids;
+  for (const auto& meta : registry_metadata(repo)) {
+    if (!meta.run.empty() && std::find(ids.begin(), ids.end(), meta.run) == ids.end()) ids.push_back(meta.run);
+  }
+  return ids;
+}
+
 std::vector<data::TrackedData> registered_versions(const Repo& repo) {
   data::Cache cache(repo);
   std::vector<data::TrackedData> items;
@@ -74,8 +84,11 @@ nlohmann::ordered_json missing_json(const std::vector<data::MissingVersion>& mis
 
 void print_transfer(std::string_view verb, const std::string& remote, const data::TransferResult& result) {
   if (out::settings().json) {
-    out::print_json(
-        {{"remote", remote}, {"objects", result.objects}, {"bytes", result.bytes}, {"skipped", result.skipped}});
+    out::print_json({{"remote", remote},
+                     {"objects", result.objects},
+                     {"bytes", result.bytes},
+                     {"skipped", result.skipped},
+                     {"requests", result.requests}});
     return;
   }
   out::println("{} object{} {} ({}), {} already there", result.objects, result.objects == 1 ? "" : "s", verb,

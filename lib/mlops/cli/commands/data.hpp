@@ -31,6 +31,8 @@ std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<s
 // The artifact of every registered model version (the Artifact and Kind trailers of annotated
 // tags), as items `data::push` and `data::objects_of` take: models are data that must travel too.
 std::vector<data::TrackedData> model_artifacts(const Repo& repo);
+// The runs registered model versions were made by (the Run trailer), each once.
+std::vector<std::string> registered_runs(const Repo& repo);
 // model_artifacts, and the data versions registered versions were trained on: what gc keeps.
 std::vector<data::TrackedData> registered_versions(const Repo& repo);
 // Prints a transfer summary ("3 objects pushed (12.0 MiB), 5 already there") or its JSON.

@@ -1,103 +1,50 @@
-// `mlops remote add|list|remove`: where `mlops data push/pull` send and fetch data.
-#include "mlops/data/remote.hpp"
+// `mlops remote`: where `mlops data push/pull`, `model get` and `runs push/pull` send and fetch.
+#include "mlops/cli/commands/remote.hpp"
 
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
-#include "mlops/core/config.hpp"
-#include "mlops/core/json_output.hpp"
-#include "mlops/core/output.hpp"
+#include "mlops/cli/suggest.hpp"
+#include "mlops/data/remote_settings.hpp"
 
 namespace mlops::cli {
 
-namespace {
-
-struct RemoteAddOptions {
-  std::string name;
-  std::string url;
-  bool make_default = false;
-  bool create = false;
-};
-
-bool valid_remote_name(const std::string& name) {
-  if (name.empty()) return false;
+void check_remote_name(const std::string& name) {
+  bool ok = !name.empty();
   for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) ok = false;
   }
-  return true;
+  if (!ok) {
+    throw Failure(bad_input(fmt::format("invalid remote name '{}'", name), "use letters, digits, '-', '_' and '.'"));
+  }
 }
 
-int run_remote_add(const RemoteAddOptions& options) {
-  Repo repo = require_store();
-  Config config = unwrap(load_config(repo));
-  if (!valid_remote_name(options.name)) {
-    throw Failure(
-        bad_input(fmt::format("invalid remote name '{}'", options.name), "use letters, digits, '-', '_' and '.'"));
-  }
-  if (config.find_remote(options.name)) {
-    throw Failure(bad_input(fmt::format("remote '{}' already exists", options.name),
-                            fmt::format("remove it first with 'mlops remote remove {}'", options.name)));
-  }
-  unwrap(data::prepare_remote_location(repo, options.url,
-                                       options.create ? data::CreateRemote::yes : data::CreateRemote::no));
-  config.remotes.push_back(RemoteConfig{options.name, options.url});
-  if (options.make_default || config.remotes.size() == 1) config.default_remote = options.name;
-  unwrap(save_config(repo, config));
-  out::note(fmt::format("added remote '{}' ({}){}", options.name, options.url,
-                        config.default_remote == options.name ? " as the default" : ""));
-  out::hint("commit the setting: git add .mlops/config.yaml");
-  return 0;
+const RemoteConfig& require_remote(const Config& config, const std::string& name) {
+  if (const auto* remote = config.find_remote(name)) return *remote;
+  std::vector<std::string> names;
+  for (const auto& r : config.remotes) names.push_back(r.name);
+  auto best = closest(name, names);
+  throw Failure(bad_input(fmt::format("unknown remote '{}'", name),
+                          best.empty() ? "see 'mlops remote list'" : fmt::format("did you mean '{}'?", best)));
 }
 
-int run_remote_list() {
-  Repo repo = require_store();
-  Config config = unwrap(load_config(repo));
-  if (out::settings().json) {
-    nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const auto& r : config.remotes)
-      list.push_back({{"name", r.name}, {"url", r.url}, {"default", r.name == config.default_remote}});
-    out::print_json({{"remotes", list}});
-    return 0;
-  }
-  for (const auto& r : config.remotes) {
-    out::println("{}\t{}{}", r.name, r.url, r.name == config.default_remote ? "\t(default)" : "");
-  }
-  return 0;
+void refuse_committed_secret(const std::string& remote, const std::string& key, const std::string& value) {
+  const auto* spec = data::find_remote_key(key);
+  if (!(spec && spec->secret) && !data::looks_like_secret(value)) return;
+  throw Failure(bad_input(
+      fmt::format("refusing to write a secret ({} of remote '{}') into the committed .mlops/config.yaml", key, remote),
+      fmt::format("keep it on this machine with --local (.mlops/config.local.yaml, git-ignored), or in "
+                  "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws/credentials or {}",
+                  remote_env_name(remote, key))));
 }
-
-int run_remote_remove(const std::string& name) {
-  Repo repo = require_store();
-  Config config = unwrap(load_config(repo));
-  auto it = std::find_if(config.remotes.begin(), config.remotes.end(), [&](const auto& r) { return r.name == name; });
-  if (it == config.remotes.end())
-    throw Failure(bad_input(fmt::format("unknown remote '{}'", name), "see 'mlops remote list'"));
-  config.remotes.erase(it);
-  if (config.default_remote == name) config.default_remote.clear();
-  unwrap(save_config(repo, config));
-  out::note(fmt::format("removed remote '{}' (its data is left where it is)", name));
-  return 0;
-}
-
-}  // namespace
 
 void register_remote(CLI::App& app) {
-  auto* group = add_group(app, "remote", "Manage data remotes (a local or mounted path)");
-
-  auto add = std::make_shared<RemoteAddOptions>();
-  auto* add_cmd = add_command(*group, "add", "Add a remote", [add] { return run_remote_add(*add); });
-  add_cmd->add_option("name", add->name, "Remote name")->required();
-  add_cmd->add_option("url", add->url, "A path (absolute, relative to the repository, or file://...)")->required();
-  add_cmd->add_flag("-d,--default", add->make_default, "Make it the default remote (the first remote always is)");
-  add_cmd->add_flag("--create", add->create, "Create the remote's folder (a path remote must exist otherwise)");
-
-  auto* list_cmd = add_command(*group, "list", "List remotes", [] { return run_remote_list(); });
-  add_json_flag(*list_cmd);
-
-  auto name = std::make_shared<std::string>();
-  auto* remove_cmd =
-      add_command(*group, "remove", "Remove a remote from the config", [name] { return run_remote_remove(*name); });
-  remove_cmd->add_option("name", *name, "Remote name")->required();
+  auto* group = add_group(app, "remote", "Manage data remotes (a local or mounted path, or S3-compatible storage)");
+  add_remote_add(*group);
+  add_remote_modify(*group);
+  add_remote_list(*group);
+  add_remote_remove(*group);
 }
 
 }  // namespace mlops::cli
