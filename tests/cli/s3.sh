@@ -198,7 +198,7 @@ test_model_get_and_pre_push_hook_with_an_s3_default_remote() {
   git init -q --bare "$origin" && git remote add origin "$origin"
   mlops hooks install > /dev/null 2>&1 || fail "hooks install"
   echo "rows" > data.csv && mlops data add data.csv > /dev/null 2>&1
-  git add data.csv.mlops .gitignore && git commit -qm data
+  git add data.csv.mlops .gitignore .gitattributes && git commit -qm data  # hooks install declares the merge rules
   # The pre-push hook sends the data to the S3 default remote.
   run git push -q origin HEAD:main
   expect_rc 0

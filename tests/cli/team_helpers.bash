@@ -18,6 +18,7 @@ team() {
   (
     cd "$alice" || exit 1
     mlops init >/dev/null 2>&1 && mlops remote add store "$STORE" --create --default >/dev/null 2>&1
+    mlops hooks install >/dev/null 2>&1  # writes .gitattributes, committed with the setup
     git add -A && git commit -qm "mlops init" && git push -q origin main
   ) || fail "team setup failed"
   git clone -q "$ORIGIN" "$bob" && git clone -q "$ORIGIN" "$carol"

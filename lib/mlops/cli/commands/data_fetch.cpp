@@ -30,7 +30,7 @@ int run_data_fetch(const DataFetchOptions& options) {
   std::vector<data::TrackedData> items;
   std::size_t revisions = 0;
   if (options.history.any()) {
-    items = select_history(repo, options.paths, options.history, &revisions);
+    items = data::every_side(select_history(repo, options.paths, options.history, &revisions));
   } else if (!options.models || !options.paths.empty() || !options.rev.empty()) {
     items = data::every_side(select_data(repo, options.paths, options.rev));
   }
