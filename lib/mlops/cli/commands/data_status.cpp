@@ -154,7 +154,7 @@ int run_data_status(const DataStatusOptions& options) {
 
   bool differs = std::any_of(statuses.begin(), statuses.end(), [](const auto& s) { return s.differs(); });
   auto on_remote = remote_report(repo, cache, tracked, options);
-  differs |= on_remote.value("lacking", false);
+  differs |= !on_remote.is_null() && on_remote["lacking"].get<bool>();
   if (out::settings().json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& s : statuses) list.push_back(to_json(s));
