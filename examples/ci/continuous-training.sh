@@ -91,8 +91,12 @@ git commit -q -m "ct: retrain $model on $train + $new ($batch)"
 
 # Train on that commit (the tree is clean, so the run can be registered and rebuilt), register
 # the run's model.json, and promote it only when it is good enough and beats the champion.
-mlops run --name ct-retrain --params-file params.yaml --artifact model.json -- python3 train.py
-run=$(mlops runs list --limit 1 --ids)
+# The run id comes from --id-file (outside the work tree), never from `runs list --limit 1`, which
+# another run in the same store could race.
+id_file=$(mktemp)
+trap 'rm -f "$id_file"' EXIT
+mlops run --id-file "$id_file" --name ct-retrain --params-file params.yaml --artifact model.json -- python3 train.py
+run=$(cat "$id_file")
 # (-q: without the notes that suggest a git push; the push is below.)
 mlops -q model register "$model" --run "$run"
 promoted=yes

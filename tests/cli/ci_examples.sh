@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CLI tests: the CI/CD/CT scripts of examples/ci/, run for real on the quickstart project as the
-# workflows run them: a fresh clone of a bare `origin`, the data remote from MLOPS_REMOTE_URL, and
+# workflows run them: a fresh clone of a bare `origin`, the data remote from MLOPS_REMOTE_STORAGE_URL, and
 # then `sh ci/<script>.sh`. Also checks that both workflow files call every script.
 source "$(dirname "$0")/lib.sh"
 
@@ -12,7 +12,7 @@ SCRIPTS=(setup-remote check continuous-training deploy)
 BIN_DIR="$TEST_ROOT/bin"
 mkdir -p "$BIN_DIR" && ln -sf "$MLOPS" "$BIN_DIR/mlops"
 export PATH="$BIN_DIR:$PATH"
-unset MLOPS_REMOTE_URL CT_BRANCH DRIFT_REPORT MODEL TRAIN_DATA NEW_DATA
+unset MLOPS_REMOTE_URL MLOPS_REMOTE_STORAGE_URL MLOPS_DEFAULT_REMOTE CT_BRANCH DRIFT_REPORT MODEL TRAIN_DATA NEW_DATA
 
 # Small data keeps training to about a second. With these seeds (training is deterministic) the
 # first model has auc 0.877; new data with seed 11 and --shift 1.5 drifts and gives a better
@@ -54,7 +54,7 @@ use_fixture() {
 # A fresh clone of origin named $1 next to dev, set up as the workflows do; cd's into it.
 ci_clone() {
   cd .. && git clone -q origin.git "$1" && cd "$1" &&
-    MLOPS_REMOTE_URL="$(cd ../store && pwd)" sh ci/setup-remote.sh > /dev/null ||
+    export MLOPS_REMOTE_STORAGE_URL="$(cd ../store && pwd)" && sh ci/setup-remote.sh > /dev/null ||
     fail "could not set up the CI clone $1"
 }
 
@@ -92,20 +92,22 @@ test_workflows_call_every_script() {
 test_setup_remote_from_variable_keeps_tree_clean() {
   use_fixture
   cd .. && git clone -q origin.git ci && cd ci
-  local store; store="$(cd ../store && pwd)"
-  MLOPS_REMOTE_URL="$store" run sh ci/setup-remote.sh
+  # The store moves where only the variable says: the committed url no longer reaches it.
+  local store="$TEST_ROOT/$current_test/elsewhere"
+  mv ../store "$store"
+  MLOPS_REMOTE_STORAGE_URL="$store" run sh ci/setup-remote.sh
   expect_rc 0
+  expect_out "data remote 'storage' from MLOPS_REMOTE_STORAGE_URL"
   [[ "$out$err" != *"$store"* ]] || fail "the remote location was printed: $out $err"
   expect_eq "$(git status --porcelain)" ""
-  run mlops remote list
-  expect_out "ci	$store	(default)"
-  # Twice is harmless (a job retried on the same runner).
-  MLOPS_REMOTE_URL="$store" run sh ci/setup-remote.sh
+  # Every later command reads the same variable; nothing was written.
+  MLOPS_REMOTE_STORAGE_URL="$store" run mlops data pull
   expect_rc 0
-  # Without the variable the committed default remote is used.
+  expect_eq "$(git status --porcelain)" ""
+  # Without the variable the committed url is used (and here reaches nothing).
   run sh ci/setup-remote.sh
   expect_rc 0
-  expect_out "MLOPS_REMOTE_URL is not set"
+  expect_out "MLOPS_REMOTE_STORAGE_URL is not set"
 }
 
 test_check_passes_on_a_clean_clone() {

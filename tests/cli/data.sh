@@ -463,6 +463,40 @@ test_diff_unknown_revision_or_path_is_named() {
   expect_eq "$coloured" "$plain"
 }
 
+# New-user finding: the hint after `data add` lists the files that add really changed.
+test_add_hint_lists_only_changed_files() {
+  new_repo
+  mkdir -p data && echo 1 > data/a.csv
+  run mlops data add data/a.csv
+  expect_err "git add data/.gitignore data/a.csv.mlops"
+  echo 2 > data/a.csv
+  run mlops data add data/a.csv
+  expect_err "git add data/a.csv.mlops"
+  expect_no_out ".gitignore"
+  [[ "$err" != *".gitignore"* ]] || fail "the hint names a .gitignore that did not change: $err"
+  echo 1 > top.csv
+  run mlops data add top.csv
+  expect_err "git add .gitignore top.csv.mlops"
+}
+
+# New-user finding: data behind its pointer (after git pull) is out of date, as status says.
+test_diff_says_out_of_date_not_modified() {
+  new_repo
+  echo v1 > data.csv && mlops data add data.csv >/dev/null 2>&1 && git add -A && git commit -qm v1
+  echo v2 > data.csv && mlops data add data.csv >/dev/null 2>&1 && git add -A && git commit -qm v2
+  mlops data checkout --rev HEAD~1 >/dev/null 2>&1
+  run mlops data diff
+  expect_rc 0
+  expect_out "out of date data.csv"
+  expect_no_out "modified"
+  expect_err "'mlops data checkout' updates it"
+  run mlops data diff --json
+  expect_eq "$(echo "$out" | json_get '["changes"][0]["change"]')" "stale"
+  echo v3 > data.csv
+  run mlops data diff
+  expect_out "modified"
+}
+
 test_diff_and_log() {
   new_repo; make_data
   mlops data add train.csv images >/dev/null 2>&1

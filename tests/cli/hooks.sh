@@ -37,6 +37,29 @@ test_pre_commit_hook_blocks_stale_pointers() {
   expect_rc 0
 }
 
+# New-user finding: a hint names the command that works. Data the pointer is ahead of, whose new
+# version the cache lacks, is brought up to date by `data pull`, not `data checkout`.
+test_pre_commit_hints_name_pull_when_the_cache_lacks_the_version() {
+  new_repo
+  mlops hooks install >/dev/null 2>&1
+  echo v1 > data.csv && mlops data add data.csv >/dev/null 2>&1 && git add -A && git commit -qm v1
+  echo v2 > data.csv && mlops data add data.csv >/dev/null 2>&1 && git add -A && git commit -qm v2
+  local h; h=$(sed -n 's/^hash: xxh3://p' data.csv.mlops)
+  mlops data checkout --rev HEAD~1 >/dev/null 2>&1
+  rm -f ".mlops/cache/${h:0:2}/${h:2}"  # as in a clone that pulled the pointer, not the data
+  echo code >> train.py && git add train.py
+  run git commit -qm "code"
+  expect_rc 0
+  expect_err "data.csv is out of date with its pointer; 'mlops data pull data.csv' updates it"
+  # A staged pointer whose data changed again: the restore hint names pull too.
+  echo v3 > data.csv && mlops data add data.csv >/dev/null 2>&1 && git add data.csv.mlops
+  local h3; h3=$(sed -n 's/^hash: xxh3://p' data.csv.mlops)
+  echo v4 > data.csv && rm -f ".mlops/cache/${h3:0:2}/${h3:2}"
+  run git commit -qm "v3"
+  expect_rc 1
+  expect_err "restore the pointer's version with 'mlops data pull data.csv'"
+}
+
 # Issue 10.22: data that differs from a pointer the commit does not include informs, not blocks;
 # hooks.pre_commit: block makes it block.
 test_pre_commit_informs_about_data_outside_the_commit() {

@@ -116,7 +116,7 @@ test_promote_json_gate_values_are_numbers() {
   local before; before=$(tag_count)
   run mlops model promote m v0.0.2 --to production --require 'metrics.auc >= 0.9' --require 'metrics.loss in (0.2, 0.3)' --json
   expect_rc 1
-  local keys='["model", "version", "stage", "promoted", "tag", "commit", "gates", "pushed"]'
+  local keys='["model", "version", "stage", "promoted", "tag", "commit", "gates", "pushed", "git_remote", "data_remote", "data_remote_url"]'
   expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(json.dumps(list(json.load(sys.stdin))))')" "$keys"
   expect_eq "$(echo "$out" | json_get '["gates"][0]')" \
     "{'gate': 'metrics.auc >= 0.9', 'value': 0.89, 'op': '>=', 'bound': 0.9, 'passed': False}"
@@ -1121,6 +1121,146 @@ test_push_without_a_git_remote_writes_nothing() {
   expect_rc 2
   expect_err "no git remote 'origin'"
   expect_eq "$(git tag | sort)" "$before"
+}
+
+# New-user trial: deregistering (or unassigning) the version a stage points at hands the stage to
+# the version assigned before, as GTO reads the tags; mlops says so instead of doing it silently.
+test_deregistering_the_stage_holder_names_the_new_holder() {
+  repo_with_versions
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1
+  mlops model promote m v0.0.3 --to production > /dev/null 2>&1
+  run mlops model deprecate m v0.0.3
+  expect_rc 0
+  expect_out "Deregistered m v0.0.3"
+  expect_err "warning: 'm' v0.0.3 held 'production': 'production' is back to v0.0.1, the version assigned to it before"
+  expect_err "hint: 'mlops model promote m VERSION --to production' puts another version there"
+  expect_eq "$(mlops model list --json | json_get '["models"][0]["stages"]')" "{'production': 'v0.0.1'}"
+  run mlops model deprecate m v0.0.1 production --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["stages_handed_over"]')" "[{'stage': 'production', 'now': None}]"
+  expect_err "'m' v0.0.1 held 'production': no version is in 'production' now"
+  # A version that holds no stage: no warning.
+  run mlops model deprecate m v0.0.2
+  expect_rc 0
+  [[ "$err" != *"held"* ]] || fail "warned for a version in no stage: $err"
+}
+
+# New-user trial: outside a repository set up for mlops, an empty registry is the wrong folder.
+test_model_list_outside_an_mlops_repository() {
+  new_repo --no-init
+  run mlops model list
+  expect_rc 2
+  expect_err "is not set up for mlops"
+  expect_err "hint: run 'mlops init'"
+  expect_no_out "No models registered yet"
+  # Tags GTO wrote are still listed in a plain git repository.
+  commit_file a "1"
+  gto_tag "m@v0.0.1" HEAD 1700000001 "Registering artifact m version v0.0.1"
+  run mlops model list
+  expect_rc 0
+  expect_out "v0.0.1"
+}
+
+# New-user trial: --remote is a data remote everywhere; model push takes --git-remote, and --remote
+# there is a deprecated alias that says so. JSON names remotes by name, with the data remote's URL.
+test_model_push_git_remote_and_deprecated_remote() {
+  repo_for_models
+  local origin="$TEST_ROOT/origin-$current_test.git" store="$TEST_ROOT/store-$current_test"
+  git init -q --bare "$origin" && git remote add origin "$origin"
+  mkdir -p "$store" && mlops remote add storage "$store" --default > /dev/null 2>&1
+  git add -A && git commit -qm "data remote"
+  make_model model.bin
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  run mlops model push churn --git-remote origin --json
+  expect_rc 0
+  [[ "$err" != *"deprecated"* ]] || fail "--git-remote warned: $err"
+  expect_eq "$(echo "$out" | json_get '["git_remote"]')" "origin"
+  expect_eq "$(echo "$out" | json_get '["remote"]')" "origin"
+  expect_eq "$(echo "$out" | json_get '["data_remote"]')" "storage"
+  expect_eq "$(echo "$out" | json_get '["data_remote_url"]')" "$store"
+  run mlops model push churn --remote origin
+  expect_rc 0
+  expect_out "Pushed 1 registry tag to 'origin'"
+  expect_err "warning: '--remote' of 'mlops model push' names a git remote and is deprecated"
+  expect_err "hint: use --git-remote origin"
+  run mlops model push churn --git-remote nowhere
+  expect_rc 2
+  expect_err "no git remote 'nowhere'"
+  run mlops model push churn --git-remote origin --remote origin
+  expect_rc 2
+  # The writing commands' --push reports the same fields.
+  commit_file a "2"
+  make_model model.bin
+  run mlops model register churn --path model.bin --metric auc=0.95 --push --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["git_remote"]')" "origin"
+  expect_eq "$(echo "$out" | json_get '["data_remote"]')" "storage"
+  expect_eq "$(echo "$out" | json_get '["data_remote_url"]')" "$store"
+  run mlops model promote churn v0.0.2 --to staging --json
+  expect_eq "$(echo "$out" | json_get '["git_remote"]')" "None"
+  # model get names the data remote it fetched from.
+  git push -q origin HEAD:main
+  local clone="$TEST_ROOT/clone-$current_test"
+  git clone -q "$origin" "$clone" && cd "$clone" || fail "no clone"
+  git fetch -q --tags
+  run mlops model get churn@v0.0.2 --out got.bin --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["fetched"]')" "True"
+  expect_eq "$(echo "$out" | json_get '["data_remote"]')" "storage"
+  expect_eq "$(echo "$out" | json_get '["data_remote_url"]')" "$store"
+}
+
+# New-user trial: model get --remote takes a remote's name; a path or URL gets a hint that names
+# 'mlops remote add', and nothing is written.
+test_model_get_remote_path_is_refused_with_a_hint() {
+  repo_for_models
+  local store="$TEST_ROOT/store-$current_test"
+  mkdir -p "$store" && mlops remote add storage "$store" > /dev/null 2>&1
+  git add -A && git commit -qm "data remote"
+  make_model model.bin
+  mlops model register churn --path model.bin > /dev/null 2>&1
+  run mlops model get churn@v0.0.1 --remote "$store" --out got.bin
+  expect_rc 2
+  expect_err "--remote takes the name of a data remote, and '$store' looks like a path or URL"
+  expect_err "hint: add it first: mlops remote add NAME $store"
+  expect_no_file got.bin
+  run mlops model get churn@v0.0.1 --remote s3://bucket/models --out got.bin
+  expect_rc 2
+  expect_err "looks like a path or URL"
+  run mlops model get churn@v0.0.1 --remote storag --out got.bin
+  expect_rc 2
+  expect_err "unknown data remote 'storag'"
+  expect_err "hint: the data remotes are storage"
+  expect_no_file got.bin
+  run mlops model get churn@v0.0.1 --remote storage --out got.bin
+  expect_rc 0
+}
+
+# New-user trial: promote --push prints its result (the gate table, "Promoted ...") before the
+# notes of the push (docs/conventions.md: hints and notes after the result).
+test_promote_push_prints_the_result_before_the_push_notes() {
+  repo_for_models
+  local origin="$TEST_ROOT/origin-$current_test.git" store="$TEST_ROOT/store-$current_test"
+  git init -q --bare "$origin" && git remote add origin "$origin"
+  mkdir -p "$store" && mlops remote add storage "$store" --default > /dev/null 2>&1
+  git add -A && git commit -qm "data remote"
+  make_model model.bin
+  mlops model register churn --path model.bin --metric auc=0.95 > /dev/null 2>&1
+  mlops model promote churn v0.0.1 --to production --push --require 'metrics.auc >= 0.9' > "$TEST_ROOT/both" 2>&1
+  local lines; lines=$(grep -n "" "$TEST_ROOT/both")
+  local gate promoted pushed
+  gate=$(grep -n "^GATE" "$TEST_ROOT/both" | cut -d: -f1)
+  promoted=$(grep -n "^Promoted churn v0.0.1 to production" "$TEST_ROOT/both" | cut -d: -f1)
+  pushed=$(grep -n "^Pushed 2 tags to 'origin'" "$TEST_ROOT/both" | cut -d: -f1)
+  [[ -n "$gate" && -n "$promoted" && -n "$pushed" ]] || fail "missing lines: $lines"
+  ((gate < promoted && promoted < pushed)) || fail "the push notes come before the result: $lines"
+  grep -q "^Uploaded 1 object" "$TEST_ROOT/both" || fail "no upload note: $lines"
+  # Without --push, the hint that names 'model push' is the last line.
+  commit_file a "2"
+  make_model model.bin
+  mlops model register churn --path model.bin --metric auc=0.96 > /dev/null 2>&1
+  mlops model promote churn v0.0.2 --to staging --require 'metrics.auc >= 0.9' > "$TEST_ROOT/both" 2>&1
+  expect_eq "$(tail -1 "$TEST_ROOT/both")" "hint: to push the changes upstream, run: mlops model push churn"
 }
 
 run_tests "${1:-.}"

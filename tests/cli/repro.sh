@@ -244,6 +244,30 @@ test_dirty_run_is_rebuilt_with_its_diff() {
   expect_eq "$(user_state)" "$before"
 }
 
+test_incomplete_diff_is_named_before_the_rebuild() {
+  script_repo
+  # The script reads an untracked binary file: the run's diff leaves it out, and says so.
+  printf 'a\0b' > blob.bin
+  printf '#!/bin/sh\nset -e\ncat data.txt blob.bin > out.txt\n' > make.sh
+  run mlops run --artifact out.txt -- ./make.sh
+  expect_rc 0
+  expect_err "'blob.bin' (untracked binary file)"
+  local id; id=$(newest_run)
+  git checkout -q make.sh && rm blob.bin
+  run mlops repro "$id" --dry-run
+  expect_rc 0
+  expect_err "warning: run $id's git.diff is incomplete, it left out blob.bin (untracked binary): the rebuild may not match it exactly"
+  expect_err "hint: version such files with 'mlops data add' or commit them"
+  run mlops repro "$id" --dry-run --json
+  expect_eq "$(echo "$out" | json_get '["diff_left_out"]["binary"]')" "['blob.bin']"
+  # The rebuild runs the recorded script, which cannot find blob.bin: the likely cause names it.
+  run mlops repro "$id" --json
+  expect_rc 1
+  expect_eq "$(echo "$out" | json_get '["diff_left_out"]["binary"]')" "['blob.bin']"
+  [[ "$(echo "$out" | json_get '["likely_causes"][0]["text"]')" == *"blob.bin (untracked binary)"* ]] ||
+    fail "the dirty-tree cause does not name blob.bin: $out"
+}
+
 test_dry_run_runs_nothing() {
   script_repo
   run mlops run --artifact out.txt -- ./make.sh

@@ -780,6 +780,67 @@ PY
   expect_eq "$(mlops runs show "$id" --json | json_eval '"files" in json.loads(d["tags"]["mlops.redacted"])')" "True"
 }
 
+test_big_and_binary_untracked_files_stay_out_of_the_diff() {
+  new_committed_repo
+  echo "print('changed')" >> train.py
+  echo "notes" > notes.txt
+  head -c 2000000 /dev/zero | tr '\0' 'x' > big.csv   # 2 MB of text: over the 1 MiB default
+  printf 'PNG\0\1\2' > logo.png                         # small, but binary
+  run mlops run -- true
+  expect_rc 0
+  expect_err "left out of the run's git.diff: 'big.csv' (1.9 MiB, over runs.diff_max_file_bytes = 1.0 MiB), 'logo.png' (untracked binary file)"
+  expect_err "a rebuild of this run may not match it exactly"
+  expect_err "runs.diff_max_file_bytes in .mlops/config.yaml sets the size limit"
+  local id doc hash diff
+  id=$(last_run)
+  doc=$(mlops runs show "$id" --json)
+  hash=$(json_eval '[a["hash"] for a in d["artifacts"] if a["name"] == "git.diff"][0]' <<<"$doc")
+  diff=".mlops/cache/${hash:5:2}/${hash:7}"
+  grep -q "changed" "$diff" || fail "the tracked change is not in the diff"
+  grep -q "notes" "$diff" || fail "the small untracked text file is not in the diff"
+  if grep -q "big.csv\|logo.png" "$diff"; then fail "a left-out file is in the diff"; fi
+  [[ $(stat -c %s "$diff") -lt 10000 ]] || fail "the diff is $(stat -c %s "$diff") bytes"
+  expect_eq "$(json_eval 'd["tags"]["mlops.diff_left_out"]' <<<"$doc")" \
+    '{"max_file_bytes":1048576,"too_big":["big.csv"],"binary":["logo.png"]}'
+  run mlops runs show "$id"
+  expect_out "incomplete: left out of git.diff: big.csv (too big: untracked over 1.0 MiB); logo.png (untracked binary)"
+  # The tag is mlops's own: log tag cannot clear it.
+  mlops log tag mlops.diff_left_out '{}' --run "$id" 2>/dev/null
+  expect_eq "$(mlops runs show "$id" --json | json_eval '"too_big" in d["tags"]["mlops.diff_left_out"]')" "True"
+}
+
+test_diff_max_file_bytes_is_configurable() {
+  new_committed_repo
+  head -c 3000 /dev/zero | tr '\0' 'x' > medium.txt
+  printf 'runs:\n  diff_max_file_bytes: 2KiB\n' >> .mlops/config.yaml
+  run mlops run -- true
+  expect_rc 0
+  expect_err "'medium.txt' (2.9 KiB, over runs.diff_max_file_bytes = 2.0 KiB)"
+  sed -i 's/2KiB/4096/' .mlops/config.yaml
+  run mlops run -- true
+  expect_rc 0
+  [[ "$err" != *"left out"* ]] || fail "medium.txt is under 4096 bytes: $err"
+  expect_eq "$(mlops runs show "$(last_run)" --json | json_eval '"mlops.diff_left_out" in d["tags"]')" "False"
+  # A value that is not a size: exit 2 before anything runs, no run recorded.
+  sed -i 's/4096/lots/' .mlops/config.yaml
+  local runs; runs=$(mlops runs list --ids | wc -l)
+  run mlops run -- touch ran
+  expect_rc 2
+  expect_err "'runs.diff_max_file_bytes' in"
+  expect_err "is not a size: 'lots'"
+  expect_err "hint: write a number of bytes, or one with a unit"
+  expect_no_file ran
+  expect_eq "$(mlops runs list --ids | wc -l)" "$runs"
+}
+
+test_runs_show_quotes_the_command_as_a_shell_would() {
+  new_committed_repo
+  mlops run -- sh -c 'echo "it'"'"'s"; exit 0' '' > /dev/null 2>&1
+  run mlops runs show "$(last_run)"
+  expect_rc 0
+  expect_out "command    sh -c 'echo \"it'\\''s\"; exit 0' ''"
+}
+
 test_secret_file_patterns_are_configurable() {
   new_committed_repo
   printf 'runs:\n  secret_files: ["*.secret", "!.env"]\n' >> .mlops/config.yaml
@@ -849,8 +910,8 @@ test_dirty_tree_big_file_left_out_of_diff() {
   echo "small" > small.txt
   run mlops run -- true
   expect_rc 0
-  expect_err "'big.bin' is too big for the run's diff and is left out"
-  expect_err "mlops data add big.bin"
+  expect_err "left out of the run's git.diff: 'big.bin' (65.0 MiB, over runs.diff_max_file_bytes = 1.0 MiB)"
+  expect_err "version it with 'mlops data add big.bin', commit it, or add it to .gitignore"
   local doc hash
   doc=$(mlops runs show "$(last_run)" --json)
   hash=$(json_eval '[a["hash"] for a in d["artifacts"] if a["name"] == "git.diff"][0]' <<<"$doc")

@@ -4,69 +4,7 @@
 # committed version was lost: the data of every commit any clone holds can be fetched from the
 # remote or from some clone's cache.
 source "$(dirname "$0")/lib.sh"
-
-# The hooks call `mlops` by name, as they would on a user's machine.
-BIN_DIR="$TEST_ROOT/bin"
-mkdir -p "$BIN_DIR" && ln -sf "$MLOPS" "$BIN_DIR/mlops"
-export PATH="$BIN_DIR:$PATH"
-
-# team: $ORIGIN (bare), $STORE (the shared data remote, the default in the committed config), and
-# the clones $alice, $bob and $carol, each with `mlops hooks install` done. Leaves the cwd alone.
-team() {
-  local base="$TEST_ROOT/$current_test"
-  ORIGIN=$base/origin.git STORE=$base/store alice=$base/alice bob=$base/bob carol=$base/carol
-  mkdir -p "$base"
-  git init -q --bare "$ORIGIN"
-  git clone -q "$ORIGIN" "$alice" 2>/dev/null
-  (
-    cd "$alice" || exit 1
-    mlops init >/dev/null 2>&1 && mlops remote add store "$STORE" --create --default >/dev/null 2>&1
-    git add -A && git commit -qm "mlops init" && git push -q origin main
-  ) || fail "team setup failed"
-  git clone -q "$ORIGIN" "$bob" && git clone -q "$ORIGIN" "$carol"
-  local d
-  for d in "$alice" "$bob" "$carol"; do (cd "$d" && mlops hooks install >/dev/null) || fail "hooks install in $d"; done
-}
-
-# become NAME: cd into NAME's clone and commit as NAME.
-become() {
-  cd "${!1}" || return 1
-  export GIT_AUTHOR_NAME=$1 GIT_AUTHOR_EMAIL=$1@example.com GIT_COMMITTER_NAME=$1 GIT_COMMITTER_EMAIL=$1@example.com
-}
-
-hash_in() { sed -n 's/^hash: //p' "$1"; }
-object_of() { local h=${1#xxh3:}; echo ".mlops/cache/${h:0:2}/${h:2}"; }
-on_remote() { local h=${1#xxh3:}; [[ -e "$STORE/${h:0:2}/${h:2}" ]]; }
-
-# No committed version is lost: for every commit that any clone or origin holds (every ref, the
-# reflogs and the stash), `data fetch --rev` into an empty store succeeds from the shared remote
-# and the clones' caches together.
-assert_no_version_lost() {
-  local audit="$TEST_ROOT/$current_test/audit.$RANDOM" where commit src ok
-  mkdir -p "$audit/cache" "$audit/tmp"
-  {
-    echo "remotes:"
-    echo "  store: {url: $STORE}"
-    for where in alice bob carol; do echo "  $where: {url: ${!where}/.mlops/cache}"; done
-    echo "  nothing: {url: $audit/nothing}"
-  } > "$audit/config.yaml"
-  mkdir -p "$audit/nothing"
-  # mlops works in work trees: origin (bare) is audited through a fresh clone of all its refs.
-  local origin_clone="$audit/origin"
-  git clone -q "$ORIGIN" "$origin_clone" 2>/dev/null
-  for where in origin_clone alice bob carol; do
-    for commit in $(git -C "${!where}" rev-list --all --reflog 2>/dev/null); do
-      git -C "${!where}" ls-tree -r --name-only "$commit" | grep -q '\.mlops$' || continue
-      for src in store alice bob carol; do
-        (cd "${!where}" && MLOPS_STORE_DIR="$audit" "$MLOPS" data fetch --rev "$commit" --remote "$src" >/dev/null 2>&1)
-      done
-      # Everything is in the audit cache now, or the version is lost: an empty remote proves it.
-      ok=0
-      (cd "${!where}" && MLOPS_STORE_DIR="$audit" "$MLOPS" data fetch --rev "$commit" --remote nothing >/dev/null 2>&1) && ok=1
-      ((ok)) || fail "the data of commit $(git -C "${!where}" log -1 --format='%h %an: %s' "$commit") (in $where) is lost"
-    done
-  done
-}
+source "$(dirname "$0")/team_helpers.bash"
 
 # --- stale is not modified (issue 19, item 1) ------------------------------------------------------
 
@@ -229,6 +167,39 @@ test_pull_fetches_what_exists_and_names_what_is_missing() {
   run mlops data pull
   expect_rc 0
   expect_eq "$(cat c.csv)" "c"
+  assert_no_version_lost
+}
+
+test_fetch_fetches_what_exists_and_names_what_is_missing() {
+  team
+  become alice
+  echo a > a.csv && echo b > b.csv && mlops data add a.csv b.csv >/dev/null 2>&1
+  git add -A && git commit -qm "a and b" && git push -q origin main 2>/dev/null
+  become bob
+  git pull -q 2>/dev/null
+  # 0.csv sorts first: the first missing version must not stop the rest.
+  echo 0 > 0.csv && mlops data add 0.csv >/dev/null 2>&1
+  git add -A && git commit -qm "bob's 0" && git push -q --no-verify origin main 2>/dev/null
+  become carol
+  printf 'hooks:\n  checkout: false\n' > .mlops/config.local.yaml
+  git pull -q 2>/dev/null
+  run mlops data fetch
+  expect_rc 2
+  expect_out "2 objects fetched"
+  [[ -e "$(object_of "$(hash_in a.csv.mlops)")" && -e "$(object_of "$(hash_in b.csv.mlops)")" ]] ||
+    fail "fetch stopped at the first missing version"
+  expect_err "1 dataset is not on remote"
+  expect_err "0.csv (committed in $(git rev-parse HEAD | cut -c1-12) by bob <bob@example.com>: \"bob's 0\")"
+  expect_err "everything else was fetched"
+  run mlops data fetch --json
+  expect_rc 2
+  expect_eq "$(echo "$out" | json_get '["missing"][0]["path"]')" "0.csv"
+  expect_eq "$(echo "$out" | json_get '["missing"][0]["commit"]')" "$(git rev-parse HEAD)"
+  become bob
+  mlops data push >/dev/null 2>&1
+  become carol
+  run mlops data fetch
+  expect_rc 0
   assert_no_version_lost
 }
 
@@ -508,6 +479,77 @@ test_gc_remote_needs_a_dry_run_first() {
   # The dry run's record is used up.
   run mlops data gc --remote store --grace 0
   expect_rc 2
+  assert_no_version_lost
+}
+
+# --- ignore entries (issue 19, items 5 and 6) ------------------------------------------------------
+
+test_tracked_data_no_longer_ignored_is_flagged() {
+  team
+  become alice
+  mkdir -p data && echo v1 > data/train.csv && echo k > data/keep.csv
+  mlops data add data/train.csv data/keep.csv >/dev/null 2>&1
+  git add -A && git commit -qm "data" && git push -q origin main 2>/dev/null
+  # The entry is lost (edited by hand, a bad merge): git would now commit the data itself.
+  sed -i '/^\/train.csv$/d' data/.gitignore
+  run mlops data status --exit-code
+  expect_rc 1
+  expect_out "not ignored:  data/train.csv (tracked, but git does not ignore it)"
+  expect_err "add the line '/train.csv' to data/.gitignore"
+  run mlops data status --json
+  expect_eq "$(echo "$out" | json_get '["ignore"][0]["problem"]')" "not_ignored"
+  expect_eq "$(echo "$out" | json_get '["clean"]')" "False"
+  # The pre-commit hook only informs for a code-only commit...
+  echo code > code.py && git add code.py
+  run git commit -qm "code only"
+  expect_rc 0
+  expect_err "data/train.csv is tracked by mlops but git does not ignore it"
+  # ...and refuses a commit that holds the data itself.
+  git add -A
+  run git commit -qm "oops, the data"
+  expect_rc 1
+  expect_err "data/train.csv itself is staged"
+  expect_eq "$(git log -1 --format=%s)" "code only"
+  # The fix the hint gives works.
+  git reset -q
+  echo /train.csv >> data/.gitignore
+  run mlops data status --exit-code
+  expect_rc 0
+  # Another pattern that covers it counts as ignored too.
+  sed -i '/^\/train.csv$/d' data/.gitignore && echo '*.csv' > .gitignore
+  run mlops data status --exit-code
+  expect_rc 0
+  assert_no_version_lost
+}
+
+test_ignored_data_whose_pointer_is_gone_is_flagged() {
+  team
+  become alice
+  mkdir -p data && echo old > data/old.csv && echo new > data/new.csv
+  mlops data add data/old.csv data/new.csv >/dev/null 2>&1
+  git add -A && git commit -qm "data" && git push -q origin main 2>/dev/null
+  become bob
+  git pull -q 2>/dev/null
+  git rm -q data/old.csv.mlops && git commit -qm "drop old.csv" && git push -q origin main 2>/dev/null
+  become alice
+  git pull -q 2>/dev/null
+  expect_eq "$(cat data/old.csv)" "old"  # the data stays, ignored, versioned by nothing
+  run mlops data status --exit-code
+  expect_rc 1
+  expect_out "untracked:    data/old.csv (ignored by '/old.csv' in data/.gitignore, but no pointer tracks it"
+  expect_out "removed in $(git rev-parse HEAD | cut -c1-12) by bob <bob@example.com>"
+  expect_err "'mlops data add data/old.csv' versions it again"
+  run mlops data status --json
+  expect_eq "$(echo "$out" | json_get '["ignore"][0]["problem"]')" "untracked"
+  expect_eq "$(echo "$out" | json_get '["ignore"][0]["removed_in"]["author"]')" "bob <bob@example.com>"
+  # The user's own entries are never flagged.
+  echo /build >> .gitignore && mkdir build && echo x > build/out
+  run mlops data status --json
+  expect_eq "$(echo "$out" | json_get '["ignore"].__len__()')" "1"
+  # Either fix clears it.
+  sed -i '/^\/old.csv$/d' data/.gitignore && rm data/old.csv
+  run mlops data status --exit-code
+  expect_rc 0
   assert_no_version_lost
 }
 

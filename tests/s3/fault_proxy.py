@@ -6,8 +6,10 @@ proxy's address still verify upstream), except that a share of requests fail ins
   - 503 with an S3 <Error><Code>SlowDown</Code> body and Retry-After: 0 (not forwarded),
   - the connection closed without an answer (not forwarded),
   - for GET, the upstream answer cut off halfway through its body.
-Faults are injected before forwarding, so a request that changes the store (CompleteMultipartUpload,
-DeleteObjects) never both succeeds upstream and looks failed to the client.
+  - the connection closed after the request was forwarded and answered upstream ("lost"): the
+    request took effect, the client cannot know, and its retry must still come out right (a
+    retried CompleteMultipartUpload finds NoSuchUpload). 1 in 20 faults, so that it is rare; and,
+    with --lose-first-complete, always the first CompleteMultipartUpload.
 
 Usage: fault_proxy.py --upstream http://127.0.0.1:PORT --port-file FILE [--rate 0.2] [--seed N]
 Listens on 127.0.0.1 on a free port, writes the port to FILE when ready; counts of what it did
@@ -34,12 +36,14 @@ def main():
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--rate", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--lose-first-complete", action="store_true")
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)
     chooser = random.Random(args.seed)
     lock = threading.Lock()
-    counts = {"forwarded": 0, "slowdown": 0, "dropped": 0, "truncated": 0}
+    counts = {"forwarded": 0, "slowdown": 0, "dropped": 0, "truncated": 0, "lost": 0}
     local = threading.local()
+    completes = []
 
     def upstream_connection():
         if getattr(local, "connection", None) is None:
@@ -62,10 +66,17 @@ def main():
                 share = roll / args.rate
                 if share < 0.5:
                     fault = "slowdown"
-                elif share < 0.75 or self.command != "GET":
+                elif share < 0.55:
+                    fault = "lost"
+                elif share < 0.8 or self.command != "GET":
                     fault = "dropped"
                 else:
                     fault = "truncated"
+            if args.lose_first_complete and self.command == "POST" and "uploadId=" in self.path:
+                with lock:
+                    completes.append(self.path)
+                    if len(completes) == 1:
+                        fault = "lost"
             if fault == "slowdown":
                 self.count("slowdown")
                 self.send_response(503)
@@ -104,6 +115,10 @@ def main():
                     sys.stderr.write("fault_proxy: upstream failed on %s %s: %r\n" % (self.command, self.path, error))
                     self.close_connection = True
                     return
+            if fault == "lost":
+                self.count("lost")
+                self.close_connection = True
+                return
             self.send_response(response.status, response.reason)
             for name, value in response.getheaders():
                 if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":

@@ -58,9 +58,9 @@ wait_http() {
   return 1
 }
 
-start_proxy() {  # start_proxy UPSTREAM NAME: sets MLOPS_S3_PROXY
+start_proxy() {  # start_proxy UPSTREAM NAME [PROXY OPTIONS...]: sets MLOPS_S3_PROXY
   local port_file=$work/$2-proxy.port
-  python3 "$here/fault_proxy.py" --upstream "$1" --port-file "$port_file" --rate 0.2 2>"$work/$2-proxy.log" &
+  python3 "$here/fault_proxy.py" --upstream "$1" --port-file "$port_file" --rate 0.2 "${@:3}" 2>"$work/$2-proxy.log" &
   pids+=($!)
   for _ in $(seq 100); do [[ -s $port_file ]] && break; sleep 0.1; done
   [[ -s $port_file ]] || { echo "with-servers: the fault proxy did not start" >&2; return 1; }
@@ -95,7 +95,9 @@ start_moto() {
     "${aws[@]}" s3api create-bucket --bucket mlops-tests >/dev/null || return 1
   export MLOPS_S3_SESSION_KEY_ID MLOPS_S3_SESSION_SECRET MLOPS_S3_SESSION_TOKEN
   export MLOPS_S3_ENDPOINT=$endpoint MLOPS_S3_BUCKET=mlops-tests
-  start_proxy "$endpoint" moto
+  # moto answers a repeated CompleteMultipartUpload with NoSuchUpload, as S3 does (s3rver fails
+  # it with a 500 until the retries run out): the client's recovery is tested against moto.
+  start_proxy "$endpoint" moto --lose-first-complete
 }
 
 # s3rver from npm, installed once per version of the lock file (npm ci) outside the source tree.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -10,11 +11,12 @@ namespace mlops {
 
 inline unsigned worker_count() { return std::max(1u, std::thread::hardware_concurrency()); }
 
-// Calls task(i) for every i in [0, n), spread over the cores; returns when all are done.
-// Tasks must not throw.
+// Calls task(i) for every i in [0, n), spread over the cores (at most `max_workers` threads:
+// walking folders stops scaling long before the core count on big machines); returns when all
+// are done. Tasks must not throw; a task that wants the rest skipped returns early itself.
 template <class Task>
-void parallel_for(std::size_t n, Task&& task) {
-  std::size_t workers = std::min<std::size_t>(n, worker_count());
+void parallel_for(std::size_t n, Task&& task, std::size_t max_workers = SIZE_MAX) {
+  std::size_t workers = std::min({n, std::size_t{worker_count()}, max_workers});
   if (workers <= 1) {
     for (std::size_t i = 0; i < n; ++i) task(i);
     return;

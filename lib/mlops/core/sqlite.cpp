@@ -25,7 +25,7 @@ int checkpoint_large_wal(void*, sqlite3* db, const char* schema, int pages) {
 }
 }  // namespace
 
-Result<Database> Database::open(const std::filesystem::path& path) {
+Result<Database> Database::open(const std::filesystem::path& path, std::string_view name, Close close) {
   // Memory statistics take a global mutex on every allocation; we never read them.
   static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)configured;
@@ -35,17 +35,18 @@ Result<Database> Database::open(const std::filesystem::path& path) {
   if (rc != SQLITE_OK) {
     std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
-    return std::unexpected(
-        environment_error(fmt::format("cannot open the runs database '{}': {}", path.string(), detail)));
+    return std::unexpected(environment_error(fmt::format("cannot open {} '{}': {}", name, path.string(), detail)));
   }
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db, 1);
   // Each `mlops log` is a short-lived process: without this, the last connection to close
   // checkpoints the WAL (four fsyncs) and deletes it, on every call. The WAL is checkpointed
   // by checkpoint_large_wal as it grows instead.
-  sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-  sqlite3_wal_hook(db, checkpoint_large_wal, nullptr);
-  return Database(db, path);
+  if (close == Close::keep_wal) {
+    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    sqlite3_wal_hook(db, checkpoint_large_wal, nullptr);
+  }
+  return Database(db, path, std::string(name));
 }
 
 Database::~Database() {
@@ -60,7 +61,7 @@ Error Database::error(std::string_view action) const {
 Result<void> Database::exec(std::string_view sql) {
   std::string text(sql);
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return std::unexpected(error("update the runs database"));
+    return std::unexpected(error(fmt::format("update {}", name_)));
   }
   return {};
 }
@@ -69,7 +70,7 @@ Result<Statement> Database::prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
       SQLITE_OK) {
-    return std::unexpected(error("read the runs database"));
+    return std::unexpected(error(fmt::format("read {}", name_)));
   }
   return Statement(stmt, this);
 }
@@ -101,7 +102,7 @@ Result<bool> Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  Error e = db_->error("query the runs database");
+  Error e = db_->error(fmt::format("query {}", db_->name()));
   sqlite3_reset(stmt_);
   return std::unexpected(std::move(e));
 }
@@ -125,6 +126,11 @@ bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, co
 std::string Statement::text(int column) const {
   const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   return data ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+}
+std::string_view Statement::text_view(int column) const {
+  const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  return data ? std::string_view(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+              : std::string_view();
 }
 std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }

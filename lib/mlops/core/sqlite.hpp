@@ -19,9 +19,17 @@ class Statement;
 class Database {
  public:
   // Opens (creating when asked) the database at `path` with a busy timeout, so that concurrent
-  // writers wait for each other instead of failing with "database is locked".
-  static Result<Database> open(const std::filesystem::path& path);
-  Database(Database&& other) noexcept : db_(other.db_), path_(std::move(other.path_)) { other.db_ = nullptr; }
+  // writers wait for each other instead of failing with "database is locked". `name` is what
+  // error messages call it ("the runs database", "the stat cache"). With `Close::checkpoint` the
+  // last connection to close folds the WAL into the database and deletes it (SQLite's default,
+  // right for a database written once per command); `Close::keep_wal` leaves it for the next
+  // process, for databases written by many short processes (see checkpoint_large_wal).
+  enum class Close { keep_wal, checkpoint };
+  static Result<Database> open(const std::filesystem::path& path, std::string_view name = "the runs database",
+                               Close close = Close::keep_wal);
+  Database(Database&& other) noexcept : db_(other.db_), path_(std::move(other.path_)), name_(std::move(other.name_)) {
+    other.db_ = nullptr;
+  }
   Database& operator=(Database&&) = delete;
   ~Database();
 
@@ -30,12 +38,15 @@ class Database {
   std::int64_t changes() const;
   Error error(std::string_view action) const;
   const std::filesystem::path& path() const { return path_; }
+  const std::string& name() const { return name_; }
   sqlite3* raw() const { return db_; }
 
  private:
-  Database(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
+  Database(sqlite3* db, std::filesystem::path path, std::string name)
+      : db_(db), path_(std::move(path)), name_(std::move(name)) {}
   sqlite3* db_;
   std::filesystem::path path_;
+  std::string name_;
 };
 
 class Statement {
@@ -63,6 +74,8 @@ class Statement {
 
   bool is_null(int column) const;
   std::string text(int column) const;
+  // The text without a copy; valid until the next step, reset or read of the same column.
+  std::string_view text_view(int column) const;
   std::int64_t integer(int column) const;
   double real(int column) const;
 

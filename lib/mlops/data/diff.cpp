@@ -25,6 +25,12 @@ Result<Side> side_in_workspace(const Repo& repo, const Cache& cache, StatCache& 
                                const std::vector<TrackedData>& items) {
   Side side;
   for (const auto& item : items) {
+    if (item.conflict) {
+      Version v{item.pointer.kind, item.pointer.hash, item.pointer.size, std::nullopt};
+      v.conflict = true;
+      side.emplace_back(item.data_path, std::move(v));
+      continue;
+    }
     auto ws = read_workspace(repo, cache, stat_cache, item.data_path);
     if (!ws) return std::unexpected(ws.error());
     if (!ws->exists) continue;
@@ -39,6 +45,13 @@ Result<Side> side_in_workspace(const Repo& repo, const Cache& cache, StatCache& 
       v.hash = *ws->file_hash;
       std::error_code ec;
       v.size = std::filesystem::file_size(repo.root / item.data_path, ec);
+    }
+    if (v.hash != item.pointer.hash) {
+      // The same rule as `data status`: content the cache holds as a version is out of date.
+      Pointer held;
+      held.hash = v.hash;
+      held.kind = v.kind;
+      v.stale = version_in_cache(cache, held);
     }
     side.emplace_back(item.data_path, std::move(v));
   }
@@ -56,8 +69,11 @@ std::vector<PathDiff> diff_sides(const Side& a, const Side& b) {
       diffs.push_back(PathDiff{path, PathDiff::Change::deleted, *v, std::nullopt, {}, {}, {}});
       continue;
     }
-    if (it->second->hash == v->hash) continue;
-    PathDiff d{path, PathDiff::Change::modified, *v, *it->second, {}, {}, {}};
+    if (it->second->hash == v->hash && !it->second->conflict) continue;
+    auto change = it->second->conflict ? PathDiff::Change::conflict
+                  : it->second->stale  ? PathDiff::Change::out_of_date
+                                       : PathDiff::Change::modified;
+    PathDiff d{path, change, *v, *it->second, {}, {}, {}};
     if (v->manifest && it->second->manifest) {
       auto files = diff_manifests(*v->manifest, *it->second->manifest);
       d.files_added = std::move(files.added);
@@ -67,8 +83,10 @@ std::vector<PathDiff> diff_sides(const Side& a, const Side& b) {
     diffs.push_back(std::move(d));
   }
   for (const auto& [path, v] : new_versions) {
-    if (!old_versions.count(path))
-      diffs.push_back(PathDiff{path, PathDiff::Change::added, std::nullopt, *v, {}, {}, {}});
+    if (!old_versions.count(path)) {
+      diffs.push_back(PathDiff{
+          path, v->conflict ? PathDiff::Change::conflict : PathDiff::Change::added, std::nullopt, *v, {}, {}, {}});
+    }
   }
   std::sort(diffs.begin(), diffs.end(), [](const auto& x, const auto& y) { return x.path < y.path; });
   return diffs;

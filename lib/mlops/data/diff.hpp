@@ -22,11 +22,18 @@ struct Version {
   Hash hash;
   std::uint64_t size = 0;
   std::optional<Manifest> manifest;  // folders, when known (in the cache or read from the workspace)
+  // Workspace sides only. stale: the data is another version the cache knows, not the pointer's
+  // (behind it after `git pull`: out of date, not modified, as `data status` says). conflict: the
+  // pointer is conflicted by a merge (the hash is our side's).
+  bool stale = false;
+  bool conflict = false;
 };
 
 struct PathDiff {
   std::string path;
-  enum class Change { added, deleted, modified } change = Change::modified;
+  // out_of_date: the workspace holds another version the cache knows (data checkout updates it);
+  // conflict: a merge left the pointer conflicted.
+  enum class Change { added, deleted, modified, out_of_date, conflict } change = Change::modified;
   std::optional<Version> old_version, new_version;
   // Folder changes file by file, when both manifests are known.
   std::vector<std::string> files_added, files_modified, files_deleted;

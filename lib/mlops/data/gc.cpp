@@ -37,7 +37,7 @@ void add_pointer_texts(const Cache& cache, const std::vector<git::CommittedFile>
                        std::vector<TrackedData>& into) {
   for (const auto& f : files) {
     if (auto pointer = parse_pointer(f.content, f.path)) {
-      into.push_back(TrackedData{f.path, data_path_of(f.path, *pointer), std::move(*pointer)});
+      into.push_back(TrackedData{f.path, data_path_of(f.path, *pointer), std::move(*pointer), std::nullopt});
       continue;
     }
     for (const auto& h : hashes_in(f.content)) {
@@ -56,7 +56,8 @@ void add_workspace(const fs::path& root, const Repo& repo, std::vector<TrackedDa
   Repo other = repo;
   other.root = root;
   if (auto items = list_tracked(other)) {
-    into.insert(into.end(), items->begin(), items->end());
+    auto sides = every_side(*items);
+    into.insert(into.end(), sides.begin(), sides.end());
   }
 }
 
@@ -64,7 +65,7 @@ void add_workspace(const fs::path& root, const Repo& repo, std::vector<TrackedDa
 Result<std::vector<TrackedData>> versions_to_keep(const Repo& repo, const Cache& cache, GcScope scope) {
   auto own = list_tracked(repo);
   if (!own) return std::unexpected(own.error());
-  std::vector<TrackedData> all = std::move(*own);
+  std::vector<TrackedData> all = every_side(*own);  // a conflicted pointer keeps both sides (and the base)
   if (scope == GcScope::workspace_only) return all;
 
   std::vector<fs::path> roots{repo.root};

@@ -32,7 +32,8 @@ Error pointer_error(const std::filesystem::path& source, int line, const std::st
   std::string where = source.string();
   if (line >= 0) where += fmt::format(":{}", line + 1);
   return bad_input(fmt::format("malformed pointer file '{}': {}", where, what),
-                   "restore it with 'git checkout -- " + source.string() + "', or re-create it with 'mlops data add'");
+                   "restore the committed one with 'git checkout HEAD -- " + source.string() +
+                       "' (this works during a merge too), or re-create it with 'mlops data add'");
 }
 
 bool parse_uint(const std::string& text, std::uint64_t& value) {

@@ -1,7 +1,6 @@
 #include "mlops/data/stat_cache.hpp"
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -33,30 +32,19 @@ constexpr const char* kSchema =
     "  manifest TEXT PRIMARY KEY, cache_high INTEGER, cache_low INTEGER, recorded_ns INTEGER) WITHOUT ROWID;"
     "PRAGMA user_version=1;";
 
-int user_version(sqlite3* db) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr) != SQLITE_OK) return -1;
-  int version = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
-  sqlite3_finalize(stmt);
-  return version;
-}
-
-sqlite3* open_db(const std::filesystem::path& path) {
-  sqlite3* db = nullptr;
-  // No SQLite mutexes: StatCache serialises every use of the connection with its own.
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    sqlite3_close(db);
-    return nullptr;
-  }
-  sqlite3_busy_timeout(db, 10000);
-  int version = user_version(db);
-  if (version < 0 || sqlite3_exec(db, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr) != SQLITE_OK ||
-      (version < 1 && sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK)) {
-    sqlite3_close(db);
-    return nullptr;
-  }
-  return db;
+// Opens the database and makes sure the schema is there; nullopt when the file is unusable.
+std::optional<sql::Database> open_db(const std::filesystem::path& path) {
+  auto db = sql::Database::open(path, "the stat cache", sql::Database::Close::checkpoint);
+  if (!db) return std::nullopt;
+  auto version = db->prepare("PRAGMA user_version");
+  if (!version) return std::nullopt;
+  auto row = version->step();
+  if (!row || !*row) return std::nullopt;
+  bool has_schema = version->integer(0) >= 1;
+  version->reset();
+  // The stat cache is rebuilt by re-hashing, so it need not survive a power cut intact.
+  if (!db->exec("PRAGMA synchronous=NORMAL") || (!has_schema && !db->exec(kSchema))) return std::nullopt;
+  return std::optional<sql::Database>(std::move(*db));
 }
 }  // namespace
 
@@ -68,55 +56,58 @@ Fingerprint Fingerprint::of(const struct stat& st) {
 
 Result<std::unique_ptr<StatCache>> StatCache::open(const Repo& repo) {
   auto path = repo.state_db();
-  sqlite3* db = open_db(path);
-  if (!db) {
-    // The stat cache is disposable: a damaged one is replaced, not repaired.
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix, ec);
-    db = open_db(path);
-    if (!db) return std::unexpected(environment_error(fmt::format("cannot open the stat cache '{}'", path.string())));
-  }
-  return std::unique_ptr<StatCache>(new StatCache(db, path));
+  if (auto db = open_db(path)) return std::unique_ptr<StatCache>(new StatCache(std::move(*db)));
+  // The stat cache is disposable: a damaged one is replaced, not repaired.
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix, ec);
+  auto db = open_db(path);
+  if (!db) return std::unexpected(environment_error(fmt::format("cannot open the stat cache '{}'", path.string())));
+  return std::unique_ptr<StatCache>(new StatCache(std::move(*db)));
 }
 
-StatCache::~StatCache() {
-  sqlite3_finalize(select_one_);
-  sqlite3_close(db_);
-}
+StatCache::~StatCache() = default;
 
 namespace {
 // The columns every entry query reads, in the order read_entry expects.
 constexpr const char* kEntryColumns = "inode, size, mtime_ns, ctime_ns, hash_high, hash_low, recorded_ns";
 
-// Reads kEntryColumns from `stmt`, starting at column `first`.
-void read_entry(sqlite3_stmt* stmt, int first, Fingerprint& fp, Hash& hash, std::int64_t& recorded_ns) {
-  fp.inode = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, first));
-  fp.size = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, first + 1));
-  fp.mtime_ns = sqlite3_column_int64(stmt, first + 2);
-  fp.ctime_ns = sqlite3_column_int64(stmt, first + 3);
-  hash.high = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, first + 4));
-  hash.low = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, first + 5));
-  recorded_ns = sqlite3_column_int64(stmt, first + 6);
+std::uint64_t unsigned_at(const sql::Statement& stmt, int column) {
+  return static_cast<std::uint64_t>(stmt.integer(column));
 }
+
+// Reads a hash stored as two integer columns, `first` and `first + 1`.
+Hash hash_at(const sql::Statement& stmt, int first) {
+  return Hash{unsigned_at(stmt, first), unsigned_at(stmt, first + 1)};
+}
+
+// Reads kEntryColumns from `stmt`, starting at column `first`.
+void read_entry(const sql::Statement& stmt, int first, Fingerprint& fp, Hash& hash, std::int64_t& recorded_ns) {
+  fp.inode = unsigned_at(stmt, first);
+  fp.size = unsigned_at(stmt, first + 1);
+  fp.mtime_ns = stmt.integer(first + 2);
+  fp.ctime_ns = stmt.integer(first + 3);
+  hash = hash_at(stmt, first + 4);
+  recorded_ns = stmt.integer(first + 6);
+}
+
+std::int64_t as_integer(std::uint64_t value) { return static_cast<std::int64_t>(value); }
 }  // namespace
 
 void StatCache::preload() {
   std::lock_guard lock(mutex_);
   if (preloaded_) return;
   preloaded_ = true;
-  sqlite3_stmt* stmt = nullptr;
-  std::string sql = fmt::format("SELECT path, {} FROM stat_cache", kEntryColumns);
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return;
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
+  auto stmt = db_.prepare(fmt::format("SELECT path, {} FROM stat_cache", kEntryColumns));
+  if (!stmt) return;
+  for (auto row = stmt->step(); row && *row; row = stmt->step()) {
     Loaded item;
-    read_entry(stmt, 1, item.entry.fp, item.entry.hash, item.entry.recorded_ns);
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    item.length = static_cast<std::size_t>(sqlite3_column_bytes(stmt, 0));
+    read_entry(*stmt, 1, item.entry.fp, item.entry.hash, item.entry.recorded_ns);
+    std::string_view path = stmt->text_view(0);
+    item.length = path.size();
     item.offset = paths_.size();
-    paths_.append(text ? text : "", item.length);
+    paths_.append(path);
     loaded_.push_back(item);
   }
-  sqlite3_finalize(stmt);
   auto path_of = [this](const Loaded& item) { return std::string_view(paths_).substr(item.offset, item.length); };
   // The rows come in primary key order (bytewise, as string_view compares); sort only if not.
   auto by_path = [&](const Loaded& a, const Loaded& b) { return path_of(a) < path_of(b); };
@@ -134,19 +125,17 @@ std::optional<StatCache::Entry> StatCache::find(const std::string& path) {
     return it->entry;
   }
   if (!select_one_) {
-    std::string sql = fmt::format("SELECT {} FROM stat_cache WHERE path = ?", kEntryColumns);
-    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &select_one_, nullptr) != SQLITE_OK) {
-      select_one_ = nullptr;
-      return std::nullopt;
-    }
+    auto stmt = db_.prepare(fmt::format("SELECT {} FROM stat_cache WHERE path = ?", kEntryColumns));
+    if (!stmt) return std::nullopt;
+    select_one_.emplace(std::move(*stmt));
   }
-  sqlite3_bind_text(select_one_, 1, path.data(), static_cast<int>(path.size()), SQLITE_STATIC);
+  select_one_->bind(1, path);
   std::optional<Entry> found;
-  if (sqlite3_step(select_one_) == SQLITE_ROW) {
+  if (auto row = select_one_->step(); row && *row) {
     found.emplace();
-    read_entry(select_one_, 0, found->fp, found->hash, found->recorded_ns);
+    read_entry(*select_one_, 0, found->fp, found->hash, found->recorded_ns);
   }
-  sqlite3_reset(select_one_);
+  select_one_->reset();
   return found;
 }
 
@@ -170,25 +159,14 @@ void StatCache::record(const std::string& path, const Fingerprint& fp, const Has
 std::optional<Hash> StatCache::lookup_folder(const std::string& path, const Hash& digest,
                                              std::int64_t newest_change_ns) {
   std::lock_guard lock(mutex_);
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(
-          db_,
-          "SELECT digest_high, digest_low, manifest_high, manifest_low, recorded_ns FROM folder_memo WHERE path = ?",
-          -1, &stmt, nullptr) != SQLITE_OK) {
-    return std::nullopt;
-  }
-  sqlite3_bind_text(stmt, 1, path.data(), static_cast<int>(path.size()), SQLITE_STATIC);
-  std::optional<Hash> found;
-  if (sqlite3_step(stmt) == SQLITE_ROW) {
-    Hash d{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0)),
-           static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1))};
-    Hash m{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 2)),
-           static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 3))};
-    std::int64_t recorded = sqlite3_column_int64(stmt, 4);
-    if (d == digest && newest_change_ns + kRacyWindowNs < recorded) found = m;
-  }
-  sqlite3_finalize(stmt);
-  return found;
+  auto stmt = db_.prepare(
+      "SELECT digest_high, digest_low, manifest_high, manifest_low, recorded_ns FROM folder_memo WHERE path = ?");
+  if (!stmt) return std::nullopt;
+  stmt->bind(1, path);
+  auto row = stmt->step();
+  if (!row || !*row) return std::nullopt;
+  if (hash_at(*stmt, 0) != digest || newest_change_ns + kRacyWindowNs >= stmt->integer(4)) return std::nullopt;
+  return hash_at(*stmt, 2);
 }
 
 void StatCache::record_folder(const std::string& path, const Hash& digest, const Hash& manifest_hash) {
@@ -198,21 +176,11 @@ void StatCache::record_folder(const std::string& path, const Hash& digest, const
 
 bool StatCache::known_complete(const Hash& manifest, const Hash& cache_digest, std::int64_t cache_newest_ns) {
   std::lock_guard lock(mutex_);
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT cache_high, cache_low, recorded_ns FROM complete_memo WHERE manifest = ?", -1,
-                         &stmt, nullptr) != SQLITE_OK) {
-    return false;
-  }
-  std::string key = manifest.hex();
-  sqlite3_bind_text(stmt, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
-  bool known = false;
-  if (sqlite3_step(stmt) == SQLITE_ROW) {
-    Hash d{static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0)),
-           static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1))};
-    known = d == cache_digest && cache_newest_ns + kRacyWindowNs < sqlite3_column_int64(stmt, 2);
-  }
-  sqlite3_finalize(stmt);
-  return known;
+  auto stmt = db_.prepare("SELECT cache_high, cache_low, recorded_ns FROM complete_memo WHERE manifest = ?");
+  if (!stmt) return false;
+  stmt->bind(1, manifest.hex());
+  auto row = stmt->step();
+  return row && *row && hash_at(*stmt, 0) == cache_digest && cache_newest_ns + kRacyWindowNs < stmt->integer(2);
 }
 
 void StatCache::record_complete(const Hash& manifest, const Hash& cache_digest) {
@@ -223,75 +191,30 @@ void StatCache::record_complete(const Hash& manifest, const Hash& cache_digest) 
 Result<void> StatCache::save() {
   std::lock_guard lock(mutex_);
   if (pending_.empty() && pending_folders_.empty() && pending_complete_.empty()) return {};
-  auto fail = [&] {
-    return std::unexpected(
-        environment_error(fmt::format("cannot update the stat cache '{}': {}", path_.string(), sqlite3_errmsg(db_))));
-  };
-  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return fail();
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO stat_cache VALUES (?,?,?,?,?,?,?,?)", -1, &stmt, nullptr) !=
-      SQLITE_OK) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return fail();
+  auto transaction = sql::Transaction::begin(db_);
+  if (!transaction) return std::unexpected(transaction.error());
+  auto files = db_.prepare("INSERT OR REPLACE INTO stat_cache VALUES (?,?,?,?,?,?,?,?)");
+  auto folders = db_.prepare("INSERT OR REPLACE INTO folder_memo VALUES (?,?,?,?,?,?)");
+  auto complete = db_.prepare("INSERT OR REPLACE INTO complete_memo VALUES (?,?,?,?)");
+  for (auto* stmt : {&files, &folders, &complete}) {
+    if (!*stmt) return std::unexpected(stmt->error());
   }
   for (const auto& [path, e] : pending_) {
-    sqlite3_bind_text(stmt, 1, path.data(), static_cast<int>(path.size()), SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(e.fp.inode));
-    sqlite3_bind_int64(stmt, 3, static_cast<sqlite3_int64>(e.fp.size));
-    sqlite3_bind_int64(stmt, 4, e.fp.mtime_ns);
-    sqlite3_bind_int64(stmt, 5, e.fp.ctime_ns);
-    sqlite3_bind_int64(stmt, 6, static_cast<sqlite3_int64>(e.hash.high));
-    sqlite3_bind_int64(stmt, 7, static_cast<sqlite3_int64>(e.hash.low));
-    sqlite3_bind_int64(stmt, 8, e.recorded_ns);
-    if (sqlite3_step(stmt) != SQLITE_DONE) {
-      sqlite3_finalize(stmt);
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      return fail();
-    }
-    sqlite3_reset(stmt);
-  }
-  sqlite3_finalize(stmt);
-  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO folder_memo VALUES (?,?,?,?,?,?)", -1, &stmt, nullptr) !=
-      SQLITE_OK) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return fail();
+    files->bind(1, path).bind(2, as_integer(e.fp.inode)).bind(3, as_integer(e.fp.size)).bind(4, e.fp.mtime_ns);
+    files->bind(5, e.fp.ctime_ns).bind(6, as_integer(e.hash.high)).bind(7, as_integer(e.hash.low));
+    MLOPS_TRY(files->bind(8, e.recorded_ns).run());
   }
   std::int64_t now = now_ns();
   for (const auto& [path, hashes] : pending_folders_) {
-    sqlite3_bind_text(stmt, 1, path.data(), static_cast<int>(path.size()), SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(hashes.first.high));
-    sqlite3_bind_int64(stmt, 3, static_cast<sqlite3_int64>(hashes.first.low));
-    sqlite3_bind_int64(stmt, 4, static_cast<sqlite3_int64>(hashes.second.high));
-    sqlite3_bind_int64(stmt, 5, static_cast<sqlite3_int64>(hashes.second.low));
-    sqlite3_bind_int64(stmt, 6, now);
-    if (sqlite3_step(stmt) != SQLITE_DONE) {
-      sqlite3_finalize(stmt);
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      return fail();
-    }
-    sqlite3_reset(stmt);
-  }
-  sqlite3_finalize(stmt);
-  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO complete_memo VALUES (?,?,?,?)", -1, &stmt, nullptr) !=
-      SQLITE_OK) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return fail();
+    folders->bind(1, path).bind(2, as_integer(hashes.first.high)).bind(3, as_integer(hashes.first.low));
+    folders->bind(4, as_integer(hashes.second.high)).bind(5, as_integer(hashes.second.low));
+    MLOPS_TRY(folders->bind(6, now).run());
   }
   for (const auto& [manifest, digest] : pending_complete_) {
-    std::string key = manifest.hex();
-    sqlite3_bind_text(stmt, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
-    sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(digest.high));
-    sqlite3_bind_int64(stmt, 3, static_cast<sqlite3_int64>(digest.low));
-    sqlite3_bind_int64(stmt, 4, now);
-    if (sqlite3_step(stmt) != SQLITE_DONE) {
-      sqlite3_finalize(stmt);
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      return fail();
-    }
-    sqlite3_reset(stmt);
+    complete->bind(1, manifest.hex()).bind(2, as_integer(digest.high)).bind(3, as_integer(digest.low));
+    MLOPS_TRY(complete->bind(4, now).run());
   }
-  sqlite3_finalize(stmt);
-  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return fail();
+  MLOPS_TRY(transaction->commit());
   pending_.clear();
   pending_folders_.clear();
   pending_complete_.clear();

@@ -17,9 +17,7 @@
 #include "mlops/core/error.hpp"
 #include "mlops/core/hash.hpp"
 #include "mlops/core/repo.hpp"
-
-struct sqlite3;
-struct sqlite3_stmt;
+#include "mlops/core/sqlite.hpp"
 
 namespace mlops::data {
 
@@ -79,12 +77,11 @@ class StatCache {
     std::size_t length = 0;
     Entry entry;
   };
-  StatCache(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
+  explicit StatCache(sql::Database db) : db_(std::move(db)) {}
   std::optional<Entry> find(const std::string& path);  // with mutex_ held
-  sqlite3* db_;
-  std::filesystem::path path_;
+  sql::Database db_;
   std::mutex mutex_;
-  sqlite3_stmt* select_one_ = nullptr;  // prepared on the first lookup without preload
+  std::optional<sql::Statement> select_one_;  // prepared on the first lookup without preload
   bool preloaded_ = false;
   std::string paths_;                                // the preloaded paths, back to back
   std::vector<Loaded> loaded_;                       // sorted by path, as the table's primary key is

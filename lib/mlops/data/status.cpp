@@ -23,6 +23,8 @@ std::string_view to_string(State state) {
       return "stale";
     case State::missing:
       return "missing";
+    case State::conflict:
+      return "conflict";
   }
   return "unchanged";
 }
@@ -99,6 +101,12 @@ ManifestDiff diff_manifests(const Manifest& from, const Manifest& to) {
 Result<DataStatus> status_of(const Repo& repo, const Cache& cache, StatCache& stat_cache, const TrackedData& tracked) {
   DataStatus status;
   status.tracked = tracked;
+  if (tracked.conflict) {
+    status.state = State::conflict;
+    status.in_cache = version_in_cache(cache, tracked.conflict->ours, &stat_cache) &&
+                      version_in_cache(cache, tracked.conflict->theirs, &stat_cache);
+    return status;
+  }
   // The cache check and the workspace walk touch different folders: run them side by side.
   auto in_cache = std::async(std::launch::async, [&] { return version_in_cache(cache, tracked.pointer, &stat_cache); });
   auto side = read_workspace(repo, cache, stat_cache, tracked.data_path, NeedManifest::no);

@@ -17,8 +17,9 @@ class StatCache;
 
 // stale: the workspace holds another version that the cache knows (checked out or added before:
 // an older one after `git pull` or a branch switch), so `data checkout` loses nothing; modified:
-// content no version has, which only `data add` keeps.
-enum class State { unchanged, modified, stale, missing };
+// content no version has, which only `data add` keeps; conflict: a merge left the pointer with two
+// versions (TrackedData::conflict), so the data has none to compare with until one is chosen.
+enum class State { unchanged, modified, stale, missing, conflict };
 std::string_view to_string(State state);
 
 // The workspace side of one tracked path, read through the stat cache.

@@ -25,10 +25,17 @@ std::string data_path_of(std::string_view pointer_file, const Pointer& pointer) 
 namespace {
 
 Result<TrackedData> parse_tracked(std::string pointer_file, std::string_view text, const fs::path& shown_as) {
+  if (has_conflict_markers(text)) {
+    auto conflict = parse_pointer_conflict(text, shown_as);
+    if (!conflict) return std::unexpected(conflict.error());
+    std::string data_path = data_path_of(pointer_file, conflict->ours);
+    Pointer ours = conflict->ours;
+    return TrackedData{std::move(pointer_file), std::move(data_path), std::move(ours), std::move(*conflict)};
+  }
   auto pointer = parse_pointer(text, shown_as);
   if (!pointer) return std::unexpected(pointer.error());
   std::string data_path = data_path_of(pointer_file, *pointer);
-  return TrackedData{std::move(pointer_file), std::move(data_path), std::move(*pointer)};
+  return TrackedData{std::move(pointer_file), std::move(data_path), std::move(*pointer), std::nullopt};
 }
 
 Result<TrackedData> read_pointer_file(const Repo& repo, const std::string& pointer_file) {
@@ -37,7 +44,8 @@ Result<TrackedData> read_pointer_file(const Repo& repo, const std::string& point
   return parse_tracked(pointer_file, *text, pointer_file);
 }
 
-Result<void> scan(const Repo& repo, const std::string& prefix, std::vector<TrackedData>& found) {
+Result<void> scan(const Repo& repo, const std::string& prefix, std::vector<TrackedData>& found,
+                  std::vector<std::string>* ignore_files) {
   fs::path dir = prefix.empty() ? repo.root : repo.root / prefix;
   std::unique_ptr<DIR, int (*)(DIR*)> handle(::opendir(dir.c_str()), ::closedir);
   if (!handle) return {};  // unreadable folders hold no pointers we could use
@@ -57,6 +65,8 @@ Result<void> scan(const Repo& repo, const std::string& prefix, std::vector<Track
     }
     if (is_dir) {
       subdirs.push_back(rel);
+    } else if (ignore_files && is_file && name == ".gitignore") {
+      ignore_files->push_back(rel);
     } else if (is_file && name.size() > kPointerSuffix.size() && name.ends_with(kPointerSuffix)) {
       auto tracked = read_pointer_file(repo, rel);
       if (!tracked) return std::unexpected(tracked.error());
@@ -66,7 +76,7 @@ Result<void> scan(const Repo& repo, const std::string& prefix, std::vector<Track
   }
   for (const auto& sub : subdirs) {
     if (data_names.count(sub)) continue;
-    if (auto r = scan(repo, sub, found); !r) return r;
+    if (auto r = scan(repo, sub, found, ignore_files); !r) return r;
   }
   return {};
 }
@@ -113,9 +123,9 @@ Result<std::vector<TrackedData>> select_from(const Repo& repo, std::vector<Track
 
 }  // namespace
 
-Result<std::vector<TrackedData>> list_tracked(const Repo& repo) {
+Result<std::vector<TrackedData>> list_tracked(const Repo& repo, std::vector<std::string>* ignore_files) {
   std::vector<TrackedData> found;
-  if (auto r = scan(repo, "", found); !r) return std::unexpected(r.error());
+  if (auto r = scan(repo, "", found, ignore_files); !r) return std::unexpected(r.error());
   sort_by_data_path(found);
   return found;
 }
@@ -178,7 +188,9 @@ Result<TrackedData> tracked_at(const Repo& repo, std::string_view data_path, std
   auto text = git_repo->read_file_at(rev, pointer_file);
   if (!text) return std::unexpected(text.error());
   if (!*text) return std::unexpected(not_tracked_error(std::string(data_path), fmt::format(" at '{}'", rev)));
-  return parse_tracked(pointer_file, **text, fmt::format("{}:{}", rev, pointer_file));
+  auto tracked = parse_tracked(pointer_file, **text, fmt::format("{}:{}", rev, pointer_file));
+  if (tracked && tracked->conflict) return std::unexpected(conflict_error(*tracked));
+  return tracked;
 }
 
 Result<TrackedData> read_tracked(const Repo& repo, std::string_view data_path) {
@@ -186,7 +198,45 @@ Result<TrackedData> read_tracked(const Repo& repo, std::string_view data_path) {
   if (!selected) return std::unexpected(selected.error());
   if (selected->size() != 1)
     return std::unexpected(bad_input(fmt::format("'{}' names more than one tracked path", data_path)));
+  if (selected->front().conflict) return std::unexpected(conflict_error(selected->front()));
   return std::move(selected->front());
+}
+
+std::string conflict_way_out(const TrackedData& item) {
+  return fmt::format(
+      "keep one side with 'mlops data checkout {0} --ours' (or --theirs), then 'git add {1}'; "
+      "see 'Merge conflicts' in docs/data.md",
+      item.data_path, item.pointer_file);
+}
+
+Error conflict_error(const TrackedData& item) {
+  return bad_input(fmt::format("'{}' has a merge conflict in its pointer '{}'", item.data_path, item.pointer_file),
+                   conflict_way_out(item));
+}
+
+std::vector<TrackedData> every_side(const std::vector<TrackedData>& items) {
+  std::vector<TrackedData> sides;
+  for (const auto& item : items) {
+    if (!item.conflict) {
+      sides.push_back(item);
+      continue;
+    }
+    auto side = [&](const Pointer& p) {
+      sides.push_back(TrackedData{item.pointer_file, data_path_of(item.pointer_file, p), p, std::nullopt});
+    };
+    side(item.conflict->ours);
+    side(item.conflict->theirs);
+    if (item.conflict->base) side(*item.conflict->base);
+  }
+  return sides;
+}
+
+std::vector<TrackedData> conflicted(const std::vector<TrackedData>& items) {
+  std::vector<TrackedData> found;
+  for (const auto& item : items) {
+    if (item.conflict) found.push_back(item);
+  }
+  return found;
 }
 
 }  // namespace mlops::data

@@ -9,9 +9,9 @@
 #include <atomic>
 #include <iterator>
 #include <mutex>
-#include <thread>
 
 #include "mlops/core/output.hpp"
+#include "mlops/core/parallel.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/stat_cache.hpp"
 
@@ -102,23 +102,18 @@ Result<std::vector<WalkedFile>> walk_directory(const fs::path& dir, const fs::pa
   for (std::size_t i = 0; i < top.size(); ++i) {
     if (S_ISDIR(top[i].st.mode)) folders.push_back(i);
   }
-  std::atomic<std::size_t> next{0};
   std::mutex error_mutex;
   std::optional<Error> first_error;
-  auto worker = [&] {
-    for (std::size_t k; (k = next.fetch_add(1)) < folders.size();) {
-      std::size_t i = folders[k];
-      if (auto r = walk_level(dir, top[i].path, repo_root, slots[i], /*descend=*/true); !r) {
-        std::lock_guard lock(error_mutex);
-        if (!first_error) first_error = r.error();
-      }
-    }
-  };
-  unsigned threads = folders.size() > 1 ? std::clamp(std::thread::hardware_concurrency(), 1u, 4u) : 1u;
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  parallel_for(
+      folders.size(),
+      [&](std::size_t k) {
+        std::size_t i = folders[k];
+        if (auto r = walk_level(dir, top[i].path, repo_root, slots[i], /*descend=*/true); !r) {
+          std::lock_guard lock(error_mutex);
+          if (!first_error) first_error = r.error();
+        }
+      },
+      /*max_workers=*/4);
   if (first_error) return std::unexpected(*first_error);
   std::size_t total = 0;
   for (std::size_t i = 0; i < top.size(); ++i) total += S_ISDIR(top[i].st.mode) ? slots[i].size() : 1;
@@ -182,38 +177,31 @@ Result<Manifest> hash_directory(const fs::path& dir, const std::string& rel_dir,
   Manifest manifest(files.size());
   // One scan of the stat cache costs about as much as a few dozen queries by path.
   if (files.size() >= 64) stat_cache.preload();
-  std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex error_mutex;
   std::optional<Error> first_error;
   std::mutex progress_mutex;
-
-  auto worker = [&] {
-    for (;;) {
-      std::size_t i = next.fetch_add(1);
-      if (i >= files.size() || failed.load()) return;
-      const auto& f = files[i];
-      auto hash = hash_file_via_stat_cache([&] { return dir / f.path; }, rel_dir + "/" + f.path, f.st.fp, stat_cache,
-                                           cache, store);
-      if (!hash) {
-        std::lock_guard lock(error_mutex);
-        if (!first_error) first_error = hash.error();
-        failed = true;
-        return;
-      }
-      manifest[i] = ManifestEntry{f.path, *hash, f.st.fp.size, is_executable(f.st.mode)};
-      if (progress) {
-        std::lock_guard lock(progress_mutex);
-        progress->advance(f.st.fp.size);
-      }
-    }
-  };
-  unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-  if (files.size() < 64) threads = 1;
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  parallel_for(
+      files.size(),
+      [&](std::size_t i) {
+        if (failed.load()) return;
+        const auto& f = files[i];
+        auto hash = hash_file_via_stat_cache([&] { return dir / f.path; }, rel_dir + "/" + f.path, f.st.fp, stat_cache,
+                                             cache, store);
+        if (!hash) {
+          std::lock_guard lock(error_mutex);
+          if (!first_error) first_error = hash.error();
+          failed = true;
+          return;
+        }
+        manifest[i] = ManifestEntry{f.path, *hash, f.st.fp.size, is_executable(f.st.mode)};
+        if (progress) {
+          std::lock_guard lock(progress_mutex);
+          progress->advance(f.st.fp.size);
+        }
+      },
+      // Threads cost more than they save below a few dozen files.
+      files.size() < 64 ? 1 : 8);
   if (first_error) return std::unexpected(*first_error);
   return manifest;
 }

@@ -32,7 +32,9 @@ void rescan_jsonl(std::string_view text, std::size_t begin, std::size_t stop, st
 
 void parse_jsonl_chunk(std::string_view text, Chunk& chunk, std::deque<std::string>& arena) {
   std::unordered_map<std::string, std::size_t> index;
-  std::vector<std::string_view> last_keys;  // the previous line's keys, usually the same
+  // The previous line's columns, usually the same keys in the same order. Indexes, not views of
+  // chunk.names: a view dangles when names grows and moves its (short, inline) strings.
+  std::vector<std::size_t> last_columns;
   std::vector<std::uint64_t> seen_in_row;
   for_each_line(text, chunk.begin, chunk.end, [&](std::size_t b, std::size_t e) {
     if (blank(text.substr(b, e - b))) return true;
@@ -43,8 +45,8 @@ void parse_jsonl_chunk(std::string_view text, Chunk& chunk, std::deque<std::stri
     const char* bad = line.members(
         [&](std::string_view key, const JsonValue& v) {
           std::size_t j;
-          if (position < last_keys.size() && last_keys[position] == key) {
-            j = index.find(std::string(key))->second;
+          if (position < last_columns.size() && chunk.names[last_columns[position]] == key) {
+            j = last_columns[position];
           } else {
             auto [it, fresh] = index.try_emplace(std::string(key), chunk.columns.size());
             if (fresh) {
@@ -53,10 +55,10 @@ void parse_jsonl_chunk(std::string_view text, Chunk& chunk, std::deque<std::stri
               seen_in_row.push_back(0);
             }
             j = it->second;
-            if (position < last_keys.size())
-              last_keys[position] = chunk.names[j];
+            if (position < last_columns.size())
+              last_columns[position] = j;
             else
-              last_keys.push_back(chunk.names[j]);
+              last_columns.push_back(j);
           }
           ++position;
           if (seen_in_row[j] == chunk.rows) {
@@ -82,7 +84,7 @@ void parse_jsonl_chunk(std::string_view text, Chunk& chunk, std::deque<std::stri
       chunk.error =
           ParseError{static_cast<std::size_t>(bad - text.data()), why, "each line must be one flat JSON object"};
     }
-    last_keys.resize(std::min(last_keys.size(), position));
+    last_columns.resize(std::min(last_columns.size(), position));
     return !chunk.error;
   });
 }

@@ -77,7 +77,21 @@ class BlobCollector {
     return {};
   }
 
-  // Walks the history of every root queued, reading each commit's tree.
+  // Reads the tree of the commit `oid` peels to (a tag's target, say), without its history.
+  // Returns false when it is not a commit.
+  Result<bool> add_commit_tree(const git_oid* oid) {
+    Owned<git_object, git_object_free> object, commit;
+    if (git_object_lookup(&object.ptr, repo_, oid, GIT_OBJECT_ANY) != 0) return false;
+    if (git_object_peel(&commit.ptr, object.ptr, GIT_OBJECT_COMMIT) != 0) return false;
+    auto* c = reinterpret_cast<git_commit*>(commit.ptr);
+    if (!trees_.insert(oid_key(git_commit_tree_id(c))).second) return true;
+    Owned<git_tree, git_tree_free> tree;
+    if (git_commit_tree(&tree.ptr, c) != 0) return std::unexpected(git_error("read a commit's tree"));
+    if (auto r = add_tree(tree.ptr, ""); !r) return std::unexpected(r.error());
+    return true;
+  }
+
+  // Walks the history of every root queued, reading each commit's tree; counts the commits.
   Result<void> walk() {
     Owned<git_revwalk, git_revwalk_free> walk;
     if (git_revwalk_new(&walk.ptr, repo_) != 0) return std::unexpected(git_error("walk the history"));
@@ -91,6 +105,7 @@ class BlobCollector {
     if (!any) return {};
     git_oid oid;
     while (git_revwalk_next(&oid, walk.ptr) == 0) {
+      ++commits_;
       Owned<git_commit, git_commit_free> commit;
       if (git_commit_lookup(&commit.ptr, repo_, &oid) != 0) return std::unexpected(git_error("read a commit"));
       if (!trees_.insert(oid_key(git_commit_tree_id(commit.ptr))).second) continue;
@@ -102,6 +117,7 @@ class BlobCollector {
   }
 
   std::vector<CommittedFile> take() { return std::move(files_); }
+  std::size_t commits() const { return commits_; }
 
  private:
   git_repository* repo_;
@@ -109,6 +125,7 @@ class BlobCollector {
   std::vector<git_oid> roots_;
   std::unordered_set<std::string> trees_, blobs_;
   std::vector<CommittedFile> files_;
+  std::size_t commits_ = 0;
 };
 
 // Queues the commits of `name`'s reflog entries newer than `cutoff` (all with nullopt).
@@ -231,6 +248,56 @@ Result<std::vector<CommittedFile>> files_in_every_version(const Repository& repo
   }
   if (auto r = collector.walk(); !r) return std::unexpected(r.error());
   return collector.take();
+}
+
+Result<RevisionFiles> files_in_revisions(const Repository& repo, const RevisionScope& scope, std::string_view suffix) {
+  BlobCollector collector(repo.raw(), suffix);
+  RevisionFiles found;
+  std::set<std::string> tips;  // branch and tag tips already read (one commit may be both)
+  // Tips first: with --all-commits the walk below reads their trees again for nothing otherwise,
+  // but the tree set makes that free, and the tips alone need no walk.
+  auto read_tips = [&](const char* glob) -> Result<void> {
+    Owned<git_reference_iterator, git_reference_iterator_free> it;
+    if (git_reference_iterator_glob_new(&it.ptr, repo.raw(), glob) != 0)
+      return std::unexpected(git_error("list references"));
+    git_reference* ref = nullptr;
+    while (git_reference_next(&ref, it.ptr) == 0) {
+      Owned<git_reference, git_reference_free> owned;
+      owned.ptr = ref;
+      Owned<git_object, git_object_free> target;
+      if (git_reference_peel(&target.ptr, ref, GIT_OBJECT_COMMIT) != 0) continue;  // a tag of a blob
+      if (!tips.insert(oid_key(git_object_id(target.ptr))).second) continue;
+      auto added = collector.add_commit_tree(git_object_id(target.ptr));
+      if (!added) return std::unexpected(added.error());
+      if (*added) ++found.revisions;
+    }
+    return {};
+  };
+  if (!scope.all_commits) {
+    if (scope.all_branches) {
+      if (auto r = read_tips("refs/heads/*"); !r) return std::unexpected(r.error());
+    }
+    if (scope.all_tags) {
+      if (auto r = read_tips("refs/tags/*"); !r) return std::unexpected(r.error());
+    }
+  } else {
+    // `git rev-list --all`: HEAD and every ref, and their history, which holds every tip too.
+    git_oid head;
+    if (git_reference_name_to_id(&head, repo.raw(), "HEAD") == 0) collector.add_root(&head);
+    Owned<git_reference_iterator, git_reference_iterator_free> it;
+    if (git_reference_iterator_new(&it.ptr, repo.raw()) != 0) return std::unexpected(git_error("list references"));
+    git_reference* ref = nullptr;
+    while (git_reference_next(&ref, it.ptr) == 0) {
+      Owned<git_reference, git_reference_free> owned;
+      owned.ptr = ref;
+      Owned<git_reference, git_reference_free> resolved;
+      if (git_reference_resolve(&resolved.ptr, ref) == 0) collector.add_root(git_reference_target(resolved.ptr));
+    }
+    if (auto r = collector.walk(); !r) return std::unexpected(r.error());
+    found.revisions = collector.commits();
+  }
+  found.files = collector.take();
+  return found;
 }
 
 Result<std::vector<fs::path>> work_trees(const Repository& repo) {

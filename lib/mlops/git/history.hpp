@@ -22,6 +22,24 @@ namespace mlops::git {
 // merge stage) of the main and every linked work tree. Blobs and trees seen once are not read again.
 Result<std::vector<CommittedFile>> files_in_every_version(const Repository& repo, std::string_view suffix);
 
+// Which revisions `data push|fetch|gc --all-commits|--all-tags|--all-branches` name, as DVC's flags do.
+struct RevisionScope {
+  bool all_commits = false;   // every commit reachable from HEAD or any ref (`git rev-list --all`)
+  bool all_tags = false;      // the commit every tag points at
+  bool all_branches = false;  // the tip of every local branch
+  bool any() const { return all_commits || all_tags || all_branches; }
+};
+
+struct RevisionFiles {
+  std::vector<CommittedFile> files;  // every distinct blob (content), with one path it was found at
+  std::size_t revisions = 0;         // commits named (with all_commits: walked)
+};
+
+// The distinct blobs whose file name ends with `suffix` in the revisions `scope` names. Each tree
+// and blob is read once however many commits share it, so 10,000 commits that change one pointer
+// each read about one new tree path per commit.
+Result<RevisionFiles> files_in_revisions(const Repository& repo, const RevisionScope& scope, std::string_view suffix);
+
 // The work trees of the repository: the main one first (when it has one), then the linked ones
 // whose folders still exist.
 Result<std::vector<std::filesystem::path>> work_trees(const Repository& repo);

@@ -25,4 +25,17 @@ Result<std::filesystem::path> hooks_path(const Repository& repo) {
   return p;
 }
 
+Result<void> set_local_config(const Repository& repo, const std::string& name, const std::string& value) {
+  git_config* config = nullptr;
+  if (git_repository_config(&config, repo.raw()) != 0) return std::unexpected(git_error("open the git config"));
+  git_config* local = nullptr;
+  int rc = git_config_open_level(&local, config, GIT_CONFIG_LEVEL_LOCAL);
+  git_config_free(config);
+  if (rc != 0) return std::unexpected(git_error("open the repository's git config"));
+  rc = git_config_set_string(local, name.c_str(), value.c_str());
+  git_config_free(local);
+  if (rc != 0) return std::unexpected(git_error("set '" + name + "' in the git config"));
+  return {};
+}
+
 }  // namespace mlops::git

@@ -37,8 +37,16 @@ namespace {
 
 Result<git_remote*> lookup_remote(const Repository& repo, std::string_view remote) {
   std::string name(remote);
+  // libgit2 1.5's git_remote_lookup leaks its regex match data when the remote does not exist,
+  // so existence is checked on the list of names first.
+  git_strarray names{};
+  bool known = false;
+  if (git_remote_list(&names, repo.raw()) == 0) {
+    for (std::size_t i = 0; i < names.count; ++i) known = known || name == names.strings[i];
+    git_strarray_dispose(&names);
+  }
   git_remote* raw = nullptr;
-  if (git_remote_lookup(&raw, repo.raw(), name.c_str()) != 0) {
+  if (!known || git_remote_lookup(&raw, repo.raw(), name.c_str()) != 0) {
     return std::unexpected(bad_input(fmt::format("no git remote '{}'", remote),
                                      fmt::format("add it with 'git remote add {} URL'", remote)));
   }

@@ -2,6 +2,11 @@
 
 #include <git2.h>
 
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
 #include "mlops/git/owned.hpp"
 
 namespace mlops::git {
@@ -13,9 +18,17 @@ struct Buf {
   ~Buf() { git_buf_dispose(&buf); }
 };
 
+// Git's own test: a NUL byte in the first 8000 bytes makes a file binary.
+bool looks_binary(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char head[8000];
+  in.read(head, sizeof head);
+  return std::memchr(head, 0, static_cast<std::size_t>(in.gcount())) != nullptr;
+}
+
 }  // namespace
 
-Result<WorktreeState> worktree_state(const Repository& repo, std::uint64_t max_file_size,
+Result<WorktreeState> worktree_state(const Repository& repo, const DiffLimits& limits,
                                      const std::function<bool(std::string_view path)>& exclude) {
   WorktreeState state;
   git_repository* raw = repo.raw();
@@ -49,6 +62,7 @@ Result<WorktreeState> worktree_state(const Repository& repo, std::uint64_t max_f
     return std::unexpected(git_error("compare the work tree with HEAD"));
   }
   std::size_t deltas = git_diff_num_deltas(diff.ptr);
+  const char* workdir = git_repository_workdir(raw);
   state.dirty = deltas > 0;
   // Patch by patch, so that an oversized file can be left out without reading it.
   for (std::size_t i = 0; i < deltas; ++i) {
@@ -58,8 +72,14 @@ Result<WorktreeState> worktree_state(const Repository& repo, std::uint64_t max_f
       state.excluded.emplace_back(path);
       continue;
     }
-    if (delta->new_file.size > max_file_size || delta->old_file.size > max_file_size) {
-      state.left_out.emplace_back(path);
+    bool untracked = delta->status == GIT_DELTA_UNTRACKED;
+    std::uint64_t size = std::max<std::uint64_t>(delta->new_file.size, delta->old_file.size);
+    if (size > (untracked ? std::min(limits.max_untracked_size, limits.max_file_size) : limits.max_file_size)) {
+      state.left_out.push_back({path, size, untracked, false});
+      continue;
+    }
+    if (untracked && !limits.untracked_binary && workdir && looks_binary(std::filesystem::path(workdir) / path)) {
+      state.left_out.push_back({path, size, true, true});
       continue;
     }
     Owned<git_patch, git_patch_free> patch;

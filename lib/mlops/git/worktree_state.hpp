@@ -14,21 +14,38 @@
 
 namespace mlops::git {
 
+// A file changed or untracked that is not in the diff, and why.
+struct LeftOut {
+  std::string path;
+  std::uint64_t size = 0;
+  bool untracked = false;
+  bool binary = false;  // an untracked binary file (else: too big)
+};
+
+// What goes into the diff. A file over `max_file_size` bytes never does; an untracked one also
+// not over `max_untracked_size` bytes, nor when binary unless `untracked_binary`: an untracked
+// dataset, model or archive belongs in `mlops data add` or .gitignore, not in a patch kept with
+// every run (a 20 MB file cost 1.4 s and 20 MB per run).
+struct DiffLimits {
+  std::uint64_t max_file_size = 64ull << 20;
+  std::uint64_t max_untracked_size = 64ull << 20;
+  bool untracked_binary = true;
+};
+
 struct WorktreeState {
   std::string commit;  // full id; empty in a repository without commits
   std::string branch;  // "main"; empty on a detached HEAD
   bool dirty = false;
   std::string diff;  // git's patch format, with binary patches; empty when clean
-  // Changed or untracked files bigger than the limit, left out of `diff` (a dataset or model
-  // that belongs in `mlops data add` or .gitignore, not in a patch kept with every run).
-  std::vector<std::string> left_out;
+  // Changed or untracked files that DiffLimits kept out of `diff`.
+  std::vector<LeftOut> left_out;
   // Changed or untracked files that the caller's `exclude` filter kept out of `diff`.
   std::vector<std::string> excluded;
 };
 
-// Files over `max_file_size` bytes are listed in left_out instead of being put in the diff;
-// files for which `exclude` (given a repo-relative path) is true are listed in excluded.
-Result<WorktreeState> worktree_state(const Repository& repo, std::uint64_t max_file_size = 64ull << 20,
+// Files for which `exclude` (given a repo-relative path) is true are listed in excluded; files
+// that `limits` keep out, in left_out.
+Result<WorktreeState> worktree_state(const Repository& repo, const DiffLimits& limits = {},
                                      const std::function<bool(std::string_view path)>& exclude = {});
 
 }  // namespace mlops::git

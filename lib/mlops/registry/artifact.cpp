@@ -42,6 +42,29 @@ Result<void> check_fetchable(const Repo& repo, const Model& model, const Version
 
 }  // namespace
 
+Result<void> check_data_remote(const Repo& repo, std::string_view remote) {
+  if (remote.empty()) return {};
+  auto config = load_config(repo);
+  if (!config) return std::unexpected(config.error());
+  if (config->find_remote(remote)) return {};
+  // Data commands name remotes; a path or URL is what `mlops remote add` takes.
+  bool looks_like_location = remote.find('/') != std::string_view::npos || remote.starts_with(".") ||
+                             remote.find("://") != std::string_view::npos;
+  if (looks_like_location) {
+    return std::unexpected(bad_input(
+        fmt::format("--remote takes the name of a data remote, and '{}' looks like a path or URL", remote),
+        fmt::format("add it first: mlops remote add NAME {} (--default makes it the default), then pass --remote NAME",
+                    remote)));
+  }
+  std::vector<std::string> names;
+  for (const auto& configured : config->remotes) names.push_back(configured.name);
+  return std::unexpected(bad_input(
+      fmt::format("unknown data remote '{}'", remote),
+      names.empty()
+          ? std::string("no data remote is configured: add one with 'mlops remote add NAME URL --default'")
+          : fmt::format("the data remotes are {}; add one with 'mlops remote add NAME URL'", fmt::join(names, ", "))));
+}
+
 std::filesystem::path default_artifact_path(const Repo& repo, const Model& model, const Version& version) {
   const auto& meta = version.message.meta;
   std::string base = meta.path.empty() ? "artifact" : std::filesystem::path(meta.path).filename().string();
@@ -55,6 +78,7 @@ Result<ArtifactCopy> get_artifact(const Repo& repo, const Model& model, const Ve
     return std::unexpected(bad_input(fmt::format("'{}' {} records no artifact", model.name, version.name),
                                      "its tag has no 'Artifact:' trailer: it was not registered by mlops"));
   }
+  if (auto checked = check_data_remote(repo, remote); !checked) return std::unexpected(checked.error());
   ArtifactCopy copy;
   copy.kind = meta.kind == "dir" ? data::Kind::dir : data::Kind::file;
   copy.path = dest.empty() ? default_artifact_path(repo, model, version) : std::filesystem::absolute(dest);
@@ -70,6 +94,11 @@ Result<ArtifactCopy> get_artifact(const Repo& repo, const Model& model, const Ve
     auto fetched = data::fetch_version(repo, *meta.artifact, copy.kind, remote);
     if (!fetched) return std::unexpected(fetched.error());
     copy.fetched = true;
+    copy.remote = std::string(remote);
+    if (copy.remote.empty()) {
+      auto config = load_config(repo);
+      if (config) copy.remote = config->default_remote;
+    }
   }
   std::error_code ec;
   std::filesystem::create_directories(copy.path.parent_path(), ec);

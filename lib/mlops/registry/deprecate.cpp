@@ -13,6 +13,7 @@ namespace mlops::registry {
 Result<Deprecation> deprecate(const Repo& repo, const git::Repository& git_repo, const DeprecateRequest& request) {
   Deprecation result;
   const std::string& name = request.model;
+  std::vector<std::string> held;  // the stages the version holds before the tag
   auto written = write_tag(repo, git_repo, name, [&](const State& state) -> Result<NewTag> {
     auto found = find_model(state, name);
     if (!found) return std::unexpected(found.error());
@@ -33,6 +34,10 @@ Result<Deprecation> deprecate(const Repo& repo, const git::Repository& git_repo,
     if (!version) return std::unexpected(version.error());
     const Version& v = **version;
     result.version = v.name;
+    held.clear();
+    for (const auto& stage : m.stages()) {
+      if (m.in_stage(stage) == &v && (request.stage.empty() || stage == request.stage)) held.push_back(stage);
+    }
     if (request.stage.empty()) {
       TagName tag{name, Action::deregister_version, v.name, {}, std::nullopt};
       if (git::tag_exists(git_repo, tag.str())) tag.counter = state.next_counter(name);
@@ -51,6 +56,15 @@ Result<Deprecation> deprecate(const Repo& repo, const git::Repository& git_repo,
   });
   if (!written) return std::unexpected(written.error());
   result.tag = std::move(*written);
+  if (!held.empty()) {
+    auto after = load(git_repo, name, &repo);
+    if (!after) return std::unexpected(after.error());
+    const Model* m = after->state.find(name);
+    for (const auto& stage : held) {
+      const Version* holder = m ? m->in_stage(stage) : nullptr;
+      result.handovers.push_back({stage, holder ? holder->name : std::string()});
+    }
+  }
   return result;
 }
 

@@ -3,6 +3,7 @@
 // (NAME@vX.Y.Z!), or unassign a stage from a version (NAME#STAGE!#N).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mlops/core/error.hpp"
 #include "mlops/core/repo.hpp"
@@ -18,10 +19,18 @@ struct DeprecateRequest {
   std::string message;               // the user's text for the tag message
 };
 
+// A stage the version held until this tag: as in GTO, it now falls to the version assigned to it
+// before, if any (`now` empty: none holds it).
+struct StageHandover {
+  std::string stage;
+  std::string now;
+};
+
 struct Deprecation {
   Action action = Action::deprecate;  // deprecate, deregister_version or unassign
   std::string version;                // the version deregistered or unassigned
   NewTag tag;
+  std::vector<StageHandover> handovers;  // deregister_version and unassign
 };
 
 // Writes the tag. Exit 2: an unknown model or version, a model deprecated already, a version not

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -12,6 +13,8 @@
 #include "mlops/data/status.hpp"
 #include "mlops/data/tracked.hpp"
 #include "mlops/git/push.hpp"
+#include "mlops/tracking/run_store.hpp"
+#include "mlops/tracking/share.hpp"
 
 namespace mlops::registry {
 
@@ -68,6 +71,36 @@ Result<void> check_not_diverged(const git::Repository& git_repo, const State& st
 }
 
 const char* const kAddRemoteHint = "add one with 'mlops remote add NAME URL --default'";
+
+// Pushes the runs of the versions `tags` name to the default data remote; how many it published.
+Result<std::size_t> push_named_runs(const Repo& repo, const State& state, const std::vector<std::string>& tags) {
+  auto by_tag = events_by_tag(state);
+  std::vector<std::string> ids;
+  for (const auto& tag : tags) {
+    auto it = by_tag.find(tag);
+    if (it == by_tag.end()) continue;
+    const Version* version = version_named(it->second);
+    if (version && !version->message.meta.run.empty()) ids.push_back(version->message.meta.run);
+  }
+  if (ids.empty() || !std::filesystem::exists(repo.runs_db())) return 0;
+  auto config = load_config(repo);
+  if (!config) return std::unexpected(config.error());
+  if (config->default_remote.empty()) return 0;  // nothing to push to; the artifacts' check says so when it matters
+  auto store = tracking::RunStore::open(repo);
+  if (!store) return std::unexpected(store.error());
+  std::vector<std::string> here;
+  for (const auto& id : ids) {
+    auto exists = store->exists(id);
+    if (!exists) return std::unexpected(exists.error());
+    if (*exists) here.push_back(id);
+  }
+  if (here.empty()) return 0;
+  auto remote = data::open_named_remote(repo, *config, config->default_remote);
+  if (!remote) return std::unexpected(remote.error());
+  auto pushed = tracking::push_runs(repo, *store, **remote, here);
+  if (!pushed) return std::unexpected(pushed.error());
+  return pushed->pushed.size();
+}
 
 }  // namespace
 
@@ -203,6 +236,13 @@ Result<Publication> publish(const Repo& repo, const git::Repository& git_repo, c
     if (!pushed) return std::unexpected(pushed.error());
     publication.uploaded = pushed->objects;
     publication.bytes = pushed->bytes;
+  }
+  // The runs those versions were made by travel too (runs push), so that `repro` works from any
+  // clone; a run this clone does not hold, or one still running, is not this clone's to push.
+  if (auto runs = push_named_runs(repo, state, publication.tags); !runs) {
+    return std::unexpected(runs.error());
+  } else {
+    publication.runs = *runs;
   }
   // Version tags (and deprecations) first, stage tags after: a stage tag never reaches the remote
   // when the tag of its version did not.

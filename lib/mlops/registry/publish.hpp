@@ -46,9 +46,11 @@ struct Publication {
   std::size_t artifacts = 0;      // artifacts the tags name
   std::size_t uploaded = 0;       // objects uploaded (the rest were there already)
   std::uint64_t bytes = 0;
+  std::size_t runs = 0;  // runs of the versions named, published on the data remote (runs push)
 };
 
-// Uploads the artifacts `tags` name to the default data remote, then pushes the tags (and the
+// Uploads the artifacts `tags` name to the default data remote, and the runs of those versions
+// that this clone holds (tracking/share.hpp), then pushes the tags (and the
 // version tags their stage tags need, tags_to_push) to git remote `git_remote`. Nothing is pushed
 // to git when an artifact cannot be made available: no default data remote (exit 2), an artifact
 // that is neither in the local cache nor on the data remote (exit 2, naming the model and version

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "mlops/repro/plan.hpp"
+#include "mlops/tracking/recorder.hpp"
 #include "mlops/tracking/secrets.hpp"
 
 namespace mlops::repro {
@@ -87,9 +88,11 @@ std::string explain(Cause cause, const tracking::RunRecord& original) {
       if (auto it = original.tags.find(std::string(tracking::kRedactedTag)); it != original.tags.end()) {
         redactions = tracking::Redactions::from_json(it->second);
       }
+      auto left_out = tracking::DiffLeftOut::of(original);
       return fmt::format(
-          "the original run was made on uncommitted changes: files git ignores, files too big for its diff{} are "
+          "the original run was made on uncommitted changes: files git ignores, files too big for its diff{}{} are "
           "not in its git.diff and were not rebuilt",
+          left_out.empty() ? std::string() : fmt::format(" ({})", left_out.describe()),
           redactions.files.empty() ? std::string()
                                    : fmt::format(" and credential files ({})", fmt::join(redactions.files, ", ")));
     }

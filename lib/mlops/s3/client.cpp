@@ -350,6 +350,24 @@ std::vector<Result<void>> Client::upload(const std::vector<Upload>& items) {
             item_done(state->index, {}, size);
             return;
           }
+          // A retried Complete whose first answer was lost finds the upload already completed
+          // (S3 and moto say NoSuchUpload): the object is there if a HEAD finds it at its full size.
+          // Size suffices because mlops's keys name their content.
+          if (done_complete.attempts > 1 && done_complete.curl_code == 0 && !done_complete.interrupted) {
+            auto check = std::make_unique<Call>();
+            check->method = "HEAD";
+            check->key = state->key;
+            Error lost = impl.failure(done_complete, what);
+            check->done = [&, state, size, lost](Call& done_check) {
+              if (succeeded(done_check) && to_u64(done_check.response_headers["content-length"]) == size) {
+                item_done(state->index, {}, size);
+              } else {
+                item_done(state->index, std::unexpected(lost), 0);
+              }
+            };
+            impl.engine->submit(std::move(check));
+            return;
+          }
           if (g_stop.load()) {
             to_abort.push_back({state->key, state->upload_id});
           } else {

@@ -256,6 +256,7 @@ bool Engine::start(Call& call) {
   input.headers = call.headers;
   input.payload_hash = call.body_from_file ? std::string(kUnsignedPayload) : sha256_hex(call.body);
   input.raw_slash_in_query = raw_slash_in_query_;
+  call.signed_raw_slash = raw_slash_in_query_;
   call.signed_request = sign(input, resolved_.credentials, resolved_.region, amz_date(std::time(nullptr)));
   call.url = fmt::format("{}://{}{}", target_.scheme, target_.request_host(), call.signed_request.target);
 
@@ -448,9 +449,9 @@ void Engine::run(const std::function<std::unique_ptr<Call>()>& feeder, const std
         call->transport_error.clear();
       }
       // moto's checker computes the canonical query with '/' left as is (real S3 wants %2F): when a
-      // request with '/' in a query value is refused for its signature, sign the other way from now on.
-      // Calls in flight that were signed the old way (their query still has %2F) retry too.
-      if (call->status == 403 && call->url.find("%2F", call->url.find('?')) != std::string::npos &&
+      // request with '/' in a query value is refused for its signature, sign the other way from now on
+      // (and again each call that was in flight when the first refusal came back).
+      if (call->status == 403 && !call->signed_raw_slash &&
           xml_text(call->response, "Code") == std::optional<std::string>("SignatureDoesNotMatch") &&
           std::any_of(call->query.begin(), call->query.end(),
                       [](const Header& q) { return q.second.find('/') != std::string::npos; })) {

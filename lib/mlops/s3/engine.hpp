@@ -79,6 +79,7 @@ struct Call {
   int file_fd = -1;
   bool sink_failed = false;
   bool unexpected_whole = false;
+  bool signed_raw_slash = false;
   void* easy = nullptr;
   void* header_list = nullptr;
   SignOutput signed_request;

@@ -18,7 +18,7 @@ namespace mlops::s3 {
 
 namespace {
 
-std::string lower(std::string_view text) {
+std::string ascii_lower(std::string_view text) {
   std::string result(text);
   for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return result;
@@ -94,7 +94,7 @@ SignOutput sign(const SignInput& input, const Credentials& credentials, std::str
   if (!credentials.session_token.empty()) headers["x-amz-security-token"] = credentials.session_token;
   for (const auto& [name, value] : input.headers) {
     std::string trimmed = trim_value(value);
-    if (!trimmed.empty()) headers[lower(name)] = std::move(trimmed);
+    if (!trimmed.empty()) headers[ascii_lower(name)] = std::move(trimmed);
   }
 
   std::string canonical_headers;

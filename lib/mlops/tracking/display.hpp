@@ -21,6 +21,9 @@ std::string display_duration(std::optional<double> seconds);
 // "2026-11-29 02:41:07 UTC" from an ISO 8601 time (stored times are UTC): the one format of
 // times in the runs commands' tables
 std::string display_time(std::string_view iso);
+// A recorded command as a POSIX shell would take it back: words with spaces or shell characters
+// in single quotes (`sh -c 'echo oops >&2; exit 3'`), an empty word as ''.
+std::string display_command(const std::vector<std::string>& command);
 // A sparkline of `values` (at most `width` characters, sampled evenly), "" for none.
 std::string sparkline(const std::vector<double>& values, std::size_t width = 40);
 

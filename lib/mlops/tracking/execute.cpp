@@ -213,6 +213,7 @@ Result<ExecutedRun> execute_run(const Repo& repo, RunSetup setup, const RunOutpu
   std::fflush(stdout);  // what we printed comes before the command's output, even into a pipe
   StreamTail tail(repo, result.id, stream);
   auto outcome = run_child(spec);
+  std::int64_t ended = now_ms();  // the run's end: what follows is mlops's bookkeeping
   tail.stop();
   log = UniqueFd();
   std::vector<StreamBatch> batches = std::move(tail.batches);
@@ -253,7 +254,7 @@ Result<ExecutedRun> execute_run(const Repo& repo, RunSetup setup, const RunOutpu
       result.problem = attached;
     }
   }
-  MLOPS_TRY(recorder->end(result.status, outcome->exit_code));
+  MLOPS_TRY(recorder->end(result.status, outcome->exit_code, ended));
   auto record = recorder->store().get(result.id);
   if (!record) return std::unexpected(record.error());
   result.duration = record->duration;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
@@ -17,6 +18,7 @@
 #include "mlops/git/repository.hpp"
 #include "mlops/git/worktree_state.hpp"
 #include "mlops/tracking/process.hpp"
+#include "mlops/tracking/run_settings.hpp"
 #include "mlops/tracking/secrets.hpp"
 
 namespace mlops::tracking {
@@ -50,6 +52,11 @@ Result<std::vector<DataVersion>> data_in_workspace(const Repo& repo) {
     const data::Pointer& pointer = item.pointer;
     DataVersion version{item.data_path, item.pointer_file, pointer.hash.str(), pointer.size,
                         std::string(data::to_string(pointer.kind))};
+    if (item.conflict) {
+      version.state = DataState::conflict;
+      versions.push_back(std::move(version));
+      continue;
+    }
     auto side = data::read_workspace(repo, cache, **stat_cache, item.data_path, data::NeedManifest::no);
     if (!side) return std::unexpected(side.error());
     if (!side->exists) {
@@ -114,7 +121,43 @@ void warn_data_dirty(const std::vector<DataVersion>& data) {
         out::warn(fmt::format("'{}' is missing from the workspace: the run is marked data-dirty", version.path));
         out::hint(fmt::format("'mlops data pull {}' fetches it", version.path));
         break;
+      case DataState::conflict:
+        out::warn(fmt::format("'{}' has a merge conflict in its pointer '{}': the run is marked data-dirty",
+                              version.path, version.pointer_file));
+        out::hint(fmt::format("'mlops data checkout {} --ours' (or --theirs) chooses a version", version.path));
+        break;
     }
+  }
+}
+
+// One warning for the files left out of the run's diff (the first few named), with the way out.
+void warn_left_out(const std::vector<git::LeftOut>& left_out, std::uint64_t max_untracked) {
+  constexpr std::size_t kNamed = 8;
+  std::vector<std::string> named;
+  bool binary = false;
+  bool big = false;
+  for (const auto& file : left_out) {
+    (file.binary ? binary : big) = true;
+    if (named.size() == kNamed) continue;
+    if (file.binary) {
+      named.push_back(fmt::format("'{}' (untracked binary file)", file.path));
+    } else if (file.untracked) {
+      named.push_back(fmt::format("'{}' ({}, over runs.diff_max_file_bytes = {})", file.path,
+                                  out::human_bytes(file.size), out::human_bytes(max_untracked)));
+    } else {
+      named.push_back(fmt::format("'{}' ({})", file.path, out::human_bytes(file.size)));
+    }
+  }
+  std::string more = left_out.size() > kNamed ? fmt::format(" and {} more", left_out.size() - kNamed) : "";
+  out::warn(fmt::format("left out of the run's git.diff: {}{}: a rebuild of this run may not match it exactly",
+                        fmt::join(named, ", "), more));
+  std::string setting = big ? "; runs.diff_max_file_bytes in .mlops/config.yaml sets the size limit" : "";
+  if (left_out.size() == 1) {
+    out::hint(fmt::format("version it with 'mlops data add {}', commit it, or add it to .gitignore{}",
+                          left_out.front().path, setting));
+  } else {
+    out::hint(
+        fmt::format("version them with 'mlops data add PATH', commit them, or add them to .gitignore{}", setting));
   }
 }
 
@@ -125,18 +168,22 @@ Result<void> capture_git(const Repo& repo, RunRecord& record, Redactions& redact
   if (!patterns) return std::unexpected(patterns.error());
   auto git_repo = git::Repository::open(repo.root);
   if (!git_repo) return std::unexpected(git_repo.error());
-  auto state = git::worktree_state(*git_repo, 64ull << 20,
+  auto max_untracked = diff_max_file_bytes(repo);
+  if (!max_untracked) return std::unexpected(max_untracked.error());
+  git::DiffLimits limits;
+  limits.max_untracked_size = *max_untracked;
+  limits.untracked_binary = false;
+  auto state = git::worktree_state(*git_repo, limits,
                                    [&](std::string_view path) { return is_credential_file(path, *patterns); });
   if (!state) return std::unexpected(state.error());
   record.git_commit = state->commit;
   record.git_branch = state->branch;
   record.git_dirty = state->dirty;
-  for (const auto& path : state->left_out) {
-    out::warn(
-        fmt::format("'{}' is too big for the run's diff and is left out: the run cannot be rebuilt "
-                    "from the diff alone",
-                    path));
-    out::hint(fmt::format("version it with 'mlops data add {}', or add it to .gitignore", path));
+  if (!state->left_out.empty()) {
+    warn_left_out(state->left_out, *max_untracked);
+    DiffLeftOut left_out{*max_untracked, {}, {}};
+    for (const auto& file : state->left_out) (file.binary ? left_out.binary : left_out.too_big).push_back(file.path);
+    record.tags[std::string(kDiffLeftOutTag)] = left_out.to_json();
   }
   for (const auto& path : state->excluded) {
     out::warn(fmt::format("'{}' looks like a credential file and is left out of the run's diff", path));
@@ -155,6 +202,48 @@ Result<void> capture_git(const Repo& repo, RunRecord& record, Redactions& redact
 }
 
 }  // namespace
+
+std::string DiffLeftOut::to_json() const {
+  nlohmann::ordered_json json = {{"max_file_bytes", max_file_bytes}};
+  if (!too_big.empty()) json["too_big"] = too_big;
+  if (!binary.empty()) json["binary"] = binary;
+  return json.dump();
+}
+
+DiffLeftOut DiffLeftOut::from_json(std::string_view text) {
+  DiffLeftOut left_out;
+  auto json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_object()) return left_out;
+  if (auto it = json.find("max_file_bytes"); it != json.end() && it->is_number_unsigned()) {
+    left_out.max_file_bytes = it->get<std::uint64_t>();
+  }
+  auto strings = [&](const char* key, std::vector<std::string>& into) {
+    auto it = json.find(key);
+    if (it == json.end() || !it->is_array()) return;
+    for (const auto& item : *it) {
+      if (item.is_string()) into.push_back(item.get<std::string>());
+    }
+  };
+  strings("too_big", left_out.too_big);
+  strings("binary", left_out.binary);
+  return left_out;
+}
+
+DiffLeftOut DiffLeftOut::of(const RunRecord& run) {
+  auto it = run.tags.find(std::string(kDiffLeftOutTag));
+  return it == run.tags.end() ? DiffLeftOut{} : from_json(it->second);
+}
+
+std::string DiffLeftOut::describe() const {
+  std::vector<std::string> parts;
+  if (!too_big.empty()) {
+    parts.push_back(fmt::format(
+        "{} (too big{})", fmt::join(too_big, ", "),
+        max_file_bytes ? fmt::format(": untracked over {}", out::human_bytes(max_file_bytes)) : std::string()));
+  }
+  if (!binary.empty()) parts.push_back(fmt::format("{} (untracked binary)", fmt::join(binary, ", ")));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
 
 std::string default_run_name(const std::vector<std::string>& command) {
   if (command.empty()) return "run";
@@ -219,9 +308,9 @@ Result<void> RunRecorder::record_environment() {
   return store_.set_environment(id_, probe_.collect());
 }
 
-Result<void> RunRecorder::end(RunStatus status, std::optional<int> exit_code) {
+Result<void> RunRecorder::end(RunStatus status, std::optional<int> exit_code, std::optional<std::int64_t> end_ms) {
   if (auto recorded = record_environment(); !recorded) return recorded;
-  return store_.finish(id_, status, exit_code, now_ms());
+  return store_.finish(id_, status, exit_code, end_ms.value_or(now_ms()));
 }
 
 Result<void> check_data_clean(const RunRecord& run) {

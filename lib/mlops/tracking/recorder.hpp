@@ -24,6 +24,23 @@ inline constexpr std::string_view kLogArtifact = "output.log";
 // that repro can collect the same outputs: {"artifacts": [...], "metrics_files": [...]}. Like
 // MLflow's mlflow.* tags, mlops.* tags are the tool's own.
 inline constexpr std::string_view kOutputsTag = "mlops.outputs";
+// The tag that names the files left out of a dirty run's git.diff (set by mlops alone, as
+// mlops.redacted): {"max_file_bytes": N, "too_big": [...], "binary": [...]}.
+inline constexpr std::string_view kDiffLeftOutTag = "mlops.diff_left_out";
+
+// What a run's kDiffLeftOutTag says: its git.diff is incomplete, so a rebuild may differ.
+struct DiffLeftOut {
+  std::uint64_t max_file_bytes = 0;  // runs.diff_max_file_bytes when the run was recorded
+  std::vector<std::string> too_big;  // over that limit (untracked) or over 64 MiB (changed)
+  std::vector<std::string> binary;   // untracked binary files
+  bool empty() const { return too_big.empty() && binary.empty(); }
+  std::string to_json() const;
+  // A malformed tag reads as empty.
+  static DiffLeftOut from_json(std::string_view text);
+  static DiffLeftOut of(const RunRecord& run);  // from the run's tag; empty without one
+  // "big.csv, data.zip (over 1 MiB); logo.png (binary)"
+  std::string describe() const;
+};
 
 struct RunSetup {
   std::string name;                  // empty: named after the command's script or program
@@ -44,8 +61,10 @@ class RunRecorder {
   RunStore& store() { return store_; }
   // Waits for the environment probes and stores what they found (idempotent).
   Result<void> record_environment();
-  // Sets the end time, exit code and status; records the environment first if not yet done.
-  Result<void> end(RunStatus status, std::optional<int> exit_code);
+  // Sets the end time (`end_ms`, when the command ended; now when unset), exit code and status;
+  // records the environment first if not yet done. The duration is the command's: waiting for
+  // the environment probes and storing outputs afterwards are not part of it.
+  Result<void> end(RunStatus status, std::optional<int> exit_code, std::optional<std::int64_t> end_ms = std::nullopt);
 
  private:
   RunRecorder(RunStore store, std::string id, EnvironmentProbe probe)

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <optional>
 #include <set>
-#include <type_traits>
 #include <unordered_map>
 
 namespace mlops::tracking {
@@ -75,28 +74,12 @@ Result<void> check_run_keys(const Query& query) {
   return {};
 }
 
-Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection& selection) {
-  std::vector<std::string> keys;
-  auto want = [&](const std::string& key) {
-    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
-  };
-  if (selection.where) {
-    if (auto checked = check_run_keys(*selection.where); !checked) return std::unexpected(checked.error());
-    for (const auto& key : selection.where->keys()) want(key);
-  }
-  if (selection.sort) {
-    if (!is_run_key(selection.sort->key)) {
-      return std::unexpected(bad_input(fmt::format("unknown sort key '{}'", selection.sort->key),
-                                       "sort by metrics.NAME, params.NAME, tags.NAME, start_time, name, ..."));
-    }
-    want(selection.sort->key);
-  }
-  for (const auto& key : selection.columns) want(key);
+namespace {
 
-  auto runs = store.list_runs(std::find(keys.begin(), keys.end(), "command") != keys.end());
-  if (!runs) return std::unexpected(runs.error());
-  // Values of metrics./params./tags. keys, fetched one key at a time for every run.
-  std::unordered_map<std::string, std::unordered_map<std::string, Value>> columns;
+// The values of the metrics./params./tags. keys among `keys` for every run: key -> run id -> value.
+using Columns = std::unordered_map<std::string, std::unordered_map<std::string, Value>>;
+Result<Columns> read_columns(RunStore& store, const std::vector<std::string>& keys) {
+  Columns columns;
   for (const auto& key : keys) {
     if (!has_prefix_key(key)) continue;
     auto& column = columns[key];
@@ -110,32 +93,108 @@ Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection
       for (auto& [id, value] : *values) column.emplace(id, std::move(value));
     }
   }
+  return columns;
+}
 
-  std::vector<SelectedRun> matched;
-  matched.reserve(runs->size());
-  for (auto& run : *runs) {
-    auto lookup = [&](std::string_view key) -> std::optional<Value> {
-      if (has_prefix_key(key)) {
-        auto column = columns.find(std::string(key));
-        if (column == columns.end()) return std::nullopt;
-        auto value = column->second.find(run.id);
-        if (value == column->second.end()) return std::nullopt;
-        return value->second;
+// Adds to each of `runs` its values of `keys` (metrics./params./tags. keys and attributes).
+Result<void> add_values(RunStore& store, std::vector<SelectedRun>& runs, const std::vector<std::string>& keys) {
+  std::vector<std::string> ids;
+  ids.reserve(runs.size());
+  for (const auto& item : runs) ids.push_back(item.run.id);
+  for (const auto& key : keys) {
+    if (key.starts_with("metrics.") && has_prefix_key(key)) {
+      MLOPS_TRY(store.visit_final_metrics(
+          ids, [&](std::size_t run, std::string_view, double value) { runs[run].values.emplace(key, value); },
+          std::string_view(key).substr(8)));
+    } else if (has_prefix_key(key)) {
+      auto dot = key.find('.');
+      MLOPS_TRY(store.visit_pairs(
+          key.substr(0, dot), ids,
+          [&](std::size_t run, std::string_view, std::string_view value) {
+            runs[run].values.emplace(key, std::string(value));
+          },
+          std::string_view(key).substr(dot + 1)));
+    } else {
+      for (auto& item : runs) {
+        if (auto value = run_attribute(item.run, key)) item.values.emplace(key, std::move(*value));
       }
-      return run_attribute(run, key);
-    };
-    if (selection.where && !selection.where->matches(lookup)) continue;
-    SelectedRun item;
-    for (const auto& key : keys) {
-      if (auto value = lookup(key)) item.values.emplace(key, std::move(*value));
     }
-    item.run = std::move(run);
-    matched.push_back(std::move(item));
+  }
+  return {};
+}
+
+std::optional<Value> column_value(const Columns& columns, const std::string& key, const std::string& id) {
+  auto column = columns.find(key);
+  if (column == columns.end()) return std::nullopt;
+  auto value = column->second.find(id);
+  if (value == column->second.end()) return std::nullopt;
+  return value->second;
+}
+
+}  // namespace
+
+Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection& selection) {
+  // The keys that choose the runs (where, sort) and those only shown (columns).
+  std::vector<std::string> choosing;
+  std::vector<std::string> shown;
+  auto want = [](std::vector<std::string>& keys, const std::string& key) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  };
+  if (selection.where) {
+    if (auto checked = check_run_keys(*selection.where); !checked) return std::unexpected(checked.error());
+    for (const auto& key : selection.where->keys()) want(choosing, key);
+  }
+  if (selection.sort) {
+    if (!is_run_key(selection.sort->key)) {
+      return std::unexpected(bad_input(fmt::format("unknown sort key '{}'", selection.sort->key),
+                                       "sort by metrics.NAME, params.NAME, tags.NAME, start_time, name, ..."));
+    }
+    want(choosing, selection.sort->key);
+  }
+  for (const auto& key : choosing) want(shown, key);
+  for (const auto& key : selection.columns) want(shown, key);
+  bool with_command = std::find(shown.begin(), shown.end(), "command") != shown.end();
+
+  // The candidates, newest first. Runs are read whole (without params, metrics, tags) only when
+  // an attribute chooses them; else by id, and whole only once chosen. Without where or sort,
+  // SQLite itself stops at the limit.
+  std::vector<SelectedRun> candidates;
+  bool whole = !selection.where && !selection.sort;
+  if (!whole) {
+    whole = std::any_of(choosing.begin(), choosing.end(), [](const std::string& key) { return !has_prefix_key(key); });
+  }
+  if (whole) {
+    auto runs = store.list_runs(with_command, selection.where || selection.sort ? 0 : selection.limit);
+    if (!runs) return std::unexpected(runs.error());
+    candidates.resize(runs->size());
+    for (std::size_t i = 0; i < runs->size(); ++i) candidates[i].run = std::move((*runs)[i]);
+  } else {
+    auto ids = store.list_ids();
+    if (!ids) return std::unexpected(ids.error());
+    candidates.resize(ids->size());
+    for (std::size_t i = 0; i < ids->size(); ++i) candidates[i].run.id = std::move((*ids)[i]);
+  }
+
+  std::vector<SelectedRun*> order;
+  order.reserve(candidates.size());
+  if (selection.where || selection.sort) {
+    auto columns = read_columns(store, choosing);
+    if (!columns) return std::unexpected(columns.error());
+    for (auto& item : candidates) {
+      auto lookup = [&](std::string_view key) -> std::optional<Value> {
+        if (has_prefix_key(key)) return column_value(*columns, std::string(key), item.run.id);
+        return run_attribute(item.run, key);
+      };
+      if (selection.where && !selection.where->matches(lookup)) continue;
+      for (const auto& key : choosing) {
+        if (auto value = lookup(key)) item.values.emplace(key, std::move(*value));
+      }
+      order.push_back(&item);
+    }
+  } else {
+    for (auto& item : candidates) order.push_back(&item);
   }
   // Sorted through pointers: a run record is large, and each is moved once, into the result.
-  std::vector<SelectedRun*> order;
-  order.reserve(matched.size());
-  for (auto& item : matched) order.push_back(&item);
   if (selection.sort) {
     const auto& sort = *selection.sort;
     auto value_of = [&](const SelectedRun* item) -> std::optional<Value> {
@@ -153,56 +212,85 @@ Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection
   std::vector<SelectedRun> selected;
   selected.reserve(order.size());
   for (auto* item : order) selected.push_back(std::move(*item));
+
+  if (!whole) {
+    std::vector<std::string> ids;
+    ids.reserve(selected.size());
+    for (const auto& item : selected) ids.push_back(item.run.id);
+    auto runs = store.list_runs_of(ids, with_command);
+    if (!runs) return std::unexpected(runs.error());
+    if (runs->size() != selected.size()) {
+      // A run deleted between the two reads: keep those still there.
+      std::unordered_map<std::string, RunRecord> by_id;
+      for (auto& run : *runs) by_id.emplace(run.id, std::move(run));
+      std::vector<SelectedRun> kept;
+      for (auto& item : selected) {
+        if (auto it = by_id.find(item.run.id); it != by_id.end()) {
+          item.run = std::move(it->second);
+          kept.push_back(std::move(item));
+        }
+      }
+      selected = std::move(kept);
+    } else {
+      for (std::size_t i = 0; i < selected.size(); ++i) selected[i].run = std::move((*runs)[i]);
+    }
+  }
+  // The values of the keys only shown, for the selected runs only.
+  std::vector<std::string> only_shown;
+  for (const auto& key : shown) {
+    if (std::find(choosing.begin(), choosing.end(), key) == choosing.end()) only_shown.push_back(key);
+  }
+  MLOPS_TRY(add_values(store, selected, only_shown));
   return selected;
 }
 
-std::vector<std::string> varying_keys(const std::vector<SelectedRun>& runs,
-                                      const std::map<std::string, std::map<std::string, double>>& metrics,
-                                      const std::map<std::string, std::map<std::string, std::string>>& params) {
-  std::vector<std::string> keys;
-  if (runs.size() < 2) return keys;
-  // For each kind: every key any listed run has, and whether its value differs between them.
-  auto collect = [&](const auto& table, std::string_view prefix) {
-    using Values = typename std::decay_t<decltype(table)>::mapped_type;
-    static const Values none;
-    std::set<std::string> names;
-    for (const auto& item : runs) {
-      if (auto it = table.find(item.run.id); it != table.end()) {
-        for (const auto& [name, value] : it->second) names.insert(name);
+Result<std::vector<RunColumn>> varying_columns(RunStore& store, const std::vector<SelectedRun>& runs) {
+  std::vector<RunColumn> varying;
+  if (runs.size() < 2) return varying;
+  std::vector<std::string> ids;
+  ids.reserve(runs.size());
+  for (const auto& item : runs) ids.push_back(item.run.id);
+  // Every key's column; rows come grouped by key (or by run, when a few runs are read one by
+  // one), so the column of the last key is looked up once per group.
+  using Table = std::map<std::string, RunColumn, std::less<>>;
+  Table params;
+  Table metrics;
+  RunColumn* last = nullptr;
+  auto column = [&](Table& table, std::string_view key) -> RunColumn& {
+    if (!last || last->key != key) {
+      auto it = table.find(key);
+      if (it == table.end()) {
+        it = table.emplace(std::string(key), RunColumn{std::string(key), {}}).first;
+        it->second.values.resize(runs.size());
       }
+      last = &it->second;
     }
-    for (const auto& name : names) {
-      bool first = true;
-      bool varies = false;
-      std::optional<typename Values::mapped_type> seen;
-      for (const auto& item : runs) {
-        auto it = table.find(item.run.id);
-        const Values& values = it == table.end() ? none : it->second;
-        auto value = values.find(name);
-        std::optional<typename Values::mapped_type> current;
-        if (value != values.end()) current = value->second;
-        // Bit-for-bit for numbers; NaN equals NaN.
-        auto same = [](const auto& a, const auto& b) {
-          if (!a || !b) return !a && !b;
-          if constexpr (std::is_same_v<std::decay_t<decltype(*a)>, double>) {
-            if (std::isnan(*a) && std::isnan(*b)) return true;
-          }
-          return *a == *b;
-        };
-        if (first) {
-          seen = current;
-          first = false;
-        } else if (!same(seen, current)) {
-          varies = true;
-          break;
-        }
-      }
-      if (varies) keys.push_back(fmt::format("{}{}", prefix, name));
-    }
+    return *last;
   };
-  collect(params, "params.");
-  collect(metrics, "metrics.");
-  return keys;
+  MLOPS_TRY(store.visit_pairs("params", ids, [&](std::size_t run, std::string_view key, std::string_view value) {
+    column(params, key).values[run] = std::string(value);
+  }));
+  last = nullptr;
+  MLOPS_TRY(store.visit_final_metrics(
+      ids, [&](std::size_t run, std::string_view key, double value) { column(metrics, key).values[run] = value; }));
+  auto same = [](const std::optional<Value>& a, const std::optional<Value>& b) {
+    if (!a || !b) return !a && !b;
+    auto* x = std::get_if<double>(&*a);
+    auto* y = std::get_if<double>(&*b);
+    if (x && y && std::isnan(*x) && std::isnan(*y)) return true;
+    return *a == *b;
+  };
+  for (auto [table, prefix] : {std::pair{&params, "params."}, std::pair{&metrics, "metrics."}}) {
+    for (auto& [name, values] : *table) {
+      const auto& all = values.values;
+      bool varies =
+          std::any_of(all.begin() + 1, all.end(), [&](const auto& value) { return !same(all.front(), value); });
+      if (!varies) continue;
+      values.key = prefix + name;
+      varying.push_back(std::move(values));
+    }
+  }
+  return varying;
 }
 
 }  // namespace mlops::tracking

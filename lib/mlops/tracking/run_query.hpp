@@ -40,12 +40,16 @@ struct SelectedRun {
 Result<void> check_run_keys(const Query& query);
 Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection& selection);
 
+// The values of one key for a list of runs.
+struct RunColumn {
+  std::string key;                           // "params.lr", "metrics.acc"
+  std::vector<std::optional<Value>> values;  // values[i] is that of runs[i]; nullopt: the run has none
+};
+
 // The params and final metrics whose values are not the same in every one of `runs` (a run
-// without the key counts as a value of its own): "params.NAME" keys first, then "metrics.NAME",
-// each sorted. `metrics` and `params` map a run id to its values (RunStore::all_final_metrics,
-// all_pairs). What `runs list` shows by default.
-std::vector<std::string> varying_keys(const std::vector<SelectedRun>& runs,
-                                      const std::map<std::string, std::map<std::string, double>>& metrics,
-                                      const std::map<std::string, std::map<std::string, std::string>>& params);
+// without the key counts as a value of its own; numbers compare as numbers, NaN equal to NaN),
+// with their values: "params.NAME" keys first, then "metrics.NAME", each sorted. Reads the
+// values of these runs only. What `runs list` shows by default.
+Result<std::vector<RunColumn>> varying_columns(RunStore& store, const std::vector<SelectedRun>& runs);
 
 }  // namespace mlops::tracking

@@ -8,8 +8,11 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "mlops/core/sqlite.hpp"
+#include "mlops/tracking/recorder.hpp"
 #include "mlops/tracking/secrets.hpp"
 
 namespace mlops::tracking {
@@ -255,6 +258,61 @@ RunRecord read_run_row(const sql::Statement& stmt, bool with_command = true) {
   return run;
 }
 
+// Up to this many runs are read one by one, an index lookup each; more, and the table is read
+// once in order (reading a run's rows costs about as much as scanning 30 runs' rows).
+constexpr std::size_t kFewRuns = 256;
+
+// The rows (run_id, key, value) of `table` (latest_metrics, params or tags) that belong to the
+// runs `ids`, only those of `key` when given; `row(i, statement)` for each, i the run's index
+// in `ids`. Few runs are looked up one by one; else the table is read in (key, run_id) order,
+// which its primary key or key index gives without sorting, and matched against the sorted ids
+// by a merge: no lookup per row.
+template <class Row>
+Result<void> rows_of_runs(sql::Database& db, std::string_view table, const std::vector<std::string>& ids,
+                          std::optional<std::string_view> key, Row&& row) {
+  std::string_view only_key = key ? " AND key = ?2" : "";
+  if (ids.size() <= kFewRuns) {
+    auto stmt = db.prepare(fmt::format("SELECT run_id, key, value FROM {} WHERE run_id = ?1{}", table, only_key));
+    if (!stmt) return fail(stmt);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      stmt->bind(1, ids[i]);
+      if (key) stmt->bind(2, *key);
+      for (;;) {
+        auto next = stmt->step();
+        if (!next) return fail(next);
+        if (!*next) break;
+        row(i, *stmt);
+      }
+      stmt->reset();
+    }
+    return {};
+  }
+  std::vector<std::pair<std::string_view, std::size_t>> sorted;
+  sorted.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) sorted.emplace_back(ids[i], i);
+  std::sort(sorted.begin(), sorted.end());
+  auto stmt = db.prepare(
+      fmt::format("SELECT run_id, key, value FROM {}{} ORDER BY key, run_id", table, key ? " WHERE key = ?2" : ""));
+  if (!stmt) return fail(stmt);
+  if (key) stmt->bind(2, *key);
+  std::string current_key;
+  std::size_t cursor = 0;
+  for (;;) {
+    auto next = stmt->step();
+    if (!next) return fail(next);
+    if (!*next) break;
+    std::string run = stmt->text(0);
+    std::string row_key = stmt->text(1);
+    if (row_key != current_key) {
+      current_key = std::move(row_key);
+      cursor = 0;
+    }
+    while (cursor < sorted.size() && sorted[cursor].first < run) ++cursor;
+    if (cursor < sorted.size() && sorted[cursor].first == run) row(sorted[cursor].second, *stmt);
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string_view to_string(RunStatus status) {
@@ -288,12 +346,15 @@ std::string_view to_string(DataState state) {
       return "modified";
     case DataState::missing:
       return "missing";
+    case DataState::conflict:
+      return "conflict";
   }
   return "modified";
 }
 
 std::optional<DataState> parse_data_state(std::string_view text) {
-  for (auto state : {DataState::clean, DataState::other_version, DataState::modified, DataState::missing}) {
+  for (auto state :
+       {DataState::clean, DataState::other_version, DataState::modified, DataState::missing, DataState::conflict}) {
     if (to_string(state) == text) return state;
   }
   return std::nullopt;
@@ -600,8 +661,9 @@ Result<void> RunStore::log_params(std::string_view id, std::map<std::string, std
 }
 
 Result<void> RunStore::set_tags(std::string_view id, std::map<std::string, std::string> tags) {
-  // The tool's own record of redactions is kept by note_redactions, not set from outside.
+  // The tool's own records (redactions, what a diff left out) are not set from outside.
   tags.erase(std::string(kRedactedTag));
+  tags.erase(std::string(kDiffLeftOutTag));
   Redactions redactions;
   redactions.tags = redact_pairs(tags);
   auto transaction = sql::Transaction::begin(*db_);
@@ -710,11 +772,12 @@ Result<std::vector<MetricPoint>> RunStore::history(std::string_view id, std::str
   return points;
 }
 
-Result<std::vector<RunRecord>> RunStore::list_runs(bool with_command) {
-  auto stmt = db_->prepare(fmt::format("SELECT {} FROM runs ORDER BY start_ms DESC, id DESC", kRunColumns));
+Result<std::vector<RunRecord>> RunStore::list_runs(bool with_command, std::size_t limit) {
+  auto stmt = db_->prepare(fmt::format("SELECT {} FROM runs ORDER BY start_ms DESC, id DESC{}", kRunColumns,
+                                       limit > 0 ? fmt::format(" LIMIT {}", limit) : ""));
   if (!stmt) return fail(stmt);
   std::vector<RunRecord> runs;
-  runs.reserve(1024);
+  runs.reserve(limit > 0 ? limit : 1024);
   for (;;) {
     auto row = stmt->step();
     if (!row) return fail(row);
@@ -724,7 +787,46 @@ Result<std::vector<RunRecord>> RunStore::list_runs(bool with_command) {
   return runs;
 }
 
-Result<std::map<std::string, std::string>> RunStore::column_text(std::string_view key) {
+Result<std::vector<std::string>> RunStore::list_ids() {
+  auto stmt = db_->prepare("SELECT id FROM runs ORDER BY start_ms DESC, id DESC");
+  if (!stmt) return fail(stmt);
+  std::vector<std::string> ids;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row);
+    if (!*row) break;
+    ids.push_back(stmt->text(0));
+  }
+  return ids;
+}
+
+Result<std::vector<RunRecord>> RunStore::list_runs_of(const std::vector<std::string>& ids, bool with_command) {
+  std::vector<RunRecord> runs;
+  runs.reserve(ids.size());
+  if (ids.size() <= kFewRuns) {
+    auto stmt = db_->prepare(fmt::format("SELECT {} FROM runs WHERE id = ?", kRunColumns));
+    if (!stmt) return fail(stmt);
+    for (const auto& id : ids) {
+      stmt->bind(1, id);
+      auto row = stmt->step();
+      if (!row) return fail(row);
+      if (*row) runs.push_back(read_run_row(*stmt, with_command));
+      stmt->reset();
+    }
+    return runs;
+  }
+  auto all = list_runs(with_command);
+  if (!all) return fail(all);
+  std::unordered_map<std::string_view, RunRecord*> by_id;
+  by_id.reserve(all->size());
+  for (auto& run : *all) by_id.emplace(run.id, &run);
+  for (const auto& id : ids) {
+    if (auto it = by_id.find(id); it != by_id.end()) runs.push_back(std::move(*it->second));
+  }
+  return runs;
+}
+
+Result<std::unordered_map<std::string, std::string>> RunStore::column_text(std::string_view key) {
   std::string_view table;
   if (key.starts_with("params.")) {
     table = "params";
@@ -736,7 +838,7 @@ Result<std::map<std::string, std::string>> RunStore::column_text(std::string_vie
   auto stmt = db_->prepare(fmt::format("SELECT run_id, value FROM {} WHERE key = ?", table));
   if (!stmt) return fail(stmt);
   stmt->bind(1, key.substr(key.find('.') + 1));
-  std::map<std::string, std::string> values;
+  std::unordered_map<std::string, std::string> values;
   for (;;) {
     auto row = stmt->step();
     if (!row) return fail(row);
@@ -746,11 +848,11 @@ Result<std::map<std::string, std::string>> RunStore::column_text(std::string_vie
   return values;
 }
 
-Result<std::map<std::string, double>> RunStore::column_metric(std::string_view metric) {
+Result<std::unordered_map<std::string, double>> RunStore::column_metric(std::string_view metric) {
   auto stmt = db_->prepare("SELECT run_id, value FROM latest_metrics WHERE key = ?");
   if (!stmt) return fail(stmt);
   stmt->bind(1, metric);
-  std::map<std::string, double> values;
+  std::unordered_map<std::string, double> values;
   for (;;) {
     auto row = stmt->step();
     if (!row) return fail(row);
@@ -760,30 +862,35 @@ Result<std::map<std::string, double>> RunStore::column_metric(std::string_view m
   return values;
 }
 
-Result<std::map<std::string, std::map<std::string, double>>> RunStore::all_final_metrics() {
-  auto stmt = db_->prepare("SELECT run_id, key, value FROM latest_metrics");
-  if (!stmt) return fail(stmt);
+Result<void> RunStore::visit_final_metrics(const std::vector<std::string>& ids, const MetricVisitor& visit,
+                                           std::optional<std::string_view> key) {
+  auto pass = [&](std::size_t run, const sql::Statement& stmt) {
+    visit(run, stmt.text(1), read_metric_value(stmt, 2));
+  };
+  return rows_of_runs(*db_, "latest_metrics", ids, key, pass);
+}
+
+Result<void> RunStore::visit_pairs(std::string_view kind, const std::vector<std::string>& ids, const TextVisitor& visit,
+                                   std::optional<std::string_view> key) {
+  if (kind != "params" && kind != "tags") return std::unexpected(bad_input(fmt::format("unknown kind '{}'", kind)));
+  auto pass = [&](std::size_t run, const sql::Statement& stmt) { visit(run, stmt.text(1), stmt.text(2)); };
+  return rows_of_runs(*db_, kind, ids, key, pass);
+}
+
+Result<std::map<std::string, std::map<std::string, double>>> RunStore::final_metrics_of(
+    const std::vector<std::string>& ids) {
   std::map<std::string, std::map<std::string, double>> values;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return fail(row);
-    if (!*row) break;
-    values[stmt->text(0)][stmt->text(1)] = read_metric_value(*stmt, 2);
-  }
+  MLOPS_TRY(visit_final_metrics(
+      ids, [&](std::size_t run, std::string_view key, double value) { values[ids[run]][std::string(key)] = value; }));
   return values;
 }
 
-Result<std::map<std::string, std::map<std::string, std::string>>> RunStore::all_pairs(std::string_view kind) {
-  if (kind != "params" && kind != "tags") return std::unexpected(bad_input(fmt::format("unknown kind '{}'", kind)));
-  auto stmt = db_->prepare(fmt::format("SELECT run_id, key, value FROM {}", kind));
-  if (!stmt) return fail(stmt);
+Result<std::map<std::string, std::map<std::string, std::string>>> RunStore::pairs_of(
+    std::string_view kind, const std::vector<std::string>& ids) {
   std::map<std::string, std::map<std::string, std::string>> values;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return fail(row);
-    if (!*row) break;
-    values[stmt->text(0)][stmt->text(1)] = stmt->text(2);
-  }
+  MLOPS_TRY(visit_pairs(kind, ids, [&](std::size_t run, std::string_view key, std::string_view value) {
+    values[ids[run]][std::string(key)] = std::string(value);
+  }));
   return values;
 }
 

@@ -16,11 +16,13 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "mlops/core/error.hpp"
@@ -67,8 +69,9 @@ enum class DataState {
   other_version,  // another version, one that is in the cache (after `data checkout --rev OLD`)
   modified,       // content that is in no version: edited, not added (cannot be rebuilt)
   missing,        // not in the workspace at all
+  conflict,       // a merge left its pointer conflicted: no one version (hash: our side's)
 };
-std::string_view to_string(DataState state);  // "clean", "other-version", "modified", "missing"
+std::string_view to_string(DataState state);  // "clean", "other-version", "modified", "missing", "conflict"
 std::optional<DataState> parse_data_state(std::string_view text);
 
 struct DataVersion {
@@ -169,17 +172,33 @@ class RunStore {
   // The history of one metric (or of all metrics when `key` is empty), by key, step, log order.
   Result<std::vector<MetricPoint>> history(std::string_view id, std::string_view key = {});
 
-  // The rows `runs list` filters and sorts: all runs, newest first, with their attributes but
-  // without params, metrics, tags and environment, which column_*() fetch one key at a time for
-  // all runs. The command is left empty unless asked for (parsing it is most of the cost).
-  Result<std::vector<RunRecord>> list_runs(bool with_command = true);
+  // The rows `runs list` filters and sorts: runs newest first (at most `limit` of them, 0: all),
+  // with their attributes but without params, metrics, tags and environment, which column_*()
+  // and visit_*() fetch. The command is left empty unless asked for (parsing it is most of the
+  // cost).
+  Result<std::vector<RunRecord>> list_runs(bool with_command = true, std::size_t limit = 0);
+  // The ids of all runs, newest first (read from an index alone: cheaper than list_runs).
+  Result<std::vector<std::string>> list_ids();
+  // The rows of list_runs for the runs `ids` (full ids), in that order; an unknown id is skipped.
+  Result<std::vector<RunRecord>> list_runs_of(const std::vector<std::string>& ids, bool with_command = true);
   // The value of `key` ("params.model", "tags.team"; column_metric takes a metric's name) for
-  // every run that has it.
-  Result<std::map<std::string, std::string>> column_text(std::string_view key);
-  Result<std::map<std::string, double>> column_metric(std::string_view metric);
-  // Every run's final metrics, params or tags (for listings that show them all): run -> key -> value.
-  Result<std::map<std::string, std::map<std::string, double>>> all_final_metrics();
-  Result<std::map<std::string, std::map<std::string, std::string>>> all_pairs(std::string_view kind);  // params | tags
+  // every run that has it: run id -> value.
+  Result<std::unordered_map<std::string, std::string>> column_text(std::string_view key);
+  Result<std::unordered_map<std::string, double>> column_metric(std::string_view metric);
+  // Hands every final metric (or param or tag: `kind` "params" | "tags") of the runs `ids` to
+  // `visit(i, key, value)`, i the run's index in `ids`; only those of `key` when given. Reads
+  // these runs' rows one by one when they are few, else the table once in key order, matched
+  // against the sorted ids: a listing pays for the runs it lists, not for the whole store.
+  using MetricVisitor = std::function<void(std::size_t run, std::string_view key, double value)>;
+  using TextVisitor = std::function<void(std::size_t run, std::string_view key, std::string_view value)>;
+  Result<void> visit_final_metrics(const std::vector<std::string>& ids, const MetricVisitor& visit,
+                                   std::optional<std::string_view> key = std::nullopt);
+  Result<void> visit_pairs(std::string_view kind, const std::vector<std::string>& ids, const TextVisitor& visit,
+                           std::optional<std::string_view> key = std::nullopt);
+  // The final metrics, params or tags of the runs `ids`: run id -> key -> value (built on visit_*()).
+  Result<std::map<std::string, std::map<std::string, double>>> final_metrics_of(const std::vector<std::string>& ids);
+  Result<std::map<std::string, std::map<std::string, std::string>>> pairs_of(std::string_view kind,
+                                                                             const std::vector<std::string>& ids);
   // The distinct names of "metrics", "params" or "tags" over all runs, sorted (for completion).
   Result<std::vector<std::string>> keys(std::string_view kind);
 

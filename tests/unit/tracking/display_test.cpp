@@ -29,3 +29,10 @@ TEST_CASE("times in tables are UTC and say so") {
   CHECK(display_time("2026-11-29T02:41:07.123Z") == "2026-11-29 02:41:07 UTC");
   CHECK(display_time("bad") == "bad");
 }
+
+TEST_CASE("a recorded command reads back as the shell would take it") {
+  CHECK(display_command({"python3", "train.py", "--lr=0.1"}) == "python3 train.py --lr=0.1");
+  CHECK(display_command({"sh", "-c", "echo oops >&2; exit 3"}) == "sh -c 'echo oops >&2; exit 3'");
+  CHECK(display_command({"echo", "it's", ""}) == "echo 'it'\\''s' ''");
+  CHECK(display_command({}).empty());
+}

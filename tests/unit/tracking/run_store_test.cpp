@@ -129,7 +129,7 @@ TEST_CASE("finish sets the end, duration and status; remove deletes everything")
   REQUIRE(store->remove(run.id));
   CHECK_FALSE(store->get(run.id));
   CHECK(store->history(run.id)->empty());
-  CHECK(store->all_final_metrics()->empty());
+  CHECK(store->final_metrics_of({run.id})->empty());
 }
 
 TEST_CASE("select_runs filters, sorts with missing values last, and limits") {

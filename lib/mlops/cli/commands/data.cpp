@@ -1,6 +1,8 @@
 // `mlops data`: version datasets next to the code that uses them.
 #include "mlops/cli/commands/data.hpp"
 
+#include <algorithm>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/cli/model_revision.hpp"
@@ -48,6 +50,14 @@ std::vector<data::TrackedData> model_artifacts(const Repo& repo) {
   return items;
 }
 
+std::vector<std::string> registered_runs(const Repo& repo) {
+  std::vector<std::string> ids;
+  for (const auto& meta : registry_metadata(repo)) {
+    if (!meta.run.empty() && std::find(ids.begin(), ids.end(), meta.run) == ids.end()) ids.push_back(meta.run);
+  }
+  return ids;
+}
+
 std::vector<data::TrackedData> registered_versions(const Repo& repo) {
   data::Cache cache(repo);
   std::vector<data::TrackedData> items;
@@ -58,6 +68,18 @@ std::vector<data::TrackedData> registered_versions(const Repo& repo) {
       items.push_back(version_item(hash, data::looks_like_manifest(cache, hash) ? "dir" : "file"));
   }
   return items;
+}
+
+nlohmann::ordered_json missing_json(const std::vector<data::MissingVersion>& missing) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& m : missing) {
+    list.push_back({{"path", m.item.data_path},
+                    {"hash", m.item.pointer.hash.str()},
+                    {"commit", m.commit ? nlohmann::ordered_json(m.commit->id) : nlohmann::ordered_json()},
+                    {"author", m.commit ? nlohmann::ordered_json(m.commit->author) : nlohmann::ordered_json()},
+                    {"error", m.error.message}});
+  }
+  return list;
 }
 
 void print_transfer(std::string_view verb, const std::string& remote, const data::TransferResult& result) {

@@ -4,11 +4,13 @@
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/core/config.hpp"
+#include "mlops/core/file.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/add.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/checkout.hpp"
+#include "mlops/data/pointer_conflict.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
 #include "mlops/git/repository.hpp"
@@ -50,6 +52,14 @@ int run_data_add(const DataAddOptions& options) {
             bad_input(fmt::format("'{}' is inside '{}', which is also being added", b, a), "add one of them"));
       }
     }
+  }
+
+  // Adding a dataset whose pointer a merge left conflicted records the workspace's data as the
+  // resolution (as editing a conflicted file and `git add` does); said, never silent.
+  std::vector<std::string> resolving;
+  for (const auto& rel : rels) {
+    auto text = read_file(repo.root / (rel + std::string(data::kPointerSuffix)));
+    if (text && data::has_conflict_markers(*text)) resolving.push_back(rel);
   }
 
   // gc waits until the pointers name the objects written here (and vice versa).
@@ -94,11 +104,17 @@ int run_data_add(const DataAddOptions& options) {
                            : out::human_bytes(p.size);
     out::println("{} {} ({}, {})", r.changed ? out::paint("added", out::Style::green) : "unchanged",
                  r.tracked.data_path, what, p.hash.str().substr(0, 17));
-    if (r.changed || r.gitignored) {
-      to_commit.push_back(r.tracked.pointer_file);
+    // Only the files this add changed: a .gitignore that already had the entry is not named.
+    if (r.changed) to_commit.push_back(r.tracked.pointer_file);
+    if (r.gitignored) {
       std::string folder = std::filesystem::path(r.tracked.data_path).parent_path().generic_string();
       to_commit.push_back(folder.empty() ? ".gitignore" : folder + "/.gitignore");
     }
+  }
+  for (const auto& rel : resolving) {
+    out::note(
+        fmt::format("resolved the merge conflict in '{}{}' with the data in the workspace", rel, data::kPointerSuffix));
+    to_commit.push_back(rel + std::string(data::kPointerSuffix));
   }
   if (!to_commit.empty()) {
     std::sort(to_commit.begin(), to_commit.end());

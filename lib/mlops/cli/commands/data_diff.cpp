@@ -33,6 +33,10 @@ const char* change_name(data::PathDiff::Change c) {
       return "deleted";
     case data::PathDiff::Change::modified:
       return "modified";
+    case data::PathDiff::Change::out_of_date:
+      return "stale";  // as in `data status --json`; people read "out of date"
+    case data::PathDiff::Change::conflict:
+      return "conflict";
   }
   return "modified";
 }
@@ -132,14 +136,26 @@ int run_data_diff(const DataDiffOptions& options) {
     auto short_hash = [](const std::optional<data::Version>& v) {
       return v ? v->hash.hex().substr(0, 12) : std::string(12, '-');
     };
-    out::Style style = d.change == data::PathDiff::Change::added     ? out::Style::green
-                       : d.change == data::PathDiff::Change::deleted ? out::Style::red
-                                                                     : out::Style::yellow;
-    out::println("{} {:<{}}  {} -> {}", out::paint(fmt::format("{:<8}", change_name(d.change)), style), d.path,
-                 path_width, short_hash(d.old_version), short_hash(d.new_version));
+    out::Style style = d.change == data::PathDiff::Change::added ? out::Style::green
+                       : d.change == data::PathDiff::Change::deleted || d.change == data::PathDiff::Change::conflict
+                           ? out::Style::red
+                           : out::Style::yellow;
+    out::println(
+        "{} {:<{}}  {} -> {}",
+        out::paint(fmt::format("{:<11}",
+                               d.change == data::PathDiff::Change::out_of_date ? "out of date" : change_name(d.change)),
+                   style),
+        d.path, path_width, short_hash(d.old_version), short_hash(d.new_version));
     for (const auto& f : d.files_added) out::println("            + {}", f);
     for (const auto& f : d.files_modified) out::println("            ~ {}", f);
     for (const auto& f : d.files_deleted) out::println("            - {}", f);
+  }
+  bool behind = std::any_of(diffs.begin(), diffs.end(),
+                            [](const auto& d) { return d.change == data::PathDiff::Change::out_of_date; });
+  if (behind)
+    out::hint("out of date: the pointer moved on (git pull, a branch switch); 'mlops data checkout' updates it");
+  for (const auto& item : b_items) {
+    if (item.conflict) out::hint(data::conflict_way_out(item));
   }
   return 0;
 }

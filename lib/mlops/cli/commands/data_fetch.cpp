@@ -1,9 +1,14 @@
-// `mlops data fetch [PATH...] [--remote NAME] [--rev REV]`: download missing objects into the cache.
+// `mlops data fetch [PATH...] [--remote NAME] [--rev REV | --all-commits --all-tags --all-branches]`:
+// download missing objects into the cache.
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/cli/model_revision.hpp"
 #include "mlops/core/config.hpp"
+#include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/missing.hpp"
+#include "mlops/data/revisions.hpp"
 #include "mlops/data/sharing.hpp"
 
 namespace mlops::cli {
@@ -15,6 +20,7 @@ struct DataFetchOptions {
   std::string remote;
   std::string rev;
   bool models = false;
+  git::RevisionScope history;
 };
 
 int run_data_fetch(const DataFetchOptions& options) {
@@ -22,8 +28,11 @@ int run_data_fetch(const DataFetchOptions& options) {
   Config config = unwrap(load_config(repo));
   // --models alone fetches only registered models' artifacts (what `mlops model get` needs).
   std::vector<data::TrackedData> items;
-  if (!options.models || !options.paths.empty() || !options.rev.empty()) {
-    items = select_data(repo, options.paths, options.rev);
+  std::size_t revisions = 0;
+  if (options.history.any()) {
+    items = select_history(repo, options.paths, options.history, &revisions);
+  } else if (!options.models || !options.paths.empty() || !options.rev.empty()) {
+    items = data::every_side(select_data(repo, options.paths, options.rev));
   }
   if (options.models) {
     auto models = model_artifacts(repo);
@@ -32,9 +41,30 @@ int run_data_fetch(const DataFetchOptions& options) {
   auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));  // gc waits for us
   if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
-  auto result = unwrap(data::fetch(data::Cache(repo), *remote, items));
-  print_transfer("fetched", remote->describe(), result);
-  return 0;
+  data::Cache cache(repo);
+  if (options.history.any()) {
+    // A version of history that nobody pushed must not stop the others.
+    auto split = unwrap(data::split_by_availability(cache, *remote, items));
+    auto result = unwrap(data::fetch(cache, *remote, split.available));
+    print_history_transfer("fetched", remote->describe(), result, revisions, split.lost);
+    return 0;
+  }
+  // Everything that exists is fetched; what the remote lacks is named at the end (exit 2).
+  auto outcome = unwrap(data::fetch_each(cache, *remote, items));
+  data::find_introducing_commits(repo, options.rev.empty() ? "HEAD" : resolve_revision(repo, options.rev),
+                                 outcome.missing);
+  if (out::settings().json) {
+    const auto& r = outcome.fetched;
+    out::print_json({{"remote", remote->describe()},
+                     {"objects", r.objects},
+                     {"bytes", r.bytes},
+                     {"skipped", r.skipped},
+                     {"missing", missing_json(outcome.missing)}});
+  } else {
+    print_transfer("fetched", remote->describe(), outcome.fetched);
+  }
+  if (outcome.missing.empty()) return 0;
+  throw Failure(data::missing_error(outcome.missing, remote->describe(), "everything else was fetched"));
 }
 
 }  // namespace
@@ -51,8 +81,11 @@ void add_data_fetch(CLI::App& group) {
       ->type_name("REV");
   command->add_flag("--models", options->models,
                     "Fetch registered model versions' artifacts (alone: only those; with paths or --rev: those too)");
+  add_revision_flags(*command, options->history, "fetch");
   add_json_flag(*command);
-  command->footer("Example: mlops data fetch --rev v1.0 && mlops data fetch --models");
+  command->footer(
+      "Example: mlops data fetch --rev v1.0 && mlops data fetch --models\n"
+      "         mlops data fetch --all-branches   # every branch's data, for work offline");
 }
 
 }  // namespace mlops::cli

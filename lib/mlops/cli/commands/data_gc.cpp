@@ -1,4 +1,5 @@
-// `mlops data gc [--dry-run] [--workspace-only] [--include-unpushed] [--grace D] [--remote NAME]`:
+// `mlops data gc [--dry-run] [--workspace-only [--all-commits --all-tags --all-branches]]
+//                [--include-unpushed] [--grace D] [--remote NAME]`:
 // remove objects nothing references any more, never the only copy of committed data.
 #include <fmt/format.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "mlops/data/gc.hpp"
 #include "mlops/data/manifest.hpp"
 #include "mlops/data/remote.hpp"
+#include "mlops/data/revisions.hpp"
 #include "mlops/data/settings.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/tracking/run_store.hpp"
@@ -29,6 +31,7 @@ struct DataGcOptions {
   bool yes = false;
   std::string grace;
   std::string remote;
+  git::RevisionScope history;
 };
 
 // Versions named outside git: run artifacts and the data runs recorded (runs.db), registered
@@ -211,6 +214,23 @@ int run_data_gc(const DataGcOptions& options) {
     gc.grace = *grace;
   }
   gc.extra_roots = run_and_model_roots(repo);
+  if (options.history.any()) {
+    // DVC's `gc -w --all-tags`: the workspace and the revisions named. Without --workspace-only gc
+    // keeps every version git holds, which already includes them: the flags then change nothing.
+    if (options.workspace_only) {
+      data::Cache cache(repo);
+      auto history = unwrap(data::versions_in_revisions(repo, cache, options.history, {}));
+      gc.extra_roots.insert(gc.extra_roots.end(), history.versions.begin(), history.versions.end());
+      gc.extra_roots.insert(gc.extra_roots.end(), history.unreadable.begin(), history.unreadable.end());
+      out::note(fmt::format("keeping the data of {} revision{} besides the workspace ({} pointer version{})",
+                            history.revisions, history.revisions == 1 ? "" : "s", history.versions.size(),
+                            history.versions.size() == 1 ? "" : "s"));
+    } else {
+      out::note(
+          "gc keeps every version git holds (all commits, branches and tags) unless --workspace-only: "
+          "--all-commits, --all-tags and --all-branches widen --workspace-only and change nothing here");
+    }
+  }
   if (!options.remote.empty()) {
     if (options.include_unpushed) {
       throw Failure(bad_input("--include-unpushed applies to the cache, not to '--remote'",
@@ -243,12 +263,15 @@ void add_data_gc(CLI::App& group) {
                    "what the dry run listed)")
       ->type_name("NAME");
   command->add_flag("-y,--yes", options->yes, "Do not ask for confirmation on a terminal");
+  add_revision_flags(*command, options->history, "keep");
   add_json_flag(*command);
   command->footer(
       "Kept: what HEAD, every branch, tag and remote-tracking branch and their history, the index, the stash,\n"
       "reflogs (within git's expiry), every work tree sharing the store, runs and registered models reference;\n"
       "objects newer than the grace period; objects the default remote lacks (unless --include-unpushed).\n"
-      "Example: mlops data gc --dry-run && mlops data gc");
+      "With --workspace-only: the workspace, runs and models, plus what --all-commits/--all-tags/--all-branches name.\n"
+      "Example: mlops data gc --dry-run && mlops data gc\n"
+      "         mlops data gc --remote shared --workspace-only --all-tags --dry-run   # keep released versions only");
 }
 
 }  // namespace mlops::cli

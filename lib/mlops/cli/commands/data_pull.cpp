@@ -9,11 +9,10 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/checkout.hpp"
+#include "mlops/data/missing.hpp"
 #include "mlops/data/remote.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
-#include "mlops/git/history.hpp"
-#include "mlops/git/repository.hpp"
 
 namespace mlops::cli {
 
@@ -30,26 +29,26 @@ int run_data_pull(const DataPullOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
   auto items = select_data(repo, options.paths, options.rev);
+  // A conflicted pointer: both sides are fetched (so either can be chosen offline), neither is
+  // checked out; the other datasets are pulled as usual.
+  for (const auto& item : items) {
+    if (item.conflict && !options.paths.empty()) throw Failure(data::conflict_error(item));
+  }
+  auto conflicts = data::conflicted(items);
+  items = data::every_side(items);
   auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));  // gc waits for us
   if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
   auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
   data::Cache cache(repo);
   // Fetch what exists: one dataset the remote lacks does not keep the others from arriving.
-  data::TransferResult fetched;
-  std::vector<data::TrackedData> ready;
-  std::vector<std::pair<data::TrackedData, Error>> lacking;
-  for (const auto& item : items) {
-    auto r = data::fetch(cache, *remote, {item});
-    if (!r) {
-      if (r.error().exit != Exit::bad_input) throw Failure(r.error());  // the remote itself failed: exit 3
-      lacking.emplace_back(item, r.error());
-      continue;
-    }
-    fetched.objects += r->objects;
-    fetched.bytes += r->bytes;
-    fetched.skipped += r->skipped;
-    ready.push_back(item);
-  }
+  auto outcome = unwrap(data::fetch_each(cache, *remote, items));
+  const data::TransferResult& fetched = outcome.fetched;
+  std::vector<data::TrackedData> ready = std::move(outcome.ready);
+  // Conflicted datasets were fetched (every side), never checked out.
+  std::erase_if(ready, [&](const data::TrackedData& item) {
+    return std::any_of(conflicts.begin(), conflicts.end(),
+                       [&](const data::TrackedData& c) { return c.pointer_file == item.pointer_file; });
+  });
   auto stat_cache = unwrap(data::StatCache::open(repo));
   auto results = unwrap(data::checkout(repo, cache, *stat_cache, ready, config.link,
                                        options.force ? data::Force::yes : data::Force::no, options.rev));
@@ -58,24 +57,9 @@ int run_data_pull(const DataPullOptions& options) {
   for (const auto& r : results) written += r.written;
 
   // Who to ask about what is missing: the commit that introduced each pointer's version.
-  auto git_repo = unwrap(git::Repository::open(repo.root));
-  std::string from = options.rev.empty() ? "HEAD" : resolve_revision(repo, options.rev);
-  nlohmann::ordered_json missing = nlohmann::ordered_json::array();
-  std::vector<std::string> lines;
-  for (const auto& [item, error] : lacking) {
-    std::optional<git::CommitInfo> commit;
-    if (git_repo.head_commit()) {
-      if (auto c = git::last_change(git_repo, from, item.pointer_file)) commit = std::move(*c);
-    }
-    missing.push_back({{"path", item.data_path},
-                       {"hash", item.pointer.hash.str()},
-                       {"commit", commit ? nlohmann::ordered_json(commit->id) : nlohmann::ordered_json()},
-                       {"author", commit ? nlohmann::ordered_json(commit->author) : nlohmann::ordered_json()},
-                       {"error", error.message}});
-    lines.push_back(commit ? fmt::format("{} (committed in {} by {}: \"{}\")", item.data_path, commit->id.substr(0, 12),
-                                         commit->author, commit->summary)
-                           : fmt::format("{} (not committed yet)", item.data_path));
-  }
+  data::find_introducing_commits(repo, options.rev.empty() ? "HEAD" : resolve_revision(repo, options.rev),
+                                 outcome.missing);
+  nlohmann::ordered_json missing = missing_json(outcome.missing);
   if (out::settings().json) {
     out::print_json({{"remote", remote->describe()},
                      {"objects", fetched.objects},
@@ -87,13 +71,12 @@ int run_data_pull(const DataPullOptions& options) {
     out::println("{} object{} fetched ({}), {} file{} written to the workspace", fetched.objects,
                  fetched.objects == 1 ? "" : "s", out::human_bytes(fetched.bytes), written, written == 1 ? "" : "s");
   }
-  if (lacking.empty()) return 0;
-  std::string list;
-  for (const auto& l : lines) list += "\n  " + l;
-  throw Failure(
-      bad_input(fmt::format("{} dataset{} not on remote '{}' and not in the cache:{}", lacking.size(),
-                            lacking.size() == 1 ? " is" : "s are", remote->describe(), list),
-                "ask the author to run 'mlops data push' in the clone that has the data; everything else was pulled"));
+  for (const auto& item : conflicts) {
+    out::warn(fmt::format("'{}' was fetched but not checked out: its pointer has a merge conflict", item.data_path));
+    out::hint(data::conflict_way_out(item));
+  }
+  if (outcome.missing.empty()) return 0;
+  throw Failure(data::missing_error(outcome.missing, remote->describe(), "everything else was pulled"));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/checkout.hpp"
+#include "mlops/data/ignore.hpp"
 #include "mlops/data/stat_cache.hpp"
 #include "mlops/data/status.hpp"
 
@@ -30,6 +31,12 @@ nlohmann::ordered_json to_json(const data::DataStatus& s) {
                            {"state", data::to_string(s.state)},
                            {"in_cache", s.in_cache},
                            {"incomplete", s.incomplete}};
+  if (const auto& c = s.tracked.conflict) {
+    j["conflict"] = {{"ours", c->ours.hash.str()},
+                     {"theirs", c->theirs.hash.str()},
+                     {"base", c->base ? nlohmann::ordered_json(c->base->hash.str()) : nlohmann::ordered_json()},
+                     {"files", c->files}};
+  }
   if (s.tracked.pointer.kind == data::Kind::dir) {
     j["added"] = s.added;
     j["modified"] = s.modified;
@@ -49,19 +56,59 @@ std::string state_label(const data::DataStatus& s) {
       return out::paint(padded("missing:"), out::Style::red);
     case data::State::stale:
       return out::paint(padded("out of date:"), out::Style::yellow);
+    case data::State::conflict:
+      return out::paint(padded("conflict:"), out::Style::red);
     case data::State::unchanged:
       break;
   }
   return out::paint(padded("not in cache:"), out::Style::yellow);
 }
 
+nlohmann::ordered_json to_json(const data::IgnoreFinding& f) {
+  nlohmann::ordered_json removed;
+  if (f.removed_in) removed = {{"commit", f.removed_in->id}, {"author", f.removed_in->author}};
+  return {{"path", f.data_path},
+          {"problem", f.kind == data::IgnoreFinding::Kind::not_ignored ? "not_ignored" : "untracked"},
+          {"ignore_file", f.ignore_file},
+          {"entry", f.entry},
+          {"removed_in", removed}};
+}
+
+void print_ignore_findings(const std::vector<data::IgnoreFinding>& findings) {
+  for (const auto& f : findings) {
+    if (f.kind == data::IgnoreFinding::Kind::not_ignored) {
+      out::println("\t{}{} (tracked, but git does not ignore it)",
+                   out::paint(fmt::format("{:<14}", "not ignored:"), out::Style::red), f.data_path);
+    } else {
+      std::string who = f.removed_in ? fmt::format(", its pointer was removed in {} by {}",
+                                                   f.removed_in->id.substr(0, 12), f.removed_in->author)
+                                     : "";
+      out::println("\t{}{} (ignored by '{}' in {}, but no pointer tracks it{})",
+                   out::paint(fmt::format("{:<14}", "untracked:"), out::Style::yellow), f.data_path, f.entry,
+                   f.ignore_file, who);
+    }
+  }
+  for (const auto& f : findings) out::hint(f.fix());
+}
+
 void print_human(const std::vector<data::DataStatus>& statuses,
-                 const std::optional<data::IncompleteCheckout>& incomplete) {
+                 const std::optional<data::IncompleteCheckout>& incomplete,
+                 const std::vector<data::IgnoreFinding>& ignores) {
   bool modified = false, behind = false, uncached = false;
+  std::vector<const data::DataStatus*> conflicts;
   for (const auto& s : statuses) {
     if (!s.differs()) continue;
     if (s.incomplete) {
       out::println("\t{}{}", state_label(s), s.tracked.data_path);
+      continue;
+    }
+    if (s.state == data::State::conflict) {
+      // Only this dataset is stopped: the others are reported as usual.
+      conflicts.push_back(&s);
+      const auto& c = *s.tracked.conflict;
+      out::println("\t{}{} (ours {}, theirs {})", state_label(s), s.tracked.data_path, c.ours.hash.str().substr(5, 12),
+                   c.theirs.hash.str().substr(5, 12));
+      for (const auto& f : c.files) out::println("\t\tboth changed: {}", f);
       continue;
     }
     modified |= s.state == data::State::modified;
@@ -73,9 +120,12 @@ void print_human(const std::vector<data::DataStatus>& statuses,
     for (const auto& f : s.modified) out::println("\t\tmodified: {}", f);
     for (const auto& f : s.deleted) out::println("\t\tdeleted:  {}", f);
   }
-  if (statuses.empty()) {
+  print_ignore_findings(ignores);
+  if (statuses.empty() && ignores.empty()) {
     out::println("No data tracked yet; start with 'mlops data add PATH'.");
-  } else if (!modified && !behind && !uncached && !incomplete) {
+  } else if (statuses.empty()) {
+    // Only ignore findings: printed above, with their hints.
+  } else if (!modified && !behind && !uncached && !incomplete && conflicts.empty() && ignores.empty()) {
     out::println("Data and pointers are up to date ({} tracked).", statuses.size());
   } else {
     if (incomplete) {
@@ -92,6 +142,7 @@ void print_human(const std::vector<data::DataStatus>& statuses,
       out::hint("'mlops data add PATH' records a modification; 'mlops data checkout PATH --force' discards it");
     }
     if (uncached && !behind) out::hint("'mlops data pull' fetches what is not in the cache");
+    for (const auto* c : conflicts) out::hint(data::conflict_way_out(c->tracked));
   }
 }
 
@@ -138,7 +189,12 @@ nlohmann::ordered_json remote_report(const Repo& repo, const data::Cache& cache,
 
 int run_data_status(const DataStatusOptions& options) {
   Repo repo = require_store();
-  auto tracked = unwrap(data::select_tracked(repo, options.paths));
+  // The whole workspace is also checked for the ignore entries mlops relies on.
+  std::vector<std::string> ignore_files;
+  auto tracked = options.paths.empty() ? unwrap(data::list_tracked(repo, &ignore_files))
+                                       : unwrap(data::select_tracked(repo, options.paths));
+  std::vector<data::IgnoreFinding> ignores;
+  if (options.paths.empty()) ignores = unwrap(data::check_ignores(repo, tracked, ignore_files));
   data::Cache cache(repo);
   auto stat_cache = unwrap(data::StatCache::open(repo));
   std::vector<data::DataStatus> statuses;
@@ -152,17 +208,20 @@ int run_data_status(const DataStatusOptions& options) {
   }
   (void)stat_cache->save();  // only an optimisation for the next run
 
-  bool differs = std::any_of(statuses.begin(), statuses.end(), [](const auto& s) { return s.differs(); });
+  bool differs =
+      !ignores.empty() || std::any_of(statuses.begin(), statuses.end(), [](const auto& s) { return s.differs(); });
   auto on_remote = remote_report(repo, cache, tracked, options);
   differs |= !on_remote.is_null() && on_remote["lacking"].get<bool>();
   if (out::settings().json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& s : statuses) list.push_back(to_json(s));
-    nlohmann::ordered_json doc{{"clean", !differs}, {"data", list}};
+    nlohmann::ordered_json ignore_list = nlohmann::ordered_json::array();
+    for (const auto& f : ignores) ignore_list.push_back(to_json(f));
+    nlohmann::ordered_json doc{{"clean", !differs}, {"data", list}, {"ignore", ignore_list}};
     if (!on_remote.is_null()) doc["remote"] = on_remote;
     out::print_json(doc);
   } else {
-    print_human(statuses, incomplete);
+    print_human(statuses, incomplete, ignores);
   }
   return options.exit_code && differs ? static_cast<int>(Exit::check_failed) : 0;
 }

@@ -11,6 +11,7 @@ void register_hooks(CLI::App& app) {
   auto* group = add_group(app, "hooks", "Git hooks: check pointers before a commit, push data before a git push");
   add_hooks_install(*group);
   add_hooks_run(*group);
+  add_hooks_merge_driver(*group);
 }
 
 }  // namespace mlops::cli

@@ -4,4 +4,5 @@
 namespace mlops::cli {
 void add_hooks_install(CLI::App& group);
 void add_hooks_run(CLI::App& group);
+void add_hooks_merge_driver(CLI::App& group);
 }  // namespace mlops::cli

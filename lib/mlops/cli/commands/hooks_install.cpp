@@ -7,6 +7,7 @@
 #include "mlops/cli/commands/hooks.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/data/attributes.hpp"
 #include "mlops/git/hooks.hpp"
 #include "mlops/git/repository.hpp"
 
@@ -77,6 +78,14 @@ int run_hooks_install(bool force) {
     unwrap(file.commit());
     out::println("installed {}", (hooks_dir / hook.name).string());
   }
+  // The merge driver for pointers: git runs it for files with `merge=mlops` (.gitattributes).
+  unwrap(git::set_local_config(git_repo, "merge.mlops.name", data::kMergeDriverName));
+  unwrap(git::set_local_config(git_repo, "merge.mlops.driver", data::kMergeDriverCommand));
+  out::println("installed the merge driver for *.mlops pointers (merge.mlops in .git/config)");
+  if (unwrap(data::ensure_gitattributes(repo))) {
+    out::println("declared the merge rules in .gitattributes");
+    out::hint("commit them so every clone merges pointers the same way: git add .gitattributes");
+  }
   return 0;
 }
 
@@ -84,9 +93,10 @@ int run_hooks_install(bool force) {
 
 void add_hooks_install(CLI::App& group) {
   auto force = std::make_shared<bool>(false);
-  auto* command = add_command(
-      group, "install", "Install the pre-commit, pre-push, post-checkout and post-merge hooks in this git repository",
-      [force] { return run_hooks_install(*force); });
+  auto* command =
+      add_command(group, "install",
+                  "Install the pre-commit, pre-push, post-checkout and post-merge hooks and the pointer merge driver",
+                  [force] { return run_hooks_install(*force); });
   command->add_flag("-f,--force", *force, "Replace hooks that were not written by mlops");
   command->footer("Example: mlops hooks install");
 }

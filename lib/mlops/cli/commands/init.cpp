@@ -8,6 +8,7 @@
 #include "mlops/core/file.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/data/attributes.hpp"
 
 namespace mlops::cli {
 
@@ -33,6 +34,9 @@ int run_init() {
     // The config is written last: its presence is what marks the store as initialised.
     unwrap(write_file_atomic(repo.config_file(), default_config_text(), repo.tmp()));
   }
+  // How pointers and ignore lists merge (data/attributes.hpp); idempotent, so a second init adds
+  // the lines to a repository set up before they existed.
+  bool attributes = unwrap(data::ensure_gitattributes(repo));
   if (out::settings().json) {
     out::print_json({{"root", repo.root.string()}, {"store", repo.store().string()}, {"created", !already}});
     return 0;
@@ -41,8 +45,9 @@ int run_init() {
     out::println("mlops is already initialised in {}", repo.store().string());
   } else {
     out::println("Initialised mlops in {}", repo.store().string());
-    out::hint("commit the settings: git add .mlops/config.yaml .mlops/.gitignore");
+    out::hint("commit the settings: git add .mlops/config.yaml .mlops/.gitignore .gitattributes");
   }
+  if (already && attributes) out::hint("commit the merge rules: git add .gitattributes");
   return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
+#include "mlops/core/config.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/git/push.hpp"
 #include "mlops/registry/publish.hpp"
@@ -76,30 +77,50 @@ void check_publishable(const Repo& repo, const git::Repository& git_repo, std::s
   unwrap(registry::check_publishable(repo, loaded.state, name, registering));
 }
 
-bool publish(const Repo& repo, const git::Repository& git_repo, std::string_view name,
-             const std::vector<std::string>& tags, bool push, const std::string& remote) {
-  if (tags.empty()) return false;
-  if (push) {
-    auto loaded = unwrap(registry::load(git_repo, name, repo.initialised() ? &repo : nullptr));
-    auto published = unwrap(registry::publish(repo, git_repo, loaded.state, tags, remote));
-    if (published.artifacts > 0) {
-      out::note(fmt::format("Uploaded {} object{} ({}) to data remote '{}' ({} artifact{} named by the tags)",
-                            published.uploaded, published.uploaded == 1 ? "" : "s", out::human_bytes(published.bytes),
-                            published.data_remote, published.artifacts, published.artifacts == 1 ? "" : "s"));
-    }
-    const auto& pushed = published.tags;
-    out::note(fmt::format("Pushed {} to '{}'",
-                          pushed.size() == 1 ? "'" + pushed[0] + "'" : std::to_string(pushed.size()) + " tags",
-                          remote));
-    return true;
-  }
-  out::hint("to push the changes upstream, run: mlops model push " + std::string(name));
-  return false;
+void Published::report() const {
+  for (const auto& note : notes) out::note(note);
+  if (!hint.empty()) out::hint(hint);
 }
 
-bool publish_created(const Repo& repo, const git::Repository& git_repo, std::string_view name, std::string& tag,
-                     bool push, bool retry, const std::function<std::string()>& redo, std::string_view redone,
-                     const std::string& remote) {
+void Published::add_json(nlohmann::ordered_json& doc) const {
+  auto text_or_null = [](const std::string& text) {
+    return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+  };
+  doc["git_remote"] = text_or_null(git_remote);
+  doc["data_remote"] = text_or_null(data_remote);
+  doc["data_remote_url"] = text_or_null(data_remote_url);
+}
+
+Published publish(const Repo& repo, const git::Repository& git_repo, std::string_view name,
+                  const std::vector<std::string>& tags, bool push, const std::string& remote) {
+  Published done;
+  if (tags.empty()) return done;
+  if (!push) {
+    done.hint = "to push the changes upstream, run: mlops model push " + std::string(name);
+    return done;
+  }
+  auto loaded = unwrap(registry::load(git_repo, name, repo.initialised() ? &repo : nullptr));
+  auto published = unwrap(registry::publish(repo, git_repo, loaded.state, tags, remote));
+  done.pushed = true;
+  done.git_remote = remote;
+  if (published.artifacts > 0) {
+    done.data_remote = published.data_remote;
+    done.data_remote_url = data_remote_url(repo, published.data_remote);
+    done.notes.push_back(fmt::format("Uploaded {} object{} ({}) to data remote '{}' ({} artifact{} named by the tags)",
+                                     published.uploaded, published.uploaded == 1 ? "" : "s",
+                                     out::human_bytes(published.bytes), published.data_remote, published.artifacts,
+                                     published.artifacts == 1 ? "" : "s"));
+  }
+  const auto& pushed = published.tags;
+  done.notes.push_back(fmt::format("Pushed {} to '{}'",
+                                   pushed.size() == 1 ? "'" + pushed[0] + "'" : std::to_string(pushed.size()) + " tags",
+                                   remote));
+  return done;
+}
+
+Published publish_created(const Repo& repo, const git::Repository& git_repo, std::string_view name, std::string& tag,
+                          bool push, bool retry, const std::function<std::string()>& redo, std::string_view redone,
+                          const std::string& remote) {
   constexpr int kRetries = 3;
   for (int attempt = 0; push && retry && attempt < kRetries; ++attempt) {
     auto loaded = unwrap(registry::load(git_repo, name, repo.initialised() ? &repo : nullptr));
@@ -121,6 +142,14 @@ bool publish_created(const Repo& repo, const git::Repository& git_repo, std::str
     out::note(fmt::format("{} {} instead of {}", redone, tag, taken));
   }
   return publish(repo, git_repo, name, {tag}, push, remote);
+}
+
+std::string data_remote_url(const Repo& repo, std::string_view name) {
+  if (name.empty()) return {};
+  auto config = load_config(repo);
+  if (!config) return {};
+  const auto* remote = config->find_remote(std::string(name));
+  return remote ? remote->url : std::string();
 }
 
 std::string short_commit(std::string_view commit) { return std::string(commit.substr(0, 7)); }

@@ -40,11 +40,25 @@ void check_git_remote(const git::Repository& git_repo, bool push, const std::str
 void check_publishable(const Repo& repo, const git::Repository& git_repo, std::string_view name, bool push,
                        bool registering = false);
 
+// What publish() did, reported after the command's result (docs/conventions.md: notes and
+// hints after the result).
+struct Published {
+  bool pushed = false;
+  std::string git_remote;          // where the tags went (when pushed)
+  std::string data_remote;         // the data remote's name, when artifacts had to go there
+  std::string data_remote_url;     // and its URL
+  std::vector<std::string> notes;  // "Uploaded ...", "Pushed ..."
+  std::string hint;                // without --push: the command that pushes
+  // Prints the notes, then the hint.
+  void report() const;
+  // {"git_remote", "data_remote", "data_remote_url"} (null when not pushed), for a command's JSON.
+  void add_json(nlohmann::ordered_json& doc) const;
+};
+
 // After tags of model `name` were written: with --push, uploads the artifacts they name to the
-// default data remote and pushes them (registry::publish); else prints the command to run.
-// Returns whether they were pushed.
-bool publish(const Repo& repo, const git::Repository& git_repo, std::string_view name,
-             const std::vector<std::string>& tags, bool push, const std::string& remote = "origin");
+// default data remote and pushes them (registry::publish); else the hint names the command to run.
+Published publish(const Repo& repo, const git::Repository& git_repo, std::string_view name,
+                  const std::vector<std::string>& tags, bool push, const std::string& remote = "origin");
 
 // publish() for the one tag this very command just created. With `retry` (an automatic version or
 // a stage counter, never one the user named): when the remote holds another tag of that name (two
@@ -52,9 +66,12 @@ bool publish(const Repo& repo, const git::Repository& git_repo, std::string_view
 // calls `redo` to write the command's tag again against the fetched state (it returns the new
 // tag's name, or throws) and pushes that, up to 3 times, saying what happened; `tag` ends as the
 // tag written. `redone` completes "...; <redone> NEW instead" ("registered as").
-bool publish_created(const Repo& repo, const git::Repository& git_repo, std::string_view name, std::string& tag,
-                     bool push, bool retry, const std::function<std::string()>& redo, std::string_view redone,
-                     const std::string& remote = "origin");
+Published publish_created(const Repo& repo, const git::Repository& git_repo, std::string_view name, std::string& tag,
+                          bool push, bool retry, const std::function<std::string()>& redo, std::string_view redone,
+                          const std::string& remote = "origin");
+
+// The URL of data remote `name` in the config ("" when unknown), for JSON that names a remote.
+std::string data_remote_url(const Repo& repo, std::string_view name);
 
 std::string short_commit(std::string_view commit);
 

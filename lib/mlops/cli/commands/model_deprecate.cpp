@@ -36,12 +36,39 @@ int run_model_deprecate(const ModelDeprecateOptions& options) {
                      : done.action == registry::Action::deregister_version
                          ? fmt::format("Deregistered {} {}", options.name, done.version)
                          : fmt::format("Unassigned {} from {} {}", options.stage, options.name, done.version);
-  bool pushed = model::publish(repo, git_repo, options.name, {written.name}, options.write.push);
+  // As in GTO, a stage the version held falls to the version assigned to it before: say so, since a
+  // deploy of NAME#STAGE now gets that one.
+  for (const auto& handover : done.handovers) {
+    if (handover.now.empty()) {
+      out::warn(fmt::format("'{}' {} held '{}': no version is in '{}' now", options.name, done.version, handover.stage,
+                            handover.stage));
+    } else {
+      out::warn(fmt::format("'{}' {} held '{}': '{}' is back to {}, the version assigned to it before", options.name,
+                            done.version, handover.stage, handover.stage, handover.now));
+    }
+    out::hint(fmt::format("'mlops model promote {} VERSION --to {}' puts another version there", options.name,
+                          handover.stage));
+  }
+  auto pushed = model::publish(repo, git_repo, options.name, {written.name}, options.write.push);
   if (out::settings().json) {
-    out::print_json({{"model", options.name}, {"tag", written.name}, {"commit", written.commit}, {"pushed", pushed}});
+    nlohmann::ordered_json stages = nlohmann::ordered_json::array();
+    for (const auto& handover : done.handovers) {
+      stages.push_back(
+          {{"stage", handover.stage},
+           {"now", handover.now.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(handover.now)}});
+    }
+    nlohmann::ordered_json doc = {{"model", options.name},
+                                  {"tag", written.name},
+                                  {"commit", written.commit},
+                                  {"pushed", pushed.pushed},
+                                  {"stages_handed_over", stages}};
+    pushed.add_json(doc);
+    out::print_json(doc);
+    pushed.report();
     return 0;
   }
   out::println("{} (tag '{}')", what, written.name);
+  pushed.report();
   return 0;
 }
 

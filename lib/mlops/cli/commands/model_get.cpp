@@ -28,18 +28,22 @@ int run_model_get(const ModelGetOptions& options) {
   const auto& meta = v.message.meta;
 
   if (out::settings().json) {
-    out::print_json({{"model", m.name},
-                     {"version", v.name},
-                     {"path", copy.path.string()},
-                     {"hash", meta.artifact->str()},
-                     {"kind", copy.kind == data::Kind::dir ? "dir" : "file"},
-                     {"size", meta.size ? nlohmann::ordered_json(*meta.size) : nullptr},
-                     {"commit", v.commit},
-                     {"fetched", copy.fetched}});
+    out::print_json(
+        {{"model", m.name},
+         {"version", v.name},
+         {"path", copy.path.string()},
+         {"hash", meta.artifact->str()},
+         {"kind", copy.kind == data::Kind::dir ? "dir" : "file"},
+         {"size", meta.size ? nlohmann::ordered_json(*meta.size) : nullptr},
+         {"commit", v.commit},
+         {"fetched", copy.fetched},
+         {"data_remote", copy.remote.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(copy.remote)},
+         {"data_remote_url", copy.remote.empty() ? nlohmann::ordered_json(nullptr)
+                                                 : nlohmann::ordered_json(model::data_remote_url(repo, copy.remote))}});
     return 0;
   }
   out::detail(fmt::format("{} {} ({}) verified{}", m.name, v.name, meta.artifact->str(),
-                          copy.fetched ? ", fetched from the remote" : ""));
+                          copy.fetched ? fmt::format(", fetched from data remote '{}'", copy.remote) : std::string()));
   out::println("{}", copy.path.string());
   return 0;
 }

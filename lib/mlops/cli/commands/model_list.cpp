@@ -6,6 +6,7 @@
 #include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/core/repo.hpp"
 
 namespace mlops::cli {
 
@@ -16,6 +17,9 @@ int run_model_list() {
   auto git_repo = unwrap(git::Repository::open(repo.root));
   auto loaded = model::load(git_repo);
   const auto& models = loaded.state.models;
+  // Tags GTO wrote are listed in any git repository; an empty registry in one that mlops was never
+  // set up in is most likely the wrong folder, not an empty registry.
+  if (models.empty() && !repo.initialised()) unwrap(find_store(repo.root));
 
   // Stage columns: the configured stages in their order, then any other stage some tag uses.
   std::vector<std::string> columns;

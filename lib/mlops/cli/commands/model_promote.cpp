@@ -86,16 +86,19 @@ registry::PromoteRequest promote_request(const Repo& repo, const ModelPromoteOpt
 }
 
 nlohmann::ordered_json promotion_json(const ModelPromoteOptions& options, const registry::Promotion& promotion,
-                                      bool pushed) {
+                                      const model::Published& pushed) {
   bool promoted = promotion.outcome == registry::Promotion::Outcome::promoted;
-  return {{"model", options.name},
-          {"version", promotion.version},
-          {"stage", options.stage},
-          {"promoted", promoted},
-          {"tag", promoted ? nlohmann::ordered_json(promotion.tag.name) : nlohmann::ordered_json(nullptr)},
-          {"commit", promotion.commit},
-          {"gates", gates_json(promotion.report)},
-          {"pushed", pushed}};
+  nlohmann::ordered_json doc = {
+      {"model", options.name},
+      {"version", promotion.version},
+      {"stage", options.stage},
+      {"promoted", promoted},
+      {"tag", promoted ? nlohmann::ordered_json(promotion.tag.name) : nlohmann::ordered_json(nullptr)},
+      {"commit", promotion.commit},
+      {"gates", gates_json(promotion.report)},
+      {"pushed", pushed.pushed}};
+  pushed.add_json(doc);
+  return doc;
 }
 
 int run_model_promote(const ModelPromoteOptions& options) {
@@ -109,7 +112,7 @@ int run_model_promote(const ModelPromoteOptions& options) {
   using Outcome = registry::Promotion::Outcome;
   if (promotion.outcome == Outcome::already_there) {
     if (out::settings().json) {
-      out::print_json(promotion_json(options, promotion, false));
+      out::print_json(promotion_json(options, promotion, {}));
     } else {
       out::note(
           fmt::format("'{}' {} is already in '{}'; no tag written", options.name, promotion.version, options.stage));
@@ -118,7 +121,7 @@ int run_model_promote(const ModelPromoteOptions& options) {
   }
   if (promotion.outcome == Outcome::gates_failed) {
     if (out::settings().json) {
-      out::print_json(promotion_json(options, promotion, false));
+      out::print_json(promotion_json(options, promotion, {}));
     } else {
       print_gates(promotion.report);
     }
@@ -132,7 +135,7 @@ int run_model_promote(const ModelPromoteOptions& options) {
   }
   // A stage counter taken on the remote meanwhile is recomputed against the remote's tags.
   std::string tag = promotion.tag.name;
-  bool pushed = model::publish_created(
+  auto pushed = model::publish_created(
       repo, git_repo, options.name, tag, options.write.push, /*retry=*/true,
       [&] {
         promotion = unwrap(registry::promote(repo, git_repo, request));
@@ -149,10 +152,12 @@ int run_model_promote(const ModelPromoteOptions& options) {
       "wrote");
   if (out::settings().json) {
     out::print_json(promotion_json(options, promotion, pushed));
+    pushed.report();
     return 0;
   }
   if (!promotion.report.rows.empty()) print_gates(promotion.report);
   out::println("Promoted {} {} to {} (tag '{}')", options.name, promotion.version, options.stage, promotion.tag.name);
+  pushed.report();
   return 0;
 }
 

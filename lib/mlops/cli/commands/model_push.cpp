@@ -1,5 +1,8 @@
-// `mlops model push [NAME] [--remote R]`: upload the artifacts the registry's tags name to the
-// default data remote, then push the tags with libgit2 (registry/publish.hpp).
+// `mlops model push [NAME] [--git-remote R]`: upload the artifacts the registry's tags name to the
+// default data remote, then push the tags with libgit2 (registry/publish.hpp). `--remote` names a
+// data remote everywhere else, so here it is only a deprecated alias of --git-remote.
+#include <fmt/format.h>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/model.hpp"
 #include "mlops/core/json_output.hpp"
@@ -12,10 +15,17 @@ namespace {
 
 struct ModelPushOptions {
   std::string name;
-  std::string remote = "origin";
+  std::string remote = "origin";   // the git remote
+  bool deprecated_remote = false;  // given as --remote
 };
 
 int run_model_push(const ModelPushOptions& options) {
+  if (options.deprecated_remote) {
+    out::warn(
+        "'--remote' of 'mlops model push' names a git remote and is deprecated: --remote names a data remote "
+        "in every other command");
+    out::hint(fmt::format("use --git-remote {}", options.remote));
+  }
   Repo repo = require_git_repo();
   auto git_repo = unwrap(git::Repository::open(repo.root));
   if (!options.name.empty()) unwrap(registry::check_model_name(options.name));
@@ -32,10 +42,14 @@ int run_model_push(const ModelPushOptions& options) {
   registry::Publication published;
   if (!tags.empty()) published = unwrap(registry::publish(repo, git_repo, loaded.state, tags, options.remote));
   if (out::settings().json) {
-    out::print_json({{"remote", options.remote},
+    auto text_or_null = [](const std::string& text) {
+      return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+    };
+    out::print_json({{"git_remote", options.remote},
+                     {"remote", options.remote},  // the former name of git_remote, kept for scripts
                      {"tags", tags},
-                     {"data_remote", published.data_remote.empty() ? nlohmann::ordered_json(nullptr)
-                                                                   : nlohmann::ordered_json(published.data_remote)},
+                     {"data_remote", text_or_null(published.data_remote)},
+                     {"data_remote_url", text_or_null(model::data_remote_url(repo, published.data_remote))},
                      {"artifacts", published.artifacts},
                      {"uploaded", published.uploaded},
                      {"bytes", published.bytes}});
@@ -59,7 +73,19 @@ void add_model_push(CLI::App& group) {
                   "Push registry tags (of one model, or all) to a git remote, their artifacts to the data remote first",
                   [options] { return run_model_push(*options); });
   command->add_option("name", options->name, "Model name (default: all models)");
-  command->add_option("--remote", options->remote, "Git remote (default: origin)")->option_text("REMOTE");
+  auto* git_remote =
+      command->add_option("--git-remote", options->remote, "Git remote to push the tags to (default: origin)")
+          ->option_text("NAME");
+  command
+      ->add_option_function<std::string>(
+          "--remote",
+          [options](const std::string& remote) {
+            options->remote = remote;
+            options->deprecated_remote = true;
+          },
+          "Deprecated: the git remote; use --git-remote")
+      ->option_text("NAME")
+      ->excludes(git_remote);
   add_json_flag(*command);
 }
 

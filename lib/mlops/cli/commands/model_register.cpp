@@ -57,7 +57,7 @@ int run_model_register(const ModelRegisterOptions& options) {
   const auto& meta = registered.lineage.meta;
   // An automatic version taken on the remote meanwhile is re-derived; one the user named is not.
   std::string tag = registered.tag.name;
-  bool pushed = model::publish_created(
+  auto pushed = model::publish_created(
       repo, git_repo, options.name, tag, options.write.push, !request.version.has_value(),
       [&] {
         registered = unwrap(registry::register_version(repo, git_repo, request));
@@ -74,12 +74,15 @@ int run_model_register(const ModelRegisterOptions& options) {
         {"size", *meta.size},
         {"run", meta.run.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(meta.run)},
         {"dirty", registered.lineage.dirty},
-        {"pushed", pushed}};
+        {"pushed", pushed.pushed}};
+    pushed.add_json(doc);
     out::print_json(doc);
+    pushed.report();
     return 0;
   }
   out::println("Registered {} {} (tag '{}' on {})", options.name, registered.version, registered.tag.name,
                model::short_commit(registered.tag.commit));
+  pushed.report();
   return 0;
 }
 

@@ -36,7 +36,7 @@ int run_model_rollback(const ModelRollbackOptions& options) {
   }
   // A stage counter taken on the remote meanwhile is recomputed against the remote's tags.
   std::string tag = rolled.tag.name;
-  bool pushed = model::publish_created(
+  auto pushed = model::publish_created(
       repo, git_repo, options.name, tag, options.write.push, /*retry=*/true,
       [&] {
         rolled = unwrap(registry::rollback(repo, git_repo, request));
@@ -44,18 +44,22 @@ int run_model_rollback(const ModelRollbackOptions& options) {
       },
       "wrote");
   if (out::settings().json) {
-    out::print_json(
-        {{"model", options.name},
-         {"stage", options.stage},
-         {"from", rolled.from.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(rolled.from)},
-         {"to", rolled.to},
-         {"tag", rolled.tag.name},
-         {"commit", rolled.tag.commit},
-         {"pushed", pushed}});
+    nlohmann::ordered_json doc = {
+        {"model", options.name},
+        {"stage", options.stage},
+        {"from", rolled.from.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(rolled.from)},
+        {"to", rolled.to},
+        {"tag", rolled.tag.name},
+        {"commit", rolled.tag.commit},
+        {"pushed", pushed.pushed}};
+    pushed.add_json(doc);
+    out::print_json(doc);
+    pushed.report();
     return 0;
   }
   out::println("Rolled back {} {}: {} -> {} (tag '{}')", options.name, options.stage,
                rolled.from.empty() ? "-" : rolled.from, rolled.to, rolled.tag.name);
+  pushed.report();
   return 0;
 }
 

@@ -16,8 +16,10 @@
 #include "mlops/cli/commands/commands.hpp"
 #include "mlops/cli/commands/model.hpp"
 #include "mlops/cli/commands/runs.hpp"
+#include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/data/remote.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/registry/metadata.hpp"
 #include "mlops/repro/compare.hpp"
@@ -25,7 +27,9 @@
 #include "mlops/repro/rebuild.hpp"
 #include "mlops/tracking/display.hpp"
 #include "mlops/tracking/execute.hpp"
+#include "mlops/tracking/recorder.hpp"
 #include "mlops/tracking/run_json.hpp"
+#include "mlops/tracking/share.hpp"
 
 namespace mlops::cli {
 
@@ -50,10 +54,29 @@ struct Target {
   std::optional<Hash> registered;  // the version's artifact: the rebuild must make it again
 };
 
-Target resolve_target(const git::Repository& git_repo, tracking::RunStore& store, const std::string& text) {
+// A run made in another clone and pushed to the default data remote (`runs push`, or `data push` of
+// a registered version's run): pulled, so that a fresh clone can rebuild it. The run's id when it
+// came; nullopt when there is no default remote or the remote does not hold it.
+std::optional<std::string> pull_run(const Repo& repo, tracking::RunStore& store, const std::string& id) {
+  auto config = load_config(repo);
+  if (!config || config->default_remote.empty()) return std::nullopt;
+  auto remote = unwrap(data::open_named_remote(repo, *config, {}));
+  auto index = unwrap(tracking::read_run_index(repo, *remote));
+  auto it = index.lower_bound(id);
+  if (it == index.end() || !it->first.starts_with(id)) return std::nullopt;
+  (void)unwrap(tracking::pull_runs(repo, store, *remote, {id}));
+  out::note(fmt::format("pulled run '{}' from remote '{}'", it->first, config->default_remote));
+  return it->first;
+}
+
+Target resolve_target(const Repo& repo, const git::Repository& git_repo, tracking::RunStore& store,
+                      const std::string& text) {
   // A run id is lower-case base 32; a registry reference has '@' or '#'.
   if (text.find_first_of("@#") == std::string::npos) {
     auto id = store.resolve(text);
+    if (!id && !model::load(git_repo, text).state.models.contains(text)) {
+      if (auto pulled = pull_run(repo, store, text)) return {*pulled, {}, {}, {}};
+    }
     if (!id && model::load(git_repo, text).state.models.contains(text)) {
       throw Failure(
           bad_input(fmt::format("'{}' is a model, not a run", text),
@@ -72,10 +95,12 @@ Target resolve_target(const git::Repository& git_repo, tracking::RunStore& store
   }
   auto id = store.resolve(meta.run);
   if (!id) {
+    if (auto pulled = pull_run(repo, store, meta.run)) return {*pulled, ref.model, version.name, meta.artifact};
     throw Failure(bad_input(
-        fmt::format("run '{}' that made {} {} is not in this repository's runs", meta.run, ref.model, version.name),
-        "bring it over from where it ran: 'mlops runs export ID -o run.json' there, then "
-        "'mlops runs import run.json' here"));
+        fmt::format("run '{}' that made {} {} is not in this repository's runs, nor on the default data remote",
+                    meta.run, ref.model, version.name),
+        "push it from where it ran ('mlops runs push ID' there), or bring it by hand: 'mlops runs export ID -o "
+        "run.json' there, then 'mlops runs import run.json' here"));
   }
   return {*id, ref.model, version.name, meta.artifact};
 }
@@ -95,15 +120,6 @@ fs::path choose_workdir(const Options& options) {
 
 std::string short_hash(const std::string& hash) { return hash.substr(0, 17); }
 
-std::string command_text(const std::vector<std::string>& command) {
-  std::string text;
-  for (const auto& word : command) {
-    if (!text.empty()) text += ' ';
-    text += word.find_first_of(" \t'\"$") == std::string::npos ? word : "'" + word + "'";
-  }
-  return text;
-}
-
 std::string describe(const tracking::RunRecord& run, const Target& target) {
   std::string text = fmt::format("run {} ({})", run.id, run.name);
   if (!target.model.empty()) text += fmt::format(", which made {} {}", target.model, target.version);
@@ -111,6 +127,13 @@ std::string describe(const tracking::RunRecord& run, const Target& target) {
 }
 
 // --- the plan (--dry-run) ---
+
+// What the run's git.diff left out ({"max_file_bytes", "too_big", "binary"}), null when nothing.
+ordered_json diff_left_out_json(const tracking::RunRecord& run) {
+  auto left_out = tracking::DiffLeftOut::of(run);
+  if (left_out.empty()) return nullptr;
+  return ordered_json::parse(left_out.to_json());
+}
 
 ordered_json plan_json(const repro::Plan& plan, const Target& target, const fs::path& workdir) {
   const auto& run = plan.run;
@@ -129,6 +152,7 @@ ordered_json plan_json(const repro::Plan& plan, const Target& target, const fs::
           {"commit", run.git_commit},
           {"dirty", run.git_dirty},
           {"diff", plan.diff ? ordered_json(plan.diff->str()) : ordered_json()},
+          {"diff_left_out", diff_left_out_json(run)},
           {"data", data},
           {"command", run.command},
           {"cwd", run.cwd},
@@ -151,7 +175,7 @@ void print_plan(const repro::Plan& plan, const Target& target, const fs::path& w
                  repro::to_string(input.source),
                  input.source == repro::Source::remote ? fmt::format(" '{}'", plan.remote) : "");
   }
-  out::println("{} {}{}", label("command"), command_text(run.command),
+  out::println("{} {}{}", label("command"), tracking::display_command(run.command),
                run.cwd.empty() ? "" : fmt::format("   (in {})", run.cwd));
   if (!run.params.empty()) out::println("{} {} recorded", label("params"), run.params.size());
   for (const auto& a : plan.compared) out::println("{} {} {}", label("compare"), a.name, short_hash(a.hash));
@@ -219,6 +243,7 @@ ordered_json report_json(const tracking::RunRecord& original, const tracking::Ru
                       {"version", target.version.empty() ? ordered_json() : ordered_json(target.version)},
                       {"commit", original.git_commit},
                       {"dirty", original.git_dirty},
+                      {"diff_left_out", diff_left_out_json(original)},
                       {"exit_code",
                        {{"original", original.exit_code ? ordered_json(*original.exit_code) : ordered_json()},
                         {"rebuilt", rebuilt.exit_code ? ordered_json(*rebuilt.exit_code) : ordered_json()}}},
@@ -300,13 +325,18 @@ int run_repro(const Options& options) {
   Repo repo = require_store();
   auto git_repo = unwrap(git::Repository::open(repo.root));
   auto store = unwrap(tracking::RunStore::open(repo));
-  Target target = resolve_target(git_repo, store, options.target);
+  Target target = resolve_target(repo, git_repo, store, options.target);
   auto original = unwrap(store.get(target.run_id));
   fs::path chosen = choose_workdir(options);
   repro::Plan plan = unwrap(repro::make_plan(repo, git_repo, original));
   if (original.status != tracking::RunStatus::finished) {
     out::warn(fmt::format("run {} is {} (exit {}); rebuilding it anyway", original.id, original.status,
                           original.exit_code.value_or(-1)));
+  }
+  if (auto left_out = tracking::DiffLeftOut::of(original); !left_out.empty()) {
+    out::warn(fmt::format("run {}'s git.diff is incomplete, it left out {}: the rebuild may not match it exactly",
+                          original.id, left_out.describe()));
+    out::hint("version such files with 'mlops data add' or commit them, so that later runs rebuild whole");
   }
 
   if (options.dry_run) {

@@ -27,6 +27,8 @@ void register_runs(CLI::App& app) {
   add_runs_delete(*group);
   add_runs_export(*group);
   add_runs_import(*group);
+  add_runs_push(*group);
+  add_runs_pull(*group);
 }
 
 }  // namespace mlops::cli

@@ -85,21 +85,15 @@ nlohmann::ordered_json value_json(const tracking::Value& value) {
 struct RunsListing {
   std::vector<tracking::SelectedRun> runs;
   std::vector<std::string> extra;  // keys of --where, --sort and --columns not among the fixed columns
-  // Params and final metrics of the runs, read for the columns shown by default.
-  std::map<std::string, std::map<std::string, double>> metrics;
-  std::map<std::string, std::map<std::string, std::string>> params;
 
-  std::optional<tracking::Value> value_of(const tracking::SelectedRun& item, const std::string& key) const {
+  std::vector<std::string> ids() const {
+    std::vector<std::string> ids;
+    ids.reserve(runs.size());
+    for (const auto& item : runs) ids.push_back(item.run.id);
+    return ids;
+  }
+  static std::optional<tracking::Value> value_of(const tracking::SelectedRun& item, const std::string& key) {
     if (auto it = item.values.find(key); it != item.values.end()) return it->second;
-    if (key.starts_with("metrics.")) {
-      if (auto run = metrics.find(item.run.id); run != metrics.end()) {
-        if (auto value = run->second.find(key.substr(8)); value != run->second.end()) return value->second;
-      }
-    } else if (key.starts_with("params.")) {
-      if (auto run = params.find(item.run.id); run != params.end()) {
-        if (auto value = run->second.find(key.substr(7)); value != run->second.end()) return value->second;
-      }
-    }
     return std::nullopt;
   }
 };
@@ -137,9 +131,10 @@ std::vector<std::string> extra_columns(const tracking::RunSelection& selection) 
 }
 
 void print_runs_json(tracking::RunStore& store, const RunsListing& listing) {
-  auto metrics = unwrap(store.all_final_metrics());
-  auto params = unwrap(store.all_pairs("params"));
-  auto tags = unwrap(store.all_pairs("tags"));
+  auto ids = listing.ids();
+  auto metrics = unwrap(store.final_metrics_of(ids));
+  auto params = unwrap(store.pairs_of("params", ids));
+  auto tags = unwrap(store.pairs_of("tags", ids));
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const auto& item : listing.runs) {
     const auto& run = item.run;
@@ -194,11 +189,9 @@ void print_runs_csv(const RunsListing& listing) {
 }
 
 // Adds to `header` and `rows` the params and metrics that vary among the runs, as many as fit
-// the width; names the others on stderr.
+// the width; names the others on stderr. A key's cells are written only while they may fit.
 void add_varying_columns(tracking::RunStore& store, RunsListing& listing, std::vector<std::string>& header,
                          std::vector<std::vector<std::string>>& rows) {
-  listing.metrics = unwrap(store.all_final_metrics());
-  listing.params = unwrap(store.all_pairs("params"));
   std::size_t used = 0;
   for (std::size_t i = 0; i < header.size(); ++i) {
     std::size_t width = header[i].size();
@@ -207,15 +200,18 @@ void add_varying_columns(tracking::RunStore& store, RunsListing& listing, std::v
   }
   std::size_t limit = table_width();
   std::vector<std::string> left_out;
-  for (const auto& key : tracking::varying_keys(listing.runs, listing.metrics, listing.params)) {
+  for (auto& column : unwrap(tracking::varying_columns(store, listing.runs))) {
+    const std::string& key = column.key;
     if (std::find(listing.extra.begin(), listing.extra.end(), key) != listing.extra.end()) continue;
     std::vector<std::string> cells;
     std::size_t width = key.size();
-    for (const auto& item : listing.runs) {
-      cells.push_back(display_value(listing.value_of(item, key)));
+    bool fits = used + width + 2 <= limit;
+    for (std::size_t r = 0; fits && r < rows.size(); ++r) {
+      cells.push_back(display_value(column.values[r]));
       width = std::max(width, cell_width(cells.back()));
+      fits = used + width + 2 <= limit;
     }
-    if (used + width + 2 > limit) {
+    if (!fits) {
       left_out.push_back(key);
       continue;
     }

@@ -5,6 +5,8 @@
 #include "mlops/cli/commands/runs.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/tracking/display.hpp"
+#include "mlops/tracking/recorder.hpp"
 #include "mlops/tracking/run_json.hpp"
 #include "mlops/tracking/run_store.hpp"
 #include "mlops/tracking/secrets.hpp"
@@ -45,7 +47,7 @@ int run_runs_show(const RunsShowOptions& options) {
     out::println("{} {} ({})", label("ended"), display_time(*run.end_time), display_duration(run.duration));
   }
   if (!run.command.empty()) {
-    out::println("{} {}{}", label("command"), fmt::join(run.command, " "),
+    out::println("{} {}{}", label("command"), tracking::display_command(run.command),
                  run.cwd.empty() ? std::string() : fmt::format("  (in {})", run.cwd));
   }
   out::println("{} {}{}{}", label("git"), run.git_commit.empty() ? "(no commit)" : run.git_commit,
@@ -57,6 +59,15 @@ int run_runs_show(const RunsShowOptions& options) {
         out::paint("data-dirty: ran on data that its pointers do not describe (see STATE below)", out::Style::yellow));
   }
   auto tags = run.tags;
+  if (auto it = tags.find(std::string(tracking::kDiffLeftOutTag)); it != tags.end()) {
+    auto left_out = tracking::DiffLeftOut::from_json(it->second);
+    tags.erase(it);
+    if (!left_out.empty()) {
+      out::println(
+          "{} {}", label("diff"),
+          out::paint(fmt::format("incomplete: left out of git.diff: {}", left_out.describe()), out::Style::yellow));
+    }
+  }
   if (auto it = tags.find(std::string(tracking::kRedactedTag)); it != tags.end()) {
     auto redactions = tracking::Redactions::from_json(it->second);
     tags.erase(it);
