@@ -205,6 +205,31 @@ test_environment_overrides_url_and_default() {
   expect_no_file .mlops/config.local.yaml
 }
 
+test_status_remote_says_what_the_remote_lacks() {
+  new_repo
+  local store="$TEST_ROOT/store.$current_test"
+  mlops remote add store "$store" --create --default > /dev/null 2>&1
+  echo one > a.txt && mlops data add a.txt > /dev/null 2>&1
+  mlops data push > /dev/null 2>&1
+  mkdir d && echo 1 > d/1 && echo 2 > d/2 && mlops data add d > /dev/null 2>&1
+  run mlops data status --remote store
+  expect_rc 0
+  expect_out "not pushed:"
+  expect_out "d (3 of 3 objects not on remote 'store')"
+  expect_no_out "a.txt ("
+  run mlops data status --remote store --json --exit-code
+  expect_rc 1
+  expect_eq "$(echo "$out" | json_get '["remote"]["missing"][0]["path"]')" "d"
+  expect_eq "$(echo "$out" | json_get '["remote"]["missing"][0]["not_on_remote"]')" "3"
+  mlops data push > /dev/null 2>&1
+  run mlops data status --remote store --verify --exit-code
+  expect_rc 0
+  expect_out "Remote 'store' has every object of the 2 tracked."
+  run mlops data status --remote nope
+  expect_rc 2
+  expect_err "unknown remote 'nope'"
+}
+
 # --- issue 19.7: shared remotes and corrupt objects -----------------------------------------------
 
 test_shared_group_remote_makes_group_writable_setgid_folders() {

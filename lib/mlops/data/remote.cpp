@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 
@@ -245,6 +246,35 @@ std::vector<Hash> objects_of(const Cache& cache, const std::vector<TrackedData>&
     for (const auto& e : *manifest) add(e.hash);
   }
   return objects;
+}
+
+Result<std::vector<RemoteStatus>> remote_status(const Cache& cache, const Remote& remote,
+                                                const std::vector<TrackedData>& items) {
+  std::vector<std::vector<Hash>> per_item;
+  std::vector<Hash> all;
+  std::vector<RemoteStatus> statuses;
+  for (const auto& item : items) {
+    std::vector<Hash> unexpanded;
+    per_item.push_back(objects_of(cache, {item}, &unexpanded));
+    statuses.push_back(RemoteStatus{item, per_item.back().size(), 0, 0, !unexpanded.empty()});
+    all.insert(all.end(), per_item.back().begin(), per_item.back().end());
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  auto present = remote.contains(all);
+  if (!present) return std::unexpected(present.error());
+  std::set<Hash> on_remote;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if ((*present)[i]) on_remote.insert(all[i]);
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    for (const auto& h : per_item[i]) {
+      if (on_remote.contains(h)) continue;
+      ++statuses[i].not_on_remote;
+      if (!cache.contains(h)) ++statuses[i].in_neither;
+    }
+  }
+  return statuses;
 }
 
 Result<TransferResult> push(const Cache& cache, const Remote& remote, const std::vector<TrackedData>& items) {

@@ -126,6 +126,20 @@ Error corrupt_remote_object(const Hash& hash, std::string_view remote, std::stri
 std::vector<Hash> objects_of(const Cache& cache, const std::vector<TrackedData>& items,
                              std::vector<Hash>* unexpanded = nullptr);
 
+// Where a tracked version's objects are, for `data status --remote`: how many the remote lacks
+// (a push sends them), and how many neither it nor the cache has (lost unless another clone has them).
+struct RemoteStatus {
+  TrackedData item;
+  std::size_t objects = 0;
+  std::size_t not_on_remote = 0;
+  std::size_t in_neither = 0;
+  bool unexpanded = false;  // a folder whose manifest is not in the cache: only the manifest was asked about
+};
+// One question to the remote for all of `items` (answered from what this machine knows unless the
+// remote was opened with Verify::yes).
+Result<std::vector<RemoteStatus>> remote_status(const Cache& cache, const Remote& remote,
+                                                const std::vector<TrackedData>& items);
+
 Result<TransferResult> push(const Cache& cache, const Remote& remote, const std::vector<TrackedData>& items);
 Result<TransferResult> fetch(const Cache& cache, const Remote& remote, const std::vector<TrackedData>& items);
 // Fetches specific objects (and, for folder versions, the manifest's files) that are missing

@@ -3,6 +3,7 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
@@ -18,6 +19,8 @@ namespace {
 struct DataStatusOptions {
   std::vector<std::string> paths;
   bool exit_code = false;
+  std::string remote;  // also say what this remote lacks
+  bool verify = false;
 };
 
 nlohmann::ordered_json to_json(const data::DataStatus& s) {
@@ -143,6 +146,47 @@ void print_human(const std::vector<data::DataStatus>& statuses,
   }
 }
 
+// With --remote: what the remote lacks, printed (or returned for --json); null without --remote.
+nlohmann::ordered_json remote_report(const Repo& repo, const data::Cache& cache,
+                                     const std::vector<data::TrackedData>& tracked, const DataStatusOptions& options) {
+  if (options.remote.empty()) return nullptr;
+  Config config = unwrap(load_config(repo));
+  auto remote = unwrap(
+      data::open_named_remote(repo, config, options.remote, options.verify ? data::Verify::yes : data::Verify::no));
+  auto statuses = unwrap(data::remote_status(cache, *remote, tracked));
+  nlohmann::ordered_json missing = nlohmann::ordered_json::array();
+  bool lost = false;
+  for (const auto& s : statuses) {
+    if (s.not_on_remote == 0) continue;
+    lost |= s.in_neither > 0;
+    missing.push_back({{"path", s.item.data_path},
+                       {"objects", s.objects},
+                       {"not_on_remote", s.not_on_remote},
+                       {"in_neither", s.in_neither},
+                       {"unexpanded", s.unexpanded}});
+    if (!out::settings().json) {
+      out::println("\t{}{} ({} of {} object{} not on remote '{}'{})",
+                   out::paint(fmt::format("{:<14}", "not pushed:"), out::Style::yellow), s.item.data_path,
+                   s.not_on_remote, s.objects, s.objects == 1 ? "" : "s", options.remote,
+                   s.in_neither ? fmt::format(", {} in no cache either", s.in_neither) : "");
+    }
+  }
+  if (!out::settings().json) {
+    if (missing.empty()) {
+      out::println("Remote '{}' has every object of the {} tracked.", options.remote, tracked.size());
+    } else {
+      out::hint(fmt::format("'mlops data push --remote {}' sends what it lacks{}", options.remote,
+                            lost ? "; data in no cache must be pushed from the clone that has it" : ""));
+    }
+    if (!options.verify) out::note("(from what this machine knows the remote has; --verify asks it again)");
+  }
+  return {{"name", options.remote},
+          {"url", remote->describe()},
+          {"verified", options.verify},
+          {"lacking", !missing.empty()},
+          {"missing", missing}};
+}
+
 int run_data_status(const DataStatusOptions& options) {
   Repo repo = require_store();
   // The whole workspace is also checked for the ignore entries mlops relies on.
@@ -166,12 +210,16 @@ int run_data_status(const DataStatusOptions& options) {
 
   bool differs =
       !ignores.empty() || std::any_of(statuses.begin(), statuses.end(), [](const auto& s) { return s.differs(); });
+  auto on_remote = remote_report(repo, cache, tracked, options);
+  differs |= !on_remote.is_null() && on_remote["lacking"].get<bool>();
   if (out::settings().json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& s : statuses) list.push_back(to_json(s));
     nlohmann::ordered_json ignore_list = nlohmann::ordered_json::array();
     for (const auto& f : ignores) ignore_list.push_back(to_json(f));
-    out::print_json({{"clean", !differs}, {"data", list}, {"ignore", ignore_list}});
+    nlohmann::ordered_json doc{{"clean", !differs}, {"data", list}, {"ignore", ignore_list}};
+    if (!on_remote.is_null()) doc["remote"] = on_remote;
+    out::print_json(doc);
   } else {
     print_human(statuses, incomplete, ignores);
   }
@@ -186,6 +234,11 @@ void add_data_status(CLI::App& group) {
                               [options] { return run_data_status(*options); });
   command->add_option("paths", options->paths, "Tracked paths to check (default: all)")->type_name("PATH");
   command->add_flag("--exit-code", options->exit_code, "Exit 1 when anything differs (for pre-commit hooks and CI)");
+  command->add_option("-r,--remote", options->remote, "Also say which tracked data this remote lacks")
+      ->type_name("NAME");
+  command->add_flag("--verify", options->verify,
+                    "With --remote: ask the remote about every object instead of trusting what this machine "
+                    "remembers");
   add_json_flag(*command);
 }
 
