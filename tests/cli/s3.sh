@@ -178,6 +178,28 @@ test_server_killed_mid_push_then_rerun_is_consistent() {
   sleep 2
   kill -9 "$server"; wait "$server" 2>/dev/null
   wait "$pusher"; local first=$?
+  # s3rver writes an object's bytes, then its .md5, then its metadata, none atomically: killed in
+  # between, it keeps a truncated file that fails every later listing of that folder (HTTP 500).
+  # Real S3 and MinIO publish an object whole or not at all, so the store is put back to that
+  # state (objects whose metadata is missing or cut short are removed) before the rerun.
+  python3 - "$dir" <<'PY'
+import json, os, sys
+for root, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        if not name.endswith("._S3rver_object"):
+            continue
+        base = os.path.join(root, name[: -len("object")])
+        try:
+            json.load(open(base + "metadata.json"))
+            md5 = open(base + "object.md5").read() if os.path.exists(base + "object.md5") else "x" * 32
+            if len(md5) == 32:
+                continue
+        except (OSError, ValueError):
+            pass
+        for suffix in ("object", "object.md5", "metadata.json"):
+            if os.path.exists(base + suffix):
+                os.remove(base + suffix)
+PY
   start || { fail "own s3rver did not restart"; return; }
   run mlops data push --json
   expect_rc 0
