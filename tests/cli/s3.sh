@@ -109,6 +109,39 @@ test_credentials_and_bad_remotes_are_exit_3_or_2() {
   [[ "$err" =~ [0-9]+(\.[0-9]+)?\ ?s ]] || fail "the time waited is not said: $err"
 }
 
+# A remote's own keys (.mlops/config.local.yaml, MLOPS_REMOTE_<NAME>_*) come before the AWS ones
+# and are really used to sign (moto refuses a wrong one).
+test_remote_credentials_from_local_config_and_environment() {
+  s3_repo
+  echo data > a.txt && mlops data add a.txt > /dev/null 2>&1
+  local id=$AWS_ACCESS_KEY_ID secret=$AWS_SECRET_ACCESS_KEY token=${AWS_SESSION_TOKEN:-}
+  mlops remote modify s3 access_key_id "$id" --local > /dev/null 2>&1 || fail "modify access_key_id"
+  mlops remote modify s3 secret_access_key "$secret" --local > /dev/null 2>&1 || fail "modify secret"
+  if [[ -n "$token" ]]; then mlops remote modify s3 session_token "$token" --local > /dev/null 2>&1; fi
+  run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN HOME="$TEST_ROOT" "$MLOPS" data push
+  expect_rc 0
+  expect_err ""
+  grep -q "$secret" .mlops/config.yaml && fail "the secret reached the committed config"
+  mlops remote modify s3 access_key_id --unset --local > /dev/null 2>&1
+  mlops remote modify s3 secret_access_key --unset --local > /dev/null 2>&1
+  mlops remote modify s3 session_token --unset --local > /dev/null 2>&1
+  rm -f .mlops/remotes.db
+  run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN HOME="$TEST_ROOT" \
+    MLOPS_REMOTE_S3_ACCESS_KEY_ID="$id" MLOPS_REMOTE_S3_SECRET_ACCESS_KEY="$secret" \
+    MLOPS_REMOTE_S3_SESSION_TOKEN="$token" "$MLOPS" data push --verify
+  expect_rc 0
+  if [[ "$MLOPS_S3_SERVER" == moto ]]; then
+    run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN HOME="$TEST_ROOT" \
+      MLOPS_REMOTE_S3_ACCESS_KEY_ID="$id" MLOPS_REMOTE_S3_SECRET_ACCESS_KEY=not-the-secret "$MLOPS" data push --verify
+    expect_rc 3
+    expect_err "MLOPS_REMOTE_S3_ACCESS_KEY_ID"
+    [[ "$err" != *"not-the-secret"* ]] || fail "the secret was printed: $err"
+  fi
+  run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE HOME="$TEST_ROOT" "$MLOPS" data push --verify
+  expect_rc 3
+  expect_err "access_key_id"
+}
+
 test_corrupt_object_is_never_placed_and_the_next_push_replaces_it() {
   s3_repo
   echo "good bytes" > a.txt && mlops data add a.txt > /dev/null 2>&1

@@ -72,6 +72,19 @@ Result<Plan> plan_item(const Repo& repo, const Cache& cache, StatCache& stat_cac
       conflicts.push_back(item.data_path);
     }
     plan.placements.push_back(Placement{item.data_path, p.hash, false});
+    // A file is written through a temp file beside it (".NAME.PID.XXXXXXXX.tmp"); one that an
+    // interrupted checkout left is removed, or `git add -A` would commit it.
+    if (interrupted) {
+      fs::path parent = (repo.root / item.data_path).parent_path();
+      std::string prefix = "." + fs::path(item.data_path).filename().string() + ".";
+      std::error_code ec;
+      for (const auto& entry : fs::directory_iterator(parent, ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.starts_with(prefix) && atomic_temp_name(name) && entry.is_regular_file(ec)) {
+          plan.removals.push_back(fs::relative(entry.path(), repo.root, ec).generic_string());
+        }
+      }
+    }
     return plan;
   }
 

@@ -317,6 +317,14 @@ Result<s3::Settings> client_settings(const RemoteConfig& config, const std::map<
   s.prefix = location->prefix;
   s.remote_name = config.name;
   for (const auto& [key, setting] : settings) {
+    if (key == "access_key_id" || key == "secret_access_key" || key == "session_token") {
+      // Secrets: never checked or echoed, only passed on.
+      (key == "access_key_id"       ? s.access_key_id
+       : key == "secret_access_key" ? s.secret_access_key
+                                    : s.session_token) = setting.value;
+      if (key == "access_key_id") s.credentials_source = fmt::format("remote '{}' ({})", config.name, setting.source);
+      continue;
+    }
     const auto* spec = find_remote_key(key);
     auto checked = spec ? check_remote_value(key, setting.value) : Result<std::string>(std::unexpected(Error{}));
     if (!spec || !checked || spec->path) {

@@ -48,6 +48,10 @@ struct Settings {
   std::string sse_kms_key_id;             // x-amz-server-side-encryption-aws-kms-key-id
   std::string acl;                        // x-amz-acl (canned ACL), e.g. "bucket-owner-full-control"
   std::string remote_name;                // only for messages: "remote 'NAME'"
+  // The remote's own credentials (from `.mlops/config.local.yaml` or MLOPS_REMOTE_<NAME>_*), used
+  // before any AWS source when both the key id and the secret are set; `credentials_source` says
+  // where they came from, for messages.
+  std::string access_key_id, secret_access_key, session_token, credentials_source;
 };
 
 inline constexpr unsigned kDefaultJobs = 32;

@@ -98,7 +98,11 @@ Result<Resolved> resolve(const Settings& settings, const Environment& environmen
 
   auto access_key = environment("AWS_ACCESS_KEY_ID");
   auto secret_key = environment("AWS_SECRET_ACCESS_KEY");
-  if (!profile_from_settings && access_key && secret_key) {
+  if (!settings.access_key_id.empty() && !settings.secret_access_key.empty()) {
+    resolved.credentials = {settings.access_key_id, settings.secret_access_key, settings.session_token};
+    resolved.source =
+        settings.credentials_source.empty() ? std::string("the remote's settings") : settings.credentials_source;
+  } else if (!profile_from_settings && access_key && secret_key) {
     resolved.credentials = {*access_key, *secret_key, environment("AWS_SESSION_TOKEN").value_or("")};
     resolved.source = "environment (AWS_ACCESS_KEY_ID)";
   } else {
@@ -127,12 +131,14 @@ Result<Resolved> resolve(const Settings& settings, const Environment& environmen
       bool other = !value_of(in_config, "credential_process").empty() || !value_of(in_config, "role_arn").empty() ||
                    !value_of(in_config, "sso_session").empty() || !value_of(in_config, "sso_start_url").empty();
       return std::unexpected(environment_error(
-          fmt::format("no AWS credentials for {}: tried the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) "
-                      "and {} in {} and {}",
+          fmt::format("no AWS credentials for {}: tried its own access_key_id/secret_access_key (none set), the "
+                      "environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) and {} in {} and {}",
                       remote, where, credentials_file, config_file),
           other ? std::string("this profile uses credential_process, a role or SSO, which mlops does not run; export "
                               "keys with 'eval \"$(aws configure export-credentials --format env)\"'")
-                : std::string("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run 'aws configure'")));
+                : std::string("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run 'aws configure', or keep keys for "
+                              "this machine with 'mlops remote modify NAME access_key_id ... --local' (and "
+                              "secret_access_key)")));
     }
   }
 

@@ -2,7 +2,9 @@
 // Credentials, region and endpoint the way the AWS CLI finds them, so that a machine set up for
 // `aws s3` works with mlops unchanged, and nothing secret is ever in the repository:
 //
-//   credentials: a remote's `profile` setting (only that profile), else AWS_ACCESS_KEY_ID +
+//   credentials: the remote's own access_key_id + secret_access_key (+ session_token), kept in
+//                .mlops/config.local.yaml or MLOPS_REMOTE_<NAME>_*, else
+//                a remote's `profile` setting (only that profile), else AWS_ACCESS_KEY_ID +
 //                AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN), else the profile AWS_PROFILE names
 //                (or "default") in AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials), then in
 //                AWS_CONFIG_FILE (~/.aws/config, sections `[profile NAME]`, `[default]`)
