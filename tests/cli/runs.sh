@@ -841,6 +841,21 @@ test_runs_show_quotes_the_command_as_a_shell_would() {
   expect_out "command    sh -c 'echo \"it'\\''s\"; exit 0' ''"
 }
 
+# A secret variable's value is redacted wherever it turns up, even in a shape no scanner knows (an
+# AWS secret key is 40 plain characters) and under an innocent name (found by a new-user trial).
+test_secret_environment_values_are_redacted_everywhere() {
+  new_repo
+  git add -A && git commit -qm init
+  local secret=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+  run env AWS_SECRET_ACCESS_KEY=$secret "$MLOPS" run --param note=$secret -- sh -c 'echo "key is $AWS_SECRET_ACCESS_KEY"'
+  expect_rc 0
+  if grep -rla "$secret" .mlops > /dev/null; then fail "the secret reached the store: $(grep -rla "$secret" .mlops)"; fi
+  local id; id=$(mlops runs list --ids | head -1)
+  run mlops runs show "$id"
+  expect_out "[redacted]"
+  expect_no_out "$secret"
+}
+
 test_secret_file_patterns_are_configurable() {
   new_committed_repo
   printf 'runs:\n  secret_files: ["*.secret", "!.env"]\n' >> .mlops/config.yaml

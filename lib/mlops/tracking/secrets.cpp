@@ -384,7 +384,40 @@ bool is_secret_key(std::string_view name) {
   return upper_name && (last == "key" || last == "auth");
 }
 
-std::string redact_text(std::string_view text, std::size_t* count) { return Redactor(text).run(count); }
+namespace {
+// The values of this process's environment variables whose names say they are secrets
+// (AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY, ...). The command inherits them, so a value may turn
+// up anywhere — printed to output.log, passed as a param under an innocent name — in a shape no
+// scanner knows (an AWS secret key is 40 plain characters). Short values are left alone: they
+// would match ordinary text.
+const std::vector<std::string>& secret_environment_values() {
+  static const std::vector<std::string> values = [] {
+    std::vector<std::string> found;
+    for (char** entry = environ; entry && *entry; ++entry) {
+      std::string_view variable(*entry);
+      auto equals = variable.find('=');
+      if (equals == std::string_view::npos || !is_secret_name(variable.substr(0, equals))) continue;
+      std::string_view value = variable.substr(equals + 1);
+      if (value.size() >= 12 && value.find('\n') == std::string_view::npos) found.emplace_back(value);
+    }
+    // Longest first, so that a value containing another is replaced whole.
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    return found;
+  }();
+  return values;
+}
+}  // namespace
+
+std::string redact_text(std::string_view text, std::size_t* count) {
+  std::string redacted = Redactor(text).run(count);
+  for (const auto& value : secret_environment_values()) {
+    for (auto at = redacted.find(value); at != std::string::npos; at = redacted.find(value, at + kRedacted.size())) {
+      redacted.replace(at, value.size(), kRedacted);
+      if (count) ++*count;
+    }
+  }
+  return redacted;
+}
 
 std::size_t redact_command(std::vector<std::string>& argv) {
   std::size_t count = 0;
