@@ -161,7 +161,10 @@ Comparison compare_runs(const tracking::RunRecord& original, const tracking::Run
     }
   }
   if (!result.environment.empty()) result.causes.push_back(Cause::environment);
-  if (result.causes.empty()) result.causes.push_back(Cause::non_deterministic);
+  // Dirty data alone seldom explains a difference: the rebuild had the data the run recorded, and
+  // with the same environment the command itself may not be deterministic (found by a trial).
+  bool only_data = result.causes.size() == 1 && result.causes[0] == Cause::dirty_data;
+  if (result.causes.empty() || only_data) result.causes.push_back(Cause::non_deterministic);
   return result;
 }
 
