@@ -603,6 +603,8 @@ test_register_refuses_a_data_dirty_run() {
   expect_eq "$(git tag | wc -l)" "$tags"
   run mlops model register churn --run "$id" --allow-dirty
   expect_rc 0
+  expect_err "ran on data its pointers did not describe"
+  [[ "$err" != *"uncommitted changes"* ]] || fail "a data-dirty run is not uncommitted code: $err"
   expect_eq "$(git tag | wc -l)" "$((tags + 1))"
   # The version's lineage is the data the run really used.
   local v1; v1=$(git show HEAD~2:data/train.csv.mlops | grep -o 'xxh3:[0-9a-f]*')

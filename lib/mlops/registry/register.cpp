@@ -102,6 +102,7 @@ Result<Lineage> lineage_of_run(const Repo& repo, std::string_view run_id, std::s
   for (const auto& [key, point] : run->metrics) meta.metrics.emplace_back(key, point.value);
   lineage.commit = run->git_commit;
   lineage.dirty = run->git_dirty;
+  lineage.code_dirty = run->git_dirty;
   if (lineage.dirty && allow == AllowDirty::no) {
     return std::unexpected(
         bad_input(fmt::format("run '{}' ran on uncommitted changes", run->id),
@@ -129,6 +130,7 @@ Result<Lineage> lineage_of_path(const Repo& repo, const git::Repository& git_rep
   auto worktree = git::worktree_state(git_repo, git::DiffLimits{0, 0, true});
   if (!worktree) return std::unexpected(worktree.error());
   lineage.dirty = worktree->dirty;
+  lineage.code_dirty = worktree->dirty;
   if (lineage.dirty && allow == AllowDirty::no) {
     return std::unexpected(
         bad_input("the work tree has uncommitted changes",
@@ -220,7 +222,13 @@ Result<Registration> register_version(const Repo& repo, const git::Repository& g
                      ? lineage_of_path(repo, git_repo, request.path, request.metrics, request.allow_dirty)
                      : lineage_of_run(repo, request.run, request.artifact, request.allow_dirty);
   if (!lineage) return std::unexpected(lineage.error());
-  if (lineage->dirty) out::warn("registering from uncommitted changes: this version cannot be rebuilt from git alone");
+  if (lineage->code_dirty) {
+    out::warn("registering from uncommitted changes: this version cannot be rebuilt from git alone");
+  } else if (lineage->dirty) {
+    out::warn(
+        "registering a run that ran on data its pointers did not describe: the version records the data "
+        "it really used, which 'mlops repro' puts back from the cache or the remote");
+  }
   Registration registration;
   auto written = write_tag(repo, git_repo, request.model, [&](const State& state) {
     return plan_registration(state, git_repo, request, *lineage, registration.version);

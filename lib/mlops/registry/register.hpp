@@ -40,6 +40,7 @@ struct Lineage {
   Metadata meta;
   std::string commit;
   bool dirty = false;
+  bool code_dirty = false;  // the code was uncommitted (dirty may also mean the data differed)
 };
 
 struct Registration {
