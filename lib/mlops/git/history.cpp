@@ -164,6 +164,22 @@ git_repository* open_main(git_repository* repo) {
   return main;
 }
 
+// Adds the commit every reference resolves to as a root, and calls each(name) for every reference.
+template <class Each>
+Result<void> add_every_reference(BlobCollector& collector, git_repository* repo, Each&& each) {
+  Owned<git_reference_iterator, git_reference_iterator_free> it;
+  if (git_reference_iterator_new(&it.ptr, repo) != 0) return std::unexpected(git_error("list references"));
+  git_reference* ref = nullptr;
+  while (git_reference_next(&ref, it.ptr) == 0) {
+    Owned<git_reference, git_reference_free> owned;
+    owned.ptr = ref;
+    Owned<git_reference, git_reference_free> resolved;
+    if (git_reference_resolve(&resolved.ptr, ref) == 0) collector.add_root(git_reference_target(resolved.ptr));
+    each(std::string_view(git_reference_name(ref)));
+  }
+  return {};
+}
+
 }  // namespace
 
 std::optional<std::int64_t> parse_expiry(std::string_view text, std::int64_t now) {
@@ -212,17 +228,10 @@ Result<std::vector<CommittedFile>> files_in_every_version(const Repository& repo
 
   // Every ref (branches, tags, remote-tracking branches, notes, the stash) and its reflog; the
   // stash's reflog holds the older stash entries, which git never expires while they are listed.
-  Owned<git_reference_iterator, git_reference_iterator_free> it;
-  if (git_reference_iterator_new(&it.ptr, repo.raw()) != 0) return std::unexpected(git_error("list references"));
-  git_reference* ref = nullptr;
-  while (git_reference_next(&ref, it.ptr) == 0) {
-    Owned<git_reference, git_reference_free> owned;
-    owned.ptr = ref;
-    Owned<git_reference, git_reference_free> resolved;
-    if (git_reference_resolve(&resolved.ptr, ref) == 0) collector.add_root(git_reference_target(resolved.ptr));
-    std::string_view name = git_reference_name(ref);
-    add_reflog(collector, repo.raw(), git_reference_name(ref), cutoff, name == "refs/stash");
-  }
+  auto refs = add_every_reference(collector, repo.raw(), [&](std::string_view name) {
+    add_reflog(collector, repo.raw(), std::string(name).c_str(), cutoff, name == "refs/stash");
+  });
+  if (!refs) return std::unexpected(refs.error());
 
   // HEAD, index and HEAD reflog of this work tree, the main one and every linked one.
   if (auto r = add_work_tree_state(collector, repo.raw(), cutoff); !r) return std::unexpected(r.error());
@@ -284,15 +293,8 @@ Result<RevisionFiles> files_in_revisions(const Repository& repo, const RevisionS
     // `git rev-list --all`: HEAD and every ref, and their history, which holds every tip too.
     git_oid head;
     if (git_reference_name_to_id(&head, repo.raw(), "HEAD") == 0) collector.add_root(&head);
-    Owned<git_reference_iterator, git_reference_iterator_free> it;
-    if (git_reference_iterator_new(&it.ptr, repo.raw()) != 0) return std::unexpected(git_error("list references"));
-    git_reference* ref = nullptr;
-    while (git_reference_next(&ref, it.ptr) == 0) {
-      Owned<git_reference, git_reference_free> owned;
-      owned.ptr = ref;
-      Owned<git_reference, git_reference_free> resolved;
-      if (git_reference_resolve(&resolved.ptr, ref) == 0) collector.add_root(git_reference_target(resolved.ptr));
-    }
+    if (auto r = add_every_reference(collector, repo.raw(), [](std::string_view) {}); !r)
+      return std::unexpected(r.error());
     if (auto r = collector.walk(); !r) return std::unexpected(r.error());
     found.revisions = collector.commits();
   }
