@@ -48,6 +48,7 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_log(app);
   register_runs(app);
   register_drift(app);
+  register_schema(app);
   register_model(app);
   register_repro(app);
   one_value_per_option(app);

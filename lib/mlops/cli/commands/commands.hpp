@@ -12,6 +12,7 @@ void register_run(CLI::App& app);
 void register_log(CLI::App& app);
 void register_runs(CLI::App& app);
 void register_drift(CLI::App& app);
+void register_schema(CLI::App& app);
 void register_model(CLI::App& app);
 void register_repro(CLI::App& app);
 // `mlops __complete WORD...` (hidden): completion candidates for the shell scripts. It is
