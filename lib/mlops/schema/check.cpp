@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 #include <re2/re2.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <memory>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "mlops/schema/scan.hpp"
@@ -22,9 +22,9 @@ namespace {
 struct PreparedColumn {
   const ColumnRules* rules = nullptr;
   Type type = Type::string;
-  bool typed = false;                                // values are compared as keys of `type` (not as text)
-  std::vector<double> value_keys;                    // sorted (typed columns)
-  std::unordered_set<std::string_view> value_texts;  // string columns
+  bool typed = false;                         // values are compared as keys of `type` (not as text)
+  std::vector<double> value_keys;             // sorted (typed columns)
+  std::vector<std::string_view> value_texts;  // string columns: sorted
   double lo = -HUGE_VAL, hi = HUGE_VAL;
   std::unique_ptr<RE2> regex;
   bool unique = false;
@@ -39,11 +39,12 @@ PreparedColumn prepare(const ColumnRules& rules) {
   if (rules.values) {
     for (const auto& v : rules.values->allowed) {
       if (!p.typed)
-        p.value_texts.insert(v);
+        p.value_texts.push_back(v);
       else if (typed_key(p.type, v, false, key))
         p.value_keys.push_back(key);
     }
     std::sort(p.value_keys.begin(), p.value_keys.end());
+    std::sort(p.value_texts.begin(), p.value_texts.end());
   }
   if (rules.range) {
     if (rules.range->min && typed_key(p.type, *rules.range->min, false, key)) p.lo = key;
@@ -56,6 +57,12 @@ PreparedColumn prepare(const ColumnRules& rules) {
   }
   p.unique = rules.unique && rules.unique->unique;
   return p;
+}
+
+// Whether `v` is in the sorted list: a few values are compared in turn, more are searched.
+bool listed(const std::vector<std::string_view>& sorted, std::string_view v) {
+  if (sorted.size() <= 8) return std::find(sorted.begin(), sorted.end(), v) != sorted.end();
+  return std::binary_search(sorted.begin(), sorted.end(), v);
 }
 
 // Counts of one check over the values it looked at, and its first distinct failing values.
@@ -84,9 +91,13 @@ struct Tally {
   }
 };
 
+// A value of a column checked for uniqueness: sorted by hash, equal hashes then compared by
+// text (sorted vectors merge a million values far faster than a hash map fills).
 struct Seen {
-  std::uint64_t count = 0, first_row = 0;
+  std::uint64_t hash = 0, row = 0;
+  std::string_view text;
 };
+bool by_hash(const Seen& x, const Seen& y) { return x.hash != y.hash ? x.hash < y.hash : x.row < y.row; }
 
 // The accumulator of one column for scan_part (see scan.hpp for the contract).
 class ColumnCheck {
@@ -109,7 +120,7 @@ class ColumnCheck {
     if (r.values && typed_ok) {
       ++values_.elements;
       const bool in = c_->typed ? std::binary_search(c_->value_keys.begin(), c_->value_keys.end(), key)
-                                : c_->value_texts.contains(v);
+                                : listed(c_->value_texts, v);
       if (!in) values_.bad(v, row, keep_);
     }
     if (r.range && typed_ok) {
@@ -125,10 +136,7 @@ class ColumnCheck {
       ++regex_.elements;
       if (!RE2::FullMatch(v, *c_->regex)) regex_.bad(v, row, keep_);
     }
-    if (c_->unique) {
-      auto [it, fresh] = seen_.try_emplace(v, Seen{0, row});
-      ++it->second.count;
-    }
+    if (c_->unique) seen_.push_back(Seen{XXH3_64bits(v.data(), v.size()), row, v});
   }
   void null(std::uint64_t row) {
     if (missing_++ == 0) first_missing_ = row;
@@ -148,20 +156,21 @@ class ColumnCheck {
     range_.merge(std::move(later.range_), offset, keep_);
     length_.merge(std::move(later.length_), offset, keep_);
     regex_.merge(std::move(later.regex_), offset, keep_);
+    for (auto& s : later.seen_) s.row += offset;
     if (seen_.empty()) {
       seen_ = std::move(later.seen_);
-      for (auto& [key, s] : seen_) s.first_row += offset;
-      return;
-    }
-    for (const auto& [key, s] : later.seen_) {
-      auto [it, fresh] = seen_.try_emplace(key, Seen{0, s.first_row + offset});
-      it->second.count += s.count;
+    } else {
+      const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
+      seen_.insert(seen_.end(), later.seen_.begin(), later.seen_.end());
+      std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end(), by_hash);
     }
   }
+  // Each piece sorts its own values on its thread; merging keeps them sorted.
+  void piece_done() { std::sort(seen_.begin(), seen_.end(), by_hash); }
 
   std::uint64_t present_ = 0, missing_ = 0, first_missing_ = 0;
   Tally type_, values_, range_, length_, regex_;
-  std::unordered_map<std::string_view, Seen> seen_;
+  std::vector<Seen> seen_;
 
  private:
   const PreparedColumn* c_;
@@ -243,15 +252,34 @@ void column_results(const ColumnRules& rules, ColumnCheck& acc, std::uint64_t ro
   if (rules.unique && rules.unique->unique) {
     Tally t;
     t.elements = acc.present_;
-    std::vector<std::pair<std::uint64_t, std::string_view>> dups;
-    for (const auto& [key, s] : acc.seen_) {
-      if (s.count < 2) continue;
-      t.unexpected += s.count;
-      dups.emplace_back(s.first_row, key);
+    auto& seen = acc.seen_;  // sorted by hash, then row
+    // Each run of the same text: its first row, and how many rows have it.
+    std::vector<std::pair<std::uint64_t, std::string_view>> duplicated;
+    for (std::size_t i = 0; i < seen.size();) {
+      std::size_t k = i + 1;
+      while (k < seen.size() && seen[k].hash == seen[i].hash) ++k;
+      if (k - i > 1) {
+        // Values with one hash are nearly always one text; a collision is sorted out by text.
+        if (std::any_of(seen.begin() + static_cast<std::ptrdiff_t>(i), seen.begin() + static_cast<std::ptrdiff_t>(k),
+                        [&](const Seen& x) { return x.text != seen[i].text; })) {
+          std::sort(seen.begin() + static_cast<std::ptrdiff_t>(i), seen.begin() + static_cast<std::ptrdiff_t>(k),
+                    [](const Seen& x, const Seen& y) { return x.text != y.text ? x.text < y.text : x.row < y.row; });
+        }
+        for (std::size_t g = i; g < k;) {
+          std::size_t h = g + 1;
+          while (h < k && seen[h].text == seen[g].text) ++h;
+          if (h - g > 1) {
+            t.unexpected += h - g;
+            duplicated.emplace_back(seen[g].row, seen[g].text);
+          }
+          g = h;
+        }
+      }
+      i = k;
     }
-    std::sort(dups.begin(), dups.end());
-    for (std::size_t i = 0; i < dups.size() && i < keep; ++i)
-      t.examples.push_back(Example{clip(dups[i].second), false, dups[i].first});
+    std::sort(duplicated.begin(), duplicated.end());
+    for (std::size_t i = 0; i < duplicated.size() && i < keep; ++i)
+      t.examples.push_back(Example{clip(duplicated[i].second), false, duplicated[i].first});
     out.push_back(from_tally(name, "unique", "no duplicates", rules.unique->severity, rules.unique->mostly, missing,
                              std::move(t)));
   }

@@ -68,6 +68,7 @@ class ColumnProfile {
     if (!repeated) hashes.push_back(std::hash<std::string_view>{}(v));
   }
   void null(std::uint64_t) { ++missing; }
+  void piece_done() {}
   void nulls(std::uint64_t, std::uint64_t n) { missing += n; }
   void merge(ColumnProfile&& o, std::uint64_t) {
     present += o.present;

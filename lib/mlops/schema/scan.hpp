@@ -9,6 +9,7 @@
 //   void null(std::uint64_t row);                          // a missing value (NA, empty, absent)
 //   void nulls(std::uint64_t first_row, std::uint64_t n);  // n missing values from first_row on
 //   void merge(Acc&& later, std::uint64_t row_offset);     // the next piece, its rows shifted
+//   void piece_done();                                     // a piece is parsed (on its thread)
 // Rows count from 0 (the first data row) inside the pass. Accumulators may keep views of the text:
 // the parts and Scanned::arenas must outlive them.
 #include <algorithm>
@@ -59,6 +60,51 @@ struct Piece {
   std::deque<std::string> arena;
 };
 
+// A field to its column: missing-value spellings (at most 4 bytes) are nulls.
+template <class Acc>
+inline void add_field(Acc& column, std::string_view v, std::uint64_t row) {
+  if (v.size() <= 4 && drift::is_missing_value(v))
+    column.null(row);
+  else
+    column.value(v, false, row);
+}
+
+// Delimited text without a quote character anywhere (the usual case): fields run to the next
+// delimiter, records to the next line break, found with memchr; no list of fields is built.
+template <class Acc>
+void parse_plain_piece(std::string_view text, const drift::Table& table, Piece<Acc>& piece) {
+  const std::size_t ncols = table.names.size();
+  const char delim = table.delimiter;
+  const char* base = text.data();
+  const char* p = base + piece.span.begin;
+  const char* end = base + piece.span.end;
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    if (!nl) nl = end;
+    const char* line_end = (nl > p && nl[-1] == '\r') ? nl - 1 : nl;
+    if (line_end == p) {
+      p = nl + 1;
+      continue;
+    }
+    const std::uint64_t row = piece.rows++;
+    const char* f = p;
+    std::size_t j = 0;
+    for (;;) {
+      const char* d = f;  // fields are short: a loop beats a call to memchr
+      while (d < line_end && *d != delim) ++d;
+      if (j < ncols) add_field(piece.columns[j], std::string_view(f, static_cast<std::size_t>(d - f)), row);
+      ++j;
+      if (d == line_end) break;
+      f = d + 1;
+    }
+    if (j != ncols) {
+      piece.error = drift::ragged_error(static_cast<std::size_t>(p - base), ncols, j);
+      return;
+    }
+    p = nl + 1;
+  }
+}
+
 template <class Acc>
 void parse_csv_piece(std::string_view text, const drift::Table& table, Piece<Acc>& piece) {
   const std::size_t ncols = table.names.size();
@@ -82,13 +128,7 @@ void parse_csv_piece(std::string_view text, const drift::Table& table, Piece<Acc
       return;
     }
     const std::uint64_t row = piece.rows++;
-    for (std::size_t j = 0; j < ncols; ++j) {
-      const std::string_view v = drift::field_text(fields[j], piece.arena);
-      if (drift::is_missing_value(v))
-        piece.columns[j].null(row);
-      else
-        piece.columns[j].value(v, false, row);
-    }
+    for (std::size_t j = 0; j < ncols; ++j) add_field(piece.columns[j], drift::field_text(fields[j], piece.arena), row);
   }
 }
 
@@ -180,12 +220,18 @@ Result<void> scan_part(drift::Part& part, const drift::ReadOptions& options, con
     const std::string_view slice = text.substr(piece.span.begin, piece.span.end - piece.span.begin);
     if (std::size_t bad = drift::invalid_utf8(slice); bad != std::string_view::npos) {
       piece.error = drift::invalid_utf8_error(piece.span.begin + bad);
+    } else if (csv && !quotes) {
+      scan_detail::parse_plain_piece(text, *table, piece);
     } else if (csv) {
       scan_detail::parse_csv_piece(text, *table, piece);
     } else {
       scan_detail::parse_jsonl_piece(text, piece, make);
     }
-    if (piece.error) failed = true;
+    if (piece.error) {
+      failed = true;
+      return;
+    }
+    for (auto& column : piece.columns) column.piece_done();
   });
   for (const auto& piece : pieces) {
     if (piece.error) return std::unexpected(drift::error_at(part.name, text, *piece.error));
