@@ -256,6 +256,49 @@ test_diff_in_words() {
   expect_err "'gone.yaml@HEAD' does not exist"
 }
 
+test_pre_commit_checks_only_staged_datasets_with_a_schema() {
+  new_repo
+  PATH="$(dirname "$MLOPS"):$PATH"  # the installed hooks call mlops
+  mkdir data
+  write_train data/train.csv
+  write_train data/other.csv
+  mlops data add data/train.csv >/dev/null 2>&1 || fail "data add failed"
+  mlops data add data/other.csv >/dev/null 2>&1 || fail "data add failed"
+  mlops schema infer data/train.csv 2>/dev/null || fail "infer failed"
+  mlops schema infer data/other.csv 2>/dev/null || fail "infer failed"
+  git add -A && git commit -qm v1
+  mlops hooks install >/dev/null 2>&1 || fail "hooks install failed"
+  # other.csv breaks its contract but its pointer is not staged: not checked.
+  write_bad_batch data/other.csv
+  mlops data add data/other.csv >/dev/null 2>&1 || fail "data add failed"
+  run mlops hooks run schema-check
+  expect_rc 0
+  write_bad_batch data/train.csv
+  mlops data add data/train.csv >/dev/null 2>&1 || fail "data add failed"
+  git add data/train.csv.mlops
+  run mlops hooks run schema-check
+  expect_rc 1
+  expect_err "schema: 'data/train.csv' breaks its contract data/train.csv.schema.yaml:"
+  expect_err "FAIL  age type"
+  expect_no_out "data/other.csv"
+  local head; head=$(git rev-parse HEAD)
+  run git commit -qm "bad batch"
+  [[ "$rc" != 0 ]] || fail "the pre-commit hook let a batch that breaks its schema through"
+  expect_err "schema: 'data/train.csv' breaks its contract"
+  expect_eq "$(git rev-parse HEAD)" "$head"
+  # The pre-commit framework's stages other than commit skip it.
+  PRE_COMMIT=1 PRE_COMMIT_REMOTE_NAME=origin run mlops hooks run schema-check
+  expect_rc 0
+  grep -q '^- id: mlops-schema$' "$MLOPS_SOURCE_DIR/.pre-commit-hooks.yaml" || fail "no mlops-schema hook id"
+  # Good data commits (a warning does not stop it).
+  write_train data/train.csv
+  echo "7,40,pro,g@x.io,2024-01-06" >> data/train.csv
+  mlops data add data/train.csv >/dev/null 2>&1 || fail "data add failed"
+  git add data/train.csv.mlops
+  run git commit -qm "good batch"
+  expect_rc 0
+}
+
 test_help_has_examples() {
   for cmd in infer check diff; do
     run mlops schema "$cmd" --help
