@@ -299,6 +299,26 @@ test_pre_commit_checks_only_staged_datasets_with_a_schema() {
   expect_rc 0
 }
 
+test_drift_check_with_schema() {
+  new_repo
+  write_train
+  write_bad_batch
+  mlops schema infer train.csv 2>/dev/null || fail "infer failed"
+  gzip -k batch.csv
+  run mlops drift check train.csv batch.csv.gz --schema train.csv.schema.yaml --fail-on never --json
+  expect_rc 1
+  expect_eq "$(jpy 'd["schema"]["passed"], d["schema"]["failed_errors"], d["current"]["rows"]' <<<"$out")" "(False, 2, 3)"
+  run mlops drift check train.csv batch.csv --schema train.csv.schema.yaml --fail-on never
+  expect_rc 1
+  expect_out "FAIL  age type"
+  run mlops drift check train.csv train.csv --schema train.csv.schema.yaml
+  expect_rc 0
+  expect_out "schema check passed"
+  run mlops drift check train.csv batch.csv --schema nope.yaml
+  expect_rc 2
+  expect_err "schema 'nope.yaml' does not exist"
+}
+
 test_help_has_examples() {
   for cmd in infer check diff; do
     run mlops schema "$cmd" --help
