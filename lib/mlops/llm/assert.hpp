@@ -18,16 +18,39 @@
 namespace mlops::llm {
 
 enum class AssertKind {
-  equals, contains, contains_any, contains_all, icontains, icontains_any, icontains_all, starts_with, regex,
-  is_json, json_schema, length, levenshtein, exact_match, token_f1, rouge_1, rouge_l, bleu, latency, cost,
-  hit_rate, mrr, precision, recall, ndcg, command,
+  equals,
+  contains,
+  contains_any,
+  contains_all,
+  icontains,
+  icontains_any,
+  icontains_all,
+  starts_with,
+  regex,
+  is_json,
+  json_schema,
+  length,
+  levenshtein,
+  exact_match,
+  token_f1,
+  rouge_1,
+  rouge_l,
+  bleu,
+  latency,
+  cost,
+  hit_rate,
+  mrr,
+  precision,
+  recall,
+  ndcg,
+  command,
 };
 
 struct Assertion {
   std::string type;  // as written: "not-contains"
   AssertKind kind = AssertKind::equals;
   bool negate = false;
-  std::string name;  // the metric's name: `name:`, else the type with '-' as '_' ("not_contains")
+  std::string name;                     // the metric's name: `name:`, else the type with '-' as '_' ("not_contains")
   std::optional<nlohmann::json> value;  // `value:`; else the case's expected value
   std::optional<double> threshold;      // pass bound of scored assertions (docs: the default per type)
   double weight = 1;                    // 0: reported and recorded, never fails a case
@@ -35,8 +58,8 @@ struct Assertion {
   std::optional<std::size_t> min, max;  // length, in code points
   std::vector<std::string> command;     // command: argv
   std::chrono::milliseconds timeout{30000};
-  nlohmann::json schema;                         // json-schema given in the config (inline or a file)
-  std::shared_ptr<const std::regex> pattern;     // regex
+  nlohmann::json schema;                      // json-schema given in the config (inline or a file)
+  std::shared_ptr<const std::regex> pattern;  // regex
 };
 
 // Parses one assertion from its config object (YAML read as JSON); `base` is the folder that

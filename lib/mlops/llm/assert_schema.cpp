@@ -30,7 +30,8 @@ std::string child(const std::string& pointer, std::string_view part) {
 
 bool non_negative_integer(const json& value) {
   return value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0) ||
-         (value.is_number_float() && value.get<double>() >= 0 && std::floor(value.get<double>()) == value.get<double>());
+         (value.is_number_float() && value.get<double>() >= 0 &&
+          std::floor(value.get<double>()) == value.get<double>());
 }
 
 std::optional<std::string> check(const json& schema, const std::string& at);
@@ -71,7 +72,8 @@ std::optional<std::string> check(const json& schema, const std::string& at) {
         if (!name.is_string()) return fmt::format("{}: must be a list of names", here);
       }
     } else if (key == "additionalProperties" || key == "items" || key == "not") {
-      if (key == "items" && value.is_array()) return fmt::format("{}: only one schema for every item is supported", here);
+      if (key == "items" && value.is_array())
+        return fmt::format("{}: only one schema for every item is supported", here);
       if (auto bad = check(value, here)) return bad;
     } else if (key == "allOf" || key == "anyOf" || key == "oneOf") {
       if (auto bad = check_list(value, here)) return bad;
@@ -221,7 +223,9 @@ std::optional<std::string> violation(const json& schema, const json& value, cons
     } else {
       for (const auto& t : *it) ok = ok || has_type(value, t.get<std::string>());
     }
-    if (!ok) return fmt::format("{}: expected type {}, got {}", where, it->is_string() ? it->get<std::string>() : it->dump(), type_of(value));
+    if (!ok)
+      return fmt::format("{}: expected type {}, got {}", where, it->is_string() ? it->get<std::string>() : it->dump(),
+                         type_of(value));
   }
   if (auto it = schema.find("enum"); it != schema.end()) {
     bool found = false;

@@ -69,7 +69,8 @@ Result<ProviderSpec> parse_provider(const YAML::Node& node, const std::filesyste
     return std::unexpected(at(file, node, "a provider needs an 'id'"));
   }
   provider.id = node["id"].Scalar();
-  if (!node["command"]) return std::unexpected(at(file, node, fmt::format("provider '{}' needs a 'command'", provider.id)));
+  if (!node["command"])
+    return std::unexpected(at(file, node, fmt::format("provider '{}' needs a 'command'", provider.id)));
   auto command = parse_command(to_json(node["command"]));
   if (!command) return std::unexpected(at(file, node["command"], command.error().message, command.error().hint));
   provider.argv = std::move(*command);
@@ -91,7 +92,8 @@ Result<ProviderSpec> parse_provider(const YAML::Node& node, const std::filesyste
       return std::unexpected(at(file, node["format"], fmt::format("format '{}' is not auto, json or text", format)));
   }
   if (node["config"]) {
-    if (!node["config"].IsMap()) return std::unexpected(at(file, node["config"], "a provider's config must be a mapping"));
+    if (!node["config"].IsMap())
+      return std::unexpected(at(file, node["config"], "a provider's config must be a mapping"));
     provider.config = to_json(node["config"]);
   }
   return provider;
@@ -117,7 +119,9 @@ Result<EvalConfig> parse_eval_config(std::string_view text, const std::filesyste
     return std::unexpected(bad_input(fmt::format("'{}' line {}: {}", file.string(), e.mark.line + 1, e.msg),
                                      "docs/eval.md describes eval.yaml"));
   }
-  if (!root.IsMap()) return std::unexpected(bad_input(fmt::format("'{}' is not a YAML mapping", file.string()), "docs/eval.md describes eval.yaml"));
+  if (!root.IsMap())
+    return std::unexpected(
+        bad_input(fmt::format("'{}' is not a YAML mapping", file.string()), "docs/eval.md describes eval.yaml"));
   EvalConfig config;
   config.file = file;
   config.folder = file.parent_path();
@@ -144,7 +148,8 @@ Result<EvalConfig> parse_eval_config(std::string_view text, const std::filesyste
   for (const auto& node : providers) {
     auto provider = parse_provider(node, file);
     if (!provider) return std::unexpected(provider.error());
-    if (!ids.insert(provider->id).second) return std::unexpected(at(file, node, fmt::format("two providers are called '{}'", provider->id)));
+    if (!ids.insert(provider->id).second)
+      return std::unexpected(at(file, node, fmt::format("two providers are called '{}'", provider->id)));
     config.providers.push_back(std::move(*provider));
   }
   auto asserts = root["assert"];

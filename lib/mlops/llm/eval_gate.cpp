@@ -91,8 +91,9 @@ Result<std::pair<std::string, double>> parse_max_regression(std::string_view tex
     if (ec != std::errc() || end != value.data() + value.size()) delta = -1;
   }
   if (!(delta >= 0)) {
-    return std::unexpected(bad_input(fmt::format("'{}' given to --max-regression is not METRIC=DELTA with DELTA >= 0", text),
-                                     "for example: --max-regression pass_rate=0.02"));
+    return std::unexpected(
+        bad_input(fmt::format("'{}' given to --max-regression is not METRIC=DELTA with DELTA >= 0", text),
+                  "for example: --max-regression pass_rate=0.02"));
   }
   return std::pair{std::string(text.substr(0, equals)), delta};
 }
@@ -133,7 +134,8 @@ Result<GateReport> evaluate_gate(const EvalResults& results, const GateOptions& 
       GateCheck check;
       check.gate = query.text();
       check.value = "missing";
-      check.bound = fmt::format("{} {} not produced by this evaluation", missing.front(), missing.size() == 1 ? "was" : "were");
+      check.bound =
+          fmt::format("{} {} not produced by this evaluation", missing.front(), missing.size() == 1 ? "was" : "were");
       check.incomplete = true;
       report.checks.push_back(check);
       continue;
@@ -172,8 +174,9 @@ Result<GateReport> evaluate_gate(const EvalResults& results, const GateOptions& 
         check.incomplete = true;
       } else {
         check.value = fmt::format("{} (baseline {})", gate_number(*delta->candidate), gate_number(*delta->baseline));
-        check.bound = fmt::format("{} {}", delta->higher_is_better ? ">=" : "<=",
-                                  gate_number(delta->higher_is_better ? *delta->baseline - allowed : *delta->baseline + allowed));
+        check.bound =
+            fmt::format("{} {}", delta->higher_is_better ? ">=" : "<=",
+                        gate_number(delta->higher_is_better ? *delta->baseline - allowed : *delta->baseline + allowed));
         check.passed = *worse <= allowed + 1e-12;
       }
       report.checks.push_back(check);

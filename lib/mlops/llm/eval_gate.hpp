@@ -30,7 +30,7 @@ struct MetricDelta {
 };
 
 struct EvalComparison {
-  std::vector<CaseFlip> flips;  // pass -> not pass first, then the others that changed, each in case order
+  std::vector<CaseFlip> flips;      // pass -> not pass first, then the others that changed, each in case order
   std::vector<MetricDelta> deltas;  // every run metric of either side, by name
   std::size_t only_baseline = 0, only_candidate = 0;  // cases that are on one side only
   std::size_t regressions() const;
@@ -45,7 +45,7 @@ struct GateOptions {
   std::optional<EvalResults> baseline;
   std::string baseline_source;
   std::vector<std::pair<std::string, double>> max_regressions;  // METRIC -> most it may get worse
-  std::size_t max_errors = 0;  // errored plus skipped cases tolerated
+  std::size_t max_errors = 0;                                   // errored plus skipped cases tolerated
 };
 
 struct GateCheck {

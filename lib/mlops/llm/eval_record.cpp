@@ -54,7 +54,8 @@ Result<void> finish_eval_run(const Repo& repo, tracking::RunRecorder& recorder, 
     return std::unexpected(std::move(error));
   };
   if (auto logged = store.log_metrics(id, points); !logged) return fail(logged.error());
-  if (auto stored = tracking::store_artifact_bytes(repo, store, id, results.dump(), std::string(kResultsArtifact)); !stored) {
+  if (auto stored = tracking::store_artifact_bytes(repo, store, id, results.dump(), std::string(kResultsArtifact));
+      !stored) {
     return fail(stored.error());
   }
   std::filesystem::path prompt = plan.config.prompt;
@@ -83,8 +84,9 @@ Result<EvalResults> results_of_run(const Repo& repo, const std::string& given, s
     if (source) *source = "run " + *id;
     return EvalResults::from_json(*text, fmt::format("run {}", *id));
   }
-  return std::unexpected(bad_input(fmt::format("run {} is not an evaluation: it has no artifact '{}'", *id, kResultsArtifact),
-                                   "give a run recorded by 'mlops eval run' (mlops runs list --where \"tags.mlops.kind = 'eval'\")"));
+  return std::unexpected(
+      bad_input(fmt::format("run {} is not an evaluation: it has no artifact '{}'", *id, kResultsArtifact),
+                "give a run recorded by 'mlops eval run' (mlops runs list --where \"tags.mlops.kind = 'eval'\")"));
 }
 
 }  // namespace
@@ -99,8 +101,9 @@ Result<EvalResults> load_results(const Repo* repo, std::string_view ref, std::st
     return EvalResults::from_json(*text, path.string());
   }
   if (!repo) {
-    return std::unexpected(bad_input(fmt::format("'{}' is no results file, and there is no mlops repository here to find a run in", ref),
-                                     "give a file written by 'mlops eval run -o FILE', or run in the repository"));
+    return std::unexpected(
+        bad_input(fmt::format("'{}' is no results file, and there is no mlops repository here to find a run in", ref),
+                  "give a file written by 'mlops eval run -o FILE', or run in the repository"));
   }
   if (ref.find('#') != std::string_view::npos || ref.find('@') != std::string_view::npos) {
     auto reference = registry::parse_reference(ref);
@@ -113,8 +116,9 @@ Result<EvalResults> load_results(const Repo* repo, std::string_view ref, std::st
     if (!version) return std::unexpected(version.error());
     const auto& run = (*version)->message.meta.run;
     if (run.empty()) {
-      return std::unexpected(bad_input(fmt::format("{} ({}) was not registered from a run", ref, (*version)->name),
-                                       "register the prompt from its evaluation: mlops model register NAME --run ID --artifact FILE.prompt"));
+      return std::unexpected(bad_input(
+          fmt::format("{} ({}) was not registered from a run", ref, (*version)->name),
+          "register the prompt from its evaluation: mlops model register NAME --run ID --artifact FILE.prompt"));
     }
     return results_of_run(*repo, run, source);
   }

@@ -14,7 +14,8 @@ nlohmann::ordered_json comparison_json(const EvalComparison& comparison, std::st
                                        std::string_view candidate);
 
 std::string gate_markdown(const GateReport& report, const EvalResults& results, std::string_view source);
-std::string comparison_markdown(const EvalComparison& comparison, std::string_view baseline, std::string_view candidate);
+std::string comparison_markdown(const EvalComparison& comparison, std::string_view baseline,
+                                std::string_view candidate);
 
 // One <testsuite> of the gates and one of the cases (a failure per failed case, an error per
 // errored one, skipped for skipped ones); `flips` marks cases that passed in the baseline.

@@ -31,10 +31,14 @@ ojson number_or_null(const std::optional<double>& value) { return value ? ojson(
 
 std::string_view to_string(CaseStatus status) {
   switch (status) {
-    case CaseStatus::pass: return "pass";
-    case CaseStatus::fail: return "fail";
-    case CaseStatus::error: return "error";
-    case CaseStatus::skipped: return "skipped";
+    case CaseStatus::pass:
+      return "pass";
+    case CaseStatus::fail:
+      return "fail";
+    case CaseStatus::error:
+      return "error";
+    case CaseStatus::skipped:
+      return "skipped";
   }
   return "skipped";
 }
@@ -56,10 +60,19 @@ EvalSummary EvalResults::summary() const {
     auto& provider = per_provider[c.provider];
     ++provider.second;
     switch (c.status) {
-      case CaseStatus::pass: ++summary.passed; ++provider.first; break;
-      case CaseStatus::fail: ++summary.failed; break;
-      case CaseStatus::error: ++summary.errors; break;
-      case CaseStatus::skipped: ++summary.skipped; break;
+      case CaseStatus::pass:
+        ++summary.passed;
+        ++provider.first;
+        break;
+      case CaseStatus::fail:
+        ++summary.failed;
+        break;
+      case CaseStatus::error:
+        ++summary.errors;
+        break;
+      case CaseStatus::skipped:
+        ++summary.skipped;
+        break;
     }
     for (const auto& a : c.assertions) {
       if (a.error.empty() && a.score) scores[a.name].push_back(*a.score);
@@ -111,7 +124,8 @@ nlohmann::ordered_json EvalResults::to_json() const {
   ojson assertions = ojson::array();
   for (const auto& name : assertion_names) {
     auto direction = higher_is_better.find(name);
-    assertions.push_back({{"name", name}, {"higher_is_better", direction == higher_is_better.end() || direction->second}});
+    assertions.push_back(
+        {{"name", name}, {"higher_is_better", direction == higher_is_better.end() || direction->second}});
   }
   doc["assertions"] = assertions;
   doc["threshold"] = threshold;
@@ -160,7 +174,8 @@ Result<EvalResults> EvalResults::from_json(std::string_view text, std::string_vi
   };
   auto doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return bad("not a JSON object");
-  if (doc.value("format", std::string()) != "mlops-eval-results/1") return bad("no \"format\": \"mlops-eval-results/1\"");
+  if (doc.value("format", std::string()) != "mlops-eval-results/1")
+    return bad("no \"format\": \"mlops-eval-results/1\"");
   EvalResults results;
   try {
     results.prompt_file = doc["prompt"].value("file", "");

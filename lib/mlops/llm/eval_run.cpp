@@ -16,8 +16,9 @@ using Clock = std::chrono::steady_clock;
 class RateLimiter {
  public:
   explicit RateLimiter(std::optional<double> rpm)
-      : interval_(rpm && *rpm > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(60.0 / *rpm))
-                                  : Clock::duration::zero()) {}
+      : interval_(rpm && *rpm > 0
+                      ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(60.0 / *rpm))
+                      : Clock::duration::zero()) {}
   // Waits for this call's slot; false when `stop` was set meanwhile.
   bool wait(const std::atomic<bool>* stop) {
     if (interval_ == Clock::duration::zero()) return true;
@@ -76,7 +77,8 @@ void score_case(CaseResult& result, const EvalPlan& plan, const GoldenCase& gold
     if (assertion.weight > 0) {
       weights += assertion.weight;
       if (outcome.passed) passed += assertion.weight;
-      if (!outcome.error.empty() && first_error.empty()) first_error = fmt::format("{}: {}", outcome.name, outcome.error);
+      if (!outcome.error.empty() && first_error.empty())
+        first_error = fmt::format("{}: {}", outcome.name, outcome.error);
     }
     result.assertions.push_back(std::move(outcome));
   }

@@ -22,7 +22,7 @@ namespace mlops::llm {
 struct EvalPlan {
   EvalConfig config;
   GoldenSet golden;
-  std::vector<std::string> prompts;  // per case: the text a provider reads on stdin
+  std::vector<std::string> prompts;                         // per case: the text a provider reads on stdin
   nlohmann::json prompt_config = nlohmann::json::object();  // the prompt's `config` (temperature, ...)
   std::string prompt_file, prompt_name, prompt_version;
   std::string golden_file, golden_version;
@@ -35,8 +35,8 @@ enum class CacheMode { use, record, replay };
 struct EvalRunOptions {
   std::size_t jobs = 1;  // cases in flight at once
   CacheMode mode = CacheMode::use;
-  std::optional<double> budget_usd;  // stop starting calls once this much was spent (reported costs)
-  std::optional<double> rpm;         // at most this many provider calls started per minute
+  std::optional<double> budget_usd;         // stop starting calls once this much was spent (reported costs)
+  std::optional<double> rpm;                // at most this many provider calls started per minute
   const std::atomic<bool>* stop = nullptr;  // set (by SIGINT): start nothing more, end calls in flight
   std::function<void()> on_case_done;       // progress; called from worker threads
 };

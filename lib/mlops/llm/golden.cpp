@@ -71,7 +71,8 @@ LineCheck check_line(std::string_view text, std::size_t line, const std::filesys
     return check;
   }
   if (line == 1 && text.starts_with("\xEF\xBB\xBF")) {
-    add(check, line, "G001", GoldenSeverity::error, "the file starts with a byte order mark; save it as UTF-8 without one");
+    add(check, line, "G001", GoldenSeverity::error,
+        "the file starts with a byte order mark; save it as UTF-8 without one");
     return check;
   }
   nlohmann::json value;
@@ -93,7 +94,8 @@ LineCheck check_line(std::string_view text, std::size_t line, const std::filesys
   bool usable = true;
   for (const auto& [key, item] : value.items()) {
     if (!kCaseKeys.contains(key)) {
-      add(check, line, "G005", GoldenSeverity::error, fmt::format("unknown key '{}' (known: {})", key, known_list(kCaseKeys)));
+      add(check, line, "G005", GoldenSeverity::error,
+          fmt::format("unknown key '{}' (known: {})", key, known_list(kCaseKeys)));
       usable = false;
     }
   }
@@ -130,7 +132,8 @@ LineCheck check_line(std::string_view text, std::size_t line, const std::filesys
           add(check, line, "G006", GoldenSeverity::error, fmt::format("'expected.{}' must be a list of strings", key));
           ok = false;
         } else if (key == "schema" && !item.is_string() && !item.is_object()) {
-          add(check, line, "G006", GoldenSeverity::error, "'expected.schema' must be a file path or a JSON Schema object");
+          add(check, line, "G006", GoldenSeverity::error,
+              "'expected.schema' must be a file path or a JSON Schema object");
           ok = false;
         }
         usable = usable && ok;

@@ -19,9 +19,9 @@ namespace mlops::llm {
 
 struct GoldenCase {
   std::string id;
-  std::size_t line = 0;      // 1-based line in the file
-  nlohmann::json input;      // an object: the prompt's variables
-  nlohmann::json expected;   // an object (possibly empty): output, contains, schema, retrieved_ids
+  std::size_t line = 0;     // 1-based line in the file
+  nlohmann::json input;     // an object: the prompt's variables
+  nlohmann::json expected;  // an object (possibly empty): output, contains, schema, retrieved_ids
   std::vector<std::string> tags;
   // The expected JSON Schema, loaded: inline, or read from the file expected.schema names
   // (relative to the golden set's folder). Null when the case has none.

@@ -1,10 +1,12 @@
 // What eval check looks for in a golden set's text: valid UTF-8, and personal data (emails, card
 // numbers) that should not sit in a versioned file.
-#include <cctype>
+#include "mlops/llm/golden_text.hpp"
+
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "mlops/llm/golden.hpp"
-#include "mlops/llm/golden_text.hpp"
 
 namespace mlops::llm {
 
@@ -40,9 +42,11 @@ std::string_view email_at(std::string_view text, std::size_t at) {
 bool valid_utf8(std::string_view text, std::size_t* bad_offset) {
   for (std::size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
-    std::size_t length = c < 0x80 ? 1 : (c >= 0xc2 && c <= 0xdf) ? 2 : (c >= 0xe0 && c <= 0xef) ? 3
-                                                                    : (c >= 0xf0 && c <= 0xf4)   ? 4
-                                                                                                 : 0;
+    std::size_t length = c < 0x80                   ? 1
+                         : (c >= 0xc2 && c <= 0xdf) ? 2
+                         : (c >= 0xe0 && c <= 0xef) ? 3
+                         : (c >= 0xf0 && c <= 0xf4) ? 4
+                                                    : 0;
     bool valid = length > 0 && i + length <= text.size();
     for (std::size_t j = 1; valid && j < length; ++j) valid = (static_cast<unsigned char>(text[i + j]) & 0xc0) == 0x80;
     if (valid && length >= 3) {

@@ -64,7 +64,8 @@ std::variant<Response, std::string> parse_provider_output(std::string_view text,
       if (!value.contains("output") || !value["output"].is_string()) {
         return std::string("the provider's JSON has no string 'output'");
       }
-      if (value.contains("usage") && !value["usage"].is_object()) return std::string("the provider's 'usage' is not an object");
+      if (value.contains("usage") && !value["usage"].is_object())
+        return std::string("the provider's 'usage' is not an object");
       if (value.contains("cost") && (!value["cost"].is_number() || value["cost"].get<double>() < 0)) {
         return std::string("the provider's 'cost' is not a number >= 0");
       }
@@ -111,7 +112,8 @@ CallResult call_provider(const ProviderSpec& provider, std::string_view prompt, 
     return result;
   }
   if (ran->timed_out) {
-    result.error = fmt::format("provider '{}' timed out after {} ms{}", provider.id, provider.timeout.count(), stderr_note);
+    result.error =
+        fmt::format("provider '{}' timed out after {} ms{}", provider.id, provider.timeout.count(), stderr_note);
     return result;
   }
   if (ran->exit_code != 0) {
@@ -129,7 +131,8 @@ CallResult call_provider(const ProviderSpec& provider, std::string_view prompt, 
 }
 
 Result<std::vector<std::string>> parse_command(const nlohmann::json& value) {
-  if (value.is_string() && !value.get<std::string>().empty()) return std::vector<std::string>{"sh", "-c", value.get<std::string>()};
+  if (value.is_string() && !value.get<std::string>().empty())
+    return std::vector<std::string>{"sh", "-c", value.get<std::string>()};
   if (value.is_array() && !value.empty()) {
     std::vector<std::string> argv;
     for (const auto& item : value) {
@@ -143,8 +146,9 @@ Result<std::vector<std::string>> parse_command(const nlohmann::json& value) {
 
 Result<std::chrono::milliseconds> parse_duration(const nlohmann::json& value) {
   auto bad = [&] {
-    return std::unexpected(bad_input(fmt::format("'{}' is not a duration", value.is_string() ? value.get<std::string>() : value.dump()),
-                                     "write seconds as a number, or 250ms, 10s, 2m"));
+    return std::unexpected(
+        bad_input(fmt::format("'{}' is not a duration", value.is_string() ? value.get<std::string>() : value.dump()),
+                  "write seconds as a number, or 250ms, 10s, 2m"));
   };
   double seconds = 0;
   if (value.is_number()) {

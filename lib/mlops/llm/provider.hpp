@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <variant>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "mlops/core/error.hpp"
@@ -24,9 +24,9 @@ namespace mlops::llm {
 enum class OutputFormat { automatic, json, text };
 
 struct ProviderSpec {
-  std::string id;                  // unique in the config: "local", "gpt-mock"
-  std::vector<std::string> argv;   // a YAML list, or ["sh", "-c", TEXT] for a string
-  std::string command_text;        // as written, for params and messages
+  std::string id;                 // unique in the config: "local", "gpt-mock"
+  std::vector<std::string> argv;  // a YAML list, or ["sh", "-c", TEXT] for a string
+  std::string command_text;       // as written, for params and messages
   std::chrono::milliseconds timeout{60000};
   OutputFormat format = OutputFormat::automatic;
   nlohmann::json config = nlohmann::json::object();  // `config:` given to the provider as MLOPS_PROVIDER_CONFIG

@@ -1,6 +1,7 @@
 #include "mlops/llm/provider_process.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -9,7 +10,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 extern char** environ;
 
@@ -28,7 +28,8 @@ struct Pipe {
 
 Result<void> open_pipe(Pipe& pipe) {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return std::unexpected(environment_error(fmt::format("cannot create a pipe: {}", std::strerror(errno))));
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    return std::unexpected(environment_error(fmt::format("cannot create a pipe: {}", std::strerror(errno))));
   pipe.read = fds[0];
   pipe.write = fds[1];
   return {};

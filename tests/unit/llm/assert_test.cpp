@@ -18,14 +18,20 @@ struct SchemaReference {
 };
 
 const SchemaReference kSchemaReferences[] = {
-    {true, R"({"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string", "minLength": 2}}})", R"({"answer": "ok"})"},
-    {false, R"({"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string", "minLength": 2}}})", R"({"answer": "o"})"},
+    {true,
+     R"({"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string", "minLength": 2}}})",
+     R"({"answer": "ok"})"},
+    {false,
+     R"({"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string", "minLength": 2}}})",
+     R"({"answer": "o"})"},
     {false, R"({"type": "object", "required": ["answer"]})", R"({"other": 1})"},
     {false, R"({"type": "object", "additionalProperties": false, "properties": {"a": {}}})", R"({"a": 1, "b": 2})"},
     {true, R"({"type": "object", "additionalProperties": {"type": "integer"}})", R"({"a": 1, "b": 2.0})"},
     {false, R"({"type": "object", "additionalProperties": {"type": "integer"}})", R"({"a": 1, "b": 2.5})"},
-    {true, R"({"type": "array", "items": {"enum": ["x", "y"]}, "minItems": 1, "maxItems": 2, "uniqueItems": true})", R"(["x", "y"])"},
-    {false, R"({"type": "array", "items": {"enum": ["x", "y"]}, "minItems": 1, "maxItems": 2, "uniqueItems": true})", R"(["x", "x"])"},
+    {true, R"({"type": "array", "items": {"enum": ["x", "y"]}, "minItems": 1, "maxItems": 2, "uniqueItems": true})",
+     R"(["x", "y"])"},
+    {false, R"({"type": "array", "items": {"enum": ["x", "y"]}, "minItems": 1, "maxItems": 2, "uniqueItems": true})",
+     R"(["x", "x"])"},
     {false, R"({"type": "array", "items": {"enum": ["x", "y"]}, "minItems": 1})", R"([])"},
     {false, R"({"type": "number", "minimum": 0, "exclusiveMaximum": 1})", R"(1)"},
     {true, R"({"type": "number", "minimum": 0, "exclusiveMaximum": 1})", R"(0)"},
@@ -44,7 +50,8 @@ const SchemaReference kSchemaReferences[] = {
     {true, R"({"type": "string", "maxLength": 3})", R"("h\u00e9\u00e9")"},
     {false, R"({"minProperties": 2})", R"({"a": 1})"},
     {false, R"(false)", R"(1)"},
-    {false, R"({"properties": {"n": {"type": "object", "properties": {"m": {"type": "boolean"}}}}})", R"({"n": {"m": "no"}})"},
+    {false, R"({"properties": {"n": {"type": "object", "properties": {"m": {"type": "boolean"}}}}})",
+     R"({"n": {"m": "no"}})"},
 };
 
 Assertion make_assertion(const json& spec) {
@@ -93,7 +100,8 @@ TEST_CASE("llm assert: keywords outside the subset are refused, never skipped") 
         "/properties/a/format: keyword 'format' is not in the supported subset of JSON Schema (docs/eval.md)");
   CHECK(unsupported_schema(json::parse(R"({"$ref": "#/definitions/a"})")).has_value());
   CHECK(unsupported_schema(json::parse(R"({"type": "text"})")).has_value());
-  CHECK_FALSE(unsupported_schema(json::parse(R"({"$schema": "http://json-schema.org/draft-07/schema#", "title": "t"})")));
+  CHECK_FALSE(
+      unsupported_schema(json::parse(R"({"$schema": "http://json-schema.org/draft-07/schema#", "title": "t"})")));
   CHECK(schema_violation(json::parse(R"({"required": ["a"]})"), json::parse("{}")).value() ==
         "/: required property 'a' is missing");
 }
@@ -127,7 +135,9 @@ TEST_CASE("llm assert: scored assertions pass at their threshold, with documente
   auto rouge = run({{"type", "rouge-l"}, {"value", "the cat is on the mat"}}, "the cat sat on the mat");
   CHECK(rouge.passed);  // 0.8333 >= 0.5 (the default)
   CHECK(rouge.score.value() == Approx(0.833333333333));
-  CHECK_FALSE(run({{"type", "rouge-l"}, {"value", "the cat is on the mat"}, {"threshold", 0.9}}, "the cat sat on the mat").passed);
+  CHECK_FALSE(
+      run({{"type", "rouge-l"}, {"value", "the cat is on the mat"}, {"threshold", 0.9}}, "the cat sat on the mat")
+          .passed);
   CHECK(run({{"type", "levenshtein"}, {"value", "kitten"}, {"threshold", 3}}, "sitting").passed);
   CHECK_FALSE(run({{"type", "levenshtein"}, {"value", "kitten"}}, "sitting").passed);  // default 0
   CHECK(run({{"type", "latency"}, {"threshold", 50}}, "x", nullptr, 20).passed);
@@ -170,7 +180,8 @@ TEST_CASE("llm assert: malformed assertions are refused with a reason") {
   CHECK(error_of({{"type", "similar"}}) == "unknown assertion type 'similar'");
   CHECK(error_of({{"type", "equals"}, {"treshold", 1}}) == "unknown assertion key 'treshold'");
   CHECK(error_of({{"type", "latency"}}) == "'latency' needs a threshold (the most milliseconds allowed)");
-  CHECK(error_of({{"type", "not-latency"}, {"threshold", 1}}) == "'not-latency' cannot be negated: give a threshold instead");
+  CHECK(error_of({{"type", "not-latency"}, {"threshold", 1}}) ==
+        "'not-latency' cannot be negated: give a threshold instead");
   CHECK(error_of({{"type", "regex"}, {"value", "("}}) == "'(' is not a valid regular expression");
   CHECK(error_of({{"type", "contains"}, {"threshold", 1}}) == "'contains' takes no threshold: it passes or fails");
   CHECK(error_of({{"type", "length"}}) == "'length' needs min, max or both");

@@ -34,11 +34,12 @@ std::vector<std::string> codes(const GoldenReport& report) {
 TEST_CASE("llm golden: a clean golden set has no findings and reads every case") {
   GoldenDir dir;
   dir.write("answer.json", R"({"type": "object", "required": ["answer"]})");
-  auto file = dir.write("g.jsonl",
-                        R"({"id": "a", "input": {"q": "hi"}, "expected": {"output": "hello", "contains": ["he"]}, "tags": ["x"]})"
-                        "\n\n"
-                        R"({"id": "b", "input": {"q": "bye"}, "expected": {"schema": "answer.json", "retrieved_ids": ["d1"]}})"
-                        "\n");
+  auto file = dir.write(
+      "g.jsonl",
+      R"({"id": "a", "input": {"q": "hi"}, "expected": {"output": "hello", "contains": ["he"]}, "tags": ["x"]})"
+      "\n\n"
+      R"({"id": "b", "input": {"q": "bye"}, "expected": {"schema": "answer.json", "retrieved_ids": ["d1"]}})"
+      "\n");
   auto report = check_golden(file);
   REQUIRE(report);
   CHECK(report->findings.empty());
@@ -54,20 +55,20 @@ TEST_CASE("llm golden: a clean golden set has no findings and reads every case")
 TEST_CASE("llm golden: every problem is found with its code and line") {
   GoldenDir dir;
   auto file = dir.write("g.jsonl",
-                        "{\"id\": \"a\", \"input\": {\"q\": 1}}\n"                       // 1 ok
-                        "{\"id\": \"a\", \"input\": {\"q\": 2}}\n"                       // 2 duplicate id
-                        "{not json}\n"                                                   // 3
-                        "[1, 2]\n"                                                       // 4 not an object
-                        "{\"input\": {}}\n"                                              // 5 no id
-                        "{\"id\": \"c\", \"input\": {}, \"colour\": 1}\n"                // 6 unknown key
-                        "{\"id\": \"d\", \"input\": \"text\"}\n"                         // 7 input not an object
-                        "{\"id\": \"e\", \"input\": {\"q\": 1}}\n"                       // 8 duplicate input
+                        "{\"id\": \"a\", \"input\": {\"q\": 1}}\n"         // 1 ok
+                        "{\"id\": \"a\", \"input\": {\"q\": 2}}\n"         // 2 duplicate id
+                        "{not json}\n"                                     // 3
+                        "[1, 2]\n"                                         // 4 not an object
+                        "{\"input\": {}}\n"                                // 5 no id
+                        "{\"id\": \"c\", \"input\": {}, \"colour\": 1}\n"  // 6 unknown key
+                        "{\"id\": \"d\", \"input\": \"text\"}\n"           // 7 input not an object
+                        "{\"id\": \"e\", \"input\": {\"q\": 1}}\n"         // 8 duplicate input
                         "{\"id\": \"f\", \"input\": {}, \"expected\": {\"schema\": \"missing.json\"}}\n"  // 9
-                        "{\"id\": \"g\", \"input\": {}, \"expected\": {\"contains\": \"x\"}}\n"         // 10
-                        "{\"id\": \"h\", \"input\": {\"m\": \"write to jane.doe@example.com\"}}\n"      // 11 email
-                        "{\"id\": \"i\", \"input\": {\"m\": \"card 4111 1111 1111 1111 ok\"}}\n"        // 12 card
-                        "{\"id\": \"j\", \"input\": {\"m\": \"order 4111 1111 1111 1112\"}}\n"          // 13 not Luhn
-                        "{\"id\": \"k\", \"input\": {\"m\": \"\xff\"}}\n");                             // 14 bad UTF-8
+                        "{\"id\": \"g\", \"input\": {}, \"expected\": {\"contains\": \"x\"}}\n"           // 10
+                        "{\"id\": \"h\", \"input\": {\"m\": \"write to jane.doe@example.com\"}}\n"        // 11 email
+                        "{\"id\": \"i\", \"input\": {\"m\": \"card 4111 1111 1111 1111 ok\"}}\n"          // 12 card
+                        "{\"id\": \"j\", \"input\": {\"m\": \"order 4111 1111 1111 1112\"}}\n"            // 13 not Luhn
+                        "{\"id\": \"k\", \"input\": {\"m\": \"\xff\"}}\n");  // 14 bad UTF-8
   auto report = check_golden(file);
   REQUIRE(report);
   CHECK(codes(*report) == std::vector<std::string>{"G004@2", "G002@3", "G002@4", "G003@5", "G005@6", "G006@7", "G008@8",

@@ -46,10 +46,12 @@ TEST_CASE("llm metrics: text metrics match the reference implementations") {
 }
 
 TEST_CASE("llm metrics: tokenizers are the documented ones") {
-  CHECK(word_tokens("Hello, WORLD! it's 2x-fast") == std::vector<std::string>{"hello", "world", "it", "s", "2x", "fast"});
+  CHECK(word_tokens("Hello, WORLD! it's 2x-fast") ==
+        std::vector<std::string>{"hello", "world", "it", "s", "2x", "fast"});
   // Non-ASCII bytes stay inside words (rouge_score would drop them).
   CHECK(word_tokens("Crème brûlée") == std::vector<std::string>{"crème", "brûlée"});
-  CHECK(squad_tokens("The answer: don't PANIC, an apple!") == std::vector<std::string>{"answer", "dont", "panic", "apple"});
+  CHECK(squad_tokens("The answer: don't PANIC, an apple!") ==
+        std::vector<std::string>{"answer", "dont", "panic", "apple"});
   CHECK(squad_tokens("  ").empty());
   CHECK(token_f1("", "") == 1.0);  // both empty: SQuAD v2's rule
   CHECK(exact_match("The Paris.", "paris") == 1.0);

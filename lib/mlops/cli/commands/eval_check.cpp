@@ -36,7 +36,8 @@ int run_eval_check(const EvalCheckOptions& options) {
     for (std::size_t i = 0; i < reports.size(); ++i) {
       nlohmann::ordered_json findings = nlohmann::ordered_json::array();
       for (const auto& f : reports[i].findings) {
-        findings.push_back({{"line", f.line}, {"code", f.code}, {"severity", llm::to_string(f.severity)}, {"message", f.message}});
+        findings.push_back(
+            {{"line", f.line}, {"code", f.code}, {"severity", llm::to_string(f.severity)}, {"message", f.message}});
       }
       files.push_back({{"file", options.files[i]}, {"cases", reports[i].cases}, {"findings", findings}});
     }
@@ -48,8 +49,9 @@ int run_eval_check(const EvalCheckOptions& options) {
       out::println("{}:{}:1: {} {} {}", options.files[i], f.line, f.code, llm::to_string(f.severity), f.message);
     }
   }
-  out::note(fmt::format("{} case{} in {} file{}: {} error{}, {} warning{}", cases, cases == 1 ? "" : "s", reports.size(),
-                        reports.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s"));
+  out::note(fmt::format("{} case{} in {} file{}: {} error{}, {} warning{}", cases, cases == 1 ? "" : "s",
+                        reports.size(), reports.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
+                        warnings == 1 ? "" : "s"));
   if (failed && errors == 0) out::hint("warnings fail the check with --fail-on warning");
   return failed ? 1 : 0;
 }
@@ -58,8 +60,9 @@ int run_eval_check(const EvalCheckOptions& options) {
 
 void add_eval_check(CLI::App& group) {
   auto options = std::make_shared<EvalCheckOptions>();
-  auto* command = add_command(group, "check", "Validate golden sets: JSON, ids, keys, referenced files, duplicates, personal data",
-                              [options] { return run_eval_check(*options); });
+  auto* command =
+      add_command(group, "check", "Validate golden sets: JSON, ids, keys, referenced files, duplicates, personal data",
+                  [options] { return run_eval_check(*options); });
   command->footer(
       "One line per finding: FILE:LINE:1: CODE severity message (codes G001-G010 in docs/eval.md).\n"
       "Exit status: 0 clean, 1 findings at the --fail-on level, 2 a file that cannot be read.\n"

@@ -65,10 +65,12 @@ int run_eval_compare(const EvalCompareOptions& options) {
   auto a = unwrap(llm::load_results(repo ? &*repo : nullptr, options.baseline, &a_source));
   auto b = unwrap(llm::load_results(repo ? &*repo : nullptr, options.candidate, &b_source));
   if (a.cases.empty() || b.cases.empty()) {
-    throw Failure(bad_input(fmt::format("{} has no cases: there is nothing to compare", a.cases.empty() ? a_source : b_source)));
+    throw Failure(
+        bad_input(fmt::format("{} has no cases: there is nothing to compare", a.cases.empty() ? a_source : b_source)));
   }
   auto comparison = llm::compare_results(a, b);
-  if (!options.junit.empty()) unwrap(write_file_atomic(options.junit, llm::comparison_junit(comparison, b, a_source, b_source)));
+  if (!options.junit.empty())
+    unwrap(write_file_atomic(options.junit, llm::comparison_junit(comparison, b, a_source, b_source)));
   if (out::settings().json) {
     out::print_json(llm::comparison_json(comparison, a_source, b_source));
   } else if (options.markdown) {
@@ -83,8 +85,9 @@ int run_eval_compare(const EvalCompareOptions& options) {
 
 void add_eval_compare(CLI::App& group) {
   auto options = std::make_shared<EvalCompareOptions>();
-  auto* command = add_command(group, "compare", "Show the cases that changed and the metric deltas between two evaluations",
-                              [options] { return run_eval_compare(*options); });
+  auto* command =
+      add_command(group, "compare", "Show the cases that changed and the metric deltas between two evaluations",
+                  [options] { return run_eval_compare(*options); });
   command->footer(
       "A and B are runs recorded by 'eval run', results files, or registry references (NAME#STAGE).\n"
       "Cases that passed in A and do not in B come first. To fail on them, use 'eval gate B --baseline A'.\n"

@@ -28,13 +28,13 @@ struct EvalGateOptions {
 
 void print_gate_table(const llm::GateReport& report, const llm::EvalResults& results, const std::string& source) {
   const auto& s = report.summary;
-  out::println("{}: {} cases: {} passed, {} failed, {} errors, {} skipped", source, s.cases, s.passed, s.failed, s.errors,
-               s.skipped);
+  out::println("{}: {} cases: {} passed, {} failed, {} errors, {} skipped", source, s.cases, s.passed, s.failed,
+               s.errors, s.skipped);
   if (report.comparison) {
     for (const auto& flip : report.comparison->flips) {
       if (!flip.regression()) continue;
-      out::println("{} {} ({}): {} in the baseline, {} now", out::paint("REGRESSED", out::Style::red), flip.id, flip.provider,
-                   llm::to_string(flip.before), llm::to_string(flip.after));
+      out::println("{} {} ({}): {} in the baseline, {} now", out::paint("REGRESSED", out::Style::red), flip.id,
+                   flip.provider, llm::to_string(flip.before), llm::to_string(flip.after));
     }
   }
   out::Table table({"GATE", "VALUE", "BOUND", "RESULT"});
@@ -65,9 +65,11 @@ int run_eval_gate(const EvalGateOptions& options) {
     throw Failure(bad_input("--min-pass-rate must be from 0 to 1", "for example: --min-pass-rate 0.95"));
   }
   for (const auto& text : options.requires_) gate.requires_.push_back(unwrap(tracking::parse_query(text)));
-  for (const auto& text : options.max_regressions) gate.max_regressions.push_back(unwrap(llm::parse_max_regression(text)));
+  for (const auto& text : options.max_regressions)
+    gate.max_regressions.push_back(unwrap(llm::parse_max_regression(text)));
   if (!gate.max_regressions.empty() && options.baseline.empty()) {
-    throw Failure(bad_input("--max-regression needs --baseline", "name the evaluation to compare with: --baseline RUN"));
+    throw Failure(
+        bad_input("--max-regression needs --baseline", "name the evaluation to compare with: --baseline RUN"));
   }
   gate.max_errors = options.max_errors;
   auto repo = optional_store();
@@ -103,17 +105,23 @@ void add_eval_gate(CLI::App& group) {
   command->add_option("evaluation", options->evaluation, "The evaluation: a run, a results file or NAME#STAGE")
       ->required()
       ->option_text("RUN|RESULTS");
-  command->add_option("--min-pass-rate", options->min_pass_rate, "The share of cases that must pass (0 to 1)")->option_text("P");
-  command->add_option("--require", options->requires_, "A condition on the metrics (metrics.rouge_l.mean >= 0.4); repeatable")
+  command->add_option("--min-pass-rate", options->min_pass_rate, "The share of cases that must pass (0 to 1)")
+      ->option_text("P");
+  command
+      ->add_option("--require", options->requires_,
+                   "A condition on the metrics (metrics.rouge_l.mean >= 0.4); repeatable")
       ->option_text("EXPR");
   command->add_option("--baseline", options->baseline, "An evaluation to compare with: no case or metric may regress")
       ->option_text("REF");
-  command->add_option("--max-regression", options->max_regressions,
-                      "How much METRIC may be worse than the baseline's (default with --baseline: pass_rate=0)")
+  command
+      ->add_option("--max-regression", options->max_regressions,
+                   "How much METRIC may be worse than the baseline's (default with --baseline: pass_rate=0)")
       ->option_text("METRIC=DELTA");
-  command->add_option("--max-errors", options->max_errors, "Errored plus skipped cases tolerated (default: 0)")->option_text("N");
+  command->add_option("--max-errors", options->max_errors, "Errored plus skipped cases tolerated (default: 0)")
+      ->option_text("N");
   command->add_flag("--markdown", options->markdown, "Print the report as Markdown (for a CI comment)");
-  command->add_option("--junit", options->junit, "Also write the gates and cases as JUnit XML to FILE")->option_text("FILE");
+  command->add_option("--junit", options->junit, "Also write the gates and cases as JUnit XML to FILE")
+      ->option_text("FILE");
   add_json_flag(*command);
 }
 
