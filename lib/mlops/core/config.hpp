@@ -1,6 +1,7 @@
 #pragma once
-// `.mlops/config.yaml`: the committed settings of the store (remotes, link mode, registry stages,
-// drift defaults). Unknown keys are kept on save, so newer versions' settings survive older tools.
+// `.mlops/config.yaml`: the committed settings of the store. This file reads the remotes; every
+// other section belongs to the module that uses it and is read through core/config_files.hpp
+// (data/settings.hpp, registry/settings.hpp, drift/settings.hpp, tracking/run_settings.hpp).
 //
 // Remotes are read from three places, later ones winning value by value:
 //   .mlops/config.yaml        committed: `remotes: {NAME: {url: URL, default: true, KEY: VALUE}}`
@@ -22,11 +23,6 @@
 
 namespace mlops {
 
-// How `data add` and `data checkout` put cached content into the workspace.
-enum class LinkMode { copy, reflink, hardlink, symlink };
-std::string_view to_string(LinkMode mode);
-std::optional<LinkMode> parse_link_mode(std::string_view text);
-
 // A value and where it came from: ".mlops/config.yaml", ".mlops/config.local.yaml" or the
 // environment variable's name.
 struct Setting {
@@ -45,22 +41,15 @@ struct RemoteConfig {
 };
 
 struct Config {
-  LinkMode link = LinkMode::copy;
   std::vector<RemoteConfig> remotes;
   std::string default_remote;  // empty: none
   std::string default_source;  // where default_remote was chosen
-  std::vector<std::string> stages{"dev", "staging", "production"};
-  double drift_share = 0.5;
 
   const RemoteConfig* find_remote(std::string_view name) const;
 };
 
-// Reads the config; a missing file gives the defaults, a malformed one an error naming the line.
+// Reads the remotes; a missing file gives none, a malformed one an error naming the line.
 Result<Config> load_config(const Repo& repo);
-// Writes the link mode, stages and drift settings atomically under `.mlops/config.lock`, keeping
-// keys this version does not know. Remotes are not written here (they come from several files):
-// the functions below edit them.
-Result<void> save_config(const Repo& repo, const Config& config);
 
 enum class ConfigFile { committed, local };
 std::filesystem::path config_path(const Repo& repo, ConfigFile file);
@@ -78,7 +67,5 @@ Result<void> set_remote_value(const Repo& repo, ConfigFile file, std::string_vie
 Result<bool> remove_remote_entry(const Repo& repo, std::string_view name);
 // Makes `name` the default remote in `file` (and no other remote there); empty clears it.
 Result<void> set_default_remote(const Repo& repo, ConfigFile file, std::string_view name);
-// The text of a new repository's config.yaml.
-std::string default_config_text();
 
 }  // namespace mlops

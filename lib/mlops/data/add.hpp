@@ -2,9 +2,9 @@
 // `mlops data add`: store a file or folder in the cache and write its pointer.
 #include <string>
 
-#include "mlops/core/config.hpp"
 #include "mlops/core/error.hpp"
 #include "mlops/core/repo.hpp"
+#include "mlops/data/link_mode.hpp"
 #include "mlops/data/tracked.hpp"
 
 namespace mlops::git {

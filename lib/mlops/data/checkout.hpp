@@ -5,9 +5,9 @@
 #include <string_view>
 #include <vector>
 
-#include "mlops/core/config.hpp"
 #include "mlops/core/error.hpp"
 #include "mlops/core/repo.hpp"
+#include "mlops/data/link_mode.hpp"
 #include "mlops/data/tracked.hpp"
 
 namespace mlops::data {

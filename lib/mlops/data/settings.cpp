@@ -5,7 +5,7 @@
 
 #include <charconv>
 
-#include "mlops/core/file.hpp"
+#include "mlops/core/config_files.hpp"
 
 namespace mlops::data {
 
@@ -27,54 +27,54 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
 
 namespace {
 
-Error setting_error(const fs::path& file, const YAML::Node& node, std::string what) {
-  return bad_input(fmt::format("malformed config '{}:{}': {}", file.string(), node.Mark().line + 1, what),
-                   "fix the value by hand (see docs/data.md, \"Settings\")");
-}
+constexpr const char* kHint = "fix the value by hand (see docs/data.md, \"Settings\")";
 
-Result<void> read_into(const fs::path& file, DataSettings& settings) {
-  auto text = read_file(file);
-  if (!text) return text.error().exit == Exit::bad_input ? Result<void>{} : std::unexpected(text.error());
-  try {
-    YAML::Node root = YAML::Load(*text);
-    if (!root.IsMap()) return {};
-    if (auto gc = root["gc"]; gc && gc.IsMap() && gc["grace"]) {
-      auto value = gc["grace"].as<std::string>();
-      auto grace = parse_duration(value);
-      if (!grace) {
+Result<void> read_settings(const YAML::Node& root, const fs::path& file, DataSettings& settings) {
+  if (auto cache = root["cache"]; cache && cache.IsMap() && cache["link"]) {
+    auto value = cache["link"].as<std::string>();
+    auto mode = parse_link_mode(value);
+    if (!mode) {
+      return std::unexpected(config_value_error(
+          file, cache["link"], fmt::format("cache.link is '{}'; expected copy, reflink, hardlink or symlink", value),
+          kHint));
+    }
+    settings.link = *mode;
+  }
+  if (auto gc = root["gc"]; gc && gc.IsMap() && gc["grace"]) {
+    auto value = gc["grace"].as<std::string>();
+    auto grace = parse_duration(value);
+    if (!grace) {
+      return std::unexpected(config_value_error(
+          file, gc["grace"], fmt::format("gc.grace is '{}'; expected a duration such as 0, 30m, 12h, 1d or 2w", value),
+          kHint));
+    }
+    settings.gc_grace = *grace;
+  }
+  if (auto hooks = root["hooks"]; hooks && hooks.IsMap()) {
+    auto flag = [&](const char* key, bool& into) -> Result<void> {
+      if (!hooks[key]) return {};
+      try {
+        into = hooks[key].as<bool>();
+      } catch (const YAML::Exception&) {
         return std::unexpected(
-            setting_error(file, gc["grace"],
-                          fmt::format("gc.grace is '{}'; expected a duration such as 0, 30m, 12h, 1d or 2w", value)));
+            config_value_error(file, hooks[key], fmt::format("hooks.{} must be true or false", key), kHint));
       }
-      settings.gc_grace = *grace;
-    }
-    if (auto hooks = root["hooks"]; hooks && hooks.IsMap()) {
-      auto flag = [&](const char* key, bool& into) -> Result<void> {
-        if (!hooks[key]) return {};
-        try {
-          into = hooks[key].as<bool>();
-        } catch (const YAML::Exception&) {
-          return std::unexpected(setting_error(file, hooks[key], fmt::format("hooks.{} must be true or false", key)));
-        }
-        return {};
-      };
-      if (auto r = flag("checkout", settings.hooks_checkout); !r) return r;
-      if (auto r = flag("push_strict", settings.push_strict); !r) return r;
-      if (hooks["pre_commit"]) {
-        auto value = hooks["pre_commit"].as<std::string>();
-        if (value == "inform") {
-          settings.pre_commit = PreCommitMode::inform;
-        } else if (value == "block") {
-          settings.pre_commit = PreCommitMode::block;
-        } else {
-          return std::unexpected(setting_error(
-              file, hooks["pre_commit"], fmt::format("hooks.pre_commit is '{}'; expected inform or block", value)));
-        }
+      return {};
+    };
+    if (auto r = flag("checkout", settings.hooks_checkout); !r) return r;
+    if (auto r = flag("push_strict", settings.push_strict); !r) return r;
+    if (hooks["pre_commit"]) {
+      auto value = hooks["pre_commit"].as<std::string>();
+      if (value == "inform") {
+        settings.pre_commit = PreCommitMode::inform;
+      } else if (value == "block") {
+        settings.pre_commit = PreCommitMode::block;
+      } else {
+        return std::unexpected(
+            config_value_error(file, hooks["pre_commit"],
+                               fmt::format("hooks.pre_commit is '{}'; expected inform or block", value), kHint));
       }
     }
-  } catch (const YAML::Exception& e) {
-    return std::unexpected(bad_input(fmt::format("malformed config '{}': {}", file.string(), e.msg),
-                                     "fix the file by hand, or restore it with git"));
   }
   return {};
 }
@@ -83,8 +83,9 @@ Result<void> read_into(const fs::path& file, DataSettings& settings) {
 
 Result<DataSettings> load_data_settings(const Repo& repo) {
   DataSettings settings;
-  if (auto r = read_into(repo.config_file(), settings); !r) return std::unexpected(r.error());
-  if (auto r = read_into(repo.store() / "config.local.yaml", settings); !r) return std::unexpected(r.error());
+  MLOPS_TRY(read_config_files(
+      repo, ConfigFiles::committed_then_local,
+      [&](const YAML::Node& root, const fs::path& file) { return read_settings(root, file, settings); }));
   return settings;
 }
 

@@ -2,6 +2,8 @@
 // The data module's settings in `.mlops/config.yaml` (committed) and `.mlops/config.local.yaml`
 // (this machine's; it wins). Unknown keys are left to the modules that own them.
 //
+//   cache:
+//     link: copy           # how data reaches the workspace: copy | reflink | hardlink | symlink
 //   gc:
 //     grace: 1d            # objects newer than this are never collected (0, 90s, 30m, 12h, 1d, 2w)
 //   hooks:
@@ -14,12 +16,14 @@
 
 #include "mlops/core/error.hpp"
 #include "mlops/core/repo.hpp"
+#include "mlops/data/link_mode.hpp"
 
 namespace mlops::data {
 
 enum class PreCommitMode { inform, block };
 
 struct DataSettings {
+  LinkMode link = LinkMode::copy;
   std::chrono::seconds gc_grace{24 * 3600};
   bool hooks_checkout = true;
   PreCommitMode pre_commit = PreCommitMode::inform;

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <filesystem>
 
-#include "mlops/core/config.hpp"
 #include "mlops/core/error.hpp"
 #include "mlops/core/hash.hpp"
 #include "mlops/core/repo.hpp"
+#include "mlops/data/link_mode.hpp"
 #include "mlops/data/pointer.hpp"
 
 namespace mlops::data {

@@ -81,7 +81,7 @@ Result<int> sync_workspace(const Repo& repo, std::string_view hook, const std::v
   }
   std::size_t updated = 0;
   if (!ready.empty()) {
-    auto results = data::checkout(repo, cache, *stat_cache, ready, config.link, data::Force::no);
+    auto results = data::checkout(repo, cache, *stat_cache, ready, settings.link, data::Force::no);
     if (!results) {
       out::warn(results.error().message);
     } else {

@@ -5,11 +5,11 @@
 
 #include <cerrno>
 
-#include "mlops/core/config.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/remote.hpp"
+#include "mlops/data/settings.hpp"
 #include "mlops/data/store.hpp"
 #include "mlops/git/worktree.hpp"
 
@@ -92,8 +92,8 @@ Result<void> prepare_worktree(const Repo& repo, const Plan& plan, const fs::path
     fs::remove(patch_file, ec);
     MLOPS_TRY(std::move(applied));
   }
-  auto config = load_config(repo);
-  if (!config) return std::unexpected(config.error());
+  auto settings = data::load_data_settings(repo);
+  if (!settings) return std::unexpected(settings.error());
   for (const auto& input : plan.data) {
     auto kind = input.version.kind == "dir" ? data::Kind::dir : data::Kind::file;
     auto hash = Hash::parse(input.version.hash);
@@ -102,7 +102,7 @@ Result<void> prepare_worktree(const Repo& repo, const Plan& plan, const fs::path
     std::error_code ec;
     fs::create_directories(dest.parent_path(), ec);
     if (ec) return std::unexpected(system_error("create", dest.parent_path(), ec.value()));
-    MLOPS_TRY(data::materialize(repo, *hash, kind, dest, config->link));
+    MLOPS_TRY(data::materialize(repo, *hash, kind, dest, settings->link));
   }
   return {};
 }

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "mlops/core/file.hpp"
+#include "mlops/core/config_files.hpp"
 
 namespace mlops::tracking {
 
@@ -43,27 +43,23 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
 }
 
 Result<std::uint64_t> diff_max_file_bytes(const Repo& repo) {
-  auto text = read_file(repo.config_file());
-  if (!text) return kDefaultDiffMaxFileBytes;  // no config: the default
-  YAML::Node root;
-  try {
-    root = YAML::Load(*text);
-  } catch (const YAML::Exception&) {
-    return kDefaultDiffMaxFileBytes;  // load_config reports a malformed config where it matters
-  }
-  if (!root.IsMap() || !root["runs"] || !root["runs"].IsMap() || !root["runs"]["diff_max_file_bytes"]) {
-    return kDefaultDiffMaxFileBytes;
-  }
-  const YAML::Node node = root["runs"]["diff_max_file_bytes"];
-  std::optional<std::uint64_t> size;
-  if (node.IsScalar()) size = parse_size(node.Scalar());
-  if (!size) {
-    return std::unexpected(
-        bad_input(fmt::format("'runs.diff_max_file_bytes' in '{}' is not a size: '{}'", repo.config_file().string(),
-                              node.IsScalar() ? node.Scalar() : std::string("(not a value)")),
-                  "write a number of bytes, or one with a unit: runs: {diff_max_file_bytes: 1MiB}"));
-  }
-  return *size;
+  std::uint64_t bytes = kDefaultDiffMaxFileBytes;
+  MLOPS_TRY(read_config_files(
+      repo, ConfigFiles::committed, [&](const YAML::Node& root, const std::filesystem::path& file) -> Result<void> {
+        if (!root["runs"] || !root["runs"].IsMap() || !root["runs"]["diff_max_file_bytes"]) return {};
+        const YAML::Node node = root["runs"]["diff_max_file_bytes"];
+        std::optional<std::uint64_t> size;
+        if (node.IsScalar()) size = parse_size(node.Scalar());
+        if (!size) {
+          return std::unexpected(
+              bad_input(fmt::format("'runs.diff_max_file_bytes' in '{}' is not a size: '{}'", file.string(),
+                                    node.IsScalar() ? node.Scalar() : std::string("(not a value)")),
+                        "write a number of bytes, or one with a unit: runs: {diff_max_file_bytes: 1MiB}"));
+        }
+        bytes = *size;
+        return {};
+      }));
+  return bytes;
 }
 
 }  // namespace mlops::tracking

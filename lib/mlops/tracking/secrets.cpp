@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "mlops/core/config_files.hpp"
 #include "mlops/core/file.hpp"
 
 namespace mlops::tracking {
@@ -634,33 +635,29 @@ const std::vector<std::string>& default_credential_files() {
 
 Result<std::vector<std::string>> credential_file_patterns(const Repo& repo) {
   std::vector<std::string> patterns = default_credential_files();
-  auto text = read_file(repo.config_file());
-  if (!text) return patterns;  // no config: the defaults
-  YAML::Node root;
-  try {
-    root = YAML::Load(*text);
-  } catch (const YAML::Exception&) {
-    return patterns;  // load_config reports a malformed config where it matters
-  }
-  if (!root.IsMap() || !root["runs"] || !root["runs"].IsMap() || !root["runs"]["secret_files"]) return patterns;
-  const YAML::Node list = root["runs"]["secret_files"];
-  auto malformed = [&] {
-    return std::unexpected(bad_input(
-        fmt::format("'runs.secret_files' in '{}' must be a list of file patterns", repo.config_file().string()),
-        "write it as: runs: {secret_files: ['*.secret', '!.env.example']}"));
-  };
-  if (!list.IsSequence()) return malformed();
-  for (const auto& item : list) {
-    if (!item.IsScalar()) return malformed();
-    std::string pattern = item.as<std::string>();
-    if (pattern.starts_with("!")) {
-      // Kept as a negation: a path it matches is not a credential file, whatever else matches.
-      std::erase(patterns, pattern.substr(1));
-      if (pattern.size() > 1) patterns.push_back(pattern);
-    } else if (!pattern.empty() && std::find(patterns.begin(), patterns.end(), pattern) == patterns.end()) {
-      patterns.push_back(pattern);
-    }
-  }
+  MLOPS_TRY(read_config_files(
+      repo, ConfigFiles::committed, [&](const YAML::Node& root, const std::filesystem::path& file) -> Result<void> {
+        if (!root["runs"] || !root["runs"].IsMap() || !root["runs"]["secret_files"]) return {};
+        const YAML::Node list = root["runs"]["secret_files"];
+        auto malformed = [&] {
+          return std::unexpected(
+              bad_input(fmt::format("'runs.secret_files' in '{}' must be a list of file patterns", file.string()),
+                        "write it as: runs: {secret_files: ['*.secret', '!.env.example']}"));
+        };
+        if (!list.IsSequence()) return malformed();
+        for (const auto& item : list) {
+          if (!item.IsScalar()) return malformed();
+          std::string pattern = item.as<std::string>();
+          if (pattern.starts_with("!")) {
+            // Kept as a negation: a path it matches is not a credential file, whatever else matches.
+            std::erase(patterns, pattern.substr(1));
+            if (pattern.size() > 1) patterns.push_back(pattern);
+          } else if (!pattern.empty() && std::find(patterns.begin(), patterns.end(), pattern) == patterns.end()) {
+            patterns.push_back(pattern);
+          }
+        }
+        return {};
+      }));
   return patterns;
 }
 

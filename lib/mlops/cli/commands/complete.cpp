@@ -24,6 +24,7 @@
 #include "mlops/core/repo.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/registry/registry.hpp"
+#include "mlops/registry/settings.hpp"
 #include "mlops/tracking/run_query.hpp"
 #include "mlops/tracking/run_store.hpp"
 
@@ -336,7 +337,7 @@ class StoreValues {
 
   void stages(const std::function<void(const std::string&, const std::string&)>& out) {
     std::vector<std::string> names;
-    if (auto config = load_config(*repo_); config) names = config->stages;
+    if (auto stages = registry::load_stages(*repo_); stages) names = *stages;
     for (const auto& [name, model] : models()) {
       for (const auto& stage : model.stages()) {
         if (std::find(names.begin(), names.end(), stage) == names.end()) names.push_back(stage);

@@ -3,7 +3,6 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
-#include "mlops/core/config.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
@@ -11,6 +10,7 @@
 #include "mlops/data/cache.hpp"
 #include "mlops/data/checkout.hpp"
 #include "mlops/data/pointer_conflict.hpp"
+#include "mlops/data/settings.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
 #include "mlops/git/repository.hpp"
@@ -25,7 +25,7 @@ struct DataAddOptions {
 
 int run_data_add(const DataAddOptions& options) {
   Repo repo = require_store();
-  Config config = unwrap(load_config(repo));
+  data::LinkMode link = unwrap(data::load_data_settings(repo)).link;
   auto git_repo = unwrap(git::Repository::open(repo.root));
 
   // Every path is checked before anything is written, so bad input changes nothing.
@@ -68,13 +68,13 @@ int run_data_add(const DataAddOptions& options) {
   data::Cache cache(repo);
   auto stat_cache = unwrap(data::StatCache::open(repo));
   std::vector<data::Pointer> pointers;
-  for (const auto& rel : rels) pointers.push_back(unwrap(data::stage_path(repo, cache, *stat_cache, rel, config.link)));
+  for (const auto& rel : rels) pointers.push_back(unwrap(data::stage_path(repo, cache, *stat_cache, rel, link)));
   // Objects become durable before any pointer names them.
   unwrap(cache.flush());
 
   std::vector<data::AddResult> results;
   for (std::size_t i = 0; i < rels.size(); ++i) {
-    results.push_back(unwrap(data::write_pointer(repo, cache, *stat_cache, rels[i], pointers[i], config.link)));
+    results.push_back(unwrap(data::write_pointer(repo, cache, *stat_cache, rels[i], pointers[i], link)));
   }
   if (auto saved = stat_cache->save(); !saved) out::warn(saved.error().message);
   std::size_t seen = stat_cache->files_read() + stat_cache->files_known();

@@ -10,6 +10,7 @@
 #include "mlops/data/cache.hpp"
 #include "mlops/data/checkout.hpp"
 #include "mlops/data/remote.hpp"
+#include "mlops/data/settings.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
 #include "mlops/data/status.hpp"
@@ -51,6 +52,7 @@ std::vector<data::TrackedData> choose_sides(const std::vector<data::TrackedData>
 int run_data_checkout(const DataCheckoutOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
+  data::LinkMode link = unwrap(data::load_data_settings(repo)).link;
   auto items = select_data(repo, options.paths, options.rev);
   bool resolving = options.ours || options.theirs;
   std::vector<data::TrackedData> skipped;
@@ -90,7 +92,7 @@ int run_data_checkout(const DataCheckoutOptions& options) {
   }
   auto stat_cache = unwrap(data::StatCache::open(repo));
   auto checked =
-      data::checkout(repo, cache, *stat_cache, items, config.link, options.force ? data::Force::yes : data::Force::no);
+      data::checkout(repo, cache, *stat_cache, items, link, options.force ? data::Force::yes : data::Force::no);
   if (!checked) {
     Error e = checked.error();
     if (e.message.ends_with("is not in the cache")) e.hint = fetch_hint;

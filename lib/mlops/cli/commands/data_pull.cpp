@@ -11,6 +11,7 @@
 #include "mlops/data/checkout.hpp"
 #include "mlops/data/missing.hpp"
 #include "mlops/data/remote.hpp"
+#include "mlops/data/settings.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
 
@@ -28,6 +29,7 @@ struct DataPullOptions {
 int run_data_pull(const DataPullOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
+  data::LinkMode link = unwrap(data::load_data_settings(repo)).link;
   auto items = select_data(repo, options.paths, options.rev);
   // A conflicted pointer: both sides are fetched (so either can be chosen offline), neither is
   // checked out; the other datasets are pulled as usual.
@@ -50,7 +52,7 @@ int run_data_pull(const DataPullOptions& options) {
                        [&](const data::TrackedData& c) { return c.pointer_file == item.pointer_file; });
   });
   auto stat_cache = unwrap(data::StatCache::open(repo));
-  auto results = unwrap(data::checkout(repo, cache, *stat_cache, ready, config.link,
+  auto results = unwrap(data::checkout(repo, cache, *stat_cache, ready, link,
                                        options.force ? data::Force::yes : data::Force::no, options.rev));
   (void)stat_cache->save();
   std::size_t written = 0;

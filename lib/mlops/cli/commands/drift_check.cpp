@@ -9,7 +9,6 @@
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/drift.hpp"
 #include "mlops/cli/model_revision.hpp"
-#include "mlops/core/config.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
@@ -19,6 +18,7 @@
 #include "mlops/drift/profile.hpp"
 #include "mlops/drift/reader.hpp"
 #include "mlops/drift/report.hpp"
+#include "mlops/drift/settings.hpp"
 #include "mlops/drift/source.hpp"
 
 namespace mlops::cli {
@@ -44,8 +44,8 @@ struct DriftCheckOptions {
 double drift_share(const DriftCheckOptions& o, const drift::DriftConfig& config) {
   if (o.drift_share) return *o.drift_share;
   if (config.drift_share) return *config.drift_share;
-  if (auto repo = find_store(); repo) return unwrap(load_config(*repo)).drift_share;
-  return 0.5;
+  if (auto repo = find_store(); repo) return unwrap(drift::load_drift_share(*repo));
+  return drift::kDefaultDriftShare;
 }
 
 int run_drift_check(const DriftCheckOptions& o) {

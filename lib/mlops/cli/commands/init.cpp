@@ -4,7 +4,6 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
-#include "mlops/core/config.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
@@ -20,6 +19,24 @@ constexpr std::string_view kStoreGitignore =
     "!/.gitignore\n"
     "!/config.yaml\n";
 
+// A new repository's config.yaml: every module's settings with their defaults, so a user sees
+// what can be set (docs/store.md).
+constexpr std::string_view kDefaultConfig = R"(# mlops settings for this repository; commit this file.
+version: 1
+cache:
+  # How data reaches the workspace from the cache: copy, reflink, hardlink or symlink.
+  # With links, workspace files are made read-only so an edit cannot corrupt the cache.
+  link: copy
+# Data remotes: `mlops remote add NAME URL [--default]`.
+remotes: {}
+registry:
+  # Stages a model version may be promoted to.
+  stages: [dev, staging, production]
+drift:
+  # Share of drifted columns at which a dataset counts as drifted.
+  drift_share: 0.5
+)";
+
 int run_init() {
   Repo repo = require_git_repo();
   bool already = repo.initialised();
@@ -31,7 +48,7 @@ int run_init() {
     }
     unwrap(write_file_atomic(repo.store() / ".gitignore", kStoreGitignore, repo.tmp()));
     // The config is written last: its presence is what marks the store as initialised.
-    unwrap(write_file_atomic(repo.config_file(), default_config_text(), repo.tmp()));
+    unwrap(write_file_atomic(repo.config_file(), kDefaultConfig, repo.tmp()));
   }
   if (out::settings().json) {
     out::print_json({{"root", repo.root.string()}, {"store", repo.store().string()}, {"created", !already}});

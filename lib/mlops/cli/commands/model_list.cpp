@@ -3,10 +3,10 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/model.hpp"
-#include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/core/repo.hpp"
+#include "mlops/registry/settings.hpp"
 
 namespace mlops::cli {
 
@@ -23,7 +23,7 @@ int run_model_list() {
 
   // Stage columns: the configured stages in their order, then any other stage some tag uses.
   std::vector<std::string> columns;
-  if (repo.initialised()) columns = unwrap(load_config(repo)).stages;
+  if (repo.initialised()) columns = unwrap(registry::load_stages(repo));
   for (const auto& [name, m] : models) {
     for (const auto& stage : m.stages()) {
       if (std::find(columns.begin(), columns.end(), stage) == columns.end()) columns.push_back(stage);

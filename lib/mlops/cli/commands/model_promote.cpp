@@ -1,10 +1,10 @@
 // `mlops model promote NAME VERSION --to STAGE`: assign a stage, after the gates pass.
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/model.hpp"
-#include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/registry/promote.hpp"
+#include "mlops/registry/settings.hpp"
 #include "mlops/registry/tag_name.hpp"
 
 namespace mlops::cli {
@@ -54,16 +54,16 @@ void print_gates(const registry::GateReport& report) {
 
 // Every option checked and turned into the library's request before the registry is touched.
 registry::PromoteRequest promote_request(const Repo& repo, const ModelPromoteOptions& options) {
-  Config config = unwrap(load_config(repo));
   unwrap(registry::check_model_name(options.name));
-  unwrap(registry::check_stage(options.stage, config.stages));
+  auto stages = unwrap(registry::load_stages(repo));
+  unwrap(registry::check_stage(options.stage, stages));
   registry::PromoteRequest request;
   for (const auto& text : options.requires_) request.requires_.push_back(unwrap(tracking::parse_query(text)));
   if (!options.better_than.empty() || !options.metric.empty()) {
     if (options.better_than.empty() || options.metric.empty()) {
       throw Failure(bad_input("--better-than and --metric go together", "e.g. --better-than production --metric auc"));
     }
-    unwrap(registry::check_stage(options.better_than, config.stages));
+    unwrap(registry::check_stage(options.better_than, stages));
     std::string metric = options.metric;
     if (metric.starts_with("metrics.")) metric.erase(0, 8);
     if (!options.lower_is_better && !options.higher_is_better && registry::sounds_lower_is_better(metric)) {

@@ -2,10 +2,10 @@
 // held it before (or to VERSION), by writing a new assignment tag.
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/model.hpp"
-#include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/registry/rollback.hpp"
+#include "mlops/registry/settings.hpp"
 
 namespace mlops::cli {
 
@@ -22,7 +22,7 @@ struct ModelRollbackOptions {
 int run_model_rollback(const ModelRollbackOptions& options) {
   Repo repo = require_store();
   unwrap(registry::check_model_name(options.name));
-  unwrap(registry::check_stage(options.stage, unwrap(load_config(repo)).stages));
+  unwrap(registry::check_stage(options.stage, unwrap(registry::load_stages(repo))));
   std::optional<registry::Reference> to;
   if (!options.to.empty()) to = unwrap(registry::parse_reference(options.name + "@" + options.to));
   auto git_repo = unwrap(git::Repository::open(repo.root));
