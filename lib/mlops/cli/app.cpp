@@ -50,6 +50,7 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_drift(app);
   register_model(app);
   register_repro(app);
+  register_prompt(app);
   one_value_per_option(app);
   add_examples(app);
 }

@@ -1,11 +1,17 @@
 // `mlops hooks run pre-commit` and `mlops hooks run pre-push [REMOTE URL]`: what the installed
 // hooks (and the pre-commit framework's hooks in .pre-commit-hooks.yaml) run.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <iostream>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/cli/commands/hooks.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/hooks/framework.hpp"
 #include "mlops/hooks/hooks.hpp"
+#include "mlops/llm/lint_files.hpp"
 
 namespace mlops::cli {
 
@@ -16,9 +22,25 @@ struct HooksRunOptions {
   std::vector<std::string> args;  // what git passes (pre-push: remote name and URL)
 };
 
+// The prompt linter on the staged .prompt files (docs/prompts.md): errors block the commit,
+// warnings are shown.
+int lint_staged_prompts(const Repo& repo) {
+  if (hooks::framework_not_committing()) return 0;
+  auto report = unwrap(llm::lint_staged_prompts(repo, {}));
+  for (const auto& finding : report.findings) out::print(finding.str() + "\n");
+  if (!report.fails(llm::Severity::error)) return 0;
+  std::size_t errors = report.count(llm::Severity::error);
+  out::println("commit blocked: {} prompt lint error{} in the staged prompt files", errors, errors == 1 ? "" : "s");
+  out::hint("fix them and stage the files again; 'mlops prompt lint' checks the work tree");
+  return static_cast<int>(Exit::check_failed);
+}
+
 int run_hooks_run(const HooksRunOptions& options) {
   Repo repo = require_store();
-  if (options.hook == "pre-commit") return unwrap(hooks::pre_commit(repo));
+  if (options.hook == "pre-commit") {
+    int pointers = unwrap(hooks::pre_commit(repo));
+    return std::max(pointers, lint_staged_prompts(repo));
+  }
   if (options.hook == "pre-push") {
     return unwrap(hooks::pre_push(repo, options.args, std::cin, [&] { return model_artifacts(repo); }));
   }
