@@ -1,5 +1,7 @@
 // `mlops hooks run pre-commit` and `mlops hooks run pre-push [REMOTE URL]`: what the installed
-// hooks (and the pre-commit framework's hooks in .pre-commit-hooks.yaml) run.
+// hooks (and the pre-commit framework's hooks in .pre-commit-hooks.yaml) run. `schema-check`
+// checks staged datasets against their schemas; the installed pre-commit hook runs it too, and
+// lints the staged prompt files.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include "mlops/hooks/framework.hpp"
 #include "mlops/hooks/hooks.hpp"
 #include "mlops/llm/lint_files.hpp"
+#include "mlops/schema/staged.hpp"
 
 namespace mlops::cli {
 
@@ -38,8 +41,14 @@ int lint_staged_prompts(const Repo& repo) {
 int run_hooks_run(const HooksRunOptions& options) {
   Repo repo = require_store();
   if (options.hook == "pre-commit") {
-    int pointers = unwrap(hooks::pre_commit(repo));
-    return std::max(pointers, lint_staged_prompts(repo));
+    int rc = unwrap(hooks::pre_commit(repo));
+    if (hooks::framework_not_committing()) return rc;
+    if (rc == 0) rc = unwrap(schema::check_staged(repo));
+    return std::max(rc, lint_staged_prompts(repo));
+  }
+  if (options.hook == "schema-check") {
+    if (hooks::framework_not_committing()) return 0;
+    return unwrap(schema::check_staged(repo));
   }
   if (options.hook == "pre-push") {
     return unwrap(hooks::pre_push(repo, options.args, std::cin, [&] { return model_artifacts(repo); }));
@@ -53,9 +62,9 @@ void add_hooks_run(CLI::App& group) {
   auto options = std::make_shared<HooksRunOptions>();
   auto* command = add_command(group, "run", "Run a hook's checks now (what the installed hooks call)",
                               [options] { return run_hooks_run(*options); });
-  command->add_option("hook", options->hook, "pre-commit, pre-push, post-checkout or post-merge")
+  command->add_option("hook", options->hook, "pre-commit, pre-push, post-checkout, post-merge or schema-check")
       ->required()
-      ->check(CLI::IsMember({"pre-commit", "pre-push", "post-checkout", "post-merge"}));
+      ->check(CLI::IsMember({"pre-commit", "pre-push", "post-checkout", "post-merge", "schema-check"}));
   command->add_option("args", options->args, "Arguments git passes to the hook (ignored by pre-commit)");
   command->footer("Example: mlops hooks run pre-commit");
 }
