@@ -239,15 +239,18 @@ class S3Remote : public Remote {
 
  private:
   // Uploads one batch; what went up is remembered even when a later object fails. Every file is
-  // hashed first: a corrupt cache object is never uploaded under a name it does not have.
+  // hashed (by the client, beside the transfer of a big one): a corrupt cache object is never
+  // uploaded under a name it does not have.
   Result<void> upload_batch(const std::vector<Hash>& hashes, const std::vector<fs::path>& files,
                             std::vector<std::uint64_t>* sizes = nullptr) const {
     std::vector<s3::Client::Upload> items;
     for (std::size_t i = 0; i < hashes.size(); ++i) {
-      auto actual = hash_file(files[i]);
-      if (!actual) return std::unexpected(actual.error());
-      if (*actual != hashes[i]) return std::unexpected(corrupt_object_error(hashes[i]));
-      items.push_back({object_key(hashes[i]), files[i]});
+      items.push_back({object_key(hashes[i]), files[i], [file = files[i], hash = hashes[i]]() -> Result<void> {
+                         auto actual = hash_file(file);
+                         if (!actual) return std::unexpected(actual.error());
+                         if (*actual != hash) return std::unexpected(corrupt_object_error(hash));
+                         return {};
+                       }});
     }
     auto results = client_->upload(items);
     std::vector<Hash> sent;
@@ -281,7 +284,7 @@ class S3Remote : public Remote {
     }
     (void)known_->forget({hash});
     std::string aside = fmt::format(".corrupt/{}.{}", hash.hex(), ::time(nullptr));
-    auto copied = client_->upload({{aside, temp.temp_path()}});
+    auto copied = client_->upload({{aside, temp.temp_path(), {}}});
     if (!copied.front()) return std::unexpected(corrupt_remote_object(hash, url_, {}, copied.front().error().message));
     if (auto removed = client_->remove({object_key(hash)}); !removed) {
       return std::unexpected(corrupt_remote_object(hash, url_, {}, removed.error().message));

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mlops/core/error.hpp"
@@ -63,6 +64,15 @@ inline constexpr double kDefaultConnectTimeout = 10;
 // The part size used for an object of `size` bytes: `chunksize` raised (to a whole MiB) until the
 // object fits in S3's 10,000 parts, and at least S3's 5 MiB minimum.
 std::uint64_t part_size_for(std::uint64_t size, std::uint64_t chunksize);
+
+// A big download goes as a few big ranged GETs in parallel, not many small ones: each request
+// costs the server a seek or more (moto reads the whole object for every range, and S3 bills
+// per request), while a handful of streams already fills a link.
+inline constexpr unsigned kDownloadStreams = 4;
+// The inclusive byte ranges of an object of `size` bytes after its first `first_part` bytes:
+// kDownloadStreams ranges, each a whole number of MiB and at least `chunksize`.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> download_ranges(std::uint64_t size, std::uint64_t first_part,
+                                                                     std::uint64_t chunksize);
 
 struct ObjectInfo {
   std::string key;  // relative to Settings::prefix
@@ -114,6 +124,11 @@ class Client {
   struct Upload {
     std::string key;
     std::filesystem::path file;  // streamed from disk, never held in memory
+    // Optional: a check of the file (its hash) that must pass before the object may appear. It
+    // runs just before a single PUT, and, for a multipart upload, on a thread of its own while the
+    // parts go up (Complete waits for it; a failure aborts the upload), so that hashing a big
+    // file does not delay its transfer.
+    std::function<Result<void>()> verify;
   };
   // PUT for files below the multipart threshold; above it CreateMultipartUpload, the parts in
   // parallel, Complete - and AbortMultipartUpload on any failure or on SIGINT/SIGTERM (after which
