@@ -4,8 +4,10 @@
 # with the new rows, registers the new version, promotes it when it passes the gates, and pushes
 # data, commit and registry tags (a production stage tag then starts the deploy pipeline).
 #
-# Exit 0: nothing to do, no drift, or a new version in production. Exit 1: retrained, but a gate
-# kept the current production version (the new version is registered and pushed). Exit 2 or 3:
+# Exit 0: nothing to do, no drift, or a new version in production. Exit 1: the batch breaks the
+# training data's contract (TRAIN_DATA.schema.yaml, when committed: nothing is retrained), or
+# retrained, but a gate kept the current production version (the new version is registered and
+# pushed). Exit 2 or 3:
 # bad input (a malformed data file, a batch whose header differs from the training set's, no
 # production model) or a failed environment: nothing is retrained and nothing is pushed.
 #
@@ -48,6 +50,18 @@ if [ "$(header "$new")" != "$(header "$train")" ]; then
   echo "  $new:   $(header "$new")" >&2
   echo "  $train: $(header "$train")" >&2
   exit 2
+fi
+
+# The batch must keep the training data's contract, when one is committed beside it
+# (`mlops schema infer data/train.csv`): a missing column, a wrong type, nulls where there were
+# none stop the job here (exit 1), before any retraining; warnings are printed and let it through.
+if [ -f "$train.schema.yaml" ]; then
+  status=0
+  mlops schema check "$new" --schema "$train.schema.yaml" || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "ct: $new breaks the contract $train.schema.yaml (exit $status): not retraining" >&2
+    exit "$status"
+  fi
 fi
 
 # Reference: the training data of the production version (PATH@MODEL#STAGE is the data version

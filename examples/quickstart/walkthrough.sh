@@ -34,6 +34,7 @@ step cp "$EXAMPLE"/{generate_data.py,train.py,params.yaml} .
 step "mkdir data && python3 generate_data.py --seed 1 --rows $ROWS --out data/train.csv"
 step mlops init
 step mlops data add data/train.csv
+step mlops schema infer data/train.csv
 step "printf 'model.json\ndeployed/\n' > .gitignore"
 step 'git add -A && git commit -qm "churn model, data v1"'
 
@@ -51,6 +52,7 @@ section "4. New data arrives; checked against what the production model was trai
 step "python3 generate_data.py --seed 2 --shift 1.5 --rows $ROWS --out data/new.csv"
 step mlops data add data/new.csv
 step 'git add -A && git commit -qm "data: new batch"'
+step mlops schema check data/new.csv --schema data/train.csv.schema.yaml
 expect_exit 1 mlops drift check data/train.csv@churn#production data/new.csv
 
 section "5. Retrain on the new data version and let the challenger face the champion"

@@ -287,6 +287,29 @@ test_ct_batch_with_another_header_is_refused() {
   cmp -s data/train.csv ../dev/data/train.csv || fail "the training set changed"
 }
 
+test_ct_batch_breaking_the_schema_is_refused() {
+  use_fixture
+  # The training data's contract is committed; the batch drifts (it would retrain) and has a row
+  # without tenure, which the contract does not allow (an error-level check).
+  (cd "$TEST_ROOT/$current_test/dev" && mlops schema infer data/train.csv && git add data/train.csv.schema.yaml &&
+    git commit -qm "the training data's contract" &&
+    python3 generate_data.py --rows $ROWS --seed 11 --shift 1.5 --out data/new.csv &&
+    awk -F, -v OFS=, 'NR == 3 { $1 = "" } { print }' data/new.csv > data/holed.csv &&
+    mv data/holed.csv data/new.csv && push_new_data) > /dev/null 2>&1 || fail "could not push the batch"
+  local head; head=$(origin_head)
+  ci_clone ci
+  local before; before=$(git rev-parse HEAD)
+  run sh ci/continuous-training.sh
+  expect_rc 1
+  expect_out "FAIL  tenure nullable: expected no missing values"
+  expect_err "ct: data/new.csv breaks the contract data/train.csv.schema.yaml (exit 1): not retraining"
+  expect_no_out "drift"
+  expect_eq "$(git rev-parse HEAD)" "$before"
+  expect_eq "$(git status --porcelain)" ""
+  expect_eq "$(origin_tags)" "churn#production#1 churn@v0.0.1 "
+  expect_eq "$(origin_head)" "$head"
+}
+
 test_ct_malformed_new_data_fails_without_retraining() {
   use_fixture
   (cd "$TEST_ROOT/$current_test/dev" && head -n 50 data/train.csv > data/new.csv &&

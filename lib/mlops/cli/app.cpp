@@ -48,8 +48,10 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_log(app);
   register_runs(app);
   register_drift(app);
+  register_schema(app);
   register_model(app);
   register_repro(app);
+  register_eval(app);
   one_value_per_option(app);
   add_examples(app);
 }

@@ -4,6 +4,7 @@
 //   runs:
 //     diff_max_file_bytes: 1MiB   # untracked files bigger than this stay out of git.diff
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "mlops/core/error.hpp"

@@ -8,6 +8,7 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/drift.hpp"
+#include "mlops/cli/commands/schema.hpp"
 #include "mlops/cli/model_revision.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/core/json_output.hpp"
@@ -20,6 +21,8 @@
 #include "mlops/drift/report.hpp"
 #include "mlops/drift/settings.hpp"
 #include "mlops/drift/source.hpp"
+#include "mlops/schema/check.hpp"
+#include "mlops/schema/report.hpp"
 
 namespace mlops::cli {
 
@@ -38,6 +41,7 @@ struct DriftCheckOptions {
   bool all_stats = false;
   bool markdown = false;
   std::string html;
+  std::string schema;  // also check CURRENT against this schema (mlops schema check)
 };
 
 // drift_share: the flag, else --config, else .mlops/config.yaml in the repository, else 0.5.
@@ -88,7 +92,21 @@ int run_drift_check(const DriftCheckOptions& o) {
     throw Failure(bad_input(fmt::format("'{}' is a drift profile; only the reference can be one", o.current),
                             "give the current data as a CSV, TSV or JSONL file"));
   }
-  drift::Dataset current = load_drift_data(o.current, read);
+  // --schema: CURRENT is opened (mapped, inflated) once; the schema check and drift each parse it.
+  std::optional<schema::CheckReport> contract;
+  drift::Dataset current;
+  if (o.schema.empty()) {
+    current = load_drift_data(o.current, read);
+  } else {
+    const schema::Schema rules = load_schema_arg(o.schema);
+    auto parts = open_schema_data(o.current);
+    schema::CheckOptions options;
+    options.read = read;
+    contract = unwrap(schema::check_schema(rules, parts, options));
+    contract->data = o.current;
+    contract->schema = o.schema;
+    current = unwrap(drift::read_dataset(o.current, parts, read));
+  }
   for (const auto& [name, settings] : config.columns) {
     if (!reference.find(name) && !current.find(name))
       out::warn(fmt::format("'{}' names column '{}', which neither dataset has", o.config, name));
@@ -112,15 +130,20 @@ int run_drift_check(const DriftCheckOptions& o) {
   if (!o.html.empty()) unwrap(write_file_atomic(o.html, drift::render_html(report)));
 
   if (out::settings().json) {
-    out::print_json(drift::render_json(report));
+    auto doc = drift::render_json(report);
+    if (contract) doc["schema"] = schema::render_json(*contract, false);
+    out::print_json(doc);
   } else if (o.markdown) {
     out::print(drift::render_markdown(report));
+    if (contract) out::print("\n" + schema::render_markdown(*contract, false));
   } else {
     out::print(drift::render_table(report, out::settings().color_stdout));
+    if (contract) out::print("\n" + schema::render_text(*contract, false, out::settings().color_stdout));
   }
   if (!o.html.empty()) out::note(fmt::format("wrote {}", o.html));
 
-  return report.failed() ? static_cast<int>(Exit::check_failed) : 0;
+  const bool failed = report.failed() || (contract && contract->failed(false));
+  return failed ? static_cast<int>(Exit::check_failed) : 0;
 }
 
 }  // namespace
@@ -153,7 +176,7 @@ void add_drift_check(CLI::App& group) {
       "REFERENCE and CURRENT are CSV, TSV or JSONL files (optionally .gz), or PATH@REV: the data\n"
       "version that PATH.mlops pointed to at git revision REV. REFERENCE may also be a profile\n"
       "saved by `mlops drift profile` (then KS and Wasserstein give way to Jensen-Shannon).\n"
-      "Exit status: 0 no drift, 1 drift (see --fail-on), 2 bad input.\n"
+      "Exit status: 0 no drift, 1 drift (see --fail-on) or a failed --schema check, 2 bad input.\n"
       "Example: mlops drift check data/train.csv@v1.0 data/today.csv --prediction score --html drift.html");
   cmd->add_option("reference", options->reference,
                   "The reference data: a path, PATH@REV, or PATH@MODEL#STAGE (the version the model was trained on)")
@@ -187,6 +210,9 @@ void add_drift_check(CLI::App& group) {
   cmd->add_flag("--all-stats", options->all_stats, "Compute every applicable statistic for each column");
   cmd->add_flag("--markdown", options->markdown, "Print a Markdown report (for a CI comment)");
   cmd->add_option("--html", options->html, "Also write a self-contained HTML report with charts")->option_text("FILE");
+  cmd->add_option("--schema", options->schema,
+                  "Also check CURRENT against this schema (mlops schema check); exit 1 when it fails")
+      ->option_text("FILE");
   add_json_flag(*cmd);
 }
 

@@ -1,0 +1,128 @@
+#include "mlops/llm/eval_record.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "mlops/core/file.hpp"
+#include "mlops/core/hash.hpp"
+#include "mlops/data/cache.hpp"
+#include "mlops/git/repository.hpp"
+#include "mlops/registry/registry.hpp"
+#include "mlops/tracking/run_store.hpp"
+
+namespace mlops::llm {
+
+std::map<std::string, std::string> eval_params(const EvalPlan& plan) {
+  std::map<std::string, std::string> params;
+  params["eval.config"] = plan.config.file.lexically_normal().generic_string();
+  params["prompt"] = plan.prompt_file;
+  params["prompt.name"] = plan.prompt_name;
+  params["prompt.version"] = plan.prompt_version;
+  params["golden"] = plan.golden_file;
+  params["golden.version"] = plan.golden_version;
+  params["golden.cases"] = std::to_string(plan.golden.cases.size());
+  params["threshold"] = fmt::format("{}", plan.config.threshold);
+  for (const auto& provider : plan.config.providers) params["provider." + provider.id] = provider.command_text;
+  std::string asserts;
+  for (const auto& a : plan.config.assertions) asserts += (asserts.empty() ? "" : ",") + a.name;
+  params["assertions"] = asserts;
+  return params;
+}
+
+Result<tracking::RunRecorder> begin_eval_run(const Repo& repo, const EvalPlan& plan, std::vector<std::string> command,
+                                             std::string name) {
+  tracking::RunSetup setup;
+  setup.name = name.empty() ? "eval" : std::move(name);
+  setup.command = std::move(command);
+  setup.params = eval_params(plan);
+  setup.tags["mlops.kind"] = "eval";
+  return tracking::RunRecorder::begin(repo, std::move(setup));
+}
+
+Result<void> finish_eval_run(const Repo& repo, tracking::RunRecorder& recorder, const EvalPlan& plan,
+                             const EvalResults& results) {
+  auto summary = results.summary();
+  std::vector<tracking::MetricPoint> points;
+  auto now = tracking::now_ms();
+  for (const auto& [key, value] : summary.run_metrics) points.push_back({key, value, 0, now});
+  auto& store = recorder.store();
+  const std::string id = recorder.id();
+  auto fail = [&](Error error) -> Result<void> {
+    (void)recorder.end(tracking::RunStatus::failed, 1);
+    return std::unexpected(std::move(error));
+  };
+  if (auto logged = store.log_metrics(id, points); !logged) return fail(logged.error());
+  if (auto stored = tracking::store_artifact_bytes(repo, store, id, results.dump(), std::string(kResultsArtifact));
+      !stored) {
+    return fail(stored.error());
+  }
+  std::filesystem::path prompt = plan.config.prompt;
+  if (auto stored = tracking::store_artifact(repo, store, id, prompt, prompt.filename().string()); !stored) {
+    return fail(stored.error());
+  }
+  bool interrupted = results.interrupted;
+  return recorder.end(interrupted ? tracking::RunStatus::killed : tracking::RunStatus::finished, interrupted ? 130 : 0);
+}
+
+namespace {
+
+Result<EvalResults> results_of_run(const Repo& repo, const std::string& given, std::string* source) {
+  auto store = tracking::RunStore::open(repo);
+  if (!store) return std::unexpected(store.error());
+  auto id = store->resolve(given);
+  if (!id) return std::unexpected(id.error());
+  auto run = store->get(*id);
+  if (!run) return std::unexpected(run.error());
+  for (const auto& artifact : run->artifacts) {
+    if (artifact.name != kResultsArtifact) continue;
+    auto hash = Hash::parse(artifact.hash);
+    if (!hash) break;
+    auto text = data::Cache(repo).read(*hash);
+    if (!text) return std::unexpected(text.error());
+    if (source) *source = "run " + *id;
+    return EvalResults::from_json(*text, fmt::format("run {}", *id));
+  }
+  return std::unexpected(
+      bad_input(fmt::format("run {} is not an evaluation: it has no artifact '{}'", *id, kResultsArtifact),
+                "give a run recorded by 'mlops eval run' (mlops runs list --where \"tags.mlops.kind = 'eval'\")"));
+}
+
+}  // namespace
+
+Result<EvalResults> load_results(const Repo* repo, std::string_view ref, std::string* source) {
+  std::error_code ec;
+  std::filesystem::path path{std::string(ref)};
+  if (std::filesystem::is_regular_file(path, ec)) {
+    auto text = read_file(path);
+    if (!text) return std::unexpected(text.error());
+    if (source) *source = "file " + path.string();
+    return EvalResults::from_json(*text, path.string());
+  }
+  if (!repo) {
+    return std::unexpected(
+        bad_input(fmt::format("'{}' is no results file, and there is no mlops repository here to find a run in", ref),
+                  "give a file written by 'mlops eval run -o FILE', or run in the repository"));
+  }
+  if (ref.find('#') != std::string_view::npos || ref.find('@') != std::string_view::npos) {
+    auto reference = registry::parse_reference(ref);
+    if (!reference) return std::unexpected(reference.error());
+    auto git_repo = git::Repository::open(repo->root);
+    if (!git_repo) return std::unexpected(git_repo.error());
+    auto loaded = registry::load(*git_repo, reference->model, repo->initialised() ? repo : nullptr);
+    if (!loaded) return std::unexpected(loaded.error());
+    auto version = registry::resolve(loaded->state, *reference);
+    if (!version) return std::unexpected(version.error());
+    const auto& run = (*version)->message.meta.run;
+    if (run.empty()) {
+      return std::unexpected(bad_input(
+          fmt::format("{} ({}) was not registered from a run", ref, (*version)->name),
+          "register the prompt from its evaluation: mlops model register NAME --run ID --artifact FILE.prompt"));
+    }
+    return results_of_run(*repo, run, source);
+  }
+  return results_of_run(*repo, std::string(ref), source);
+}
+
+}  // namespace mlops::llm

@@ -1,0 +1,29 @@
+#pragma once
+// Gate and comparison reports for CI: Markdown (a pull-request comment) and JUnit XML (the
+// test views of GitLab, Jenkins, GitHub Actions reporters), and their JSON documents.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "mlops/llm/eval_gate.hpp"
+#include "mlops/llm/eval_results.hpp"
+
+namespace mlops::llm {
+
+nlohmann::ordered_json gate_json(const GateReport& report, const EvalResults& results, std::string_view source);
+nlohmann::ordered_json comparison_json(const EvalComparison& comparison, std::string_view baseline,
+                                       std::string_view candidate);
+
+std::string gate_markdown(const GateReport& report, const EvalResults& results, std::string_view source);
+std::string comparison_markdown(const EvalComparison& comparison, std::string_view baseline,
+                                std::string_view candidate);
+
+// One <testsuite> of the gates and one of the cases (a failure per failed case, an error per
+// errored one, skipped for skipped ones); `flips` marks cases that passed in the baseline.
+std::string gate_junit(const GateReport& report, const EvalResults& results, std::string_view source);
+std::string comparison_junit(const EvalComparison& comparison, const EvalResults& candidate, std::string_view baseline,
+                             std::string_view candidate_source);
+
+// The text of a case's failure: its error, else its first failed assertion's message.
+std::string case_problem(const CaseResult& c);
+
+}  // namespace mlops::llm

@@ -1,0 +1,327 @@
+// The evaluation engine with shell-script providers: config errors, caching and replay, -j,
+// budgets, results round trips, gates and comparisons.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "mlops/llm/eval_cache.hpp"
+#include "mlops/llm/eval_config.hpp"
+#include "mlops/llm/eval_gate.hpp"
+#include "mlops/llm/eval_report.hpp"
+#include "mlops/llm/eval_results.hpp"
+#include "mlops/llm/eval_run.hpp"
+
+using namespace mlops::llm;
+
+namespace {
+
+struct EvalDir {
+  std::filesystem::path path;
+  EvalDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "mlops-eval-XXXXXX").string();
+    path = ::mkdtemp(pattern.data());
+  }
+  ~EvalDir() { std::filesystem::remove_all(path); }
+  std::filesystem::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name, std::ios::binary) << text;
+    return path / name;
+  }
+};
+
+// A plan over `n` cases whose prompt is "question N" and whose expected output is "answer N".
+EvalPlan make_test_plan(const EvalDir& dir, std::size_t n, const std::string& provider_command,
+                        const std::string& extra_asserts = "") {
+  std::string golden;
+  for (std::size_t i = 0; i < n; ++i) {
+    golden += "{\"id\": \"c" + std::to_string(i) + "\", \"input\": {\"n\": " + std::to_string(i) +
+              "}, \"expected\": {\"output\": \"answer " + std::to_string(i) + "\"}}\n";
+  }
+  dir.write("golden.jsonl", golden);
+  dir.write("p.prompt", "question {{n}}\n");
+  auto config = parse_eval_config("prompt: p.prompt\ngolden: golden.jsonl\nproviders:\n  - id: bot\n    command: '" +
+                                      provider_command + "'\nassert:\n  - type: equals\n" + extra_asserts,
+                                  dir.path / "eval.yaml");
+  if (!config) FAIL(config.error().message);
+  EvalPlan plan;
+  plan.config = std::move(*config);
+  auto set = read_golden(dir.path / "golden.jsonl");
+  if (!set) FAIL(set.error().message);
+  plan.golden = std::move(*set);
+  for (std::size_t i = 0; i < n; ++i) plan.prompts.push_back("question " + std::to_string(i));
+  plan.prompt_file = "p.prompt";
+  plan.prompt_version = "xxh3:0";
+  plan.golden_file = "golden.jsonl";
+  return plan;
+}
+
+// Answers "answer N" for "question N", except for the numbers in $WRONG.
+const std::string kAnswer = R"(read q; n=${q#question }; if [ "$n" = 3 ]; then echo wrong; else echo "answer $n"; fi)";
+
+EvalResults evaluate_plan(const EvalPlan& plan, ResponseCache& cache, CacheMode mode, std::size_t jobs = 1) {
+  auto tasks = plan_tasks(plan, cache, mode);
+  if (!tasks) FAIL(tasks.error().message);
+  EvalRunOptions options;
+  options.jobs = jobs;
+  options.mode = mode;
+  auto results = run_evaluation(plan, std::move(*tasks), cache, options);
+  auto flushed = cache.flush();
+  if (!flushed) FAIL(flushed.error().message);
+  return results;
+}
+
+}  // namespace
+
+TEST_CASE("llm eval: config errors name the file and the line") {
+  auto error_of = [](const std::string& text) {
+    auto config = parse_eval_config(text, "dir/eval.yaml");
+    return config ? std::string() : config.error().message;
+  };
+  const std::string head = "prompt: p.prompt\ngolden: g.jsonl\nproviders:\n  - id: a\n    command: cat\n";
+  CHECK(error_of(head + "assert:\n  - type: equals\n    treshold: 1\n") ==
+        "'dir/eval.yaml' line 7: unknown assertion key 'treshold'");
+  CHECK(error_of(head + "assert: []\n") == "'dir/eval.yaml' line 6: 'assert' must list at least one assertion");
+  CHECK(error_of(head + "assert:\n  - type: equals\n  - type: equals\n") ==
+        "'dir/eval.yaml' line 8: two assertions are named 'equals'");
+  CHECK(error_of(head + "assert:\n  - type: equals\nthreshold: 2\n") ==
+        "'dir/eval.yaml' line 8: 'threshold' must be a number from 0 to 1");
+  CHECK(error_of("prompt: p\ngolden: g\nproviders:\n  - id: a\n    command: cat\n    timeout: soon\nassert:\n  - type: "
+                 "is-json\n") == "'dir/eval.yaml' line 6: 'soon' is not a duration");
+  CHECK(error_of("prompt: [p\n").starts_with("'dir/eval.yaml' line "));
+  CHECK(error_of("golden: g\n") == "'dir/eval.yaml' line 1: 'prompt' must name a file");
+  auto ok = parse_eval_config(head + "assert:\n  - type: rouge-l\n    weight: 0.5\n", "dir/eval.yaml");
+  REQUIRE(ok);
+  CHECK(ok->prompt == std::filesystem::path("dir/p.prompt"));
+  CHECK(ok->providers[0].argv == std::vector<std::string>{"sh", "-c", "cat"});
+  CHECK(ok->assertions[0].weight == 0.5);
+}
+
+TEST_CASE("llm eval: provider output as text or a JSON envelope; failures quote stderr") {
+  auto text = parse_provider_output("hello\n", OutputFormat::automatic);
+  CHECK(std::get<Response>(text).output == "hello");
+  auto envelope = parse_provider_output(
+      R"({"output": "hi", "usage": {"prompt_tokens": 3, "completion_tokens": 4}, "cost": 0.5, "retrieved_ids": ["d1"]})",
+      OutputFormat::automatic);
+  auto& r = std::get<Response>(envelope);
+  CHECK(r.output == "hi");
+  CHECK(r.total_tokens == 7);
+  CHECK(r.cost == 0.5);
+  CHECK(r.retrieved_ids == std::vector<std::string>{"d1"});
+  // An answer that is itself JSON, without "output", is text in auto mode.
+  CHECK(std::get<Response>(parse_provider_output(R"({"answer": 1})", OutputFormat::automatic)).output ==
+        R"({"answer": 1})");
+  CHECK(std::get<std::string>(parse_provider_output("{oops", OutputFormat::json)) ==
+        "the provider printed malformed JSON");
+
+  ProviderSpec provider;
+  provider.id = "p";
+  provider.argv = {"sh", "-c", "cat >/dev/null; echo boom >&2; exit 4"};
+  auto failed = call_provider(provider, "x", nlohmann::json::object());
+  CHECK(failed.error == "provider 'p' exited with 4; its stderr ends: boom");
+  provider.argv = {"no-such-provider-command-xyz"};
+  CHECK(call_provider(provider, "x", {}).error == "provider 'p': command 'no-such-provider-command-xyz' not found");
+  provider.argv = {"sh", "-c", "sleep 10"};
+  provider.timeout = std::chrono::milliseconds(200);
+  auto start = std::chrono::steady_clock::now();
+  CHECK(call_provider(provider, "x", {}).error == "provider 'p' timed out after 200 ms");
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  provider.argv = {"sh", "-c", "echo \"$MLOPS_PROVIDER_CONFIG\""};
+  provider.timeout = std::chrono::seconds(10);
+  CHECK(call_provider(provider, "", {{"temperature", 0}}).response->output == R"({"temperature":0})");
+}
+
+TEST_CASE("llm eval: a run scores every case; replays are byte-identical; -j changes nothing") {
+  EvalDir dir;
+  auto plan = make_test_plan(dir, 8, kAnswer);
+  auto cache = ResponseCache::open(dir.path / "cache.db");
+  REQUIRE(cache);
+  auto first = evaluate_plan(plan, *cache, CacheMode::use, 1);
+  auto summary = first.summary();
+  CHECK(summary.cases == 8);
+  CHECK(summary.passed == 7);
+  CHECK(summary.failed == 1);
+  CHECK(first.cases[3].status == CaseStatus::fail);
+  CHECK(first.cases[3].response->output == "wrong");
+  CHECK(summary.run_metrics.at("pass_rate") == 0.875);
+  CHECK(summary.run_metrics.at("equals.mean") == 0.875);
+
+  auto replay1 = evaluate_plan(plan, *cache, CacheMode::replay, 1);
+  auto replay2 = evaluate_plan(plan, *cache, CacheMode::replay, 4);
+  CHECK(replay1.dump() == replay2.dump());
+  for (const auto& c : replay1.cases) CHECK(c.cached);
+
+  auto recorded = evaluate_plan(plan, *cache, CacheMode::record, 4);
+  auto serial = evaluate_plan(plan, *cache, CacheMode::record, 1);
+  REQUIRE(recorded.cases.size() == serial.cases.size());
+  for (std::size_t i = 0; i < serial.cases.size(); ++i) {
+    CHECK(recorded.cases[i].id == serial.cases[i].id);
+    CHECK(recorded.cases[i].status == serial.cases[i].status);
+    CHECK(recorded.cases[i].response->output == serial.cases[i].response->output);
+    CHECK_FALSE(recorded.cases[i].cached);
+  }
+
+  auto parsed = EvalResults::from_json(first.dump(), "results.json");
+  REQUIRE(parsed);
+  CHECK(parsed->dump() == first.dump());
+}
+
+TEST_CASE("llm eval: replay without a recording names the case; nothing is called") {
+  EvalDir dir;
+  auto plan = make_test_plan(dir, 2, "touch called; " + kAnswer);
+  auto cache = ResponseCache::open(dir.path / "cache.db");
+  REQUIRE(cache);
+  auto tasks = plan_tasks(plan, *cache, CacheMode::replay);
+  REQUIRE_FALSE(tasks);
+  CHECK(tasks.error().message ==
+        "--replay: no recorded response for case 'c0' (line 1) with provider 'bot', 'c1' (line 2) with provider 'bot'");
+  CHECK_FALSE(std::filesystem::exists("called"));
+}
+
+TEST_CASE("llm eval: provider errors are case errors; the budget skips the rest") {
+  EvalDir dir;
+  auto plan = make_test_plan(
+      dir, 4,
+      R"(read q; [ "$q" = "question 1" ] && { echo bad >&2; exit 1; }; echo "{\"output\": \"answer ${q#question }\", \"cost\": 1}")");
+  auto cache = ResponseCache::open(dir.path / "cache.db");
+  REQUIRE(cache);
+  auto results = evaluate_plan(plan, *cache, CacheMode::use);
+  CHECK(results.cases[1].status == CaseStatus::error);
+  CHECK(results.cases[1].error == "provider 'bot' exited with 1; its stderr ends: bad");
+  CHECK(results.summary().cost_total == 3.0);
+
+  auto tasks = plan_tasks(plan, *cache, CacheMode::record);
+  REQUIRE(tasks);
+  EvalRunOptions options;
+  options.mode = CacheMode::record;
+  options.budget_usd = 1.5;  // the first two calls spend 1 (the second fails): the third starts, then none
+  auto capped = run_evaluation(plan, std::move(*tasks), *cache, options);
+  auto s = capped.summary();
+  CHECK(s.passed == 2);
+  CHECK(s.skipped == 1);
+  CHECK(capped.cases[3].error == "budget of 1.5 USD spent");
+}
+
+TEST_CASE("llm eval: --rpm spaces the calls; a stop skips what has not started") {
+  EvalDir dir;
+  auto plan = make_test_plan(dir, 3, kAnswer);
+  auto cache = ResponseCache::open(dir.path / "cache.db");
+  REQUIRE(cache);
+  auto tasks = plan_tasks(plan, *cache, CacheMode::record);
+  REQUIRE(tasks);
+  EvalRunOptions options;
+  options.mode = CacheMode::record;
+  options.rpm = 600;  // one call every 100 ms
+  options.jobs = 3;
+  auto start = std::chrono::steady_clock::now();
+  auto results = run_evaluation(plan, std::move(*tasks), *cache, options);
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(200));
+  CHECK(results.summary().passed == 3);
+
+  std::atomic<bool> stop{true};
+  options.stop = &stop;
+  auto stopped = run_evaluation(plan, *plan_tasks(plan, *cache, CacheMode::record), *cache, options);
+  CHECK(stopped.interrupted);
+  CHECK(stopped.summary().skipped == 3);
+}
+
+TEST_CASE("llm eval: weights and the case threshold decide a case") {
+  EvalDir dir;
+  auto plan = make_test_plan(dir, 1, "cat >/dev/null; echo answer 0 extra",
+                             "  - {type: contains, value: extra, weight: 3}\n  - {type: rouge-l, weight: 0}\n");
+  auto cache = ResponseCache::open(dir.path / "cache.db");
+  REQUIRE(cache);
+  auto results = evaluate_plan(plan, *cache, CacheMode::use);
+  CHECK(results.cases[0].score == 0.75);  // equals fails (weight 1), contains passes (weight 3)
+  CHECK(results.cases[0].status == CaseStatus::fail);
+  plan.config.threshold = 0.75;
+  auto lenient = evaluate_plan(plan, *cache, CacheMode::use);
+  CHECK(lenient.cases[0].status == CaseStatus::pass);
+  CHECK(lenient.summary().run_metrics.contains("rouge_l.mean"));  // weight 0: recorded, never decides
+}
+
+TEST_CASE("llm eval: gates fail on missing metrics, incomplete runs and regressions; zero cases is bad input") {
+  EvalDir dir;
+  auto plan = make_test_plan(dir, 5, kAnswer);
+  auto cache = ResponseCache::open(dir.path / "cache.db");
+  REQUIRE(cache);
+  auto results = evaluate_plan(plan, *cache, CacheMode::use);  // 4 of 5 pass
+
+  GateOptions options;
+  options.min_pass_rate = 0.8;
+  auto passed = evaluate_gate(results, options);
+  REQUIRE(passed);
+  CHECK(passed->passed);
+  options.min_pass_rate = 0.9;
+  CHECK_FALSE(evaluate_gate(results, options)->passed);
+
+  GateOptions missing;
+  missing.requires_.push_back(*mlops::tracking::parse_query("metrics.rouge_l.mean >= 0.1"));
+  auto incomplete = evaluate_gate(results, missing);
+  CHECK_FALSE(incomplete->passed);
+  CHECK(incomplete->incomplete);
+  CHECK(incomplete->checks.back().bound == "metrics.rouge_l.mean was not produced by this evaluation");
+  GateOptions present;
+  present.requires_.push_back(*mlops::tracking::parse_query("metrics.equals.mean >= 0.8"));
+  CHECK(evaluate_gate(results, present)->passed);
+
+  auto skipped = results;
+  skipped.cases[0].status = CaseStatus::skipped;
+  skipped.cases[0].response.reset();
+  GateOptions lax;
+  lax.min_pass_rate = 0.5;
+  auto gate = evaluate_gate(skipped, lax);
+  CHECK_FALSE(gate->passed);
+  CHECK(gate->incomplete);
+  lax.max_errors = 1;
+  CHECK(evaluate_gate(skipped, lax)->passed);
+
+  // A baseline where every case passed: case c3's flip is a regression, pass_rate drops.
+  auto baseline = results;
+  baseline.cases[3].status = CaseStatus::pass;
+  GateOptions against;
+  against.baseline = baseline;
+  auto regressed = evaluate_gate(results, against);
+  CHECK_FALSE(regressed->passed);
+  REQUIRE(regressed->comparison);
+  CHECK(regressed->comparison->regressions() == 1);
+  CHECK(regressed->comparison->flips[0].id == "c3");
+  against.max_regressions.emplace_back("pass_rate", 0.25);
+  CHECK(evaluate_gate(results, against)->passed);
+  against.max_regressions = {{"latency_ms.p95", 1e9}};
+  CHECK(evaluate_gate(results, against)->passed);  // lower is better: a slower run within the bound
+
+  auto empty = results;
+  empty.cases.clear();
+  auto zero = evaluate_gate(empty, options);
+  REQUIRE_FALSE(zero);
+  CHECK(zero.error().exit == mlops::Exit::bad_input);
+
+  CHECK(parse_max_regression("pass_rate=0.02")->second == 0.02);
+  CHECK_FALSE(parse_max_regression("pass_rate"));
+  CHECK_FALSE(parse_max_regression("pass_rate=-1"));
+}
+
+TEST_CASE("llm eval: reports for CI are well-formed") {
+  EvalDir dir;
+  auto plan = make_test_plan(dir, 4, kAnswer);
+  auto cache = ResponseCache::open(dir.path / "cache.db");
+  REQUIRE(cache);
+  auto results = evaluate_plan(plan, *cache, CacheMode::use);
+  GateOptions options;
+  options.min_pass_rate = 1;
+  auto report = *evaluate_gate(results, options);
+  auto junit = gate_junit(report, results, "run X");
+  CHECK(
+      junit.find("<testsuites name=\"mlops eval gate run X\" tests=\"6\" failures=\"2\" errors=\"0\" skipped=\"0\">") !=
+      std::string::npos);
+  CHECK(junit.find("<testcase classname=\"bot\" name=\"c3\"") != std::string::npos);
+  CHECK(junit.find("<failure message=\"equals: the output differs from the expected output\"/>") != std::string::npos);
+  auto md = gate_markdown(report, results, "run X");
+  CHECK(md.starts_with("### Evaluation gate: ❌ failed\n"));
+  CHECK(md.find("| pass_rate >= 1 | 0.75 | >= 1 | **fail** |") != std::string::npos);
+  auto json = gate_json(report, results, "run X");
+  CHECK(json["passed"] == false);
+  CHECK(json["cases_not_passed"][0]["id"] == "c3");
+}
