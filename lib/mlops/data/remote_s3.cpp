@@ -206,12 +206,30 @@ class S3Remote : public Remote {
     MLOPS_TRY(check_document_key(key));
     auto content = read_file(file);
     if (!content) return std::unexpected(content.error());
-    // S3 has no portable "create unless it exists" (conditional writes are recent and not on every
-    // server): ask, then write. Two writers of the same key in the same instant can both see
-    // "absent"; documents are named by their content's identity (a run id), so the bytes agree.
-    auto existing = client_->get_bytes(key);
-    if (!existing) return std::unexpected(existing.error());
-    if (*existing) return **existing == *content ? DocumentPut::already_there : DocumentPut::differs;
+    // Ask first: a key that is there is compared, never written again (this also protects it on a
+    // server that ignores conditional writes). Then create it with If-None-Match: *, so that of
+    // two writers that both found it absent exactly one wins and the other compares. A server
+    // without conditional writes (501 / NotImplemented) gets a plain PUT from then on: two writers
+    // in the same instant may then both write, the last one's bytes staying (docs/remotes.md).
+    for (int attempt = 0;; ++attempt) {
+      auto existing = client_->get_bytes(key);
+      if (!existing) return std::unexpected(existing.error());
+      if (*existing) return **existing == *content ? DocumentPut::already_there : DocumentPut::differs;
+      if (!conditional_writes_) break;
+      auto put = client_->put_bytes_if_absent(key, *content);
+      if (!put) return std::unexpected(put.error());
+      if (*put == s3::Client::Conditional::written) return DocumentPut::written;
+      if (*put == s3::Client::Conditional::unsupported) {
+        conditional_writes_ = false;
+        break;
+      }
+      // exists: another writer won; read what it wrote (deleted again in between: try once more).
+      if (attempt == 2) {
+        return std::unexpected(environment_error(
+            fmt::format("cannot write '{}' on remote '{}': it is refused as existing, yet cannot be read", key, url_),
+            "check the bucket's permissions (s3:GetObject) and run the command again"));
+      }
+    }
     MLOPS_TRY(client_->put_bytes(key, *content));
     return DocumentPut::written;
   }
@@ -296,6 +314,7 @@ class S3Remote : public Remote {
   std::unique_ptr<s3::Client> client_;
   std::unique_ptr<KnownObjects> known_;
   Verify verify_;
+  mutable bool conditional_writes_ = true;  // until the server says it has none (501)
 };
 
 template <class T>

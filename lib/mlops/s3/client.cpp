@@ -565,6 +565,31 @@ Result<void> Client::put_bytes(std::string_view key, std::string_view body) {
   return result;
 }
 
+Result<Client::Conditional> Client::put_bytes_if_absent(std::string_view key, std::string_view body) {
+  Impl& impl = *impl_;
+  Result<Conditional> result = Conditional::written;
+  auto call = std::make_unique<Call>();
+  call->method = "PUT";
+  call->key = impl.full_key(key);
+  call->body = std::string(body);
+  call->headers.emplace_back("If-None-Match", "*");
+  impl.object_headers(*call);
+  call->done = [&](Call& done) {
+    if (succeeded(done)) return;
+    std::string code = done.curl_code == 0 ? xml_text(done.response, "Code").value_or("") : "";
+    if (done.curl_code == 0 && (done.status == 412 || code == "PreconditionFailed")) {
+      result = Conditional::exists;
+    } else if (done.curl_code == 0 && (done.status == 501 || code == "NotImplemented")) {
+      result = Conditional::unsupported;
+    } else {
+      result = std::unexpected(impl.failure(done, fmt::format("uploading '{}'", impl.url_of(done.key))));
+    }
+  };
+  impl.engine->submit(std::move(call));
+  impl.engine->run();
+  return result;
+}
+
 Result<std::optional<std::string>> Client::get_bytes(std::string_view key) {
   Impl& impl = *impl_;
   Result<std::optional<std::string>> result;

@@ -145,6 +145,12 @@ class Client {
 
   // Small documents (run records, indexes): PUT from memory, and GET into memory (404: nullopt).
   Result<void> put_bytes(std::string_view key, std::string_view body);
+  // A PUT that creates `key` only if nothing is there (S3's conditional write, `If-None-Match: *`),
+  // so that of two writers of one key exactly one wins. `exists`: the server refused it because the
+  // key is there (412). `unsupported`: the server answered 501 / NotImplemented, and nothing was
+  // written. A server that ignores the header (s3rver) writes, and says `written`.
+  enum class Conditional { written, exists, unsupported };
+  Result<Conditional> put_bytes_if_absent(std::string_view key, std::string_view body);
   Result<std::optional<std::string>> get_bytes(std::string_view key);
 
   // DeleteObjects, 1000 keys per request; a key that is not there is not an error.

@@ -337,7 +337,10 @@ bool Engine::should_retry(Call& call) const {
   long status = call.status;
   if (status == 500 || status == 502 || status == 503 || status == 504 || status == 429) return true;
   std::optional<std::string> code = xml_text(call.response, "Code");
-  if (code == "SlowDown" || code == "RequestTimeout" || code == "InternalError" || code == "ServiceUnavailable") {
+  // ConditionalRequestConflict (409): another conditional write of the key was in progress; S3
+  // asks for a retry, which then finds the key written (412) or not.
+  if (code == "SlowDown" || code == "RequestTimeout" || code == "InternalError" || code == "ServiceUnavailable" ||
+      code == "ConditionalRequestConflict") {
     return true;
   }
   return false;
