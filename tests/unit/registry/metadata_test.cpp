@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 using namespace mlops::registry;
-// Message is spelt in full: a unity batch may also see mlops::llm's Message.
 
 TEST_CASE("messages round-trip through their trailers") {
   Metadata meta;
@@ -20,7 +19,7 @@ TEST_CASE("messages round-trip through their trailers") {
   CHECK(text.starts_with("Registering artifact m version v0.0.1\n\nretrained\non March\n\nArtifact: xxh3:"));
   CHECK(text.find("Metric: loss=1e-05\n") != std::string::npos);
 
-  mlops::registry::Message back = parse_message(text);
+  auto back = parse_message(text);
   CHECK(back.subject == "Registering artifact m version v0.0.1");
   CHECK(back.body == "retrained\non March");
   CHECK(back.problems.empty());
@@ -36,20 +35,34 @@ TEST_CASE("messages round-trip through their trailers") {
 }
 
 TEST_CASE("a message without trailers is all body") {
-  mlops::registry::Message m =
-      parse_message("Registering artifact m version v0.0.1\n\nNote: this is prose\nwith two lines\n");
+  auto m = parse_message("Registering artifact m version v0.0.1\n\nNote: this is prose\nwith two lines\n");
   CHECK(m.body == "Note: this is prose\nwith two lines");
   CHECK(m.problems.empty());
   CHECK_FALSE(m.meta.artifact);
 }
 
 TEST_CASE("malformed known trailers are reported and left out") {
-  mlops::registry::Message m =
-      parse_message("s\n\nArtifact: md5:abc\nMetric: auc\nMetric: f1=0.5\nX-Other: kept out\n");
+  auto m = parse_message("s\n\nArtifact: md5:abc\nMetric: auc\nMetric: f1=0.5\nX-Other: kept out\n");
   CHECK_FALSE(m.meta.artifact);
   CHECK(m.meta.metric("f1") == Approx(0.5));
   CHECK_FALSE(m.meta.metric("auc"));
   REQUIRE(m.problems.size() == 2);
   CHECK(m.problems[0] == "malformed trailer 'Artifact: md5:abc'");
   CHECK(m.problems[1] == "malformed trailer 'Metric: auc'");
+}
+
+TEST_CASE("the Type trailer says what kind of artifact a version is (a prompt); a model has none") {
+  Metadata meta;
+  meta.artifact = mlops::hash_bytes("prompt");
+  meta.kind = "file";
+  meta.type = "prompt";
+  std::string text = format_message("Registering artifact support version v0.0.1", "", meta);
+  CHECK(text.find("\nType: prompt\n") != std::string::npos);
+  CHECK(parse_message(text).meta.type == "prompt");
+  meta.type.clear();
+  CHECK(format_message("s", "", meta).find("Type:") == std::string::npos);
+  auto bad = parse_message("s\n\nType: two words\n");
+  CHECK(bad.meta.type.empty());
+  REQUIRE(bad.problems.size() == 1);
+  CHECK(bad.problems[0] == "malformed trailer 'Type: two words'");
 }
