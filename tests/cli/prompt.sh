@@ -213,8 +213,10 @@ test_lint_encoding_and_bad_paths() {
   expect_out "P502"
   cd "$TEST_ROOT" && mkdir -p empty && cd empty && git init -q .
   run mlops prompt lint
-  expect_rc 2
-  expect_err "no prompts/ folder to lint"
+  expect_rc 0
+  expect_err "no prompts/ folder: nothing to lint"
+  run mlops prompt lint --json
+  expect_eq "$(echo "$out" | json_get '["files"]')" "0"
 }
 
 test_list_and_show() {

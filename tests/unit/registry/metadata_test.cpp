@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
-using namespace mlops::registry;
+// Inside the namespace, not `using namespace`: in a unity batch a using-directive of an earlier
+// test file (mlops::llm has a Message too) would make the names ambiguous.
+namespace mlops::registry {
 
 TEST_CASE("messages round-trip through their trailers") {
   Metadata meta;
@@ -66,3 +68,5 @@ TEST_CASE("the Type trailer says what kind of artifact a version is (a prompt); 
   REQUIRE(bad.problems.size() == 1);
   CHECK(bad.problems[0] == "malformed trailer 'Type: two words'");
 }
+
+}  // namespace mlops::registry

@@ -37,22 +37,25 @@ int print_rules() {
   return 0;
 }
 
-// Without PATHs: the repository's prompts/ folder, named relative to the current folder.
+// Without PATHs: the repository's prompts/ folder, named relative to the current folder; none
+// when there is no such folder (nothing to lint: a repository without prompts passes, as the
+// pre-commit framework's hook must when it runs without files).
 std::vector<std::filesystem::path> default_paths() {
   auto repo = find_git_repo();
   std::filesystem::path base = repo ? repo->root / "prompts" : std::filesystem::path("prompts");
   std::error_code ec;
-  if (!std::filesystem::is_directory(base, ec)) {
-    throw Failure(
-        bad_input("no prompts/ folder to lint", "name the prompt files or folders: mlops prompt lint PATH..."));
-  }
+  if (!std::filesystem::is_directory(base, ec)) return {};
   return {std::filesystem::proximate(base, ec)};
 }
 
 int run_prompt_lint(const PromptLintOptions& options) {
   if (options.rules) return print_rules();
   std::vector<std::filesystem::path> paths(options.paths.begin(), options.paths.end());
-  if (paths.empty()) paths = default_paths();
+  if (paths.empty()) {
+    paths = default_paths();
+    if (paths.empty())
+      out::note("no prompts/ folder: nothing to lint (name files or folders: mlops prompt lint PATH...)");
+  }
   auto files = unwrap(llm::find_prompt_files(paths));
   llm::LintOptions lint;
   lint.max_tokens = options.max_tokens;
