@@ -7,7 +7,7 @@
 // Inside the namespace: the unit tests compile in unity batches, where a using-directive would leak.
 namespace mlops::llm {
 
-TEST_CASE("--var NAME=VALUE sets strings, dotted names make objects") {
+TEST_CASE("prompt render --var NAME=VALUE sets strings, dotted names make objects") {
   nlohmann::json vars = {{"a", 1}, {"user", "flat"}};
   REQUIRE(apply_var_assignments(vars, {"q=Where is it?", "user.name=Ada", "user.tier=", "eq=a=b"}));
   CHECK(vars["q"] == "Where is it?");
@@ -24,7 +24,7 @@ TEST_CASE("--var NAME=VALUE sets strings, dotted names make objects") {
   }
 }
 
-TEST_CASE("--vars FILE reads a JSON or YAML object") {
+TEST_CASE("prompt render --vars FILE reads a JSON or YAML object") {
   auto dir = std::filesystem::temp_directory_path() / "mlops_prompt_vars_test";
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "v.json") << R"({"q": "x", "n": 2, "list": [1, "a"]})";
