@@ -273,4 +273,43 @@ test_model_get_and_pre_push_hook_with_an_s3_default_remote() {
   cmp -s got.bin "$OLDPWD/model.bin" || fail "model get brought other bytes"
 }
 
+# start_own_proxy [OPTIONS...]: a fault proxy of this test's own in front of the server (no
+# faults unless OPTIONS ask), at $OWN_PROXY; its counts go to $OWN_PROXY_LOG when it is stopped.
+start_own_proxy() {
+  local port_file="$TEST_ROOT/proxy.$current_test.port"
+  OWN_PROXY_LOG="$TEST_ROOT/proxy.$current_test.log"
+  python3 "$MLOPS_SOURCE_DIR/tests/s3/fault_proxy.py" --upstream "$MLOPS_S3_ENDPOINT" --port-file "$port_file" \
+    --rate 0 "$@" 2> "$OWN_PROXY_LOG" &
+  OWN_PROXY_PID=$!
+  for _ in $(seq 100); do [[ -s "$port_file" ]] && break; sleep 0.1; done
+  [[ -s "$port_file" ]] || { fail "the test's own proxy did not start"; return 1; }
+  OWN_PROXY=http://127.0.0.1:$(cat "$port_file")
+}
+stop_own_proxy() { kill "$OWN_PROXY_PID" 2> /dev/null; wait "$OWN_PROXY_PID" 2> /dev/null; }
+
+# Run documents are created with If-None-Match: * (tests/unit/data/remote_s3_test.cpp races two
+# writers); a server without conditional writes answers 501 NotImplemented (here a proxy that
+# says so), and the documents are then written with a plain PUT: asked for once per process.
+test_runs_push_without_conditional_writes_falls_back_to_a_plain_put() {
+  s3_repo
+  git commit -q --allow-empty -m init
+  mlops run --id-file run.id --name plain -- true > /dev/null 2>&1 || fail "run"
+  local id; id=$(cat run.id)
+  start_own_proxy --no-conditional-writes || return
+  mlops remote modify s3 endpoint_url "$OWN_PROXY" --local > /dev/null 2>&1
+  run mlops runs push --json
+  stop_own_proxy
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["pushed"]')" "['$id']"
+  grep -q "'refused': 1}" "$OWN_PROXY_LOG" || fail "expected exactly one refused conditional PUT: $(cat "$OWN_PROXY_LOG")"
+  aws_s3 s3api head-object --bucket "$MLOPS_S3_BUCKET" --key "$S3_PREFIX/runs/docs/$id.json" > /dev/null 2>&1 ||
+    fail "the run document is not on the remote"
+  # And another clone of the remote reads it back.
+  mlops remote modify s3 endpoint_url "$MLOPS_S3_ENDPOINT" --local > /dev/null 2>&1
+  mlops runs delete "$id" > /dev/null 2>&1 || fail "runs delete"
+  run mlops runs pull --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["pulled"]')" "['$id']"
+}
+
 run_tests "${1:-.}"

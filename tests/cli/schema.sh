@@ -319,6 +319,33 @@ test_drift_check_with_schema() {
   expect_err "schema 'nope.yaml' does not exist"
 }
 
+test_tsv_and_delimiter() {
+  new_repo
+  write_train
+  tr , '\t' < train.csv > train.tsv
+  run mlops schema infer train.tsv -o t.yaml
+  expect_rc 0
+  run mlops schema check train.tsv --schema t.yaml
+  expect_rc 0
+  tr , ';' < train.csv > train.txt
+  run mlops schema check train.txt --schema t.yaml --delimiter ';'
+  expect_rc 0
+  run mlops schema check train.txt --schema t.yaml --delimiter ';;'
+  expect_rc 2
+  expect_err "bad delimiter"
+}
+
+test_io_error_is_exit_3() {
+  new_repo
+  write_train
+  mlops schema infer train.csv 2>/dev/null || fail "infer failed"
+  mkdir ro && chattr +i ro 2>/dev/null || { echo "  (skipped: chattr +i not available)"; return 0; }
+  run mlops schema check train.csv --html ro/report.html
+  chattr -i ro
+  expect_rc 3
+  expect_err "cannot create 'ro/"
+}
+
 test_help_has_examples() {
   for cmd in infer check diff; do
     run mlops schema "$cmd" --help

@@ -11,6 +11,9 @@ proxy's address still verify upstream), except that a share of requests fail ins
     retried CompleteMultipartUpload finds NoSuchUpload). 1 in 20 faults, so that it is rare; and,
     with --lose-first-complete, always the first CompleteMultipartUpload.
 
+With --no-conditional-writes it stands for a server without conditional writes: a PUT with
+If-None-Match is answered 501 NotImplemented and not forwarded ("refused").
+
 Usage: fault_proxy.py --upstream http://127.0.0.1:PORT --port-file FILE [--rate 0.2] [--seed N]
 Listens on 127.0.0.1 on a free port, writes the port to FILE when ready; counts of what it did
 go to stderr at exit (SIGTERM).
@@ -26,6 +29,8 @@ import threading
 import urllib.parse
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
+NOT_IMPLEMENTED = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NotImplemented</Code>'
+                   b"<Message>A header you provided implies functionality that is not implemented.</Message></Error>")
 SLOW_DOWN = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
              b"<Message>Please reduce your request rate.</Message></Error>")
 
@@ -37,11 +42,12 @@ def main():
     parser.add_argument("--rate", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--lose-first-complete", action="store_true")
+    parser.add_argument("--no-conditional-writes", action="store_true")
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)
     chooser = random.Random(args.seed)
     lock = threading.Lock()
-    counts = {"forwarded": 0, "slowdown": 0, "dropped": 0, "truncated": 0, "lost": 0}
+    counts = {"forwarded": 0, "slowdown": 0, "dropped": 0, "truncated": 0, "lost": 0, "refused": 0}
     local = threading.local()
     completes = []
 
@@ -59,6 +65,14 @@ def main():
         def handle_any(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if args.no_conditional_writes and self.command == "PUT" and self.headers.get("If-None-Match"):
+                self.count("refused")
+                self.send_response(501)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(NOT_IMPLEMENTED)))
+                self.end_headers()
+                self.wfile.write(NOT_IMPLEMENTED)
+                return
             with lock:
                 roll = chooser.random()
             fault = None

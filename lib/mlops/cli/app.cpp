@@ -51,6 +51,7 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_schema(app);
   register_model(app);
   register_repro(app);
+  register_prompt(app);
   register_eval(app);
   one_value_per_option(app);
   add_examples(app);

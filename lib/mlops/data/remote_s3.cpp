@@ -206,12 +206,30 @@ class S3Remote : public Remote {
     MLOPS_TRY(check_document_key(key));
     auto content = read_file(file);
     if (!content) return std::unexpected(content.error());
-    // S3 has no portable "create unless it exists" (conditional writes are recent and not on every
-    // server): ask, then write. Two writers of the same key in the same instant can both see
-    // "absent"; documents are named by their content's identity (a run id), so the bytes agree.
-    auto existing = client_->get_bytes(key);
-    if (!existing) return std::unexpected(existing.error());
-    if (*existing) return **existing == *content ? DocumentPut::already_there : DocumentPut::differs;
+    // Ask first: a key that is there is compared, never written again (this also protects it on a
+    // server that ignores conditional writes). Then create it with If-None-Match: *, so that of
+    // two writers that both found it absent exactly one wins and the other compares. A server
+    // without conditional writes (501 / NotImplemented) gets a plain PUT from then on: two writers
+    // in the same instant may then both write, the last one's bytes staying (docs/remotes.md).
+    for (int attempt = 0;; ++attempt) {
+      auto existing = client_->get_bytes(key);
+      if (!existing) return std::unexpected(existing.error());
+      if (*existing) return **existing == *content ? DocumentPut::already_there : DocumentPut::differs;
+      if (!conditional_writes_) break;
+      auto put = client_->put_bytes_if_absent(key, *content);
+      if (!put) return std::unexpected(put.error());
+      if (*put == s3::Client::Conditional::written) return DocumentPut::written;
+      if (*put == s3::Client::Conditional::unsupported) {
+        conditional_writes_ = false;
+        break;
+      }
+      // exists: another writer won; read what it wrote (deleted again in between: try once more).
+      if (attempt == 2) {
+        return std::unexpected(environment_error(
+            fmt::format("cannot write '{}' on remote '{}': it is refused as existing, yet cannot be read", key, url_),
+            "check the bucket's permissions (s3:GetObject) and run the command again"));
+      }
+    }
     MLOPS_TRY(client_->put_bytes(key, *content));
     return DocumentPut::written;
   }
@@ -239,15 +257,18 @@ class S3Remote : public Remote {
 
  private:
   // Uploads one batch; what went up is remembered even when a later object fails. Every file is
-  // hashed first: a corrupt cache object is never uploaded under a name it does not have.
+  // hashed (by the client, beside the transfer of a big one): a corrupt cache object is never
+  // uploaded under a name it does not have.
   Result<void> upload_batch(const std::vector<Hash>& hashes, const std::vector<fs::path>& files,
                             std::vector<std::uint64_t>* sizes = nullptr) const {
     std::vector<s3::Client::Upload> items;
     for (std::size_t i = 0; i < hashes.size(); ++i) {
-      auto actual = hash_file(files[i]);
-      if (!actual) return std::unexpected(actual.error());
-      if (*actual != hashes[i]) return std::unexpected(corrupt_object_error(hashes[i]));
-      items.push_back({object_key(hashes[i]), files[i]});
+      items.push_back({object_key(hashes[i]), files[i], [file = files[i], hash = hashes[i]]() -> Result<void> {
+                         auto actual = hash_file(file);
+                         if (!actual) return std::unexpected(actual.error());
+                         if (*actual != hash) return std::unexpected(corrupt_object_error(hash));
+                         return {};
+                       }});
     }
     auto results = client_->upload(items);
     std::vector<Hash> sent;
@@ -281,7 +302,7 @@ class S3Remote : public Remote {
     }
     (void)known_->forget({hash});
     std::string aside = fmt::format(".corrupt/{}.{}", hash.hex(), ::time(nullptr));
-    auto copied = client_->upload({{aside, temp.temp_path()}});
+    auto copied = client_->upload({{aside, temp.temp_path(), {}}});
     if (!copied.front()) return std::unexpected(corrupt_remote_object(hash, url_, {}, copied.front().error().message));
     if (auto removed = client_->remove({object_key(hash)}); !removed) {
       return std::unexpected(corrupt_remote_object(hash, url_, {}, removed.error().message));
@@ -293,6 +314,7 @@ class S3Remote : public Remote {
   std::unique_ptr<s3::Client> client_;
   std::unique_ptr<KnownObjects> known_;
   Verify verify_;
+  mutable bool conditional_writes_ = true;  // until the server says it has none (501)
 };
 
 template <class T>

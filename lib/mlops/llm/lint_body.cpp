@@ -15,41 +15,54 @@ bool placeholder_char(char c) { return chars::ident_start(c) || (c >= '0' && c <
 // Placeholders of other template languages in the text outside tags: "${x}" and "{x}".
 void check_placeholders(Context& context, std::string_view body, int first_line) {
   int line = first_line;
-  std::size_t line_start = 0;
+  int column = 1;                                       // of body[i]
+  std::size_t no_close_after = std::string_view::npos;  // on this line, no "}}" at or after this
   for (std::size_t i = 0; i < body.size(); ++i) {
     char c = body[i];
     if (c == '\n') {
       ++line;
-      line_start = i + 1;
+      column = 1;
+      no_close_after = std::string_view::npos;
       continue;
     }
+    auto step = [&](std::size_t to) {  // moves i to `to` - 1 (the loop adds one), counting columns
+      for (; i + 1 < to; ++i) {
+        if ((static_cast<unsigned char>(body[i + 1]) & 0xC0) != 0x80) ++column;
+      }
+    };
     if (c == '\\' && body.substr(i + 1, 2) == "{{") {
-      i += 2;
+      step(i + 3);
+      ++column;
       continue;
     }
     if (body.substr(i, 2) == "{{") {  // a tag of ours: skip it (on its line)
-      std::size_t close = body.find("}}", i + 2);
-      std::size_t eol = body.find('\n', i);
-      if (close != std::string_view::npos && (eol == std::string_view::npos || close < eol)) {
-        i = close + 1;
-      } else {
-        ++i;
+      std::size_t close = std::string_view::npos;
+      if (no_close_after == std::string_view::npos || i < no_close_after) {
+        std::size_t eol = std::min(body.find('\n', i), body.size());
+        close = body.substr(0, eol).find("}}", i + 2);
+        if (close == std::string_view::npos) no_close_after = i;
       }
+      step(close == std::string_view::npos ? i + 2 : close + 2);
+      ++column;
       continue;
     }
     bool dollar = c == '$' && i + 1 < body.size() && body[i + 1] == '{';
-    if (c != '{' && !dollar) continue;
-    std::size_t name = i + (dollar ? 2 : 1);
-    if (name >= body.size() || !chars::ident_start(body[name])) continue;
-    std::size_t end = name;
-    while (end < body.size() && placeholder_char(body[end])) ++end;
-    if (end >= body.size() || body[end] != '}' || (end + 1 < body.size() && body[end + 1] == '}')) continue;
-    std::string_view variable = body.substr(name, end - name);
-    Position at{line, static_cast<int>(chars::code_points(body.substr(line_start, i - line_start))) + 1};
-    context.add(at, "P303",
-                fmt::format("'{}' is another template language's placeholder; write '{{{{{}}}}}'",
-                            body.substr(i, end + 1 - i), variable));
-    i = end;
+    if (c == '{' || dollar) {
+      std::size_t name = i + (dollar ? 2 : 1);
+      std::size_t end = name;
+      while (end < body.size() && placeholder_char(body[end])) ++end;
+      if (name < body.size() && chars::ident_start(body[name]) && end < body.size() && body[end] == '}' &&
+          !(end + 1 < body.size() && body[end + 1] == '}')) {
+        std::string_view variable = body.substr(name, end - name);
+        context.add(Position{line, column}, "P303",
+                    fmt::format("'{}' is another template language's placeholder; write '{{{{{}}}}}'",
+                                body.substr(i, end + 1 - i), variable));
+        step(end + 1);
+        ++column;
+        continue;
+      }
+    }
+    if (i + 1 < body.size() && (static_cast<unsigned char>(body[i + 1]) & 0xC0) != 0x80) ++column;
   }
 }
 
@@ -91,9 +104,13 @@ class Fences {
       while (name_end < body.size() && (placeholder_char(body[name_end]) || body[name_end] == '-') &&
              body[name_end] != '.')
         ++name_end;
-      std::size_t gt = body.find('>', name_end);
-      std::size_t eol = body.find('\n', name_end);
+      // The '>' within a short window on the same line (a tag's attributes are short), so that a
+      // body of many '<' stays linear.
+      std::string_view window = body.substr(name_end, 256);
+      std::size_t gt = window.find('>');
+      std::size_t eol = window.find('\n');
       if (gt == std::string_view::npos || (eol != std::string_view::npos && eol < gt)) continue;
+      gt += name_end;
       std::string name(body.substr(name_start, name_end - name_start));
       auto [it, inserted] = spans.try_emplace(name, std::string_view::npos, std::string_view::npos);
       if (closing) {
@@ -118,7 +135,7 @@ class Fences {
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
 };
 
-// Whether `path` is declared_path: its first name in `variables`, then each next name among the
+// Whether `path` is declared: its first name in `variables`, then each next name among the
 // fields of an object that lists fields.
 bool declared_path(const std::vector<PromptVariable>& variables, std::string_view path) {
   const std::vector<PromptVariable>* level = &variables;
@@ -143,13 +160,13 @@ void check_variables(Context& context, const Prompt& prompt) {
     for (const VariableUse& use : uses) {
       if (prompt.has_schema ? declared_path(prompt.variables, use.path) : false) continue;
       context.add(use.at, "P401",
-                  fmt::format("'{}' is used but not declared_path (declare it under input.schema)", use.path));
+                  fmt::format("'{}' is used but not declared (declare it under input.schema)", use.path));
     }
   }
   for (const PromptVariable& variable : prompt.variables) {
     bool used =
         std::any_of(uses.begin(), uses.end(), [&](const VariableUse& u) { return root_name(u.path) == variable.name; });
-    if (!used) context.add(variable.at, "P402", fmt::format("'{}' is declared_path but not used", variable.name));
+    if (!used) context.add(variable.at, "P402", fmt::format("'{}' is declared but not used", variable.name));
   }
   if (prompt.untrusted.empty()) return;
   Fences fences(prompt.body);

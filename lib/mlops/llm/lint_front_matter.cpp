@@ -164,6 +164,11 @@ void check_untrusted(Context& context, const PromptParts& parts, const YAML::Nod
 }  // namespace
 
 void check_front_matter(Context& context, const PromptParts& parts) {
+  if (yaml_nested_too_deep(parts.front_matter)) {
+    context.add(Position{parts.front_matter_line, 1}, "P201",
+                "the front matter nests '[' or '{' deeper than 64 levels");
+    return;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(parts.front_matter);

@@ -119,6 +119,10 @@ Checked<void> read_input(Prompt& prompt, const YAML::Node& input, int offset) {
 
 Checked<void> read_front_matter(Prompt& prompt, const PromptParts& parts) {
   const int offset = parts.front_matter_line;  // YAML line 0 is this file line
+  if (yaml_nested_too_deep(parts.front_matter)) {
+    return std::unexpected(
+        front_matter_error(prompt.file, offset, "the front matter nests '[' or '{' deeper than 64 levels"));
+  }
   YAML::Node root;
   try {
     root = YAML::Load(parts.front_matter);

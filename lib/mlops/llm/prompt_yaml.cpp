@@ -187,6 +187,18 @@ ParsedVariables parse_json_schema(const YAML::Node& schema, int line_offset) {
 
 }  // namespace
 
+bool yaml_nested_too_deep(std::string_view text, int limit) {
+  int depth = 0;
+  for (char c : text) {
+    if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
 bool known_schema_type(std::string_view type) {
   return std::find(std::begin(kSchemaTypes), std::end(kSchemaTypes), type) != std::end(kSchemaTypes);
 }

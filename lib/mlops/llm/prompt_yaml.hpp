@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mlops/llm/prompt.hpp"
@@ -26,6 +27,11 @@ struct SchemaError {
 // object (`type: object` with `properties` and `required`). `line_offset` turns YAML lines into
 // file lines for the variables' positions.
 std::expected<std::vector<PromptVariable>, SchemaError> parse_input_schema(const YAML::Node& schema, int line_offset);
+
+// Whether `text` nests YAML flow collections ('[', '{') deeper than `limit`. yaml-cpp parses them
+// recursively, so such text is refused before it reaches the parser (a crafted file must not
+// exhaust the stack).
+bool yaml_nested_too_deep(std::string_view text, int limit = 64);
 
 // The Picoschema types.
 bool known_schema_type(std::string_view type);

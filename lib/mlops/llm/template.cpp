@@ -13,6 +13,7 @@ namespace mlops::llm {
 namespace {
 
 constexpr std::size_t kMaxIfDepth = 32;
+constexpr std::size_t kMaxScanErrors = 100;  // a garbage body gets a readable report
 constexpr std::string_view kChatRoles[] = {"system", "user", "assistant"};
 
 bool valid_variable_path(std::string_view path) {
@@ -100,6 +101,9 @@ Scanned scan_body(std::string_view body, Position origin) {
   int column = origin.column;
   std::size_t line_begin = 0;
   std::size_t i = 0;
+  std::size_t line_end = 0;                       // of the line of the last "{{" seen
+  std::size_t close_from = 0;                     // where the search for "}}" went on from
+  std::size_t close_at = std::string_view::npos;  // the first "}}" at or after close_from on that line
   auto advance_to = [&](std::size_t target) {
     for (; i < target; ++i) {
       char c = body[i];
@@ -117,17 +121,30 @@ Scanned scan_body(std::string_view body, Position origin) {
     if (open == std::string_view::npos) break;
     if (open > 0 && body[open - 1] == '\\') {
       // "\{{" is a literal "{{" unless that backslash was itself part of an earlier escape: the
-      // scan_body always continues past an escape's braces, so any backslash right before is literal.
+      // scan always continues past an escape's braces, so any backslash right before is literal.
       advance_to(open + 2);
       continue;
     }
     advance_to(open);
     Position at{line, column};
-    std::size_t newline = body.find('\n', open);
-    std::size_t close = body.find("}}", open + 2);
-    if (close == std::string_view::npos || (newline != std::string_view::npos && close > newline)) {
-      out.errors.push_back(
-          {at, "unclosed '{{' (a tag ends with '}}' on the same line; write '\\{{' for a literal '{{')"});
+    // The end of this line and the first "}}" on it are found once per line (and again only past
+    // a found "}}"), so that a line of many "{{" costs linear time, not quadratic.
+    if (open >= line_end) {
+      line_end = std::min(body.find('\n', open), body.size());
+      close_from = open;
+      close_at = std::string_view::npos;
+    }
+    if (close_at == std::string_view::npos || close_at < open + 2) {
+      std::size_t from = std::max(open + 2, close_from);
+      close_at = from >= line_end ? std::string_view::npos : body.substr(0, line_end).find("}}", from);
+      close_from = close_at == std::string_view::npos ? line_end : close_at;
+    }
+    std::size_t close = close_at;
+    if (close == std::string_view::npos) {
+      if (out.errors.size() < kMaxScanErrors) {
+        out.errors.push_back(
+            {at, "unclosed '{{' (a tag ends with '}}' on the same line; write '\\{{' for a literal '{{')"});
+      }
       advance_to(open + 2);
       continue;
     }
@@ -139,7 +156,7 @@ Scanned scan_body(std::string_view body, Position origin) {
     raw.tag.text = std::string(body.substr(open, raw.end - open));
     std::string message = classify_tag(body.substr(open + 2, close - open - 2), raw.tag);
     if (!message.empty()) {
-      out.errors.push_back({at, std::move(message)});
+      if (out.errors.size() < kMaxScanErrors) out.errors.push_back({at, std::move(message)});
     } else {
       raw.line_begin = line_begin;
       std::size_t eol = body.find('\n', raw.end);

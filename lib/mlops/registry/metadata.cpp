@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -38,8 +40,8 @@ std::optional<std::pair<std::string_view, std::string_view>> split_trailer(std::
   return std::pair{key, trim(line.substr(colon + 2))};
 }
 
-constexpr std::string_view kKnownKeys[] = {"Artifact", "Kind", "Size",   "Files", "Path",  "Run",
-                                           "Dirty",    "Data", "Metric", "Gate",  "Reason"};
+constexpr std::string_view kKnownKeys[] = {"Artifact", "Kind",  "Type", "Size",   "Files", "Path",
+                                           "Run",      "Dirty", "Data", "Metric", "Gate",  "Reason"};
 bool known_key(std::string_view key) {
   for (auto k : kKnownKeys) {
     if (k == key) return true;
@@ -70,6 +72,16 @@ bool apply(Metadata& meta, std::string_view key, std::string_view value) {
   if (key == "Kind") {
     if (value != "file" && value != "dir") return false;
     meta.kind = std::string(value);
+    return true;
+  }
+  if (key == "Type") {
+    // GTO's type: a word (model, prompt, dataset, ...).
+    if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+        })) {
+      return false;
+    }
+    meta.type = std::string(value);
     return true;
   }
   if (key == "Size") return (meta.size = parse_u64(value)).has_value();
@@ -184,6 +196,7 @@ std::string format_message(std::string_view subject, std::string_view user_messa
   };
   if (meta.artifact) add("Artifact", meta.artifact->str());
   if (!meta.kind.empty()) add("Kind", meta.kind);
+  if (!meta.type.empty()) add("Type", meta.type);
   if (meta.size) add("Size", std::to_string(*meta.size));
   if (meta.files && meta.kind == "dir") add("Files", std::to_string(*meta.files));
   if (!meta.path.empty()) add("Path", meta.path);

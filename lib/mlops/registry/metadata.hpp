@@ -7,6 +7,7 @@
 //
 //   Artifact: xxh3:0123456789abcdef0123456789abcdef
 //   Kind: file
+//   Type: prompt             (GTO's artifact type; absent for a model)
 //   Size: 1048576
 //   Path: models/churn.pkl
 //   Run: 3f9a2c1b
@@ -28,6 +29,7 @@ namespace mlops::registry {
 struct Metadata {
   std::optional<Hash> artifact;
   std::string kind;                                     // "file" or "dir"; empty when unknown
+  std::string type;                                     // GTO's artifact type ("prompt"); empty for a model
   std::optional<std::uint64_t> size;                    // bytes (total for a directory)
   std::optional<std::uint64_t> files;                   // a directory's file count
   std::string path;                                     // where the artifact came from ("models/churn.pkl")

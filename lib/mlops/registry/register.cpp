@@ -222,6 +222,7 @@ Result<Registration> register_version(const Repo& repo, const git::Repository& g
                      ? lineage_of_path(repo, git_repo, request.path, request.metrics, request.allow_dirty)
                      : lineage_of_run(repo, request.run, request.artifact, request.allow_dirty);
   if (!lineage) return std::unexpected(lineage.error());
+  lineage->meta.type = request.type;
   if (lineage->code_dirty) {
     out::warn("registering from uncommitted changes: this version cannot be rebuilt from git alone");
   } else if (lineage->dirty) {

@@ -33,6 +33,7 @@ struct RegisterRequest {
   std::vector<std::pair<std::string, double>> metrics;  // with `path`: the model's metrics
   AllowDirty allow_dirty = AllowDirty::no;
   std::string message;  // the user's text for the tag message
+  std::string type;     // GTO's artifact type ("prompt"), written as the Type trailer; empty: a model
 };
 
 // What a registration records, and where the tag goes.

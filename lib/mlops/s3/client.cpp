@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -270,6 +271,7 @@ std::vector<Result<void>> Client::upload(const std::vector<Upload>& items) {
     std::vector<std::string> etags;
     std::size_t parts_done = 0;
     std::optional<Error> error;
+    std::shared_future<Result<void>> verified;  // Upload::verify, running beside the parts
   };
 
   auto item_done = [&](std::size_t index, Result<void> result, std::uint64_t size) {
@@ -289,6 +291,7 @@ std::vector<Result<void>> Client::upload(const std::vector<Upload>& items) {
   auto start_multipart = [&](std::size_t index, std::uint64_t size) {
     auto state = std::make_shared<Multipart>();
     state->index = index;
+    if (items[index].verify) state->verified = std::async(std::launch::async, items[index].verify).share();
     state->key = impl.full_key(items[index].key);
     std::uint64_t part = part_size_for(size, impl.chunksize);
     std::size_t parts = static_cast<std::size_t>((size + part - 1) / part);
@@ -324,6 +327,10 @@ std::vector<Result<void>> Client::upload(const std::vector<Upload>& items) {
           state->error = impl.failure(done_part, what);
         }
         if (++state->parts_done < state->etags.size()) return;
+        if (!state->error && state->verified.valid()) {
+          // Usually long finished: hashing is faster than the network.
+          if (const Result<void>& verified = state->verified.get(); !verified) state->error = verified.error();
+        }
         if (state->error) {
           if (g_stop.load()) {
             to_abort.push_back({state->key, state->upload_id});
@@ -404,6 +411,12 @@ std::vector<Result<void>> Client::upload(const std::vector<Upload>& items) {
           }
           auto size = static_cast<std::uint64_t>(info.st_size);
           if (size >= impl.threshold && size > 0) return start_multipart(index, size);
+          if (items[index].verify) {
+            if (auto verified = items[index].verify(); !verified) {
+              item_done(index, std::unexpected(verified.error()), 0);
+              continue;
+            }
+          }
           auto call = std::make_unique<Call>();
           call->method = "PUT";
           call->key = impl.full_key(items[index].key);
@@ -454,6 +467,7 @@ std::vector<Result<void>> Client::download(const std::vector<Download>& items) {
     int fd = -1;
     std::size_t parts_left = 1;
     std::uint64_t size = 0;
+    bool planned = false;  // the ranges after the first have been submitted
     std::optional<Error> error;
   };
   auto close_item = [&](Fetch& fetch) {
@@ -470,10 +484,23 @@ std::vector<Result<void>> Client::download(const std::vector<Download>& items) {
     }
     impl.report(++finished, items.size(), bytes);
   };
-  std::uint64_t part = std::max<std::uint64_t>(impl.chunksize, 1);
+  // Every download starts as a GET of the first `first_part` bytes, which is the whole of most
+  // objects; a bigger object's size comes with that answer's headers (Content-Range), and the rest
+  // is asked for at once, as a few big ranges (download_ranges) rather than many small ones.
+  const std::uint64_t first_part = std::max<std::uint64_t>(impl.chunksize, 1);
 
-  // A GET of bytes [from, to]; the first one's `done` submits the others (through `ranged` itself).
   std::function<std::unique_ptr<Call>(std::shared_ptr<Fetch>, std::uint64_t, std::uint64_t, bool)> ranged;
+  auto plan_rest = [&](const std::shared_ptr<Fetch>& fetch, const Call& first) {
+    if (fetch->planned) return;
+    fetch->planned = true;
+    std::string range = first.response_headers.count("content-range") ? first.response_headers.at("content-range") : "";
+    auto slash = range.rfind('/');
+    fetch->size = slash == std::string::npos ? first.body_bytes : to_u64(range.substr(slash + 1));
+    for (const auto& [from, to] : download_ranges(fetch->size, first_part, impl.chunksize)) {
+      ++fetch->parts_left;
+      impl.engine->submit(ranged(fetch, from, to, false));
+    }
+  };
   ranged = [&](std::shared_ptr<Fetch> fetch, std::uint64_t from, std::uint64_t to, bool first) {
     auto call = std::make_unique<Call>();
     call->method = "GET";
@@ -482,6 +509,11 @@ std::vector<Result<void>> Client::download(const std::vector<Download>& items) {
     call->sink_fd = fetch->fd;
     call->sink_offset = from;
     call->expect_partial = !first;
+    if (first) {
+      call->on_headers = [&, fetch](Call& call_with_headers) {
+        if (call_with_headers.status == 206) plan_rest(fetch, call_with_headers);
+      };
+    }
     call->done = [&, fetch, first](Call& done) {
       std::string what = fmt::format("downloading '{}'", impl.url_of(done.key));
       if (first && done.status == 416 && done.curl_code == 0) {
@@ -489,14 +521,7 @@ std::vector<Result<void>> Client::download(const std::vector<Download>& items) {
       } else if (!succeeded(done)) {
         if (!fetch->error) fetch->error = impl.failure(done, what);
       } else if (first && done.status == 206) {
-        // "bytes 0-N/TOTAL": the rest of a big object comes in parallel parts.
-        std::string range = done.response_headers["content-range"];
-        auto slash = range.rfind('/');
-        fetch->size = slash == std::string::npos ? done.body_bytes : to_u64(range.substr(slash + 1));
-        for (std::uint64_t offset = part; offset < fetch->size; offset += part) {
-          ++fetch->parts_left;
-          impl.engine->submit(ranged(fetch, offset, std::min(offset + part, fetch->size) - 1, false));
-        }
+        plan_rest(fetch, done);  // when the headers and the body came in one go
       } else if (first) {
         fetch->size = done.body_bytes;  // 200: the whole object
       }
@@ -516,7 +541,7 @@ std::vector<Result<void>> Client::download(const std::vector<Download>& items) {
         impl.report(++finished, items.size(), bytes);
         continue;
       }
-      return ranged(fetch, 0, part - 1, true);
+      return ranged(fetch, 0, first_part - 1, true);
     }
     return nullptr;
   });
@@ -534,6 +559,31 @@ Result<void> Client::put_bytes(std::string_view key, std::string_view body) {
   call->done = [&](Call& done) {
     if (!succeeded(done))
       result = std::unexpected(impl.failure(done, fmt::format("uploading '{}'", impl.url_of(done.key))));
+  };
+  impl.engine->submit(std::move(call));
+  impl.engine->run();
+  return result;
+}
+
+Result<Client::Conditional> Client::put_bytes_if_absent(std::string_view key, std::string_view body) {
+  Impl& impl = *impl_;
+  Result<Conditional> result = Conditional::written;
+  auto call = std::make_unique<Call>();
+  call->method = "PUT";
+  call->key = impl.full_key(key);
+  call->body = std::string(body);
+  call->headers.emplace_back("If-None-Match", "*");
+  impl.object_headers(*call);
+  call->done = [&](Call& done) {
+    if (succeeded(done)) return;
+    std::string code = done.curl_code == 0 ? xml_text(done.response, "Code").value_or("") : "";
+    if (done.curl_code == 0 && (done.status == 412 || code == "PreconditionFailed")) {
+      result = Conditional::exists;
+    } else if (done.curl_code == 0 && (done.status == 501 || code == "NotImplemented")) {
+      result = Conditional::unsupported;
+    } else {
+      result = std::unexpected(impl.failure(done, fmt::format("uploading '{}'", impl.url_of(done.key))));
+    }
   };
   impl.engine->submit(std::move(call));
   impl.engine->run();

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mlops/core/error.hpp"
@@ -63,6 +64,15 @@ inline constexpr double kDefaultConnectTimeout = 10;
 // The part size used for an object of `size` bytes: `chunksize` raised (to a whole MiB) until the
 // object fits in S3's 10,000 parts, and at least S3's 5 MiB minimum.
 std::uint64_t part_size_for(std::uint64_t size, std::uint64_t chunksize);
+
+// A big download goes as a few big ranged GETs in parallel, not many small ones: each request
+// costs the server a seek or more (moto reads the whole object for every range, and S3 bills
+// per request), while a handful of streams already fills a link.
+inline constexpr unsigned kDownloadStreams = 4;
+// The inclusive byte ranges of an object of `size` bytes after its first `first_part` bytes:
+// kDownloadStreams ranges, each a whole number of MiB and at least `chunksize`.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> download_ranges(std::uint64_t size, std::uint64_t first_part,
+                                                                     std::uint64_t chunksize);
 
 struct ObjectInfo {
   std::string key;  // relative to Settings::prefix
@@ -114,6 +124,11 @@ class Client {
   struct Upload {
     std::string key;
     std::filesystem::path file;  // streamed from disk, never held in memory
+    // Optional: a check of the file (its hash) that must pass before the object may appear. It
+    // runs just before a single PUT, and, for a multipart upload, on a thread of its own while the
+    // parts go up (Complete waits for it; a failure aborts the upload), so that hashing a big
+    // file does not delay its transfer.
+    std::function<Result<void>()> verify;
   };
   // PUT for files below the multipart threshold; above it CreateMultipartUpload, the parts in
   // parallel, Complete - and AbortMultipartUpload on any failure or on SIGINT/SIGTERM (after which
@@ -130,6 +145,12 @@ class Client {
 
   // Small documents (run records, indexes): PUT from memory, and GET into memory (404: nullopt).
   Result<void> put_bytes(std::string_view key, std::string_view body);
+  // A PUT that creates `key` only if nothing is there (S3's conditional write, `If-None-Match: *`),
+  // so that of two writers of one key exactly one wins. `exists`: the server refused it because the
+  // key is there (412). `unsupported`: the server answered 501 / NotImplemented, and nothing was
+  // written. A server that ignores the header (s3rver) writes, and says `written`.
+  enum class Conditional { written, exists, unsupported };
+  Result<Conditional> put_bytes_if_absent(std::string_view key, std::string_view body);
   Result<std::optional<std::string>> get_bytes(std::string_view key);
 
   // DeleteObjects, 1000 keys per request; a key that is not there is not an error.

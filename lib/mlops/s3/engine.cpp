@@ -109,6 +109,10 @@ std::size_t on_header(char* buffer, std::size_t size, std::size_t count, void* d
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   if (line.starts_with("HTTP/")) {
     call.response_headers.clear();  // a new response (after 100 Continue, say)
+  } else if (line.empty()) {
+    long status = 0;
+    curl_easy_getinfo(static_cast<CURL*>(call.easy), CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200) call.headers_in = true;  // not the end of a 100 Continue
   } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
@@ -239,6 +243,7 @@ bool Engine::start(Call& call) {
   call.body_bytes = 0;
   call.sink_failed = false;
   call.unexpected_whole = false;
+  call.headers_in = false;
   if (call.body_from_file) {
     call.file_fd = ::open(call.file.c_str(), O_RDONLY | O_CLOEXEC);
     if (call.file_fd < 0) {
@@ -332,7 +337,10 @@ bool Engine::should_retry(Call& call) const {
   long status = call.status;
   if (status == 500 || status == 502 || status == 503 || status == 504 || status == 429) return true;
   std::optional<std::string> code = xml_text(call.response, "Code");
-  if (code == "SlowDown" || code == "RequestTimeout" || code == "InternalError" || code == "ServiceUnavailable") {
+  // ConditionalRequestConflict (409): another conditional write of the key was in progress; S3
+  // asks for a retry, which then finds the key written (412) or not.
+  if (code == "SlowDown" || code == "RequestTimeout" || code == "InternalError" || code == "ServiceUnavailable" ||
+      code == "ConditionalRequestConflict") {
     return true;
   }
   return false;
@@ -424,6 +432,14 @@ void Engine::run(const std::function<std::unique_ptr<Call>()>& feeder, const std
 
     int running = 0;
     curl_multi_perform(multi_, &running);
+    for (auto& [easy, active] : active_) {
+      Call& call = *active;
+      if (!call.on_headers || !call.headers_in || call.headers_reported) continue;
+      if (call.status == 0) curl_easy_getinfo(static_cast<CURL*>(easy), CURLINFO_RESPONSE_CODE, &call.status);
+      if (call.status < 200 || call.status >= 300) continue;
+      call.headers_reported = true;
+      call.on_headers(call);
+    }
     int left = 0;
     while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
       if (message->msg != CURLMSG_DONE) continue;

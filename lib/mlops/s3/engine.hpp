@@ -72,6 +72,9 @@ struct Call {
   std::uint64_t body_bytes = 0;
 
   std::function<void(Call&)> done;  // runs on the engine's thread; may submit further calls
+  // Runs on the engine's thread once the headers of a 2xx response are in, before its body (a
+  // ranged GET learns the object's size and starts the other parts at once); may submit calls.
+  std::function<void(Call&)> on_headers;
 
   // Engine state.
   std::chrono::steady_clock::time_point first_start{};
@@ -80,6 +83,8 @@ struct Call {
   bool sink_failed = false;
   bool unexpected_whole = false;
   bool signed_raw_slash = false;
+  bool headers_in = false;        // the header callback saw the end of a final response's headers
+  bool headers_reported = false;  // on_headers has run for this attempt
   void* easy = nullptr;
   void* header_list = nullptr;
   SignOutput signed_request;

@@ -240,7 +240,12 @@ Result<void> scan_part(drift::Part& part, const drift::ReadOptions& options, con
   std::vector<char> had;
   for (auto& piece : pieces) {
     global.clear();
-    for (const auto& name : piece.names) {
+    for (std::size_t l = 0; l < piece.names.size(); ++l) {
+      const std::string& name = piece.names[l];
+      if (l < into.names.size() && into.names[l] == name) {  // the usual case: the same columns in order
+        global.push_back(l);
+        continue;
+      }
       auto j = into.index_of(name);
       global.push_back(j ? *j : scan_detail::add_column(into, name, make));
     }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -171,6 +172,13 @@ TEST_CASE("lint: variables (P401, P402, P403, P404)") {
   CHECK(lint(replace(kClean, "    context?: string\n", "")) == Codes{"20:1 P401", "20:25 P401"});
   CHECK(lint(replace(kClean, "    context?: string\n", "    context?: string\n    tone: string\n")) ==
         Codes{"11:5 P402"});
+  auto messages = lint_prompt(replace(kClean, "{{question}}", "{{question}} {{topic}}"), "prompts/support.prompt");
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0].message == "'topic' is used but not declared (declare it under input.schema)");
+  messages = lint_prompt(replace(kClean, "    context?: string\n", "    context?: string\n    tone: string\n"),
+                         "prompts/support.prompt");
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0].message == "'tone' is declared but not used");
   // Fields of declared objects.
   std::string object = replace(kClean, "    context?: string\n", "    context?(object):\n      title: string\n");
   CHECK(lint(replace(object, "{{context}}", "{{context.title}}")).empty());
@@ -229,6 +237,53 @@ TEST_CASE("lint: never throws on garbage") {
                                            "---\n[[[\n---\n}}}}{{{{",
                                            "\0\0\0"};
   for (const std::string& input : inputs) CHECK_NOTHROW(lint_prompt(input, "p.prompt"));
+  // Deep flow YAML is refused before the parser; long lines of openers stay fast.
+  CHECK(lint("---\nname: " + std::string(100000, '[') + "\n---\nx\n", "prompts/p.prompt") == Codes{"2:1 P201"});
+  std::string openers = "---\nname: p\n---\n" + std::string(200000, '{') + std::string(100000, '<') + "a\n";
+  auto findings = lint_prompt(openers, "prompts/p.prompt");
+  CHECK(findings.size() == 100);  // scan errors are capped
+  CHECK(findings[0].code == "P301");
+}
+
+}  // namespace mlops::llm
+
+namespace mlops::llm {
+
+TEST_CASE("lint: random files never throw and every finding has a known code and a position") {
+  const std::vector<std::string> pieces = {"---\n",
+                                           "name: p\n",
+                                           "input:\n  schema:\n    a: string\n",
+                                           "{{a}}",
+                                           "{{#if a}}",
+                                           "{{/if}}",
+                                           "{{",
+                                           "}}",
+                                           "{x}",
+                                           "\n",
+                                           "\r\n",
+                                           "\xEF\xBB\xBF",
+                                           "\xff",
+                                           "AKIAABCDEFGHIJKLMNOP",
+                                           "# mlops-lint: disable=P303\n",
+                                           "{{role \"user\"}}",
+                                           "<a>",
+                                           "</a>",
+                                           "é",
+                                           ":"};
+  std::mt19937 random(1201);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1), length(0, 30);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    for (std::size_t n = length(random); n > 0; --n) text += pieces[pick(random)];
+    INFO(text);
+    std::vector<Finding> findings;
+    REQUIRE_NOTHROW(findings = lint_prompt(text, "prompts/p.prompt"));
+    for (const Finding& f : findings) {
+      CHECK(find_rule(f.code) != nullptr);
+      CHECK(f.line >= 1);
+      CHECK(f.column >= 1);
+    }
+  }
 }
 
 }  // namespace mlops::llm

@@ -164,6 +164,8 @@ TEST_CASE("malformed prompt files name the file and line") {
   CHECK(error_of("---\nname: a\n---\n\n{{#if x}}\n")
             .starts_with("'prompts/p.prompt' line 5, column 1: unclosed '{{#if x}}'"));
   CHECK(error_of("ok\n\xff\n") == "'prompts/p.prompt' line 2: not UTF-8 (byte 0xFF)");
+  CHECK(error_of("---\na: " + std::string(1000, '{') + "\n---\n") ==
+        "'prompts/p.prompt' line 2: the front matter nests '[' or '{' deeper than 64 levels");
 }
 
 TEST_CASE("UTF-8 validation") {

@@ -1,6 +1,7 @@
 #include "mlops/llm/template.hpp"
 
 #include <catch2/catch.hpp>
+#include <random>
 #include <string>
 
 // Inside the namespace: the unit tests compile in unity batches, where a using-directive would leak.
@@ -181,6 +182,42 @@ TEST_CASE("scan_tags reads a broken body to its end") {
   CHECK(scan.errors.size() == 2);
   CHECK(scan.tags[1].at.line == 2);
   CHECK(scan.tags[1].standalone);
+}
+
+}  // namespace mlops::llm
+
+namespace mlops::llm {
+
+// A small deterministic fuzz: bodies stitched from the language's pieces never throw, parse or
+// fail with a position inside the body, and render or fail with bad input.
+TEST_CASE("random bodies parse, render and lint without throwing") {
+  const std::vector<std::string> pieces = {"{{",       "}}",      "{{a}}",   "{{a.b}}",    "{{#if a}}",
+                                           "{{else}}", "{{/if}}", "\n",      "text",       "{{role \"user\"}}",
+                                           "{{! c }}", "\\{{",    "{",       "}",          "${a}",
+                                           "é",        " ",       "{{#if}}", "{{role x}}", "\r\n",
+                                           "<a>",      "</a>",    "```",     "\"\"\""};
+  std::mt19937 random(20261201);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1), length(0, 40);
+  const json vars = {{"a", {{"b", "x"}}}};
+  int parsed = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string body;
+    for (std::size_t n = length(random); n > 0; --n) body += pieces[pick(random)];
+    INFO(body);
+    std::expected<Template, SyntaxError> tmpl = std::unexpected(SyntaxError{});
+    REQUIRE_NOTHROW(tmpl = Template::parse(body, Position{3, 1}));
+    if (!tmpl) {
+      CHECK(tmpl.error().at.line >= 3);
+      CHECK_FALSE(tmpl.error().message.empty());
+    } else {
+      ++parsed;
+      Result<Rendered> rendered = std::unexpected(Error{});
+      REQUIRE_NOTHROW(rendered = tmpl->render(vars));
+      if (!rendered) CHECK(rendered.error().exit == Exit::bad_input);
+    }
+    CHECK_NOTHROW(scan_tags(body));
+  }
+  CHECK(parsed > 100);  // the generator reaches the renderer, not only the parser's errors
 }
 
 }  // namespace mlops::llm

@@ -50,3 +50,19 @@ TEST_CASE("malformed known trailers are reported and left out") {
   CHECK(m.problems[0] == "malformed trailer 'Artifact: md5:abc'");
   CHECK(m.problems[1] == "malformed trailer 'Metric: auc'");
 }
+
+TEST_CASE("the Type trailer says what kind of artifact a version is (a prompt); a model has none") {
+  Metadata meta;
+  meta.artifact = mlops::hash_bytes("prompt");
+  meta.kind = "file";
+  meta.type = "prompt";
+  std::string text = format_message("Registering artifact support version v0.0.1", "", meta);
+  CHECK(text.find("\nType: prompt\n") != std::string::npos);
+  CHECK(parse_message(text).meta.type == "prompt");
+  meta.type.clear();
+  CHECK(format_message("s", "", meta).find("Type:") == std::string::npos);
+  Message bad = parse_message("s\n\nType: two words\n");
+  CHECK(bad.meta.type.empty());
+  REQUIRE(bad.problems.size() == 1);
+  CHECK(bad.problems[0] == "malformed trailer 'Type: two words'");
+}

@@ -37,6 +37,28 @@ TEST_CASE("s3 client: parts grow so that 1 TiB fits in 10,000 parts, and never g
   CHECK(mlops::s3::part_size_for(0, 0) == mlops::s3::kDefaultMultipartChunksize);
 }
 
+TEST_CASE("s3 client: a big download is a few big ranges after the first part, whole MiB, none below the chunk size",
+          "[s3][client]") {
+  constexpr std::uint64_t MiB = 1ull << 20;
+  // Small objects: the first GET had it all.
+  CHECK(mlops::s3::download_ranges(10 * MiB, 16 * MiB, 16 * MiB).empty());
+  CHECK(mlops::s3::download_ranges(16 * MiB, 16 * MiB, 16 * MiB).empty());
+  // 500 MiB: the 484 MiB after the first part in kDownloadStreams ranges, which cover it exactly.
+  auto ranges = mlops::s3::download_ranges(500 * MiB, 16 * MiB, 16 * MiB);
+  REQUIRE(ranges.size() == mlops::s3::kDownloadStreams);
+  std::uint64_t next = 16 * MiB;
+  for (const auto& [from, to] : ranges) {
+    CHECK(from == next);
+    CHECK(from % MiB == 0);
+    next = to + 1;
+  }
+  CHECK(next == 500 * MiB);
+  // Just above the first part: the chunk size is the floor, so one small range, not four tiny ones.
+  ranges = mlops::s3::download_ranges(17 * MiB + 5, 16 * MiB, 16 * MiB);
+  REQUIRE(ranges.size() == 1);
+  CHECK(ranges[0] == std::pair<std::uint64_t, std::uint64_t>(16 * MiB, 17 * MiB + 4));
+}
+
 TEST_CASE("s3 client: an unreachable endpoint is exit 3 after the retries, saying how long it tried", "[s3][client]") {
   mlops::s3::Settings settings;
   settings.bucket = "b";

@@ -80,6 +80,8 @@ std::unique_ptr<mlops::s3::Client> open_client(const mlops::s3::Settings& settin
   return std::move(*client);
 }
 
+std::string uploads_in_progress(const std::string& prefix);
+
 // Uploads `count` files of distinct sizes (one empty), downloads them into another folder and
 // compares every byte; the listing sees each with its size.
 void round_trip(mlops::s3::Client& client, std::size_t count, std::size_t size) {
@@ -94,7 +96,7 @@ void round_trip(mlops::s3::Client& client, std::size_t count, std::size_t size) 
     contents.push_back(random_bytes(i == 0 ? 0 : size + i, i));
     fs::path file = dir.path / "up" / std::to_string(i);
     write_bytes(file, contents.back());
-    uploads.push_back({name, file});
+    uploads.push_back({name, file, {}});
     downloads.push_back({name, dir.path / "down" / std::to_string(i)});
   }
   for (auto& result : client.upload(uploads)) REQUIRE_OK(result);
@@ -142,6 +144,24 @@ TEST_CASE("s3 server: round trip, HEAD, small documents and delete", "[.s3-serve
   CHECK(client->stats().requests > 40);
 }
 
+TEST_CASE("s3 server: a conditional PUT creates a key only if it is absent", "[.s3-server]") {
+  auto client = open_client(server_settings("conditional"));
+  auto fresh = client->put_bytes_if_absent("docs/new.json", "first");
+  REQUIRE_OK(fresh);
+  CHECK(*fresh == mlops::s3::Client::Conditional::written);
+  auto again = client->put_bytes_if_absent("docs/new.json", "second");
+  REQUIRE_OK(again);
+  auto stored = client->get_bytes("docs/new.json");
+  REQUIRE_OK(stored);
+  if (env("MLOPS_S3_SERVER") == "s3rver") {
+    // s3rver ignores If-None-Match on PUT: the reason documents are read before they are written.
+    CHECK(*again == mlops::s3::Client::Conditional::written);
+  } else {
+    CHECK(*again == mlops::s3::Client::Conditional::exists);  // 412 Precondition Failed
+    CHECK(**stored == "first");
+  }
+}
+
 TEST_CASE("s3 server: listings of more than 1000 keys follow continuation tokens", "[.s3-server]") {
   auto client = open_client(server_settings("many"));
   ServerDir dir;
@@ -150,7 +170,7 @@ TEST_CASE("s3 server: listings of more than 1000 keys follow continuation tokens
   write_bytes(dir.path / "tiny", "x");
   for (int i = 0; i < 1100; ++i) {
     keys.push_back(fmt::format("{:02x}/{:06d}", i % 3, i));
-    uploads.push_back({keys.back(), dir.path / "tiny"});
+    uploads.push_back({keys.back(), dir.path / "tiny", {}});
   }
   for (auto& result : client->upload(uploads)) REQUIRE_OK(result);
   // A fresh client lists first of all, several prefixes at once (against moto this also checks
@@ -181,7 +201,7 @@ TEST_CASE("s3 server: multipart upload and ranged parallel download of a big fil
   std::string content = random_bytes((12 << 20) + 12345, 42);
   write_bytes(dir.path / "big", content);
   auto before = client->stats().requests;
-  auto up = client->upload({{"cd/big", dir.path / "big"}});
+  auto up = client->upload({{"cd/big", dir.path / "big", {}}});
   REQUIRE_OK(up.front());
   CHECK(client->stats().requests - before == 5);  // create, 3 parts, complete
   auto info = client->head("cd/big");
@@ -193,8 +213,51 @@ TEST_CASE("s3 server: multipart upload and ranged parallel download of a big fil
   before = client->stats().requests;
   auto down = client->download({{"cd/big", dir.path / "back"}});
   REQUIRE_OK(down.front());
-  CHECK(client->stats().requests - before == 3);  // three ranged GETs
+  CHECK(client->stats().requests - before == 3);  // the first part, then the other two at once
   CHECK(read_bytes(dir.path / "back") == content);
+
+  // A big object goes down as kDownloadStreams ranges after the first part, whatever its size.
+  std::string bigger = random_bytes((41 << 20) + 7, 43);
+  write_bytes(dir.path / "bigger", bigger);
+  REQUIRE_OK(client->upload({{"cd/bigger", dir.path / "bigger", {}}}).front());
+  before = client->stats().requests;
+  REQUIRE_OK(client->download({{"cd/bigger", dir.path / "bigger-back"}}).front());
+  CHECK(client->stats().requests - before == 1 + mlops::s3::kDownloadStreams);
+  CHECK(read_bytes(dir.path / "bigger-back") == bigger);
+}
+
+TEST_CASE("s3 server: an upload whose check fails never appears; a multipart one is aborted", "[.s3-server]") {
+  auto settings = server_settings("verify");
+  settings.multipart_threshold = 6 << 20;
+  settings.multipart_chunksize = 5 << 20;
+  auto client = open_client(settings);
+  ServerDir dir;
+  write_bytes(dir.path / "small", "small");
+  write_bytes(dir.path / "big", random_bytes(12 << 20, 5));
+  write_bytes(dir.path / "good", "good");
+  auto refuse = []() -> mlops::Result<void> { return std::unexpected(mlops::bad_input("not the bytes it names")); };
+  auto accept = []() -> mlops::Result<void> { return {}; };
+  auto before = client->stats().requests;
+  auto results = client->upload({{"ab/small", dir.path / "small", refuse},
+                                 {"cd/big", dir.path / "big", refuse},
+                                 {"ef/good", dir.path / "good", accept}});
+  REQUIRE(results.size() == 3);
+  REQUIRE_FALSE(results[0]);
+  REQUIRE_FALSE(results[1]);
+  REQUIRE_OK(results[2]);
+  CHECK_THAT(results[0].error().message, Catch::Contains("not the bytes it names"));
+  CHECK_THAT(results[1].error().message, Catch::Contains("not the bytes it names"));
+  // The small one was never sent; the big one's parts went up beside its check and were aborted:
+  // create, 3 parts, abort; and one PUT for the good one.
+  CHECK(client->stats().requests - before == 6);
+  for (const char* key : {"ab/small", "cd/big"}) {
+    auto head = client->head(key);
+    REQUIRE_OK(head);
+    CHECK_FALSE(head->has_value());
+  }
+  if (env("MLOPS_S3_SERVER") == "moto" && ::system("aws --version >/dev/null 2>&1") == 0) {
+    CHECK(uploads_in_progress(settings.prefix) == "None");
+  }
 }
 
 TEST_CASE("s3 server: a wrong secret key is refused, exit 3 naming the credential source", "[.s3-server]") {
@@ -269,7 +332,7 @@ TEST_CASE("s3 server: through a proxy that fails requests, transfers still compl
   ServerDir dir;
   std::string content = random_bytes(11 << 20, 7);
   write_bytes(dir.path / "big", content);
-  REQUIRE_OK(client->upload({{"cd/big", dir.path / "big"}}).front());
+  REQUIRE_OK(client->upload({{"cd/big", dir.path / "big", {}}}).front());
   REQUIRE_OK(client->download({{"cd/big", dir.path / "back"}}).front());
   CHECK(read_bytes(dir.path / "back") == content);
   CHECK(client->stats().retries > 0);
@@ -320,7 +383,7 @@ TEST_CASE("s3 server: Ctrl-C during a multipart upload aborts it, then the signa
   client->set_progress([](std::size_t done, std::size_t, std::uint64_t) {
     if (done == 1) ::kill(::getpid(), SIGINT);
   });
-  auto results = client->upload({{"ab/small", dir.path / "small"}, {"cd/big", dir.path / "big"}});
+  auto results = client->upload({{"ab/small", dir.path / "small", {}}, {"cd/big", dir.path / "big", {}}});
   ::sigaction(SIGINT, &previous, nullptr);
   client->set_progress({});
   CHECK(g_test_interrupts == 1);  // raised again once the upload was cleaned up

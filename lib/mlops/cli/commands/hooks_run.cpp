@@ -1,13 +1,19 @@
 // `mlops hooks run pre-commit` and `mlops hooks run pre-push [REMOTE URL]`: what the installed
 // hooks (and the pre-commit framework's hooks in .pre-commit-hooks.yaml) run. `schema-check`
-// checks staged datasets against their schemas; the installed pre-commit hook runs it too.
+// checks staged datasets against their schemas; the installed pre-commit hook runs it too, and
+// lints the staged prompt files.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <iostream>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/cli/commands/hooks.hpp"
+#include "mlops/core/output.hpp"
 #include "mlops/hooks/framework.hpp"
 #include "mlops/hooks/hooks.hpp"
+#include "mlops/llm/lint_files.hpp"
 #include "mlops/schema/staged.hpp"
 
 namespace mlops::cli {
@@ -19,12 +25,26 @@ struct HooksRunOptions {
   std::vector<std::string> args;  // what git passes (pre-push: remote name and URL)
 };
 
+// The prompt linter on the staged .prompt files (docs/prompts.md): errors block the commit,
+// warnings are shown.
+int lint_staged_prompts(const Repo& repo) {
+  if (hooks::framework_not_committing()) return 0;
+  auto report = unwrap(llm::lint_staged_prompts(repo, {}));
+  for (const auto& finding : report.findings) out::print(finding.str() + "\n");
+  if (!report.fails(llm::Severity::error)) return 0;
+  std::size_t errors = report.count(llm::Severity::error);
+  out::println("commit blocked: {} prompt lint error{} in the staged prompt files", errors, errors == 1 ? "" : "s");
+  out::hint("fix them and stage the files again; 'mlops prompt lint' checks the work tree");
+  return static_cast<int>(Exit::check_failed);
+}
+
 int run_hooks_run(const HooksRunOptions& options) {
   Repo repo = require_store();
   if (options.hook == "pre-commit") {
-    const int rc = unwrap(hooks::pre_commit(repo));
-    if (rc != 0 || hooks::framework_not_committing()) return rc;
-    return unwrap(schema::check_staged(repo));
+    int rc = unwrap(hooks::pre_commit(repo));
+    if (hooks::framework_not_committing()) return rc;
+    if (rc == 0) rc = unwrap(schema::check_staged(repo));
+    return std::max(rc, lint_staged_prompts(repo));
   }
   if (options.hook == "schema-check") {
     if (hooks::framework_not_committing()) return 0;

@@ -177,6 +177,7 @@ nlohmann::ordered_json version_json(const registry::Model& model, const registry
   json doc;
   doc["model"] = model.name;
   doc["version"] = version.name;
+  doc["type"] = meta.type.empty() ? "model" : meta.type;
   doc["active"] = version.active;
   doc["commit"] = version.commit;
   if (version.registration) {

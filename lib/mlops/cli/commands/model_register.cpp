@@ -3,6 +3,7 @@
 #include "mlops/cli/commands/model.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/llm/prompt.hpp"
 #include "mlops/registry/register.hpp"
 
 namespace mlops::cli {
@@ -18,8 +19,24 @@ struct ModelRegisterOptions {
   std::string bump;
   std::vector<std::string> metrics;
   bool allow_dirty = false;
+  std::string type;
   model::WriteOptions write;
 };
+
+// A prompt (`--type prompt`, or a --path ending in .prompt) must parse, so that
+// `mlops prompt render NAME#STAGE` can render every version the registry hands out.
+std::string artifact_type(const ModelRegisterOptions& options) {
+  std::string type = options.type;
+  if (type.empty() && options.path.ends_with(".prompt")) type = "prompt";
+  if (type == "model") return {};  // a model is what a version is without a Type trailer
+  if (type != "prompt" || options.path.empty()) return type;
+  auto prompt = unwrap(llm::load_prompt(options.path));
+  if (prompt.name != options.name) {
+    out::warn(fmt::format("'{}' names itself '{}', registered as '{}': render it as 'mlops prompt render {}#STAGE'",
+                          options.path, prompt.name, options.name, options.name));
+  }
+  return type;
+}
 
 // Every option checked and turned into the library's request before anything is written.
 registry::RegisterRequest register_request(const ModelRegisterOptions& options) {
@@ -45,6 +62,7 @@ registry::RegisterRequest register_request(const ModelRegisterOptions& options) 
   for (const auto& m : options.metrics) request.metrics.push_back(unwrap(registry::parse_metric_assignment(m)));
   request.allow_dirty = options.allow_dirty ? registry::AllowDirty::yes : registry::AllowDirty::no;
   request.message = options.write.message;
+  request.type = artifact_type(options);
   return request;
 }
 
@@ -72,6 +90,7 @@ int run_model_register(const ModelRegisterOptions& options) {
         {"commit", registered.tag.commit},
         {"artifact", meta.artifact->str()},
         {"size", *meta.size},
+        {"type", meta.type.empty() ? "model" : meta.type},
         {"run", meta.run.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(meta.run)},
         {"dirty", registered.lineage.dirty},
         {"pushed", pushed.pushed}};
@@ -115,6 +134,12 @@ void add_model_register(CLI::App& group) {
       ->allow_extra_args(false);
   command->add_flag("--allow-dirty", options->allow_dirty,
                     "Register from uncommitted changes (the version cannot be rebuilt from git)");
+  command
+      ->add_option(
+          "--type", options->type,
+          "What the artifact is, GTO's type: model (default) or prompt (default for a --path ending in .prompt)")
+      ->check(CLI::IsMember({"model", "prompt"}))
+      ->option_text("TYPE");
   model::add_write_options(*command, options->write);
   add_json_flag(*command);
 }

@@ -20,6 +20,7 @@ void print_version(const registry::Model& m, const registry::Version& v) {
   };
   field("model", m.name);
   field("version", v.name + (v.active ? "" : " (deregistered)"));
+  if (!meta.type.empty()) field("type", meta.type);
   field("commit", v.commit);
   if (v.registration) {
     const auto& r = *m.events[*v.registration].record;
