@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # mlops eval on 10,000 cases with a provider that answers instantly (`cat`, which echoes the
 # prompt), and eval gate over the results. Prints medians:
-#   - eval run --record -j 4: every case calls the provider (a process per case);
-#   - the same 10,000 `cat` processes started by xargs -P 4 (what the provider calls cost alone);
-#   - mlops's overhead per case = (eval run - xargs) / cases            target < 1 ms
-#   - eval run --replay -j 4: no provider at all (render, cache, score, record), per case
+#   - eval run --record -j 4: every case calls the provider (a process per case), per case;
+#   - for reference, the same 10,000 `cat` processes started by xargs -P 4 (fork + exec; mlops
+#     uses posix_spawn, which is cheaper, so the difference is no measure of mlops's overhead);
+#   - mlops's overhead per case: eval run --replay -j 4, which does everything but call the
+#     provider (read, render, cache look-up, score, record the run), / cases   target < 1 ms
 #   - eval gate RUN --min-pass-rate 0.9                                  target < 100 ms
 # Usage: bench/eval.sh [CASES] [RUNS]   (defaults 10000 and 3)
 source "$(dirname "$0")/lib.sh"
@@ -42,12 +43,12 @@ replay_ms=$(median_ms "$RUNS" "" "'$MLOPS' eval run --replay -j 4")
 run_id=$("$MLOPS" runs list --limit 1 --ids)
 gate_ms=$(median_ms 11 "" "'$MLOPS' eval gate $run_id --min-pass-rate 0.9")
 per_case() { awk -v ms="$1" -v n="$CASES" 'BEGIN {printf "%.3f", ms / n}'; }
-overhead=$(awk -v a="$run_ms" -v b="$spawn_ms" -v n="$CASES" 'BEGIN {printf "%.3f", (a - b) / n}')
 row "eval run --record -j 4 (calls $CASES providers)" "$run_ms"
-row "xargs -P 4: the same $CASES cat processes alone" "$spawn_ms"
-printf '%-48s %10s ms   (target < 1 ms: %s)\n' "mlops overhead per case (run - xargs) / cases" "$overhead" \
-  "$(awk -v o="$overhead" 'BEGIN {print (o < 1) ? "met" : "MISSED"}')"
+printf '%-48s %10s ms\n' "  per case, provider included" "$(per_case "$run_ms")"
+row "reference: xargs -P 4 starting $CASES cat" "$spawn_ms"
 row "eval run --replay -j 4 (no provider)" "$replay_ms"
-printf '%-48s %10s ms\n' "  per case" "$(per_case "$replay_ms")"
+overhead=$(per_case "$replay_ms")
+printf '%-48s %10s ms   (target < 1 ms: %s)\n' "mlops overhead per case (replay / cases)" "$overhead" \
+  "$(awk -v o="$overhead" 'BEGIN {print (o < 1) ? "met" : "MISSED"}')"
 printf '%-48s %10s ms   (target < 100 ms: %s)\n' "eval gate RUN over $CASES results" "$gate_ms" \
   "$(awk -v g="$gate_ms" 'BEGIN {print (g < 100) ? "met" : "MISSED"}')"
