@@ -12,6 +12,8 @@
 //   void piece_done();                                     // a piece is parsed (on its thread)
 // Rows count from 0 (the first data row) inside the pass. Accumulators may keep views of the text:
 // the parts and Scanned::arenas must outlive them.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstddef>

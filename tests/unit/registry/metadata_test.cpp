@@ -19,7 +19,7 @@ TEST_CASE("messages round-trip through their trailers") {
   CHECK(text.starts_with("Registering artifact m version v0.0.1\n\nretrained\non March\n\nArtifact: xxh3:"));
   CHECK(text.find("Metric: loss=1e-05\n") != std::string::npos);
 
-  Message back = parse_message(text);
+  auto back = parse_message(text);
   CHECK(back.subject == "Registering artifact m version v0.0.1");
   CHECK(back.body == "retrained\non March");
   CHECK(back.problems.empty());
@@ -35,14 +35,14 @@ TEST_CASE("messages round-trip through their trailers") {
 }
 
 TEST_CASE("a message without trailers is all body") {
-  Message m = parse_message("Registering artifact m version v0.0.1\n\nNote: this is prose\nwith two lines\n");
+  auto m = parse_message("Registering artifact m version v0.0.1\n\nNote: this is prose\nwith two lines\n");
   CHECK(m.body == "Note: this is prose\nwith two lines");
   CHECK(m.problems.empty());
   CHECK_FALSE(m.meta.artifact);
 }
 
 TEST_CASE("malformed known trailers are reported and left out") {
-  Message m = parse_message("s\n\nArtifact: md5:abc\nMetric: auc\nMetric: f1=0.5\nX-Other: kept out\n");
+  auto m = parse_message("s\n\nArtifact: md5:abc\nMetric: auc\nMetric: f1=0.5\nX-Other: kept out\n");
   CHECK_FALSE(m.meta.artifact);
   CHECK(m.meta.metric("f1") == Approx(0.5));
   CHECK_FALSE(m.meta.metric("auc"));
@@ -61,7 +61,7 @@ TEST_CASE("the Type trailer says what kind of artifact a version is (a prompt); 
   CHECK(parse_message(text).meta.type == "prompt");
   meta.type.clear();
   CHECK(format_message("s", "", meta).find("Type:") == std::string::npos);
-  Message bad = parse_message("s\n\nType: two words\n");
+  auto bad = parse_message("s\n\nType: two words\n");
   CHECK(bad.meta.type.empty());
   REQUIRE(bad.problems.size() == 1);
   CHECK(bad.problems[0] == "malformed trailer 'Type: two words'");
