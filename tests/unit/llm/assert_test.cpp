@@ -6,7 +6,14 @@
 
 #include "mlops/llm/assert_schema.hpp"
 
-using namespace mlops::llm;
+using mlops::llm::AssertInput;
+using mlops::llm::Assertion;
+using mlops::llm::AssertResult;
+using mlops::llm::evaluate;
+using mlops::llm::GoldenCase;
+using mlops::llm::parse_assertion;
+using mlops::llm::schema_violation;
+using mlops::llm::unsupported_schema;
 using json = nlohmann::json;
 
 namespace {

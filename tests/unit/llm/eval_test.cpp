@@ -14,7 +14,27 @@
 #include "mlops/llm/eval_results.hpp"
 #include "mlops/llm/eval_run.hpp"
 
-using namespace mlops::llm;
+using mlops::llm::CacheMode;
+using mlops::llm::call_provider;
+using mlops::llm::CaseStatus;
+using mlops::llm::EvalPlan;
+using mlops::llm::EvalResults;
+using mlops::llm::EvalRunOptions;
+using mlops::llm::evaluate_gate;
+using mlops::llm::gate_json;
+using mlops::llm::gate_junit;
+using mlops::llm::gate_markdown;
+using mlops::llm::GateOptions;
+using mlops::llm::OutputFormat;
+using mlops::llm::parse_eval_config;
+using mlops::llm::parse_max_regression;
+using mlops::llm::parse_provider_output;
+using mlops::llm::plan_tasks;
+using mlops::llm::ProviderSpec;
+using mlops::llm::read_golden;
+using mlops::llm::Response;
+using mlops::llm::ResponseCache;
+using mlops::llm::run_evaluation;
 
 namespace {
 

@@ -6,7 +6,13 @@
 #include <filesystem>
 #include <fstream>
 
-using namespace mlops::llm;
+using mlops::llm::check_golden;
+using mlops::llm::find_personal_data;
+using mlops::llm::GoldenCheckOptions;
+using mlops::llm::GoldenReport;
+using mlops::llm::GoldenSeverity;
+using mlops::llm::luhn_valid;
+using mlops::llm::read_golden;
 
 namespace {
 

@@ -7,7 +7,16 @@
 #include <string>
 #include <vector>
 
-using namespace mlops::llm;
+using mlops::llm::bleu;
+using mlops::llm::exact_match;
+using mlops::llm::levenshtein;
+using mlops::llm::quantile;
+using mlops::llm::retrieval_scores;
+using mlops::llm::rouge_1;
+using mlops::llm::rouge_l;
+using mlops::llm::squad_tokens;
+using mlops::llm::token_f1;
+using mlops::llm::word_tokens;
 
 namespace {
 

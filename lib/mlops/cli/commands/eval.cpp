@@ -9,7 +9,7 @@ namespace mlops::cli {
 void register_eval(CLI::App& app) {
   auto* group = add_group(app, "eval", "Evaluate prompts on golden sets, gate and compare evaluations");
   add_eval_check(*group);
-
+  add_eval_run(*group);
   add_eval_gate(*group);
   add_eval_compare(*group);
 }

@@ -40,11 +40,11 @@ void print_comparison(const llm::EvalComparison& comparison, const std::string& 
   out::Table metrics({"METRIC", "A", "B", "DELTA"});
   for (std::size_t i = 1; i <= 3; ++i) metrics.right_align(i);
   for (const auto& d : comparison.deltas) {
-    auto show = [](const std::optional<double>& v) { return v ? tracking::display_number(*v) : std::string("-"); };
+    auto show = [](const std::optional<double>& v) { return v ? fmt::format("{:.4g}", *v) : std::string("-"); };
     std::string delta = "-";
     if (d.baseline && d.candidate) {
       double change = *d.candidate - *d.baseline;
-      delta = (change > 0 ? "+" : "") + tracking::display_number(change);
+      delta = fmt::format("{:+.4g}", change);
       auto worse = d.regression();
       if (worse && *worse > 0) delta = out::paint(delta, out::Style::red);
     }

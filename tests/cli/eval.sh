@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# CLI tests: mlops eval check|run|gate|compare, and the LLM walkthrough (examples/llm).
+source "$(dirname "$0")/lib.sh"
+PATH="$(cd "$(dirname "$MLOPS")" && pwd):$PATH"
+EXAMPLE="$MLOPS_SOURCE_DIR/examples/llm"
+jpy() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+
+# A repository with a prompt, a golden set of N cases (default 4) and an eval.yaml whose provider
+# answers "answer N" to "question N", except for case 3 ("wrong"); committed.
+eval_repo() {
+  local n=${1:-4}
+  new_repo
+  mkdir -p prompts data
+  cat > prompts/qa.prompt <<'P'
+---
+name: qa
+config: {temperature: 0}
+input:
+  schema:
+    n: integer, the question's number
+---
+question {{n}}
+P
+  : > data/golden.jsonl
+  for ((i = 0; i < n; i++)); do
+    echo "{\"id\": \"c$i\", \"input\": {\"n\": $i}, \"expected\": {\"output\": \"answer $i\"}}" >> data/golden.jsonl
+  done
+  cat > answer.sh <<'S'
+#!/bin/sh
+read q; n=${q#question }
+if [ "$n" = 3 ]; then echo wrong; else echo "answer $n"; fi
+S
+  chmod +x answer.sh
+  cat > eval.yaml <<'Y'
+prompt: prompts/qa.prompt
+golden: data/golden.jsonl
+providers:
+  - id: bot
+    command: ./answer.sh
+assert:
+  - type: equals
+  - type: rouge-l
+    weight: 0
+Y
+  git add -A && git commit -qm "eval setup"
+}
+
+runs_count() { mlops runs list --ids 2>/dev/null | grep -c . ; }
+
+test_check_reports_each_problem_with_file_and_line() {
+  new_repo
+  printf '{"id": "a", "input": {"q": 1}}\n{"id": "a", "input": {"q": 2}}\n{"id": "b", "input": {"m": "mail ann@example.org"}}\n' > g.jsonl
+  run mlops eval check g.jsonl
+  expect_rc 1
+  expect_out "g.jsonl:2:1: G004 error duplicate id 'a' (first on line 1)"
+  expect_out "g.jsonl:3:1: G009 error case 'b' holds an email address 'ann@example.org'"
+  run mlops eval check g.jsonl --allow-personal-data --json
+  expect_rc 1
+  expect_eq "$(echo "$out" | jpy 'd["errors"], d["files"][0]["findings"][0]["code"]')" "(1, 'G004')"
+  printf '{"id": "a", "input": {"q": 1}}\n{"id": "b", "input": {"q": 1}}\n' > dup.jsonl
+  run mlops eval check dup.jsonl
+  expect_rc 0
+  expect_out "G008 warning case 'b' has the same input as line 1"
+  run mlops eval check dup.jsonl --fail-on warning
+  expect_rc 1
+  run mlops eval check missing.jsonl
+  expect_rc 2
+  expect_err "missing.jsonl"
+}
+
+test_run_records_the_evaluation_as_a_run() {
+  eval_repo
+  run mlops eval run -o results.json
+  expect_rc 0
+  expect_out "4 cases: 3 passed, 1 failed, 0 errors, 0 skipped; pass rate 0.75"
+  expect_out "FAIL  c3 (bot): equals: the output differs from the expected output"
+  expect_out "rouge_l"
+  local id; id=$(mlops runs list --limit 1 --ids)
+  run mlops runs show "$id" --json
+  expect_eq "$(echo "$out" | jpy 'd["metrics"]["pass_rate"]["value"] if isinstance(d["metrics"]["pass_rate"], dict) else d["metrics"]["pass_rate"]')" "0.75"
+  expect_out '"prompt.version": "xxh3:'
+  expect_out '"golden.version": "xxh3:'
+  expect_out '"provider.bot": "./answer.sh"'
+  expect_out 'eval-results.json'
+  expect_out 'qa.prompt'
+  expect_eq "$(jpy 'd["cases"][3]["output"]' < results.json)" "wrong"
+  run mlops eval run --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | jpy 'd["metrics"]["passed"], d["cases"][0]["cached"], d["status"]')" "(3.0, True, 'finished')"
+}
+
+test_bad_config_and_bad_cases_record_nothing() {
+  eval_repo
+  local before; before=$(runs_count)
+  printf 'prompt: prompts/qa.prompt\ngolden: data/golden.jsonl\nproviders:\n  - id: bot\n    command: ./answer.sh\nassert:\n  - type: similar\n' > bad.yaml
+  run mlops eval run -c bad.yaml
+  expect_rc 2
+  expect_err "'bad.yaml' line 7: unknown assertion type 'similar'"
+  printf 'prompt: [unclosed\n' > broken.yaml
+  run mlops eval run -c broken.yaml
+  expect_rc 2
+  expect_err "'broken.yaml' line"
+  run mlops eval run -c nope.yaml
+  expect_rc 2
+  expect_err "nope.yaml"
+  echo '{"id": "no-n", "input": {}}' >> data/golden.jsonl
+  run mlops eval run
+  expect_rc 2
+  expect_err "golden case 'no-n'"
+  expect_err "line 5"
+  expect_err "missing variable 'n'"
+  expect_eq "$(runs_count)" "$before"
+}
+
+test_provider_failures_are_case_errors_and_the_run_goes_on() {
+  eval_repo
+  cat > flaky.sh <<'S'
+#!/bin/sh
+read q; n=${q#question }
+case $n in
+  0) echo "answer 0" ;;
+  1) echo "model overloaded" >&2; exit 3 ;;
+  2) echo '{"output": ' ;;
+  3) sleep 5 ;;
+esac
+S
+  chmod +x flaky.sh
+  sed -i 's|command: ./answer.sh|command: ./flaky.sh\n    timeout: 300ms\n    format: json|' eval.yaml
+  printf '  - id: ghost\n    command: [no-such-provider-xyz]\n' > extra.yaml
+  sed -i '/^assert:/e cat extra.yaml' eval.yaml
+  run mlops eval run -o results.json
+  expect_rc 0
+  expect_out "ERROR c1 (bot): provider 'bot' exited with 3; its stderr ends: model overloaded"
+  expect_out "ERROR c2 (bot): provider 'bot': the provider printed malformed JSON"
+  expect_out "ERROR c3 (bot): provider 'bot' timed out after 300 ms"
+  expect_out "ERROR c0 (ghost): provider 'ghost': command 'no-such-provider-xyz' not found"
+  run mlops eval gate results.json --min-pass-rate 0
+  expect_rc 1
+  expect_out "incomplete"
+}
+
+test_replay_is_byte_identical_and_needs_a_recording() {
+  eval_repo
+  local before; before=$(runs_count)
+  run mlops eval run --replay
+  expect_rc 2
+  expect_err "--replay: no recorded response for case 'c0' (line 1) with provider 'bot'"
+  expect_err "mlops eval run --record"
+  expect_eq "$(runs_count)" "$before"
+  run mlops eval run --record -j 1 -o serial.json
+  expect_rc 0
+  run mlops eval run --record -j 4 -o parallel.json
+  expect_rc 0
+  # -j 4 gives what -j 1 gives (but for the measured latencies).
+  strip() { jpy 'json.dumps([{k: v for k, v in c.items() if k != "latency_ms"} for c in d["cases"]], sort_keys=True)' < "$1"; }
+  expect_eq "$(strip parallel.json)" "$(strip serial.json)"
+  mv answer.sh gone.sh  # a replay never calls the provider
+  run mlops eval run --replay -o replay1.json
+  expect_rc 0
+  run mlops eval run --replay -j 3 -o replay2.json
+  expect_rc 0
+  cmp -s replay1.json replay2.json || fail "two replays differ"
+  run mlops eval run --record --replay
+  expect_rc 2
+}
+
+test_budget_and_rate_limit_skip_or_space_calls() {
+  eval_repo 5
+  printf '#!/bin/sh\nread q; echo "{\\"output\\": \\"answer ${q#question }\\", \\"cost\\": 0.4}"\n' > answer.sh
+  git commit -qam "a provider with a cost"
+  run mlops eval run --budget-usd 1 -j 1 -o results.json
+  expect_rc 0
+  expect_out "2 skipped"
+  expect_err "2 cases were skipped"
+  expect_eq "$(jpy 'd["cases"][4]["error"]' < results.json)" "budget of 1 USD spent"
+  run mlops eval gate results.json --min-pass-rate 0.5
+  expect_rc 1
+  expect_out "gate failed: the evaluation is incomplete"
+  local start=$SECONDS
+  run mlops eval run --record --rpm 240 -j 3
+  expect_rc 0
+  (( SECONDS - start >= 1 )) || fail "5 calls at 240 a minute took under a second"
+}
+
+test_interrupt_records_the_run_as_killed() {
+  eval_repo 6
+  printf '#!/bin/sh\nread q; sleep 1; echo "answer ${q#question }"\n' > answer.sh
+  git commit -qam "a slow provider"
+  "$MLOPS" eval run -j 1 >"$TEST_ROOT/int.out" 2>"$TEST_ROOT/int.err" &
+  local pid=$!
+  sleep 2.5
+  kill -INT "$pid"
+  wait "$pid"
+  rc=$?
+  expect_eq "$rc" "130"
+  grep -q "recorded as killed" "$TEST_ROOT/int.err" || fail "no note of the killed run: $(cat "$TEST_ROOT/int.err")"
+  local id; id=$(mlops runs list --limit 1 --ids)
+  run mlops runs show "$id" --json
+  expect_eq "$(echo "$out" | jpy 'd["status"]')" "killed"
+  run mlops eval gate "$id"
+  expect_rc 1
+  expect_out "interrupted"
+}
+
+test_gate_bounds_outputs_and_zero_cases() {
+  eval_repo
+  mlops eval run -o results.json >/dev/null 2>&1
+  local id; id=$(mlops runs list --limit 1 --ids)
+  run mlops eval gate "$id" --min-pass-rate 0.7
+  expect_rc 0
+  expect_out "gate passed"
+  run mlops eval gate "${id:0:8}" --min-pass-rate 0.8
+  expect_rc 1
+  expect_out "pass_rate >= 0.8"
+  run mlops eval gate results.json --require 'metrics.rouge_l.mean >= 0.5' --require 'metrics.bleu.mean >= 0.1'
+  expect_rc 1
+  expect_out "metrics.bleu.mean was not produced by this evaluation"
+  expect_out "incomplete"
+  run mlops eval gate results.json --min-pass-rate 0.7 --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | jpy 'd["passed"], d["summary"]["cases"], d["cases_not_passed"][0]["id"]')" "(True, 4, 'c3')"
+  run mlops eval gate results.json --min-pass-rate 0.9 --markdown --junit junit.xml
+  expect_rc 1
+  expect_out "### Evaluation gate: ❌ failed"
+  /usr/bin/python3 -c 'import sys, xml.etree.ElementTree as t; r = t.parse(sys.argv[1]).getroot(); assert r.get("failures") == "2", r.attrib' junit.xml ||
+    fail "junit.xml is not the expected XML"
+  jpy 'json.dumps(dict(d, cases=[]))' < results.json > empty.json
+  run mlops eval gate empty.json --min-pass-rate 0.5
+  expect_rc 2
+  expect_err "the evaluation has no cases"
+  run mlops eval gate results.json --max-regression pass_rate=0.1
+  expect_rc 2
+  expect_err "--max-regression needs --baseline"
+  run mlops eval gate nothing-here
+  expect_rc 2
+  echo '{"a": 1}' > other.json
+  run mlops eval gate other.json
+  expect_rc 2
+  expect_err "is not the results of an evaluation"
+}
+
+test_compare_lists_regressions_first_and_promote_gates_on_evaluations() {
+  eval_repo
+  mlops eval run -o a.json >/dev/null 2>&1
+  local a; a=$(mlops runs list --limit 1 --ids)
+  sed -i 's/= 3/= 1/' answer.sh  # case 1 breaks, case 3 is fixed
+  git commit -qam "another provider"
+  mlops eval run --record -o b.json >/dev/null 2>&1  # the cache keys on the command, not the script's content
+  local b; b=$(mlops runs list --limit 1 --ids)
+  run mlops eval compare "$a" "$b"
+  expect_rc 0
+  expect_out "1 case passed in A and not in B"
+  [[ "$(echo "$out" | grep -n 'c1' | head -1 | cut -d: -f1)" -lt "$(echo "$out" | grep -n 'c3' | head -1 | cut -d: -f1)" ]] ||
+    fail "the regression is not listed first: $out"
+  run mlops eval compare a.json b.json --json
+  expect_eq "$(echo "$out" | jpy 'd["regressions"], d["flips"][0]["id"], d["flips"][0]["after"]')" "(1, 'c1', 'fail')"
+  run mlops eval compare a.json b.json --markdown
+  expect_out "**1 case that passed before fails now.**"
+  # The same pass rate: the default rule (pass_rate=0) holds, and the flip is listed.
+  run mlops eval gate "$b" --baseline "$a"
+  expect_rc 0
+  expect_out "REGRESSED c1 (bot): pass in the baseline, fail now"
+  run mlops eval gate "$b" --baseline "$a" --max-regression rouge_l.p95=0 --max-regression bleu.mean=0.1
+  expect_rc 1
+  expect_out "bleu.mean was not produced by this evaluation"
+  # The registry gates on evaluation runs with no code of its own.
+  run mlops model register qa --run "$a" --artifact qa.prompt
+  expect_rc 0
+  run mlops model promote qa v0.0.1 --to production --require 'metrics.pass_rate >= 0.7'
+  expect_rc 0
+  run mlops eval gate "$b" --baseline 'qa#production' --max-regression pass_rate=0
+  expect_rc 0
+  run mlops eval compare 'qa#production' "$b" --json
+  expect_eq "$(echo "$out" | jpy 'd["baseline"]')" "run $a"
+}
+
+test_llm_walkthrough_runs_end_to_end() {
+  local dir="$TEST_ROOT/support-bot"
+  run "$EXAMPLE/walkthrough.sh" "$dir"
+  expect_rc 0
+  expect_out "Promoted support-bot v0.0.1 to production"
+  expect_out "(exit 1, as expected)"
+  expect_out "Walkthrough finished"
+  cd "$dir" || return
+  run mlops eval run
+  expect_rc 0
+  run mlops eval run --replay
+  expect_rc 0
+  expect_out "pass rate 0.9"
+}
+
+run_tests "${1:-.}"
