@@ -19,7 +19,7 @@ TEST_CASE("messages round-trip through their trailers") {
   CHECK(text.starts_with("Registering artifact m version v0.0.1\n\nretrained\non March\n\nArtifact: xxh3:"));
   CHECK(text.find("Metric: loss=1e-05\n") != std::string::npos);
 
-  Message back = parse_message(text);
+  mlops::registry::Message back = parse_message(text);
   CHECK(back.subject == "Registering artifact m version v0.0.1");
   CHECK(back.body == "retrained\non March");
   CHECK(back.problems.empty());
@@ -35,14 +35,16 @@ TEST_CASE("messages round-trip through their trailers") {
 }
 
 TEST_CASE("a message without trailers is all body") {
-  Message m = parse_message("Registering artifact m version v0.0.1\n\nNote: this is prose\nwith two lines\n");
+  mlops::registry::Message m =
+      parse_message("Registering artifact m version v0.0.1\n\nNote: this is prose\nwith two lines\n");
   CHECK(m.body == "Note: this is prose\nwith two lines");
   CHECK(m.problems.empty());
   CHECK_FALSE(m.meta.artifact);
 }
 
 TEST_CASE("malformed known trailers are reported and left out") {
-  Message m = parse_message("s\n\nArtifact: md5:abc\nMetric: auc\nMetric: f1=0.5\nX-Other: kept out\n");
+  mlops::registry::Message m =
+      parse_message("s\n\nArtifact: md5:abc\nMetric: auc\nMetric: f1=0.5\nX-Other: kept out\n");
   CHECK_FALSE(m.meta.artifact);
   CHECK(m.meta.metric("f1") == Approx(0.5));
   CHECK_FALSE(m.meta.metric("auc"));

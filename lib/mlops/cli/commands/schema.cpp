@@ -1,6 +1,8 @@
 // `mlops schema`: data contracts — infer a schema from data, check data against it, diff two.
 #include "mlops/cli/commands/schema.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <system_error>
 
