@@ -115,6 +115,20 @@ test_s3_remote_settings_are_validated() {
     expect_rc 2
   done
   expect_err "scheme"
+  # One slash short is an S3 URL mistyped, not a folder named "s3:".
+  local typo
+  before=$(config_sum)
+  for typo in s3:/team-bucket/mlops s3:team-bucket/mlops S3://team-bucket/mlops; do
+    run mlops remote add other "$typo"
+    expect_rc 2
+    expect_err "remote URL '$typo' is not an S3 URL"
+    expect_err "did you mean 's3://team-bucket/mlops'?"
+  done
+  run mlops remote modify storage url s3:/team-bucket
+  expect_rc 2
+  expect_err "did you mean 's3://team-bucket'?"
+  expect_no_file s3:
+  expect_eq "$(config_sum)" "$before"
 }
 
 test_secrets_never_go_into_the_committed_config() {
@@ -166,11 +180,36 @@ test_local_values_win_and_a_remote_may_live_only_here() {
   expect_rc 0
   [[ -n "$(ls ../my-store.$current_test)" ]] || fail "push did not go to the local url"
   [[ -z "$(ls ../shared-store.$current_test)" ]] || fail "push went to the committed url"
+  # --unset --local removes only this machine's override: the committed url applies again.
+  local committed; committed=$(config_sum)
+  run mlops remote modify shared url --unset --local
+  expect_rc 0
+  expect_err "the committed url '../shared-store.$current_test' applies again"
+  expect_eq "$(config_sum)" "$committed"
+  grep -q "url:" .mlops/config.local.yaml && fail "the local url override is still there"
+  run mlops remote list --json
+  expect_eq "$(echo "$out" | json_get '["remotes"][0]["url"]')" "../shared-store.$current_test"
+  expect_eq "$(echo "$out" | json_get '["remotes"][0]["sources"]["url"]')" ".mlops/config.yaml"
+  # Nothing left to unset there; the committed url itself is never unset; nothing changes.
+  local both; both=$(cat .mlops/config.yaml .mlops/config.local.yaml 2> /dev/null | md5sum)
+  run mlops remote modify shared url --unset --local
+  expect_rc 2
+  expect_err "remote 'shared' has no url in .mlops/config.local.yaml to unset"
+  run mlops remote modify shared url --unset
+  expect_rc 2
+  expect_err "a remote cannot lose its url"
+  expect_eq "$(cat .mlops/config.yaml .mlops/config.local.yaml 2> /dev/null | md5sum)" "$both"
+  mlops remote modify shared url ../my-store.$current_test --local > /dev/null 2>&1
   # A remote on this machine only; remove forgets it from both files.
   local before; before=$(config_sum)
   run mlops remote add mine ../my-store.$current_test --local
   expect_rc 0
   expect_eq "$(config_sum)" "$before"
+  # Its url is only here: unsetting it would leave no url.
+  run mlops remote modify mine url --unset --local
+  expect_rc 2
+  expect_err "a remote cannot lose its url (remote 'mine' has no url in .mlops/config.yaml)"
+  expect_err "mlops remote remove mine"
   git check-ignore -q .mlops/config.local.yaml || fail "config.local.yaml is not git-ignored"
   grep -q mine .mlops/config.yaml && fail "a --local remote went into the committed config"
   run mlops remote remove shared

@@ -107,6 +107,17 @@ test_credentials_and_bad_remotes_are_exit_3_or_2() {
   expect_rc 3
   expect_err "127.0.0.1:9"
   [[ "$err" =~ [0-9]+(\.[0-9]+)?\ ?s ]] || fail "the time waited is not said: $err"
+  # With the default settings, a refused connection is retried twice, quickly: exit 3 within
+  # about a second (2 s asked; 4 s allowed for a loaded machine), saying how long it tried.
+  mlops remote modify down max_retries --unset > /dev/null 2>&1
+  mlops remote modify down connect_timeout --unset > /dev/null 2>&1
+  local start; start=$(date +%s%N)
+  run timeout 60 "$MLOPS" data push --remote down
+  local took=$((($(date +%s%N) - start) / 1000000))
+  expect_rc 3
+  expect_err "cannot reach http://127.0.0.1:9 for remote 'down'"
+  expect_err "gave up after 3 attempts over"
+  ((took < 4000)) || fail "an unreachable endpoint took $took ms with the default settings"
 }
 
 # A remote's own keys (.mlops/config.local.yaml, MLOPS_REMOTE_<NAME>_*) come before the AWS ones
@@ -271,6 +282,85 @@ test_model_get_and_pre_push_hook_with_an_s3_default_remote() {
   run mlops model get churn@v0.0.1 --out got.bin
   expect_rc 0
   cmp -s got.bin "$OLDPWD/model.bin" || fail "model get brought other bytes"
+}
+
+# A pull killed with -9 leaves its temp files in .mlops/tmp/; the next pull removes them (their
+# process is gone) and brings the data whole. A live process's temp file is never touched.
+test_pull_killed_with_kill_9_leaves_nothing_after_the_rerun() {
+  s3_repo
+  mlops remote modify s3 jobs 4 > /dev/null 2>&1
+  mkdir -p d && for i in $(seq 1 1500); do echo "row $i" > "d/$i"; done
+  head -c 30000000 /dev/urandom > big.bin
+  mlops data add d big.bin > /dev/null 2>&1 || fail "data add"
+  local sums; sums=$(tree_sum d; md5sum big.bin)
+  mlops data push > /dev/null 2>&1 || fail "push"
+  chmod -R u+w .mlops/cache && rm -rf .mlops/cache/* d big.bin
+  "$MLOPS" data pull > /dev/null 2>&1 &
+  local puller=$! seen=""
+  for _ in $(seq 600); do
+    seen=$(find .mlops/tmp -name '.download*' 2> /dev/null | head -1)
+    [[ -n "$seen" ]] && break
+    sleep 0.05
+  done
+  kill -9 "$puller"; wait "$puller" 2> /dev/null
+  [[ -n "$seen" ]] || { fail "the pull made no temp file to be killed with"; return; }
+  [[ -n "$(find .mlops/tmp -name '.download*')" ]] || fail "kill -9 left no temp file (nothing to test)"
+  # A download of a live process (this shell) is not touched.
+  sleep 300 &
+  local live=$!
+  local live_temp; live_temp=".mlops/tmp/$(basename "$seen" | sed -E "s/\.[0-9]+\.([0-9a-f]+)\.tmp$/.$live.\1.tmp/")"
+  : > "$live_temp"
+  run mlops data pull
+  expect_rc 0
+  expect_eq "$(find .mlops/tmp -name '.download*' | grep -v "\.$live\.")" ""
+  expect_file "$live_temp"
+  kill "$live"; wait "$live" 2> /dev/null
+  expect_eq "$(tree_sum d; md5sum big.bin)" "$sums"
+  run mlops data verify
+  expect_rc 0
+}
+
+# `runs push` from one clone; `runs pull` and `repro` in a fresh clone that has only the git origin
+# and the S3 remote (its endpoint set for this machine): the rebuilt model is bit-identical. The
+# training is the quickstart's (examples/quickstart), made small.
+test_runs_push_then_pull_and_repro_in_a_fresh_clone_through_s3() {
+  local origin="$TEST_ROOT/origin.$current_test.git"
+  git init -q --bare "$origin"
+  s3_repo
+  cp "$MLOPS_SOURCE_DIR"/examples/quickstart/{generate_data.py,train.py,params.yaml} . || fail "quickstart"
+  sed -i 's/^epochs: .*/epochs: 40/' params.yaml
+  mkdir data && python3 generate_data.py --seed 1 --rows 400 --out data/train.csv || fail "generate data"
+  mlops data add data/train.csv > /dev/null 2>&1 || fail "data add"
+  printf 'model.json\nrun.id\n' >> .gitignore
+  git add -A && git commit -qm "churn model" && git remote add origin "$origin" && git push -q origin main
+  mlops run --id-file run.id --params-file params.yaml --artifact model.json -- python3 train.py > /dev/null 2>&1 ||
+    fail "training run"
+  local id; id=$(cat run.id)
+  local model_sum; model_sum=$(md5sum < model.json)
+  run mlops data push
+  expect_rc 0
+  run mlops runs push --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["pushed"]')" "['$id']"
+  aws_s3 s3api head-object --bucket "$MLOPS_S3_BUCKET" --key "$S3_PREFIX/runs/docs/$id.json" > /dev/null 2>&1 ||
+    fail "the run document is not in the bucket"
+
+  git clone -q "$origin" "$TEST_ROOT/fresh.$current_test" && cd "$TEST_ROOT/fresh.$current_test" || fail "clone"
+  mlops remote modify s3 endpoint_url "$MLOPS_S3_ENDPOINT" --local > /dev/null 2>&1
+  expect_eq "$("$MLOPS" runs list --ids)" ""
+  run mlops runs pull --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["pulled"]')" "['$id']"
+  run mlops runs pull --json  # a second pull is a no-op
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["pulled"]')" "[]"
+  run mlops repro "$id" --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["verdict"]')" "bit-identical"
+  # The artifact the repro compared with came from the bucket: the same bytes as the original.
+  run mlops runs show "$id" --json
+  local art; art=$(echo "$out" | json_get '["artifacts"][0]["hash"]' | sed 's/xxh3://')
+  expect_eq "$(md5sum < ".mlops/cache/${art:0:2}/${art:2}")" "$model_sum"
 }
 
 # start_own_proxy [OPTIONS...]: a fault proxy of this test's own in front of the server (no

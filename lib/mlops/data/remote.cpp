@@ -13,6 +13,7 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/manifest.hpp"
+#include "mlops/data/remote_downloads.hpp"
 #include "mlops/data/remote_path.hpp"
 #include "mlops/data/remote_s3.hpp"
 #include "mlops/data/remote_settings.hpp"
@@ -147,6 +148,14 @@ Result<S3Location> parse_s3_url(std::string_view url) {
 
 Result<void> check_remote_url(std::string_view url) {
   if (url.empty()) return std::unexpected(bad_input("the remote URL is empty"));
+  // "s3:/bucket", "s3:bucket", "S3://bucket": meant as S3, and never a folder anyone wants.
+  if (url.size() > 3 && (url[0] == 's' || url[0] == 'S') && url[1] == '3' && url[2] == ':' &&
+      !url.starts_with("s3://")) {
+    std::string_view rest = url.substr(3);
+    while (rest.starts_with('/')) rest.remove_prefix(1);
+    return std::unexpected(bad_input(fmt::format("remote URL '{}' is not an S3 URL (S3 URLs start with s3://)", url),
+                                     fmt::format("did you mean 's3://{}'?", rest)));
+  }
   if (url.starts_with("s3://")) {
     MLOPS_TRY(parse_s3_url(url));
     return {};
@@ -320,6 +329,8 @@ Result<void> download_missing(const Cache& cache, const Remote& remote, const st
     }
   }
   if (missing.empty()) return {};
+  // What an interrupted download left behind (kill -9) goes now, before more temp files come.
+  remove_stale_downloads(cache.tmp());
   auto results = remote.download_many(missing, cache, [&](std::uint64_t bytes) {
     result.bytes += bytes;
     ++result.objects;

@@ -1,12 +1,14 @@
 #include "mlops/data/remote_settings.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
 
+#include "mlops/core/file.hpp"
 #include "mlops/data/remote.hpp"
 
 namespace mlops::data {
@@ -214,6 +216,28 @@ std::map<std::string, Setting> effective_settings(const RemoteConfig& remote) {
     if (value && *value) settings[std::string(key.name)] = Setting{value, var};
   }
   return settings;
+}
+
+Result<std::optional<std::string>> remote_value_in(const Repo& repo, ConfigFile file, std::string_view name,
+                                                   std::string_view key) {
+  auto path = config_path(repo, file);
+  auto text = read_file(path);
+  if (!text) {
+    if (text.error().exit == Exit::bad_input) return std::optional<std::string>();  // no such file
+    return std::unexpected(text.error());
+  }
+  try {
+    YAML::Node root = YAML::Load(*text);
+    if (!root || !root.IsMap() || !root["remotes"] || !root["remotes"].IsMap()) return std::optional<std::string>();
+    YAML::Node remote = root["remotes"][std::string(name)];
+    if (!remote || !remote.IsMap() || !remote[std::string(key)] || !remote[std::string(key)].IsScalar()) {
+      return std::optional<std::string>();
+    }
+    return std::optional<std::string>(remote[std::string(key)].as<std::string>());
+  } catch (const YAML::Exception& e) {
+    return std::unexpected(bad_input(fmt::format("cannot read '{}': {}", path.string(), e.msg),
+                                     "fix the YAML (docs/remotes.md shows the shape)"));
+  }
 }
 
 }  // namespace mlops::data

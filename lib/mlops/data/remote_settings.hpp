@@ -4,12 +4,14 @@
 // values (committed file, this machine's file, MLOPS_REMOTE_<NAME>_URL) is core/config.hpp's.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "mlops/core/config.hpp"
 #include "mlops/core/error.hpp"
+#include "mlops/core/repo.hpp"
 
 namespace mlops::data {
 
@@ -39,6 +41,12 @@ bool looks_like_secret(std::string_view value);
 
 // `remote`'s settings with MLOPS_REMOTE_<NAME>_<KEY> environment variables applied over them.
 std::map<std::string, Setting> effective_settings(const RemoteConfig& remote);
+
+// The value of `key` of remote `name` as written in one config file, not merged with the others
+// (`remote modify --unset --local` asks whether the committed file has a url under the override);
+// nullopt when that file does not set it. A malformed file is exit 2 naming it.
+Result<std::optional<std::string>> remote_value_in(const Repo& repo, ConfigFile file, std::string_view name,
+                                                   std::string_view key);
 
 // "64MiB", "5MB", "1048576", "16k": bytes; nullopt when malformed.
 std::optional<std::uint64_t> parse_size(std::string_view text);

@@ -59,7 +59,13 @@ inline constexpr unsigned kDefaultJobs = 32;
 inline constexpr std::uint64_t kDefaultMultipartThreshold = 64ull << 20;
 inline constexpr std::uint64_t kDefaultMultipartChunksize = 16ull << 20;
 inline constexpr int kDefaultMaxRetries = 5;
-inline constexpr double kDefaultConnectTimeout = 10;
+// An endpoint that refuses connections, does not resolve or does not answer the connection is
+// down, not busy: it gets at most kConnectRetries quick retries (0.75 s of backoff at most), so
+// a wrong endpoint_url or a stopped server is exit 3 within a second or two. Failures of a
+// connection that was made (503, SlowDown, a reset in the middle) get all of max_retries.
+inline constexpr int kConnectRetries = 2;
+// Seconds to make a connection (TCP and TLS): S3 and a LAN server answer in well under one.
+inline constexpr double kDefaultConnectTimeout = 3;
 
 // The part size used for an object of `size` bytes: `chunksize` raised (to a whole MiB) until the
 // object fits in S3's 10,000 parts, and at least S3's 5 MiB minimum.

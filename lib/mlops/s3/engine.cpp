@@ -121,6 +121,16 @@ std::size_t on_header(char* buffer, std::size_t size, std::size_t count, void* d
   return size * count;
 }
 
+// No connection was made: nothing listens, the name does not resolve, or the connect timed out.
+bool connect_failure(const Call& call) {
+  auto code = static_cast<CURLcode>(call.curl_code);
+  if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) return true;
+  if (code != CURLE_OPERATION_TIMEDOUT || call.easy == nullptr) return false;
+  curl_off_t connected = 0;  // microseconds until the connection was made; 0 when it never was
+  curl_easy_getinfo(static_cast<CURL*>(call.easy), CURLINFO_CONNECT_TIME_T, &connected);
+  return connected == 0;
+}
+
 bool retryable_transport(int code) {
   switch (static_cast<CURLcode>(code)) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -333,7 +343,10 @@ bool Engine::start(Call& call) {
 
 bool Engine::should_retry(Call& call) const {
   if (call.interrupted || call.sink_failed || call.unexpected_whole) return false;
-  if (call.curl_code != 0) return retryable_transport(call.curl_code);
+  if (call.curl_code != 0) {
+    if (connect_failure(call)) return call.attempts <= static_cast<unsigned>(kConnectRetries);
+    return retryable_transport(call.curl_code);
+  }
   long status = call.status;
   if (status == 500 || status == 502 || status == 503 || status == 504 || status == 429) return true;
   std::optional<std::string> code = xml_text(call.response, "Code");

@@ -39,7 +39,27 @@ int run_remote_modify(const RemoteModifyOptions& options) {
     if (!options.value.empty())
       throw Failure(bad_input("--unset takes no VALUE", "mlops remote modify NAME KEY --unset"));
     if (options.key == "url") {
-      throw Failure(bad_input("a remote cannot lose its url", fmt::format("mlops remote remove {}", options.name)));
+      // Only this machine's override may go, and only when the committed url is there to apply.
+      auto committed = unwrap(data::remote_value_in(repo, ConfigFile::committed, options.name, "url"));
+      if (!options.local || !committed) {
+        throw Failure(bad_input(
+            fmt::format("a remote cannot lose its url{}",
+                        options.local ? fmt::format(" (remote '{}' has no url in {})", options.name,
+                                                    config_label(ConfigFile::committed))
+                                      : ""),
+            fmt::format("give it another with 'mlops remote modify {} url URL', or remove it with 'mlops remote "
+                        "remove {}'",
+                        options.name, options.name)));
+      }
+      if (!unwrap(data::remote_value_in(repo, ConfigFile::local, options.name, "url"))) {
+        throw Failure(bad_input(
+            fmt::format("remote '{}' has no url in {} to unset", options.name, config_label(ConfigFile::local)),
+            fmt::format("its url '{}' is the committed one", *committed)));
+      }
+      unwrap(set_remote_value(repo, file, options.name, options.key, std::nullopt));
+      out::note(fmt::format("unset url of remote '{}' in {}: the committed url '{}' applies again", options.name,
+                            config_label(file), *committed));
+      return 0;
     }
     unwrap(set_remote_value(repo, file, options.name, options.key, std::nullopt));
     out::note(fmt::format("unset {} of remote '{}' in {}", options.key, options.name, config_label(file)));
