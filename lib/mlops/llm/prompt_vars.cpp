@@ -8,28 +8,9 @@
 #include "mlops/core/file.hpp"
 #include "mlops/llm/prompt_chars.hpp"
 #include "mlops/llm/prompt_yaml.hpp"
+#include "mlops/llm/template.hpp"
 
 namespace mlops::llm {
-
-namespace {
-
-bool valid_var_path(std::string_view path) {
-  if (path.empty()) return false;
-  bool at_start = true;
-  for (char c : path) {
-    if (c == '.') {
-      if (at_start) return false;
-      at_start = true;
-    } else if (at_start ? chars::ident_start(c) : chars::ident_char(c)) {
-      at_start = false;
-    } else {
-      return false;
-    }
-  }
-  return !at_start;
-}
-
-}  // namespace
 
 Result<nlohmann::json> load_vars_file(const std::filesystem::path& path) {
   auto text = read_file(path);
@@ -70,7 +51,7 @@ Result<void> apply_var_assignments(nlohmann::json& vars, const std::vector<std::
   for (const std::string& assignment : assignments) {
     std::size_t eq = assignment.find('=');
     std::string_view name = std::string_view(assignment).substr(0, eq);
-    if (eq == std::string::npos || !valid_var_path(name)) {
+    if (eq == std::string::npos || !valid_variable_path(name)) {
       return std::unexpected(bad_input(fmt::format("'--var {}' is not NAME=VALUE", assignment),
                                        "write --var question='Where is my order?' (NAME: letters, digits, '_', dots)"));
     }

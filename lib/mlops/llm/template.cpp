@@ -16,22 +16,6 @@ constexpr std::size_t kMaxIfDepth = 32;
 constexpr std::size_t kMaxScanErrors = 100;  // a garbage body gets a readable report
 constexpr std::string_view kChatRoles[] = {"system", "user", "assistant"};
 
-bool valid_variable_path(std::string_view path) {
-  if (path.empty()) return false;
-  bool at_start = true;
-  for (char c : path) {
-    if (c == '.') {
-      if (at_start) return false;
-      at_start = true;
-    } else if (at_start ? chars::ident_start(c) : chars::ident_char(c)) {
-      at_start = false;
-    } else {
-      return false;
-    }
-  }
-  return !at_start;
-}
-
 // A tag as scanning found it, with byte offsets in the body.
 struct RawTag {
   Tag tag;
@@ -204,6 +188,22 @@ struct OpenBlock {
 };
 
 }  // namespace
+
+bool valid_variable_path(std::string_view path) {
+  if (path.empty()) return false;
+  bool at_start = true;
+  for (char c : path) {
+    if (c == '.') {
+      if (at_start) return false;
+      at_start = true;
+    } else if (at_start ? chars::ident_start(c) : chars::ident_char(c)) {
+      at_start = false;
+    } else {
+      return false;
+    }
+  }
+  return !at_start;
+}
 
 nlohmann::json Rendered::to_json() const {
   if (!chat) return nlohmann::json{{"text", text}};

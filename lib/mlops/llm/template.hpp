@@ -128,6 +128,8 @@ Scan scan_tags(std::string_view body, Position origin = {});
 bool truthy(const nlohmann::json* value);
 // The value at a dotted path, or nullptr.
 const nlohmann::json* lookup(const nlohmann::json& vars, std::string_view path);
+// A variable path: identifiers joined by dots ("user.name"), as {{...}} and --var take them.
+bool valid_variable_path(std::string_view path);
 // A value as printed: strings as they are, null as "", numbers and booleans as JSON writes them,
 // arrays and objects as compact JSON.
 std::string to_text(const nlohmann::json& value);
