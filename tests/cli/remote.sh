@@ -310,19 +310,248 @@ test_corrupt_object_on_a_path_remote_is_moved_aside_and_replaced_by_the_next_pus
   expect_rc 3
   expect_err "object xxh3:$h on remote '$store' is corrupt"
   expect_err "moved aside on the remote to '$store/.corrupt/$h."
-  expect_err "hint: the next 'mlops data push' from a clone that has a good copy replaces it"
+  expect_err "hint: run 'mlops data push --verify' in a clone that has a good copy"
   expect_no_file a.txt
   expect_no_file "$store/${h:0:2}/${h:2}"
   [[ -z "$(find .mlops/cache -type f 2>/dev/null)" ]] || fail "a corrupt object entered the cache"
-  # The first clone has a good copy: its next push replaces it, as the hint says.
+  # The first clone has a good copy: its push --verify replaces it, as the hint says.
   cd "$OLDPWD" || fail "back"
-  run mlops data push --json
+  run mlops data push --verify --json
   expect_rc 0
   expect_eq "$(echo "$out" | json_get '["objects"]')" "1"
   cd "$clone" || fail "clone"
   run mlops data pull
   expect_rc 0
   expect_eq "$(cat a.txt)" "good bytes"
+}
+
+# --- a new user's trial of remotes ---------------------------------------------------------------
+
+# --jobs N on push, pull and fetch: 1 to 512, else exit 2 before anything moves.
+test_jobs_option_is_checked_on_push_pull_and_fetch() {
+  new_repo
+  local store="$TEST_ROOT/store.$current_test"
+  mlops remote add store "$store" --create --default > /dev/null 2>&1
+  echo data > a.txt && mlops data add a.txt > /dev/null 2>&1
+  local verb
+  for verb in push pull fetch; do
+    run mlops data "$verb" --jobs 0
+    expect_rc 2
+    expect_err "--jobs must be from 1 to 512, not 0"
+    run mlops data "$verb" -j 513
+    expect_rc 2
+    expect_err "--jobs must be from 1 to 512, not 513"
+    run mlops data "$verb" --jobs many
+    expect_rc 2
+    run mlops data "$verb" --help
+    expect_out "--jobs"
+    expect_out "mlops data $verb --jobs"
+  done
+  [[ -z "$(ls "$store")" ]] || fail "a refused push sent something"
+  run mlops data push --jobs 4
+  expect_rc 0
+  # --jobs wins over the remote's own setting, even a bad one from the environment.
+  MLOPS_REMOTE_STORE_JOBS=0 run mlops data fetch --jobs 2
+  expect_rc 0
+}
+
+# A value from the environment that the remote cannot use names the variable, once, and says to
+# correct or unset it (not `remote modify`, which cannot change the environment).
+test_environment_override_errors_name_the_variable() {
+  new_repo
+  local store="$TEST_ROOT/store.$current_test"
+  mlops remote add store "$store" --create --default > /dev/null 2>&1
+  echo data > a.txt && mlops data add a.txt > /dev/null 2>&1
+  MLOPS_REMOTE_STORE_JOBS=0 run mlops data push
+  expect_rc 2
+  expect_err "remote 'store': MLOPS_REMOTE_STORE_JOBS='0' is not a valid jobs value"
+  expect_err "hint: jobs takes transfers in flight at once, 1 to 512: correct or unset MLOPS_REMOTE_STORE_JOBS"
+  [[ "$err" != *"'jobs' 'jobs'"* ]] || fail "the key is named twice: $err"
+  [[ "$err" != *"remote modify"* ]] || fail "the hint sends to remote modify: $err"
+  MLOPS_REMOTE_STORE_URL=http://example.com/x run mlops data push
+  expect_rc 2
+  expect_err "(the url of remote 'store', from MLOPS_REMOTE_STORE_URL)"
+  expect_err "hint: correct or unset MLOPS_REMOTE_STORE_URL"
+  MLOPS_REMOTE_STORE_URL="$TEST_ROOT/nowhere.$current_test" run mlops data push
+  expect_rc 3
+  expect_err "(its url comes from MLOPS_REMOTE_STORE_URL)"
+  expect_err "hint: mount it, or correct or unset MLOPS_REMOTE_STORE_URL"
+  MLOPS_REMOTE_STORE_REGION=eu-west-1 run mlops data push
+  expect_rc 2
+  expect_err "MLOPS_REMOTE_STORE_REGION is set, but region is a setting of S3 remotes"
+  expect_err "hint: unset MLOPS_REMOTE_STORE_REGION"
+  # A bad value in a file names the file and the command that fixes it.
+  mlops remote modify store jobs 5 > /dev/null 2>&1
+  sed -i 's/jobs: 5/jobs: 0/' .mlops/config.yaml
+  run mlops data push
+  expect_rc 2
+  expect_err "remote 'store': invalid value '0' for jobs in .mlops/config.yaml"
+  expect_err "mlops remote modify store jobs VALUE"
+}
+
+test_status_remote_without_a_name_uses_the_default_remote() {
+  new_repo
+  local store="$TEST_ROOT/store.$current_test"
+  mlops remote add store "$store" --create --default > /dev/null 2>&1
+  echo one > a.txt && mlops data add a.txt > /dev/null 2>&1
+  run mlops data status --remote
+  expect_rc 0
+  expect_out "a.txt (1 of 1 object not on remote 'store')"
+  run mlops data status --remote --json --exit-code
+  expect_rc 1
+  expect_eq "$(echo "$out" | json_get '["remote"]["name"]')" "store"
+  run mlops data status --remote --verify --exit-code --json
+  expect_rc 1
+  mlops data push > /dev/null 2>&1
+  run mlops data status -r --exit-code
+  expect_rc 0
+  expect_out "Remote 'store' has every object of the 1 tracked."
+}
+
+test_misspelt_remote_names_get_did_you_mean() {
+  new_repo
+  local store="$TEST_ROOT/store.$current_test"
+  mlops remote add storage "$store" --create --default > /dev/null 2>&1
+  echo one > a.txt && mlops data add a.txt > /dev/null 2>&1
+  local command
+  for command in "data push" "data pull" "data fetch" "data status" "data gc" "runs push" "runs pull"; do
+    # shellcheck disable=SC2086
+    run mlops $command -r storag
+    expect_rc 2
+    expect_err "unknown remote 'storag'"
+    expect_err "hint: did you mean 'storage'?"
+  done
+  run mlops model get churn@v0.0.1 --remote storag
+  expect_rc 2
+  expect_err "did you mean 'storage'?"
+  MLOPS_DEFAULT_REMOTE=storge run mlops data push
+  expect_rc 2
+  expect_err "unknown remote 'storge' (the default remote, from MLOPS_DEFAULT_REMOTE)"
+  expect_err "did you mean 'storage'?"
+  [[ -z "$(ls "$store")" ]] || fail "something was pushed"
+}
+
+# Without --local, a remote's values go to the file the remote lives in: a remote of this machine
+# only never leaks into the committed config; a committed one is changed in the committed file.
+test_modify_writes_where_the_remote_lives() {
+  new_repo
+  mkdir -p "$TEST_ROOT/mine.$current_test" "$TEST_ROOT/team.$current_test"
+  mlops remote add team "$TEST_ROOT/team.$current_test" --default > /dev/null 2>&1
+  mlops remote add mine "$TEST_ROOT/mine.$current_test" --local > /dev/null 2>&1
+  local committed; committed=$(config_sum)
+  run mlops remote modify mine jobs 4
+  expect_rc 0
+  expect_err "set jobs of remote 'mine' to 4 in .mlops/config.local.yaml (the remote is on this machine only)"
+  expect_eq "$(config_sum)" "$committed"
+  grep -q "mine" .mlops/config.yaml && fail "the local remote leaked into the committed config"
+  grep -q "jobs: 4" .mlops/config.local.yaml || fail "jobs is not in the local config"
+  run mlops remote modify mine jobs --unset
+  expect_rc 0
+  expect_err "unset jobs of remote 'mine' in .mlops/config.local.yaml"
+  expect_eq "$(config_sum)" "$committed"
+  # The committed remote: the committed file, as before.
+  run mlops remote modify team jobs 8
+  expect_rc 0
+  expect_err "in .mlops/config.yaml"
+  grep -q "jobs: 8" .mlops/config.yaml || fail "jobs of the committed remote is not committed"
+  grep -q "jobs" .mlops/config.local.yaml && fail "jobs of the committed remote went to the local file"
+  true
+}
+
+# As `git config --unset` of a key that is not there: an error (git: 5; here 2, bad input),
+# nothing changes, and the hint says where the value is, if anywhere.
+test_unset_of_a_setting_that_is_not_set_says_so() {
+  new_repo
+  mkdir -p "$TEST_ROOT/s.$current_test"
+  mlops remote add store "$TEST_ROOT/s.$current_test" --default > /dev/null 2>&1
+  local before; before=$(config_sum)
+  run mlops remote modify store jobs --unset
+  expect_rc 2
+  expect_err "jobs of remote 'store' is not set in .mlops/config.yaml; nothing to unset"
+  [[ "$err" != *"unset jobs of remote"* ]] || fail "it claims to have unset it: $err"
+  mlops remote modify store jobs 3 --local > /dev/null 2>&1
+  run mlops remote modify store jobs --unset
+  expect_rc 2
+  expect_err "hint: it is set in .mlops/config.local.yaml: add --local"
+  MLOPS_REMOTE_STORE_SHARED=group run mlops remote modify store shared --unset
+  expect_rc 2
+  expect_err "hint: its value comes from the environment: unset MLOPS_REMOTE_STORE_SHARED"
+  expect_eq "$(config_sum)" "$before"
+  run mlops remote modify store jobs --unset --local
+  expect_rc 0
+  expect_err "unset jobs of remote 'store' in .mlops/config.local.yaml"
+}
+
+# remote add/modify/remove edit the remotes section in place: the file's comments, order and block
+# style stay as written.
+test_remote_edits_keep_the_config_comments_and_block_style() {
+  new_repo
+  local a="$TEST_ROOT/a.$current_test" b="$TEST_ROOT/b.$current_test"
+  mkdir -p "$a" "$b"
+  printf '%s\n' "# Team settings: read docs/remotes.md before changing." "version: 1" "cache:" \
+    "  # copy keeps the workspace writable" "  link: copy" "# Data remotes: mlops remote add NAME URL" \
+    "remotes: {}  # none yet" "registry:" "  # who may promote: see CODEOWNERS" \
+    "  stages: [dev, staging, production]" > .mlops/config.yaml
+  run mlops remote add storage "$a" --default
+  expect_rc 0
+  mlops remote add backup "$b" > /dev/null 2>&1 || fail "add backup"
+  mlops remote modify storage jobs 8 > /dev/null 2>&1 || fail "modify"
+  expect_eq "$(cat .mlops/config.yaml)" "$(printf '%s\n' "# Team settings: read docs/remotes.md before changing." \
+    "version: 1" "cache:" "  # copy keeps the workspace writable" "  link: copy" \
+    "# Data remotes: mlops remote add NAME URL" "remotes:  # none yet" "  storage:" "    url: $a" \
+    "    default: true" "    jobs: 8" "  backup:" "    url: $b" "registry:" "  # who may promote: see CODEOWNERS" \
+    "  stages: [dev, staging, production]")"
+  # A comment of the user's inside the section stays too; the edits keep to their lines.
+  sed -i 's|^  backup:|  # the nightly copy\n  backup:|; s|^    jobs: 8|    jobs: 8  # a fast link|' .mlops/config.yaml
+  mlops remote modify storage jobs 16 > /dev/null 2>&1 || fail "modify again"
+  grep -q "^    jobs: 16  # a fast link$" .mlops/config.yaml || fail "the value's comment is gone: $(cat .mlops/config.yaml)"
+  mlops remote add other "$b" --default > /dev/null 2>&1 || fail "add other"
+  grep -q "# the nightly copy" .mlops/config.yaml || fail "a comment in the section is gone"
+  run mlops remote list --json
+  expect_eq "$(echo "$out" | json_get '["remotes"][2]["default"]')" "True"
+  expect_eq "$(echo "$out" | json_get '["remotes"][0]["default"]')" "False"
+  mlops remote remove backup > /dev/null 2>&1 || fail "remove"
+  grep -q "nightly" .mlops/config.yaml && fail "the removed remote's comment stayed"
+  mlops remote remove storage > /dev/null 2>&1 && mlops remote remove other > /dev/null 2>&1 || fail "remove all"
+  grep -q "^remotes: {}  # none yet$" .mlops/config.yaml || fail "the empty section: $(cat .mlops/config.yaml)"
+  grep -q "^  # who may promote: see CODEOWNERS$" .mlops/config.yaml || fail "a comment elsewhere is gone"
+  # The config `mlops init` writes: its comments kept, the remote in block style.
+  new_repo
+  local fresh; fresh=$(cat .mlops/config.yaml)
+  run mlops remote add storage "$a"
+  expect_rc 0
+  expect_eq "$err" "$(printf '%s\n' "added remote 'storage' ($a) as the default" "hint: commit the setting: git add .mlops/config.yaml")"
+  grep -q "^  storage:$" .mlops/config.yaml || fail "not block style: $(cat .mlops/config.yaml)"
+  expect_eq "$(grep -c '^ *#' .mlops/config.yaml)" "$(echo "$fresh" | grep -c '^ *#')"
+}
+
+# This machine's file may hold credentials: only its owner may read it.
+test_local_config_is_created_readable_by_its_owner_only() {
+  new_repo
+  mkdir -p "$TEST_ROOT/s.$current_test"
+  mlops remote add store "$TEST_ROOT/s.$current_test" --local > /dev/null 2>&1 || fail "add --local"
+  expect_eq "$(stat -c %a .mlops/config.local.yaml)" "600"
+  chmod 644 .mlops/config.local.yaml
+  mlops remote modify store jobs 2 --local > /dev/null 2>&1 || fail "modify --local"
+  expect_eq "$(stat -c %a .mlops/config.local.yaml)" "600"
+}
+
+# `model ... --push` to a git origin that is a repository with a work tree (libgit2 pushes only to
+# bare ones on the local disk) says what to do.
+test_push_to_a_non_bare_git_origin_has_a_hint() {
+  new_repo
+  local origin; origin=$(pwd)
+  git commit -q --allow-empty -m init
+  local clone="$TEST_ROOT/clone.$current_test"
+  git clone -q . "$clone" && cd "$clone" || fail "clone"
+  mlops init > /dev/null 2>&1
+  echo weights > model.bin
+  mlops remote add store "$TEST_ROOT/store.$current_test" --create --default > /dev/null 2>&1
+  printf 'model.bin\n' > .gitignore && git add -A && git commit -qm setup
+  run mlops model register churn --path model.bin --push
+  expect_rc 3
+  expect_err "is not a bare repository"
+  expect_err "git push origin --tags"
 }
 
 run_tests "${1:-.}"

@@ -165,7 +165,7 @@ test_corrupt_object_is_never_placed_and_the_next_push_replaces_it() {
   expect_rc 3
   expect_err "is corrupt"
   expect_err "moved aside on the remote"
-  expect_err "hint: the next 'mlops data push' from a clone that has a good copy replaces it"
+  expect_err "hint: run 'mlops data push --verify' in a clone that has a good copy"
   expect_no_file a.txt
   [[ -z "$(find .mlops/cache -type f)" ]] || fail "a corrupt object entered the cache"
   # The clone with a good copy pushes; then the pull works.
@@ -400,6 +400,103 @@ test_runs_push_without_conditional_writes_falls_back_to_a_plain_put() {
   run mlops runs pull --json
   expect_rc 0
   expect_eq "$(echo "$out" | json_get '["pulled"]')" "['$id']"
+}
+
+# --- a new user's trial of S3 remotes --------------------------------------------------------------
+
+# --jobs N is how many requests are in flight (counted by a proxy of the test's own), over the
+# remote's `jobs` setting and its environment override; pull and fetch report their requests too.
+test_jobs_option_sets_the_requests_in_flight() {
+  s3_repo
+  mkdir -p d && for i in $(seq 1 120); do echo "row $i" > "d/$i"; done
+  mlops data add d > /dev/null 2>&1 || fail "data add"
+  start_own_proxy || return
+  mlops remote modify s3 endpoint_url "$OWN_PROXY" --local > /dev/null 2>&1
+  MLOPS_REMOTE_S3_JOBS=16 run mlops data push --jobs 1 --json
+  stop_own_proxy
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["objects"]')" "121"
+  grep -q "'most_at_once': 1," "$OWN_PROXY_LOG" || fail "--jobs 1 kept more in flight: $(cat "$OWN_PROXY_LOG")"
+  chmod -R u+w .mlops/cache && rm -rf .mlops/cache/* d
+  start_own_proxy || return
+  mlops remote modify s3 endpoint_url "$OWN_PROXY" --local > /dev/null 2>&1
+  run mlops data fetch --jobs 3 --json
+  stop_own_proxy
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["objects"]')" "121"
+  local most; most=$(sed -n "s/.*'most_at_once': \([0-9]*\),.*/\1/p" "$OWN_PROXY_LOG")
+  ((most >= 2 && most <= 3)) || fail "--jobs 3 kept $most in flight"
+  # The requests sent: one GET per object at least (the first HEADs or LISTs come before).
+  (($(echo "$out" | json_get '["requests"]') >= 121)) || fail "fetch --json requests: $out"
+  chmod -R u+w .mlops/cache && rm -rf .mlops/cache/*
+  mlops remote modify s3 endpoint_url "$MLOPS_S3_ENDPOINT" --local > /dev/null 2>&1
+  run mlops data pull --json
+  expect_rc 0
+  (($(echo "$out" | json_get '["requests"]') >= 121)) || fail "pull --json requests: $out"
+  run mlops data pull --json  # everything is here: no request
+  expect_eq "$(echo "$out" | json_get '["requests"]')" "0"
+  run mlops data push --jobs 0
+  expect_rc 2
+  expect_err "--jobs must be from 1 to 512, not 0"
+}
+
+# A bucket that does not exist: pull, fetch and model get fail as push does (exit 3, the bucket
+# named, how to make it), never "the data is not on the remote" (exit 2).
+test_missing_bucket_is_exit_3_for_pull_fetch_and_model_get() {
+  s3_repo
+  echo data > a.txt && mlops data add a.txt > /dev/null 2>&1
+  head -c 1000 /dev/urandom > model.bin
+  printf 'model.bin\n' >> .gitignore
+  git add -A && git commit -qm data
+  mlops model register churn --path model.bin > /dev/null 2>&1 || fail "register"
+  local bucket="no-such-bucket-$RANDOM$RANDOM"
+  mlops remote add missing "s3://$bucket/p" > /dev/null 2>&1
+  mlops remote modify missing endpoint_url "$MLOPS_S3_ENDPOINT" --local > /dev/null 2>&1
+  chmod -R u+w .mlops/cache && rm -rf .mlops/cache/* a.txt model.bin
+  local command
+  for command in "data pull" "data fetch" "data fetch --models"; do
+    # shellcheck disable=SC2086
+    run mlops $command --remote missing
+    expect_rc 3
+    expect_err "bucket '$bucket' does not exist at $MLOPS_S3_ENDPOINT"
+    expect_err "hint: create it (e.g. 'aws s3 mb s3://$bucket') or correct the remote's URL"
+  done
+  run mlops model get churn@v0.0.1 --remote missing --out got.bin
+  expect_rc 3
+  expect_err "bucket '$bucket' does not exist"
+  expect_no_file got.bin
+  expect_no_file a.txt
+}
+
+# The clone that pushed an object remembers the remote has it: after the bad copy is moved aside,
+# a plain push there sends nothing, and `push --verify` (what the hint says) replaces it.
+test_corrupt_object_hint_names_push_verify_which_replaces_it() {
+  local origin="$TEST_ROOT/origin.$current_test.git"
+  git init -q --bare "$origin"
+  s3_repo
+  echo "good bytes" > a.txt && mlops data add a.txt > /dev/null 2>&1
+  git add -A && git commit -qm data && git remote add origin "$origin" && git push -q origin main
+  mlops data push > /dev/null 2>&1 || fail "push"
+  local first=$PWD h; h=$(hash_in a.txt.mlops); h=${h#xxh3:}
+  echo "bad bytes" > "$TEST_ROOT/bad.$current_test"
+  aws_s3 s3 cp "$TEST_ROOT/bad.$current_test" "s3://$MLOPS_S3_BUCKET/$S3_PREFIX/${h:0:2}/${h:2}" > /dev/null 2>&1
+  git clone -q "$origin" "$TEST_ROOT/second.$current_test" && cd "$TEST_ROOT/second.$current_test" || fail "clone"
+  mlops remote modify s3 endpoint_url "$MLOPS_S3_ENDPOINT" --local > /dev/null 2>&1
+  run mlops data pull
+  expect_rc 3
+  expect_err "is corrupt"
+  expect_err "hint: run 'mlops data push --verify' in a clone that has a good copy"
+  cd "$first" || fail "back"
+  run mlops data push --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["objects"]')" "0"  # why the hint says --verify
+  run mlops data push --verify --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["objects"]')" "1"
+  cd "$TEST_ROOT/second.$current_test" || fail "second"
+  run mlops data pull
+  expect_rc 0
+  expect_eq "$(cat a.txt)" "good bytes"
 }
 
 run_tests "${1:-.}"

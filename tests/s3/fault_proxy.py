@@ -16,7 +16,7 @@ If-None-Match is answered 501 NotImplemented and not forwarded ("refused").
 
 Usage: fault_proxy.py --upstream http://127.0.0.1:PORT --port-file FILE [--rate 0.2] [--seed N]
 Listens on 127.0.0.1 on a free port, writes the port to FILE when ready; counts of what it did
-go to stderr at exit (SIGTERM).
+go to stderr at exit (SIGTERM), "most_at_once" first: the most requests it held at the same moment.
 """
 import argparse
 import http.client
@@ -47,9 +47,11 @@ def main():
     upstream = urllib.parse.urlsplit(args.upstream)
     chooser = random.Random(args.seed)
     lock = threading.Lock()
-    counts = {"forwarded": 0, "slowdown": 0, "dropped": 0, "truncated": 0, "lost": 0, "refused": 0}
+    # "most_at_once": the most requests in the proxy at the same moment (how many a client keeps in flight).
+    counts = {"most_at_once": 0, "forwarded": 0, "slowdown": 0, "dropped": 0, "truncated": 0, "lost": 0, "refused": 0}
     local = threading.local()
     completes = []
+    in_flight = [0]
 
     def upstream_connection():
         if getattr(local, "connection", None) is None:
@@ -63,6 +65,16 @@ def main():
             pass
 
         def handle_any(self):
+            with lock:
+                in_flight[0] += 1
+                counts["most_at_once"] = max(counts["most_at_once"], in_flight[0])
+            try:
+                self.forward()
+            finally:
+                with lock:
+                    in_flight[0] -= 1
+
+        def forward(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             if args.no_conditional_writes and self.command == "PUT" and self.headers.get("If-None-Match"):

@@ -5,7 +5,9 @@
 
 #include <cstdlib>
 
+#include "mlops/core/config_text.hpp"
 #include "mlops/core/file.hpp"
+#include "mlops/core/output.hpp"
 
 namespace mlops {
 
@@ -170,74 +172,95 @@ constexpr std::string_view kLocalHeader =
     "# This machine's settings and secrets (git-ignored: never commit this file).\n"
     "# Values here win over .mlops/config.yaml; see docs/remotes.md.\n";
 
-// Reads `file`, lets `edit` change it, and writes it back atomically under the config lock.
-template <class Edit>
-Result<void> edit_config_file(const Repo& repo, ConfigFile which, Edit edit) {
+// Applies `edits` to the `remotes:` section of one file, atomically, under the config lock. The
+// rest of the file stays as written (comments, order, block style: config_text.hpp). This
+// machine's file may hold secrets: it is created readable by its owner only (0600).
+Result<void> edit_config_file(const Repo& repo, ConfigFile which, const std::vector<RemoteEdit>& edits) {
   auto lock = FileLock::acquire(repo.store() / "config.lock");
   if (!lock) return std::unexpected(lock.error());
   auto file = config_path(repo, which);
-  YAML::Node root;
-  if (auto text = read_file(file)) {
-    try {
-      root = YAML::Load(*text);
-    } catch (const YAML::Exception& e) {
-      return std::unexpected(config_error(file, e.msg, e.mark.is_null() ? -1 : e.mark.line));
-    }
-  } else if (text.error().exit != Exit::bad_input) {
-    return std::unexpected(text.error());
+  std::string text;
+  if (auto read = read_file(file)) {
+    text = std::move(*read);
+  } else if (read.error().exit != Exit::bad_input) {
+    return std::unexpected(read.error());
+  } else {
+    text = which == ConfigFile::local ? std::string(kLocalHeader) : "version: 1\n";
   }
-  if (!root.IsMap()) root = YAML::Node(YAML::NodeType::Map);
-  if (!root["remotes"] || !root["remotes"].IsMap()) root["remotes"] = YAML::Node(YAML::NodeType::Map);
-  if (which == ConfigFile::committed && !root["version"]) root["version"] = 1;
-  YAML::Node remotes = root["remotes"];
-  if (!edit(remotes)) return {};  // nothing changed
-  YAML::Emitter out;
-  out << root;
-  std::string text = std::string(out.c_str()) + "\n";
-  if (which == ConfigFile::local) text = std::string(kLocalHeader) + text;
-  return write_file_atomic(file, text, repo.tmp());
+  std::optional<EditedText> edited;
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (root && !root.IsNull() && !root.IsMap()) {
+      return std::unexpected(config_error(file, "the top level must be a mapping"));
+    }
+    edited = edit_remotes_text(text, edits);
+  } catch (const YAML::Exception& e) {
+    return std::unexpected(config_error(file, e.msg, e.mark.is_null() ? -1 : e.mark.line));
+  }
+  if (!edited) return {};  // nothing changed
+  if (edited->rewritten) {
+    out::warn(
+        fmt::format("'{}' was written again as a whole (its layout could not be edited in place): its "
+                    "comments are gone",
+                    config_label(which)));
+  }
+  if (which == ConfigFile::committed) return write_file_atomic(file, edited->text, repo.tmp());
+  auto temp = AtomicFile::create(file, repo.tmp());
+  if (!temp) return std::unexpected(temp.error());
+  MLOPS_TRY(temp->set_mode(0600));
+  MLOPS_TRY(temp->write(edited->text));
+  return temp->commit();
 }
 
 }  // namespace
 
 Result<void> set_remote_value(const Repo& repo, ConfigFile file, std::string_view name, std::string_view key,
                               const std::optional<std::string>& value) {
-  return edit_config_file(repo, file, [&](YAML::Node& remotes) {
-    std::string n(name), k(key);
-    if (value) {
-      remotes[n][k] = *value;
-      return true;
-    }
-    if (!remotes[n] || !remotes[n].IsMap() || !remotes[n][k]) return false;
-    remotes[n].remove(k);
-    if (remotes[n].size() == 0) remotes.remove(n);
-    return true;
-  });
+  RemoteEdit edit{value ? RemoteEdit::Op::set : RemoteEdit::Op::unset, std::string(name), std::string(key),
+                  value.value_or("")};
+  return edit_config_file(repo, file, {edit});
 }
 
 Result<bool> remove_remote_entry(const Repo& repo, std::string_view name) {
   bool found = false;
   for (auto which : {ConfigFile::committed, ConfigFile::local}) {
-    std::error_code ec;
-    if (which == ConfigFile::local && !std::filesystem::exists(config_path(repo, which), ec)) continue;
-    MLOPS_TRY(edit_config_file(repo, which, [&](YAML::Node& remotes) {
-      if (!remotes[std::string(name)]) return false;
-      remotes.remove(std::string(name));
-      found = true;
-      return true;
-    }));
+    if (!remote_in_file(repo, which, name)) continue;
+    found = true;
+    MLOPS_TRY(edit_config_file(repo, which, {{RemoteEdit::Op::remove_remote, std::string(name), {}, {}}}));
   }
   return found;
 }
 
 Result<void> set_default_remote(const Repo& repo, ConfigFile file, std::string_view name) {
-  return edit_config_file(repo, file, [&](YAML::Node& remotes) {
-    for (auto entry : remotes) {
-      if (entry.second.IsMap() && entry.second["default"]) entry.second.remove("default");
+  std::vector<RemoteEdit> edits;
+  auto text = read_file(config_path(repo, file));
+  if (text) {
+    try {
+      YAML::Node root = YAML::Load(*text);
+      if (root.IsMap() && root["remotes"] && root["remotes"].IsMap()) {
+        for (const auto& entry : root["remotes"]) {
+          if (entry.second.IsMap() && entry.second["default"] && entry.first.Scalar() != name) {
+            edits.push_back({RemoteEdit::Op::unset, entry.first.Scalar(), "default", {}});
+          }
+        }
+      }
+    } catch (const YAML::Exception&) {
+      // edit_config_file names the line.
     }
-    if (!name.empty()) remotes[std::string(name)]["default"] = true;
-    return true;
-  });
+  }
+  if (!name.empty()) edits.push_back({RemoteEdit::Op::set, std::string(name), "default", "true"});
+  return edit_config_file(repo, file, edits);
+}
+
+bool remote_in_file(const Repo& repo, ConfigFile file, std::string_view name) {
+  auto text = read_file(config_path(repo, file));
+  if (!text) return false;
+  try {
+    YAML::Node root = YAML::Load(*text);
+    return root.IsMap() && root["remotes"] && root["remotes"].IsMap() && root["remotes"][std::string(name)];
+  } catch (const YAML::Exception&) {
+    return false;
+  }
 }
 
 }  // namespace mlops

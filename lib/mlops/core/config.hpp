@@ -59,13 +59,16 @@ std::string_view config_label(ConfigFile file);
 std::string remote_env_name(std::string_view name, std::string_view key);
 inline constexpr std::string_view kDefaultRemoteEnv = "MLOPS_DEFAULT_REMOTE";
 
-// Edits of one file, atomic, under `.mlops/config.lock`. Sets remotes.NAME.KEY (creating the
-// entry), or removes it when `value` is nullopt (and the entry once it is empty).
+// Edits of one file, atomic, under `.mlops/config.lock`, keeping its comments and layout
+// (config_text.hpp); `.mlops/config.local.yaml` is created with mode 0600. Sets remotes.NAME.KEY
+// (creating the entry), or removes it when `value` is nullopt (and the entry once it is empty).
 Result<void> set_remote_value(const Repo& repo, ConfigFile file, std::string_view name, std::string_view key,
                               const std::optional<std::string>& value);
 // Removes remote `name` from both files; false when neither had it.
 Result<bool> remove_remote_entry(const Repo& repo, std::string_view name);
 // Makes `name` the default remote in `file` (and no other remote there); empty clears it.
 Result<void> set_default_remote(const Repo& repo, ConfigFile file, std::string_view name);
+// Whether `file` has an entry for remote `name` (false when the file is missing or malformed).
+bool remote_in_file(const Repo& repo, ConfigFile file, std::string_view name);
 
 }  // namespace mlops

@@ -20,6 +20,7 @@ Result<FetchOutcome> fetch_each(const Cache& cache, const Remote& remote, const 
     outcome.fetched.skipped += r->skipped;
     outcome.ready.push_back(item);
   }
+  outcome.fetched.requests = remote.requests();
   return outcome;
 }
 

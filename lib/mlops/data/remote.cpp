@@ -65,16 +65,20 @@ Error corrupt_remote_object(const Hash& hash, std::string_view remote, std::stri
   std::string message = fmt::format(
       "object {} on remote '{}' is corrupt (its content does not match its hash); it was not placed in the cache",
       hash.str(), remote);
+  // The clone that pushed the object remembers the remote has it (S3: .mlops/remotes.db), so a plain
+  // push there sends nothing: --verify makes it ask the remote again.
+  constexpr std::string_view kRepush =
+      "run 'mlops data push --verify' in a clone that has a good copy (check it there with 'mlops data verify' "
+      "first): --verify asks the remote what it lacks instead of trusting what that clone remembers sending";
   if (!moved_to.empty()) {
-    return environment_error(
-        fmt::format("{}, and was moved aside on the remote to '{}'", message, moved_to),
-        "the next 'mlops data push' from a clone that has a good copy replaces it (check that copy with "
-        "'mlops data verify' there first)");
+    return environment_error(fmt::format("{}, and was moved aside on the remote to '{}'", message, moved_to),
+                             std::string(kRepush));
   }
+  std::string hex = hash.hex();
   return environment_error(
       fmt::format("{} and could not be moved aside ({})", message, why_not),
-      "delete it from the remote (or have its owner do so); the next 'mlops data push' from a clone that has a good "
-      "copy then replaces it");
+      fmt::format("delete the key '{}/{}' under the remote's root (or have its owner do so), then {}", hex.substr(0, 2),
+                  hex.substr(2), kRepush));
 }
 
 Result<void> Remote::remove(const Hash&) const {
@@ -194,29 +198,30 @@ Result<void> prepare_remote_location(const Repo& repo, std::string_view url, Cre
   return {};
 }
 
-Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig& config, Verify verify) {
-  MLOPS_TRY(check_remote_url(config.url));
+Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig& config, Verify verify,
+                                            const RemoteOverrides& overrides) {
+  if (auto checked = check_remote_url(config.url); !checked)
+    return std::unexpected(bad_url_error(config, checked.error()));
   auto settings = effective_settings(config);
+  if (overrides.jobs) settings["jobs"] = Setting{std::to_string(overrides.jobs), "--jobs"};
   if (remote_kind(config.url) == RemoteKind::s3) return open_s3_remote(repo, config, settings, verify);
   for (const auto& [key, setting] : settings) {
-    const auto* spec = find_remote_key(key);
-    auto checked = spec ? check_remote_value(key, setting.value) : Result<std::string>(std::unexpected(Error{}));
-    if (!spec || !checked || spec->s3) {
-      std::string why = !spec ? "unknown setting" : !checked ? checked.error().message : "a setting of S3 remotes";
-      return std::unexpected(
-          bad_input(fmt::format("remote '{}': {} '{}' (from {})", config.name, why, key, setting.source),
-                    "fix it with 'mlops remote modify' (docs/remotes.md lists the settings)"));
-    }
+    if (auto bad = check_remote_setting(config, key, setting, RemoteKind::path)) return std::unexpected(*bad);
   }
   fs::path root = local_path_of(repo, config.url);
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     // Never created here: an unmounted share would otherwise become an empty remote on the local disk.
-    return std::unexpected(
-        environment_error(fmt::format("remote '{}' is unreachable: '{}' {}", config.name, root.string(),
-                                      fs::exists(root, ec) ? "is not a folder" : "does not exist"),
-                          "mount it, or fix its path with 'mlops remote modify " + config.name +
-                              " url PATH'; to start an empty remote there, create the folder on purpose (mkdir)"));
+    return std::unexpected(environment_error(
+        fmt::format(
+            "remote '{}' is unreachable: '{}' {}{}", config.name, root.string(),
+            fs::exists(root, ec) ? "is not a folder" : "does not exist",
+            from_environment(config.url_source) ? fmt::format(" (its url comes from {})", config.url_source) : ""),
+        from_environment(config.url_source)
+            ? fmt::format("mount it, or correct or unset {}", config.url_source)
+            : "mount it, or fix its path with 'mlops remote modify " + config.name +
+                  " url PATH'; to start an empty remote there, create the folder on purpose "
+                  "(mkdir)"));
   }
   auto shared = settings.find("shared");
   bool group = shared != settings.end() && shared->second.value == "group";
@@ -224,7 +229,7 @@ Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig
 }
 
 Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config& config, std::string_view name,
-                                                  Verify verify) {
+                                                  Verify verify, const RemoteOverrides& overrides) {
   std::string chosen = name.empty() ? config.default_remote : std::string(name);
   if (chosen.empty()) {
     return std::unexpected(bad_input("no remote given and no default remote is set",
@@ -235,7 +240,7 @@ Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config
     std::string from = name.empty() ? fmt::format(" (the default remote, from {})", config.default_source) : "";
     return std::unexpected(bad_input(fmt::format("unknown remote '{}'{}", chosen, from), "see 'mlops remote list'"));
   }
-  return open_remote(repo, *remote, verify);
+  return open_remote(repo, *remote, verify, overrides);
 }
 
 std::vector<Hash> objects_of(const Cache& cache, const std::vector<TrackedData>& items, std::vector<Hash>* unexpanded) {

@@ -85,13 +85,19 @@ Result<void> check_document_key(std::string_view key);
 // Whether to trust what this machine remembers a remote has (remote_known.hpp), or ask again.
 enum class Verify { no, yes };
 
+// What a command line sets over a remote's settings and their environment overrides.
+struct RemoteOverrides {
+  unsigned jobs = 0;  // `--jobs N` (checked by the caller: 1 to 512); 0: the remote's `jobs`
+};
+
 // Opens the remote a config entry describes: a local or mounted path (absolute, `file://`, or
 // relative to the repository root; remote_path.hpp) or s3://BUCKET[/PREFIX] (remote_s3.hpp), with
-// its settings and their environment overrides (remote_settings.hpp).
-Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig& config, Verify verify = Verify::no);
+// its settings, their environment overrides (remote_settings.hpp), then `overrides`.
+Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig& config, Verify verify = Verify::no,
+                                            const RemoteOverrides& overrides = {});
 // The remote named `name`, or the default remote when `name` is empty; exit 2 when there is none.
 Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config& config, std::string_view name,
-                                                  Verify verify = Verify::no);
+                                                  Verify verify = Verify::no, const RemoteOverrides& overrides = {});
 // s3://BUCKET[/PREFIX]: the bucket (S3's naming rules) and the prefix without '/' at either end.
 struct S3Location {
   std::string bucket;

@@ -104,6 +104,13 @@ class S3Remote : public Remote {
         found[ask[j]] = heads[j]->has_value();
         (found[ask[j]] ? present : absent).push_back(hashes[ask[j]]);
       }
+      // A HEAD's 404 has no body to tell a missing object from a missing bucket; a LIST says
+      // NoSuchBucket (exit 3, naming the bucket), so one is sent, once, before "missing" is believed.
+      if (!absent.empty() && !bucket_seen_) {
+        auto listing = client_->list(object_key(absent.front()));
+        if (!listing) return std::unexpected(listing.error());
+        bucket_seen_ = true;
+      }
     }
     MLOPS_TRY(known_->add(present));
     if (verify_ == Verify::yes) MLOPS_TRY(known_->forget(absent));
@@ -316,6 +323,7 @@ class S3Remote : public Remote {
   std::unique_ptr<KnownObjects> known_;
   Verify verify_;
   mutable bool conditional_writes_ = true;  // until the server says it has none (501)
+  mutable bool bucket_seen_ = false;        // a request found the bucket there
 };
 
 template <class T>
@@ -330,11 +338,7 @@ std::optional<T> parse_number(std::string_view text) {
 // edited by hand), and a bad one named with the file or variable it came from.
 Result<s3::Settings> client_settings(const RemoteConfig& config, const std::map<std::string, Setting>& settings) {
   auto location = parse_s3_url(config.url);
-  if (!location) {
-    Error e = location.error();
-    e.message += fmt::format(" (remote '{}', url from {})", config.name, config.url_source);
-    return std::unexpected(e);
-  }
+  if (!location) return std::unexpected(bad_url_error(config, location.error()));
   s3::Settings s;
   s.bucket = location->bucket;
   s.prefix = location->prefix;
@@ -348,14 +352,8 @@ Result<s3::Settings> client_settings(const RemoteConfig& config, const std::map<
       if (key == "access_key_id") s.credentials_source = fmt::format("remote '{}' ({})", config.name, setting.source);
       continue;
     }
-    const auto* spec = find_remote_key(key);
-    auto checked = spec ? check_remote_value(key, setting.value) : Result<std::string>(std::unexpected(Error{}));
-    if (!spec || !checked || spec->path) {
-      std::string why = !spec ? "unknown setting" : !checked ? checked.error().message : "a setting of path remotes";
-      return std::unexpected(
-          bad_input(fmt::format("remote '{}': {} '{}' (from {})", config.name, why, key, setting.source),
-                    "fix it with 'mlops remote modify' (docs/remotes.md lists the settings)"));
-    }
+    if (auto bad = check_remote_setting(config, key, setting, RemoteKind::s3)) return std::unexpected(*bad);
+    auto checked = check_remote_value(key, setting.value);  // made absolute (a CA path), as stored
     const std::string& v = *checked;
     if (key == "endpoint_url") s.endpoint_url = v;
     if (key == "region") s.region = v;

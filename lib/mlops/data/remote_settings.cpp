@@ -207,6 +207,49 @@ Result<std::string> check_remote_value(std::string_view key, std::string_view va
   return text;
 }
 
+bool from_environment(std::string_view source) { return source.starts_with("MLOPS_"); }
+
+std::optional<Error> check_remote_setting(const RemoteConfig& remote, std::string_view key, const Setting& setting,
+                                          RemoteKind kind) {
+  const RemoteKey* spec = find_remote_key(key);
+  bool env = from_environment(setting.source);
+  std::string shown = spec && spec->secret ? "****" : setting.value;
+  if (spec && ((spec->s3 && kind != RemoteKind::s3) || (spec->path && kind != RemoteKind::path))) {
+    std::string what =
+        fmt::format("{} is a setting of {} remotes, and '{}' is {} {} remote", key, spec->s3 ? "S3" : "path",
+                    remote.name, kind == RemoteKind::s3 ? "an" : "a", to_string(kind));
+    if (env)
+      return bad_input(fmt::format("remote '{}': {} is set, but {}", remote.name, setting.source, what),
+                       fmt::format("unset {}", setting.source));
+    return bad_input(fmt::format("remote '{}': {} (in {})", remote.name, what, setting.source),
+                     fmt::format("remove it: mlops remote modify {} {} --unset{}", remote.name, key,
+                                 setting.source == config_label(ConfigFile::local) ? " --local" : ""));
+  }
+  if (!spec) {
+    return bad_input(fmt::format("remote '{}': unknown setting '{}' in {}", remote.name, key, setting.source),
+                     "remove it from the file by hand (docs/remotes.md lists the settings)");
+  }
+  if (spec->secret || check_remote_value(key, setting.value)) return std::nullopt;
+  if (env) {
+    return bad_input(
+        fmt::format("remote '{}': {}='{}' is not a valid {} value", remote.name, setting.source, shown, key),
+        fmt::format("{} takes {}: correct or unset {}", key, spec->values, setting.source));
+  }
+  return bad_input(fmt::format("remote '{}': invalid value '{}' for {} in {}", remote.name, shown, key, setting.source),
+                   fmt::format("{} takes {}: mlops remote modify {} {} VALUE{}", key, spec->values, remote.name, key,
+                               setting.source == config_label(ConfigFile::local) ? " --local" : ""));
+}
+
+Error bad_url_error(const RemoteConfig& remote, Error error) {
+  if (from_environment(remote.url_source)) {
+    error.message += fmt::format(" (the url of remote '{}', from {})", remote.name, remote.url_source);
+    error.hint = fmt::format("correct or unset {}{}", remote.url_source, error.hint.empty() ? "" : "; " + error.hint);
+  } else {
+    error.message += fmt::format(" (the url of remote '{}', in {})", remote.name, remote.url_source);
+  }
+  return error;
+}
+
 std::map<std::string, Setting> effective_settings(const RemoteConfig& remote) {
   auto settings = remote.settings;
   for (const auto& key : remote_keys()) {

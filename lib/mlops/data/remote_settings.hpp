@@ -39,6 +39,18 @@ Result<std::string> check_remote_value(std::string_view key, std::string_view va
 // with a password or a signed query. Such values never go into the committed config.
 bool looks_like_secret(std::string_view value);
 
+// Whether a Setting's source is an environment variable (not a config file, not the command line).
+bool from_environment(std::string_view source);
+
+// The error for a value in effect that the remote cannot use (an unknown key, a key of the other
+// kind of remote, a malformed value), naming where it came from: the environment variable to
+// correct or unset, or the file and the `remote modify` that fixes it. Exit 2; nullopt when fine.
+// Secrets are not checked (only passed on) and never echoed.
+std::optional<Error> check_remote_setting(const RemoteConfig& remote, std::string_view key, const Setting& setting,
+                                          RemoteKind kind);
+// `error` (from check_remote_url or parse_s3_url of the remote's url) with where the url came from.
+Error bad_url_error(const RemoteConfig& remote, Error error);
+
 // `remote`'s settings with MLOPS_REMOTE_<NAME>_<KEY> environment variables applied over them.
 std::map<std::string, Setting> effective_settings(const RemoteConfig& remote);
 

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <git2.h>
 
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
 #include "mlops/git/owned.hpp"
 
 namespace mlops::git {
@@ -29,6 +33,21 @@ int on_credentials(git_credential** out, const char* /*url*/, const char* userna
 int on_update(const char* refname, const char* status, void* payload) {
   if (status) static_cast<PushState*>(payload)->rejected.push_back(fmt::format("{}: {}", refname, status));
   return 0;
+}
+
+// The folder `url` names when it is a repository on this disk with a work tree (a `.git` folder).
+std::optional<std::string> non_bare_local_repository(const char* url) {
+  if (!url) return std::nullopt;
+  std::string_view text(url);
+  if (text.starts_with("file://")) {
+    text.remove_prefix(7);
+  } else if (text.find("://") != std::string_view::npos || text.find(':') != std::string_view::npos) {
+    return std::nullopt;  // ssh, https, host:path
+  }
+  std::error_code ec;
+  std::filesystem::path path(text);
+  if (!std::filesystem::is_directory(path / ".git", ec)) return std::nullopt;
+  return path.string();
 }
 
 }  // namespace
@@ -152,7 +171,21 @@ Result<void> push_refs(const Repository& repo, std::string_view remote, const st
   options.callbacks.push_update_reference = on_update;
   options.callbacks.payload = &state;
   if (git_remote_push(raw, &array, &options) != 0) {
-    return std::unexpected(git_error(fmt::format("push to '{}'", remote)));
+    Error error = git_error(fmt::format("push to '{}'", remote));
+    // libgit2 pushes to a repository on this disk only when it is bare; git itself would push the
+    // tags (only a checked-out branch is refused), so the way out is git, or a bare origin.
+    if (auto path = non_bare_local_repository(git_remote_url(raw))) {
+      error.exit = Exit::environment;
+      error.message = fmt::format(
+          "cannot push to git remote '{}': '{}' is not a bare repository (it has a work tree), and mlops pushes only "
+          "to bare repositories on this disk",
+          remote, *path);
+      error.hint = fmt::format(
+          "push the tags with git itself ('git push {} --tags'), or make the origin a bare repository ('git clone "
+          "--bare {} ORIGIN.git' and 'git remote set-url {} ORIGIN.git')",
+          remote, *path, remote);
+    }
+    return std::unexpected(error);
   }
   if (!state.rejected.empty()) {
     std::string list;

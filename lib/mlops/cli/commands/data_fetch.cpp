@@ -2,6 +2,7 @@
 // download missing objects into the cache.
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/cli/commands/remote.hpp"
 #include "mlops/cli/model_revision.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
@@ -21,11 +22,14 @@ struct DataFetchOptions {
   std::string rev;
   bool models = false;
   git::RevisionScope history;
+  JobsOption jobs;
 };
 
 int run_data_fetch(const DataFetchOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
+  auto overrides = jobs_override(options.jobs);
+  check_remote_choice(config, options.remote);
   // --models alone fetches only registered models' artifacts (what `mlops model get` needs).
   std::vector<data::TrackedData> items;
   std::size_t revisions = 0;
@@ -40,7 +44,7 @@ int run_data_fetch(const DataFetchOptions& options) {
   }
   auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));  // gc waits for us
   if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
-  auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
+  auto remote = open_chosen_remote(repo, config, options.remote, data::Verify::no, overrides);
   data::Cache cache(repo);
   if (options.history.any()) {
     // A version of history that nobody pushed must not stop the others.
@@ -59,6 +63,7 @@ int run_data_fetch(const DataFetchOptions& options) {
                      {"objects", r.objects},
                      {"bytes", r.bytes},
                      {"skipped", r.skipped},
+                     {"requests", r.requests},
                      {"missing", missing_json(outcome.missing)}});
   } else {
     print_transfer("fetched", remote->describe(), outcome.fetched);
@@ -82,10 +87,12 @@ void add_data_fetch(CLI::App& group) {
   command->add_flag("--models", options->models,
                     "Fetch registered model versions' artifacts (alone: only those; with paths or --rev: those too)");
   add_revision_flags(*command, options->history, "fetch");
+  add_jobs_option(*command, options->jobs);
   add_json_flag(*command);
   command->footer(
       "Example: mlops data fetch --rev v1.0 && mlops data fetch --models\n"
-      "         mlops data fetch --all-branches   # every branch's data, for work offline");
+      "         mlops data fetch --all-branches   # every branch's data, for work offline\n"
+      "         mlops data fetch --jobs 64        # more transfers in flight (a fast link to S3)");
 }
 
 }  // namespace mlops::cli

@@ -8,6 +8,7 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/cli/commands/remote.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
@@ -167,7 +168,7 @@ int run_local_gc(const Repo& repo, const DataGcOptions& options, data::GcOptions
 
 int run_remote_gc(const Repo& repo, const DataGcOptions& options, data::GcOptions gc) {
   Config config = unwrap(load_config(repo));
-  auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
+  auto remote = open_chosen_remote(repo, config, options.remote);
   data::Cache cache(repo);
   data::GcPlan plan;
   {

@@ -3,6 +3,7 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/cli/commands/remote.hpp"
 #include "mlops/cli/model_revision.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
@@ -24,11 +25,14 @@ struct DataPullOptions {
   std::string remote;
   std::string rev;
   bool force = false;
+  JobsOption jobs;
 };
 
 int run_data_pull(const DataPullOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
+  auto overrides = jobs_override(options.jobs);
+  check_remote_choice(config, options.remote);
   data::LinkMode link = unwrap(data::load_data_settings(repo)).link;
   auto items = select_data(repo, options.paths, options.rev);
   // A conflicted pointer: both sides are fetched (so either can be chosen offline), neither is
@@ -40,7 +44,7 @@ int run_data_pull(const DataPullOptions& options) {
   items = data::every_side(items);
   auto store_lock = unwrap(data::lock_store(repo, LockKind::shared));  // gc waits for us
   if (auto r = data::register_store_user(repo); !r) out::warn(r.error().message);
-  auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
+  auto remote = open_chosen_remote(repo, config, options.remote, data::Verify::no, overrides);
   data::Cache cache(repo);
   // Fetch what exists: one dataset the remote lacks does not keep the others from arriving.
   auto outcome = unwrap(data::fetch_each(cache, *remote, items));
@@ -67,6 +71,7 @@ int run_data_pull(const DataPullOptions& options) {
                      {"objects", fetched.objects},
                      {"bytes", fetched.bytes},
                      {"skipped", fetched.skipped},
+                     {"requests", fetched.requests},
                      {"files_written", written},
                      {"missing", missing}});
   } else {
@@ -94,7 +99,11 @@ void add_data_pull(CLI::App& group) {
                    "Pull the data the pointers name at this commit, branch or tag, or MODEL#STAGE")
       ->type_name("REV");
   command->add_flag("-f,--force", options->force, "Overwrite local changes even when they are not in the cache");
+  add_jobs_option(*command, options->jobs);
   add_json_flag(*command);
+  command->footer(
+      "Example: mlops data pull data/train.csv --rev v1.0\n"
+      "         mlops data pull --jobs 8 -r storage   # fewer transfers in flight (a slow or shared link)");
 }
 
 }  // namespace mlops::cli

@@ -9,6 +9,7 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/cli/commands/remote.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
@@ -27,6 +28,7 @@ struct DataPushOptions {
   std::string rev;
   git::RevisionScope history;
   bool verify = false;
+  JobsOption jobs;
 };
 
 // The runs registered model versions name travel with their artifacts, so that `repro` of a
@@ -50,6 +52,8 @@ void push_registered_runs(const Repo& repo, const data::Remote& remote) {
 int run_data_push(const DataPushOptions& options) {
   Repo repo = require_store();
   Config config = unwrap(load_config(repo));
+  auto overrides = jobs_override(options.jobs);
+  check_remote_choice(config, options.remote);
   std::size_t revisions = 0;
   auto selected = options.history.any() ? select_history(repo, options.paths, options.history, &revisions)
                                         : select_data(repo, options.paths, options.rev);
@@ -69,8 +73,8 @@ int run_data_push(const DataPushOptions& options) {
       if (cache.contains(model.pointer.hash)) items.push_back(std::move(model));
     }
   }
-  auto remote = unwrap(
-      data::open_named_remote(repo, config, options.remote, options.verify ? data::Verify::yes : data::Verify::no));
+  auto remote = open_chosen_remote(repo, config, options.remote, options.verify ? data::Verify::yes : data::Verify::no,
+                                   overrides);
   bool everything = options.paths.empty() && options.rev.empty();
   if (!options.history.any()) {
     auto result = unwrap(data::push(cache, *remote, items));
@@ -103,8 +107,11 @@ void add_data_push(CLI::App& group) {
   command->add_flag("--verify", options->verify,
                     "Ask the remote about every object instead of trusting what this machine remembers it has "
                     "(after objects were deleted from it by other means)");
+  add_jobs_option(*command, options->jobs);
   add_json_flag(*command);
-  command->footer("Example: mlops data push --all-tags   # every released data version, not just HEAD's");
+  command->footer(
+      "Example: mlops data push --all-tags   # every released data version, not just HEAD's\n"
+      "         mlops data push --jobs 64    # more transfers in flight (a fast link to S3)");
 }
 
 }  // namespace mlops::cli

@@ -71,6 +71,7 @@ void print_history_transfer(std::string_view verb, const std::string& remote, co
                      {"objects", result.objects},
                      {"bytes", result.bytes},
                      {"skipped", result.skipped},
+                     {"requests", result.requests},
                      {"revisions", revisions},
                      {"missing", lost}});
     return;

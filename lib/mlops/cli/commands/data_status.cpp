@@ -3,6 +3,7 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
+#include "mlops/cli/commands/remote.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
@@ -19,7 +20,8 @@ namespace {
 struct DataStatusOptions {
   std::vector<std::string> paths;
   bool exit_code = false;
-  std::string remote;  // also say what this remote lacks
+  bool remote_asked = false;  // --remote [NAME]: also say what this remote lacks
+  std::string remote;         // empty with remote_asked: the default remote
   bool verify = false;
 };
 
@@ -149,10 +151,10 @@ void print_human(const std::vector<data::DataStatus>& statuses,
 // With --remote: what the remote lacks, printed (or returned for --json); null without --remote.
 nlohmann::ordered_json remote_report(const Repo& repo, const data::Cache& cache,
                                      const std::vector<data::TrackedData>& tracked, const DataStatusOptions& options) {
-  if (options.remote.empty()) return nullptr;
+  if (!options.remote_asked) return nullptr;
   Config config = unwrap(load_config(repo));
-  auto remote = unwrap(
-      data::open_named_remote(repo, config, options.remote, options.verify ? data::Verify::yes : data::Verify::no));
+  auto remote = open_chosen_remote(repo, config, options.remote, options.verify ? data::Verify::yes : data::Verify::no);
+  const std::string name = options.remote.empty() ? config.default_remote : options.remote;
   auto statuses = unwrap(data::remote_status(cache, *remote, tracked));
   nlohmann::ordered_json missing = nlohmann::ordered_json::array();
   bool lost = false;
@@ -167,20 +169,20 @@ nlohmann::ordered_json remote_report(const Repo& repo, const data::Cache& cache,
     if (!out::settings().json) {
       out::println("\t{}{} ({} of {} object{} not on remote '{}'{})",
                    out::paint(fmt::format("{:<14}", "not pushed:"), out::Style::yellow), s.item.data_path,
-                   s.not_on_remote, s.objects, s.objects == 1 ? "" : "s", options.remote,
+                   s.not_on_remote, s.objects, s.objects == 1 ? "" : "s", name,
                    s.in_neither ? fmt::format(", {} in no cache either", s.in_neither) : "");
     }
   }
   if (!out::settings().json) {
     if (missing.empty()) {
-      out::println("Remote '{}' has every object of the {} tracked.", options.remote, tracked.size());
+      out::println("Remote '{}' has every object of the {} tracked.", name, tracked.size());
     } else {
-      out::hint(fmt::format("'mlops data push --remote {}' sends what it lacks{}", options.remote,
+      out::hint(fmt::format("'mlops data push --remote {}' sends what it lacks{}", name,
                             lost ? "; data in no cache must be pushed from the clone that has it" : ""));
     }
     if (!options.verify) out::note("(from what this machine knows the remote has; --verify asks it again)");
   }
-  return {{"name", options.remote},
+  return {{"name", name},
           {"url", remote->describe()},
           {"verified", options.verify},
           {"lacking", !missing.empty()},
@@ -234,12 +236,23 @@ void add_data_status(CLI::App& group) {
                               [options] { return run_data_status(*options); });
   command->add_option("paths", options->paths, "Tracked paths to check (default: all)")->type_name("PATH");
   command->add_flag("--exit-code", options->exit_code, "Exit 1 when anything differs (for pre-commit hooks and CI)");
-  command->add_option("-r,--remote", options->remote, "Also say which tracked data this remote lacks")
-      ->type_name("NAME");
+  command
+      ->add_option_function<std::string>(
+          "-r,--remote",
+          [options](const std::string& name) {
+            options->remote = name;
+            options->remote_asked = true;
+          },
+          "Also say which tracked data this remote lacks (alone: the default remote)")
+      ->expected(0, 1)
+      ->type_name("[NAME]");
   command->add_flag("--verify", options->verify,
                     "With --remote: ask the remote about every object instead of trusting what this machine "
                     "remembers");
   add_json_flag(*command);
+  command->footer(
+      "Example: mlops data status --exit-code\n"
+      "         mlops data status --remote --verify   # what the default remote lacks, asked again");
 }
 
 }  // namespace mlops::cli

@@ -1,6 +1,8 @@
 // `mlops remote modify NAME KEY VALUE [--local] [--unset]`: one setting of a remote.
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/remote.hpp"
 #include "mlops/cli/suggest.hpp"
@@ -34,7 +36,10 @@ int run_remote_modify(const RemoteModifyOptions& options) {
     throw Failure(bad_input(fmt::format("unknown remote setting '{}'", options.key),
                             best.empty() ? "settings: " + all : fmt::format("did you mean '{}'?", best)));
   }
-  auto file = options.local ? ConfigFile::local : ConfigFile::committed;
+  // Without --local a remote's values go where the remote is: a remote that lives only in this
+  // machine's file never leaks into the committed one.
+  bool only_here = !options.local && !remote_in_file(repo, ConfigFile::committed, options.name);
+  auto file = options.local || only_here ? ConfigFile::local : ConfigFile::committed;
   if (options.unset) {
     if (!options.value.empty())
       throw Failure(bad_input("--unset takes no VALUE", "mlops remote modify NAME KEY --unset"));
@@ -61,6 +66,20 @@ int run_remote_modify(const RemoteModifyOptions& options) {
                             config_label(file), *committed));
       return 0;
     }
+    if (!unwrap(data::remote_value_in(repo, file, options.name, options.key))) {
+      // As `git config --unset` of a key that is not there: an error, and nothing changes.
+      auto other = file == ConfigFile::local ? ConfigFile::committed : ConfigFile::local;
+      auto env = remote_env_name(options.name, options.key);
+      std::string hint =
+          unwrap(data::remote_value_in(repo, other, options.name, options.key))
+              ? fmt::format("it is set in {}{}", config_label(other), other == ConfigFile::local ? ": add --local" : "")
+          : std::getenv(env.c_str())
+              ? fmt::format("its value comes from the environment: unset {}", env)
+              : fmt::format("'mlops remote list' shows the settings of remote '{}'", options.name);
+      throw Failure(bad_input(fmt::format("{} of remote '{}' is not set in {}; nothing to unset", options.key,
+                                          options.name, config_label(file)),
+                              hint));
+    }
     unwrap(set_remote_value(repo, file, options.name, options.key, std::nullopt));
     out::note(fmt::format("unset {} of remote '{}' in {}", options.key, options.name, config_label(file)));
     return 0;
@@ -70,7 +89,7 @@ int run_remote_modify(const RemoteModifyOptions& options) {
                             fmt::format("{} takes {}; --unset removes it", options.key, spec->values)));
   }
   std::string value = unwrap(data::check_remote_value(options.key, options.value));
-  if (!options.local) refuse_committed_secret(options.name, options.key, value);
+  if (file == ConfigFile::committed) refuse_committed_secret(options.name, options.key, value);
   auto kind = data::remote_kind(options.key == "url" ? value : remote.url);
   if ((spec->s3 && kind != data::RemoteKind::s3) || (spec->path && kind != data::RemoteKind::path)) {
     throw Failure(bad_input(fmt::format("'{}' is a setting of {} remotes; remote '{}' is a {} remote", options.key,
@@ -78,9 +97,9 @@ int run_remote_modify(const RemoteModifyOptions& options) {
   }
   if (options.key == "url") unwrap(data::prepare_remote_location(repo, value, data::CreateRemote::no));
   unwrap(set_remote_value(repo, file, options.name, options.key, value));
-  out::note(fmt::format("set {} of remote '{}' to {} in {}", options.key, options.name, spec->secret ? "****" : value,
-                        config_label(file)));
-  if (!options.local) out::hint("commit the setting: git add .mlops/config.yaml");
+  out::note(fmt::format("set {} of remote '{}' to {} in {}{}", options.key, options.name, spec->secret ? "****" : value,
+                        config_label(file), only_here ? " (the remote is on this machine only)" : ""));
+  if (file == ConfigFile::committed) out::hint("commit the setting: git add .mlops/config.yaml");
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/remote.hpp"
 #include "mlops/cli/commands/runs.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
@@ -23,7 +24,7 @@ int run_runs_pull(const RunsPullOptions& options) {
   Repo repo = require_store();
   auto store = open_runs_store(repo);
   Config config = unwrap(load_config(repo));
-  auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
+  auto remote = open_chosen_remote(repo, config, options.remote);
   auto result = unwrap(tracking::pull_runs(repo, store, *remote, options.ids));
   if (out::settings().json) {
     auto list = [](const std::vector<std::string>& ids) {

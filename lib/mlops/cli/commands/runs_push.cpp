@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/remote.hpp"
 #include "mlops/cli/commands/runs.hpp"
 #include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
@@ -42,7 +43,7 @@ int run_runs_push(const RunsPushOptions& options) {
     }
   }
   Config config = unwrap(load_config(repo));
-  auto remote = unwrap(data::open_named_remote(repo, config, options.remote));
+  auto remote = open_chosen_remote(repo, config, options.remote);
   auto result = unwrap(tracking::push_runs(repo, store, *remote, ids));
   if (out::settings().json) {
     out::print_json({{"remote", remote->describe()},
