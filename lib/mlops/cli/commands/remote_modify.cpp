@@ -3,7 +3,7 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/remote.hpp"
-#include "mlops/cli/suggest.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/data/remote.hpp"
 #include "mlops/data/remote_settings.hpp"
