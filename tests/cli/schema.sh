@@ -318,13 +318,18 @@ repo_with_tracked_data_and_schema() {
   git add -A && git commit -qm v1
 }
 
+# stage_version WRITER: writes data/train.csv with WRITER, records it and stages its pointer.
+stage_version() {
+  "$1" data/train.csv
+  mlops data add data/train.csv >/dev/null 2>&1 || fail "data add failed"
+  git add data/train.csv.mlops
+}
+
 test_pre_commit_checks_the_staged_version_not_the_work_tree() {
   repo_with_tracked_data_and_schema
   install_schema_only_hook
   # A pointer to bad data is staged; then the good data is copied back into the work tree.
-  write_bad_batch data/train.csv
-  mlops data add data/train.csv >/dev/null 2>&1 || fail "data add failed"
-  git add data/train.csv.mlops
+  stage_version write_bad_batch
   write_train data/train.csv
   run mlops hooks run schema-check
   expect_rc 1
@@ -344,9 +349,7 @@ test_pre_commit_checks_the_staged_version_not_the_work_tree() {
   expect_rc 0
   # The reverse: good data staged, bad data in the work tree: the commit passes.
   git checkout -q HEAD -- data/train.csv.schema.yaml
-  write_train data/train.csv
-  mlops data add data/train.csv >/dev/null 2>&1 || fail "data add failed"
-  git add data/train.csv.mlops
+  stage_version write_train
   write_bad_batch data/train.csv
   run mlops hooks run schema-check
   expect_rc 0
