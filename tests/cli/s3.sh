@@ -368,6 +368,7 @@ test_runs_push_then_pull_and_repro_in_a_fresh_clone_through_s3() {
 start_own_proxy() {
   local port_file="$TEST_ROOT/proxy.$current_test.port"
   OWN_PROXY_LOG="$TEST_ROOT/proxy.$current_test.log"
+  rm -f "$port_file"  # a proxy this test started before left its port there
   python3 "$MLOPS_SOURCE_DIR/tests/s3/fault_proxy.py" --upstream "$MLOPS_S3_ENDPOINT" --port-file "$port_file" \
     --rate 0 "$@" 2> "$OWN_PROXY_LOG" &
   OWN_PROXY_PID=$!
