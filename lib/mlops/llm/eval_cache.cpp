@@ -1,12 +1,67 @@
 #include "mlops/llm/eval_cache.hpp"
 
+#include <filesystem>
+#include <system_error>
+
 #include "mlops/core/hash.hpp"
 #include "mlops/core/sqlite.hpp"
 
 namespace mlops::llm {
 
-std::string cache_key(const ProviderSpec& provider, std::string_view prompt, const nlohmann::json& config) {
-  nlohmann::json key{provider.argv, static_cast<int>(provider.format), prompt, config};
+namespace {
+
+// The words of a `sh -c` command, split at blanks, with quotes removed: enough to find the script
+// in "python3 bot/assistant.py --fast" (a word that names no file is simply not one).
+std::vector<std::string> shell_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  char quote = 0;
+  bool in_word = false;
+  for (char c : text) {
+    if (quote) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        word += c;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '|' || c == '&' || c == '<' || c == '>') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
+}  // namespace
+
+Result<std::string> provider_fingerprint(const ProviderSpec& provider) {
+  std::vector<std::string> words = provider.argv;
+  if (provider.argv.size() == 3 && provider.argv[0] == "sh" && provider.argv[1] == "-c") {
+    auto split = shell_words(provider.argv[2]);
+    words.insert(words.end(), split.begin(), split.end());
+  }
+  nlohmann::json files = nlohmann::json::object();
+  for (const auto& word : words) {
+    std::error_code ec;
+    if (word.empty() || files.contains(word) || !std::filesystem::is_regular_file(word, ec)) continue;
+    auto hash = hash_file(word);
+    if (!hash) return std::unexpected(hash.error());
+    files[word] = hash->str();
+  }
+  return files.dump();
+}
+
+std::string cache_key(const ProviderSpec& provider, std::string_view fingerprint, std::string_view prompt,
+                      const nlohmann::json& config) {
+  nlohmann::json key{provider.argv, static_cast<int>(provider.format), fingerprint, prompt, config};
   return hash_bytes(key.dump()).hex();
 }
 

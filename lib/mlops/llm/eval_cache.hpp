@@ -1,6 +1,7 @@
 #pragma once
 // The response cache of `eval run`: `.mlops/eval-cache.db` (SQLite), one response per key, the
-// key being the hash of (provider command and output format, rendered prompt, config). A run
+// key being the hash of (provider command and output format, the content of the files its command
+// names, rendered prompt, config). A run
 // reads what it needs before it starts and writes what it got in one transaction at the end, so
 // 10,000 cases cost two passes over the database, not 10,000 commits.
 #include <filesystem>
@@ -20,8 +21,16 @@ class Database;
 
 namespace mlops::llm {
 
-// The cache key of calling `provider` with `prompt` under `config`.
-std::string cache_key(const ProviderSpec& provider, std::string_view prompt, const nlohmann::json& config);
+// What the provider's answers depend on besides its command line: every word of its command (an
+// argv item, or a word of a `sh -c` string) that names a regular file, relative to the working
+// directory the provider runs in, with the hash of that file's content, so that editing the
+// provider's script invalidates its cached answers. A file that cannot be read is an error.
+Result<std::string> provider_fingerprint(const ProviderSpec& provider);
+
+// The cache key of calling `provider`, whose provider_fingerprint is `fingerprint`, with `prompt`
+// under `config`.
+std::string cache_key(const ProviderSpec& provider, std::string_view fingerprint, std::string_view prompt,
+                      const nlohmann::json& config);
 
 class ResponseCache {
  public:

@@ -104,13 +104,19 @@ Result<std::vector<EvalTask>> plan_tasks(const EvalPlan& plan, ResponseCache& ca
   std::vector<EvalTask> tasks;
   std::vector<std::string> missing;
   std::vector<nlohmann::json> configs;
-  for (const auto& provider : plan.config.providers) configs.push_back(merged_config(plan.prompt_config, provider));
+  std::vector<std::string> fingerprints;
+  for (const auto& provider : plan.config.providers) {
+    configs.push_back(merged_config(plan.prompt_config, provider));
+    auto fingerprint = provider_fingerprint(provider);
+    if (!fingerprint) return std::unexpected(fingerprint.error());
+    fingerprints.push_back(std::move(*fingerprint));
+  }
   for (std::size_t c = 0; c < plan.golden.cases.size(); ++c) {
     for (std::size_t p = 0; p < plan.config.providers.size(); ++p) {
       EvalTask task;
       task.case_index = c;
       task.provider_index = p;
-      task.key = cache_key(plan.config.providers[p], plan.prompts[c], configs[p]);
+      task.key = cache_key(plan.config.providers[p], fingerprints[p], plan.prompts[c], configs[p]);
       if (mode != CacheMode::record) {
         auto found = cache.find(task.key);
         if (!found) return std::unexpected(found.error());
