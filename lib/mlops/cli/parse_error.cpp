@@ -7,7 +7,7 @@
 
 #include "mlops/cli/arguments.hpp"
 #include "mlops/cli/command.hpp"
-#include "mlops/cli/suggest.hpp"
+#include "mlops/core/suggest.hpp"
 
 namespace mlops::cli {
 

@@ -51,39 +51,42 @@ Result<std::vector<Part>> open_tracked(const std::string& spec, const std::strin
   // PATH is relative to the current folder, as tracked_at takes it.
   auto tracked = data::tracked_at(*repo, path, rev);
   if (!tracked) return std::unexpected(tracked.error());
-  data::Cache cache(*repo);
+  return open_version(*repo, tracked->pointer, fmt::format("{}@{}", tracked->data_path, rev));
+}
+
+}  // namespace
+
+Result<std::vector<Part>> open_version(const Repo& repo, const data::Pointer& pointer, const std::string& name) {
+  data::Cache cache(repo);
   std::vector<Part> parts;
-  if (tracked->pointer.kind == data::Kind::file) {
-    auto buffer = read_object(cache, tracked->pointer.hash);
+  if (pointer.kind == data::Kind::file) {
+    auto buffer = read_object(cache, pointer.hash);
     if (!buffer) return std::unexpected(buffer.error());
-    // The name keeps the data path's extension, which tells the format.
-    parts.push_back(Part{fmt::format("{}@{}", tracked->data_path, rev), std::move(*buffer)});
+    parts.push_back(Part{name, std::move(*buffer)});
     return parts;
   }
   // A folder version: its data files, which must all be CSV/TSV or all JSONL.
-  auto manifest = data::read_manifest(cache, tracked->pointer.hash);
+  auto manifest = data::read_manifest(cache, pointer.hash);
   if (!manifest) return std::unexpected(manifest.error());
   std::optional<Format> format;
   for (const auto& entry : *manifest) {
     Format f;
     if (!is_data_file(entry.path, f)) continue;
     if (format && *format != f) {
-      return std::unexpected(bad_input(fmt::format("'{}' mixes CSV/TSV and JSONL files", spec),
+      return std::unexpected(bad_input(fmt::format("'{}' mixes CSV/TSV and JSONL files", name),
                                        "keep one format per folder, or compare single files"));
     }
     format = f;
     auto buffer = read_object(cache, entry.hash);
     if (!buffer) return std::unexpected(buffer.error());
-    parts.push_back(Part{fmt::format("{}@{}:{}", tracked->data_path, rev, entry.path), std::move(*buffer)});
+    parts.push_back(Part{fmt::format("{}:{}", name, entry.path), std::move(*buffer)});
   }
   if (parts.empty()) {
-    return std::unexpected(bad_input(fmt::format("'{}' has no CSV, TSV or JSONL files", spec),
+    return std::unexpected(bad_input(fmt::format("'{}' has no CSV, TSV or JSONL files", name),
                                      "drift reads .csv, .tsv, .jsonl (optionally .gz) files"));
   }
   return parts;
 }
-
-}  // namespace
 
 Result<std::vector<Part>> open_source(const std::string& spec) {
   std::error_code ec;

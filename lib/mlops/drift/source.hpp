@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "mlops/core/error.hpp"
+#include "mlops/core/repo.hpp"
+#include "mlops/data/pointer.hpp"
 #include "mlops/drift/reader.hpp"
 
 namespace mlops::drift {
@@ -12,5 +14,9 @@ namespace mlops::drift {
 // The parts to read for `spec`: one for a file; for a tracked folder at a revision, its files of
 // the one supported format, in path order. Bad input when nothing by that name exists.
 Result<std::vector<Part>> open_source(const std::string& spec);
+
+// The parts of one data version, the one `pointer` names, read from the cache: `name` names a
+// file version's part, and a folder version's files as NAME:FILE.
+Result<std::vector<Part>> open_version(const Repo& repo, const data::Pointer& pointer, const std::string& name);
 
 }  // namespace mlops::drift

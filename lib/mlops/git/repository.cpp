@@ -94,4 +94,18 @@ Result<bool> Repository::is_tracked(std::string_view path) const {
   return false;
 }
 
+Result<std::optional<std::string>> Repository::read_staged_file(std::string_view path) const {
+  Owned<git_index, git_index_free> index;
+  if (git_repository_index(&index.ptr, repo_.get()) != 0) return std::unexpected(git_error("read the git index"));
+  std::string p(path);
+  const git_index_entry* entry = git_index_get_bypath(index.ptr, p.c_str(), 0);
+  if (!entry) return std::optional<std::string>{};
+  Owned<git_blob, git_blob_free> blob;
+  if (git_blob_lookup(&blob.ptr, repo_.get(), &entry->id) != 0) {
+    return std::unexpected(git_error(fmt::format("read the staged '{}'", path)));
+  }
+  auto size = static_cast<std::size_t>(git_blob_rawsize(blob.ptr));
+  return std::optional<std::string>(std::string(static_cast<const char*>(git_blob_rawcontent(blob.ptr)), size));
+}
+
 }  // namespace mlops::git

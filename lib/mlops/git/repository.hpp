@@ -31,6 +31,9 @@ class Repository {
   Result<std::optional<std::string>> read_file_at(std::string_view rev, std::string_view path) const;
   // Whether `path` (relative) is in git's index, or, for a folder, whether anything below it is.
   Result<bool> is_tracked(std::string_view path) const;
+  // The content of `path` as git's index holds it (what the next commit records); nullopt when
+  // the index has no such file (stage 0: a conflicted path has none).
+  Result<std::optional<std::string>> read_staged_file(std::string_view path) const;
 
  private:
   struct Deleter {

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <re2/re2.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,6 +12,7 @@
 #include <utility>
 
 #include "mlops/schema/scan.hpp"
+#include "mlops/schema/unique.hpp"
 #include "mlops/schema/values.hpp"
 
 namespace mlops::schema {
@@ -93,14 +93,6 @@ struct Tally {
   }
 };
 
-// A value of a column checked for uniqueness: sorted by hash, equal hashes then compared by
-// text (sorted vectors merge a million values far faster than a hash map fills).
-struct Seen {
-  std::uint64_t hash = 0, row = 0;
-  std::string_view text;
-};
-bool by_hash(const Seen& x, const Seen& y) { return x.hash != y.hash ? x.hash < y.hash : x.row < y.row; }
-
 // The accumulator of one column for scan_part (see scan.hpp for the contract).
 class ColumnCheck {
  public:
@@ -112,12 +104,10 @@ class ColumnCheck {
     const ColumnRules& r = *c_->rules;
     double key = 0;
     bool typed_ok = true;
-    if (c_->typed) {
-      typed_ok = typed_key(c_->type, v, json_string, key);
-      if (r.type) {
-        ++type_.elements;
-        if (!typed_ok) type_.bad(v, row, keep_);
-      }
+    if (c_->typed) typed_ok = typed_key(c_->type, v, json_string, key);
+    if (r.type) {
+      ++type_.elements;  // every text is a string: a string column's values all pass
+      if (!typed_ok) type_.bad(v, row, keep_);
     }
     if (r.values && typed_ok) {
       ++values_.elements;
@@ -138,7 +128,7 @@ class ColumnCheck {
       ++regex_.elements;
       if (!RE2::FullMatch(v, *c_->regex)) regex_.bad(v, row, keep_);
     }
-    if (c_->unique) seen_.push_back(Seen{XXH3_64bits(v.data(), v.size()), row, v});
+    if (c_->unique) unique_.add(v);
   }
   void null(std::uint64_t row) {
     if (missing_++ == 0) first_missing_ = row;
@@ -158,28 +148,19 @@ class ColumnCheck {
     range_.merge(std::move(later.range_), offset, keep_);
     length_.merge(std::move(later.length_), offset, keep_);
     regex_.merge(std::move(later.regex_), offset, keep_);
-    for (auto& s : later.seen_) s.row += offset;
-    if (seen_.empty()) {
-      seen_ = std::move(later.seen_);
-    } else {
-      const auto middle = static_cast<std::ptrdiff_t>(seen_.size());
-      seen_.insert(seen_.end(), later.seen_.begin(), later.seen_.end());
-      std::inplace_merge(seen_.begin(), seen_.begin() + middle, seen_.end(), by_hash);
-    }
+    unique_.merge(std::move(later.unique_));
   }
   // Each piece sorts its own values on its thread; merging keeps them sorted.
-  void piece_done() { std::sort(seen_.begin(), seen_.end(), by_hash); }
+  void piece_done() { unique_.piece_done(); }
 
   std::uint64_t present_ = 0, missing_ = 0, first_missing_ = 0;
   Tally type_, values_, range_, length_, regex_;
-  std::vector<Seen> seen_;
+  UniqueHashes unique_;
 
  private:
   const PreparedColumn* c_;
   std::size_t keep_;
 };
-
-std::string percent(double share) { return fmt::format("{}%", format_number(std::round(share * 10000) / 100)); }
 
 std::string list_words(const std::vector<std::string>& items, std::size_t limit = 10) {
   std::string out;
@@ -213,13 +194,14 @@ CheckResult from_tally(const std::string& column, std::string check, std::string
   r.unexpected = t.unexpected;
   r.unexpected_share = t.elements ? static_cast<double>(t.unexpected) / static_cast<double>(t.elements) : 0;
   r.status = passes(t.elements, t.unexpected, mostly) ? Status::passed : Status::failed;
-  r.examples = std::move(t.examples);
+  if (r.status == Status::failed) r.examples = std::move(t.examples);
   for (auto& e : r.examples) ++e.row;  // reports count rows from 1
   return r;
 }
 
-void column_results(const ColumnRules& rules, ColumnCheck& acc, std::uint64_t rows, std::size_t keep,
-                    std::vector<CheckResult>& out) {
+// `recheck`: the second pass's values of a unique column whose hashes repeat (null: none do).
+void column_results(const ColumnRules& rules, ColumnCheck& acc, UniqueRecheck* recheck, std::uint64_t rows,
+                    std::size_t keep, std::vector<CheckResult>& out) {
   const std::string& name = rules.name;
   const std::uint64_t missing = acc.missing_;
   auto missing_example = [&] { return Example{"", true, acc.first_missing_ + 1}; };
@@ -248,42 +230,18 @@ void column_results(const ColumnRules& rules, ColumnCheck& acc, std::uint64_t ro
     const double share = rows ? static_cast<double>(rows - missing) / static_cast<double>(rows) : 1;
     r.note = fmt::format("{} present", percent(share));
     r.status = share + 1e-12 >= rules.present->min ? Status::passed : Status::failed;
-    if (missing) r.examples.push_back(missing_example());
+    if (missing && r.status == Status::failed) r.examples.push_back(missing_example());
     out.push_back(std::move(r));
   }
   if (rules.unique && rules.unique->unique) {
     Tally t;
     t.elements = acc.present_;
-    auto& seen = acc.seen_;  // sorted by hash, then row
-    // Each run of the same text: its first row, and how many rows have it.
-    std::vector<std::pair<std::uint64_t, std::string_view>> duplicated;
-    for (std::size_t i = 0; i < seen.size();) {
-      std::size_t k = i + 1;
-      while (k < seen.size() && seen[k].hash == seen[i].hash) ++k;
-      if (k - i > 1) {
-        // Values with one hash are nearly always one text; a collision is sorted out by text.
-        if (std::any_of(seen.begin() + static_cast<std::ptrdiff_t>(i), seen.begin() + static_cast<std::ptrdiff_t>(k),
-                        [&](const Seen& x) { return x.text != seen[i].text; })) {
-          std::sort(seen.begin() + static_cast<std::ptrdiff_t>(i), seen.begin() + static_cast<std::ptrdiff_t>(k),
-                    [](const Seen& x, const Seen& y) { return x.text != y.text ? x.text < y.text : x.row < y.row; });
-        }
-        for (std::size_t g = i; g < k;) {
-          std::size_t h = g + 1;
-          while (h < k && seen[h].text == seen[g].text) ++h;
-          if (h - g > 1) {
-            t.unexpected += h - g;
-            duplicated.emplace_back(seen[g].row, seen[g].text);
-          }
-          g = h;
-        }
-      }
-      i = k;
-    }
-    std::sort(duplicated.begin(), duplicated.end());
-    for (std::size_t i = 0; i < duplicated.size() && i < keep; ++i)
-      t.examples.push_back(Example{clip(duplicated[i].second), false, duplicated[i].first});
-    out.push_back(from_tally(name, "unique", "no duplicates", rules.unique->severity, rules.unique->mostly, missing,
-                             std::move(t)));
+    Duplicates d = recheck ? find_duplicates(std::move(recheck->values), keep) : Duplicates{};
+    t.unexpected = d.rows;
+    CheckResult r = from_tally(name, "unique", "no duplicates", rules.unique->severity, rules.unique->mostly, missing,
+                               std::move(t));
+    if (r.status == Status::failed) r.examples = std::move(d.examples);  // their rows count from 1 already
+    out.push_back(std::move(r));
   }
   if (rules.values) {
     out.push_back(from_tally(name, "values", "one of " + list_words(rules.values->allowed), rules.values->severity,
@@ -310,7 +268,7 @@ void column_results(const ColumnRules& rules, ColumnCheck& acc, std::uint64_t ro
 void skipped_results(const ColumnRules& rules, std::vector<CheckResult>& out) {
   std::vector<CheckResult> all;
   ColumnCheck none(nullptr, 0);
-  column_results(rules, none, 0, 0, all);
+  column_results(rules, none, nullptr, 0, 0, all);
   for (auto& r : all) {
     r.status = Status::skipped;
     r.note = "the data has no such column";
@@ -348,7 +306,8 @@ CheckResult columns_result(const Schema& schema, const std::vector<std::string>&
       r.expected = "any columns";
       break;
   }
-  r.elements = names.size();
+  // Judged: every column of the data or the schema (so that unexpected is a part of it).
+  r.elements = names.size() + missing.size();
   std::vector<std::string> notes;
   if (!missing.empty()) notes.push_back("missing: " + list_words(missing));
   if (!extra.empty()) notes.push_back("extra: " + list_words(extra));
@@ -362,7 +321,7 @@ CheckResult columns_result(const Schema& schema, const std::vector<std::string>&
     for (const auto& e : extra) r.examples.push_back(Example{"extra: " + e, false, 0});
   }
   if (r.examples.size() > 5) r.examples.resize(5);
-  r.unexpected_share = names.empty() ? 0 : static_cast<double>(r.unexpected) / static_cast<double>(names.size());
+  r.unexpected_share = r.elements ? static_cast<double>(r.unexpected) / static_cast<double>(r.elements) : 0;
   r.status = r.unexpected ? Status::failed : Status::passed;
   return r;
 }
@@ -375,11 +334,19 @@ CheckResult rows_result(const RowsCheck& rows, std::uint64_t n) {
   if (rows.max) hi = std::to_string(*rows.max);
   r.expected = range_words(lo, hi) + " rows";
   r.severity = rows.severity;
-  r.elements = n;
   r.note = fmt::format("{} rows", n);
+  // Judged: one thing, the table's row count.
   const bool ok = (!rows.min || n >= *rows.min) && (!rows.max || n <= *rows.max);
+  r.elements = 1;
   r.status = ok ? Status::passed : Status::failed;
   r.unexpected = ok ? 0 : 1;
+  r.unexpected_share = ok ? 0 : 1;
+  // A dataset with no rows at all is broken (a header alone, a truncated export), not a smaller
+  // batch: it fails as an error even where the schema made the row count a warning.
+  if (n == 0 && !ok) {
+    r.severity = Severity::error;
+    r.note = "0 rows (no data at all is an error whatever the severity)";
+  }
   return r;
 }
 
@@ -421,6 +388,23 @@ Result<CheckReport> check_schema(const Schema& schema, std::vector<drift::Part>&
   Scanned<ColumnCheck> scanned;
   for (auto& part : parts) MLOPS_TRY(scan_part(part, options.read, make, scanned));
 
+  // Unique columns whose hashes repeat: those values are read again to compare their text.
+  std::unordered_map<std::string_view, std::vector<std::uint64_t>> repeated;
+  for (const auto& p : prepared) {
+    auto j = scanned.index_of(p.rules->name);
+    if (!p.unique || !j) continue;
+    auto hashes = scanned.columns[*j].unique_.repeated();
+    if (!hashes.empty()) repeated.emplace(p.rules->name, std::move(hashes));
+  }
+  Scanned<UniqueRecheck> rechecked;
+  if (!repeated.empty()) {
+    auto make_recheck = [&](std::string_view name) {
+      auto it = repeated.find(name);
+      return UniqueRecheck(it == repeated.end() ? nullptr : &it->second);
+    };
+    for (auto& part : parts) MLOPS_TRY(scan_part(part, options.read, make_recheck, rechecked));
+  }
+
   CheckReport report;
   report.rows = scanned.rows;
   report.checks.push_back(columns_result(schema, scanned.names));
@@ -431,7 +415,8 @@ Result<CheckReport> check_schema(const Schema& schema, std::vector<drift::Part>&
       skipped_results(rules, report.checks);
       continue;
     }
-    column_results(rules, scanned.columns[*j], scanned.rows, keep, report.checks);
+    auto k = repeated.count(rules.name) ? rechecked.index_of(rules.name) : std::nullopt;
+    column_results(rules, scanned.columns[*j], k ? &rechecked.columns[*k] : nullptr, scanned.rows, keep, report.checks);
   }
   return report;
 }

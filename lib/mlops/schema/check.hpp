@@ -18,6 +18,8 @@ struct Example {
   std::string value;  // clipped to 80 bytes; empty for a missing value or a table check's row count
   bool missing = false;
   std::uint64_t row = 0;  // 1 = the first data row; 0 for a table check (a column name)
+  // unique: the row where the value first appeared (`row` is the first row that repeats it).
+  std::uint64_t first_row = 0;
 };
 
 enum class Status { passed, failed, skipped };
@@ -30,12 +32,16 @@ struct CheckResult {
   Severity severity = Severity::error;
   double mostly = 1;
   Status status = Status::passed;
+  // The counts are coherent for every check (docs/schema.md, "JSON output"): unexpected is a
+  // part of elements, and unexpected_share = unexpected / elements (0 when elements is 0).
   std::string note;               // why skipped; the observed value of a table check
-  std::uint64_t elements = 0;     // values looked at (non-missing; rows for present and rows)
+  std::uint64_t elements = 0;     // what was judged: the non-missing values of the column (rows for
+                                  // nullable and present; 1, the table, for rows; the columns of the
+                                  // data and the schema together for columns)
   std::uint64_t missing = 0;      // missing values in the column
-  std::uint64_t unexpected = 0;   // values that failed
+  std::uint64_t unexpected = 0;   // what failed
   double unexpected_share = 0;    // unexpected / elements (0 when there were none)
-  std::vector<Example> examples;  // the first distinct failing values, in row order
+  std::vector<Example> examples;  // the first distinct failing values, in row order; none when passed
 };
 
 struct CheckReport {

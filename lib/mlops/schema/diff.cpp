@@ -12,8 +12,30 @@ namespace mlops::schema {
 
 namespace {
 
+// "[29, 55]"; an open end in the words `schema check` uses ("at least 2024-01-01"), never "inf".
 std::string bounds(const std::optional<std::string>& lo, const std::optional<std::string>& hi) {
-  return fmt::format("[{}, {}]", lo ? *lo : "-inf", hi ? *hi : "inf");
+  if (lo && hi) return fmt::format("[{}, {}]", *lo, *hi);
+  if (lo) return fmt::format("at least {} (no upper bound)", *lo);
+  if (hi) return fmt::format("at most {} (no lower bound)", *hi);
+  return "no bounds";
+}
+
+// What a columns rule lets through besides exactly the schema's columns.
+struct Allowance {
+  bool extra = false, missing = false;
+};
+Allowance allowance(ColumnsRule r) {
+  return Allowance{r == ColumnsRule::extra_allowed || r == ColumnsRule::extra_and_missing_allowed,
+                   r == ColumnsRule::missing_allowed || r == ColumnsRule::extra_and_missing_allowed};
+}
+
+// Loosened when the new rule allows all the old one did, tightened when the old allowed all the
+// new one does; extra_allowed ↔ missing_allowed is neither.
+ChangeKind compare_rules(ColumnsRule before, ColumnsRule after) {
+  const Allowance a = allowance(before), b = allowance(after);
+  if (b.extra >= a.extra && b.missing >= a.missing) return ChangeKind::loosened;
+  if (b.extra <= a.extra && b.missing <= a.missing) return ChangeKind::tightened;
+  return ChangeKind::changed;
 }
 
 // How bounds moved: loosened when neither end moved in, tightened when neither moved out.
@@ -220,7 +242,7 @@ std::vector<Change> diff_schemas(const Schema& before, const Schema& after) {
   auto rule_words = [](const ColumnsCheck& c) { return std::string(to_string(c.rule)); };
   if (d.presence("", "columns", before.columns_rule, after.columns_rule, rule_words)) {
     if (before.columns_rule->rule != after.columns_rule->rule) {
-      d.add("", "columns", ChangeKind::changed,
+      d.add("", "columns", compare_rules(before.columns_rule->rule, after.columns_rule->rule),
             fmt::format("columns rule changed from {} to {}", to_string(before.columns_rule->rule),
                         to_string(after.columns_rule->rule)));
     }

@@ -35,6 +35,9 @@ class ColumnProfile {
           num_min = std::min(num_min, d);
           num_max = std::max(num_max, d);
           any_negative = any_negative || d < 0;
+          if (!std::isnan(num_last) && !(d > num_last)) increasing = false;
+          if (std::isnan(num_first)) num_first = d;
+          num_last = d;
         }
       } else {
         can_float = can_int = false;
@@ -80,6 +83,11 @@ class ColumnProfile {
     can_datetime = can_datetime && o.can_datetime;
     num_min = std::min(num_min, o.num_min);
     num_max = std::max(num_max, o.num_max);
+    if (!std::isnan(o.num_first)) {
+      increasing = increasing && o.increasing && (std::isnan(num_last) || o.num_first > num_last);
+      if (std::isnan(num_first)) num_first = o.num_first;
+      num_last = o.num_last;
+    }
     any_negative = any_negative || o.any_negative;
     merge_time(date_, o.date_);
     merge_time(datetime_, o.datetime_);
@@ -112,6 +120,8 @@ class ColumnProfile {
   bool can_int = true, can_float = true, can_bool = true, can_date = true, can_datetime = true;
   bool any_negative = false;
   double num_min = HUGE_VAL, num_max = -HUGE_VAL;
+  double num_first = NAN, num_last = NAN;  // the first and last finite numbers, in row order
+  bool increasing = true;                  // each finite number is above the one before it
   Extreme date_, datetime_;
   std::uint64_t len_min = UINT64_MAX, len_max = 0;
   std::unordered_map<std::string_view, std::uint64_t> distinct;  // up to max_values + 1
@@ -188,6 +198,15 @@ void numeric_range(const ColumnProfile& p, Type type, Ranges ranges, ColumnRules
   c.range = r;
 }
 
+// A unique integer column that counts up row by row, or fills most of its span, is a key (an
+// id, a sequence number): new data brings new, usually higher, keys, so its range keeps only the
+// lower bound, as dates do under padded. Unique values scattered over a wide span (ages of a
+// few people) are not a key.
+bool looks_like_key(const ColumnProfile& p) {
+  const double span = p.num_max - p.num_min + 1;
+  return p.increasing || span <= 2 * static_cast<double>(p.present);
+}
+
 ColumnRules column_rules(const std::string& name, const ColumnProfile& p, std::uint64_t rows,
                          const InferOptions& options) {
   ColumnRules c;
@@ -215,7 +234,10 @@ ColumnRules column_rules(const std::string& name, const ColumnProfile& p, std::u
     c.values = v;
   }
   if (options.ranges == Ranges::none) return c;
-  if (type == Type::integer || type == Type::floating) numeric_range(p, type, options.ranges, c);
+  if (type == Type::integer || type == Type::floating) {
+    numeric_range(p, type, options.ranges, c);
+    if (type == Type::integer && c.unique && c.range && looks_like_key(p)) c.range->max.reset();
+  }
   if (type == Type::date || type == Type::datetime) {
     const auto& e = type == Type::date ? p.date_ : p.datetime_;
     RangeCheck r;

@@ -31,6 +31,7 @@ nlohmann::ordered_json render_json(const CheckReport& report, bool strict) {
       nlohmann::ordered_json x;
       x["value"] = e.missing ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.value);
       x["row"] = e.row ? nlohmann::ordered_json(e.row) : nlohmann::ordered_json(nullptr);
+      if (e.first_row) x["first_row"] = e.first_row;
       examples.push_back(std::move(x));
     }
     j["examples"] = std::move(examples);

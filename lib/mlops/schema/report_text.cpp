@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 
 #include "mlops/core/output.hpp"
@@ -47,7 +46,7 @@ std::string cell(std::string_view text) {
 std::string unexpected_words(const CheckResult& c) {
   if (c.check == "rows" || (c.check == "columns" && c.unexpected == 0)) return c.note;
   if (c.check == "present") return c.note;
-  return fmt::format("{} ({}%)", c.unexpected, format_number(std::round(c.unexpected_share * 10000) / 100));
+  return fmt::format("{} ({})", c.unexpected, percent(c.unexpected_share));
 }
 
 std::string examples_words(const CheckResult& c) {
@@ -56,7 +55,12 @@ std::string examples_words(const CheckResult& c) {
     const Example& e = c.examples[i];
     std::string value = e.missing ? "null" : fmt::format("'{}'", e.value);
     if (c.check == "columns") value = e.value;
-    out += (i ? ", " : "") + (e.row ? fmt::format("{} (row {})", value, e.row) : value);
+    std::string where;
+    if (e.first_row)
+      where = fmt::format(" (row {}, first in row {})", e.row, e.first_row);
+    else if (e.row)
+      where = fmt::format(" (row {})", e.row);
+    out += (i ? ", " : "") + value + where;
   }
   return out;
 }
@@ -92,7 +96,8 @@ std::string render_text(const CheckReport& report, bool strict, bool color) {
     out += counted ? fmt::format("; unexpected {}", unexpected_words(*c)) : fmt::format("; found {}", c->note);
     if (c->mostly < 1) out += fmt::format(", mostly {}", format_number(c->mostly));
     out += "\n";
-    if (!c->examples.empty()) out += fmt::format("      {}\n", examples_words(*c));
+    // The columns check's note already names the missing and extra columns.
+    if (!c->examples.empty() && c->check != "columns") out += fmt::format("      {}\n", examples_words(*c));
   }
   std::string summary = verdict(report, strict);
   if (color) summary = out::paint(summary, report.failed(strict) ? out::Style::red : out::Style::green);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mlops/core/file.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/drift/text.hpp"
 #include "mlops/schema/schema_io.hpp"
 #include "mlops/schema/values.hpp"
@@ -32,9 +33,24 @@ class SchemaReader {
   explicit SchemaReader(std::string name) : name_(std::move(name)) {}
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& message, std::string hint = {}) const {
-    throw SchemaError{
-        bad_input(fmt::format("'{}' line {}: {}", name_, node.Mark().line + 1, message),
-                  hint.empty() ? "see docs/schema.md ('The schema file') for every key" : std::move(hint))};
+    // A node yaml-cpp made up (a missing key, an empty document) has no line.
+    const int line = node.Mark().line;
+    throw SchemaError{bad_input(
+        line >= 0 ? fmt::format("'{}' line {}: {}", name_, line + 1, message) : fmt::format("'{}': {}", name_, message),
+        hint.empty() ? "see docs/schema.md ('The schema file') for every key" : std::move(hint))};
+  }
+
+  // An unknown key: the known key it is closest to ("did you mean"), else the list of them.
+  [[noreturn]] void unknown_key(const YAML::Node& key, std::string_view what,
+                                const std::vector<std::string_view>& known) const {
+    const std::vector<std::string> names(known.begin(), known.end());
+    const std::string best = closest(key.Scalar(), names);
+    std::string list;
+    for (auto k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
+    fail(key,
+         best.empty() ? fmt::format("unknown key '{}' in {}", key.Scalar(), what)
+                      : fmt::format("unknown key '{}' in {} (did you mean '{}'?)", key.Scalar(), what, best),
+         fmt::format("the keys of {}: {}", what, list));
   }
 
   // Calls f(key, value) for each entry of a mapping, failing on keys not in `known`.
@@ -43,14 +59,7 @@ class SchemaReader {
     if (!map.IsMap()) fail(map, fmt::format("{} must be a mapping", what));
     for (const auto& entry : map) {
       const std::string key = entry.first.Scalar();
-      bool ok = false;
-      for (auto k : known) ok = ok || k == key;
-      if (!ok) {
-        std::string list;
-        for (auto k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
-        fail(entry.first, fmt::format("unknown key '{}' in {}", key, what),
-             fmt::format("the keys of {}: {}", what, list));
-      }
+      if (std::find(known.begin(), known.end(), key) == known.end()) unknown_key(entry.first, what, known);
       f(key, entry.second);
     }
   }
@@ -101,6 +110,10 @@ class SchemaReader {
 
   Schema read(const YAML::Node& root) const {
     Schema schema;
+    if (!root.IsDefined() || root.IsNull()) {
+      throw SchemaError{bad_input(fmt::format("'{}' is empty", name_),
+                                  "a schema needs a 'columns' list; write one with `mlops schema infer DATA`")};
+    }
     if (!root.IsMap()) fail(root, "a schema must be a mapping (version, table, columns)");
     bool have_columns = false;
     entries(root, "the schema", {"version", "table", "columns"}, [&](const std::string& key, const YAML::Node& v) {
@@ -182,15 +195,10 @@ class SchemaReader {
     known.insert(known.end(), other_keys.begin(), other_keys.end());
     if (has_mostly) known.push_back("mostly");
     known.push_back("severity");
-    std::string list;
-    for (auto k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
     bool have_value = value_key.empty();
     for (const auto& entry : node) {
       const std::string key = entry.first.Scalar();
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        fail(entry.first, fmt::format("unknown key '{}' in {}", key, what),
-             fmt::format("the keys of {}: {}", what, list));
-      }
+      if (std::find(known.begin(), known.end(), key) == known.end()) unknown_key(entry.first, what, known);
       if (key == "severity") {
         check.severity = severity(entry.second);
       } else if (key == "mostly") {
@@ -203,6 +211,16 @@ class SchemaReader {
     if (!have_value) fail(node, fmt::format("{} needs '{}'", what, value_key));
   }
 
+  // A type's name, or an error naming the unknown one.
+  Type column_type(const YAML::Node& node, std::string_view what) const {
+    auto type = node.IsScalar() ? parse_type(node.Scalar()) : std::nullopt;
+    if (!type) {
+      fail(node, fmt::format("unknown type '{}' in {}", node.IsScalar() ? node.Scalar() : "(not a single value)", what),
+           "types: int, float, string, bool, date, datetime");
+    }
+    return *type;
+  }
+
   ColumnRules read_column(const YAML::Node& node) const {
     ColumnRules c;
     if (!node.IsMap() || !node["name"]) fail(node, "each column needs a 'name'");
@@ -213,12 +231,8 @@ class SchemaReader {
               const std::string what = fmt::format("'{}' of column '{}'", key, c.name);
               if (key == "type") {
                 TypeCheck t;
-                check_entries(v, what, "is", true, {}, t, [&](const std::string&, const YAML::Node& x) {
-                  auto type = x.IsScalar() ? parse_type(x.Scalar()) : std::nullopt;
-                  if (!type)
-                    fail(x, fmt::format("unknown type in {}", what), "types: int, float, string, bool, date, datetime");
-                  t.type = *type;
-                });
+                check_entries(v, what, "is", true, {}, t,
+                              [&](const std::string&, const YAML::Node& x) { t.type = column_type(x, what); });
                 c.type = t;
               } else if (key == "nullable") {
                 NullableCheck n;

@@ -137,6 +137,13 @@ std::string format_number(double v) {
   return fmt::format("{}", v);
 }
 
+std::string percent(double share) {
+  const double rounded = std::round(share * 10000) / 100;
+  if (share > 0 && rounded == 0) return "<0.01%";
+  if (share < 1 && rounded == 100) return ">99.99%";
+  return format_number(rounded) + "%";
+}
+
 std::string clip(std::string_view text, std::size_t limit) {
   if (text.size() <= limit) return std::string(text);
   std::size_t cut = limit;

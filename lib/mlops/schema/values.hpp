@@ -35,6 +35,10 @@ std::size_t utf8_length(std::string_view text);
 // The shortest text that reads back as `v` ("0.1", "120", "1e+21"); integers without a point.
 std::string format_number(double v);
 
+// A share as a percentage to two decimals ("33.33%"); a share that would round to 0% or 100%
+// without being it reads "<0.01%" or ">99.99%", so one bad row in a million is not "0%".
+std::string percent(double share);
+
 // At most `limit` bytes of `text`, cut at a character boundary, with "…" when cut: examples in
 // reports stay short when a field holds megabytes.
 std::string clip(std::string_view text, std::size_t limit = 80);

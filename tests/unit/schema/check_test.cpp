@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "mlops/schema/schema_io.hpp"
 
@@ -29,6 +31,13 @@ const CheckResult& result(const CheckReport& r, const std::string& column, const
   }
   FAIL("no check " << column << " " << check);
   return r.checks.front();
+}
+
+// unique: each repeated value with the row that repeats it and the row it first appeared in.
+std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>> repeats(const CheckResult& c) {
+  std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>> out;
+  for (const auto& e : c.examples) out.emplace_back(e.value, e.row, e.first_row);
+  return out;
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> examples(const CheckResult& c) {
@@ -76,7 +85,8 @@ TEST_CASE("schema check: each column check with counts and first distinct bad va
   CHECK(id_unique.status == Status::failed);
   CHECK(id_unique.elements == 6);
   CHECK(id_unique.unexpected == 2);  // both rows of the duplicated 3
-  CHECK(examples(id_unique) == std::vector<std::pair<std::string, std::uint64_t>>{{"3", 3}});
+  // The duplicate is named by the row that repeats the value (4), and where it first was (3).
+  CHECK(repeats(id_unique) == std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>>{{"3", 4, 3}});
   CHECK(result(r, "id", "type").status == Status::passed);
 
   const CheckResult& age_type = result(r, "age", "type");
@@ -216,7 +226,66 @@ TEST_CASE("schema check: row numbers count across pieces and parts", "[schema]")
         std::vector<std::pair<std::string, std::uint64_t>>{
             {"oops7", 7}, {"oops150001", 150001}, {"oops299999", 299999}, {"bad", n + 1}});
   CHECK(result(*report, "k", "unique").unexpected == 2);
-  CHECK(examples(result(*report, "k", "unique")) == std::vector<std::pair<std::string, std::uint64_t>>{{"1", 1}});
+  CHECK(repeats(result(*report, "k", "unique")) ==
+        std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>>{{"1", n + 1, 1}});
+}
+
+TEST_CASE("schema check: unique names every repeat's row, in the order they repeat", "[schema]") {
+  const CheckReport r =
+      check_text("columns:\n  - name: k\n    unique: true\n", "u.csv", "k\nb\na\nc\na\nb\na\n\"c,\"\nd\n");
+  const CheckResult& u = result(r, "k", "unique");
+  CHECK(u.elements == 8);
+  CHECK(u.unexpected == 5);  // a three times, b twice; "c," (quoted) is not c
+  CHECK(repeats(u) == std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>>{{"a", 4, 2}, {"b", 5, 1}});
+  // Without repeats the second pass is not needed and nothing is reported.
+  const CheckReport ok = check_text("columns:\n  - name: k\n    unique: true\n", "u.csv", "k\na\nb\n");
+  CHECK(result(ok, "k", "unique").status == Status::passed);
+  CHECK(result(ok, "k", "unique").elements == 2);
+}
+
+TEST_CASE("schema check: counts are coherent for every check", "[schema]") {
+  const char* rules =
+      "table:\n  rows: {min: 5}\n  columns: exact\ncolumns:\n"
+      "  - name: s\n    type: string\n    present: 0.5\n  - name: gone\n    type: int\n  - name: x\n";
+  const CheckReport r = check_text(rules, "c.csv", "s,x,extra\na,1,1\n,2,2\nb,3,3\n");
+  // Every check: unexpected is a part of elements, and the share is their ratio.
+  for (const auto& c : r.checks) {
+    INFO(c.column << " " << c.check);
+    CHECK(c.unexpected <= c.elements);
+    CHECK(c.unexpected_share == Approx(c.elements ? double(c.unexpected) / double(c.elements) : 0.0));
+    if (c.status != Status::failed) CHECK(c.examples.empty());
+  }
+  // rows judges one thing, the table.
+  const CheckResult& rows = result(r, "", "rows");
+  CHECK(rows.elements == 1);
+  CHECK(rows.unexpected == 1);
+  CHECK(rows.unexpected_share == 1.0);
+  // columns judges the data's and the schema's columns together: s, x, extra and gone.
+  const CheckResult& cols = result(r, "", "columns");
+  CHECK(cols.elements == 4);
+  CHECK(cols.unexpected == 2);
+  // A string column's type check looks at its values (all pass).
+  CHECK(result(r, "s", "type").elements == 2);
+  // A present check that passes carries no examples, though a value is missing.
+  const CheckResult& present = result(r, "s", "present");
+  CHECK(present.status == Status::passed);
+  CHECK(present.missing == 1);
+  CHECK(present.examples.empty());
+}
+
+TEST_CASE("schema check: a dataset without rows fails its row bounds as an error", "[schema]") {
+  const char* rules = "table:\n  rows: {min: 3, severity: warn}\ncolumns:\n  - name: a\n";
+  const CheckReport empty = check_text(rules, "h.csv", "a\n");
+  const CheckResult& rows = result(empty, "", "rows");
+  CHECK(rows.status == Status::failed);
+  CHECK(rows.severity == Severity::error);
+  CHECK(empty.failed(false));
+  // A small batch with rows is only the warning the schema asked for.
+  const CheckReport small = check_text(rules, "h.csv", "a\n1\n");
+  CHECK(result(small, "", "rows").severity == Severity::warn);
+  CHECK_FALSE(small.failed(false));
+  // Without row bounds an empty dataset is not judged by its row count.
+  CHECK_FALSE(check_text("columns:\n  - name: a\n", "h.csv", "a\n").failed(false));
 }
 
 TEST_CASE("schema check: malformed data is bad input with its line", "[schema]") {

@@ -108,12 +108,33 @@ TEST_CASE("schema infer: --ranges none and padded, --max-values", "[schema]") {
   CHECK(column(b, "score").range->min == "-2.5");
   CHECK(column(b, "score").range->max == "3.5");
   CHECK(column(b, "id").range->min == "0");  // 1 - 0.3 would go below 0
+  CHECK_FALSE(column(b, "id").range->max);   // a key: new batches bring higher ids
   CHECK(column(b, "day").range->min == "2024-01-01");
   CHECK_FALSE(column(b, "day").range->max);  // later batches have later dates
 
   InferOptions few;
   few.max_values = 1;
   CHECK_FALSE(column(infer_text("people.csv", kPeople, few).schema, "plan").values);
+}
+
+TEST_CASE("schema infer: unique integer keys get no upper bound", "[schema]") {
+  // Increasing ids, even sparse ones: a key.
+  const Schema s = infer_text("k.csv", "id,n\n100,34\n250,41\n900,29\n1000,55\n").schema;
+  CHECK(column(s, "id").unique);
+  CHECK(column(s, "id").range->min == "100");
+  CHECK_FALSE(column(s, "id").range->max);
+  // Unique values scattered over a wide span (ages of a few people): a range like any other.
+  CHECK(column(s, "n").unique);
+  CHECK(column(s, "n").range->max == "55");
+  // Shuffled ids that fill their span: a key.
+  const Schema t = infer_text("k.csv", "id\n3\n1\n4\n2\n").schema;
+  CHECK_FALSE(column(t, "id").range->max);
+  // Increasing across the pieces the pass reads in parallel, and a repeat far from the start.
+  std::string data = "id\n";
+  for (int i = 1; i <= 300000; ++i) data += std::to_string(i * 7) + "\n";
+  CHECK_FALSE(column(infer_text("big.csv", data).schema, "id").range->max);
+  data += "7\n";  // a repeat: not unique, so the observed range stays
+  CHECK(column(infer_text("big.csv", data).schema, "id").range->max == "2100000");
 }
 
 TEST_CASE("schema infer: JSONL strings stay strings, absent keys are nulls", "[schema]") {

@@ -94,17 +94,28 @@ TEST_CASE("schema io: control characters and backslashes survive a round trip", 
 
 TEST_CASE("schema io: unknown keys are errors naming the file and the line", "[schema]") {
   CHECK(parse_error("version: 1\ncolumns:\n  - name: a\n    type: int\n    rnage: {min: 1}\n") ==
-        "'s.yaml' line 5: unknown key 'rnage' in column 'a'");
+        "'s.yaml' line 5: unknown key 'rnage' in column 'a' (did you mean 'range'?)");
   CHECK(parse_error("version: 1\ncolumns:\n  - name: a\n    range: {min: 1, maxx: 2}\n    type: int\n") ==
-        "'s.yaml' line 4: unknown key 'maxx' in 'range' of column 'a'");
+        "'s.yaml' line 4: unknown key 'maxx' in 'range' of column 'a' (did you mean 'max'?)");
   CHECK(parse_error("version: 1\ntable:\n  row: {min: 1}\ncolumns: []\n") ==
-        "'s.yaml' line 3: unknown key 'row' in table");
-  CHECK(parse_error("version: 1\ncolumn: []\n") == "'s.yaml' line 2: unknown key 'column' in the schema");
+        "'s.yaml' line 3: unknown key 'row' in table (did you mean 'rows'?)");
+  CHECK(parse_error("version: 1\ncolumn: []\n") ==
+        "'s.yaml' line 2: unknown key 'column' in the schema (did you mean 'columns'?)");
+  CHECK(parse_error("columns:\n  - name: a\n    nulable: false\n") ==
+        "'s.yaml' line 3: unknown key 'nulable' in column 'a' (did you mean 'nullable'?)");
+  // Nothing close: no guess.
+  CHECK(parse_error("columns:\n  - name: a\n    colour: red\n") ==
+        "'s.yaml' line 3: unknown key 'colour' in column 'a'");
 }
 
 TEST_CASE("schema io: wrong values are errors with their line", "[schema]") {
   CHECK(parse_error("columns:\n  - name: a\n    type: integer\n") ==
-        "'s.yaml' line 3: unknown type in 'type' of column 'a'");
+        "'s.yaml' line 3: unknown type 'integer' in 'type' of column 'a'");
+  CHECK(parse_error("columns:\n  - name: a\n    type: {is: text}\n") ==
+        "'s.yaml' line 3: unknown type 'text' in 'type' of column 'a'");
+  // An empty file has no line to name.
+  CHECK(parse_error("") == "'s.yaml' is empty");
+  CHECK(parse_error("# only a comment\n") == "'s.yaml' is empty");
   CHECK(parse_error("columns:\n  - name: a\n    type: string\n    range: {min: 1}\n")
             .find("line 4: column 'a' has a range, which needs type int, float, date or datetime") !=
         std::string::npos);

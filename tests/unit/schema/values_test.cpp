@@ -67,6 +67,15 @@ TEST_CASE("schema values: lengths in characters and clipped examples", "[schema]
   CHECK(clip(accents, 5) == "éé…");
 }
 
+TEST_CASE("schema values: shares as percentages never round a bad value away", "[schema]") {
+  CHECK(percent(1.0 / 3) == "33.33%");
+  CHECK(percent(0) == "0%");
+  CHECK(percent(1) == "100%");
+  CHECK(percent(1.0 / 50000) == "<0.01%");  // one bad row in 50,000
+  CHECK(percent(0.00005) == "0.01%");
+  CHECK(percent(1 - 1.0 / 50000) == ">99.99%");
+}
+
 TEST_CASE("schema values: numbers are written in their shortest form", "[schema]") {
   CHECK(format_number(120) == "120");
   CHECK(format_number(-3) == "-3");

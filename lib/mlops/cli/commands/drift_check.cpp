@@ -129,8 +129,12 @@ int run_drift_check(const DriftCheckOptions& o) {
   }
   if (!o.html.empty()) unwrap(write_file_atomic(o.html, drift::render_html(report)));
 
+  // `failed` is true exactly when the exit code is 1 (docs/conventions.md): a failed --schema
+  // check fails the command as drift does.
+  const bool failed = report.failed() || (contract && contract->failed(false));
   if (out::settings().json) {
     auto doc = drift::render_json(report);
+    doc["failed"] = failed;
     if (contract) doc["schema"] = schema::render_json(*contract, false);
     out::print_json(doc);
   } else if (o.markdown) {
@@ -142,7 +146,6 @@ int run_drift_check(const DriftCheckOptions& o) {
   }
   if (!o.html.empty()) out::note(fmt::format("wrote {}", o.html));
 
-  const bool failed = report.failed() || (contract && contract->failed(false));
   return failed ? static_cast<int>(Exit::check_failed) : 0;
 }
 

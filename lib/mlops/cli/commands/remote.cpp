@@ -5,7 +5,7 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
-#include "mlops/cli/suggest.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/data/remote_settings.hpp"
 
 namespace mlops::cli {

@@ -3,8 +3,8 @@
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/remote.hpp"
-#include "mlops/cli/suggest.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/data/remote.hpp"
 #include "mlops/data/remote_settings.hpp"
 

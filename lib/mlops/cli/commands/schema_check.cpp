@@ -69,13 +69,14 @@ void add_schema_check(CLI::App& group) {
   cmd->add_option("--schema", options->schema, "The schema file or FILE@REV (default DATA.schema.yaml)")
       ->option_text("FILE");
   cmd->add_flag("--strict", options->strict, "Fail on failed warnings too");
-  cmd->add_flag("--markdown", options->markdown, "Print a Markdown report (for a CI comment)");
+  auto* markdown = cmd->add_flag("--markdown", options->markdown, "Print a Markdown report (for a CI comment)");
   cmd->add_option("--html", options->html, "Also write a self-contained HTML report")->option_text("FILE");
   cmd->add_option("--examples", options->examples, "Distinct failing values to show per check (default 5)")
       ->option_text("N");
   cmd->add_option("--delimiter", options->delimiter, "CSV field separator (default: detected; 'tab' for TSV)")
       ->option_text("C");
   add_json_flag(*cmd);
+  markdown->excludes(cmd->get_option("--json"));  // both are the one report on stdout
 }
 
 }  // namespace mlops::cli

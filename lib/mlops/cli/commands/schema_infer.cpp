@@ -37,14 +37,24 @@ int run_schema_infer(const SchemaInferOptions& o) {
   options.ranges = *schema::parse_ranges(o.ranges);  // CLI11 checked it is one of the three
   const std::string output = o.output.empty() ? schema::default_schema_path(o.data) : o.output;
   const bool to_stdout = output == "-";
+  if (to_stdout && out::settings().json) {
+    // Both would be the one document on stdout.
+    throw Failure(bad_input("--json and -o - both print to stdout",
+                            "with -o - the schema itself is the output; use -o FILE with --json for a JSON summary"));
+  }
   // Before reading the data: a curated schema is not overwritten by accident, and a missing
   // folder is the user's to create.
   std::error_code ec;
   if (!to_stdout) {
     if (std::filesystem::exists(output, ec) && !o.force) {
-      throw Failure(bad_input(fmt::format("'{}' exists", output),
-                              "it may hold curated checks: review `mlops schema diff` with -o NEW, or use --force "
-                              "to replace it"));
+      // The new schema goes beside the old one, so that the diff shows what curating changed.
+      const std::string fresh =
+          output.ends_with(".yaml") ? output.substr(0, output.size() - 5) + ".new.yaml" : output + ".new";
+      throw Failure(bad_input(
+          fmt::format("'{}' exists", output),
+          fmt::format("it may hold checks you curated; to compare, write the new schema to another file and diff "
+                      "them: `mlops schema infer {} -o {}` then `mlops schema diff {} {}`; to replace it, add --force",
+                      o.data, fresh, output, fresh)));
     }
     const auto parent = std::filesystem::path(output).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {

@@ -1,8 +1,8 @@
-#include "mlops/cli/suggest.hpp"
+#include "mlops/core/suggest.hpp"
 
 #include <algorithm>
 
-namespace mlops::cli {
+namespace mlops {
 
 // Optimal string alignment: insertions, deletions, substitutions and swaps of two neighbours
 // (`--nmae` is one edit from `--name`), each costing one.
@@ -44,4 +44,4 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
   return only;
 }
 
-}  // namespace mlops::cli
+}  // namespace mlops
