@@ -42,7 +42,7 @@ std::vector<std::string> shell_words(std::string_view text) {
 
 }  // namespace
 
-Result<std::string> provider_fingerprint(const ProviderSpec& provider) {
+Result<nlohmann::json> provider_files(const ProviderSpec& provider) {
   std::vector<std::string> words = provider.argv;
   if (provider.argv.size() == 3 && provider.argv[0] == "sh" && provider.argv[1] == "-c") {
     auto split = shell_words(provider.argv[2]);
@@ -56,12 +56,11 @@ Result<std::string> provider_fingerprint(const ProviderSpec& provider) {
     if (!hash) return std::unexpected(hash.error());
     files[word] = hash->str();
   }
-  return files.dump();
+  return files;
 }
 
-std::string cache_key(const ProviderSpec& provider, std::string_view fingerprint, std::string_view prompt,
-                      const nlohmann::json& config) {
-  nlohmann::json key{provider.argv, static_cast<int>(provider.format), fingerprint, prompt, config};
+std::string cache_key(const ProviderSpec& provider, std::string_view prompt, const nlohmann::json& config) {
+  nlohmann::json key{provider.argv, static_cast<int>(provider.format), prompt, config};
   return hash_bytes(key.dump()).hex();
 }
 
@@ -77,7 +76,7 @@ Result<ResponseCache> ResponseCache::open(const std::filesystem::path& path) {
   return ResponseCache(std::make_unique<sql::Database>(std::move(*db)));
 }
 
-Result<std::optional<Response>> ResponseCache::find(const std::string& key) {
+Result<std::optional<Response>> ResponseCache::find(const std::string& key, const nlohmann::json& files) {
   auto statement = db_->prepare("SELECT response FROM responses WHERE key = ?");
   if (!statement) return std::unexpected(statement.error());
   statement->bind(1, key);
@@ -85,11 +84,20 @@ Result<std::optional<Response>> ResponseCache::find(const std::string& key) {
   if (!row) return std::unexpected(row.error());
   if (!*row) return std::optional<Response>();
   auto value = nlohmann::json::parse(statement->text_view(0), nullptr, false);
-  return Response::from_json(value);  // a damaged entry reads as missing
+  if (!value.is_object()) return std::optional<Response>();  // a damaged entry reads as missing
+  auto recorded = value.find("provider_files");
+  for (const auto& [file, hash] : files.items()) {
+    if (recorded == value.end() || !recorded->is_object() || !recorded->contains(file) || (*recorded)[file] != hash) {
+      return std::optional<Response>();  // stale: recorded with another version of the file
+    }
+  }
+  return Response::from_json(value);
 }
 
-void ResponseCache::put(std::string key, const Response& response) {
-  std::string text = response.to_json().dump();
+void ResponseCache::put(std::string key, const Response& response, const nlohmann::json& files) {
+  auto value = response.to_json();
+  value["provider_files"] = files;
+  std::string text = value.dump();
   std::lock_guard lock(mutex_);
   pending_.emplace_back(std::move(key), std::move(text));
 }

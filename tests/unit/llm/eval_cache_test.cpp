@@ -1,5 +1,5 @@
-// The response cache's key: what a provider's answers depend on, including the content of the
-// files its command names (its script), so that editing the script invalidates its answers.
+// The response cache: its key, and the provider files kept with each answer, so that editing the
+// provider's script makes its answers stale.
 #include "mlops/llm/eval_cache.hpp"
 
 #include <unistd.h>
@@ -10,8 +10,10 @@
 #include <string>
 
 using mlops::llm::cache_key;
-using mlops::llm::provider_fingerprint;
+using mlops::llm::provider_files;
 using mlops::llm::ProviderSpec;
+using mlops::llm::Response;
+using mlops::llm::ResponseCache;
 
 namespace {
 
@@ -37,40 +39,58 @@ ProviderSpec provider_of(std::vector<std::string> argv) {
   return provider;
 }
 
-std::string fingerprint_of(const ProviderSpec& provider) {
-  auto fingerprint = provider_fingerprint(provider);
-  if (!fingerprint) FAIL(fingerprint.error().message);
-  return *fingerprint;
+nlohmann::json files_of(const ProviderSpec& provider) {
+  auto files = provider_files(provider);
+  if (!files) FAIL(files.error().message);
+  return *files;
 }
 
 }  // namespace
 
-TEST_CASE("llm eval cache: the key changes with the provider's script, and only with what it depends on") {
+TEST_CASE("llm eval cache: the files a provider's command names, by content") {
   CacheTestDir dir;
   std::filesystem::create_directory("bot");
   CacheTestDir::write("bot/answer.py", "print('a')\n");
   CacheTestDir::write("other.py", "print('b')\n");
   auto shell = provider_of({"sh", "-c", "python3 'bot/answer.py' --fast missing.py | cat"});
   auto list = provider_of({"python3", "bot/answer.py"});
-
-  auto before_shell = fingerprint_of(shell);
-  auto before_list = fingerprint_of(list);
-  CHECK(before_shell.find("bot/answer.py") != std::string::npos);
-  CHECK(before_shell.find("missing.py") == std::string::npos);
-  CHECK(before_shell.find("python3") == std::string::npos);
-  CHECK(before_list == before_shell);
-  auto key = cache_key(shell, before_shell, "question 1", {{"temperature", 0}});
-  CHECK(key == cache_key(shell, fingerprint_of(shell), "question 1", {{"temperature", 0}}));
-  CHECK(key != cache_key(shell, before_shell, "question 2", {{"temperature", 0}}));
-  CHECK(key != cache_key(shell, before_shell, "question 1", {{"temperature", 1}}));
-
+  auto before = files_of(shell);
+  CHECK(before.size() == 1);
+  CHECK(before.contains("bot/answer.py"));
+  CHECK(files_of(list) == before);
   CacheTestDir::write("other.py", "print('c')\n");  // a file the command does not name
-  CHECK(fingerprint_of(shell) == before_shell);
+  CHECK(files_of(shell) == before);
   CacheTestDir::write("bot/answer.py", "print('changed')\n");
-  CHECK(fingerprint_of(shell) != before_shell);
-  CHECK(fingerprint_of(list) != before_list);
-  CHECK(cache_key(shell, fingerprint_of(shell), "question 1", {{"temperature", 0}}) != key);
+  CHECK(files_of(shell) != before);
+  CHECK(files_of(provider_of({"cat"})).empty());
+  // The key is the call's: the command, the prompt and the config.
+  auto key = cache_key(shell, "question 1", {{"temperature", 0}});
+  CHECK(key != cache_key(shell, "question 2", {{"temperature", 0}}));
+  CHECK(key != cache_key(shell, "question 1", {{"temperature", 1}}));
+  CHECK(key != cache_key(list, "question 1", {{"temperature", 0}}));
+}
 
-  // A command that names no file depends on its words alone.
-  CHECK(fingerprint_of(provider_of({"cat"})) == "{}");
+TEST_CASE("llm eval cache: an answer recorded with another version of the script is stale") {
+  CacheTestDir dir;
+  CacheTestDir::write("answer.sh", "echo a\n");
+  auto provider = provider_of({"sh", "answer.sh"});
+  auto cache = ResponseCache::open("cache.db");
+  REQUIRE(cache);
+  Response response;
+  response.output = "a";
+  cache->put("k", response, files_of(provider));
+  REQUIRE(cache->flush());
+  auto found = cache->find("k", files_of(provider));
+  REQUIRE(found);
+  REQUIRE(*found);
+  CHECK((*found)->output == "a");
+  CacheTestDir::write("answer.sh", "echo b\n");
+  found = cache->find("k", files_of(provider));
+  REQUIRE(found);
+  CHECK_FALSE(*found);
+  // A script that is gone is not compared: a replay needs no provider.
+  std::filesystem::remove("answer.sh");
+  found = cache->find("k", files_of(provider));
+  REQUIRE(found);
+  CHECK(*found);
 }
