@@ -245,7 +245,7 @@ test_compare_lists_regressions_first_and_promote_gates_on_evaluations() {
   local a; a=$(mlops runs list --limit 1 --ids)
   sed -i 's/= 3/= 1/' answer.sh  # case 1 breaks, case 3 is fixed
   git commit -qam "another provider"
-  mlops eval run --record -o b.json >/dev/null 2>&1  # the cache keys on the command, not the script's content
+  mlops eval run -o b.json >/dev/null 2>&1  # the script changed: its cached answers are not used
   local b; b=$(mlops runs list --limit 1 --ids)
   run mlops eval compare "$a" "$b"
   expect_rc 0
@@ -272,6 +272,120 @@ test_compare_lists_regressions_first_and_promote_gates_on_evaluations() {
   expect_rc 0
   run mlops eval compare 'qa#production' "$b" --json
   expect_eq "$(echo "$out" | jpy 'd["baseline"]')" "run $a"
+}
+
+# --exit-code: exit 1 when B is worse than A beyond --max-regression (default: pass_rate=0).
+test_compare_exit_code_fails_on_regressions_beyond_the_tolerance() {
+  eval_repo
+  mlops eval run -o a.json >/dev/null 2>&1
+  sed -i 's/= 3/= 1/' answer.sh  # the same pass rate: case 1 breaks, case 3 is fixed
+  git commit -qam "another provider"
+  mlops eval run -o same.json >/dev/null 2>&1
+  sed -i 's/"$n" = 1/"$n" -le 1/' answer.sh  # cases 0 and 1 fail: the pass rate drops to 0.5
+  git commit -qam "a worse provider"
+  mlops eval run -o worse.json >/dev/null 2>&1
+  run mlops eval compare a.json worse.json
+  expect_rc 0  # without --exit-code, compare only shows
+  run mlops eval compare a.json same.json --exit-code
+  expect_rc 0
+  expect_out "within: pass_rate no worse than the baseline by more than 0: 0.75 (baseline 0.75)"
+  run mlops eval compare a.json worse.json --exit-code
+  expect_rc 1
+  expect_out "WORSE: pass_rate no worse than the baseline by more than 0: 0.5 (baseline 0.75) (bound >= 0.75)"
+  run mlops eval compare a.json worse.json --exit-code --max-regression pass_rate=0.3
+  expect_rc 0
+  run mlops eval compare a.json worse.json --exit-code --max-regression pass_rate=0.3 --max-regression bleu.mean=0
+  expect_rc 1
+  expect_out "incomplete: bleu.mean no worse"
+  run mlops eval compare a.json worse.json --exit-code --json
+  expect_rc 1
+  expect_eq "$(echo "$out" | jpy 'd["worse"], d["tolerance"][0]["passed"], d["regressions"]')" "(True, False, 2)"
+  run mlops eval compare a.json worse.json --exit-code --markdown
+  expect_rc 1
+  expect_out "**Worse than the baseline beyond the tolerance:**"
+  run mlops eval compare a.json worse.json --max-regression pass_rate=0.3
+  expect_rc 2
+  expect_err "--exit-code"
+  run mlops eval compare a.json worse.json --exit-code --max-regression pass_rate
+  expect_rc 2
+  expect_err "is not METRIC=DELTA"
+}
+
+# The response cache keys on the content of the files the provider's command names.
+test_cache_is_invalidated_when_the_provider_script_changes() {
+  eval_repo
+  mlops eval run -o first.json >/dev/null 2>&1
+  run mlops eval run -o again.json
+  expect_rc 0
+  expect_eq "$(jpy 'all(c["cached"] for c in d["cases"])' < again.json)" "True"
+  sed -i 's/= 3/= 1/' answer.sh
+  run mlops eval run -o changed.json
+  expect_rc 0
+  expect_eq "$(jpy 'any(c["cached"] for c in d["cases"]), [c["status"] for c in d["cases"]]' < changed.json)" \
+    "(False, ['pass', 'fail', 'pass', 'pass'])"
+  # A list command and a script given to an interpreter are found too.
+  sed -i 's|command: ./answer.sh|command: [sh, answer.sh]|' eval.yaml
+  mlops eval run >/dev/null 2>&1
+  echo 'echo "answer 0"' >> answer.sh
+  run mlops eval run -o list.json
+  expect_eq "$(jpy 'any(c["cached"] for c in d["cases"])' < list.json)" "False"
+  # Unchanged files: the replay finds every answer.
+  run mlops eval run --replay
+  expect_rc 0
+}
+
+# A run's artifact registered as a prompt must parse; the refusal is lint's line, nothing is tagged.
+test_register_from_a_run_refuses_a_broken_prompt() {
+  eval_repo
+  mlops eval run >/dev/null 2>&1
+  local good; good=$(mlops runs list --limit 1 --ids)
+  printf -- '---\nname: broken\n---\n{{#if x}}\n' > broken.prompt
+  echo "m" > model.bin
+  git add -A && git commit -qm "artifacts"
+  local id; id=$(mlops run start --name logs 2>/dev/null)
+  MLOPS_RUN_ID=$id mlops log artifact broken.prompt >/dev/null 2>&1
+  MLOPS_RUN_ID=$id mlops log artifact model.bin >/dev/null 2>&1
+  mlops run end "$id" >/dev/null 2>&1
+  local before; before=$(git tag -l)
+  run mlops model register broken --run "$id" --artifact broken.prompt
+  expect_rc 2
+  expect_err "artifact 'broken.prompt' of run $id is not a valid prompt: broken.prompt:4:1: P302 error"
+  expect_err "mlops prompt lint"
+  run mlops model register broken --run "$id" --artifact broken.prompt --type prompt
+  expect_rc 2
+  expect_err "P302 error"
+  expect_eq "$(git tag -l)" "$before"
+  # --type model registers the same bytes as a model: nothing is parsed.
+  run mlops model register blob --run "$id" --artifact broken.prompt --type model
+  expect_rc 0
+  # An evaluation run's prompt is a prompt without saying so.
+  run mlops model register qa --run "$good" --artifact qa.prompt --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | jpy 'd["type"]')" "prompt"
+}
+
+# Completion offers evaluation runs (not other runs) and registered prompts' stages.
+test_completion_offers_evaluations() {
+  eval_repo
+  mlops eval run >/dev/null 2>&1
+  local a; a=$(mlops runs list --limit 1 --ids)
+  local other; other=$(mlops run start --name training 2>/dev/null)
+  mlops run end "$other" >/dev/null 2>&1
+  mlops model register qa --run "$a" --artifact qa.prompt >/dev/null 2>&1
+  mlops model promote qa v0.0.1 --to production >/dev/null 2>&1
+  run mlops __complete eval gate ''
+  expect_rc 0
+  expect_eq "$err" ""
+  expect_out "$a"$'\teval, finished'
+  expect_out "qa#production"
+  expect_no_out "$other"
+  run mlops __complete eval gate "$a" --baseline ''
+  expect_out "$a"
+  expect_out "qa#production"
+  run mlops __complete eval compare "$a" ''
+  expect_out "$a"
+  run mlops __complete eval compare "${a:0:4}"
+  expect_eq "$(cut -f1 <<<"$out")" "$a"
 }
 
 test_llm_walkthrough_runs_end_to_end() {

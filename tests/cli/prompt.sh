@@ -321,7 +321,7 @@ test_register_refuses_a_broken_prompt() {
   before=$(git tag -l)
   run mlops model register broken --path prompts/broken.prompt
   expect_rc 2
-  expect_err "'prompts/broken.prompt' line 4, column 1: unclosed '{{#if x}}'"
+  expect_err "'prompts/broken.prompt' is not a valid prompt: prompts/broken.prompt:4:1: P302 error unclosed '{{#if x}}'"
   expect_eq "$(git tag -l)" "$before"
   # Registered under another name: a warning names the command that renders it.
   run mlops model register other --path prompts/plain.prompt
@@ -329,6 +329,28 @@ test_register_refuses_a_broken_prompt() {
   expect_err "names itself 'plain', registered as 'other'"
   run mlops prompt render other@v0.0.1 --var topic=x
   expect_rc 0
+}
+
+# Completion offers the prompt files' names and the registered prompts' stages and versions.
+test_completion_offers_prompts() {
+  support_repo
+  run mlops __complete prompt render ''
+  expect_rc 0
+  expect_eq "$err" ""
+  expect_eq "$(cut -f1 <<<"$out" | tr '\n' ' ')" "plain support "
+  mlops model register plain --path prompts/plain.prompt >/dev/null 2>&1
+  mlops model promote plain v0.0.1 --to production >/dev/null 2>&1
+  run mlops __complete prompt show pl
+  expect_eq "$(cut -f1 <<<"$out" | tr '\n' ' ')" "plain plain#production plain@v0.0.1 "
+  run mlops __complete prompt diff plain ''
+  expect_out "plain#production"
+  expect_out "support"
+  # A model that is not a prompt is not offered.
+  echo m > model.bin
+  git add -A && git commit -qm model
+  mlops model register churn --path model.bin >/dev/null 2>&1
+  run mlops __complete prompt render ''
+  expect_no_out "churn"
 }
 
 test_pre_commit_hook_lints_staged_prompts() {

@@ -98,6 +98,35 @@ Result<std::pair<std::string, double>> parse_max_regression(std::string_view tex
   return std::pair{std::string(text.substr(0, equals)), delta};
 }
 
+std::vector<GateCheck> regression_checks(const EvalComparison& comparison,
+                                         std::vector<std::pair<std::string, double>> rules) {
+  if (rules.empty()) rules.emplace_back("pass_rate", 0.0);
+  std::vector<GateCheck> checks;
+  for (const auto& [metric, allowed] : rules) {
+    GateCheck check;
+    check.gate = fmt::format("{} no worse than the baseline by more than {}", metric, gate_number(allowed));
+    const MetricDelta* delta = nullptr;
+    for (const auto& d : comparison.deltas) {
+      if (d.metric == metric) delta = &d;
+    }
+    auto worse = delta ? delta->regression() : std::nullopt;
+    if (!worse) {
+      check.value = "missing";
+      check.bound = fmt::format("{} was not produced by {}", metric,
+                                !delta || !delta->candidate ? "this evaluation" : "the baseline");
+      check.incomplete = true;
+    } else {
+      check.value = fmt::format("{} (baseline {})", gate_number(*delta->candidate), gate_number(*delta->baseline));
+      check.bound =
+          fmt::format("{} {}", delta->higher_is_better ? ">=" : "<=",
+                      gate_number(delta->higher_is_better ? *delta->baseline - allowed : *delta->baseline + allowed));
+      check.passed = *worse <= allowed + 1e-12;
+    }
+    checks.push_back(check);
+  }
+  return checks;
+}
+
 Result<GateReport> evaluate_gate(const EvalResults& results, const GateOptions& options) {
   GateReport report;
   report.summary = results.summary();
@@ -157,30 +186,8 @@ Result<GateReport> evaluate_gate(const EvalResults& results, const GateOptions& 
   }
   if (options.baseline) {
     report.comparison = compare_results(*options.baseline, results);
-    auto rules = options.max_regressions;
-    if (rules.empty()) rules.emplace_back("pass_rate", 0.0);
-    for (const auto& [metric, allowed] : rules) {
-      GateCheck check;
-      check.gate = fmt::format("{} no worse than the baseline by more than {}", metric, gate_number(allowed));
-      const MetricDelta* delta = nullptr;
-      for (const auto& d : report.comparison->deltas) {
-        if (d.metric == metric) delta = &d;
-      }
-      auto worse = delta ? delta->regression() : std::nullopt;
-      if (!worse) {
-        check.value = "missing";
-        check.bound = fmt::format("{} was not produced by {}", metric,
-                                  !delta || !delta->candidate ? "this evaluation" : "the baseline");
-        check.incomplete = true;
-      } else {
-        check.value = fmt::format("{} (baseline {})", gate_number(*delta->candidate), gate_number(*delta->baseline));
-        check.bound =
-            fmt::format("{} {}", delta->higher_is_better ? ">=" : "<=",
-                        gate_number(delta->higher_is_better ? *delta->baseline - allowed : *delta->baseline + allowed));
-        check.passed = *worse <= allowed + 1e-12;
-      }
-      report.checks.push_back(check);
-    }
+    auto checks = regression_checks(*report.comparison, options.max_regressions);
+    report.checks.insert(report.checks.end(), checks.begin(), checks.end());
   }
   for (const auto& check : report.checks) {
     report.passed = report.passed && check.passed;

@@ -67,6 +67,12 @@ struct GateReport {
 // Parses --max-regression's METRIC=DELTA (DELTA >= 0); bad input otherwise.
 Result<std::pair<std::string, double>> parse_max_regression(std::string_view text);
 
+// The checks that `comparison`'s candidate is no worse than its baseline by more than each rule
+// allows (METRIC -> most it may get worse; none: pass_rate=0). A metric missing on either side
+// fails as incomplete.
+std::vector<GateCheck> regression_checks(const EvalComparison& comparison,
+                                         std::vector<std::pair<std::string, double>> rules);
+
 // Evaluates the gates on `results`; bad input when it has no cases.
 Result<GateReport> evaluate_gate(const EvalResults& results, const GateOptions& options);
 

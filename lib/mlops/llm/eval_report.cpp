@@ -113,6 +113,10 @@ std::string case_problem(const CaseResult& c) {
   return "";
 }
 
+ojson gate_check_json(const GateCheck& c) {
+  return {{"gate", c.gate}, {"value", c.value}, {"bound", c.bound}, {"passed", c.passed}, {"incomplete", c.incomplete}};
+}
+
 ojson gate_json(const GateReport& report, const EvalResults& results, std::string_view source) {
   ojson doc;
   doc["evaluation"] = source;
@@ -120,10 +124,7 @@ ojson gate_json(const GateReport& report, const EvalResults& results, std::strin
   doc["incomplete"] = report.incomplete;
   doc["summary"] = summary_json(report.summary);
   ojson checks = ojson::array();
-  for (const auto& c : report.checks) {
-    checks.push_back(
-        {{"gate", c.gate}, {"value", c.value}, {"bound", c.bound}, {"passed", c.passed}, {"incomplete", c.incomplete}});
-  }
+  for (const auto& c : report.checks) checks.push_back(gate_check_json(c));
   doc["checks"] = checks;
   ojson metrics = ojson::object();
   for (const auto& [name, value] : report.summary.run_metrics) metrics[name] = value;

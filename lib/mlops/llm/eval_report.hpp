@@ -9,6 +9,8 @@
 
 namespace mlops::llm {
 
+// {gate, value, bound, passed, incomplete}
+nlohmann::ordered_json gate_check_json(const GateCheck& check);
 nlohmann::ordered_json gate_json(const GateReport& report, const EvalResults& results, std::string_view source);
 nlohmann::ordered_json comparison_json(const EvalComparison& comparison, std::string_view baseline,
                                        std::string_view candidate);

@@ -104,15 +104,22 @@ Result<std::vector<EvalTask>> plan_tasks(const EvalPlan& plan, ResponseCache& ca
   std::vector<EvalTask> tasks;
   std::vector<std::string> missing;
   std::vector<nlohmann::json> configs;
-  for (const auto& provider : plan.config.providers) configs.push_back(merged_config(plan.prompt_config, provider));
+  std::vector<std::shared_ptr<const nlohmann::json>> files;
+  for (const auto& provider : plan.config.providers) {
+    configs.push_back(merged_config(plan.prompt_config, provider));
+    auto found = provider_files(provider);
+    if (!found) return std::unexpected(found.error());
+    files.push_back(std::make_shared<const nlohmann::json>(std::move(*found)));
+  }
   for (std::size_t c = 0; c < plan.golden.cases.size(); ++c) {
     for (std::size_t p = 0; p < plan.config.providers.size(); ++p) {
       EvalTask task;
       task.case_index = c;
       task.provider_index = p;
       task.key = cache_key(plan.config.providers[p], plan.prompts[c], configs[p]);
+      task.provider_files = files[p];
       if (mode != CacheMode::record) {
-        auto found = cache.find(task.key);
+        auto found = cache.find(task.key, *task.provider_files);
         if (!found) return std::unexpected(found.error());
         task.cached = std::move(*found);
         if (mode == CacheMode::replay && !task.cached) {
@@ -128,7 +135,8 @@ Result<std::vector<EvalTask>> plan_tasks(const EvalPlan& plan, ResponseCache& ca
     for (std::size_t i = 0; i < missing.size() && i < 5; ++i) list += (i ? ", " : "") + missing[i];
     if (missing.size() > 5) list += fmt::format(" and {} more", missing.size() - 5);
     return std::unexpected(bad_input(fmt::format("--replay: no recorded response for case {}", list),
-                                     "record the responses first: mlops eval run --record"));
+                                     "record the responses first: mlops eval run --record (answers recorded "
+                                     "before the provider's script changed do not count)"));
   }
   return tasks;
 }
@@ -189,7 +197,7 @@ EvalResults run_evaluation(const EvalPlan& plan, std::vector<EvalTask> tasks, Re
           result.error = std::move(call.error);
         } else {
           if (call.response->cost) budget.spend(*call.response->cost);
-          cache.put(task.key, *call.response);
+          cache.put(task.key, *call.response, *task.provider_files);
           result.response = std::move(call.response);
         }
       }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -47,6 +48,7 @@ struct EvalTask {
   std::size_t provider_index = 0;
   std::string key;
   std::optional<Response> cached;
+  std::shared_ptr<const nlohmann::json> provider_files;  // the provider's, as recorded with its answer
 };
 
 // Looks every task up in the cache. In replay mode a task without a recording is bad input

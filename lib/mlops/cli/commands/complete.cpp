@@ -9,11 +9,13 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <unordered_set>
 #include <vector>
 
@@ -46,6 +48,8 @@ enum class ValueKind {
   param,             // a param's name
   tag,               // a tag's name
   remote,            // a data remote's name
+  prompt,            // a prompt: NAME of prompts/NAME.prompt, NAME#STAGE, NAME@vX.Y.Z of a registered prompt
+  evaluation,        // an evaluation: a run of 'eval run', or NAME#STAGE of a registered prompt
 };
 
 struct ValueRule {
@@ -103,6 +107,14 @@ constexpr ValueRule kValueRules[] = {
     {"mlops data gc", "--remote", ValueKind::remote},
     {"mlops remote remove", "name", ValueKind::remote},
     {"mlops remote modify", "name", ValueKind::remote},
+    {"mlops prompt show", "prompt", ValueKind::prompt},
+    {"mlops prompt render", "prompt", ValueKind::prompt},
+    {"mlops prompt diff", "a", ValueKind::prompt},
+    {"mlops prompt diff", "b", ValueKind::prompt},
+    {"mlops eval gate", "evaluation", ValueKind::evaluation},
+    {"mlops eval gate", "--baseline", ValueKind::evaluation},
+    {"mlops eval compare", "a", ValueKind::evaluation},
+    {"mlops eval compare", "b", ValueKind::evaluation},
 };
 
 // "id" for a positional, "--to" for an option.
@@ -253,6 +265,11 @@ class StoreValues {
         return keys("params", "", out);
       case ValueKind::tag:
         return keys("tags", "", out);
+      case ValueKind::prompt:
+        return prompts(out);
+      case ValueKind::evaluation:
+        evaluations(out);
+        return registered_prompts(out, /*versions=*/false);
       case ValueKind::remote:
         if (auto config = load_config(*repo_); config) {
           for (const auto& remote : config->remotes)
@@ -292,6 +309,47 @@ class StoreValues {
     if (!list) return;
     for (const auto& run : *list) {
       out(run.id, fmt::format("{}{}{}", run.name, run.name.empty() ? "" : ", ", run.status));
+    }
+  }
+
+  // The runs recorded by `eval run` (tagged mlops.kind=eval), newest first.
+  void evaluations(const std::function<void(const std::string&, const std::string&)>& out) {
+    auto* runs = store();
+    if (!runs) return;
+    auto kinds = runs->column_text("tags.mlops.kind");
+    auto list = runs->list_runs(false);
+    if (!kinds || !list) return;
+    for (const auto& run : *list) {
+      auto kind = kinds->find(run.id);
+      if (kind == kinds->end() || kind->second != "eval") continue;
+      out(run.id, fmt::format("{}{}{}", run.name, run.name.empty() ? "" : ", ", run.status));
+    }
+  }
+
+  // prompts/**/NAME.prompt as NAME, then the registered prompts' stages and versions.
+  void prompts(const std::function<void(const std::string&, const std::string&)>& out) {
+    const std::filesystem::path folder = repo_->root / "prompts";
+    std::error_code ec;
+    std::vector<std::string> names;
+    for (std::filesystem::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      if (!it->is_regular_file(ec) || it->path().extension() != ".prompt") continue;
+      names.push_back(it->path().lexically_relative(folder).replace_extension().generic_string());
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) out(name, "prompts/" + name + ".prompt");
+    registered_prompts(out, /*versions=*/true);
+  }
+
+  // NAME#STAGE (and NAME@vX.Y.Z when `versions`) of the models registered as prompts.
+  void registered_prompts(const std::function<void(const std::string&, const std::string&)>& out, bool versions) {
+    for (const auto& [name, model] : models()) {
+      const auto* latest = model.latest();
+      if (!latest || latest->message.meta.type != "prompt") continue;
+      for (const auto& stage : model.stages()) out(name + "#" + stage, "the prompt in " + stage);
+      if (!versions) continue;
+      for (auto it = model.versions.rbegin(); it != model.versions.rend(); ++it) {
+        if (it->registered && it->active) out(name + "@" + it->name, "registered prompt");
+      }
     }
   }
 

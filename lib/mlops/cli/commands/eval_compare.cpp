@@ -1,4 +1,6 @@
-// `mlops eval compare A B [--json|--markdown] [--junit FILE]`: what changed between two evaluations.
+// `mlops eval compare A B [--json|--markdown] [--junit FILE] [--exit-code [--max-regression
+// METRIC=DELTA]...]`: what changed between two evaluations, and with --exit-code whether B is worse
+// than A beyond the tolerance (exit 1), as `git diff --exit-code` says whether anything changed.
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
@@ -21,7 +23,27 @@ struct EvalCompareOptions {
   std::string candidate;
   bool markdown = false;
   std::string junit;
+  bool exit_code = false;
+  std::vector<std::string> max_regressions;
 };
+
+// With --exit-code: each tolerance rule's verdict, after the comparison.
+void print_tolerance(const std::vector<llm::GateCheck>& checks) {
+  for (const auto& c : checks) {
+    std::string verdict = c.passed       ? out::paint("within", out::Style::green)
+                          : c.incomplete ? out::paint("incomplete", out::Style::red)
+                                         : out::paint("WORSE", out::Style::red);
+    out::println("{}: {}: {} (bound {})", verdict, c.gate, c.value, c.bound);
+  }
+}
+
+std::string tolerance_markdown(const std::vector<llm::GateCheck>& checks, bool worse) {
+  std::string md = worse ? "\n**Worse than the baseline beyond the tolerance:**\n\n" : "\nWithin the tolerance:\n\n";
+  for (const auto& c : checks) {
+    md += fmt::format("- {} {}: {} (bound {})\n", c.passed ? "✅" : "❌", c.gate, c.value, c.bound);
+  }
+  return md;
+}
 
 void print_comparison(const llm::EvalComparison& comparison, const std::string& a, const std::string& b) {
   out::println("{} -> {}", a, b);
@@ -60,6 +82,8 @@ void print_comparison(const llm::EvalComparison& comparison, const std::string& 
 
 int run_eval_compare(const EvalCompareOptions& options) {
   if (options.markdown && out::settings().json) throw Failure(bad_input("--json and --markdown exclude each other"));
+  std::vector<std::pair<std::string, double>> rules;
+  for (const auto& text : options.max_regressions) rules.push_back(unwrap(llm::parse_max_regression(text)));
   auto repo = optional_store();
   std::string a_source, b_source;
   auto a = unwrap(llm::load_results(repo ? &*repo : nullptr, options.baseline, &a_source));
@@ -69,16 +93,28 @@ int run_eval_compare(const EvalCompareOptions& options) {
         bad_input(fmt::format("{} has no cases: there is nothing to compare", a.cases.empty() ? a_source : b_source)));
   }
   auto comparison = llm::compare_results(a, b);
+  std::vector<llm::GateCheck> tolerance;
+  if (options.exit_code) tolerance = llm::regression_checks(comparison, rules);
+  bool worse = false;
+  for (const auto& c : tolerance) worse = worse || !c.passed;
   if (!options.junit.empty())
     unwrap(write_file_atomic(options.junit, llm::comparison_junit(comparison, b, a_source, b_source)));
   if (out::settings().json) {
-    out::print_json(llm::comparison_json(comparison, a_source, b_source));
+    auto doc = llm::comparison_json(comparison, a_source, b_source);
+    if (options.exit_code) {
+      doc["worse"] = worse;
+      doc["tolerance"] = nlohmann::ordered_json::array();
+      for (const auto& c : tolerance) doc["tolerance"].push_back(llm::gate_check_json(c));
+    }
+    out::print_json(doc);
   } else if (options.markdown) {
-    out::print(llm::comparison_markdown(comparison, a_source, b_source));
+    out::print(llm::comparison_markdown(comparison, a_source, b_source) +
+               (options.exit_code ? tolerance_markdown(tolerance, worse) : ""));
   } else {
     print_comparison(comparison, a_source, b_source);
+    print_tolerance(tolerance);
   }
-  return 0;
+  return worse ? 1 : 0;
 }
 
 }  // namespace
@@ -90,13 +126,23 @@ void add_eval_compare(CLI::App& group) {
                   [options] { return run_eval_compare(*options); });
   command->footer(
       "A and B are runs recorded by 'eval run', results files, or registry references (NAME#STAGE).\n"
-      "Cases that passed in A and do not in B come first. To fail on them, use 'eval gate B --baseline A'.\n"
-      "Example: mlops eval compare support-bot#production 01JD3 --markdown");
+      "Cases that passed in A and do not in B come first. With --exit-code, exit 1 when B is worse than A\n"
+      "beyond the tolerance: any --max-regression METRIC=DELTA broken (default: pass_rate=0, the pass rate\n"
+      "may not drop), or a metric it names missing on either side.\n"
+      "Exit status: 0 (without --exit-code, always), 1 worse with --exit-code, 2 bad input.\n"
+      "Example: mlops eval compare support-bot#production 01JD3 --exit-code --max-regression pass_rate=0.02");
   command->add_option("a", options->baseline, "The earlier evaluation (the baseline)")->required()->option_text("A");
   command->add_option("b", options->candidate, "The later evaluation (the candidate)")->required()->option_text("B");
   command->add_flag("--markdown", options->markdown, "Print the comparison as Markdown (for a CI comment)");
   command->add_option("--junit", options->junit, "Also write B's cases as JUnit XML to FILE (regressions marked)")
       ->option_text("FILE");
+  auto* exit_code = command->add_flag("--exit-code", options->exit_code,
+                                      "Exit 1 when B is worse than A beyond the tolerance (--max-regression)");
+  command
+      ->add_option("--max-regression", options->max_regressions,
+                   "How much METRIC of B may be worse than A's, with --exit-code (default: pass_rate=0); repeatable")
+      ->option_text("METRIC=DELTA")
+      ->needs(exit_code);
   add_json_flag(*command);
 }
 

@@ -4,6 +4,7 @@
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/llm/prompt.hpp"
+#include "mlops/llm/prompt_register.hpp"
 #include "mlops/registry/register.hpp"
 
 namespace mlops::cli {
@@ -23,23 +24,29 @@ struct ModelRegisterOptions {
   model::WriteOptions write;
 };
 
-// A prompt (`--type prompt`, or a --path ending in .prompt) must parse, so that
-// `mlops prompt render NAME#STAGE` can render every version the registry hands out.
-std::string artifact_type(const ModelRegisterOptions& options) {
+// A prompt (`--type prompt`, a --path ending in .prompt, or a run's artifact named *.prompt)
+// must parse, so that `mlops prompt render NAME#STAGE` can render every version the registry
+// hands out.
+std::string artifact_type(const Repo& repo, const ModelRegisterOptions& options) {
   std::string type = options.type;
   if (type.empty() && options.path.ends_with(".prompt")) type = "prompt";
   if (type == "model") return {};  // a model is what a version is without a Type trailer
-  if (type != "prompt" || options.path.empty()) return type;
-  auto prompt = unwrap(llm::load_prompt(options.path));
-  if (prompt.name != options.name) {
+  std::optional<llm::Prompt> prompt;
+  if (!options.path.empty() && type == "prompt") {
+    prompt = unwrap(llm::prompt_to_register(options.path));
+  } else if (!options.run.empty() && (type.empty() || type == "prompt")) {
+    prompt = unwrap(llm::run_prompt_to_register(repo, options.run, options.artifact, type == "prompt"));
+    if (prompt) type = "prompt";
+  }
+  if (prompt && prompt->name != options.name) {
     out::warn(fmt::format("'{}' names itself '{}', registered as '{}': render it as 'mlops prompt render {}#STAGE'",
-                          options.path, prompt.name, options.name, options.name));
+                          prompt->file, prompt->name, options.name, options.name));
   }
   return type;
 }
 
 // Every option checked and turned into the library's request before anything is written.
-registry::RegisterRequest register_request(const ModelRegisterOptions& options) {
+registry::RegisterRequest register_request(const Repo& repo, const ModelRegisterOptions& options) {
   unwrap(registry::check_model_name(options.name));
   if (options.run.empty() == options.path.empty()) {
     throw Failure(bad_input("give either --run ID or --path PATH", "see 'mlops model register --help'"));
@@ -62,13 +69,13 @@ registry::RegisterRequest register_request(const ModelRegisterOptions& options) 
   for (const auto& m : options.metrics) request.metrics.push_back(unwrap(registry::parse_metric_assignment(m)));
   request.allow_dirty = options.allow_dirty ? registry::AllowDirty::yes : registry::AllowDirty::no;
   request.message = options.write.message;
-  request.type = artifact_type(options);
+  request.type = artifact_type(repo, options);
   return request;
 }
 
 int run_model_register(const ModelRegisterOptions& options) {
   Repo repo = require_store();
-  auto request = register_request(options);
+  auto request = register_request(repo, options);
   auto git_repo = unwrap(git::Repository::open(repo.root));
   model::check_publishable(repo, git_repo, options.name, options.write.push, /*registering=*/true);
   auto registered = unwrap(registry::register_version(repo, git_repo, request));
@@ -135,9 +142,8 @@ void add_model_register(CLI::App& group) {
   command->add_flag("--allow-dirty", options->allow_dirty,
                     "Register from uncommitted changes (the version cannot be rebuilt from git)");
   command
-      ->add_option(
-          "--type", options->type,
-          "What the artifact is, GTO's type: model (default) or prompt (default for a --path ending in .prompt)")
+      ->add_option("--type", options->type,
+                   "What the artifact is, GTO's type: model (default) or prompt (default for a file ending in .prompt)")
       ->check(CLI::IsMember({"model", "prompt"}))
       ->option_text("TYPE");
   model::add_write_options(*command, options->write);
