@@ -66,6 +66,18 @@ bool valid_utf8(std::string_view text, std::size_t* bad_offset) {
   return true;
 }
 
+std::string with_valid_utf8(std::string_view text) {
+  std::string result;
+  std::size_t bad = 0;
+  while (!valid_utf8(text, &bad)) {
+    result.append(text.substr(0, bad));
+    result.append("\xEF\xBF\xBD");  // U+FFFD REPLACEMENT CHARACTER
+    text.remove_prefix(bad + 1);
+  }
+  result.append(text);
+  return result;
+}
+
 bool luhn_valid(std::string_view digits) {
   if (digits.empty()) return false;
   int sum = 0;

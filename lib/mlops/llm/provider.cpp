@@ -7,6 +7,7 @@
 #include <cstring>
 #include <variant>
 
+#include "mlops/llm/golden_text.hpp"
 #include "mlops/llm/provider_process.hpp"
 
 namespace mlops::llm {
@@ -80,7 +81,8 @@ std::variant<Response, std::string> parse_provider_output(std::string_view text,
     }
   }
   Response response;
-  response.output = std::string(text);
+  // A model cut off at max_tokens can end inside a character; the answer is kept, not refused.
+  response.output = with_valid_utf8(text);
   // The one newline that `print` and `echo` add is not part of the answer.
   if (response.output.ends_with('\n')) response.output.pop_back();
   if (response.output.ends_with('\r')) response.output.pop_back();

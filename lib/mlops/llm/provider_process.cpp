@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "mlops/llm/golden_text.hpp"
+
 extern char** environ;
 
 namespace mlops::llm {
@@ -190,7 +192,7 @@ std::string tail_of(std::string_view text, std::size_t lines) {
   }
   std::string_view tail = text.substr(begin);
   if (tail.size() > 2000) tail = tail.substr(tail.size() - 2000);
-  return std::string(tail);
+  return with_valid_utf8(tail);  // the cut, or the program, may split a character
 }
 
 }  // namespace mlops::llm

@@ -134,12 +134,21 @@ TEST_CASE("llm eval: provider output as text or a JSON envelope; failures quote 
         R"({"answer": 1})");
   CHECK(std::get<std::string>(parse_provider_output("{oops", OutputFormat::json)) ==
         "the provider printed malformed JSON");
+  // An answer cut off inside a character (max_tokens) is kept, with U+FFFD for the broken bytes,
+  // so that it can be stored in JSON.
+  auto cut = std::get<Response>(parse_provider_output("caf\xC3", OutputFormat::text)).output;
+  CHECK(cut == "caf\xEF\xBF\xBD");
+  CHECK_NOTHROW(nlohmann::json(cut).dump());
+  CHECK(std::get<Response>(parse_provider_output("\xFF ok \xE2\x82", OutputFormat::automatic)).output ==
+        "\xEF\xBF\xBD ok \xEF\xBF\xBD\xEF\xBF\xBD");
 
   ProviderSpec provider;
   provider.id = "p";
   provider.argv = {"sh", "-c", "cat >/dev/null; echo boom >&2; exit 4"};
   auto failed = call_provider(provider, "x", nlohmann::json::object());
   CHECK(failed.error == "provider 'p' exited with 4; its stderr ends: boom");
+  provider.argv = {"sh", "-c", "cat >/dev/null; printf 'caf\\303' >&2; exit 4"};
+  CHECK(call_provider(provider, "x", {}).error == "provider 'p' exited with 4; its stderr ends: caf\xEF\xBF\xBD");
   provider.argv = {"no-such-provider-command-xyz"};
   CHECK(call_provider(provider, "x", {}).error == "provider 'p': command 'no-such-provider-command-xyz' not found");
   provider.argv = {"sh", "-c", "sleep 10"};
