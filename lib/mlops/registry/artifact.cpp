@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "mlops/core/config.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/remote.hpp"
 #include "mlops/data/status.hpp"
@@ -58,11 +59,13 @@ Result<void> check_data_remote(const Repo& repo, std::string_view remote) {
   }
   std::vector<std::string> names;
   for (const auto& configured : config->remotes) names.push_back(configured.name);
+  std::string best = closest(remote, names);
+  std::string guess = best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
   return std::unexpected(bad_input(
       fmt::format("unknown data remote '{}'", remote),
-      names.empty()
-          ? std::string("no data remote is configured: add one with 'mlops remote add NAME URL --default'")
-          : fmt::format("the data remotes are {}; add one with 'mlops remote add NAME URL'", fmt::join(names, ", "))));
+      names.empty() ? std::string("no data remote is configured: add one with 'mlops remote add NAME URL --default'")
+                    : fmt::format("the data remotes are {}{}; add one with 'mlops remote add NAME URL'",
+                                  fmt::join(names, ", "), guess)));
 }
 
 std::filesystem::path default_artifact_path(const Repo& repo, const Model& model, const Version& version) {

@@ -2,7 +2,6 @@
 // disk, verified against its hash, and print where it is. What a deploy script calls.
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/model.hpp"
-#include "mlops/cli/commands/remote.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/registry/artifact.hpp"
@@ -20,7 +19,8 @@ struct ModelGetOptions {
 int run_model_get(const ModelGetOptions& options) {
   Repo repo = require_store();
   auto ref = unwrap(registry::parse_reference(options.reference));
-  if (!options.remote.empty()) check_remote_choice(unwrap(load_config(repo)), options.remote);
+  // A misspelt or path-like --remote is named before the model is looked up.
+  unwrap(registry::check_data_remote(repo, options.remote));
   auto git_repo = unwrap(git::Repository::open(repo.root));
   auto loaded = model::load(git_repo, ref.model);
   const registry::Model& m = *unwrap(registry::find_model(loaded.state, ref.model));
