@@ -23,7 +23,6 @@ constexpr CommandExample kExamples[] = {
     {"mlops data diff", "mlops data diff HEAD~1 HEAD data/"},
     {"mlops data fetch", "mlops data fetch --rev v1.0"},
     {"mlops data log", "mlops data log data/train.csv"},
-    {"mlops data pull", "mlops data pull data/train.csv"},
     {"mlops data push", "mlops data push --remote shared"},
     {"mlops data status", "mlops data status --exit-code"},
     {"mlops data verify", "mlops data verify --all"},
