@@ -753,14 +753,26 @@ test_commands_work_from_subdirectory() {
 test_concurrent_adds_lose_nothing() {
   new_repo
   for i in $(seq 1 8); do seq 1 $((i * 1000)) > "part$i.csv"; done
-  for i in $(seq 1 8); do mlops data add "part$i.csv" >/dev/null 2>&1 & done
+  for i in $(seq 1 8); do mlops data add "part$i.csv" >/dev/null 2>"add$i.err" & done
   wait
   for i in $(seq 1 8); do
+    [[ -f "part$i.csv.mlops" ]] || fail "data add part$i.csv failed: $(cat "add$i.err")"
     expect_file "part$i.csv.mlops"
     grep -qx "/part$i.csv" .gitignore || fail ".gitignore lost /part$i.csv"
   done
   run mlops data verify --all
   expect_rc 0
+  run mlops data status --exit-code
+  expect_rc 0
+}
+
+# The stat cache is disposable: a damaged one is rebuilt, and the add goes on.
+test_damaged_stat_cache_is_rebuilt() {
+  new_repo; make_data
+  head -c 8192 /dev/urandom > .mlops/state.db
+  run mlops data add train.csv
+  expect_rc 0
+  expect_file train.csv.mlops
   run mlops data status --exit-code
   expect_rc 0
 }

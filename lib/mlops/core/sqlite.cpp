@@ -58,6 +58,11 @@ Error Database::error(std::string_view action) const {
                            "check that the disk is not full and the file is writable");
 }
 
+bool Database::last_error_is_corruption() const {
+  int code = sqlite3_errcode(db_) & 0xff;
+  return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+}
+
 Result<void> Database::exec(std::string_view sql) {
   std::string text(sql);
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {

@@ -37,6 +37,9 @@ class Database {
   Result<Statement> prepare(std::string_view sql);
   std::int64_t changes() const;
   Error error(std::string_view action) const;
+  // Whether the last failure said the file is damaged or not a database (as opposed to busy,
+  // full or unwritable): only then may a disposable database be thrown away and rebuilt.
+  bool last_error_is_corruption() const;
   const std::filesystem::path& path() const { return path_; }
   const std::string& name() const { return name_; }
   sqlite3* raw() const { return db_; }

@@ -19,9 +19,9 @@ std::int64_t now_ns() {
 }
 
 // Version 1 of the schema; PRAGMA user_version says it is there, so that an open need not
-// parse these statements again.
+// parse these statements again. Written in one BEGIN IMMEDIATE transaction: many `data add`
+// processes started at once on a new store all find no schema, and take turns creating it.
 constexpr const char* kSchema =
-    "PRAGMA journal_mode=WAL;"
     "CREATE TABLE IF NOT EXISTS stat_cache ("
     "  path TEXT PRIMARY KEY, inode INTEGER, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,"
     "  hash_high INTEGER, hash_low INTEGER, recorded_ns INTEGER) WITHOUT ROWID;"
@@ -32,19 +32,35 @@ constexpr const char* kSchema =
     "  manifest TEXT PRIMARY KEY, cache_high INTEGER, cache_low INTEGER, recorded_ns INTEGER) WITHOUT ROWID;"
     "PRAGMA user_version=1;";
 
-// Opens the database and makes sure the schema is there; nullopt when the file is unusable.
-std::optional<sql::Database> open_db(const std::filesystem::path& path) {
+// Why open_db failed: the file is damaged (it may be thrown away: the stat cache is rebuilt by
+// re-hashing), or anything else, such as a full disk, which deleting the file would not cure and
+// which must not cost other processes the database they are using.
+struct OpenFailure {
+  Error error;
+  bool corrupt;
+};
+
+// Opens the database and makes sure the schema is there.
+std::expected<sql::Database, OpenFailure> open_db(const std::filesystem::path& path) {
   auto db = sql::Database::open(path, "the stat cache", sql::Database::Close::checkpoint);
-  if (!db) return std::nullopt;
+  if (!db) return std::unexpected(OpenFailure{db.error(), false});
+  auto failed = [&](Error error) { return std::unexpected(OpenFailure{std::move(error), db->last_error_is_corruption()}); };
   auto version = db->prepare("PRAGMA user_version");
-  if (!version) return std::nullopt;
+  if (!version) return failed(version.error());
   auto row = version->step();
-  if (!row || !*row) return std::nullopt;
-  bool has_schema = version->integer(0) >= 1;
+  if (!row) return failed(row.error());
+  bool has_schema = *row && version->integer(0) >= 1;
   version->reset();
   // The stat cache is rebuilt by re-hashing, so it need not survive a power cut intact.
-  if (!db->exec("PRAGMA synchronous=NORMAL") || (!has_schema && !db->exec(kSchema))) return std::nullopt;
-  return std::optional<sql::Database>(std::move(*db));
+  if (auto r = db->exec("PRAGMA synchronous=NORMAL"); !r) return failed(r.error());
+  if (!has_schema) {
+    if (auto r = db->exec("PRAGMA journal_mode=WAL"); !r) return failed(r.error());
+    auto transaction = sql::Transaction::begin(*db);
+    if (!transaction) return failed(transaction.error());
+    if (auto r = db->exec(kSchema); !r) return failed(r.error());
+    if (auto r = transaction->commit(); !r) return failed(r.error());
+  }
+  return std::move(*db);
 }
 }  // namespace
 
@@ -56,12 +72,16 @@ Fingerprint Fingerprint::of(const struct stat& st) {
 
 Result<std::unique_ptr<StatCache>> StatCache::open(const Repo& repo) {
   auto path = repo.state_db();
-  if (auto db = open_db(path)) return std::unique_ptr<StatCache>(new StatCache(std::move(*db)));
+  if (auto db = open_db(path)) {
+    return std::unique_ptr<StatCache>(new StatCache(std::move(*db)));
+  } else if (!db.error().corrupt) {
+    return std::unexpected(db.error().error);
+  }
   // The stat cache is disposable: a damaged one is replaced, not repaired.
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix, ec);
   auto db = open_db(path);
-  if (!db) return std::unexpected(environment_error(fmt::format("cannot open the stat cache '{}'", path.string())));
+  if (!db) return std::unexpected(db.error().error);
   return std::unique_ptr<StatCache>(new StatCache(std::move(*db)));
 }
 
