@@ -44,7 +44,9 @@ struct OpenFailure {
 std::expected<sql::Database, OpenFailure> open_db(const std::filesystem::path& path) {
   auto db = sql::Database::open(path, "the stat cache", sql::Database::Close::checkpoint);
   if (!db) return std::unexpected(OpenFailure{db.error(), false});
-  auto failed = [&](Error error) { return std::unexpected(OpenFailure{std::move(error), db->last_error_is_corruption()}); };
+  auto failed = [&](Error error) {
+    return std::unexpected(OpenFailure{std::move(error), db->last_error_is_corruption()});
+  };
   auto version = db->prepare("PRAGMA user_version");
   if (!version) return failed(version.error());
   auto row = version->step();
