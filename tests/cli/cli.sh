@@ -86,6 +86,31 @@ test_did_you_mean_at_every_level() {
   expect_err "no command given"
 }
 
+# A mistyped command followed by a known one's name is the mistyped command, not a stray
+# argument of the later one (`mlops evl run` once said "'evl' is not a command of 'mlops run'").
+test_mistyped_command_before_a_known_name() {
+  new_committed_repo
+  run mlops evl run
+  expect_usage_error
+  expect_err "'evl' is not an mlops command"
+  expect_err "did you mean 'eval'?"
+  [[ "$err" != *"mlops run"* ]] || fail "the error names 'mlops run': $err"
+  run mlops evals run -c eval.yaml
+  expect_usage_error
+  expect_err "did you mean 'eval'?"
+  # Global options and their values come before it.
+  run mlops -C . --color never evl run
+  expect_usage_error
+  expect_err "'evl' is not an mlops command"
+  run mlops --color=never -q modle list
+  expect_usage_error
+  expect_err "did you mean 'model'?"
+  # Words after a known command are still that command's.
+  run mlops runs lst run
+  expect_usage_error
+  expect_err "'lst' is not a command of 'mlops runs'"
+}
+
 test_negative_metric_value_after_separator() {
   new_committed_repo
   local id

@@ -621,17 +621,46 @@ test_register_first_bump_and_folder() {
 test_register_refuses_dirty_tree_unless_allowed() {
   repo_for_models
   make_model model.bin
+  commit_file train.py "v1"
   echo "change" > train.py
   local before; before=$(tag_count)
   run mlops model register churn --path model.bin
   expect_rc 2
-  expect_err "uncommitted changes"
+  expect_err "the work tree has uncommitted changes to tracked files: 'train.py'"
   expect_err "--allow-dirty"
   expect_eq "$(tag_count)" "$before"
   run mlops model register churn --path model.bin --allow-dirty
   expect_rc 0
   expect_err "cannot be rebuilt from git"
   [[ "$(git tag -l --format='%(contents)' 'churn@v0.0.1')" == *"Dirty: yes"* ]] || fail "no Dirty trailer"
+}
+
+# Untracked files are not part of a version's lineage (git tag and GTO ignore them too); changed
+# tracked files are, and the refusal names them: the first five and how many more.
+test_register_ignores_untracked_files_and_names_changed_ones() {
+  repo_for_models
+  make_model model.bin
+  local i
+  for i in 1 2 3 4 5 6 7; do commit_file "src/f$i.py" "v1"; done
+  mkdir -p scratch && echo "notes" > scratch/notes.txt && echo "todo" > todo.txt
+  run mlops model register churn --path model.bin
+  expect_rc 0
+  expect_out "Registered churn v0.0.1"
+  [[ "$err" != *"uncommitted"* ]] || fail "untracked files made the version dirty: $err"
+  [[ "$(git tag -l --format='%(contents)' 'churn@v0.0.1')" != *"Dirty: yes"* ]] || fail "Dirty trailer for untracked files"
+  commit_file other.txt "next commit"
+  echo "edit" > src/f2.py
+  run mlops model register churn --path model.bin
+  expect_rc 2
+  expect_err "uncommitted changes to tracked files: 'src/f2.py'"
+  [[ "$err" != *"scratch"* && "$err" != *"todo.txt"* ]] || fail "untracked files named: $err"
+  for i in 1 3 4 5 6 7; do echo "edit" > "src/f$i.py"; done
+  git add src/f7.py
+  local before; before=$(tag_count)
+  run mlops model register churn --path model.bin
+  expect_rc 2
+  expect_err "'src/f1.py', 'src/f2.py', 'src/f3.py', 'src/f4.py', 'src/f5.py' and 2 more"
+  expect_eq "$(tag_count)" "$before"
 }
 
 test_register_refuses_bad_runs() {

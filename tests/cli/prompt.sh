@@ -93,7 +93,7 @@ test_render_missing_variable_is_exit_2_naming_it() {
   expect_err "missing variable 'customer.name' (required by 'prompts/support.prompt' line 11)"
   run mlops prompt render plain --var topic=tea --var other=1
   expect_rc 0
-  expect_err "'other' is not a variable of 'prompts/plain.prompt'"
+  expect_err "'other' is not declared in the input.schema of 'prompts/plain.prompt': its value is ignored"
 }
 
 test_render_bad_input() {
@@ -351,6 +351,266 @@ test_completion_offers_prompts() {
   mlops model register churn --path model.bin >/dev/null 2>&1
   run mlops __complete prompt render ''
   expect_no_out "churn"
+}
+
+# A value the schema does not declare is really ignored, as the warning says: a template that
+# prints it fails as missing, pointing at the declaration (P401), never at --var.
+test_render_ignores_undeclared_values() {
+  support_repo
+  cat >prompts/undeclared.prompt <<'EOF'
+---
+name: undeclared
+input:
+  schema:
+    question: string
+    customer(object):
+      name: string
+---
+Hello {{customer.name}}. Topic: {{topic}}. {{question}}
+EOF
+  run mlops prompt render undeclared --var question=q --var customer.name=Ada --var topic=tea
+  expect_rc 2
+  expect_eq "$out" ""
+  expect_err "warning: 'topic' is not declared in the input.schema of 'prompts/undeclared.prompt': its value is ignored"
+  expect_err "missing variable 'topic' ('prompts/undeclared.prompt' line 9, column 33)"
+  expect_err "hint: input.schema does not declare 'topic', so no value reaches it: declare it there"
+  [[ "$err" != *"--var topic=VALUE"* ]] || fail "the hint tells to pass the ignored variable: $err"
+  # A field an object does not list is ignored too; the output shows only declared values.
+  run mlops prompt render support --var question=Q --var customer.name=Ada --var customer.email=a@b.c --json
+  expect_rc 0
+  expect_err "'customer.email' is not declared in the input.schema of 'prompts/support.prompt'"
+  [[ "$out" != *"a@b.c"* ]] || fail "an ignored value was rendered: $out"
+  # Close to a declared variable: did you mean.
+  run mlops prompt render plain --var topc=tea --var topic=tea
+  expect_rc 0
+  expect_err "'topc' is not declared in the input.schema of 'prompts/plain.prompt': its value is ignored (did you mean 'topic'?)"
+}
+
+# A misspelt variable in a template: the hint names the declared variable it probably meant, and
+# lint's P401 says so too; mistyped types, an enum in the wrong form and prompt names get "did you mean".
+test_did_you_mean_for_variables_types_and_names() {
+  support_repo
+  cat >prompts/misspelt.prompt <<'EOF'
+---
+name: misspelt
+input:
+  schema:
+    question: string
+    customer(object):
+      name: string
+---
+Hello {{custmer.name}}. {{question}}
+EOF
+  run mlops prompt render misspelt --var question=q --var customer.name=Ada
+  expect_rc 2
+  expect_err "missing variable 'custmer.name' ('prompts/misspelt.prompt' line 9, column 7)"
+  expect_err "hint: the template probably has a typo: input.schema declares 'customer.name', not 'custmer.name'"
+  [[ "$err" != *"--var custmer.name"* ]] || fail "the hint tells to pass the typo: $err"
+  run mlops prompt lint prompts/misspelt.prompt
+  expect_rc 1
+  expect_out "prompts/misspelt.prompt:9:7: P401 error 'custmer.name' is used but not declared (did you mean 'customer.name'?"
+  printf -- '---\nname: types\ninput:\n  schema:\n    q: strng\n---\n{{q}}\n' >prompts/types.prompt
+  run mlops prompt render types --var q=1
+  expect_rc 2
+  expect_err "'prompts/types.prompt' line 5: input.schema: unknown type 'strng' of 'q' (did you mean 'string'?)"
+  printf -- '---\nname: types\ninput:\n  schema:\n    q(strng): {}\n---\n{{q}}\n' >prompts/types.prompt
+  run mlops prompt lint prompts/types.prompt
+  expect_out "P201 error input.schema: unknown type 'strng' of 'q' (did you mean 'string'?)"
+  # Nothing close: the list of types.
+  printf -- '---\nname: types\ninput:\n  schema:\n    q: text\n---\n{{q}}\n' >prompts/types.prompt
+  run mlops prompt render types --var q=1
+  expect_err "unknown type 'text' of 'q' (types: string, number"
+  # `NAME: enum [...]` shows the form Picoschema takes, with the values and the '?'.
+  printf -- '---\nname: types\ninput:\n  schema:\n    channel?: enum [email, chat, phone]\n---\n{{channel}}\n' >prompts/types.prompt
+  run mlops prompt render types
+  expect_rc 2
+  expect_err "line 5: input.schema: an enum takes its type in the key and its values as the value: write 'channel?(enum): [email, chat, phone]'"
+  printf -- '---\nname: types\ninput:\n  schema:\n    channel?(enum): [email, chat, phone]\n---\n{{channel}}\n' >prompts/types.prompt
+  run mlops prompt render types --var channel=chat
+  expect_rc 0
+  expect_eq "$out" "chat"
+  # Prompt names: the work tree's files and the registered prompts.
+  run mlops prompt render suport --var question=Q
+  expect_rc 2
+  expect_err "no prompt 'suport' ('prompts/suport.prompt' does not exist)"
+  expect_err "hint: did you mean 'support'?"
+  mlops model register plain --path prompts/plain.prompt >/dev/null 2>&1 || fail "register plain"
+  mlops model promote plain v0.0.1 --to production >/dev/null 2>&1 || fail "promote plain"
+  run mlops prompt render plian#production --var topic=tea
+  expect_rc 2
+  expect_err "unknown model 'plian'"
+  expect_err "did you mean 'plain#production'?"
+}
+
+# `prompts/x` (a path the shell completed, without .prompt) is that file; paths in messages are
+# lexically normal.
+test_render_a_path_without_extension_and_normal_paths() {
+  support_repo
+  run mlops prompt render prompts/plain --var topic=tea
+  expect_rc 0
+  expect_eq "$out" "Write one sentence about tea."
+  mkdir -p sub && cd sub
+  run mlops prompt render ../prompts/plain --var topic=tea --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["source"]')" "../prompts/plain.prompt"
+  cd ..
+  mkdir -p scratch
+  run mlops prompt render scratch/../prompts/plain.prompt
+  expect_rc 2
+  expect_err "missing variable 'topic' (required by 'prompts/plain.prompt' line 5)"
+  run mlops prompt render scratch/../prompts/nosuch.prompt
+  expect_rc 2
+  expect_err "cannot read 'prompts/nosuch.prompt'"
+  run mlops prompt render prompts/plian
+  expect_rc 2
+  expect_err "no prompt 'prompts/plian' (neither 'prompts/prompts/plian.prompt' nor 'prompts/plian.prompt' exists)"
+  expect_err "did you mean 'plain'?"
+  printf -- '---\nname: broken\n---\n{{#if x}}\n' >scratch/broken.prompt
+  git add -A && git commit -qm broken
+  run mlops model register broken --path scratch/../scratch/broken.prompt
+  expect_rc 2
+  expect_err "'scratch/broken.prompt' is not a valid prompt: scratch/broken.prompt:4:1: P302 error"
+}
+
+# Registering a prompt runs lint: an error refuses (exit 2, every error named, nothing tagged),
+# a secret refuses whatever a disable comment says, warnings are printed and do not refuse.
+test_register_refuses_prompts_that_fail_lint() {
+  support_repo
+  printf -- '---\nname: secret\n---\nCall it with sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789 now.\n' >prompts/secret.prompt
+  printf -- '---\nname: emptybody\n---\n\n' >prompts/emptybody.prompt
+  cat >prompts/undeclared.prompt <<'EOF'
+---
+name: undeclared
+model: x
+config:
+  temperature: 3
+input:
+  schema:
+    question: string
+---
+{{question}} {{topic}}
+EOF
+  printf -- '---\nname: warned\ninput:\n  schema:\n    q: string\n    unused: string\n---\n{{q}} {x}\n' >prompts/warned.prompt
+  git add -A && git commit -qm prompts
+  local before; before=$(git tag -l)
+  run mlops model register secret --path prompts/secret.prompt
+  expect_rc 2
+  expect_err "'prompts/secret.prompt' is not a valid prompt: prompts/secret.prompt:4:14: P502 error"
+  expect_err "a secret never goes into the registry"
+  # A disable comment silences P502 for lint, not for the registry.
+  printf -- '---\nname: secret\n---\nCall it with sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789 now. {{! mlops-lint: disable=P502 }}\n' >prompts/secret.prompt
+  git commit -qam "silenced"
+  run mlops prompt lint prompts/secret.prompt
+  expect_rc 0
+  run mlops model register secret --path prompts/secret.prompt
+  expect_rc 2
+  expect_err "P502 error"
+  run mlops model register emptybody --path prompts/emptybody.prompt
+  expect_rc 2
+  expect_err "prompts/emptybody.prompt:4:1: P304 error"
+  run mlops model register undeclared --path prompts/undeclared.prompt
+  expect_rc 2
+  expect_err "'prompts/undeclared.prompt' is not a valid prompt (2 lint errors):"
+  expect_err "  prompts/undeclared.prompt:5:16: P206 error config.temperature is 3"
+  expect_err "  prompts/undeclared.prompt:10:14: P401 error 'topic' is used but not declared"
+  expect_err "hint: see every finding with 'mlops prompt lint prompts/undeclared.prompt'"
+  expect_eq "$(git tag -l)" "$before"
+  # Warnings only: registered, with the warnings on stderr.
+  run mlops model register warned --path prompts/warned.prompt
+  expect_rc 0
+  expect_out "Registered warned v0.0.1"
+  expect_err "warning: prompts/warned.prompt:6:5: P402 warning 'unused' is declared but not used"
+  expect_err "P303 warning"
+  # A reviewed finding silenced in the file registers.
+  printf -- '---\nname: undeclared\ninput:\n  schema:\n    question: string\n---\n{{question}} {{topic}} {{! mlops-lint: disable=P401 }}\n' >prompts/undeclared.prompt
+  git commit -qam "reviewed"
+  run mlops model register undeclared --path prompts/undeclared.prompt
+  expect_rc 0
+}
+
+# A prompt registered from its file must be committed: untracked, it is refused (the tag's commit
+# would not hold it); other untracked files do not matter.
+test_register_an_uncommitted_prompt() {
+  support_repo
+  printf -- '---\nname: fresh\n---\nHello.\n' >prompts/fresh.prompt
+  mkdir -p scratch && echo notes >scratch/notes.txt
+  local before; before=$(git tag -l)
+  run mlops model register fresh --path prompts/fresh.prompt
+  expect_rc 2
+  expect_err "'prompts/fresh.prompt' is not committed: a prompt is registered as its commit holds it"
+  expect_err "git add prompts/fresh.prompt"
+  expect_eq "$(git tag -l)" "$before"
+  run mlops model register plain --path prompts/plain.prompt
+  expect_rc 0
+  run mlops model register fresh --path prompts/fresh.prompt --allow-dirty
+  expect_rc 0
+  expect_err "cannot be rebuilt from git"
+  [[ "$(git tag -l --format='%(contents)' 'fresh@v0.0.1')" == *"Dirty: yes"* ]] || fail "no Dirty trailer"
+}
+
+# A run's artifact named *.prompt is registered as a prompt without --type (eval run records the
+# prompt file so); other artifacts stay models.
+test_register_from_a_run_detects_a_prompt_artifact() {
+  support_repo
+  local id; id=$(mlops run start --name eval 2>/dev/null)
+  MLOPS_RUN_ID=$id mlops log artifact prompts/plain.prompt >/dev/null 2>&1 || fail "log artifact"
+  echo "results" >results.json
+  MLOPS_RUN_ID=$id mlops log artifact results.json >/dev/null 2>&1 || fail "log artifact"
+  mlops run end "$id" >/dev/null 2>&1
+  run mlops model register plain --run "$id" --artifact plain.prompt --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["type"]')" "prompt"
+  run mlops model show plain --json
+  expect_eq "$(echo "$out" | json_get '["versions"][0]["type"]')" "prompt"
+  run mlops prompt render plain@v0.0.1 --var topic=tea
+  expect_eq "$out" "Write one sentence about tea."
+  run mlops model register blob --run "$id" --artifact results.json --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["type"]')" "model"
+}
+
+# doc_block HEADING LANG [N]: the Nth (default first) unindented ```LANG block of docs/prompts.md's
+# section '## HEADING' ("" for the text before the first section).
+doc_block() {
+  python3 - "$MLOPS_SOURCE_DIR/docs/prompts.md" "$1" "$2" "${3:-1}" <<'PY'
+import re, sys
+path, heading, lang, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+text = open(path).read()
+start = 0 if heading == "" else text.index("\n## " + heading + "\n")
+end = text.find("\n## ", start + 1)
+section = text[start:end if end != -1 else len(text)]
+blocks = re.findall(r"^```" + lang + r"\n(.*?)^```", section, re.S | re.M)
+print(blocks[n - 1], end="")
+PY
+}
+
+# A repository holding the page's example prompt and the schema file it names, committed.
+docs_example_repo() {
+  new_repo
+  mkdir -p prompts/schemas
+  doc_block "Prompt files" yaml >prompts/support.prompt
+  doc_block "Prompt files" json >prompts/schemas/answer.json
+  git add -A && git commit -qm "support prompt"
+}
+
+# docs/prompts.md's example prompt lints clean, and its command blocks run as written.
+test_docs_examples_run_as_written() {
+  docs_example_repo
+  [[ -s prompts/support.prompt && -s prompts/schemas/answer.json ]] || fail "the page's example files are missing"
+  run mlops prompt lint prompts/support.prompt --fail-on warning
+  expect_rc 0
+  expect_eq "$out" ""
+  run bash -euo pipefail -c "$(doc_block "" sh)"
+  expect_rc 0
+  expect_out "Registered support v0.0.1"
+  run bash -euo pipefail -c "$(doc_block "mlops prompt lint" sh)"
+  expect_rc 0
+  docs_example_repo
+  cp prompts/support.prompt first.prompt
+  run bash -euo pipefail -c "$(doc_block "Prompts in the registry" sh)"
+  expect_rc 0
+  expect_out "Registered support v0.0.2"
+  cmp -s support.prompt first.prompt || fail "after the rollback, production is not the first version"
 }
 
 test_pre_commit_hook_lints_staged_prompts() {

@@ -200,11 +200,35 @@ std::string named(const CLI::App& command, const std::string& name) {
   return name;
 }
 
+// The first word of the command line that is not a global option or its value: the top-level
+// command's name. With fallthrough, CLI11 reads a mistyped one as an argument and goes on to
+// the next known name (`mlops evl run` parses as `mlops run` with a stray 'evl').
+std::string first_command_word(const CLI::App& root, const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& word = args[i];
+    if (word == "--") return {};
+    if (!looks_like_option(word)) return word;
+    bool attached = word.starts_with("--") ? word.find('=') != std::string::npos : word.size() > 2;
+    std::string name = option_name_of(word);
+    for (const CLI::Option* option : root.get_options()) {
+      if (option->check_name(name) && takes_value(*option) && !attached) ++i;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Error describe_parse_error(const CLI::App& root, const CLI::ParseError& error, const std::vector<std::string>& args) {
   const CLI::App& command = parsed_leaf(root);
   const std::string message = error.what();
+
+  // A mistyped command is named as such before anything a later word made of the line.
+  if (std::string word = first_command_word(root, args); !word.empty()) {
+    bool known = false;
+    for (const CLI::App* sub : root.get_subcommands({})) known = known || sub->check_name(word);
+    if (!known) return unknown_command(root, word);
+  }
 
   if (dynamic_cast<const CLI::ExtrasError*>(&error)) {
     auto left = leftover_words(root, args);

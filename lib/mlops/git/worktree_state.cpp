@@ -93,4 +93,30 @@ Result<WorktreeState> worktree_state(const Repository& repo, const DiffLimits& l
   return state;
 }
 
+Result<std::vector<ChangedFile>> changed_files(const Repository& repo) {
+  git_repository* raw = repo.raw();
+  Owned<git_tree, git_tree_free> tree;
+  if (auto commit = repo.head_commit()) {
+    git_oid oid;
+    Owned<git_commit, git_commit_free> head;
+    if (git_oid_fromstr(&oid, commit->c_str()) != 0 || git_commit_lookup(&head.ptr, raw, &oid) != 0 ||
+        git_commit_tree(&tree.ptr, head.ptr) != 0) {
+      return std::unexpected(git_error("read the HEAD commit"));
+    }
+  }
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  options.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_IGNORE_SUBMODULES;
+  Owned<git_diff, git_diff_free> diff;
+  if (git_diff_tree_to_workdir_with_index(&diff.ptr, raw, tree.ptr, &options) != 0) {
+    return std::unexpected(git_error("compare the work tree with HEAD"));
+  }
+  std::vector<ChangedFile> out;
+  for (std::size_t i = 0, n = git_diff_num_deltas(diff.ptr); i < n; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff.ptr, i);
+    const char* path = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
+    out.push_back({path ? path : "", delta->status == GIT_DELTA_UNTRACKED});
+  }
+  return out;
+}
+
 }  // namespace mlops::git

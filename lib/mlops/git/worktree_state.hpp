@@ -48,4 +48,14 @@ struct WorktreeState {
 Result<WorktreeState> worktree_state(const Repository& repo, const DiffLimits& limits = {},
                                      const std::function<bool(std::string_view path)>& exclude = {});
 
+// A file that differs from HEAD: changed in the index or the work tree (modified, added,
+// deleted, renamed), or untracked (an untracked folder is one entry, "scratch/", as `git status`
+// shows it). Ignored files are not listed.
+struct ChangedFile {
+  std::string path;
+  bool untracked = false;
+};
+// Every file that differs from HEAD, in git's order; reads no file's content.
+Result<std::vector<ChangedFile>> changed_files(const Repository& repo);
+
 }  // namespace mlops::git

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "mlops/core/file.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/llm/assert_schema.hpp"
 #include "mlops/llm/metrics.hpp"
 #include "mlops/llm/provider.hpp"
@@ -198,8 +199,13 @@ Result<Assertion> parse_assertion(const nlohmann::json& spec, const std::filesys
   }
   auto kind = kKinds.find(base_type);
   if (kind == kKinds.end()) {
-    return std::unexpected(bad_input(fmt::format("unknown assertion type '{}'", a.type),
-                                     "known types: " + known_types() + " (each also as not-TYPE)"));
+    std::vector<std::string> names;
+    for (const auto& [name, known] : kKinds) names.push_back(name);
+    std::string near = closest(base_type, names);
+    return std::unexpected(
+        bad_input(fmt::format("unknown assertion type '{}'", a.type),
+                  (near.empty() ? "" : fmt::format("did you mean '{}{}'? ", a.negate ? "not-" : "", near)) +
+                      "known types: " + known_types() + " (each also as not-TYPE)"));
   }
   a.kind = kind->second;
   if (a.negate && (a.kind == AssertKind::latency || a.kind == AssertKind::cost)) {

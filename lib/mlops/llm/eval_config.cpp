@@ -7,6 +7,7 @@
 #include <set>
 
 #include "mlops/core/file.hpp"
+#include "mlops/core/suggest.hpp"
 
 namespace mlops::llm {
 
@@ -128,8 +129,11 @@ Result<EvalConfig> parse_eval_config(std::string_view text, const std::filesyste
   for (const auto& pair : root) {
     auto key = pair.first.as<std::string>();
     if (!kTopKeys.contains(key)) {
-      return std::unexpected(at(file, pair.first, fmt::format("unknown key '{}'", key),
-                                "eval.yaml takes description, prompt, golden, providers, assert and threshold"));
+      std::string near = closest(key, std::vector<std::string>(kTopKeys.begin(), kTopKeys.end()));
+      return std::unexpected(
+          at(file, pair.first, fmt::format("unknown key '{}'", key),
+             (near.empty() ? "" : fmt::format("did you mean '{}'? ", near)) +
+                 std::string("eval.yaml takes description, prompt, golden, providers, assert and threshold")));
     }
   }
   if (root["description"] && root["description"].IsScalar()) config.description = root["description"].Scalar();

@@ -126,29 +126,6 @@ void Context::add(Position at, std::string_view code, std::string message) {
                              std::move(message)});
 }
 
-std::string closest(std::string_view word, const std::vector<std::string_view>& candidates) {
-  std::string best;
-  std::size_t best_distance = 3;
-  for (std::string_view candidate : candidates) {
-    std::vector<std::size_t> row(candidate.size() + 1);
-    for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= word.size(); ++i) {
-      std::size_t diagonal = row[0];
-      row[0] = i;
-      for (std::size_t j = 1; j <= candidate.size(); ++j) {
-        std::size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == candidate[j - 1] ? 0 : 1)});
-        diagonal = row[j];
-        row[j] = next;
-      }
-    }
-    if (row[candidate.size()] < best_distance) {
-      best_distance = row[candidate.size()];
-      best = std::string(candidate);
-    }
-  }
-  return best;
-}
-
 }  // namespace lint_detail
 
 std::string_view to_string(Severity severity) { return severity == Severity::error ? "error" : "warning"; }
@@ -206,7 +183,9 @@ std::vector<Finding> lint_prompt(std::string_view text, std::string_view path, c
     }
     check_secrets(context, normalised);
     auto codes = disabled_codes(normalised);
-    std::erase_if(context.findings, [&](const Finding& f) { return is_disabled(codes, f.line, f.code); });
+    std::erase_if(context.findings, [&](const Finding& f) {
+      return !(options.secrets_always && f.code == "P502") && is_disabled(codes, f.line, f.code);
+    });
   }
   std::stable_sort(context.findings.begin(), context.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);

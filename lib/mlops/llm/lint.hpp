@@ -45,6 +45,9 @@ struct LintOptions {
   std::size_t max_tokens = 4096;  // P501: the estimated tokens of the template's own text
   // Where `output.schema` is looked up (the prompt file's folder); empty: not checked.
   std::filesystem::path base_dir;
+  // P502 findings stay even on lines a disable comment silences (registration: a secret never
+  // goes into the registry, whatever the file says about itself).
+  bool secrets_always = false;
 };
 
 // Lints one prompt file's bytes; `path` names it in findings and its stem is the expected name.

@@ -135,32 +135,19 @@ class Fences {
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
 };
 
-// Whether `path` is declared: its first name in `variables`, then each next name among the
-// fields of an object that lists fields.
-bool declared_path(const std::vector<PromptVariable>& variables, std::string_view path) {
-  const std::vector<PromptVariable>* level = &variables;
-  while (true) {
-    std::size_t dot = path.find('.');
-    std::string_view name = path.substr(0, dot);
-    auto it = std::find_if(level->begin(), level->end(), [&](const PromptVariable& v) { return v.name == name; });
-    if (it == level->end()) return false;
-    if (dot == std::string_view::npos) return true;
-    if (it->type == "any" || (it->type == "object" && it->fields.empty())) return true;
-    if (it->type != "object") return false;
-    level = &it->fields;
-    path.remove_prefix(dot + 1);
-  }
-}
-
 std::string root_name(std::string_view path) { return std::string(path.substr(0, path.find('.'))); }
 
 void check_variables(Context& context, const Prompt& prompt) {
   std::vector<VariableUse> uses = prompt.tmpl.variables();
   if (prompt.has_front_matter) {
     for (const VariableUse& use : uses) {
-      if (prompt.has_schema ? declared_path(prompt.variables, use.path) : false) continue;
+      if (prompt.has_schema && prompt.declares(use.path)) continue;
+      std::string near = prompt.has_schema ? prompt.closest_declared(use.path) : std::string();
       context.add(use.at, "P401",
-                  fmt::format("'{}' is used but not declared (declare it under input.schema)", use.path));
+                  near.empty() ? fmt::format("'{}' is used but not declared (declare it under input.schema)", use.path)
+                               : fmt::format("'{}' is used but not declared (did you mean '{}'? else declare it "
+                                             "under input.schema)",
+                                             use.path, near));
     }
   }
   for (const PromptVariable& variable : prompt.variables) {

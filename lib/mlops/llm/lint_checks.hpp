@@ -30,7 +30,4 @@ void check_body(Context& context, const PromptParts& parts, const Prompt* prompt
 // P502: API keys, tokens and private keys anywhere in the (normalised) text.
 void check_secrets(Context& context, std::string_view text);
 
-// The closest of `candidates` to `word` within two edits, or "".
-std::string closest(std::string_view word, const std::vector<std::string_view>& candidates);
-
 }  // namespace mlops::llm::lint_detail

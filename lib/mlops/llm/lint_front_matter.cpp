@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "mlops/core/file.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/llm/lint_checks.hpp"
 #include "mlops/llm/prompt_yaml.hpp"
 #include "mlops/registry/tag_name.hpp"
@@ -55,7 +56,7 @@ void unknown_keys(Context& context, const PromptParts& parts, const YAML::Node& 
     if (!entry.first.IsScalar()) continue;
     const std::string& key = entry.first.Scalar();
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    std::string suggestion = closest(key, known);
+    std::string suggestion = mlops::closest(key, std::vector<std::string>(known.begin(), known.end()));
     std::string known_list;
     for (std::string_view k : known) known_list += (known_list.empty() ? "" : ", ") + std::string(k);
     context.add(yaml_position(parts, entry.first), "P202",

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "mlops/core/file.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/llm/prompt_yaml.hpp"
 
 namespace mlops::llm {
@@ -64,6 +65,25 @@ const PromptVariable* first_missing_variable(const std::vector<PromptVariable>& 
     }
   }
   return nullptr;
+}
+
+// Removes from `value` (an object) what `variables` does not declare, descending into objects
+// that list their fields; the removed paths go to `dropped` when it is given.
+void drop_undeclared(nlohmann::json& value, const std::vector<PromptVariable>& variables, const std::string& prefix,
+                     std::vector<std::string>* dropped) {
+  if (!value.is_object()) return;
+  for (auto it = value.begin(); it != value.end();) {
+    auto declared =
+        std::find_if(variables.begin(), variables.end(), [&](const PromptVariable& v) { return v.name == it.key(); });
+    std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
+    if (declared == variables.end()) {
+      if (dropped) dropped->push_back(path);
+      it = value.erase(it);
+      continue;
+    }
+    if (declared->type == "object" && !declared->fields.empty()) drop_undeclared(*it, declared->fields, path, dropped);
+    ++it;
+  }
 }
 
 // Front matter `key` must be a mapping (or absent).
@@ -181,6 +201,36 @@ std::set<std::string, std::less<>> Prompt::optional_paths() const {
   add_optional(variables, "", out);
   return out;
 }
+
+bool Prompt::declares(std::string_view path) const {
+  const std::vector<PromptVariable>* level = &variables;
+  while (true) {
+    std::size_t dot = path.find('.');
+    std::string_view name = path.substr(0, dot);
+    auto it = std::find_if(level->begin(), level->end(), [&](const PromptVariable& v) { return v.name == name; });
+    if (it == level->end()) return false;
+    if (dot == std::string_view::npos) return true;
+    if (it->type == "any" || (it->type == "object" && it->fields.empty())) return true;
+    if (it->type != "object") return false;
+    level = &it->fields;
+    path.remove_prefix(dot + 1);
+  }
+}
+
+std::vector<std::string> Prompt::declared_paths() const {
+  std::vector<std::string> out;
+  auto add = [&](auto& self, const std::vector<PromptVariable>& level, const std::string& prefix) -> void {
+    for (const PromptVariable& v : level) {
+      std::string path = prefix.empty() ? v.name : prefix + "." + v.name;
+      out.push_back(path);
+      if (v.type == "object") self(self, v.fields, path);
+    }
+  };
+  add(add, variables, "");
+  return out;
+}
+
+std::string Prompt::closest_declared(std::string_view path) const { return closest(path, declared_paths()); }
 
 std::string normalise_prompt(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
@@ -323,16 +373,39 @@ Result<Prompt> parse_prompt(std::string_view text, std::string_view file) {
   return std::move(*prompt);
 }
 
-Result<Prompt> load_prompt(const std::filesystem::path& path) {
+Result<std::string> read_prompt_file(const std::filesystem::path& path) {
+  // Read as given, in case a folder on the way is a symbolic link; named without the detour.
   auto text = read_file(path);
+  const std::string given = path.string();
+  const std::string named = path.lexically_normal().string();
+  if (!text && given != named) {
+    Error error = text.error();
+    if (auto at = error.message.find(given); at != std::string::npos) error.message.replace(at, given.size(), named);
+    return std::unexpected(std::move(error));
+  }
+  return text;
+}
+
+Result<Prompt> load_prompt(const std::filesystem::path& path) {
+  auto text = read_prompt_file(path);
   if (!text) return std::unexpected(text.error());
-  return parse_prompt(*text, path.string());
+  return parse_prompt(*text, path.lexically_normal().string());
+}
+
+std::vector<std::string> undeclared_values(const Prompt& prompt, const nlohmann::json& vars) {
+  std::vector<std::string> out;
+  if (prompt.has_schema) {
+    nlohmann::json copy = vars;
+    drop_undeclared(copy, prompt.variables, "", &out);
+  }
+  return out;
 }
 
 Result<Rendered> render_prompt(const Prompt& prompt, const nlohmann::json& vars) {
   if (!vars.is_object()) return std::unexpected(bad_input("the variables must be a JSON object (name: value)"));
   nlohmann::json merged = prompt.defaults;
   for (auto it = vars.begin(); it != vars.end(); ++it) merged[it.key()] = it.value();
+  if (prompt.has_schema) drop_undeclared(merged, prompt.variables, "", nullptr);
   std::string path;
   if (const PromptVariable* missing = first_missing_variable(prompt.variables, merged, "", path)) {
     return std::unexpected(
@@ -341,6 +414,22 @@ Result<Rendered> render_prompt(const Prompt& prompt, const nlohmann::json& vars)
   }
   RenderOptions options;
   options.optional = prompt.optional_paths();
+  if (prompt.has_schema) {
+    options.missing_hint = [&prompt](std::string_view missing) -> std::string {
+      if (prompt.declares(missing)) return {};
+      std::string near = prompt.closest_declared(missing);
+      if (!near.empty()) {
+        return fmt::format(
+            "the template probably has a typo: input.schema declares '{}', not '{}'; fix the template "
+            "(mlops prompt lint reports it as P401)",
+            near, missing);
+      }
+      return fmt::format(
+          "input.schema does not declare '{}', so no value reaches it: declare it there, or fix the template "
+          "(mlops prompt lint reports it as P401)",
+          missing);
+    };
+  }
   return prompt.tmpl.render(merged, options);
 }
 

@@ -66,6 +66,13 @@ struct Prompt {
   std::string short_version() const { return version.hex().substr(0, 12); }
   // The dotted paths that may be missing when rendering: optional variables and their fields.
   std::set<std::string, std::less<>> optional_paths() const;
+  // Whether input.schema declares `path` ("customer.name"): its first name is a variable, and each
+  // next name a field of an object that lists fields (below `any` or a bare `object`, anything is).
+  bool declares(std::string_view path) const;
+  // Every declared path, fields of objects included ("customer", "customer.name"), for "did you mean".
+  std::vector<std::string> declared_paths() const;
+  // The declared path closest to an undeclared `path` (core/suggest.hpp's rule), or "".
+  std::string closest_declared(std::string_view path) const;
 };
 
 // Strips a UTF-8 byte order mark, turns CRLF and lone CR into LF, removes spaces and tabs at the
@@ -101,13 +108,24 @@ std::expected<Prompt, PromptError> read_prompt(std::string_view text, std::strin
 // stem is the default name. Malformed UTF-8, front matter or template: bad input with the line.
 // Unknown front matter keys are accepted here (lint reports them).
 Result<Prompt> parse_prompt(std::string_view text, std::string_view file);
-// Reads and parses a prompt file (`file` as the path names it).
+// A prompt file's bytes; errors name `path` made lexically normal: eval.yaml's
+// "../prompts/a.prompt" read from scratch/ is 'prompts/a.prompt', not 'scratch/../prompts/a.prompt'.
+Result<std::string> read_prompt_file(const std::filesystem::path& path);
+// Reads and parses a prompt file, named in errors by its path made lexically normal.
 Result<Prompt> load_prompt(const std::filesystem::path& path);
 
 // Renders `prompt` against `vars` (a JSON object): `input.default` fills what is not given, every
 // required declared variable must be given (else bad input naming it, even when the body does not
-// print it), and optional ones that are missing print as "".
+// print it), and optional ones that are missing print as "". With an input.schema, values it does
+// not declare are ignored (undeclared_values names them), so the template sees only what the schema
+// promises; a template that prints an undeclared path fails as missing, with a hint that names the
+// declared path it probably meant (lint reports it as P401).
 Result<Rendered> render_prompt(const Prompt& prompt, const nlohmann::json& vars);
+
+// The dotted paths of `vars` that `prompt`'s input.schema does not declare ("topic",
+// "customer.email" when customer lists its fields), which render_prompt ignores; none without a
+// schema.
+std::vector<std::string> undeclared_values(const Prompt& prompt, const nlohmann::json& vars);
 
 // The offset of the first byte that is not UTF-8, or nullopt.
 std::optional<std::size_t> invalid_utf8_at(std::string_view text);

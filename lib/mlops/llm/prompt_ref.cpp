@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <optional>
 #include <system_error>
+#include <vector>
 
 #include "mlops/core/file.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/registry/artifact.hpp"
 #include "mlops/registry/registry.hpp"
@@ -16,11 +20,55 @@ namespace mlops::llm {
 
 namespace {
 
+// The names a mistyped one may have meant: the work tree's prompts/**/*.prompt and the models
+// registered as prompts.
+std::vector<std::string> known_prompt_names(const Repo& repo) {
+  std::vector<std::string> names;
+  const std::filesystem::path folder = repo.root / "prompts";
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".prompt") continue;
+    names.push_back(it->path().lexically_relative(folder).replace_extension().generic_string());
+  }
+  if (auto git_repo = git::Repository::open(repo.root)) {
+    if (auto loaded = registry::load(*git_repo, {}, repo.initialised() ? &repo : nullptr)) {
+      for (const auto& [model_name, model] : loaded->state.models) {
+        if (std::any_of(model.versions.begin(), model.versions.end(),
+                        [](const registry::Version& v) { return v.message.meta.type == "prompt"; }))
+          names.push_back(model_name);
+      }
+    }
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
 Error unknown_prompt(const Repo& repo, std::string_view name) {
-  return bad_input(
-      fmt::format("no prompt '{}' ('{}' does not exist)", name, prompt_file_for(name)),
+  // `prompts/x` for x: the folder is part of every name already.
+  std::string_view word = name.starts_with("prompts/") ? name.substr(8) : name;
+  std::string near = closest(word, known_prompt_names(repo));
+  std::string list_hint =
       fmt::format("the prompts are the files prompts/NAME.prompt under '{}'; list them with 'mlops prompt list'",
-                  repo.root.string()));
+                  repo.root.string());
+  // A name with a folder may have been meant as a path (file_without_extension): both are named.
+  std::string looked_at = name.find('/') == std::string_view::npos
+                              ? fmt::format("'{}' does not exist", prompt_file_for(name))
+                              : fmt::format("neither '{}' nor '{}.prompt' exists", prompt_file_for(name), name);
+  return bad_input(fmt::format("no prompt '{}' ({})", name, looked_at),
+                   near.empty() ? list_hint : fmt::format("did you mean '{}'? {}", near, list_hint));
+}
+
+// `prompts/x` (a path completed by the shell, without its extension) names the file `prompts/x.prompt`
+// relative to the current folder, when prompts/NAME.prompt does not exist.
+std::optional<std::filesystem::path> file_without_extension(const Repo& repo, std::string_view name) {
+  if (name.find('/') == std::string_view::npos) return std::nullopt;
+  std::filesystem::path candidate{std::string(name) + ".prompt"};
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(candidate, ec)) return std::nullopt;
+  if (registry::valid_model_name(name) && std::filesystem::is_regular_file(repo.root / prompt_file_for(name), ec))
+    return std::nullopt;
+  return candidate;
 }
 
 Result<PromptSource> from_work_tree(const Repo& repo, std::string_view name) {
@@ -41,12 +89,14 @@ Result<PromptSource> from_work_tree(const Repo& repo, std::string_view name) {
 Result<PromptSource> from_file(const Repo& repo, std::string_view reference) {
   PromptSource source;
   source.origin = PromptOrigin::file;
-  std::filesystem::path path{std::string(reference)};
+  // Named in messages as written, without `dir/..` detours ("scratch/../prompts/a.prompt").
+  std::filesystem::path given{std::string(reference)};
+  std::filesystem::path path = given.lexically_normal();
   source.name = path.stem().string();
   auto relative = repo.relative(path);
   source.path = relative ? *relative : path.string();
-  source.label = std::string(reference);
-  auto text = read_file(path);
+  source.label = path.string();
+  auto text = read_prompt_file(given);
   if (!text) return std::unexpected(text.error());
   source.text = std::move(*text);
   return source;
@@ -85,7 +135,16 @@ Result<PromptSource> from_registry(const Repo& repo, const git::Repository& git_
   auto loaded = registry::load(git_repo, ref.model, repo.initialised() ? &repo : nullptr);
   if (!loaded) return std::unexpected(loaded.error());
   auto model = registry::find_model(loaded->state, ref.model);
-  if (!model) return std::unexpected(model.error());
+  if (!model) {
+    std::string near = closest(ref.model, known_prompt_names(repo));
+    if (!near.empty()) {
+      std::string meant =
+          reference.starts_with(ref.model) ? near + std::string(reference.substr(ref.model.size())) : near;
+      return std::unexpected(
+          bad_input(model.error().message, fmt::format("did you mean '{}'? {}", meant, model.error().hint)));
+    }
+    return std::unexpected(model.error());
+  }
   auto version = registry::resolve(loaded->state, ref);
   if (!version) return std::unexpected(version.error());
   const auto& meta = (*version)->message.meta;
@@ -128,6 +187,9 @@ Result<PromptSource> read_prompt_source(const Repo& repo, std::string_view refer
   std::string_view name = reference.substr(0, std::min(hash, at));
   if (hash == std::string_view::npos && at == std::string_view::npos && reference.ends_with(".prompt")) {
     return from_file(repo, reference);
+  }
+  if (hash == std::string_view::npos && at == std::string_view::npos) {
+    if (auto file = file_without_extension(repo, reference)) return from_file(repo, file->string());
   }
   if (!registry::valid_model_name(name)) {
     return std::unexpected(bad_input(fmt::format("'{}' is not a prompt name", name),

@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "mlops/core/file.hpp"
 #include "mlops/core/hash.hpp"
+#include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/llm/lint.hpp"
 #include "mlops/registry/register.hpp"
@@ -12,27 +15,51 @@
 namespace mlops::llm {
 
 Result<Prompt> parse_prompt_to_register(std::string_view text, std::string_view file, std::string_view what,
-                                        std::string hint) {
-  auto prompt = parse_prompt(text, file);
-  if (prompt) return prompt;
-  // Lint reports every parse failure as an error finding; its line carries the rule's code.
-  std::string finding;
-  for (const auto& f : lint_prompt(text, file)) {
+                                        std::string hint, const std::filesystem::path& base_dir) {
+  LintOptions options;
+  options.base_dir = base_dir;
+  options.secrets_always = true;
+  std::vector<Finding> errors;
+  for (auto& f : lint_prompt(text, file, options)) {
     if (f.severity == Severity::error) {
-      finding = f.str();
-      break;
+      errors.push_back(std::move(f));
+    } else {
+      out::warn(f.str());
     }
   }
-  if (finding.empty()) return prompt;
-  return std::unexpected(bad_input(fmt::format("{} is not a valid prompt: {}", what, finding), std::move(hint)));
+  if (!errors.empty()) {
+    bool secret = std::any_of(errors.begin(), errors.end(), [](const Finding& f) { return f.code == "P502"; });
+    if (secret) {
+      hint =
+          "a secret never goes into the registry (its tags and artifacts are pushed to remotes), and no "
+          "'mlops-lint: disable' comment lets it in: remove it from the file, give it to the service at run time, "
+          "and rotate the key if it was ever committed";
+    } else {
+      hint += " (a finding you have reviewed can be silenced by a 'mlops-lint: disable=CODE' comment on its line)";
+    }
+    if (errors.size() == 1) {
+      return std::unexpected(
+          bad_input(fmt::format("{} is not a valid prompt: {}", what, errors.front().str()), std::move(hint)));
+    }
+    std::string message = fmt::format("{} is not a valid prompt ({} lint errors):", what, errors.size());
+    constexpr std::size_t kShown = 10;
+    for (std::size_t i = 0; i < errors.size() && i < kShown; ++i) message += "\n  " + errors[i].str();
+    if (errors.size() > kShown) message += fmt::format("\n  ... and {} more", errors.size() - kShown);
+    return std::unexpected(bad_input(std::move(message), std::move(hint)));
+  }
+  // Lint reports every parse failure as an error finding, so this parses; its error stays the
+  // answer should the two ever disagree.
+  return parse_prompt(text, file);
 }
 
-Result<Prompt> prompt_to_register(const std::filesystem::path& path) {
-  auto text = read_file(path);
+Result<Prompt> prompt_to_register(const std::filesystem::path& given) {
+  const std::filesystem::path path = given.lexically_normal();
+  auto text = read_prompt_file(given);
   if (!text) return std::unexpected(text.error());
   return parse_prompt_to_register(
       *text, path.string(), fmt::format("'{}'", path.string()),
-      fmt::format("see every finding with 'mlops prompt lint {}', fix the file and register it again", path.string()));
+      fmt::format("see every finding with 'mlops prompt lint {}', fix the file and register it again", path.string()),
+      path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
 }
 
 Result<std::optional<Prompt>> run_prompt_to_register(const Repo& repo, std::string_view run, std::string_view artifact,
@@ -58,7 +85,8 @@ Result<std::optional<Prompt>> run_prompt_to_register(const Repo& repo, std::stri
   if (!text) return std::unexpected(text.error());
   auto prompt = parse_prompt_to_register(
       *text, a.name, what,
-      "lint the prompt file the run used ('mlops prompt lint'), fix it, and register a run made with the fixed file");
+      "lint the prompt file the run used ('mlops prompt lint'), fix it, and register a run made with the fixed file",
+      {});
   if (!prompt) return std::unexpected(prompt.error());
   return std::optional<Prompt>(std::move(*prompt));
 }

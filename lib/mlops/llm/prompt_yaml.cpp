@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
+#include "mlops/core/suggest.hpp"
 #include "mlops/llm/prompt_chars.hpp"
 
 namespace mlops::llm {
@@ -32,6 +34,25 @@ std::pair<std::string, std::string> type_and_description(std::string_view text) 
   if (comma == std::string_view::npos) return {std::string(chars::trim_blanks(text)), {}};
   return {std::string(chars::trim_blanks(text.substr(0, comma))),
           std::string(chars::trim_blanks(text.substr(comma + 1)))};
+}
+
+// "unknown type 'strng' of 'q'", with the nearest type when one is close, else the list of types.
+std::string unknown_type(std::string_view what, std::string_view type, std::string_view name) {
+  std::string near = closest(type, std::vector<std::string>(std::begin(kSchemaTypes), std::end(kSchemaTypes)));
+  if (!near.empty()) return fmt::format("unknown {} '{}' of '{}' (did you mean '{}'?)", what, type, name, near);
+  return fmt::format(
+      "unknown {} '{}' of '{}' (types: string, number, integer, boolean, object, array, enum, null, any)", what, type,
+      name);
+}
+
+// `NAME: enum [a, b]` (or `NAME: enum`), a form Picoschema does not have: the type of an enum goes
+// in the key and its values are the value, so the message shows that form with the values given.
+std::optional<std::string> enum_in_value(std::string_view value, const PromptVariable& variable) {
+  if (!value.starts_with("enum") || (value.size() > 4 && value[4] != ' ' && value[4] != '[')) return std::nullopt;
+  std::string_view rest = chars::trim_blanks(value.substr(4));
+  std::string values = rest.starts_with('[') ? std::string(rest) : "[A, B]";
+  return fmt::format("an enum takes its type in the key and its values as the value: write '{}{}(enum): {}'",
+                     variable.name, variable.required ? "" : "?", values);
 }
 
 using ParsedVariables = std::expected<std::vector<PromptVariable>, SchemaError>;
@@ -69,10 +90,7 @@ std::expected<PromptVariable, SchemaError> parse_picoschema_entry(const YAML::No
     variable.type = key_type;
     variable.description = key_description;
     if (!known_schema_type(variable.type)) {
-      return std::unexpected(
-          schema_error_at(key_node, fmt::format("unknown type '{}' of '{}' (types: string, number, integer, "
-                                                "boolean, object, array, enum, null, any)",
-                                                variable.type, variable.name)));
+      return std::unexpected(schema_error_at(key_node, unknown_type("type", variable.type, variable.name)));
     }
     if (variable.type == "object") {
       if (!value.IsMap())
@@ -89,8 +107,7 @@ std::expected<PromptVariable, SchemaError> parse_picoschema_entry(const YAML::No
       } else if (value.IsScalar()) {
         auto [item, ignored] = type_and_description(value.Scalar());
         if (!known_schema_type(item))
-          return std::unexpected(
-              schema_error_at(value, fmt::format("unknown item type '{}' of '{}'", item, variable.name)));
+          return std::unexpected(schema_error_at(value, unknown_type("item type", item, variable.name)));
       } else if (!value.IsNull()) {
         return std::unexpected(
             schema_error_at(value, fmt::format("'{}(array)' needs its item type or fields", variable.name)));
@@ -113,17 +130,18 @@ std::expected<PromptVariable, SchemaError> parse_picoschema_entry(const YAML::No
   if (!value.IsScalar())
     return std::unexpected(
         schema_error_at(value, fmt::format("'{}' needs a type, as in '{}: string'", variable.name, variable.name)));
+  if (auto enum_form = enum_in_value(value.Scalar(), variable)) {
+    return std::unexpected(schema_error_at(value, *enum_form));
+  }
   std::tie(variable.type, variable.description) = type_and_description(value.Scalar());
-  if (!known_schema_type(variable.type) || variable.type == "object" || variable.type == "array" ||
-      variable.type == "enum") {
-    if (variable.type == "object" || variable.type == "array" || variable.type == "enum") {
-      return std::unexpected(schema_error_at(
-          value, fmt::format("write '{}({}): ...' with its fields or items", variable.name, variable.type)));
-    }
+  if (variable.type == "enum") return std::unexpected(schema_error_at(value, *enum_in_value("enum", variable)));
+  if (variable.type == "object" || variable.type == "array") {
     return std::unexpected(
-        schema_error_at(value, fmt::format("unknown type '{}' of '{}' (types: string, number, integer, boolean, "
-                                           "object, array, enum, null, any)",
-                                           variable.type, variable.name)));
+        schema_error_at(value, fmt::format("write '{}{}({}): ...' with its fields or items", variable.name,
+                                           variable.required ? "" : "?", variable.type)));
+  }
+  if (!known_schema_type(variable.type)) {
+    return std::unexpected(schema_error_at(value, unknown_type("type", variable.type, variable.name)));
   }
   return variable;
 }
@@ -176,8 +194,7 @@ ParsedVariables parse_json_schema(const YAML::Node& schema, int line_offset) {
         variable.fields = std::move(*fields);
       }
       if (!known_schema_type(variable.type)) {
-        return std::unexpected(
-            schema_error_at(property, fmt::format("unknown type '{}' of '{}'", variable.type, variable.name)));
+        return std::unexpected(schema_error_at(property, unknown_type("type", variable.type, variable.name)));
       }
     }
     out.push_back(std::move(variable));

@@ -380,8 +380,10 @@ struct TemplateRenderer {
             std::string where = file.empty()
                                     ? fmt::format("line {}, column {}", node.at.line, node.at.column)
                                     : fmt::format("'{}' line {}, column {}", file, node.at.line, node.at.column);
-            return std::unexpected(bad_input(fmt::format("missing variable '{}' ({})", node.text, where),
-                                             fmt::format("give it a value: --var {}=VALUE or --vars FILE", node.text)));
+            std::string hint = options.missing_hint ? options.missing_hint(node.text) : std::string();
+            if (hint.empty()) hint = fmt::format("give it a value: --var {}=VALUE or --vars FILE", node.text);
+            return std::unexpected(
+                bad_input(fmt::format("missing variable '{}' ({})", node.text, where), std::move(hint)));
           }
           break;
         case TemplateNode::Kind::if_block:

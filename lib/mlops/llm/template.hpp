@@ -74,6 +74,9 @@ struct RenderOptions {
   // Dotted paths that may be missing: a missing variable whose path, or a prefix of it, is listed
   // renders as "" instead of failing. Everything else that is printed must have a value.
   std::set<std::string, std::less<>> optional;
+  // The hint for a missing variable at `path`, when the caller knows better than "give it a
+  // value" (a prompt whose schema does not declare the path); "" keeps that default.
+  std::function<std::string(std::string_view path)> missing_hint;
 };
 
 // The parsed tree.

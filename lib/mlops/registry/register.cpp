@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "mlops/core/output.hpp"
@@ -20,6 +21,22 @@ namespace {
 bool is_run_bookkeeping(std::string_view name) { return name == "git.diff" || name == "output.log"; }
 
 std::string short_id(std::string_view commit) { return std::string(commit.substr(0, 7)); }
+
+// "'a.py', 'b.py' and 3 more": the first few of `paths`, for a message.
+std::string some_paths(const std::vector<std::string>& paths) {
+  constexpr std::size_t kShown = 5;
+  std::string text;
+  for (std::size_t i = 0; i < paths.size() && i < kShown; ++i) text += fmt::format("{}'{}'", i ? ", " : "", paths[i]);
+  if (paths.size() > kShown) text += fmt::format(" and {} more", paths.size() - kShown);
+  return text;
+}
+
+// Whether `path` (relative to the root, '/'-separated) is one of `untracked` or inside one of its
+// folders ("scratch/").
+bool among_untracked(std::string_view path, const std::vector<std::string>& untracked) {
+  return std::any_of(untracked.begin(), untracked.end(),
+                     [&](const std::string& u) { return path == u || (u.ends_with('/') && path.starts_with(u)); });
+}
 
 Error not_finished(const tracking::RunRecord& run) {
   return bad_input(run.status == tracking::kFailed
@@ -125,16 +142,26 @@ Result<Lineage> lineage_of_path(const Repo& repo, const git::Repository& git_rep
   }
   Lineage lineage;
   lineage.commit = *head;
-  // Only whether the tree is dirty counts here: with limits of 0 bytes no file's patch is made
-  // (a big untracked file cost seconds for a diff nobody reads).
-  auto worktree = git::worktree_state(git_repo, git::DiffLimits{0, 0, true});
-  if (!worktree) return std::unexpected(worktree.error());
-  lineage.dirty = worktree->dirty;
-  lineage.code_dirty = worktree->dirty;
+  // Changes to tracked files make the commit a false lineage; untracked files do not (git tag and
+  // GTO ignore them too): HEAD's tree is what a rebuild checks out either way. Only names are
+  // read, no content (a big untracked file once cost seconds for a diff nobody read).
+  auto changes = git::changed_files(git_repo);
+  if (!changes) return std::unexpected(changes.error());
+  std::vector<std::string> changed;
+  for (auto& change : *changes) {
+    if (change.untracked) {
+      lineage.untracked.push_back(std::move(change.path));
+    } else {
+      changed.push_back(std::move(change.path));
+    }
+  }
+  lineage.dirty = !changed.empty();
+  lineage.code_dirty = lineage.dirty;
   if (lineage.dirty && allow == AllowDirty::no) {
     return std::unexpected(
-        bad_input("the work tree has uncommitted changes",
-                  "commit them first, or pass --allow-dirty (the version then cannot be rebuilt from git)"));
+        bad_input(fmt::format("the work tree has uncommitted changes to tracked files: {}", some_paths(changed)),
+                  "commit them first (untracked files do not count), or pass --allow-dirty (the version then cannot be "
+                  "rebuilt from git)"));
   }
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
@@ -223,6 +250,17 @@ Result<Registration> register_version(const Repo& repo, const git::Repository& g
                      : lineage_of_run(repo, request.run, request.artifact, request.allow_dirty);
   if (!lineage) return std::unexpected(lineage.error());
   lineage->meta.type = request.type;
+  // A prompt's file is its source, not a build output: the commit it is tagged on must hold it.
+  if (request.run.empty() && request.type == "prompt" && among_untracked(lineage->meta.path, lineage->untracked)) {
+    if (request.allow_dirty == AllowDirty::no) {
+      return std::unexpected(bad_input(
+          fmt::format("'{}' is not committed: a prompt is registered as its commit holds it", lineage->meta.path),
+          fmt::format("commit it first (git add {} && git commit), or pass --allow-dirty (the version then cannot "
+                      "be rebuilt from git)",
+                      lineage->meta.path)));
+    }
+    lineage->dirty = lineage->code_dirty = lineage->meta.dirty = true;
+  }
   if (lineage->code_dirty) {
     out::warn("registering from uncommitted changes: this version cannot be rebuilt from git alone");
   } else if (lineage->dirty) {

@@ -41,7 +41,8 @@ struct Lineage {
   Metadata meta;
   std::string commit;
   bool dirty = false;
-  bool code_dirty = false;  // the code was uncommitted (dirty may also mean the data differed)
+  bool code_dirty = false;             // the code was uncommitted (dirty may also mean the data differed)
+  std::vector<std::string> untracked;  // lineage_of_path: the work tree's untracked files (not dirty)
 };
 
 struct Registration {
@@ -60,8 +61,9 @@ Result<const tracking::Artifact*> pick_artifact(const tracking::RunRecord& run, 
 // The lineage of a finished run's artifact: its hash, the run's commit, final metrics and data
 // versions. A run that did not finish, or ran on uncommitted changes (unless allowed), is exit 2.
 Result<Lineage> lineage_of_run(const Repo& repo, std::string_view run, std::string_view artifact, AllowDirty allow);
-// The lineage of a file or folder: stored in the cache, tied to HEAD (which must be clean unless
-// allowed), with the data versions of HEAD's pointers and the given metrics.
+// The lineage of a file or folder: stored in the cache, tied to HEAD (whose tracked files must be
+// unchanged unless allowed: untracked files do not count, and a refusal names the changed files),
+// with the data versions of HEAD's pointers and the given metrics.
 Result<Lineage> lineage_of_path(const Repo& repo, const git::Repository& git_repo, const std::filesystem::path& path,
                                 const std::vector<std::pair<std::string, double>>& metrics, AllowDirty allow);
 
@@ -77,7 +79,8 @@ Result<SemVer> next_version(const Model* model, const std::optional<SemVer>& wan
 Result<NewTag> plan_registration(const State& state, const git::Repository& git_repo, const RegisterRequest& request,
                                  const Lineage& lineage, std::string& version);
 
-// Registers a version: the lineage, then the tag (under the registry lock). Warns on stderr when
+// Registers a version: the lineage, then the tag (under the registry lock). A prompt registered
+// from a file (`type` "prompt") must be committed: untracked, it is refused unless allowed. Warns on stderr when
 // registering from uncommitted changes.
 Result<Registration> register_version(const Repo& repo, const git::Repository& git_repo,
                                       const RegisterRequest& request);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -284,6 +285,32 @@ TEST_CASE("lint: random files never throw and every finding has a known code and
       CHECK(f.column >= 1);
     }
   }
+}
+
+TEST_CASE("lint: P401 suggests the declared path a misspelt one probably meant") {
+  auto findings = lint_prompt(replace(kClean, "{{question}}", "{{questoin}}"), "prompts/support.prompt");
+  std::vector<std::string> messages;
+  for (const Finding& f : findings) messages.push_back(f.code + " " + f.message);
+  CHECK(std::find(messages.begin(), messages.end(),
+                  "P401 'questoin' is used but not declared (did you mean 'question'? else declare it under "
+                  "input.schema)") != messages.end());
+  // Keys get core's did-you-mean too: a swap of two letters is one edit.
+  auto swapped = lint_prompt(replace(kClean, "model:", "mdoel:"), "prompts/support.prompt");
+  REQUIRE(swapped.size() == 1);
+  CHECK(swapped[0].message == "unknown key 'mdoel' (did you mean 'model'?)");
+}
+
+TEST_CASE("lint: secrets_always keeps P502 where a disable comment silences it") {
+  std::string text =
+      replace(kClean, "You answer", "Use AKIAABCDEFGHIJKLMNOP. {{! mlops-lint: disable=P502 }} You answer");
+  CHECK(lint(text).empty());
+  LintOptions options;
+  options.secrets_always = true;
+  CHECK(lint(text, "prompts/support.prompt", options) == Codes{"16:5 P502"});
+  // Other codes stay silenced.
+  std::string both = replace(text, "disable=P502", "disable=P502,P303");
+  both = replace(both, "Use AKIA", "Use {x} AKIA");
+  CHECK(lint(both, "prompts/support.prompt", options) == Codes{"16:9 P502"});
 }
 
 }  // namespace mlops::llm

@@ -176,4 +176,68 @@ TEST_CASE("UTF-8 validation") {
   CHECK(invalid_utf8_at("x\xE2\x82") == 1u);         // cut short
 }
 
+TEST_CASE("values the schema does not declare are ignored, and a misspelt path gets a hint") {
+  Prompt p = parse(kSupport);
+  CHECK(p.declared_paths() ==
+        std::vector<std::string>{"question", "customer", "customer.name", "customer.tier", "context"});
+  CHECK(p.declares("customer.name"));
+  CHECK_FALSE(p.declares("customer.email"));
+  CHECK_FALSE(p.declares("context.title"));  // an array's items are not paths
+  CHECK(p.closest_declared("custmer.name") == "customer.name");
+  CHECK(p.closest_declared("topic").empty());
+  json vars = {{"question", "Q"}, {"topic", "tea"}, {"customer", {{"name", "Ada"}, {"email", "a@b.c"}}}};
+  CHECK(undeclared_values(p, vars) == std::vector<std::string>{"customer.email", "topic"});
+  // A schema-less prompt declares nothing, so nothing is dropped.
+  CHECK(undeclared_values(parse("Hi {{who}}\n"), {{"who", "you"}, {"x", 1}}).empty());
+  // `any` and a bare object take whatever is below them.
+  Prompt loose = parse("---\ninput:\n  schema:\n    meta: any\n---\n{{meta.a}}\n");
+  CHECK(loose.declares("meta.a.b"));
+  CHECK(undeclared_values(loose, {{"meta", {{"a", 1}}}}).empty());
+  CHECK(render_prompt(loose, {{"meta", {{"a", 1}}}})->text == "1");
+
+  // Undeclared values never reach the template: the template's undeclared path is missing.
+  Prompt undeclared = parse("---\ninput:\n  schema:\n    question: string\n---\n{{question}} {{topic}}\n");
+  auto ignored = render_prompt(undeclared, {{"question", "Q"}, {"topic", "tea"}});
+  REQUIRE_FALSE(ignored);
+  CHECK(ignored.error().message == "missing variable 'topic' ('prompts/support.prompt' line 6, column 14)");
+  CHECK(ignored.error().hint.starts_with("input.schema does not declare 'topic', so no value reaches it"));
+  // A path close to a declared one: the template probably has a typo.
+  Prompt misspelt =
+      parse("---\ninput:\n  schema:\n    customer(object):\n      name: string\n---\nHello {{custmer.name}}\n");
+  auto typo = render_prompt(misspelt, {{"customer", {{"name", "Ada"}}}, {"custmer", {{"name", "Ada"}}}});
+  REQUIRE_FALSE(typo);
+  CHECK(typo.error().hint.starts_with(
+      "the template probably has a typo: input.schema declares 'customer.name', not 'custmer.name'"));
+  // A declared optional path that is missing prints nothing, as before.
+  CHECK(render_prompt(p, {{"question", "Q"}})->messages[1].content.starts_with("friend asks:"));
+}
+
+TEST_CASE("declaration errors suggest the type meant, and the form of an enum") {
+  CHECK(error_of("---\ninput:\n  schema:\n    a: strin\n---\n") ==
+        "'prompts/p.prompt' line 4: input.schema: unknown type 'strin' of 'a' (did you mean 'string'?)");
+  CHECK(error_of("---\ninput:\n  schema:\n    a(intger): x\n---\n") ==
+        "'prompts/p.prompt' line 4: input.schema: unknown type 'intger' of 'a' (did you mean 'integer'?)");
+  CHECK(error_of("---\ninput:\n  schema:\n    a: text\n---\n") ==
+        "'prompts/p.prompt' line 4: input.schema: unknown type 'text' of 'a' (types: string, number, integer, "
+        "boolean, object, array, enum, null, any)");
+  CHECK(error_of("---\ninput:\n  schema:\n    channel?: enum [email, chat, phone]\n---\n") ==
+        "'prompts/p.prompt' line 4: input.schema: an enum takes its type in the key and its values as the value: "
+        "write 'channel?(enum): [email, chat, phone]'");
+  CHECK(error_of("---\ninput:\n  schema:\n    channel: enum\n---\n").ends_with("write 'channel(enum): [A, B]'"));
+  CHECK(error_of("---\ninput:\n  schema:\n    channel: enum, how it came\n---\n")
+            .ends_with("write 'channel(enum): [A, B]'"));
+  CHECK(error_of("---\ninput:\n  schema:\n    tags?: array\n---\n")
+            .ends_with("write 'tags?(array): ...' with its fields or items"));
+  // `enumeration` is a word of its own, not the enum form.
+  CHECK(error_of("---\ninput:\n  schema:\n    c: enumeration\n---\n").find("unknown type 'enumeration'") !=
+        std::string::npos);
+}
+
+TEST_CASE("a prompt file is named by its lexically normal path") {
+  auto missing = load_prompt("scratch/../prompts/nosuch.prompt");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message.find("'prompts/nosuch.prompt'") != std::string::npos);
+  CHECK(missing.error().message.find("scratch") == std::string::npos);
+}
+
 }  // namespace mlops::llm

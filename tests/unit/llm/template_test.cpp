@@ -220,4 +220,19 @@ TEST_CASE("random bodies parse, render and lint without throwing") {
   CHECK(parsed > 100);  // the generator reaches the renderer, not only the parser's errors
 }
 
+TEST_CASE("a caller's hint for a missing variable replaces 'give it a value'") {
+  auto parsed = Template::parse("Hi {{usr.name}}");
+  REQUIRE(parsed);
+  RenderOptions options;
+  options.missing_hint = [](std::string_view path) {
+    return path == "usr.name" ? std::string("did you mean 'user.name'?") : std::string();
+  };
+  auto missing = parsed->render(json::object(), options);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().hint == "did you mean 'user.name'?");
+  // "" keeps the default.
+  auto other = Template::parse("Hi {{x}}")->render(json::object(), options);
+  CHECK(other.error().hint == "give it a value: --var x=VALUE or --vars FILE");
+}
+
 }  // namespace mlops::llm

@@ -25,8 +25,8 @@ struct ModelRegisterOptions {
 };
 
 // A prompt (`--type prompt`, a --path ending in .prompt, or a run's artifact named *.prompt)
-// must parse, so that `mlops prompt render NAME#STAGE` can render every version the registry
-// hands out.
+// must pass lint without an error (llm/prompt_register.hpp), so that `mlops prompt render
+// NAME#STAGE` can render every version the registry hands out and no secret is deployed.
 std::string artifact_type(const Repo& repo, const ModelRegisterOptions& options) {
   std::string type = options.type;
   if (type.empty() && options.path.ends_with(".prompt")) type = "prompt";
@@ -143,7 +143,8 @@ void add_model_register(CLI::App& group) {
                     "Register from uncommitted changes (the version cannot be rebuilt from git)");
   command
       ->add_option("--type", options->type,
-                   "What the artifact is, GTO's type: model (default) or prompt (default for a file ending in .prompt)")
+                   "What the artifact is, GTO's type: model (default) or prompt (default for a --path or a run's "
+                   "artifact ending in .prompt; a prompt must pass 'mlops prompt lint')")
       ->check(CLI::IsMember({"model", "prompt"}))
       ->option_text("TYPE");
   model::add_write_options(*command, options->write);

@@ -2,8 +2,6 @@
 // chat messages as JSON, with the variables filled in.
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/prompt.hpp"
 #include "mlops/core/json_output.hpp"
@@ -35,13 +33,10 @@ int run_prompt_render(const PromptRenderOptions& options) {
   Repo repo = require_git_repo();
   auto loaded = prompt::load(repo, options.reference);
   const llm::Prompt& p = loaded.prompt;
-  if (p.has_schema) {
-    for (auto it = vars.begin(); it != vars.end(); ++it) {
-      bool declared = std::any_of(p.variables.begin(), p.variables.end(),
-                                  [&](const llm::PromptVariable& v) { return v.name == it.key(); });
-      if (!declared)
-        out::warn(fmt::format("'{}' is not a variable of '{}' (it is ignored)", it.key(), loaded.source.label));
-    }
+  for (const std::string& path : llm::undeclared_values(p, vars)) {
+    std::string near = p.closest_declared(path);
+    out::warn(fmt::format("'{}' is not declared in the input.schema of '{}': its value is ignored{}", path,
+                          loaded.source.label, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
   }
   auto rendered = unwrap(llm::render_prompt(p, vars));
   if (out::settings().json) {
