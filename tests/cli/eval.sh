@@ -441,6 +441,9 @@ test_providers_run_in_the_config_folder() {
   run mlops eval run -c ../eval.yaml --record -o ../from-sub.json
   expect_rc 0
   expect_out "4 cases: 3 passed, 1 failed, 0 errors"
+  # Its files are recorded as from the repository's root, whatever the folder.
+  run mlops runs show "$(mlops runs list --limit 1 --ids)" --json
+  expect_eq "$(echo "$out" | jpy 'd["params"]["eval.config"], d["params"]["prompt"]')" "('eval.yaml', 'prompts/qa.prompt')"
   cd .. || return
   # A config in another folder names the provider relative to itself.
   cat > scratch/x.yaml <<'Y'
@@ -576,6 +579,11 @@ test_bad_options_and_files_get_hints() {
   expect_rc 2
   expect_err "prompt file 'sub/prompts/q.prompt' does not exist"
   expect_err "relative to its folder 'sub'"
+  sed 's|prompts/q.prompt|../prompts/q.prompt|' eval.yaml > sub/up.yaml
+  run mlops eval run -c sub/up.yaml
+  expect_rc 2
+  expect_err "'sub/up.yaml' line 1: prompt file 'prompts/q.prompt' does not exist"  # normalised
+  expect_err "hint: did you mean '../prompts/qa.prompt'?"
   expect_eq "$(runs_count)" "$before"
   : > empty.jsonl
   run mlops eval check empty.jsonl

@@ -140,7 +140,7 @@ Result<EvalConfig> parse_eval_config(std::string_view text, const std::filesyste
     if (!node || !node.IsScalar() || node.Scalar().empty()) {
       return std::unexpected(at(file, node ? node : root, fmt::format("'{}' must name a file", key)));
     }
-    *into = config.folder / node.Scalar();
+    *into = (config.folder / node.Scalar()).lexically_normal();  // "scratch/../prompts/x" reads "prompts/x" in errors
     *line = static_cast<std::size_t>(node.Mark().line + 1);
   }
   auto providers = root["providers"];

@@ -73,6 +73,7 @@ Result<EvalPlan> make_plan(EvalConfig config, const Repo* repo) {
   plan.prompt_name = prompt->name;
   plan.prompt_version = prompt->version_string();
   plan.golden_file = shown_path(config.golden, repo);
+  plan.config_file = shown_path(config.file, repo);
   // The hash of the file's bytes: for a golden set tracked with `data add`, its
   // data version.
   plan.golden_version = golden_hash->str();

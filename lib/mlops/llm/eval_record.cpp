@@ -17,7 +17,9 @@ namespace mlops::llm {
 
 std::map<std::string, std::string> eval_params(const EvalPlan& plan) {
   std::map<std::string, std::string> params;
-  params["eval.config"] = plan.config.file.lexically_normal().generic_string();
+  // Relative to the repository, as prompt and golden: the same config reads the same from any folder.
+  params["eval.config"] =
+      plan.config_file.empty() ? plan.config.file.lexically_normal().generic_string() : plan.config_file;
   params["prompt"] = plan.prompt_file;
   params["prompt.name"] = plan.prompt_name;
   params["prompt.version"] = plan.prompt_version;
