@@ -73,7 +73,7 @@ test_run_records_the_evaluation_as_a_run() {
   run mlops eval run -o results.json
   expect_rc 0
   expect_out "4 cases: 3 passed, 1 failed, 0 errors, 0 skipped; pass rate 0.75"
-  expect_out "FAIL  c3 (bot): equals: the output differs from the expected output"
+  expect_out "FAIL  c3 (bot): equals: the output differs from the expected output: expected 'answer 3', got 'wrong'"
   expect_out "rouge_l"
   local id; id=$(mlops runs list --limit 1 --ids)
   run mlops runs show "$id" --json
@@ -125,14 +125,14 @@ case $n in
 esac
 S
   chmod +x flaky.sh
-  sed -i 's|command: ./answer.sh|command: ./flaky.sh\n    timeout: 300ms\n    format: json|' eval.yaml
+  sed -i 's|command: ./answer.sh|command: ./flaky.sh\n    timeout: 2s\n    format: json|' eval.yaml
   printf '  - id: ghost\n    command: [no-such-provider-xyz]\n' > extra.yaml
   sed -i '/^assert:/e cat extra.yaml' eval.yaml
   run mlops eval run -o results.json
   expect_rc 0
   expect_out "ERROR c1 (bot): provider 'bot' exited with 3; its stderr ends: model overloaded"
   expect_out "ERROR c2 (bot): provider 'bot': the provider printed malformed JSON"
-  expect_out "ERROR c3 (bot): provider 'bot' timed out after 300 ms"
+  expect_out "ERROR c3 (bot): provider 'bot' timed out after 2000 ms"
   expect_out "ERROR c0 (ghost): provider 'ghost': command 'no-such-provider-xyz' not found"
   run mlops eval gate results.json --min-pass-rate 0
   expect_rc 1
@@ -212,13 +212,20 @@ test_gate_bounds_outputs_and_zero_cases() {
   run mlops eval gate "${id:0:8}" --min-pass-rate 0.8
   expect_rc 1
   expect_out "pass_rate >= 0.8"
-  run mlops eval gate results.json --require 'metrics.rouge_l.mean >= 0.5' --require 'metrics.bleu.mean >= 0.1'
+  # A metric the evaluation could produce and did not (no provider reported a cost): incomplete.
+  run mlops eval gate results.json --require 'metrics.rouge_l.mean >= 0.5' --require 'metrics.cost.total <= 1'
   expect_rc 1
-  expect_out "metrics.bleu.mean was not produced by this evaluation"
+  expect_out "metrics.cost.total was not produced by this evaluation"
   expect_out "incomplete"
   run mlops eval gate results.json --min-pass-rate 0.7 --json
   expect_rc 0
   expect_eq "$(echo "$out" | jpy 'd["passed"], d["summary"]["cases"], d["cases_not_passed"][0]["id"]')" "(True, 4, 'c3')"
+  # Values are numbers (null when missing), the verdict and its reason apart; no baseline: null.
+  expect_eq "$(echo "$out" | jpy '[(c["value"], c["status"], c["reason"]) for c in d["checks"]], d["comparison"]')" \
+    "([(0.0, 'pass', None), (0.75, 'pass', None)], None)"
+  run mlops eval gate results.json --require 'metrics.cost.total <= 1' --json
+  expect_rc 1
+  expect_eq "$(echo "$out" | jpy 'd["checks"][1]["value"], d["checks"][1]["status"]')" "(None, 'incomplete')"
   run mlops eval gate results.json --min-pass-rate 0.9 --markdown --junit junit.xml
   expect_rc 1
   expect_out "### Evaluation gate: ❌ failed"
@@ -233,6 +240,13 @@ test_gate_bounds_outputs_and_zero_cases() {
   expect_err "--max-regression needs --baseline"
   run mlops eval gate nothing-here
   expect_rc 2
+  run mlops eval gate nosuch.json --min-pass-rate 0.5
+  expect_rc 2
+  expect_err "no results file 'nosuch.json': it does not exist"
+  expect_err "hint: give a file written by 'mlops eval run -o FILE'"
+  run mlops eval gate ../nowhere/results --min-pass-rate 0.5
+  expect_rc 2
+  expect_err "no results file '../nowhere/results'"
   echo '{"a": 1}' > other.json
   run mlops eval gate other.json
   expect_rc 2
@@ -256,20 +270,32 @@ test_compare_lists_regressions_first_and_promote_gates_on_evaluations() {
   expect_eq "$(echo "$out" | jpy 'd["regressions"], d["flips"][0]["id"], d["flips"][0]["after"]')" "(1, 'c1', 'fail')"
   run mlops eval compare a.json b.json --markdown
   expect_out "**1 case that passed before fails now.**"
-  # The same pass rate: the default rule (pass_rate=0) holds, and the flip is listed.
+  # The same pass rate, but a case that passed in the baseline fails now: the gate fails.
   run mlops eval gate "$b" --baseline "$a"
-  expect_rc 0
-  expect_out "REGRESSED c1 (bot): pass in the baseline, fail now"
-  run mlops eval gate "$b" --baseline "$a" --max-regression rouge_l.p95=0 --max-regression bleu.mean=0.1
   expect_rc 1
-  expect_out "bleu.mean was not produced by this evaluation"
+  expect_out "REGRESSED c1 (bot): pass in the baseline, fail now"
+  expect_out "fail: no case of the baseline regressed: 1 passed in the baseline and not now: c1 (bot) pass -> fail"
+  expect_out "gate failed"
+  run mlops eval gate "$b" --baseline "$a" --max-regressed-cases 1
+  expect_rc 0
+  run mlops eval gate "$b" --max-regressed-cases 1
+  expect_rc 2
+  expect_err "--max-regressed-cases needs --baseline"
+  # A name that is no metric of either evaluation: bad input, with did-you-mean.
+  run mlops eval gate "$b" --baseline "$a" --max-regression rouge_l.p95=0 --max-regression bleu.mean=0.1
+  expect_rc 2
+  expect_err "--max-regression bleu.mean=0.1: 'bleu.mean' is not a metric of these evaluations"
+  run mlops eval gate "$b" --baseline "$a" --max-regression pass_rat=0
+  expect_rc 2
+  expect_err "hint: did you mean 'pass_rate'?"
   # The registry gates on evaluation runs with no code of its own.
   run mlops model register qa --run "$a" --artifact qa.prompt
   expect_rc 0
   run mlops model promote qa v0.0.1 --to production --require 'metrics.pass_rate >= 0.7'
   expect_rc 0
-  run mlops eval gate "$b" --baseline 'qa#production' --max-regression pass_rate=0
+  run mlops eval gate "$b" --baseline 'qa#production' --max-regression pass_rate=0 --max-regressed-cases 1 --json
   expect_rc 0
+  expect_eq "$(echo "$out" | jpy 'd["comparison"]["baseline"], d["comparison"]["candidate"]')" "('run $a', 'run $b')"
   run mlops eval compare 'qa#production' "$b" --json
   expect_eq "$(echo "$out" | jpy 'd["baseline"]')" "run $a"
 }
@@ -295,8 +321,8 @@ test_compare_exit_code_fails_on_regressions_beyond_the_tolerance() {
   run mlops eval compare a.json worse.json --exit-code --max-regression pass_rate=0.3
   expect_rc 0
   run mlops eval compare a.json worse.json --exit-code --max-regression pass_rate=0.3 --max-regression bleu.mean=0
-  expect_rc 1
-  expect_out "incomplete: bleu.mean no worse"
+  expect_rc 2
+  expect_err "'bleu.mean' is not a metric of these evaluations"
   run mlops eval compare a.json worse.json --exit-code --json
   expect_rc 1
   expect_eq "$(echo "$out" | jpy 'd["worse"], d["tolerance"][0]["passed"], d["regressions"]')" "(True, False, 2)"
@@ -396,11 +422,203 @@ test_llm_walkthrough_runs_end_to_end() {
   expect_out "(exit 1, as expected)"
   expect_out "Walkthrough finished"
   cd "$dir" || return
+  # The docs' flow registers the prompt from its evaluation run: a prompt, without --type.
+  run mlops model show support-bot --json
+  expect_eq "$(echo "$out" | jpy 'd["versions"][0]["type"]')" "prompt"
   run mlops eval run
   expect_rc 0
   run mlops eval run --replay
   expect_rc 0
   expect_out "pass rate 0.9"
+}
+
+# A provider (and a command scorer) runs in eval.yaml's folder, wherever mlops is started, and the
+# cache finds its script there too.
+test_providers_run_in_the_config_folder() {
+  eval_repo
+  mkdir -p sub scratch
+  cd sub || return
+  run mlops eval run -c ../eval.yaml --record -o ../from-sub.json
+  expect_rc 0
+  expect_out "4 cases: 3 passed, 1 failed, 0 errors"
+  # Its files are recorded as from the repository's root, whatever the folder.
+  run mlops runs show "$(mlops runs list --limit 1 --ids)" --json
+  expect_eq "$(echo "$out" | jpy 'd["params"]["eval.config"], d["params"]["prompt"]')" "('eval.yaml', 'prompts/qa.prompt')"
+  cd .. || return
+  # A config in another folder names the provider relative to itself.
+  cat > scratch/x.yaml <<'Y'
+prompt: ../prompts/qa.prompt
+golden: ../data/golden.jsonl
+providers:
+  - id: bot
+    command: sh ../answer.sh
+assert:
+  - type: equals
+  - type: command
+    command: [sh, ../score.sh]
+Y
+  printf '#!/bin/sh\ncat >/dev/null; echo "{\\"pass\\": true}"\n' > score.sh
+  run mlops eval run -c scratch/x.yaml -o x.json
+  expect_rc 0
+  expect_out "4 cases: 3 passed, 1 failed, 0 errors"
+  # The script's content keys the cache from any folder: an edit is seen from sub/ as well.
+  sed -i 's/= 3/= 1/' answer.sh
+  cd sub || return
+  run mlops eval run -c ../eval.yaml -o ../edited.json
+  expect_rc 0
+  expect_eq "$(jpy 'any(c["cached"] for c in d["cases"]), [c["status"] for c in d["cases"]]' < ../edited.json)" \
+    "(False, ['pass', 'fail', 'pass', 'pass'])"
+}
+
+# --baseline: another golden set, or baseline cases the candidate did not run, fail the gate;
+# compare warns before its deltas.
+test_gate_baseline_needs_the_same_golden_set_and_every_case() {
+  eval_repo 5
+  mlops eval run -o full.json >/dev/null 2>&1
+  local full; full=$(mlops runs list --limit 1 --ids)
+  # Drop the hard case (c3 fails): the pass rate goes up from 0.8 to 1.
+  grep -v '"c3"' data/golden.jsonl > data/easy.jsonl
+  sed 's|data/golden.jsonl|data/easy.jsonl|' eval.yaml > easy.yaml
+  mlops eval run -c easy.yaml -o easy.json >/dev/null 2>&1
+  local easy; easy=$(mlops runs list --limit 1 --ids)
+  run mlops eval gate "$easy" --baseline "$full"
+  expect_rc 1
+  expect_err "warning: the two evaluations ran different golden sets"
+  expect_out "NOT RUN c3 (bot): fail in the baseline, not run now"
+  expect_out "fail: the same golden set as the baseline: this evaluation ran golden set xxh3:"
+  expect_out "(4 cases), the baseline xxh3:"
+  expect_out "fail: no case of the baseline regressed: 1 of the baseline's cases were not run: c3 (bot)"
+  expect_out "gate failed"
+  run mlops eval gate easy.json --baseline full.json --json
+  expect_rc 1
+  expect_eq "$(echo "$out" | jpy 'd["comparison"]["golden"]["same"], d["comparison"]["missing"][0]["id"]')" "(False, 'c3')"
+  run mlops eval compare full.json easy.json
+  expect_rc 0
+  expect_err "warning: the two evaluations ran different golden sets (baseline xxh3:"
+  [[ "$err" == *"warning: the two evaluations"* && "$(head -1 <<<"$err")" == *"different golden sets"* ]] ||
+    fail "the golden-set warning does not come first: $err"
+  run mlops eval compare full.json easy.json --markdown
+  expect_out "⚠️ the two evaluations ran different golden sets"
+}
+
+# Piped, the comparison says which deltas are worse in words (no colour there).
+test_compare_marks_worse_deltas_in_words() {
+  eval_repo
+  mlops eval run -o a.json >/dev/null 2>&1
+  sed -i 's/"$n" = 3/"$n" -ge 2/' answer.sh
+  git commit -qam "a worse provider"
+  mlops eval run -o b.json >/dev/null 2>&1
+  run mlops eval compare a.json b.json
+  expect_rc 0
+  expect_out "pass_rate"
+  [[ "$(grep '^pass_rate ' <<<"$out")" == *"-0.25 (worse)" ]] || fail "pass_rate's delta is not marked worse: $out"
+  [[ "$(grep '^failed ' <<<"$out")" == *"+1 (worse)" ]] || fail "failed's delta is not marked worse: $out"
+  [[ "$(grep '^cases ' <<<"$out")" != *"worse"* ]] || fail "an unchanged metric is marked: $out"
+}
+
+# kill -9 during eval run: the run is marked killed, and gate and compare say so.
+test_a_killed_evaluation_is_reported_as_killed() {
+  eval_repo 4
+  mlops eval run -o done.json >/dev/null 2>&1
+  local first; first=$(mlops runs list --limit 1 --ids)
+  printf '#!/bin/sh\necho $$ >> "$0.pids"; read q; sleep 30; echo "answer ${q#question }"\n' > answer.sh
+  git commit -qam "a slow provider"
+  "$MLOPS" eval run --record >/dev/null 2>&1 &
+  local pid=$! id=""
+  for _ in $(seq 100); do
+    id=$(mlops runs list --limit 1 --ids 2>/dev/null)
+    [[ "$id" != "$first" && -s answer.sh.pids ]] && break
+    sleep 0.1
+  done
+  [[ "$id" != "$first" ]] || fail "no run started"
+  kill -9 "$pid"
+  wait "$pid" 2>/dev/null
+  # The providers it left behind (each in a process group of its own).
+  while read -r provider; do kill -9 -- "-$provider" 2>/dev/null; done < answer.sh.pids
+  run mlops eval gate "$id" --min-pass-rate 0.5
+  expect_rc 1
+  expect_err "the evaluation of run $id was killed before it recorded its results"
+  expect_err "hint: run it again: mlops eval run"
+  run mlops eval compare "$id" "$id"
+  expect_rc 2
+  expect_err "was killed before it recorded its results"
+  run mlops eval gate done.json --baseline "$id"
+  expect_rc 2
+  expect_err "was killed before it recorded its results"
+}
+
+# Usage errors say what is accepted, with a hint; an empty golden set is reported on line 1.
+test_bad_options_and_files_get_hints() {
+  eval_repo
+  local before; before=$(runs_count)
+  run mlops eval run -j 0
+  expect_rc 2
+  expect_err "'0' is not a valid value for option '--jobs'"
+  expect_err "hint: --jobs takes a number from 1 to 1024"
+  run mlops eval run -j abc
+  expect_rc 2
+  expect_err "hint: --jobs takes a number from 1 to 1024"
+  run mlops eval run --budget-usd -1
+  expect_rc 2
+  expect_err "--budget-usd must be a number >= 0 (got -1)"
+  expect_err "hint: for example: --budget-usd 2"
+  run mlops eval run --rpm 0
+  expect_rc 2
+  expect_err "--rpm must be a number above 0 (got 0)"
+  expect_err "hint: for example: --rpm 60"
+  run mlops eval check missing.jsonl
+  expect_rc 2
+  expect_err "hint: a golden set is a JSONL file"
+  sed -i 's|prompts/qa.prompt|prompts/q.prompt|' eval.yaml
+  run mlops eval run
+  expect_rc 2
+  expect_err "'eval.yaml' line 1: prompt file 'prompts/q.prompt' does not exist"
+  expect_err "hint: did you mean 'prompts/qa.prompt'? (paths in 'eval.yaml' are relative to its folder '.')"
+  mkdir -p sub && cp eval.yaml sub/eval.yaml
+  run mlops eval run -c sub/eval.yaml
+  expect_rc 2
+  expect_err "prompt file 'sub/prompts/q.prompt' does not exist"
+  expect_err "relative to its folder 'sub'"
+  sed 's|prompts/q.prompt|../prompts/q.prompt|' eval.yaml > sub/up.yaml
+  run mlops eval run -c sub/up.yaml
+  expect_rc 2
+  expect_err "'sub/up.yaml' line 1: prompt file 'prompts/q.prompt' does not exist"  # normalised
+  expect_err "hint: did you mean '../prompts/qa.prompt'?"
+  expect_eq "$(runs_count)" "$before"
+  : > empty.jsonl
+  run mlops eval check empty.jsonl
+  expect_rc 1
+  expect_out "empty.jsonl:1:1: G010 error the golden set has no cases"
+}
+
+# Floats are rounded for people (JSON keeps every digit); one latency family; runs list shows
+# the pass rate of evaluations before their latencies.
+test_numbers_are_rounded_and_runs_list_shows_the_pass_rate() {
+  eval_repo 3
+  printf '  - {type: latency, threshold: 60000}\n' >> eval.yaml
+  git commit -qam "a latency assertion"
+  run mlops eval run -o a.json
+  expect_rc 0
+  expect_out "; pass rate 1"
+  expect_out "latency_ms"
+  expect_no_out "^latency "
+  expect_eq "$(jpy '"latency.mean" in d and 1 or sorted(k for k in d if k.startswith("latency"))' < <(mlops runs show "$(mlops runs list --limit 1 --ids)" --json | jpy 'json.dumps(d["metrics"])'))" \
+    "['latency_ms.mean', 'latency_ms.p50', 'latency_ms.p95']"
+  sed -i 's/"$n" = 3/"$n" = 2/' answer.sh
+  git commit -qam "case 2 fails"
+  run mlops eval run -o b.json
+  expect_out "; pass rate 0.6667"
+  run mlops eval gate b.json --min-pass-rate 0.5
+  expect_out "0.6667"
+  expect_no_out "0.6666666"
+  run mlops eval gate b.json --min-pass-rate 0.5 --json
+  expect_eq "$(echo "$out" | jpy 'd["checks"][1]["value"]')" "0.6666666666666666"
+  run mlops eval gate b.json --min-pass-rate 0.5 --markdown
+  expect_out "pass rate 0.6667"
+  COLUMNS=100 run mlops runs list
+  expect_rc 0
+  expect_out "metrics.pass_rate"
+  expect_no_out "metrics.latency_ms"
 }
 
 run_tests "${1:-.}"

@@ -10,6 +10,7 @@
 #include "mlops/core/file.hpp"
 #include "mlops/core/suggest.hpp"
 #include "mlops/llm/assert_schema.hpp"
+#include "mlops/llm/eval_results.hpp"
 #include "mlops/llm/metrics.hpp"
 #include "mlops/llm/provider.hpp"
 #include "mlops/llm/provider_process.hpp"
@@ -126,6 +127,50 @@ std::vector<std::string> as_strings(const json& value) {
   return list;
 }
 
+// `text` on one line for a message: newlines, tabs and carriage returns as \n, \t, \r.
+std::string one_line(std::string_view text) {
+  std::string shown;
+  for (char c : text) {
+    if (c == '\n')
+      shown += "\\n";
+    else if (c == '\t')
+      shown += "\\t";
+    else if (c == '\r')
+      shown += "\\r";
+    else
+      shown += c;
+  }
+  return shown;
+}
+
+// The bytes [from, from + size) of `text`, moved to whole UTF-8 characters, with "..." where cut.
+std::string excerpt(std::string_view text, std::size_t from, std::size_t size) {
+  auto boundary = [&](std::size_t at) {
+    while (at > 0 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+    return std::min(at, text.size());
+  };
+  std::size_t begin = boundary(from);
+  std::size_t end = boundary(std::min(text.size(), begin + size));
+  return (begin > 0 ? "..." : "") + one_line(text.substr(begin, end - begin)) + (end < text.size() ? "..." : "");
+}
+
+// Why `equals` failed, with both texts: whole when short, else around their first difference.
+std::string equals_message(std::string_view output, std::string_view expected) {
+  constexpr std::size_t kWhole = 60, kBefore = 20, kShown = 60;
+  std::size_t at = 0;
+  while (at < output.size() && at < expected.size() && output[at] == expected[at]) ++at;
+  if (output.size() <= kWhole && expected.size() <= kWhole) {
+    return fmt::format("the output differs from the expected output: expected '{}', got '{}'", one_line(expected),
+                       one_line(output));
+  }
+  std::size_t from = at > kBefore ? at - kBefore : 0;
+  return fmt::format(
+      "the output differs from the expected output from character {} on: expected '{}' ({} characters), got '{}' ({} "
+      "characters)",
+      code_point_count(output.substr(0, at)) + 1, excerpt(expected, from, kShown), code_point_count(expected),
+      excerpt(output, from, kShown), code_point_count(output));
+}
+
 AssertResult verdict(const Assertion& a, AssertResult result, bool passed, std::string message) {
   result.passed = a.negate ? !passed : passed;
   if (!result.passed) {
@@ -143,7 +188,7 @@ AssertResult run_command(const Assertion& a, const AssertInput& in, AssertResult
                        {"expected", in.golden->expected},
                        {"tags", in.golden->tags}};
   }
-  auto ran = run_process(a.command, request.dump() + "\n", a.timeout, {}, stop);
+  auto ran = run_process(a.command, request.dump() + "\n", a.timeout, {}, stop, a.folder);
   auto fail = [&](std::string why) {
     result.error = std::move(why);
     return result;
@@ -262,6 +307,7 @@ Result<Assertion> parse_assertion(const nlohmann::json& spec, const std::filesys
     auto argv = parse_command(*command);
     if (!argv) return std::unexpected(argv.error());
     a.command = std::move(*argv);
+    a.folder = base;  // the scorer runs where the provider does: in eval.yaml's folder
   } else if (spec.contains("command")) {
     return std::unexpected(bad_input(fmt::format("'{}' takes no command", a.type)));
   }
@@ -347,14 +393,18 @@ AssertResult evaluate(const Assertion& a, const AssertInput& in, const std::atom
     double bound = a.threshold.value_or(default_threshold);
     bool passed = higher_is_better(a.kind) ? score >= bound : score <= bound;
     return verdict(a, result, passed,
-                   fmt::format("{} {} is {} {}", a.name, score, higher_is_better(a.kind) ? "below" : "above", bound));
+                   fmt::format("{} {} is {} {}", a.name, human_number(score),
+                               higher_is_better(a.kind) ? "below" : "above", human_number(bound)));
   };
   const std::string output(in.output);
   switch (a.kind) {
     case AssertKind::equals: {
       auto want = wanted_value(a, in.golden, "output");
       if (!want.value) return error(want.missing);
-      return pass_fail(output == want.value->get<std::string>(), "the output differs from the expected output");
+      const std::string expected = want.value->get<std::string>();
+      bool same = output == expected;
+      return pass_fail(same, same ? fmt::format("the output equals the expected output '{}'", excerpt(expected, 0, 60))
+                                  : equals_message(output, expected));
     }
     case AssertKind::contains:
     case AssertKind::contains_any:

@@ -57,6 +57,7 @@ struct Assertion {
   std::size_t k = 0;                    // retrieval: the cut-off (0: every retrieved id)
   std::optional<std::size_t> min, max;  // length, in code points
   std::vector<std::string> command;     // command: argv
+  std::filesystem::path folder;         // command: the folder it runs in (eval.yaml's)
   std::chrono::milliseconds timeout{30000};
   nlohmann::json schema;                      // json-schema given in the config (inline or a file)
   std::shared_ptr<const std::regex> pattern;  // regex

@@ -51,8 +51,10 @@ Result<nlohmann::json> provider_files(const ProviderSpec& provider) {
   nlohmann::json files = nlohmann::json::object();
   for (const auto& word : words) {
     std::error_code ec;
-    if (word.empty() || files.contains(word) || !std::filesystem::is_regular_file(word, ec)) continue;
-    auto hash = hash_file(word);
+    // Relative to where the command runs, as the command itself reads them.
+    auto path = provider.folder / word;
+    if (word.empty() || files.contains(word) || !std::filesystem::is_regular_file(path, ec)) continue;
+    auto hash = hash_file(path);
     if (!hash) return std::unexpected(hash.error());
     files[word] = hash->str();
   }

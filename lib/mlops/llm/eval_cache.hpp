@@ -22,9 +22,9 @@ class Database;
 namespace mlops::llm {
 
 // What the provider's answers depend on besides its command line: every word of its command (an
-// argv item, or a word of a `sh -c` string) that names a regular file, relative to the working
-// directory the provider runs in, with the hash of that file's content ({"bot/answer.py":
-// "xxh3:..."}). A file that cannot be read is an error.
+// argv item, or a word of a `sh -c` string) that names a regular file, relative to the folder the
+// provider runs in (ProviderSpec::folder: eval.yaml's), with the hash of that file's content
+// ({"bot/answer.py": "xxh3:..."}). A file that cannot be read is an error.
 Result<nlohmann::json> provider_files(const ProviderSpec& provider);
 
 // The cache key of calling `provider` with `prompt` under `config`.

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <set>
+#include <tuple>
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/suggest.hpp"
@@ -137,12 +138,14 @@ Result<EvalConfig> parse_eval_config(std::string_view text, const std::filesyste
     }
   }
   if (root["description"] && root["description"].IsScalar()) config.description = root["description"].Scalar();
-  for (auto [key, into] : {std::pair{"prompt", &config.prompt}, std::pair{"golden", &config.golden}}) {
+  for (auto [key, into, line] : {std::tuple{"prompt", &config.prompt, &config.prompt_line},
+                                 std::tuple{"golden", &config.golden, &config.golden_line}}) {
     auto node = root[key];
     if (!node || !node.IsScalar() || node.Scalar().empty()) {
       return std::unexpected(at(file, node ? node : root, fmt::format("'{}' must name a file", key)));
     }
-    *into = config.folder / node.Scalar();
+    *into = (config.folder / node.Scalar()).lexically_normal();  // "scratch/../prompts/x" reads "prompts/x" in errors
+    *line = static_cast<std::size_t>(node.Mark().line + 1);
   }
   auto providers = root["providers"];
   if (!providers || !providers.IsSequence() || providers.size() == 0) {
@@ -152,6 +155,7 @@ Result<EvalConfig> parse_eval_config(std::string_view text, const std::filesyste
   for (const auto& node : providers) {
     auto provider = parse_provider(node, file);
     if (!provider) return std::unexpected(provider.error());
+    provider->folder = config.folder;
     if (!ids.insert(provider->id).second)
       return std::unexpected(at(file, node, fmt::format("two providers are called '{}'", provider->id)));
     config.providers.push_back(std::move(*provider));

@@ -27,8 +27,9 @@ struct EvalConfig {
   std::filesystem::path file;    // as given
   std::filesystem::path folder;  // the config's folder: paths below are relative to it
   std::string description;
-  std::filesystem::path prompt;  // resolved against folder
-  std::filesystem::path golden;  // resolved against folder
+  std::filesystem::path prompt;                  // resolved against folder
+  std::filesystem::path golden;                  // resolved against folder
+  std::size_t prompt_line = 0, golden_line = 0;  // where they are named, for errors
   std::vector<ProviderSpec> providers;
   std::vector<Assertion> assertions;
   double threshold = 1.0;

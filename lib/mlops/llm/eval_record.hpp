@@ -33,7 +33,11 @@ Result<void> finish_eval_run(const Repo& repo, tracking::RunRecorder& recorder, 
 // The results `ref` names: a results file (as `eval run -o` writes), a run id or prefix, or a
 // registry reference (NAME#STAGE, NAME@vX.Y.Z, NAME@latest) whose version was registered from an
 // evaluation run. `repo` may be null outside a repository (then only files are accepted).
-// `source` is set to what was read ("run 01J...", "file results.json").
-Result<EvalResults> load_results(const Repo* repo, std::string_view ref, std::string* source = nullptr);
+// `source` is set to what was read ("run 01J...", "file results.json"). A ref that looks like a
+// file (a '/' or ".json") and is none is bad input saying so. An evaluation run that ended
+// before recording its results (killed, failed, still running) is an error saying that, with
+// the exit code `unfinished` (a gate: 1, the evaluation is incomplete; a baseline: bad input).
+Result<EvalResults> load_results(const Repo* repo, std::string_view ref, std::string* source = nullptr,
+                                 Exit unfinished = Exit::bad_input);
 
 }  // namespace mlops::llm

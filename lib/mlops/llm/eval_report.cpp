@@ -13,8 +13,7 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-std::string report_number(double value) { return tracking::format_value(tracking::Value(value)); }
-std::string number_or_dash(const std::optional<double>& value) { return value ? report_number(*value) : "-"; }
+std::string number_or_dash(const std::optional<double>& value) { return value ? human_number(*value) : "-"; }
 
 std::string xml_escape(std::string_view text) {
   std::string escaped;
@@ -105,6 +104,20 @@ std::string junit_cases(const EvalResults& results, const std::function<std::str
 
 }  // namespace
 
+std::string signed_number(double value) {
+  std::string text = human_number(value);
+  return value > 0 ? "+" + text : text;
+}
+
+std::string golden_warning(const EvalComparison& comparison) {
+  auto version = [](const std::string& v) { return v.size() > 17 ? v.substr(0, 17) : v.empty() ? "unknown" : v; };
+  return fmt::format(
+      "the two evaluations ran different golden sets (baseline {}, {} cases; candidate {}, {} cases): their metric "
+      "deltas compare different cases",
+      version(comparison.baseline_golden), comparison.baseline_cases, version(comparison.candidate_golden),
+      comparison.candidate_cases);
+}
+
 std::string case_problem(const CaseResult& c) {
   if (!c.error.empty()) return c.error;
   for (const auto& a : c.assertions) {
@@ -114,7 +127,14 @@ std::string case_problem(const CaseResult& c) {
 }
 
 ojson gate_check_json(const GateCheck& c) {
-  return {{"gate", c.gate}, {"value", c.value}, {"bound", c.bound}, {"passed", c.passed}, {"incomplete", c.incomplete}};
+  return {{"gate", c.gate},
+          {"value", optional_json(c.value)},
+          {"baseline", optional_json(c.baseline)},
+          {"bound", c.bound},
+          {"status", c.status()},
+          {"reason", c.reason.empty() ? ojson(nullptr) : ojson(c.reason)},
+          {"passed", c.passed},
+          {"incomplete", c.incomplete}};
 }
 
 ojson gate_json(const GateReport& report, const EvalResults& results, std::string_view source) {
@@ -136,7 +156,8 @@ ojson gate_json(const GateReport& report, const EvalResults& results, std::strin
         {{"id", c.id}, {"provider", c.provider}, {"status", to_string(c.status)}, {"problem", case_problem(c)}});
   }
   doc["cases_not_passed"] = failing;
-  if (report.comparison) doc["comparison"] = comparison_json(*report.comparison, "baseline", source);
+  doc["comparison"] =
+      report.comparison ? comparison_json(*report.comparison, report.baseline_source, source) : ojson(nullptr);
   return doc;
 }
 
@@ -161,6 +182,13 @@ ojson comparison_json(const EvalComparison& comparison, std::string_view baselin
   doc["metrics"] = deltas;
   doc["only_in_baseline"] = comparison.only_baseline;
   doc["only_in_candidate"] = comparison.only_candidate;
+  ojson missing = ojson::array();
+  for (const auto& c : comparison.missing)
+    missing.push_back({{"id", c.id}, {"provider", c.provider}, {"before", to_string(c.before)}});
+  doc["missing"] = missing;
+  doc["golden"] = {{"baseline", comparison.baseline_golden},
+                   {"candidate", comparison.candidate_golden},
+                   {"same", comparison.same_golden()}};
   return doc;
 }
 
@@ -170,14 +198,19 @@ std::string gate_markdown(const GateReport& report, const EvalResults& results, 
                                                               : report.incomplete ? "❌ failed (incomplete)"
                                                                                   : "❌ failed");
   md += fmt::format("`{}` · {} cases: {} passed, {} failed, {} errors, {} skipped · pass rate {}\n\n", source, s.cases,
-                    s.passed, s.failed, s.errors, s.skipped, report_number(s.pass_rate));
+                    s.passed, s.failed, s.errors, s.skipped, human_number(s.pass_rate));
   md += "| gate | value | bound | result |\n|---|---|---|---|\n";
   for (const auto& c : report.checks) {
-    md += fmt::format("| {} | {} | {} | {} |\n", cell(c.gate), cell(c.value), cell(c.bound),
+    md += fmt::format("| {} | {} | {} | {} |\n", cell(c.gate), cell(c.shown), cell(c.bound),
                       c.passed       ? "pass"
                       : c.incomplete ? "**incomplete**"
                                      : "**fail**");
   }
+  std::string reasons;
+  for (const auto& c : report.checks) {
+    if (!c.reason.empty()) reasons += fmt::format("- {}: {}\n", c.gate, c.reason);
+  }
+  if (!reasons.empty()) md += "\n" + reasons;
   if (report.comparison) {
     std::string flips;
     for (const auto& f : report.comparison->flips) {
@@ -208,6 +241,7 @@ std::string gate_markdown(const GateReport& report, const EvalResults& results, 
 std::string comparison_markdown(const EvalComparison& comparison, std::string_view baseline,
                                 std::string_view candidate) {
   std::string md = fmt::format("### Evaluation compared: `{}` → `{}`\n\n", baseline, candidate);
+  if (!comparison.same_golden()) md += "⚠️ " + golden_warning(comparison) + "\n\n";
   md += comparison.regressions() == 0
             ? "No case that passed before fails now.\n"
             : fmt::format("**{} case{} that passed before fail{} now.**\n", comparison.regressions(),
@@ -222,7 +256,7 @@ std::string comparison_markdown(const EvalComparison& comparison, std::string_vi
   md += "\n| metric | baseline | candidate | delta |\n|---|---|---|---|\n";
   for (const auto& d : comparison.deltas) {
     auto worse = d.regression();
-    std::string delta = d.baseline && d.candidate ? report_number(*d.candidate - *d.baseline) : "-";
+    std::string delta = d.baseline && d.candidate ? signed_number(*d.candidate - *d.baseline) : "-";
     md += fmt::format("| {} | {} | {} | {}{} |\n", cell(d.metric), number_or_dash(d.baseline),
                       number_or_dash(d.candidate), delta, worse && *worse > 0 ? " (worse)" : "");
   }
@@ -244,8 +278,9 @@ std::string gate_junit(const GateReport& report, const EvalResults& results, std
     if (c.passed) {
       xml += head + "/>\n";
     } else {
-      xml += head + fmt::format(">\n      <failure message=\"{}{} (bound {})\"/>\n    </testcase>\n",
-                                c.incomplete ? "incomplete: " : "", xml_escape(c.value), xml_escape(c.bound));
+      xml += head + fmt::format(">\n      <failure message=\"{}{} (value {}, bound {})\"/>\n    </testcase>\n",
+                                c.incomplete ? "incomplete: " : "", xml_escape(c.reason), xml_escape(c.shown),
+                                xml_escape(c.bound));
     }
   }
   xml += "  </testsuite>\n";

@@ -9,7 +9,7 @@
 
 namespace mlops::llm {
 
-// {gate, value, bound, passed, incomplete}
+// {gate, value, baseline, bound, status, reason, passed, incomplete}
 nlohmann::ordered_json gate_check_json(const GateCheck& check);
 nlohmann::ordered_json gate_json(const GateReport& report, const EvalResults& results, std::string_view source);
 nlohmann::ordered_json comparison_json(const EvalComparison& comparison, std::string_view baseline,
@@ -24,6 +24,11 @@ std::string comparison_markdown(const EvalComparison& comparison, std::string_vi
 std::string gate_junit(const GateReport& report, const EvalResults& results, std::string_view source);
 std::string comparison_junit(const EvalComparison& comparison, const EvalResults& candidate, std::string_view baseline,
                              std::string_view candidate_source);
+
+// A delta for people: "+0.02", "-3", "0" (human_number with a sign).
+std::string signed_number(double value);
+// The warning when a comparison's sides ran different golden sets (!same_golden()).
+std::string golden_warning(const EvalComparison& comparison);
 
 // The text of a case's failure: its error, else its first failed assertion's message.
 std::string case_problem(const CaseResult& c);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
+#include <string>
 
 #include "mlops/llm/metrics.hpp"
 
@@ -12,6 +14,13 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
+// Twelve significant digits: a mean of 10,000 latencies is exact to far fewer, and the digits
+// beyond are the noise of adding doubles (208.19150000000005), which the run would record.
+double without_noise(double value) {
+  if (!std::isfinite(value) || value == 0) return value;
+  return std::stod(fmt::format("{:.12g}", value));
+}
+
 MetricSummary summarise(std::vector<double> values, bool higher) {
   MetricSummary summary;
   summary.higher_is_better = higher;
@@ -19,15 +28,22 @@ MetricSummary summarise(std::vector<double> values, bool higher) {
   if (values.empty()) return summary;
   double sum = 0;
   for (double v : values) sum += v;
-  summary.mean = sum / static_cast<double>(values.size());
-  summary.p50 = quantile(values, 0.5);
-  summary.p95 = quantile(values, 0.95);
+  summary.mean = without_noise(sum / static_cast<double>(values.size()));
+  summary.p50 = without_noise(quantile(values, 0.5));
+  summary.p95 = without_noise(quantile(values, 0.95));
   return summary;
 }
 
 ojson number_or_null(const std::optional<double>& value) { return value ? ojson(*value) : ojson(nullptr); }
 
 }  // namespace
+
+std::string human_number(double value) {
+  if (!std::isfinite(value)) return fmt::format("{}", value);
+  if (value == std::trunc(value) && std::fabs(value) < 1e15) return fmt::format("{:.0f}", value);
+  if (std::fabs(value) >= 1e4) return fmt::format("{:.0f}", value);
+  return fmt::format("{:.4g}", value);
+}
 
 std::string_view to_string(CaseStatus status) {
   switch (status) {
@@ -52,6 +68,11 @@ std::optional<CaseStatus> parse_case_status(std::string_view text) {
 
 EvalSummary EvalResults::summary() const {
   EvalSummary summary;
+  // A latency assertion scores each case with its latency: latency_ms's numbers, recorded once.
+  std::set<std::string, std::less<>> latency_assertions;
+  for (const auto& [name, type] : assertion_types) {
+    if (type == "latency") latency_assertions.insert(name);
+  }
   std::map<std::string, std::vector<double>> scores;
   std::vector<double> latencies;
   std::map<std::string, std::pair<std::size_t, std::size_t>> per_provider;  // passed, total
@@ -75,6 +96,7 @@ EvalSummary EvalResults::summary() const {
         break;
     }
     for (const auto& a : c.assertions) {
+      if (a.type == "latency") latency_assertions.insert(a.name);  // results written before types were
       if (a.error.empty() && a.score) scores[a.name].push_back(*a.score);
     }
     if (c.response) {
@@ -85,6 +107,7 @@ EvalSummary EvalResults::summary() const {
   }
   summary.pass_rate = summary.cases ? static_cast<double>(summary.passed) / static_cast<double>(summary.cases) : 0;
   for (const auto& name : assertion_names) {
+    if (latency_assertions.contains(name)) continue;
     auto direction = higher_is_better.find(name);
     summary.metrics[name] = summarise(scores[name], direction == higher_is_better.end() || direction->second);
   }
@@ -103,7 +126,10 @@ EvalSummary EvalResults::summary() const {
     m[name + ".p50"] = metric.p50;
     m[name + ".p95"] = metric.p95;
   }
-  if (summary.cost_total) m["cost.total"] = *summary.cost_total;
+  if (summary.cost_total) {
+    summary.cost_total = without_noise(*summary.cost_total);
+    m["cost.total"] = *summary.cost_total;
+  }
   if (summary.tokens_total) m["tokens.total"] = static_cast<double>(*summary.tokens_total);
   if (per_provider.size() > 1) {
     for (const auto& [id, counts] : per_provider) {
@@ -124,8 +150,10 @@ nlohmann::ordered_json EvalResults::to_json() const {
   ojson assertions = ojson::array();
   for (const auto& name : assertion_names) {
     auto direction = higher_is_better.find(name);
-    assertions.push_back(
-        {{"name", name}, {"higher_is_better", direction == higher_is_better.end() || direction->second}});
+    ojson item{{"name", name}};
+    if (auto type = assertion_types.find(name); type != assertion_types.end()) item["type"] = type->second;
+    item["higher_is_better"] = direction == higher_is_better.end() || direction->second;
+    assertions.push_back(std::move(item));
   }
   doc["assertions"] = assertions;
   doc["threshold"] = threshold;

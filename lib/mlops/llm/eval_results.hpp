@@ -41,11 +41,17 @@ struct MetricSummary {
   bool higher_is_better = true;
 };
 
+// A number for people (tables, notes, Markdown): whole numbers as they are, others to four
+// significant digits ("0.9667", "208.2", "4.8e-05"), never an exponent from 10,000 up. --json
+// and the recorded metrics keep every digit.
+std::string human_number(double value);
+
 struct EvalSummary {
   std::size_t cases = 0, passed = 0, failed = 0, errors = 0, skipped = 0;
-  double pass_rate = 0;                          // passed / cases (0 with no cases)
-  std::map<std::string, MetricSummary> metrics;  // each assertion's score, latency_ms
-  std::optional<double> cost_total;              // when some provider reported a cost
+  double pass_rate = 0;  // passed / cases (0 with no cases)
+  // Each assertion's score but latency's (the same numbers as latency_ms), and latency_ms.
+  std::map<std::string, MetricSummary> metrics;
+  std::optional<double> cost_total;  // when some provider reported a cost
   std::optional<std::int64_t> tokens_total;
   // The run's metrics: pass_rate, cases, passed, failed, errors, skipped, NAME.mean/.p50/.p95,
   // cost.total, tokens.total, and PROVIDER.pass_rate when there are several providers.
@@ -55,9 +61,10 @@ struct EvalSummary {
 struct EvalResults {
   std::string prompt_file, prompt_name, prompt_version;
   std::string golden_file, golden_version;
-  std::map<std::string, std::string> providers;  // id -> command as written
-  std::vector<std::string> assertion_names;      // in config order
-  std::map<std::string, bool> higher_is_better;  // per assertion name
+  std::map<std::string, std::string> providers;        // id -> command as written
+  std::vector<std::string> assertion_names;            // in config order
+  std::map<std::string, bool> higher_is_better;        // per assertion name
+  std::map<std::string, std::string> assertion_types;  // per assertion name: its type ("latency", "not-contains")
   double threshold = 1;
   bool interrupted = false;
   std::vector<CaseResult> cases;  // golden order, then provider order

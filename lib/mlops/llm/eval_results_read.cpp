@@ -111,6 +111,7 @@ class ResultsSaxReader {
         break;
       case ResultsFrame::assertion_list:
         declared_ = {};
+        declared_type_ = {};
         declared_higher_ = true;
         return enter(ResultsFrame::assertion);
       case ResultsFrame::case_list:
@@ -136,6 +137,7 @@ class ResultsSaxReader {
     if (frame == ResultsFrame::assertion) {
       if (declared_.empty()) return fail("a declared assertion has no \"name\"");
       results_.higher_is_better[declared_] = declared_higher_;
+      if (!declared_type_.empty()) results_.assertion_types[declared_] = std::move(declared_type_);
       results_.assertion_names.push_back(std::move(declared_));
     } else if (frame == ResultsFrame::case_row) {
       const char* missing = !case_seen_.id           ? "id"
@@ -275,6 +277,7 @@ class ResultsSaxReader {
         return text(s, results_.providers[key_]);
       case ResultsFrame::assertion:
         if (key_ == "name") return text(s, declared_);
+        if (key_ == "type") return text(s, declared_type_);
         if (key_ == "higher_is_better") return flag(s, declared_higher_);
         return true;
       case ResultsFrame::case_row:
@@ -378,7 +381,7 @@ class ResultsSaxReader {
   std::string key_;
   std::string problem_;
   bool syntax_error_ = false, format_ok_ = false, saw_cases_ = false;
-  std::string declared_;
+  std::string declared_, declared_type_;
   bool declared_higher_ = true;
   CaseSeen case_seen_;
   bool assertion_named_ = false;

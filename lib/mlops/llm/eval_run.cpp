@@ -153,6 +153,7 @@ EvalResults run_evaluation(const EvalPlan& plan, std::vector<EvalTask> tasks, Re
   for (const auto& assertion : plan.config.assertions) {
     results.assertion_names.push_back(assertion.name);
     results.higher_is_better[assertion.name] = higher_is_better(assertion.kind);
+    results.assertion_types[assertion.name] = assertion.type;
   }
   results.threshold = plan.config.threshold;
   results.cases.resize(tasks.size());

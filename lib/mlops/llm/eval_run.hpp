@@ -27,6 +27,7 @@ struct EvalPlan {
   nlohmann::json prompt_config = nlohmann::json::object();  // the prompt's `config` (temperature, ...)
   std::string prompt_file, prompt_name, prompt_version;
   std::string golden_file, golden_version;
+  std::string config_file;  // eval.yaml, as the prompt and golden files are named
 };
 
 // use: answer from the cache when it can, call and remember otherwise; record: call every

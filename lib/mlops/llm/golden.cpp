@@ -163,7 +163,13 @@ struct GoldenScan {
 
 Result<GoldenScan> scan(const std::filesystem::path& path, const GoldenCheckOptions& options) {
   auto text = read_file(path);
-  if (!text) return std::unexpected(text.error());
+  if (!text) {
+    auto error = text.error();
+    if (error.exit == Exit::bad_input && error.hint.empty()) {
+      error.hint = "a golden set is a JSONL file, one case a line (docs/eval.md, \"Golden sets\"); check the path";
+    }
+    return std::unexpected(error);
+  }
   GoldenScan result;
   std::map<std::string, std::size_t> ids;     // id -> first line
   std::map<std::string, std::size_t> inputs;  // input (dumped) -> first line
@@ -202,7 +208,8 @@ Result<GoldenScan> scan(const std::filesystem::path& path, const GoldenCheckOpti
     if (!duplicate) result.cases.push_back(std::move(c));
   }
   if (result.report.cases == 0 && result.report.findings.empty()) {
-    result.report.findings.push_back({0, "G010", GoldenSeverity::error, "the golden set has no cases"});
+    // Line 1, where the first case belongs: editors and CI annotations take no line 0.
+    result.report.findings.push_back({1, "G010", GoldenSeverity::error, "the golden set has no cases"});
   }
   return result;
 }

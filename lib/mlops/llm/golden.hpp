@@ -37,7 +37,7 @@ enum class GoldenSeverity { warning, error };
 std::string_view to_string(GoldenSeverity severity);  // "warning", "error"
 
 struct GoldenFinding {
-  std::size_t line = 0;  // 0: the file as a whole
+  std::size_t line = 0;  // 1-based; a finding on the whole file (G010) is on line 1
   std::string code;      // "G004"
   GoldenSeverity severity = GoldenSeverity::error;
   std::string message;

@@ -94,7 +94,7 @@ CallResult call_provider(const ProviderSpec& provider, std::string_view prompt, 
   CallResult result;
   std::vector<std::pair<std::string, std::string>> env{{"MLOPS_PROVIDER_ID", provider.id},
                                                        {"MLOPS_PROVIDER_CONFIG", config.dump()}};
-  auto ran = run_process(provider.argv, prompt, provider.timeout, env, stop);
+  auto ran = run_process(provider.argv, prompt, provider.timeout, env, stop, provider.folder);
   if (!ran) {
     result.error = ran.error().message;
     return result;

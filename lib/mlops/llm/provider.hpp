@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@ struct ProviderSpec {
   std::chrono::milliseconds timeout{60000};
   OutputFormat format = OutputFormat::automatic;
   nlohmann::json config = nlohmann::json::object();  // `config:` given to the provider as MLOPS_PROVIDER_CONFIG
+  std::filesystem::path folder;  // where the command runs: eval.yaml's folder (empty: the current one)
 };
 
 struct Response {

@@ -48,7 +48,7 @@ void close_fd(int& fd) {
 Result<ProcessRun> run_process(const std::vector<std::string>& argv, std::string_view input,
                                std::chrono::milliseconds timeout,
                                const std::vector<std::pair<std::string, std::string>>& env,
-                               const std::atomic<bool>* stop) {
+                               const std::atomic<bool>* stop, const std::filesystem::path& workdir) {
   ProcessRun run;
   if (argv.empty()) return std::unexpected(bad_input("an empty command cannot be run"));
   Pipe in, out, err;
@@ -79,6 +79,8 @@ Result<ProcessRun> run_process(const std::vector<std::string>& argv, std::string
   posix_spawn_file_actions_adddup2(&actions, in.read, 0);
   posix_spawn_file_actions_adddup2(&actions, out.write, 1);
   posix_spawn_file_actions_adddup2(&actions, err.write, 2);
+  // In the child, before exec: a relative argv[0] ("./answer.sh") is found from there too.
+  if (!workdir.empty()) posix_spawn_file_actions_addchdir_np(&actions, workdir.c_str());
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   sigset_t defaults;

@@ -5,6 +5,7 @@
 // everything it started (`sh -c` and its children), not just the shell.
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,12 +27,14 @@ struct ProcessRun {
 };
 
 // Runs `argv` (argv[0] looked up on PATH) with `input` on its stdin and `env` added to our
-// environment. A child still running after `timeout`, or once `*stop` becomes true, is sent
-// SIGKILL with its whole process group. Errors only when the pipes or the spawn cannot be set up.
+// environment, in the folder `workdir` (empty: ours), so that relative paths in the command
+// ("python3 bot/answer.py", "./score.sh") mean the same wherever mlops was started. A child still
+// running after `timeout`, or once `*stop` becomes true, is sent SIGKILL with its whole process
+// group. Errors only when the pipes or the spawn cannot be set up.
 Result<ProcessRun> run_process(const std::vector<std::string>& argv, std::string_view input,
                                std::chrono::milliseconds timeout,
                                const std::vector<std::pair<std::string, std::string>>& env = {},
-                               const std::atomic<bool>* stop = nullptr);
+                               const std::atomic<bool>* stop = nullptr, const std::filesystem::path& workdir = {});
 
 // The last `lines` lines of `text` (at most 2000 bytes), for an error that quotes a stderr.
 std::string tail_of(std::string_view text, std::size_t lines = 5);

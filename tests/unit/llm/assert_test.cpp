@@ -137,6 +137,29 @@ TEST_CASE("llm assert: text assertions take their value from the case's expected
   CHECK(no_expected.error.find("has no value") != std::string::npos);
 }
 
+TEST_CASE("llm assert: a failed equals shows what was expected and what came, cut around the difference") {
+  auto c = assert_case();
+  CHECK(run({{"type", "equals"}}, "refunds take\nfive days", &c).message ==
+        "the output differs from the expected output: expected 'Refunds take five business days.', got 'refunds "
+        "take\\nfive days'");
+  std::string head(100, 'a');
+  auto long_diff = run({{"type", "equals"}, {"value", head + "XYZ" + std::string(100, 'b')}}, head + "xyz");
+  CHECK(long_diff.message == "the output differs from the expected output from character 101 on: expected '..." +
+                                 std::string(20, 'a') + "XYZ" + std::string(37, 'b') +
+                                 "...' (203 characters), got '..." + std::string(20, 'a') + "xyz' (103 characters)");
+  // A cut never splits a UTF-8 character.
+  std::string accents;
+  for (int i = 0; i < 40; ++i) accents += "\xC3\xA9";
+  auto utf8 = run({{"type", "equals"}, {"value", accents + "!"}}, accents + "?");
+  CHECK(nlohmann::json(utf8.message).dump().size() > 0);
+  CHECK(utf8.message.find("from character 41 on") != std::string::npos);
+  auto negated = run({{"type", "not-equals"}, {"value", "same"}}, "same");
+  CHECK(negated.message == "expected the opposite of: the output equals the expected output 'same'");
+  // Scores in messages are rounded for people.
+  CHECK(run({{"type", "rouge-l"}, {"value", "the cat is on the mat"}, {"threshold", 0.9}}, "the cat sat on the mat")
+            .message == "rouge_l 0.8333 is below 0.9");
+}
+
 TEST_CASE("llm assert: scored assertions pass at their threshold, with documented defaults") {
   auto c = assert_case();
   auto rouge = run({{"type", "rouge-l"}, {"value", "the cat is on the mat"}}, "the cat sat on the mat");

@@ -205,7 +205,7 @@ TEST_CASE("llm eval: replay without a recording names the case; nothing is calle
   REQUIRE_FALSE(tasks);
   CHECK(tasks.error().message ==
         "--replay: no recorded response for case 'c0' (line 1) with provider 'bot', 'c1' (line 2) with provider 'bot'");
-  CHECK_FALSE(std::filesystem::exists("called"));
+  CHECK_FALSE(std::filesystem::exists(dir.path / "called"));  // providers run in eval.yaml's folder
 }
 
 TEST_CASE("llm eval: provider errors are case errors; the budget skips the rest") {
@@ -285,16 +285,22 @@ TEST_CASE("llm eval: gates fail on missing metrics, incomplete runs and regressi
   options.min_pass_rate = 0.9;
   CHECK_FALSE(evaluate_gate(results, options)->passed);
 
+  // A metric the evaluation could produce and did not (no provider reported a cost): incomplete.
   GateOptions missing;
-  missing.requires_.push_back(*mlops::tracking::parse_query("metrics.rouge_l.mean >= 0.1"));
+  missing.requires_.push_back(*mlops::tracking::parse_query("metrics.cost.total <= 1"));
   auto incomplete = evaluate_gate(results, missing);
+  REQUIRE(incomplete);
   CHECK_FALSE(incomplete->passed);
   CHECK(incomplete->incomplete);
-  CHECK(incomplete->checks.back().bound == "metrics.rouge_l.mean was not produced by this evaluation");
+  CHECK(incomplete->checks.back().reason ==
+        "metrics.cost.total was not produced by this evaluation (no case gave it a value)");
+  CHECK_FALSE(incomplete->checks.back().value);
   GateOptions present;
   present.requires_.push_back(*mlops::tracking::parse_query("metrics.equals.mean >= 0.8"));
-  CHECK(evaluate_gate(results, present)->passed);
-
+  auto held = evaluate_gate(results, present);
+  CHECK(held->passed);
+  CHECK(held->checks.back().value == 0.8);  // a number, for scripts
+  CHECK(held->checks.back().shown == "0.8");
   auto skipped = results;
   skipped.cases[0].status = CaseStatus::skipped;
   skipped.cases[0].response.reset();
@@ -311,16 +317,28 @@ TEST_CASE("llm eval: gates fail on missing metrics, incomplete runs and regressi
   baseline.cases[3].status = CaseStatus::pass;
   GateOptions against;
   against.baseline = baseline;
+  against.baseline_source = "run B";
   auto regressed = evaluate_gate(results, against);
   CHECK_FALSE(regressed->passed);
   REQUIRE(regressed->comparison);
   CHECK(regressed->comparison->regressions() == 1);
   CHECK(regressed->comparison->flips[0].id == "c3");
+  // The pass rate may drop by 0.25, but the case that regressed still fails the gate...
   against.max_regressions.emplace_back("pass_rate", 0.25);
+  auto tolerated = evaluate_gate(results, against);
+  CHECK_FALSE(tolerated->passed);
+  CHECK(tolerated->checks[2].gate == "no case of the baseline regressed");
+  CHECK(tolerated->checks[2].reason == "1 passed in the baseline and not now: c3 (bot) pass -> fail");
+  // ... unless one regressed case is tolerated too.
+  against.max_regressed_cases = 1;
   CHECK(evaluate_gate(results, against)->passed);
   against.max_regressions = {{"latency_ms.p95", 1e9}};
   CHECK(evaluate_gate(results, against)->passed);  // lower is better: a slower run within the bound
-
+  against.max_regressions = {{"pass_rat", 0}};     // a typo is bad input, not a verdict
+  auto typo = evaluate_gate(results, against);
+  REQUIRE_FALSE(typo);
+  CHECK(typo.error().exit == mlops::Exit::bad_input);
+  CHECK(typo.error().hint == "did you mean 'pass_rate'?");
   auto empty = results;
   empty.cases.clear();
   auto zero = evaluate_gate(empty, options);
@@ -346,11 +364,134 @@ TEST_CASE("llm eval: reports for CI are well-formed") {
       junit.find("<testsuites name=\"mlops eval gate run X\" tests=\"6\" failures=\"2\" errors=\"0\" skipped=\"0\">") !=
       std::string::npos);
   CHECK(junit.find("<testcase classname=\"bot\" name=\"c3\"") != std::string::npos);
-  CHECK(junit.find("<failure message=\"equals: the output differs from the expected output\"/>") != std::string::npos);
+  CHECK(junit.find("<failure message=\"equals: the output differs from the expected output: expected &quot;") ==
+        std::string::npos);
+  CHECK(junit.find("<failure message=\"equals: the output differs from the expected output: expected 'answer 3', got "
+                   "'wrong'\"/>") != std::string::npos);
   auto md = gate_markdown(report, results, "run X");
   CHECK(md.starts_with("### Evaluation gate: ❌ failed\n"));
   CHECK(md.find("| pass_rate >= 1 | 0.75 | >= 1 | **fail** |") != std::string::npos);
   auto json = gate_json(report, results, "run X");
   CHECK(json["passed"] == false);
   CHECK(json["cases_not_passed"][0]["id"] == "c3");
+  // Numbers are numbers; why a check failed is apart; no baseline: a comparison of null.
+  CHECK(json["checks"][0]["gate"] == "complete");
+  CHECK(json["checks"][0]["value"] == 0);
+  CHECK(json["checks"][0]["status"] == "pass");
+  CHECK(json["checks"][0]["reason"].is_null());
+  CHECK(json["checks"][1]["value"] == 0.75);
+  CHECK(json["checks"][1]["status"] == "fail");
+  CHECK(json["checks"][1]["reason"] == "3 of 4 cases passed");
+  CHECK(json.contains("comparison"));
+  CHECK(json["comparison"].is_null());
+  options.baseline = results;
+  options.baseline_source = "run 01BASE";
+  auto compared = gate_json(*evaluate_gate(results, options), results, "run X");
+  CHECK(compared["comparison"]["baseline"] == "run 01BASE");
+  CHECK(compared["comparison"]["candidate"] == "run X");
+  CHECK(compared["comparison"]["golden"]["same"] == true);
+}
+
+TEST_CASE("llm eval: a gate on a name that is no metric is bad input with did-you-mean") {
+  EvalDir dir;
+  auto plan = make_test_plan(dir, 2, kAnswer, "  - {type: latency, threshold: 60000}\n");
+  auto cache = ResponseCache::open(dir.path / "cache.db");
+  REQUIRE(cache);
+  auto results = evaluate_plan(plan, *cache, CacheMode::use);
+  auto error_of = [&](const std::string& expression) {
+    GateOptions options;
+    options.requires_.push_back(*mlops::tracking::parse_query(expression));
+    auto gate = evaluate_gate(results, options);
+    REQUIRE_FALSE(gate);
+    CHECK(gate.error().exit == mlops::Exit::bad_input);
+    return gate.error();
+  };
+  auto unprefixed = error_of("pass_rate >= 0.9");
+  CHECK(unprefixed.message.find("unknown key 'pass_rate': a gate reads the evaluation's metrics, metrics.NAME") !=
+        std::string::npos);
+  CHECK(unprefixed.hint == "did you mean 'metrics.pass_rate'?");
+  auto typo = error_of("metrics.pass_rat >= 0.9");
+  CHECK(typo.message == "--require 'metrics.pass_rat >= 0.9': 'metrics.pass_rat' is not a metric of this evaluation");
+  CHECK(typo.hint == "did you mean 'metrics.pass_rate'?");
+  CHECK(
+      error_of("metrics.toxicity.mean < 0.1").hint ==
+      "its metrics: metrics.cases, metrics.cost.total, metrics.equals.mean/.p50/.p95, metrics.errors, metrics.failed, "
+      "metrics.latency_ms.mean/.p50/.p95, metrics.pass_rate, metrics.passed, metrics.skipped, metrics.tokens.total");
+  // One latency family: a latency assertion's scores are latency_ms's, not a second copy.
+  auto metrics = results.summary().run_metrics;
+  CHECK(metrics.contains("latency_ms.p95"));
+  CHECK_FALSE(metrics.contains("latency.p95"));
+  CHECK(error_of("metrics.latency.p95 < 500").hint ==
+        "a latency assertion's scores are the latency_ms metrics: did you mean 'metrics.latency_ms.p95'?");
+  // The type is kept in the results, so a results file knows it too.
+  auto read = EvalResults::from_json(results.dump(), "results.json");
+  REQUIRE(read);
+  CHECK(read->assertion_types.at("latency") == "latency");
+  CHECK_FALSE(read->summary().run_metrics.contains("latency.mean"));
+}
+
+TEST_CASE("llm eval: --baseline fails on another golden set and on baseline cases not run") {
+  EvalDir dir;
+  auto plan = make_test_plan(dir, 5, kAnswer);
+  auto cache = ResponseCache::open(dir.path / "cache.db");
+  REQUIRE(cache);
+  auto baseline = evaluate_plan(plan, *cache, CacheMode::use);
+  baseline.golden_version = "xxh3:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  // The hard case (c3, which fails) is dropped from the golden set: the pass rate goes up.
+  auto candidate = baseline;
+  candidate.golden_version = "xxh3:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  candidate.cases.erase(candidate.cases.begin() + 3);
+  GateOptions options;
+  options.baseline = baseline;
+  auto gate = evaluate_gate(candidate, options);
+  REQUIRE(gate);
+  CHECK_FALSE(gate->passed);
+  CHECK_FALSE(gate->incomplete);
+  CHECK(gate->checks[1].gate == "the same golden set as the baseline");
+  CHECK_FALSE(gate->checks[1].passed);
+  CHECK(
+      gate->checks[1].reason.starts_with("this evaluation ran golden set xxh3:bbbbbbbbbbbb (4 cases), the baseline "
+                                         "xxh3:aaaaaaaaaaaa (5 cases)"));
+  CHECK_FALSE(gate->checks[2].passed);
+  CHECK(gate->checks[2].value == 1);
+  CHECK(gate->checks[2].reason == "1 of the baseline's cases were not run: c3 (bot)");
+  CHECK(gate->checks[3].passed);  // the pass rate alone would have let it through
+  REQUIRE(gate->comparison->missing.size() == 1);
+  CHECK(gate->comparison->missing[0].before == CaseStatus::fail);
+  auto json = gate_json(*gate, candidate, "run C");
+  CHECK(json["comparison"]["golden"]["same"] == false);
+  CHECK(json["comparison"]["missing"][0]["id"] == "c3");
+  CHECK(json["checks"][1]["value"].is_null());
+}
+
+TEST_CASE("llm eval: providers and command scorers run in eval.yaml's folder") {
+  EvalDir dir;
+  std::filesystem::create_directory(dir.path / "bot");
+  dir.write("bot/answer.sh", "read q; echo \"answer ${q#question }\"\n");
+  dir.write("score.sh", "cat >/dev/null; echo '{\"pass\": true}'\n");
+  auto plan = make_test_plan(dir, 2, "sh bot/answer.sh", "  - {type: command, command: sh score.sh}\n");
+  // mlops runs from elsewhere: the relative paths are still eval.yaml's.
+  REQUIRE(std::filesystem::current_path() != dir.path);
+  auto cache = ResponseCache::open(dir.path / "cache.db");
+  REQUIRE(cache);
+  auto results = evaluate_plan(plan, *cache, CacheMode::use);
+  CHECK(results.cases[0].error == "");
+  CHECK(results.summary().passed == 2);
+  // The cache sees the script where the provider runs: editing it makes the answers stale.
+  dir.write("bot/answer.sh", "read q; echo changed\n");
+  auto again = evaluate_plan(plan, *cache, CacheMode::use);
+  CHECK_FALSE(again.cases[0].cached);
+  CHECK(again.cases[0].response->output == "changed");
+}
+
+TEST_CASE("llm eval: numbers for people") {
+  using mlops::llm::human_number;
+  CHECK(human_number(0.9666666666666667) == "0.9667");
+  CHECK(human_number(208.19150000000005) == "208.2");
+  CHECK(human_number(1.0959999999999998e-05) == "1.096e-05");
+  CHECK(human_number(12345.6) == "12346");
+  CHECK(human_number(240) == "240");
+  CHECK(human_number(-3) == "-3");
+  CHECK(human_number(0) == "0");
+  CHECK(mlops::llm::signed_number(0.02) == "+0.02");
 }

@@ -100,7 +100,7 @@ TEST_CASE("llm golden: an empty golden set is an error, and a BOM is reported") 
   GoldenDir dir;
   auto empty = check_golden(dir.write("empty.jsonl", "\n\n"));
   REQUIRE(empty);
-  CHECK(codes(*empty) == std::vector<std::string>{"G010@0"});
+  CHECK(codes(*empty) == std::vector<std::string>{"G010@1"});  // line 1: no tool takes a line 0
   CHECK_FALSE(read_golden(dir.path / "empty.jsonl"));
   auto bom = check_golden(dir.write("bom.jsonl", "\xEF\xBB\xBF{\"id\": \"a\", \"input\": {}}\n"));
   REQUIRE(bom);
@@ -108,6 +108,7 @@ TEST_CASE("llm golden: an empty golden set is an error, and a BOM is reported") 
   auto missing = check_golden(dir.path / "nope.jsonl");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().exit == mlops::Exit::bad_input);
+  CHECK(missing.error().hint.find("JSONL") != std::string::npos);
 }
 
 TEST_CASE("llm golden: personal data detection") {

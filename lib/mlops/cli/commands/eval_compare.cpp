@@ -33,14 +33,16 @@ void print_tolerance(const std::vector<llm::GateCheck>& checks) {
     std::string verdict = c.passed       ? out::paint("within", out::Style::green)
                           : c.incomplete ? out::paint("incomplete", out::Style::red)
                                          : out::paint("WORSE", out::Style::red);
-    out::println("{}: {}: {} (bound {})", verdict, c.gate, c.value, c.bound);
+    out::println("{}: {}: {} (bound {}){}", verdict, c.gate, c.shown, c.bound.empty() ? "-" : c.bound,
+                 c.reason.empty() ? "" : "; " + c.reason);
   }
 }
 
 std::string tolerance_markdown(const std::vector<llm::GateCheck>& checks, bool worse) {
   std::string md = worse ? "\n**Worse than the baseline beyond the tolerance:**\n\n" : "\nWithin the tolerance:\n\n";
   for (const auto& c : checks) {
-    md += fmt::format("- {} {}: {} (bound {})\n", c.passed ? "✅" : "❌", c.gate, c.value, c.bound);
+    md += fmt::format("- {} {}: {} (bound {}){}\n", c.passed ? "✅" : "❌", c.gate, c.shown,
+                      c.bound.empty() ? "-" : c.bound, c.reason.empty() ? "" : "; " + c.reason);
   }
   return md;
 }
@@ -62,13 +64,13 @@ void print_comparison(const llm::EvalComparison& comparison, const std::string& 
   out::Table metrics({"METRIC", "A", "B", "DELTA"});
   for (std::size_t i = 1; i <= 3; ++i) metrics.right_align(i);
   for (const auto& d : comparison.deltas) {
-    auto show = [](const std::optional<double>& v) { return v ? fmt::format("{:.4g}", *v) : std::string("-"); };
+    auto show = [](const std::optional<double>& v) { return v ? llm::human_number(*v) : std::string("-"); };
     std::string delta = "-";
     if (d.baseline && d.candidate) {
-      double change = *d.candidate - *d.baseline;
-      delta = fmt::format("{:+.4g}", change);
+      delta = llm::signed_number(*d.candidate - *d.baseline);
+      // In words as well as in red: a pipe, a log or NO_COLOR shows no colour.
       auto worse = d.regression();
-      if (worse && *worse > 0) delta = out::paint(delta, out::Style::red);
+      if (worse && *worse > 0) delta = out::paint(delta + " (worse)", out::Style::red);
     }
     metrics.add_row({d.metric, show(d.baseline), show(d.candidate), delta});
   }
@@ -92,7 +94,10 @@ int run_eval_compare(const EvalCompareOptions& options) {
     throw Failure(
         bad_input(fmt::format("{} has no cases: there is nothing to compare", a.cases.empty() ? a_source : b_source)));
   }
+  if (options.exit_code) unwrap(llm::check_regression_rules(rules, a, b));
   auto comparison = llm::compare_results(a, b);
+  // Before anything else: every delta below compares different cases.
+  if (!comparison.same_golden()) out::warn(llm::golden_warning(comparison));
   std::vector<llm::GateCheck> tolerance;
   if (options.exit_code) tolerance = llm::regression_checks(comparison, rules);
   bool worse = false;

@@ -22,6 +22,7 @@ struct EvalGateOptions {
   std::string baseline;
   std::vector<std::string> max_regressions;
   std::size_t max_errors = 0;
+  std::size_t max_regressed_cases = 0;
   bool markdown = false;
   std::string junit;
 };
@@ -31,20 +32,31 @@ void print_gate_table(const llm::GateReport& report, const llm::EvalResults& res
   out::println("{}: {} cases: {} passed, {} failed, {} errors, {} skipped", source, s.cases, s.passed, s.failed,
                s.errors, s.skipped);
   if (report.comparison) {
+    if (!report.comparison->same_golden()) out::warn(llm::golden_warning(*report.comparison));
     for (const auto& flip : report.comparison->flips) {
       if (!flip.regression()) continue;
       out::println("{} {} ({}): {} in the baseline, {} now", out::paint("REGRESSED", out::Style::red), flip.id,
                    flip.provider, llm::to_string(flip.before), llm::to_string(flip.after));
     }
+    std::size_t shown_missing = 0;
+    for (const auto& c : report.comparison->missing) {
+      if (++shown_missing > 10) continue;
+      out::println("{} {} ({}): {} in the baseline, not run now", out::paint("NOT RUN", out::Style::red), c.id,
+                   c.provider, llm::to_string(c.before));
+    }
+    if (shown_missing > 10) out::println("... and {} more cases of the baseline not run", shown_missing - 10);
   }
   out::Table table({"GATE", "VALUE", "BOUND", "RESULT"});
   for (const auto& c : report.checks) {
     std::string verdict = c.passed       ? out::paint("pass", out::Style::green)
                           : c.incomplete ? out::paint("incomplete", out::Style::red)
                                          : out::paint("fail", out::Style::red);
-    table.add_row({c.gate, c.value, c.bound, verdict});
+    table.add_row({c.gate, c.shown, c.bound, verdict});
   }
   out::print(table.render());
+  for (const auto& c : report.checks) {
+    if (!c.reason.empty()) out::println("{}: {}: {}", c.status(), c.gate, c.reason);
+  }
   std::size_t shown = 0;
   for (const auto& c : results.cases) {
     if (c.status == llm::CaseStatus::pass || ++shown > 10) continue;
@@ -72,9 +84,15 @@ int run_eval_gate(const EvalGateOptions& options) {
         bad_input("--max-regression needs --baseline", "name the evaluation to compare with: --baseline RUN"));
   }
   gate.max_errors = options.max_errors;
+  gate.max_regressed_cases = options.max_regressed_cases;
+  if (options.max_regressed_cases > 0 && options.baseline.empty()) {
+    throw Failure(
+        bad_input("--max-regressed-cases needs --baseline", "name the evaluation to compare with: --baseline RUN"));
+  }
   auto repo = optional_store();
   std::string source;
-  auto results = unwrap(llm::load_results(repo ? &*repo : nullptr, options.evaluation, &source));
+  // An evaluation that ended before recording its results fails the gate as incomplete (exit 1).
+  auto results = unwrap(llm::load_results(repo ? &*repo : nullptr, options.evaluation, &source, Exit::check_failed));
   if (!options.baseline.empty()) {
     gate.baseline = unwrap(llm::load_results(repo ? &*repo : nullptr, options.baseline, &gate.baseline_source));
   }
@@ -98,9 +116,15 @@ void add_eval_gate(CLI::App& group) {
                               [options] { return run_eval_gate(*options); });
   command->footer(
       "EVALUATION is a run recorded by 'eval run' (id or prefix), a results file (eval run -o), or a\n"
-      "registry reference (NAME#STAGE) to a version registered from an evaluation run. A gate on a metric\n"
-      "that was not produced, or errored and skipped cases beyond --max-errors, fail as incomplete.\n"
-      "Exit status: 0 passed, 1 failed or incomplete, 2 bad input (an evaluation with no cases).\n"
+      "registry reference (NAME#STAGE) to a version registered from an evaluation run.\n"
+      "--baseline fails the gate when the golden set differs from the baseline's, when more than\n"
+      "--max-regressed-cases of the baseline's cases passed then and not now or were not run, and when a\n"
+      "--max-regression METRIC=DELTA is broken (default: pass_rate=0, the pass rate may not drop).\n"
+      "Errored and skipped cases beyond --max-errors, a metric the evaluation should have produced and did\n"
+      "not, or an evaluation killed before it recorded its results fail as incomplete. A name that is no\n"
+      "metric of the evaluation (a typo, no 'metrics.') is bad input, with did-you-mean.\n"
+      "The table, --json, --markdown and --junit outputs are described in docs/eval.md (\"mlops eval gate\").\n"
+      "Exit status: 0 passed, 1 failed or incomplete, 2 bad input (no cases, an unknown metric).\n"
       "Example: mlops eval gate 01JD3 --min-pass-rate 0.95 --baseline support-bot#production --junit gate.xml");
   command->add_option("evaluation", options->evaluation, "The evaluation: a run, a results file or NAME#STAGE")
       ->required()
@@ -111,12 +135,19 @@ void add_eval_gate(CLI::App& group) {
       ->add_option("--require", options->requires_,
                    "A condition on the metrics (metrics.rouge_l.mean >= 0.4); repeatable")
       ->option_text("EXPR");
-  command->add_option("--baseline", options->baseline, "An evaluation to compare with: no case or metric may regress")
+  command
+      ->add_option("--baseline", options->baseline,
+                   "An evaluation to compare with: the same golden set, no case regressed, metrics within "
+                   "--max-regression")
       ->option_text("REF");
   command
       ->add_option("--max-regression", options->max_regressions,
                    "How much METRIC may be worse than the baseline's (default with --baseline: pass_rate=0)")
       ->option_text("METRIC=DELTA");
+  command
+      ->add_option("--max-regressed-cases", options->max_regressed_cases,
+                   "Baseline cases that may pass no longer, or not be run, with --baseline (default: 0)")
+      ->option_text("N");
   command->add_option("--max-errors", options->max_errors, "Errored plus skipped cases tolerated (default: 0)")
       ->option_text("N");
   command->add_flag("--markdown", options->markdown, "Print the report as Markdown (for a CI comment)");

@@ -16,7 +16,6 @@
 #include "mlops/llm/eval_plan.hpp"
 #include "mlops/llm/eval_record.hpp"
 #include "mlops/llm/eval_report.hpp"
-#include "mlops/tracking/display.hpp"
 
 namespace mlops::cli {
 
@@ -57,9 +56,6 @@ std::vector<std::string> recorded_command(const EvalRunOptions& o) {
   return command;
 }
 
-// Four significant digits: a table to read, not to parse (--json has every digit).
-std::string short_number(double value) { return fmt::format("{:.4g}", value); }
-
 void print_results(const llm::EvalResults& results, const llm::EvalSummary& summary, const std::string& run_id) {
   std::size_t shown = 0;
   for (const auto& c : results.cases) {
@@ -73,7 +69,7 @@ void print_results(const llm::EvalResults& results, const llm::EvalSummary& summ
   if (shown > 20 && !(out::settings().verbosity > 0))
     out::note(fmt::format("... and {} more cases not passed (-v lists all)", shown - 20));
   out::println("{} cases: {} passed, {} failed, {} errors, {} skipped; pass rate {}", summary.cases, summary.passed,
-               summary.failed, summary.errors, summary.skipped, tracking::display_number(summary.pass_rate));
+               summary.failed, summary.errors, summary.skipped, llm::human_number(summary.pass_rate));
   out::Table table({"METRIC", "MEAN", "P50", "P95", "CASES"});
   for (std::size_t i = 1; i <= 4; ++i) table.right_align(i);
   for (const auto& [name, metric] : summary.metrics) {
@@ -81,11 +77,11 @@ void print_results(const llm::EvalResults& results, const llm::EvalSummary& summ
       table.add_row({name, "-", "-", "-", "0"});
       continue;
     }
-    table.add_row({name, short_number(metric.mean), short_number(metric.p50), short_number(metric.p95),
+    table.add_row({name, llm::human_number(metric.mean), llm::human_number(metric.p50), llm::human_number(metric.p95),
                    std::to_string(metric.count)});
   }
   out::print(table.render());
-  if (summary.cost_total) out::println("cost: {} USD", short_number(*summary.cost_total));
+  if (summary.cost_total) out::println("cost: {} USD", llm::human_number(*summary.cost_total));
   out::note(fmt::format("recorded as run {}", run_id));
 }
 
@@ -95,9 +91,14 @@ int run_eval_run(const EvalRunOptions& options) {
                             "--record calls every provider and keeps the "
                             "answers; --replay uses only kept answers"));
   }
-  if (options.jobs == 0) throw Failure(bad_input("-j must be at least 1"));
-  if (options.budget_usd && !(*options.budget_usd >= 0)) throw Failure(bad_input("--budget-usd must be a number >= 0"));
-  if (options.rpm && !(*options.rpm > 0)) throw Failure(bad_input("--rpm must be a number above 0"));
+  if (options.budget_usd && !(*options.budget_usd >= 0)) {
+    throw Failure(bad_input(fmt::format("--budget-usd must be a number >= 0 (got {})", *options.budget_usd),
+                            "for example: --budget-usd 2 (USD); leave it out for no cap"));
+  }
+  if (options.rpm && !(*options.rpm > 0)) {
+    throw Failure(bad_input(fmt::format("--rpm must be a number above 0 (got {})", *options.rpm),
+                            "for example: --rpm 60 (one call a second); leave it out for no limit"));
+  }
   Repo repo = require_store();
   // Everything that can be wrong with the input is found before the run is
   // recorded.
@@ -187,7 +188,9 @@ void add_eval_run(CLI::App& group) {
       "Example: mlops eval run -j 4 --budget-usd 2");
   command->add_option("-c,--config", options->config, "The evaluation config (default: eval.yaml)")
       ->option_text("FILE");
-  command->add_option("-j,--jobs", options->jobs, "Cases evaluated at once (default: 4)")->option_text("N");
+  command->add_option("-j,--jobs", options->jobs, "Cases evaluated at once, 1 to 1024 (default: 4)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
+      ->option_text("N");
   command->add_flag("--replay", options->replay, "Use recorded responses only; a case without one is an error");
   command->add_flag("--record", options->record, "Call every provider, even for cached cases, and keep the answers");
   command

@@ -188,6 +188,24 @@ void print_runs_csv(const RunsListing& listing) {
   out::print(text);
 }
 
+// Which varying keys get the width first: an evaluation's pass rate (the number its runs are
+// compared by), then the rest as they come, then what is wide or a detail: percentiles and
+// latencies (an evaluation records a dozen), and content hashes (a prompt's or golden set's
+// version, 38 characters that `runs show` has in full).
+int column_rank(const tracking::RunColumn& column) {
+  const std::string& key = column.key;
+  if (key == "metrics.pass_rate" || (key.starts_with("metrics.") && key.ends_with(".pass_rate"))) return 0;
+  if (key.starts_with("metrics.") &&
+      (key.ends_with(".p50") || key.ends_with(".p95") || key.starts_with("metrics.latency_ms."))) {
+    return 2;
+  }
+  for (const auto& value : column.values) {
+    auto* text = value ? std::get_if<std::string>(&*value) : nullptr;
+    if (text && text->starts_with("xxh3:")) return 2;
+  }
+  return 1;
+}
+
 // Adds to `header` and `rows` the params and metrics that vary among the runs, as many as fit
 // the width; names the others on stderr. A key's cells are written only while they may fit.
 void add_varying_columns(tracking::RunStore& store, RunsListing& listing, std::vector<std::string>& header,
@@ -200,7 +218,11 @@ void add_varying_columns(tracking::RunStore& store, RunsListing& listing, std::v
   }
   std::size_t limit = table_width();
   std::vector<std::string> left_out;
-  for (auto& column : unwrap(tracking::varying_columns(store, listing.runs))) {
+  auto columns = unwrap(tracking::varying_columns(store, listing.runs));
+  std::stable_sort(columns.begin(), columns.end(), [](const tracking::RunColumn& a, const tracking::RunColumn& b) {
+    return column_rank(a) < column_rank(b);
+  });
+  for (auto& column : columns) {
     const std::string& key = column.key;
     if (std::find(listing.extra.begin(), listing.extra.end(), key) != listing.extra.end()) continue;
     std::vector<std::string> cells;
