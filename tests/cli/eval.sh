@@ -539,6 +539,17 @@ test_a_killed_evaluation_is_reported_as_killed() {
   expect_rc 1
   expect_err "the evaluation of run $id was killed before it recorded its results"
   expect_err "hint: run it again: mlops eval run"
+  # A CI step that reads --json, --markdown or --junit still gets a verdict: incomplete.
+  run mlops eval gate "$id" --min-pass-rate 0.5 --json --junit gate.xml
+  expect_rc 1
+  expect_err "was killed before it recorded its results"
+  expect_eq "$(echo "$out" | json_get '["passed"]')" "False"
+  expect_eq "$(echo "$out" | json_get '["incomplete"]')" "True"
+  expect_eq "$(echo "$out" | json_get '["checks"][0]["status"]')" "incomplete"
+  grep -q "<failure" gate.xml || fail "the JUnit report has no failure"
+  run mlops eval gate "$id" --markdown
+  expect_rc 1
+  [[ "$out" == *incomplete* ]] || fail "the Markdown report does not say incomplete: $out"
   run mlops eval compare "$id" "$id"
   expect_rc 2
   expect_err "was killed before it recorded its results"

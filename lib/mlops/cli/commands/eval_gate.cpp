@@ -69,6 +69,31 @@ void print_gate_table(const llm::GateReport& report, const llm::EvalResults& res
   }
 }
 
+// The gate of an evaluation that ended before recording its results (killed, failed): --json,
+// --markdown and --junit still say so, as a gate failed as incomplete, so that a CI step that
+// reads them gets a verdict rather than nothing. The error goes to stderr as well.
+void print_unrecorded_gate(const EvalGateOptions& options, const Error& error) {
+  llm::GateReport report;
+  report.passed = false;
+  report.incomplete = true;
+  llm::GateCheck check;
+  check.gate = "results recorded";
+  check.shown = "missing";
+  check.bound = "recorded";
+  check.reason = error.message;
+  check.incomplete = true;
+  report.checks.push_back(std::move(check));
+  llm::EvalResults none;
+  std::string source = options.evaluation;
+  if (!options.junit.empty()) unwrap(write_file_atomic(options.junit, llm::gate_junit(report, none, source)));
+  if (out::settings().json) {
+    out::print_json(llm::gate_json(report, none, source));
+  } else if (options.markdown) {
+    out::print(llm::gate_markdown(report, none, source));
+  }
+  out::print_error(error);
+}
+
 int run_eval_gate(const EvalGateOptions& options) {
   if (options.markdown && out::settings().json) throw Failure(bad_input("--json and --markdown exclude each other"));
   llm::GateOptions gate;
@@ -92,7 +117,13 @@ int run_eval_gate(const EvalGateOptions& options) {
   auto repo = optional_store();
   std::string source;
   // An evaluation that ended before recording its results fails the gate as incomplete (exit 1).
-  auto results = unwrap(llm::load_results(repo ? &*repo : nullptr, options.evaluation, &source, Exit::check_failed));
+  auto loaded = llm::load_results(repo ? &*repo : nullptr, options.evaluation, &source, Exit::check_failed);
+  bool machine_output = out::settings().json || options.markdown || !options.junit.empty();
+  if (!loaded && loaded.error().exit == Exit::check_failed && machine_output) {
+    print_unrecorded_gate(options, loaded.error());
+    return 1;
+  }
+  auto results = unwrap(std::move(loaded));
   if (!options.baseline.empty()) {
     gate.baseline = unwrap(llm::load_results(repo ? &*repo : nullptr, options.baseline, &gate.baseline_source));
   }
