@@ -194,12 +194,31 @@ test_interrupt_records_the_run_as_killed() {
   rc=$?
   expect_eq "$rc" "130"
   grep -q "recorded as killed" "$TEST_ROOT/int.err" || fail "no note of the killed run: $(cat "$TEST_ROOT/int.err")"
+  # The way on is to finish it, not to gate on it (that can only say incomplete).
+  grep -q "hint: run it again to finish it: mlops eval run" "$TEST_ROOT/int.err" ||
+    fail "no hint to run it again: $(cat "$TEST_ROOT/int.err")"
+  ! grep -q "gate on it" "$TEST_ROOT/int.err" || fail "an interrupted run is pointed at a gate"
   local id; id=$(mlops runs list --limit 1 --ids)
   run mlops runs show "$id" --json
   expect_eq "$(echo "$out" | jpy 'd["status"]')" "killed"
   run mlops eval gate "$id"
   expect_rc 1
   expect_out "interrupted"
+}
+
+# Cases are matched by id and provider: with the provider renamed, no case is shared, and compare
+# says why before its deltas.
+test_compare_warns_when_renamed_providers_share_no_case() {
+  eval_repo
+  mlops eval run -o a.json >/dev/null 2>&1
+  sed -i 's/- id: bot/- id: renamed/' eval.yaml
+  mlops eval run -o b.json >/dev/null 2>&1
+  run mlops eval compare a.json b.json
+  expect_rc 0
+  expect_err "no case in common: cases are matched by id and provider, and the providers differ (baseline bot; candidate renamed)"
+  mlops eval run -o c.json >/dev/null 2>&1
+  run mlops eval compare b.json c.json
+  [[ "$err" != *"no case in common"* ]] || fail "warned about runs with the same provider: $err"
 }
 
 test_gate_bounds_outputs_and_zero_cases() {

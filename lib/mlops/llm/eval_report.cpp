@@ -1,6 +1,7 @@
 #include "mlops/llm/eval_report.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <functional>
 #include <set>
@@ -116,6 +117,24 @@ std::string golden_warning(const EvalComparison& comparison) {
       "deltas compare different cases",
       version(comparison.baseline_golden), comparison.baseline_cases, version(comparison.candidate_golden),
       comparison.candidate_cases);
+}
+
+std::optional<std::string> provider_warning(const EvalResults& baseline, const EvalResults& candidate,
+                                            const EvalComparison& comparison) {
+  bool shared = comparison.only_baseline < comparison.baseline_cases ||
+                comparison.only_candidate < comparison.candidate_cases;
+  if (shared || baseline.cases.empty() || candidate.cases.empty()) return std::nullopt;
+  auto providers = [](const EvalResults& results) {
+    std::set<std::string> names;
+    for (const auto& c : results.cases) names.insert(c.provider);
+    return names;
+  };
+  auto a = providers(baseline), b = providers(candidate);
+  if (a == b) return std::nullopt;
+  return fmt::format(
+      "no case in common: cases are matched by id and provider, and the providers differ (baseline {}; "
+      "candidate {})",
+      fmt::join(a, ", "), fmt::join(b, ", "));
 }
 
 std::string case_problem(const CaseResult& c) {

@@ -2,6 +2,7 @@
 // Gate and comparison reports for CI: Markdown (a pull-request comment) and JUnit XML (the
 // test views of GitLab, Jenkins, GitHub Actions reporters), and their JSON documents.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "mlops/llm/eval_gate.hpp"
@@ -29,6 +30,11 @@ std::string comparison_junit(const EvalComparison& comparison, const EvalResults
 std::string signed_number(double value);
 // The warning when a comparison's sides ran different golden sets (!same_golden()).
 std::string golden_warning(const EvalComparison& comparison);
+
+// The warning when the sides share no case because their providers differ (cases are matched by
+// id and provider: a renamed provider makes every case one-sided); nullopt otherwise.
+std::optional<std::string> provider_warning(const EvalResults& baseline, const EvalResults& candidate,
+                                            const EvalComparison& comparison);
 
 // The text of a case's failure: its error, else its first failed assertion's message.
 std::string case_problem(const CaseResult& c);

@@ -98,6 +98,7 @@ int run_eval_compare(const EvalCompareOptions& options) {
   auto comparison = llm::compare_results(a, b);
   // Before anything else: every delta below compares different cases.
   if (!comparison.same_golden()) out::warn(llm::golden_warning(comparison));
+  if (auto warning = llm::provider_warning(a, b, comparison)) out::warn(*warning);
   std::vector<llm::GateCheck> tolerance;
   if (options.exit_code) tolerance = llm::regression_checks(comparison, rules);
   bool worse = false;

@@ -158,7 +158,12 @@ int run_eval_run(const EvalRunOptions& options) {
           fmt::format("{} cases were skipped: a gate on this evaluation "
                       "fails as incomplete",
                       summary.skipped));
-    out::hint(fmt::format("gate on it: mlops eval gate {} --min-pass-rate 0.9", recorder.id()));
+    // An interrupted evaluation can only fail a gate as incomplete: the way on is to finish it.
+    if (results.interrupted) {
+      out::hint("run it again to finish it: mlops eval run (the answers cached so far are reused)");
+    } else {
+      out::hint(fmt::format("gate on it: mlops eval gate {} --min-pass-rate 0.9", recorder.id()));
+    }
   }
   if (results.interrupted) {
     out::warn(fmt::format("interrupted: run {} is recorded as killed with the {} cases done", recorder.id(),
