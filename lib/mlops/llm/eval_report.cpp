@@ -121,8 +121,8 @@ std::string golden_warning(const EvalComparison& comparison) {
 
 std::optional<std::string> provider_warning(const EvalResults& baseline, const EvalResults& candidate,
                                             const EvalComparison& comparison) {
-  bool shared = comparison.only_baseline < comparison.baseline_cases ||
-                comparison.only_candidate < comparison.candidate_cases;
+  bool shared =
+      comparison.only_baseline < comparison.baseline_cases || comparison.only_candidate < comparison.candidate_cases;
   if (shared || baseline.cases.empty() || candidate.cases.empty()) return std::nullopt;
   auto providers = [](const EvalResults& results) {
     std::set<std::string> names;
