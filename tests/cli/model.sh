@@ -95,6 +95,24 @@ test_promote_with_passing_gate_writes_gto_tag() {
   expect_eq "$(echo "$out" | json_get '["version"]')" "v0.0.1"
 }
 
+# A mistyped model or stage gets "did you mean", exit 2, and no tag.
+test_promote_mistyped_model_or_stage_suggests_the_name() {
+  new_repo
+  echo weights > model.bin
+  git add -A && git commit -qm model
+  mlops model register classifier --path model.bin >/dev/null 2>&1 || fail "register failed"
+  local before; before=$(tag_count)
+  run mlops model promote clasifier v0.0.1 --to production
+  expect_rc 2
+  expect_err "unknown model 'clasifier'"
+  expect_err "did you mean 'classifier'?"
+  run mlops model promote classifier v0.0.1 --to prod
+  expect_rc 2
+  expect_err "unknown stage 'prod'"
+  expect_err "did you mean 'production'?"
+  expect_eq "$(tag_count)" "$before"
+}
+
 test_promote_failing_gate_exits_1_and_writes_nothing() {
   repo_with_versions
   local before; before=$(tag_count)

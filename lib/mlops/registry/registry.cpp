@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <system_error>
 #include <unordered_set>
 
 #include "mlops/core/file.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/git/tags.hpp"
 #include "mlops/registry/semver.hpp"
 #include "mlops/registry/tag_cache.hpp"
@@ -32,8 +34,11 @@ TagRecord to_record(git::AnnotatedTag tag) {
 }  // namespace
 
 Result<Loaded> load(const git::Repository& repo, std::string_view model, const Repo* store) {
+  // Every model's name, also when one model is loaded: "did you mean" for a mistyped one.
+  std::set<std::string, std::less<>> names;
   auto select = [&](std::string_view tag) {
     auto parsed = parse_tag_name(tag);
+    if (parsed) names.emplace(parsed->model);
     return parsed && (model.empty() || parsed->model == model);
   };
   auto refs = git::list_tag_refs(repo, select);
@@ -91,6 +96,7 @@ Result<Loaded> load(const git::Repository& repo, std::string_view model, const R
     }
   }
   loaded.state = fold(std::move(records), counters);
+  loaded.state.names = std::move(names);
   return loaded;
 }
 
@@ -133,8 +139,12 @@ Result<Reference> parse_reference(std::string_view text) {
 
 Result<const Model*> find_model(const State& state, std::string_view name) {
   if (const Model* model = state.find(name)) return model;
-  return std::unexpected(
-      bad_input(fmt::format("unknown model '{}'", name), "see the registered models with 'mlops model list'"));
+  std::vector<std::string> names(state.names.begin(), state.names.end());
+  for (const auto& [model, _] : state.models) names.push_back(model);
+  std::string near = closest(name, names);
+  return std::unexpected(bad_input(fmt::format("unknown model '{}'", name),
+                                   near.empty() ? "see the registered models with 'mlops model list'"
+                                                : fmt::format("did you mean '{}'?", near)));
 }
 
 Result<const Version*> resolve(const State& state, const Reference& ref) {
@@ -175,8 +185,10 @@ Result<void> check_stage(std::string_view stage, const std::vector<std::string>&
   if (std::find(allowed.begin(), allowed.end(), stage) != allowed.end()) return {};
   std::string list;
   for (const auto& s : allowed) list += (list.empty() ? "" : ", ") + s;
+  std::string near = closest(stage, allowed);
   return std::unexpected(bad_input(fmt::format("unknown stage '{}'", stage),
-                                   fmt::format("stages in .mlops/config.yaml (registry.stages): {}", list)));
+                                   fmt::format("{}stages in .mlops/config.yaml (registry.stages): {}",
+                                               near.empty() ? "" : fmt::format("did you mean '{}'? ", near), list)));
 }
 
 Result<void> check_model_name(std::string_view name) {

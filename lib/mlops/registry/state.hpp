@@ -12,6 +12,7 @@
 // GTO's event priority (deprecation < registration < deregistration < assignment < unassignment).
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,6 +86,8 @@ struct State {
   std::map<std::string, Model, std::less<>> models;
 
   std::map<std::string, long long, std::less<>> counters;  // model -> highest "#N" of any of its tags
+  // Every model with a tag in the repository, also those not loaded (load() of one model).
+  std::set<std::string, std::less<>> names;
 
   const Model* find(std::string_view model) const;
   // The counter for a new tag of `model`: one more than the highest among all its tags.
