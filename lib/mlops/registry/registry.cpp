@@ -142,9 +142,9 @@ Result<const Model*> find_model(const State& state, std::string_view name) {
   std::vector<std::string> names(state.names.begin(), state.names.end());
   for (const auto& [model, _] : state.models) names.push_back(model);
   std::string near = closest(name, names);
-  return std::unexpected(bad_input(fmt::format("unknown model '{}'", name),
-                                   near.empty() ? "see the registered models with 'mlops model list'"
-                                                : fmt::format("did you mean '{}'?", near)));
+  return std::unexpected(bad_input(
+      fmt::format("unknown model '{}'", name),
+      near.empty() ? "see the registered models with 'mlops model list'" : fmt::format("did you mean '{}'?", near)));
 }
 
 Result<const Version*> resolve(const State& state, const Reference& ref) {

@@ -12,8 +12,8 @@
 // GTO's event priority (deprecation < registration < deregistration < assignment < unassignment).
 #include <cstdint>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
