@@ -26,6 +26,19 @@ bool looks_binary(const std::filesystem::path& file) {
   return std::memchr(head, 0, static_cast<std::size_t>(in.gcount())) != nullptr;
 }
 
+// Reads HEAD's tree into `tree`; leaves it empty before the first commit (then every file is new).
+Result<void> read_head_tree(const Repository& repo, Owned<git_tree, git_tree_free>& tree) {
+  auto commit = repo.head_commit();
+  if (!commit) return {};
+  git_oid oid;
+  Owned<git_commit, git_commit_free> head;
+  if (git_oid_fromstr(&oid, commit->c_str()) != 0 || git_commit_lookup(&head.ptr, repo.raw(), &oid) != 0 ||
+      git_commit_tree(&tree.ptr, head.ptr) != 0) {
+    return std::unexpected(git_error("read the HEAD commit"));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<WorktreeState> worktree_state(const Repository& repo, const DiffLimits& limits,
@@ -43,15 +56,8 @@ Result<WorktreeState> worktree_state(const Repository& repo, const DiffLimits& l
   }
 
   Owned<git_tree, git_tree_free> tree;
-  if (auto commit = repo.head_commit()) {
-    state.commit = *commit;
-    git_oid oid;
-    Owned<git_commit, git_commit_free> head;
-    if (git_oid_fromstr(&oid, commit->c_str()) != 0 || git_commit_lookup(&head.ptr, raw, &oid) != 0 ||
-        git_commit_tree(&tree.ptr, head.ptr) != 0) {
-      return std::unexpected(git_error("read the HEAD commit"));
-    }
-  }
+  if (auto commit = repo.head_commit()) state.commit = *commit;
+  if (auto read = read_head_tree(repo, tree); !read) return std::unexpected(read.error());
 
   git_diff_options options = GIT_DIFF_OPTIONS_INIT;
   // Untracked files are part of the work tree a run saw; ignored files are not (outputs, caches).
@@ -96,14 +102,7 @@ Result<WorktreeState> worktree_state(const Repository& repo, const DiffLimits& l
 Result<std::vector<ChangedFile>> changed_files(const Repository& repo) {
   git_repository* raw = repo.raw();
   Owned<git_tree, git_tree_free> tree;
-  if (auto commit = repo.head_commit()) {
-    git_oid oid;
-    Owned<git_commit, git_commit_free> head;
-    if (git_oid_fromstr(&oid, commit->c_str()) != 0 || git_commit_lookup(&head.ptr, raw, &oid) != 0 ||
-        git_commit_tree(&tree.ptr, head.ptr) != 0) {
-      return std::unexpected(git_error("read the HEAD commit"));
-    }
-  }
+  if (auto read = read_head_tree(repo, tree); !read) return std::unexpected(read.error());
   git_diff_options options = GIT_DIFF_OPTIONS_INIT;
   options.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_IGNORE_SUBMODULES;
   Owned<git_diff, git_diff_free> diff;
