@@ -38,8 +38,11 @@ Result<Loaded> load(const git::Repository& repo, std::string_view model, const R
   std::set<std::string, std::less<>> names;
   auto select = [&](std::string_view tag) {
     auto parsed = parse_tag_name(tag);
-    if (parsed) names.emplace(parsed->model);
-    return parsed && (model.empty() || parsed->model == model);
+    if (!parsed) return false;
+    bool wanted = model.empty() || parsed->model == model;
+    // A lookup, not an insert, for the many tags of a model already seen: no allocation per tag.
+    if (!names.contains(parsed->model)) names.insert(std::move(parsed->model));
+    return wanted;
   };
   auto refs = git::list_tag_refs(repo, select);
   if (!refs) return std::unexpected(refs.error());
