@@ -1,0 +1,116 @@
+#pragma once
+// One pass over trace and log exports that keeps, per GenAI span, a compact sample (times, labels,
+// tokens, cost, flags) and, per evaluation result, its score and the labels of the span it
+// evaluated. `trace stats` summarises the samples; `monitor` evaluates its rules over windows of them.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mlops/core/error.hpp"
+#include "mlops/trace/facts.hpp"
+#include "mlops/trace/prices.hpp"
+#include "mlops/trace/read.hpp"
+
+namespace mlops::trace {
+
+// The labels of a sample, as rules match them and as --group-by groups them.
+struct Labels {
+  std::string operation;
+  std::string model;
+  std::string provider;
+  std::string prompt;
+  std::string kind;  // the span class: llm, embeddings, retrieval, tool, agent, guardrail, other
+  auto operator<=>(const Labels&) const = default;
+  // The value of a label by name ("operation", "model", ...); nullptr for an unknown name.
+  const std::string* get(std::string_view name) const;
+};
+// The label names, in the order --group-by and the series know them.
+inline constexpr std::string_view kLabelNames[] = {"operation", "model", "provider", "prompt", "kind"};
+
+// Interned label sets: a sample holds an index.
+class LabelTable {
+ public:
+  std::uint32_t intern(const Labels& labels);
+  const Labels& at(std::uint32_t i) const { return sets_[i]; }
+  std::size_t size() const { return sets_.size(); }
+
+ private:
+  std::vector<Labels> sets_;
+  std::map<Labels, std::uint32_t> index_;
+};
+
+constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+inline bool known(double v) { return !std::isnan(v); }
+
+struct Sample {
+  std::uint64_t start_ns = 0;
+  std::uint64_t end_ns = 0;
+  std::uint64_t trace_hash = 0;
+  std::uint64_t span_hash = 0;
+  double cost = kUnknown;  // USD: the span's own cost, else from the price table
+  double ttft_ms = kUnknown;
+  std::int32_t input_tokens = -1;  // -1: not recorded
+  std::int32_t output_tokens = -1;
+  std::int32_t cached_tokens = -1;
+  std::int32_t reasoning_tokens = -1;
+  std::int32_t documents = -1;
+  std::uint32_t labels = 0;
+  std::uint32_t error_type = 0;  // index into Collection::error_types; 0 is "" (no error)
+  SpanClass cls = SpanClass::none;
+  TtftSource ttft_source = TtftSource::none;
+  bool timing_ok = false;
+  bool error = false;
+  bool has_finish_reason = false;
+  bool truncated = false;
+  bool content_filter = false;
+  bool guardrail_triggered = false;
+  bool aggregate = false;  // an agent span: tokens and cost count only when its trace has no model call with tokens
+  bool priced = false;     // cost known because a price was found (not the span's own attribute)
+  bool has_model = false;
+  double latency_ms() const { return static_cast<double>(end_ns - start_ns) / 1e6; }
+  bool has_tokens() const { return input_tokens >= 0 || output_tokens >= 0; }
+};
+
+struct EvaluationSample {
+  std::uint64_t time_ns = 0;
+  std::uint32_t labels = 0;  // the evaluated span's labels, or the "(no span)" set
+  std::uint32_t name = 0;    // index into Collection::evaluation_names
+  double score = kUnknown;
+  bool matched = false;  // the evaluated span was among the inputs
+};
+
+struct CollectOptions {
+  SkipBad skip_bad = SkipBad::no;
+  ClassifyOptions classify;
+  const PriceTable* prices = nullptr;  // none: only the spans' own cost attributes count
+};
+
+struct Collection {
+  LabelTable labels;
+  std::vector<Sample> samples;
+  std::vector<std::string> error_types{""};
+  std::vector<std::string> evaluation_names;
+  std::vector<EvaluationSample> evaluations;
+  // Models seen on spans with tokens but no cost attribute and no price in the table.
+  std::map<std::string, std::uint64_t> unpriced_models;
+  std::set<std::uint64_t> traces_with_model_tokens;  // traces where a model call carries tokens
+  ReadSummary read;
+  std::uint64_t spans = 0;        // every span read
+  std::uint64_t other_spans = 0;  // spans that record no GenAI work (skipped)
+  std::uint64_t log_records = 0;
+  std::uint64_t bad_timing = 0;  // GenAI spans without a start or with an end before the start
+
+  // Whether a sample's tokens and cost count: model calls always; an agent span's aggregate only
+  // when no model call in its trace carries tokens (else its children's would be counted twice).
+  bool counts_tokens(const Sample& s) const { return !s.aggregate || !traces_with_model_tokens.contains(s.trace_hash); }
+};
+
+Result<Collection> collect(const std::vector<std::string>& files, const CollectOptions& options);
+// The same over text in memory (tests).
+Result<Collection> collect_text(std::string_view text, const CollectOptions& options);
+
+}  // namespace mlops::trace
