@@ -1,0 +1,62 @@
+// Reading a monitor's inputs and evaluating its rules.
+#include "mlops/trace/monitor_run.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace mlops::trace {
+
+Result<MonitorRun> run_monitor(const MonitorFile& file, const std::vector<std::string>& files, std::uint64_t at_ns,
+                               SkipBad skip_bad) {
+  MonitorRun run;
+  if (!files.empty()) {
+    run.inputs = files;
+  } else {
+    if (file.traces.empty()) {
+      return std::unexpected(
+          bad_input(fmt::format("no traces to check: '{}' has no 'traces:' and none were given", file.path),
+                    "give the exports: mlops monitor check -c FILE traces/*.jsonl"));
+    }
+    auto found = monitor_inputs(file);
+    if (!found) return std::unexpected(found.error());
+    run.inputs = std::move(*found);
+  }
+  PriceTable prices;
+  if (!file.prices.empty()) {
+    std::filesystem::path p = file.prices;
+    if (p.is_relative()) p = std::filesystem::path(file.path).parent_path() / p;
+    auto loaded = PriceTable::load(p.string());
+    if (!loaded) return std::unexpected(loaded.error());
+    prices = std::move(*loaded);
+    run.priced = true;
+  }
+  CollectOptions options;
+  options.skip_bad = skip_bad;
+  options.classify.guardrail_attribute = file.guardrail_attribute;
+  options.prices = &prices;
+  auto collection = collect(run.inputs, options);
+  if (!collection) return std::unexpected(collection.error());
+  run.collection = std::move(*collection);
+  MLOPS_TRY(check_evaluation_series(file, run.collection));
+  run.report = evaluate_rules(file, run.collection, at_ns);
+  return run;
+}
+
+std::vector<std::string> monitor_warnings(const MonitorFile& file, const MonitorRun& run) {
+  std::vector<std::string> w;
+  bool cost_rule = false;
+  for (const auto& r : file.rules) cost_rule = cost_rule || r.expr.series == "cost_usd";
+  if (run.priced || cost_rule) {
+    for (const auto& [model, calls] : run.collection.unpriced_models)
+      w.push_back(fmt::format("no price for model '{}' ({} calls): its cost is unknown; add it to the price table",
+                              model, calls));
+  }
+  if (run.collection.read.bad) w.push_back(fmt::format("{} bad lines skipped (--skip-bad)", run.collection.read.bad));
+  if (run.collection.bad_timing)
+    w.push_back(fmt::format("{} GenAI spans without a start time or ending before they start: left out of latency",
+                            run.collection.bad_timing));
+  return w;
+}
+
+}  // namespace mlops::trace
