@@ -329,6 +329,11 @@ const std::vector<SeriesInfo>& series_catalog() {
 Result<Expr> parse_expr(std::string_view text, const std::string& where) { return ExprParser(text, where).parse(); }
 
 Result<MonitorFile> load_monitor_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return std::unexpected(bad_input(fmt::format("no rules file '{}'", path),
+                                     "write one (docs/monitoring.md), or give another with -c FILE"));
+  }
   auto text = read_file(path);
   if (!text) return std::unexpected(text.error());
   return parse_monitor_file(*text, path);
@@ -430,6 +435,16 @@ Result<MonitorFile> parse_monitor_file(std::string_view yaml_text, const std::st
     }
     auto labels = string_map(r["labels"], where + ": labels");
     if (!labels) return std::unexpected(labels.error());
+    for (const auto& [k, v] : *labels) {
+      bool ok = !k.empty() && !std::isdigit(static_cast<unsigned char>(k[0])) && !k.starts_with("__") &&
+                std::all_of(k.begin(), k.end(),
+                            [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; });
+      if (!ok || k == "alertname" || k == "alertstate") {
+        return std::unexpected(
+            bad_input(fmt::format("{}: label '{}' is not a Prometheus label name of its own", where, k),
+                      "label names are letters, digits and _ (not alertname or alertstate)"));
+      }
+    }
     rule.labels = std::move(*labels);
     auto annotations = string_map(r["annotations"], where + ": annotations");
     if (!annotations) return std::unexpected(annotations.error());
