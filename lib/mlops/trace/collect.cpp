@@ -204,6 +204,9 @@ Result<Collection> collect(const std::vector<std::string>& files, const CollectO
   Collection all;
   all.read = std::move(read->summary);
   std::vector<EvaluationFact> evaluations;
+  std::size_t total = 0;
+  for (const auto& sink : read->sinks) total += static_cast<CollectSink&>(*sink).part.samples.size();
+  all.samples.reserve(total);
   for (auto& sink : read->sinks) {
     merge_part(all, static_cast<CollectSink&>(*sink), evaluations);
     sink.reset();

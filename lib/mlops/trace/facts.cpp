@@ -217,7 +217,10 @@ void classify(const Span& span, const ClassifyOptions& options, SpanFacts& f) {
   f.documents.reset();
   if (const AnyValue* v = a.find("gen_ai.retrieval.documents")) {
     if (v->type == ValueType::array) f.documents = static_cast<std::int64_t>(v->count);
-    if (v->type == ValueType::string) f.documents = json_array_size(v->text);
+    if (v->type == ValueType::string) {
+      std::string scratch;
+      f.documents = json_array_size(v->unescaped(scratch));
+    }
   } else if (f.cls == SpanClass::retrieval) {
     f.documents = flattened_documents(a);
   }

@@ -12,6 +12,10 @@ namespace mlops::trace {
 
 namespace {
 
+// Strings with escapes up to this long are unescaped as they are read (names, ids, finish reasons);
+// longer ones (messages) only when asked for.
+constexpr std::size_t kEagerUnescape = 256;
+
 bool is(std::string_view key, std::string_view camel, std::string_view snake) { return key == camel || key == snake; }
 
 // An enum written as a number or by name ("SPAN_KIND_CLIENT", "STATUS_CODE_ERROR").
@@ -37,6 +41,12 @@ bool enum_value(JsonCursor& c, std::initializer_list<std::string_view> names, in
 }
 
 }  // namespace
+
+std::string_view AnyValue::unescaped(std::string& scratch) const {
+  if (!escaped) return text;
+  if (!JsonCursor::unescape(text, scratch)) return text;
+  return scratch;
+}
 
 std::optional<double> AnyValue::number() const {
   switch (type) {
@@ -252,7 +262,16 @@ bool OtlpParser::any_value(JsonCursor& c, AnyValue& out) {
   return c.object([&](std::string_view key) {
     if (is(key, "stringValue", "string_value")) {
       out.type = ValueType::string;
-      return c.string(out.text, arena_.next());
+      if (!c.raw_string(out.text)) return false;
+      if (out.text.find('\\') == std::string_view::npos) return true;
+      if (out.text.size() > kEagerUnescape) {
+        out.escaped = true;
+        return true;
+      }
+      std::string& scratch = arena_.next();
+      if (!JsonCursor::unescape(out.text, scratch)) return c.fail("bad escape in a string");
+      out.text = scratch;
+      return true;
     }
     if (is(key, "intValue", "int_value")) {
       out.type = ValueType::integer;

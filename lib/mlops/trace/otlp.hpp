@@ -20,11 +20,16 @@ enum class ValueType : std::uint8_t { none, string, integer, real, boolean, arra
 struct AnyValue {
   ValueType type = ValueType::none;
   std::string_view text;  // a string (unescaped), bytes (base64); the JSON of an array or kvlist
+  // A long string with escapes (a prompt, a completion) is kept as written, so that reading spans
+  // does not unescape text nobody looks at: text is then the raw JSON string body; see unescaped().
+  bool escaped = false;
   std::int64_t integer = 0;
   double real = 0;
   bool boolean = false;
   std::size_t count = 0;  // the elements of an array or kvlist
 
+  // The string's value, unescaped into `scratch` when it was kept as written.
+  std::string_view unescaped(std::string& scratch) const;
   // The value as a number: an integer, a double, or a string that holds a number.
   std::optional<double> number() const;
   // Calls f(string_view) for each string element of an array (a plain string counts as one).

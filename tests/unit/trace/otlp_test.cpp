@@ -1,0 +1,122 @@
+// The OTLP/JSON reader: values of every type, both spellings of field names, enums by name, events,
+// log records, and what a malformed line is called.
+#include "mlops/trace/otlp.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "mlops/trace/read.hpp"
+
+using namespace mlops::trace;
+
+namespace {
+
+struct Keep : RecordSink {
+  std::vector<std::string> names;
+  std::vector<std::uint64_t> starts;
+  std::vector<SpanKind> kinds;
+  std::vector<StatusCode> statuses;
+  std::vector<std::string> dump;
+  std::vector<std::string> events;
+  std::vector<std::string> logs;
+  void span(const Span& s) override {
+    names.emplace_back(s.name);
+    starts.push_back(s.start_ns);
+    kinds.push_back(s.kind);
+    statuses.push_back(s.status);
+    for (const auto& a : s.attributes.items) {
+      std::string v;
+      switch (a.value.type) {
+        case ValueType::string:
+          v = "s:" + std::string(a.value.text);
+          break;
+        case ValueType::integer:
+          v = "i:" + std::to_string(a.value.integer);
+          break;
+        case ValueType::real:
+          v = "d:" + std::to_string(a.value.real);
+          break;
+        case ValueType::boolean:
+          v = a.value.boolean ? "b:true" : "b:false";
+          break;
+        case ValueType::array: {
+          v = "a" + std::to_string(a.value.count) + ":";
+          a.value.for_each_string([&](std::string_view x) { v += std::string(x) + ";"; });
+          break;
+        }
+        default:
+          v = "other";
+      }
+      dump.push_back(std::string(a.key) + "=" + v);
+    }
+    for (const auto& e : s.events) events.push_back(std::string(e.name) + "@" + std::to_string(e.time_ns));
+  }
+  void log(const LogRecord& r) override { logs.push_back(std::string(r.event_name) + "/" + std::string(r.span_id)); }
+};
+
+}  // namespace
+
+TEST_CASE("the reader hands out spans with every value type", "[trace]") {
+  std::string line =
+      R"({"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"x"},"spans":[)"
+      R"({"traceId":"ab","spanId":"cd","name":"chat \"quoted\" \u00e9","kind":3,"startTimeUnixNano":"1000","endTimeUnixNano":2000,)"
+      R"("attributes":[{"key":"s","value":{"stringValue":"v"}},{"key":"i","value":{"intValue":"42"}},)"
+      R"({"key":"d","value":{"doubleValue":0.5}},{"key":"b","value":{"boolValue":true}},)"
+      R"({"key":"a","value":{"arrayValue":{"values":[{"stringValue":"stop"},{"stringValue":"length"}]}}},)"
+      R"({"key":"skip","value":{"kvlistValue":{"values":[{"key":"k","value":{"intValue":1}}]}}}],)"
+      R"("events":[{"timeUnixNano":"1500","name":"llm.content.completion.chunk"}],"status":{"code":2},"unknown":[1,{"x":"}"}]}]}]}]})";
+  Keep keep;
+  auto summary = read_text(line + "\n", "t", SkipBad::no, keep);
+  REQUIRE(summary);
+  REQUIRE(keep.names.size() == 1);
+  CHECK(keep.names[0] == "chat \"quoted\" \xc3\xa9");
+  CHECK(keep.starts[0] == 1000);
+  CHECK(keep.kinds[0] == SpanKind::client);
+  CHECK(keep.statuses[0] == StatusCode::error);
+  CHECK(keep.dump ==
+        std::vector<std::string>{"s=s:v", "i=i:42", "d=d:0.500000", "b=b:true", "a=a2:stop;length;", "skip=other"});
+  CHECK(keep.events == std::vector<std::string>{"llm.content.completion.chunk@1500"});
+}
+
+TEST_CASE("the reader accepts snake_case names, enum names and pretty documents", "[trace]") {
+  std::string doc = R"({
+  "resource_spans": [ { "scope_spans": [ { "spans": [
+    { "trace_id": "ab", "span_id": "cd", "name": "one", "kind": "SPAN_KIND_SERVER",
+      "start_time_unix_nano": 5, "end_time_unix_nano": 6, "status": { "code": "STATUS_CODE_OK" } }
+  ] } ] } ]
+}
+{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"eventName":"gen_ai.evaluation.result","spanId":"cd"},
+  {"attributes":[{"key":"event.name","value":{"stringValue":"old.style"}}],"spanId":"ef"}]}]}]}
+)";
+  Keep keep;
+  REQUIRE(read_text(doc, "t", SkipBad::no, keep));
+  CHECK(keep.names == std::vector<std::string>{"one"});
+  CHECK(keep.kinds[0] == SpanKind::server);
+  CHECK(keep.statuses[0] == StatusCode::ok);
+  CHECK(keep.logs == std::vector<std::string>{"gen_ai.evaluation.result/cd", "old.style/ef"});
+}
+
+TEST_CASE("a malformed line is named, or skipped with what it gave forgotten", "[trace]") {
+  std::string good = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a"},{"name":"b"}]}]}]})";
+  std::string torn = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x"},{"name":"y)";
+  std::string text = good + "\n" + torn + "\n\n" + good + "\n";
+  Keep strict;
+  auto r = read_text(text, "f.jsonl", SkipBad::no, strict);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "'f.jsonl', line 2: truncated JSON (unterminated string)");
+  struct Counting : Keep {
+    std::size_t mark = 0;
+    void begin_line() override { mark = names.size(); }
+    void drop_line() override { names.resize(mark); }
+  } lenient;
+  auto s = read_text(text, "f.jsonl", SkipBad::yes, lenient);
+  REQUIRE(s);
+  CHECK(s->bad == 1);
+  CHECK(s->documents == 3);
+  CHECK(lenient.names == std::vector<std::string>{"a", "b", "a", "b"});
+  Keep other;
+  auto junk = read_text(good + "\n[1, 2]\n", "j", SkipBad::no, other);
+  REQUIRE_FALSE(junk);
+  CHECK(junk.error().message == "'j', line 2: malformed JSON at column 1: expected '{'");
+}
