@@ -328,4 +328,39 @@ EOF
   expect_err "did you mean 'Errors'?"
 }
 
+test_drift_rules() {
+  fixtures
+  local data="$SRC/tests/data/drift"
+  mkdir -p rules && cp "$data/small.ref.csv" "$data/small.cur.csv" rules/
+  # Paths beside the rules file; the fixture pair drifts in 5 of its 7 columns (tests/cli/drift.sh).
+  cat > rules/monitors.yaml <<'EOF'
+rules:
+  - alert: InputDrift
+    drift: {reference: small.ref.csv, current: small.cur.csv}
+    labels: {severity: ticket}
+  - alert: SameData
+    drift: {reference: small.ref.csv, current: small.ref.csv, columns: [age, city]}
+  - alert: PredictionDrift
+    drift: {reference: small.ref.csv, current: small.cur.csv, columns: [income, score], prediction: score, drift_share: 1.0}
+EOF
+  run mlops monitor check -c rules/monitors.yaml fx/ramp.jsonl --json
+  expect_rc 1
+  expect_eq "$(jpy '[(x["alert"], x["state"]) for x in d["rules"]]' <<<"$out")" "[('InputDrift', 'firing'), ('SameData', 'ok'), ('PredictionDrift', 'firing')]"
+  expect_eq "$(jpy 'round(r("InputDrift")["value"], 4), r("InputDrift")["samples"], r("SameData")["value"]' <<<"$out")" "(0.7143, 300, 0.0)"
+  expect_eq "$(jpy 'r("InputDrift")["reason"]' <<<"$out")" "5 of 7 columns drifted: city, score, flag, age, grade"
+  printf 'rules:\n  - alert: D\n    drift: {reference: small.ref.csv, current: missing.csv}\n' > rules/bad.yaml
+  run mlops monitor check -c rules/bad.yaml fx/ramp.jsonl
+  expect_rc 2
+  expect_err "missing.csv"
+  printf 'rules:\n  - alert: D\n    drift: {reference: a.csv, curent: b.csv}\n' > rules/bad.yaml
+  run mlops monitor check -c rules/bad.yaml fx/ramp.jsonl
+  expect_rc 2
+  expect_err "unknown key 'curent' in drift"
+  expect_err "did you mean 'current'?"
+  printf 'rules:\n  - alert: D\n    drift: {reference: a.csv, current: b.csv}\n    for: 5m\n' > rules/bad.yaml
+  run mlops monitor check -c rules/bad.yaml fx/ramp.jsonl
+  expect_rc 2
+  expect_err "a drift rule takes no expr, for or min_count"
+}
+
 run_tests "${1:-.}"

@@ -202,12 +202,30 @@ std::string expand_template(const std::string& text, std::optional<double> value
   return out;
 }
 
-MonitorReport evaluate_rules(const MonitorFile& file, const Collection& c, std::uint64_t at) {
+Result<MonitorReport> evaluate_rules(const MonitorFile& file, const Collection& c, std::uint64_t at,
+                                     const DriftRunner& run_drift) {
   MonitorReport report;
   report.at_ns = at;
   for (const auto& rule : file.rules) {
     RuleResult r;
     r.rule = &rule;
+    if (rule.drift) {
+      if (!run_drift)
+        return std::unexpected(bad_input(fmt::format("alert '{}': drift rules cannot run here", rule.alert)));
+      auto outcome = run_drift(*rule.drift);
+      if (!outcome) return std::unexpected(outcome.error());
+      r.value = outcome->share;
+      r.samples = outcome->rows;
+      r.state = outcome->drift ? AlertState::firing : AlertState::inactive;
+      std::string names;
+      for (std::size_t i = 0; i < outcome->drifted_names.size() && i < 5; ++i)
+        names += (i ? ", " : "") + outcome->drifted_names[i];
+      r.reason = fmt::format("{} of {} columns drifted{}{}", outcome->drifted, outcome->columns,
+                             names.empty() ? "" : ": ", names);
+      for (const auto& [k, v] : rule.annotations) r.annotations[k] = expand_template(v, r.value, rule.labels);
+      report.results.push_back(std::move(r));
+      continue;
+    }
     const Expr& e = rule.expr;
     ExprValue now = evaluate_expr(e, c, at);
     r.value = now.value;

@@ -3,6 +3,7 @@
 // a window [w] takes the samples that ended in (at - w, at]; `for` asks the condition to have held
 // at every evaluation from at - for to at, one `interval` apart (else the alert is pending).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,7 +44,21 @@ struct MonitorReport {
 // Bad input when a rule names an evaluation (eval.NAME) that no input records, with the known ones.
 Result<void> check_evaluation_series(const MonitorFile& file, const Collection& collection);
 
-MonitorReport evaluate_rules(const MonitorFile& file, const Collection& collection, std::uint64_t at_ns);
+// What a drift rule's check found. The command runs the check (it resolves PATH@MODEL#STAGE), so
+// that this module needs no more than the verdict.
+struct DriftOutcome {
+  bool drift = false;  // dataset drift, or the prediction column drifted
+  double share = 0;    // drifted columns / columns
+  std::size_t drifted = 0;
+  std::size_t columns = 0;
+  std::uint64_t rows = 0;                  // current rows
+  std::vector<std::string> drifted_names;  // most severe first
+};
+using DriftRunner = std::function<Result<DriftOutcome>(const DriftRuleSpec& spec)>;
+
+// Evaluates every rule; a drift rule through `run_drift` (bad input when there is none).
+Result<MonitorReport> evaluate_rules(const MonitorFile& file, const Collection& collection, std::uint64_t at_ns,
+                                     const DriftRunner& run_drift);
 
 // The value of an expression's statistic at `at_ns`, the number of samples it is over, and whether
 // it is incomplete (unpriced cost); nullopt value: no data.

@@ -8,7 +8,7 @@
 namespace mlops::trace {
 
 Result<MonitorRun> run_monitor(const MonitorFile& file, const std::vector<std::string>& files, std::uint64_t at_ns,
-                               SkipBad skip_bad) {
+                               SkipBad skip_bad, const DriftRunner& run_drift) {
   MonitorRun run;
   if (!files.empty()) {
     run.inputs = files;
@@ -39,7 +39,9 @@ Result<MonitorRun> run_monitor(const MonitorFile& file, const std::vector<std::s
   if (!collection) return std::unexpected(collection.error());
   run.collection = std::move(*collection);
   MLOPS_TRY(check_evaluation_series(file, run.collection));
-  run.report = evaluate_rules(file, run.collection, at_ns);
+  auto report = evaluate_rules(file, run.collection, at_ns, run_drift);
+  if (!report) return std::unexpected(report.error());
+  run.report = std::move(*report);
   return run;
 }
 

@@ -21,7 +21,7 @@ struct MonitorRun {
 
 // Reads `files` (or, when empty, the file's `traces:`), then evaluates the rules at `at_ns`.
 Result<MonitorRun> run_monitor(const MonitorFile& file, const std::vector<std::string>& files, std::uint64_t at_ns,
-                               SkipBad skip_bad);
+                               SkipBad skip_bad, const DriftRunner& run_drift);
 
 // The warnings of a run: models without a price (when a price table or a cost rule is in play),
 // skipped lines, spans without timing.

@@ -90,7 +90,7 @@ Result<MonitorTestFile> load_monitor_tests(const std::string& path) {
   return file;
 }
 
-Result<std::vector<MonitorTestResult>> run_monitor_tests(const MonitorTestFile& file) {
+Result<std::vector<MonitorTestResult>> run_monitor_tests(const MonitorTestFile& file, const DriftRunner& run_drift) {
   auto monitors = load_monitor_file(file.monitors);
   if (!monitors) return std::unexpected(monitors.error());
   std::vector<std::string> alerts;
@@ -117,7 +117,7 @@ Result<std::vector<MonitorTestResult>> run_monitor_tests(const MonitorTestFile& 
     if (!at)
       return std::unexpected(bad_input(fmt::format("'{}': test '{}': at '{}' is not a time", file.path, c.name, c.at),
                                        "give an ISO 8601 time: 2026-12-01T11:00:00Z"));
-    auto run = run_monitor(*monitors, c.traces, *at, SkipBad::no);
+    auto run = run_monitor(*monitors, c.traces, *at, SkipBad::no, run_drift);
     if (!run) return std::unexpected(run.error());
     MonitorTestResult result;
     result.name = c.name;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mlops/core/error.hpp"
+#include "mlops/trace/monitor.hpp"
 
 namespace mlops::trace {
 
@@ -39,6 +40,6 @@ struct MonitorTestResult {
 };
 
 // Runs every case; bad input (a missing file, an unknown alert in the expectations) is an error.
-Result<std::vector<MonitorTestResult>> run_monitor_tests(const MonitorTestFile& file);
+Result<std::vector<MonitorTestResult>> run_monitor_tests(const MonitorTestFile& file, const DriftRunner& run_drift);
 
 }  // namespace mlops::trace

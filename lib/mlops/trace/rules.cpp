@@ -233,7 +233,7 @@ class ExprParser {
   const std::string& where_;
 };
 
-std::string scalar(const YAML::Node& n) { return n.IsScalar() ? n.as<std::string>() : std::string(); }
+std::string scalar(const YAML::Node& n) { return n && n.IsScalar() ? n.as<std::string>() : std::string(); }
 
 Result<std::map<std::string, std::string>> string_map(const YAML::Node& n, const std::string& where) {
   std::map<std::string, std::string> out;
@@ -247,6 +247,41 @@ Result<std::map<std::string, std::string>> string_map(const YAML::Node& n, const
     out[kv.first.as<std::string>()] = kv.second.as<std::string>();
   }
   return out;
+}
+
+Result<DriftRuleSpec> parse_drift_spec(const YAML::Node& n, const std::string& where) {
+  const char* example = "drift: {reference: data/train.csv@churn#production, current: data/live.csv}";
+  if (!n.IsMap()) return std::unexpected(bad_input(fmt::format("{}: drift must be a map", where), example));
+  static const std::vector<std::string> kKeys = {"reference", "current", "columns", "prediction", "drift_share"};
+  DriftRuleSpec spec;
+  try {
+    for (const auto& kv : n) {
+      std::string key = scalar(kv.first);
+      if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
+        std::string near = closest(key, kKeys);
+        return std::unexpected(bad_input(fmt::format("{}: unknown key '{}' in drift", where, key),
+                                         near.empty()
+                                             ? "drift takes reference, current, columns, prediction and drift_share"
+                                             : fmt::format("did you mean '{}'?", near)));
+      }
+    }
+    spec.reference = scalar(n["reference"]);
+    spec.current = scalar(n["current"]);
+    if (n["columns"])
+      for (const auto& c : n["columns"]) spec.columns.push_back(c.as<std::string>());
+    spec.prediction = scalar(n["prediction"]);
+    if (n["drift_share"]) {
+      spec.drift_share = n["drift_share"].as<double>();
+      if (*spec.drift_share <= 0 || *spec.drift_share > 1)
+        return std::unexpected(
+            bad_input(fmt::format("{}: drift_share must be above 0 and at most 1", where), "drift_share: 0.5"));
+    }
+  } catch (const YAML::Exception& e) {
+    return std::unexpected(bad_input(fmt::format("{}: {}", where, e.msg), example));
+  }
+  if (spec.reference.empty() || spec.current.empty())
+    return std::unexpected(bad_input(fmt::format("{}: drift needs reference and current", where), example));
+  return spec;
 }
 
 }  // namespace
@@ -391,7 +426,8 @@ Result<MonitorFile> parse_monitor_file(std::string_view yaml_text, const std::st
     std::string where = fmt::format("'{}', line {}", path, r.Mark().line + 1);
     if (!r.IsMap())
       return std::unexpected(bad_input(fmt::format("{}: a rule must be a map with alert and expr", where), example));
-    static const std::vector<std::string> kRuleKeys = {"alert", "expr", "for", "min_count", "labels", "annotations"};
+    static const std::vector<std::string> kRuleKeys = {"alert",     "expr",   "drift",      "for",
+                                                       "min_count", "labels", "annotations"};
     for (const auto& kv : r) {
       std::string key = scalar(kv.first);
       if (std::find(kRuleKeys.begin(), kRuleKeys.end(), key) == kRuleKeys.end()) {
@@ -411,12 +447,24 @@ Result<MonitorFile> parse_monitor_file(std::string_view yaml_text, const std::st
           bad_input(fmt::format("{}: alert '{}' is defined twice", where, rule.alert), "give each alert its own name"));
     names.push_back(rule.alert);
     where = fmt::format("{} (alert '{}')", where, rule.alert);
-    std::string expr = scalar(r["expr"]);
-    if (expr.empty())
-      return std::unexpected(bad_input(fmt::format("{}: a rule needs 'expr'", where), "expr: error_rate > 0.02"));
-    auto parsed = parse_expr(expr, where);
-    if (!parsed) return std::unexpected(parsed.error());
-    rule.expr = std::move(*parsed);
+    if (r["drift"]) {
+      if (r["expr"] || r["for"] || r["min_count"]) {
+        return std::unexpected(bad_input(fmt::format("{}: a drift rule takes no expr, for or min_count", where),
+                                         "a drift rule fires on the drift check's verdict"));
+      }
+      auto spec = parse_drift_spec(r["drift"], where);
+      if (!spec) return std::unexpected(spec.error());
+      rule.drift = std::move(*spec);
+      rule.expr.text = fmt::format("drift {} -> {}", rule.drift->reference, rule.drift->current);
+    } else {
+      std::string expr = scalar(r["expr"]);
+      if (expr.empty())
+        return std::unexpected(
+            bad_input(fmt::format("{}: a rule needs 'expr' (or 'drift')", where), "expr: error_rate > 0.02"));
+      auto parsed = parse_expr(expr, where);
+      if (!parsed) return std::unexpected(parsed.error());
+      rule.expr = std::move(*parsed);
+    }
     if (r["for"]) {
       auto d = parse_duration(scalar(r["for"]));
       if (!d)

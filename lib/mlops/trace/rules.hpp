@@ -58,9 +58,20 @@ inline constexpr std::string_view kEvalPrefix = "eval.";
 // Parses an expression; bad input naming the rule and the problem, with the known series.
 Result<Expr> parse_expr(std::string_view text, const std::string& where);
 
+// A data or prediction drift rule: `mlops drift check REFERENCE CURRENT` as an alert. It fires on
+// dataset drift, or when the prediction column drifts. Its value is the share of drifted columns.
+struct DriftRuleSpec {
+  std::string reference;  // a path, PATH@REV or PATH@MODEL#STAGE
+  std::string current;
+  std::vector<std::string> columns;  // only these (empty: all)
+  std::string prediction;            // the prediction column, for prediction drift
+  std::optional<double> drift_share;
+};
+
 struct Rule {
   std::string alert;
-  Expr expr;
+  Expr expr;  // unused by a drift rule
+  std::optional<DriftRuleSpec> drift;
   std::uint64_t for_ns = 0;
   std::uint64_t min_count = 0;
   std::map<std::string, std::string> labels;

@@ -91,7 +91,8 @@ int run_monitor_check(const MonitorCheckOptions& o) {
           bad_input(fmt::format("--at '{}' is not a time", o.at), "give an ISO 8601 time: --at 2026-12-01T11:00:00Z"));
     at = *t;
   }
-  auto run = unwrap(trace::run_monitor(file, o.files, at, o.skip_bad ? trace::SkipBad::yes : trace::SkipBad::no));
+  auto run = unwrap(trace::run_monitor(file, o.files, at, o.skip_bad ? trace::SkipBad::yes : trace::SkipBad::no,
+                                       monitor_drift_runner(o.config)));
   if (!o.prom.empty()) unwrap(write_file_atomic(o.prom, trace::prometheus_text(run.collection, run.report)));
   for (const auto& w : trace::monitor_warnings(file, run)) out::warn(w);
   if (out::settings().json) {

@@ -19,7 +19,7 @@ int run_monitor_test(const std::vector<std::string>& files) {
   std::vector<std::pair<std::string, std::vector<trace::MonitorTestResult>>> runs;
   for (const auto& f : files) {
     auto tests = unwrap(trace::load_monitor_tests(f));
-    runs.emplace_back(f, unwrap(trace::run_monitor_tests(tests)));
+    runs.emplace_back(f, unwrap(trace::run_monitor_tests(tests, monitor_drift_runner(tests.monitors))));
   }
   for (const auto& [file, results] : runs) {
     for (const auto& r : results) {
