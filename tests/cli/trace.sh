@@ -51,7 +51,7 @@ test_group_by_model_prompt_provider() {
   expect_eq "$(jpy '[(x["name"], x["requests"]) for x in d["groups"]]' <<<"$out")" "[('(none)', 5), ('anthropic', 1), ('openai', 5)]"
   run mlops trace stats fx/small.jsonl --group-by colour
   expect_rc 2
-  expect_err "--group-by 'colour' is not a label"
+  expect_err "'colour' is not a valid value for option '--group-by'"
 }
 
 test_since_until_window() {

@@ -66,8 +66,11 @@ class CollectSink : public RecordSink {
         unpriced_since_mark_.push_back(facts_.model);
       }
     }
-    if (!s.aggregate && s.has_tokens() && part.traces_with_model_tokens.insert(s.trace_hash).second)
-      traces_since_mark_.push_back(s.trace_hash);
+    // Spans of a trace usually come together: the set is asked once per run of them.
+    if (!s.aggregate && s.has_tokens() && s.trace_hash != last_token_trace_) {
+      last_token_trace_ = s.trace_hash;
+      if (part.traces_with_model_tokens.insert(s.trace_hash).second) traces_since_mark_.push_back(s.trace_hash);
+    }
     labels_.operation = facts_.operation;
     labels_.model = facts_.model;
     labels_.provider = facts_.provider;
@@ -90,6 +93,7 @@ class CollectSink : public RecordSink {
   }
 
   void drop_line() override {
+    last_token_trace_ = 0;
     part.samples.resize(mark_.samples);
     pending_evaluations.resize(mark_.evaluations);
     part.spans = mark_.spans;
@@ -117,6 +121,7 @@ class CollectSink : public RecordSink {
     std::uint64_t spans = 0, other_spans = 0, log_records = 0, bad_timing = 0;
   };
   Mark mark_;
+  std::uint64_t last_token_trace_ = 0;
   std::vector<std::string> unpriced_since_mark_;
   std::vector<std::uint64_t> traces_since_mark_;
   const CollectOptions& options_;

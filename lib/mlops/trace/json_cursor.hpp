@@ -3,6 +3,7 @@
 // skips the rest. Nothing is allocated unless a string has escapes (then it is unescaped into a
 // scratch string the caller owns). Skipping a value scans its strings with memchr, which is most
 // of the work on exports whose spans carry prompts and completions.
+#include <bit>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -93,11 +94,12 @@ class JsonCursor {
     ws();
     if (p_ >= end_ || *p_ != '"') return fail("expected a string");
     const char* s = p_ + 1;
-    const char* e = find_quote_end(s);
+    bool escaped = false;
+    const char* e = find_string_end(s, escaped);
     if (!e) return fail("unterminated string");
     p_ = e + 1;
     std::string_view raw(s, static_cast<std::size_t>(e - s));
-    if (raw.find('\\') == std::string_view::npos) {
+    if (!escaped) {
       out = raw;
       return true;
     }
@@ -112,6 +114,19 @@ class JsonCursor {
     if (p_ >= end_ || *p_ != '"') return fail("expected a string");
     const char* s = p_ + 1;
     const char* e = find_quote_end(s);
+    if (!e) return fail("unterminated string");
+    p_ = e + 1;
+    out = {s, static_cast<std::size_t>(e - s)};
+    return true;
+  }
+
+  // A string value without unescaping; `escaped` says whether its body has a backslash.
+  bool raw_string(std::string_view& out, bool& escaped) {
+    ws();
+    if (p_ >= end_ || *p_ != '"') return fail("expected a string");
+    const char* s = p_ + 1;
+    escaped = false;
+    const char* e = find_string_end(s, escaped);
     if (!e) return fail("unterminated string");
     p_ = e + 1;
     out = {s, static_cast<std::size_t>(e - s)};
@@ -195,16 +210,37 @@ class JsonCursor {
  private:
   static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-  // The closing quote of the string whose body starts at s, or nullptr.
+  // The closing quote of the string whose body starts at s, or nullptr; `escaped` set when the
+  // body has a backslash. Eight bytes at a time: a quote or a backslash in a word is found with
+  // the has-zero-byte trick (the lowest flagged byte is always a true match).
   const char* find_quote_end(const char* s) const {
+    bool escaped = false;
+    return find_string_end(s, escaped);
+  }
+  const char* find_string_end(const char* s, bool& escaped) const {
+    static_assert(std::endian::native == std::endian::little, "the word scan reads the lowest byte first");
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const char* p = s;
     for (;;) {
-      const void* q = std::memchr(s, '"', static_cast<std::size_t>(end_ - s));
-      if (!q) return nullptr;
-      const char* e = static_cast<const char*>(q);
-      const char* b = e;
-      while (b > s && b[-1] == '\\') --b;
-      if (((e - b) & 1) == 0) return e;
-      s = e + 1;
+      while (end_ - p >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        std::uint64_t q = w ^ (ones * '"');
+        std::uint64_t b = w ^ (ones * '\\');
+        std::uint64_t m = ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs);
+        if (m) {
+          p += __builtin_ctzll(m) / 8;  // little-endian: the lowest byte comes first
+          break;
+        }
+        p += 8;
+      }
+      while (p < end_ && *p != '"' && *p != '\\') ++p;
+      if (p >= end_) return nullptr;
+      if (*p == '"') return p;
+      escaped = true;
+      p += 2;  // the backslash and the character it escapes
+      if (p > end_) return nullptr;
     }
   }
 

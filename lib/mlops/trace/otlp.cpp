@@ -262,8 +262,9 @@ bool OtlpParser::any_value(JsonCursor& c, AnyValue& out) {
   return c.object([&](std::string_view key) {
     if (is(key, "stringValue", "string_value")) {
       out.type = ValueType::string;
-      if (!c.raw_string(out.text)) return false;
-      if (out.text.find('\\') == std::string_view::npos) return true;
+      bool escaped = false;
+      if (!c.raw_string(out.text, escaped)) return false;
+      if (!escaped) return true;
       if (out.text.size() > kEagerUnescape) {
         out.escaped = true;
         return true;

@@ -120,3 +120,30 @@ TEST_CASE("a malformed line is named, or skipped with what it gave forgotten", "
   REQUIRE_FALSE(junk);
   CHECK(junk.error().message == "'j', line 2: malformed JSON at column 1: expected '{'");
 }
+
+TEST_CASE("strings end at the right quote whatever their escapes, and long ones unescape on demand", "[trace]") {
+  std::string long_body;
+  for (int i = 0; i < 40; ++i) long_body += "say \\\"hi\\\" \\\\ ";  // 560 bytes with escapes
+  std::string line = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"ends with a backslash \\","attributes":[)"
+                     R"({"key":"m","value":{"stringValue":")" +
+                     long_body + R"("}},{"key":"short","value":{"stringValue":"a\"b"}}]}]}]}]})";
+  struct Values : RecordSink {
+    std::string name, message, short_value;
+    bool kept_escaped = false;
+    void span(const Span& s) override {
+      name = s.name;
+      std::string scratch;
+      const AnyValue* m = s.attributes.find("m");
+      kept_escaped = m->escaped;
+      message = m->unescaped(scratch);
+      short_value = s.attributes.find("short")->text;
+    }
+    void log(const LogRecord&) override {}
+  } values;
+  REQUIRE(read_text(line + "\n", "t", SkipBad::no, values));
+  CHECK(values.name == "ends with a backslash \\");
+  CHECK(values.kept_escaped);
+  CHECK(values.message.size() == 40 * 11);
+  CHECK(values.message.starts_with("say \"hi\" \\ say"));
+  CHECK(values.short_value == "a\"b");
+}

@@ -94,6 +94,7 @@ void add_trace_stats(CLI::App& group) {
       "Example: mlops trace stats traces.jsonl.gz logs.jsonl --since 2026-12-01T00:00:00Z --json");
   command->add_option("files", options->files, "OTLP/JSON trace (and log) exports")->required()->option_text("FILE...");
   command->add_option("--group-by", options->group_by, "Group by operation (default), model, prompt or provider")
+      ->check(CLI::IsMember({"operation", "model", "prompt", "provider"}))
       ->option_text("LABEL");
   command
       ->add_option("--since", options->since,
