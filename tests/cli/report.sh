@@ -196,4 +196,53 @@ test_report_help_and_completion() {
   expect_out "01kb0000000002"
 }
 
+test_plot_draws_curves_in_the_terminal() {
+  repo_with_runs
+  run mlops runs plot 01kb0000000001 01kb0000000002 --metric loss --width 70 --height 12
+  expect_rc 0
+  expect_out "loss"
+  expect_out "** 01kb0000000001 (baseline)"
+  expect_out "++ 01kb0000000002 (fast)"
+  expect_out "step"
+  expect_eq "$(grep -c '┤' <<<"$out")" 12
+  [[ "$out" != *$'\x1b'* ]] || fail "colour codes in a pipe"
+  # One run: braille; with colour asked for: ANSI colours.
+  run mlops runs plot 01kb0000000001 --metric loss --width 70 --height 12
+  [[ "$out" == *"━━ 01kb0000000001 (baseline)"* ]] || fail "no braille legend: $out"
+  LC_ALL=C grep -q $'\xe2[\xa0-\xa3]' <<<"$out" || fail "no braille: $out"
+  run mlops --color=always runs plot 01kb0000000001 01kb0000000002 --metric loss --width 70
+  [[ "$out" == *$'\x1b[34m'* && "$out" == *$'\x1b[33m'* ]] || fail "no colour per run"
+  # The spike at step 700 reaches the top row of the plot.
+  run mlops runs plot 01kb0000000001 --metric loss --width 70 --height 12 --style ascii
+  [[ "$(sed -n 2p <<<"$out")" == *'*'* ]] || fail "the spike is lost: $out"
+}
+
+test_plot_json_and_errors() {
+  repo_with_runs
+  run mlops runs plot 01kb0000000001 --metric loss --width 40 --json
+  expect_rc 0
+  expect_eq "$(json_get '["runs"][0]["points"]' <<<"$out")" 1500
+  [[ "$(json_get '["runs"][0]["drawn"].__len__()' <<<"$out")" -le 82 ]] || fail "not downsampled to the width"
+  run mlops runs plot 01kb0000000001 --metric los
+  expect_rc 2
+  expect_err "did you mean 'loss'?"
+  run mlops runs plot zzzz --metric loss
+  expect_rc 2
+  run mlops runs plot 01kb0000000001
+  expect_rc 2
+  expect_err "--metric"
+  run mlops runs plot 01kb0000000001 --metric loss --height 1
+  expect_rc 2
+  expect_err "out of range"
+  run mlops runs plot 01kb0000000001 --metric loss --style dots
+  expect_rc 2
+  run mlops runs plot 01kb0000000003 --metric acc
+  expect_rc 2
+  run mlops runs plot 01kb0000000001 01kb0000000003 --metric acc --width 50
+  expect_rc 0
+  expect_err "01kb0000000003 (no-acc) has no 'acc' points"
+  run mlops runs plot --help
+  expect_out "Example: mlops runs plot"
+}
+
 run_tests "${1:-}"

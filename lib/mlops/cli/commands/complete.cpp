@@ -74,6 +74,8 @@ constexpr ValueRule kValueRules[] = {
     {"mlops runs report", "--where", ValueKind::run_key},
     {"mlops runs report", "--metric", ValueKind::metric},
     {"mlops runs report", "--primary", ValueKind::metric},
+    {"mlops runs plot", "ids", ValueKind::run},
+    {"mlops runs plot", "--metric", ValueKind::metric},
     {"mlops runs list", "--sort", ValueKind::run_key},
     {"mlops runs list", "--columns", ValueKind::run_key},
     {"mlops log metric", "name", ValueKind::metric},
