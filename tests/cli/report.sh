@@ -17,9 +17,10 @@ repo_with_runs() {
 }
 
 # chromium ARGS... FILE: the DOM after load in $dom, the page's console messages in $console.
+# A profile of its own each time: Chromium hands a second instance on one profile to the first.
 browser() {
   command -v chromium >/dev/null || { fail "chromium is not installed (scripts/install-deps installs it)"; return 1; }
-  dom=$(timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$TEST_ROOT/chromium" \
+  dom=$(timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$(mktemp -d "$TEST_ROOT/chromium.XXXXXX")" \
     --enable-logging=stderr --v=0 "$@" 2>"$TEST_ROOT/.console")
   console=$(grep -a 'CONSOLE' "$TEST_ROOT/.console")
 }

@@ -8,8 +8,8 @@
 #include "mlops/core/suggest.hpp"
 #include "mlops/tracking/display.hpp"
 #include "mlops/tracking/run_diff.hpp"
-#include "mlops/view/assets.hpp"
 #include "mlops/view/html.hpp"
+#include "mlops/view/page.hpp"
 #include "mlops/view/report.hpp"
 #include "mlops/view/report_parts.hpp"
 
@@ -68,7 +68,7 @@ std::optional<std::vector<std::optional<double>>> numeric_param(const std::vecto
 }
 
 std::string runs_table(const std::vector<RunView>& runs, const std::vector<std::string>& params,
-                       const std::vector<std::string>& metrics) {
+                       const std::vector<std::string>& metrics, std::string_view link_prefix) {
   std::string html =
       "<div class=\"wrap\"><table "
       "class=\"sortable\"><thead><tr><th>run</th><th>name</th><th>status</th><th>started</th>"
@@ -79,11 +79,12 @@ std::string runs_table(const std::vector<RunView>& runs, const std::vector<std::
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const auto& run = runs[i].run;
     html += fmt::format(
-        "<tr><td><span class=\"swatch s{}\"></span><a href=\"#{}\"><code>{}</code></a></td><td>{}</td>"
+        "<tr><td><span class=\"swatch s{}\"></span><a href=\"{}{}\"><code>{}</code></a></td><td>{}</td>"
         "<td class=\"status-{}\">{}</td><td>{}</td><td class=\"num\" data-value=\"{}\">{}</td><td><code>{}</code></td>",
-        i % kColors, escape(detail::run_anchor(run)), escape(run.id), escape(run.name), tracking::to_string(run.status),
-        tracking::to_string(run.status), escape(tracking::display_time(run.start_time)),
-        run.duration ? fmt::format("{}", *run.duration) : "", tracking::display_duration(run.duration),
+        i % kColors, link_prefix, escape(link_prefix == "#" ? detail::run_anchor(run) : run.id), escape(run.id),
+        escape(run.name), tracking::to_string(run.status), tracking::to_string(run.status),
+        escape(tracking::display_time(run.start_time)), run.duration ? fmt::format("{}", *run.duration) : "",
+        tracking::display_duration(run.duration),
         run.git_commit.empty() ? "-" : escape(run.git_commit.substr(0, 8)) + (run.git_dirty ? "*" : ""));
     for (const auto& key : params) {
       auto it = run.params.find(key);
@@ -143,11 +144,14 @@ std::string differences_table(const std::vector<RunView>& runs) {
   return html;
 }
 
-std::string compare_section(const std::vector<RunView>& runs, const ReportOptions& options,
-                            const std::vector<std::string>& metrics, nlohmann::ordered_json& charts) {
+}  // namespace
+
+std::string detail::compare_section(const std::vector<RunView>& runs, const ReportOptions& options,
+                                    const std::vector<std::string>& metrics, nlohmann::ordered_json& charts,
+                                    std::string_view run_link_prefix) {
   auto params = varying_params(runs);
   std::string html = "<section id=\"compare\"><h2>Compare</h2>\n";
-  html += runs_table(runs, params, metrics);
+  html += runs_table(runs, params, metrics, run_link_prefix);
 
   html += "<h3 id=\"curves\">Learning curves</h3>\n";
   std::size_t drawn = 0;
@@ -225,8 +229,6 @@ std::string compare_section(const std::vector<RunView>& runs, const ReportOption
   return html + "</section>\n";
 }
 
-}  // namespace
-
 Result<void> check_report_metrics(const std::vector<RunView>& runs, const ReportOptions& options) {
   std::set<std::string> known;
   for (const auto& view : runs) {
@@ -258,31 +260,19 @@ std::vector<std::string> report_metrics(const std::vector<RunView>& runs, const 
 
 std::string render_report_html(const std::vector<RunView>& runs, const ReportOptions& options) {
   auto metrics = report_metrics(runs, options);
+  Page page;
   nlohmann::ordered_json charts = nlohmann::ordered_json::array();
-  std::string title =
+  page.title =
       runs.size() == 1 ? fmt::format("Run {}", runs.front().label()) : fmt::format("Runs report: {} runs", runs.size());
-  std::string html = fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-      // Nothing may be fetched: no network, no CDN. Inline style and script only.
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-      "script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"generator\" content=\"mlops runs report\">\n"
-      "<title>{}</title>\n<style>\n{}</style></head><body>\n<a class=\"skip\" href=\"#main\">Skip to the report</a>\n",
-      escape(title), page_css());
-  html += fmt::format("<header><h1>{}</h1>\n<nav aria-label=\"Sections\"><ul>", escape(title));
-  if (runs.size() > 1) html += "<li><a href=\"#compare\">Compare</a></li>";
+  if (runs.size() > 1) page.nav += "<li><a href=\"#compare\">Compare</a></li>";
   for (const auto& view : runs) {
-    html += fmt::format("<li><a href=\"#{}\">{}</a></li>", escape(detail::run_anchor(view.run)), escape(view.label()));
+    page.nav +=
+        fmt::format("<li><a href=\"#{}\">{}</a></li>", escape(detail::run_anchor(view.run)), escape(view.label()));
   }
-  html += "</ul></nav></header>\n<main id=\"main\">\n";
-  if (runs.size() > 1) html += compare_section(runs, options, metrics, charts);
-  for (std::size_t i = 0; i < runs.size(); ++i) html += detail::run_section(runs[i], i, options, charts);
-  html += "</main>\n";
-  nlohmann::ordered_json data = {{"format", "mlops-report"}, {"version", 1}, {"charts", std::move(charts)}};
-  html += "<script type=\"application/json\" id=\"mlops-data\">" + script_json(data) + "</script>\n";
-  html += "<script>\n" + std::string(page_script()) + "</script>\n</body></html>\n";
-  return html;
+  if (runs.size() > 1) page.body += detail::compare_section(runs, options, metrics, charts);
+  for (std::size_t i = 0; i < runs.size(); ++i) page.body += detail::run_section(runs[i], i, options, charts);
+  page.data = {{"format", "mlops-report"}, {"version", 1}, {"charts", std::move(charts)}};
+  return render_page(page, PageAssets::inline_);
 }
 
 }  // namespace mlops::view

@@ -30,6 +30,11 @@ std::string curve_figure(const std::string& id, const std::string& metric,
 std::string number_cell(std::optional<double> value);
 // The anchor of a run's section ("run-01J…").
 std::string run_anchor(const tracking::RunRecord& run);
+// The Compare view of several runs: runs table, curves, finals, scatter, parallel coordinates,
+// differences. `run_link` makes a run's href from its anchor ("#run-ID" in the report).
+std::string compare_section(const std::vector<RunView>& runs, const ReportOptions& options,
+                            const std::vector<std::string>& metrics, nlohmann::ordered_json& charts,
+                            std::string_view run_link_prefix = "#");
 // The Run view: everything `runs show` has, curves, artifacts, log and diff.
 std::string run_section(const RunView& view, std::size_t index, const ReportOptions& options,
                         nlohmann::ordered_json& charts);
