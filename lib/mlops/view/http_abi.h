@@ -15,10 +15,10 @@ extern "C" {
 #define MLOPS_HTTP_ABI_VERSION 1
 
 struct mlops_http_request {
-  const char* method;  /* "GET", "HEAD", "POST", ... */
-  const char* path;    /* decoded, without the query: "/run/01m8..." */
-  const char* host;    /* the Host header, "" when absent */
-  size_t params;       /* query parameters, decoded, in order; a key may repeat */
+  const char* method; /* "GET", "HEAD", "POST", ... */
+  const char* path;   /* decoded, without the query: "/run/01m8..." */
+  const char* host;   /* the Host header, "" when absent */
+  size_t params;      /* query parameters, decoded, in order; a key may repeat */
   const char* const* param_keys;
   const char* const* param_values;
 };
@@ -34,8 +34,8 @@ struct mlops_http_response {
 };
 
 typedef void (*mlops_http_respond)(void* reply, const struct mlops_http_response* response);
-typedef void (*mlops_http_handler)(void* context, const struct mlops_http_request* request,
-                                   mlops_http_respond respond, void* reply);
+typedef void (*mlops_http_handler)(void* context, const struct mlops_http_request* request, mlops_http_respond respond,
+                                   void* reply);
 
 /* The plugin's functions, looked up by these names. */
 typedef int (*mlops_http_abi_version_fn)(void);
