@@ -164,6 +164,34 @@ test_ui_refreshes_a_running_run() {
   stop_ui
 }
 
+test_ui_models_page() {
+  new_repo
+  echo weights > model.bin
+  echo model.bin > .gitignore
+  git add -A && git commit -qm init
+  mlops run --name train --artifact model.bin -- mlops log metric auc 0.93 >/dev/null 2>&1
+  local id
+  id=$(mlops runs list --ids --limit 1)
+  mlops model register churn --run "$id" --artifact model.bin --message '<b>retrained</b>' >/dev/null 2>&1 ||
+    fail "model register failed"
+  mlops model promote churn v0.0.1 --to production >/dev/null 2>&1 || fail "model promote failed"
+  local tags_before
+  tags_before=$(git tag -l; ls .mlops)
+  start_ui || return
+  fetch "${url}models"
+  expect_eq "$status" 200
+  [[ "$body" == *'<td>production</td><td>v0.0.1</td>'* ]] || fail "no stage table: $body"
+  [[ "$body" == *"href=\"/run/$id\""* ]] || fail "the version is not linked to its run"
+  [[ "$body" == *'auc = 0.93'* ]] || fail "no metrics in the lineage"
+  [[ "$body" == *'assignment of v0.0.1 to production'* ]] || fail "no history"
+  [[ "$body" != *'<b>'* ]] || fail "unescaped message"
+  browser --dump-dom "${url}models"
+  [[ "$dom" == *'registration of v0.0.1'* ]] || fail "the models page does not load in chromium"
+  [[ -z "$console" ]] || fail "console messages on the models page: $console"
+  stop_ui
+  expect_eq "$(git tag -l; ls .mlops)" "$tags_before"
+}
+
 test_ui_errors() {
   repo_with_runs
   run mlops ui --port 70000

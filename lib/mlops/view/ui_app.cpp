@@ -63,6 +63,7 @@ UiResponse UiApp::route(const UiRequest& request) const {
   if (path == "/static/page.js") return {200, "text/javascript; charset=utf-8", std::string(page_script()), {}};
   if (path == "/" || path == "/runs") return runs_page(repo_, request);
   if (path == "/compare") return compare_page(repo_, request);
+  if (path == "/models") return models_page(repo_);
   if (path.starts_with("/run/")) return run_page(repo_, path.substr(5));
   return error_page(404, "Not found", fmt::format("Nothing is at {}.", path));
 }

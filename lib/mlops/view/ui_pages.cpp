@@ -17,13 +17,6 @@ namespace mlops::view {
 
 namespace {
 
-constexpr std::string_view kUiNav = "<li><a href=\"/\">Runs</a></li>";
-
-UiResponse html_response(int status, Page page) {
-  page.nav = std::string(kUiNav) + page.nav;
-  return {status, "text/html; charset=utf-8", render_page(page, PageAssets::linked), {}};
-}
-
 // The store for reading, or nullopt when this repository has recorded no run (opening would
 // create runs.db: a write).
 std::optional<tracking::RunStore> open_for_reading(const Repo& repo, std::string& problem) {
@@ -47,6 +40,11 @@ std::size_t page_number(const std::string& text) {
 }
 
 }  // namespace
+
+UiResponse ui_html_response(int status, Page page) {
+  page.nav = "<li><a href=\"/\">Runs</a></li><li><a href=\"/models\">Models</a></li>" + page.nav;
+  return {status, "text/html; charset=utf-8", render_page(page, PageAssets::linked), {}};
+}
 
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& params) {
   auto encode = [](std::string_view text) {
@@ -72,7 +70,7 @@ UiResponse error_page(int status, std::string_view title, std::string_view messa
   Page page;
   page.title = std::string(title);
   page.body = fmt::format("<p role=\"alert\">{}</p>\n", escape(message));
-  return html_response(status, std::move(page));
+  return ui_html_response(status, std::move(page));
 }
 
 UiResponse runs_page(const Repo& repo, const UiRequest& request) {
@@ -89,7 +87,7 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request) {
       escape(where), escape(columns_text), escape(sort));
   auto fail = [&](std::string_view message) {
     page.body = form + fmt::format("<pre role=\"alert\" class=\"error\">{}</pre>\n", escape(message));
-    return html_response(400, std::move(page));
+    return ui_html_response(400, std::move(page));
   };
 
   tracking::RunSelection selection;
@@ -126,7 +124,7 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request) {
   auto store = open_for_reading(repo, problem);
   if (!store) {
     page.body = form + fmt::format("<p>{}</p>\n", escape(problem));
-    return html_response(200, std::move(page));
+    return ui_html_response(200, std::move(page));
   }
   auto selected = tracking::select_runs(*store, selection);
   if (!selected) return fail(selected.error().message);
@@ -217,7 +215,7 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request) {
     body += "</p></nav>\n";
   }
   page.body = std::move(body);
-  return html_response(200, std::move(page));
+  return ui_html_response(200, std::move(page));
 }
 
 UiResponse compare_page(const Repo& repo, const UiRequest& request) {
@@ -240,7 +238,7 @@ UiResponse compare_page(const Repo& repo, const UiRequest& request) {
   ReportOptions options;
   page.body = detail::compare_section(*runs, options, report_metrics(*runs, options), charts, "/run/");
   page.data = {{"format", "mlops-ui"}, {"version", 1}, {"charts", std::move(charts)}};
-  return html_response(200, std::move(page));
+  return ui_html_response(200, std::move(page));
 }
 
 UiResponse run_page(const Repo& repo, std::string_view id) {
@@ -258,7 +256,7 @@ UiResponse run_page(const Repo& repo, std::string_view id) {
   page.data = {{"format", "mlops-ui"}, {"version", 1}, {"charts", std::move(charts)}};
   // Live: a run still logging is shown again every few seconds.
   if (runs->front().run.status == tracking::RunStatus::running) page.refresh_seconds = 5;
-  return html_response(200, std::move(page));
+  return ui_html_response(200, std::move(page));
 }
 
 }  // namespace mlops::view

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "mlops/core/repo.hpp"
+#include "mlops/view/page.hpp"
 #include "mlops/view/ui_app.hpp"
 
 namespace mlops::view {
@@ -16,8 +17,12 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request);
 UiResponse compare_page(const Repo& repo, const UiRequest& request);
 // "/run/ID": the Run view; it reloads itself every 5 s while the run is running.
 UiResponse run_page(const Repo& repo, std::string_view id);
+// "/models": every model's stages, versions with lineage, and history (from the git tags).
+UiResponse models_page(const Repo& repo);
 UiResponse error_page(int status, std::string_view title, std::string_view message);
 
+// A page of the ui (its navigation first), as a response.
+UiResponse ui_html_response(int status, Page page);
 // "a=1&b=x%20y": a query string, each key and value percent-encoded.
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& params);
 
