@@ -227,4 +227,79 @@ test_needs_a_store() {
   expect_rc 2
 }
 
+# --- mlops data export --format dvc ---
+
+test_export_writes_what_dvc_wrote() {
+  dvc_repo --dvc 3
+  cp -r .dvc/cache "$TEST_ROOT/dvc-cache.$$"
+  cp data/images.dvc data/train.csv.dvc "$TEST_ROOT/"
+  mlops import dvc >/dev/null 2>&1
+  rm -rf .dvc/cache data/images.dvc data/train.csv.dvc
+  run mlops data export --format dvc
+  expect_rc 0
+  expect_out "exported data/images.dvc (2c95aad1b961a9e54851867ab3c763fe.dir)"
+  expect_out "cached model.pkl (b53efbcdf076d3b880fcf7e01e40073d), an out of dvc.lock"
+  expect_no_file model.pkl.dvc  # a pipeline's out: DVC refuses a .dvc file for it
+  cmp data/images.dvc "$TEST_ROOT/images.dvc" || fail "images.dvc differs from DVC's"
+  cmp data/train.csv.dvc "$TEST_ROOT/train.csv.dvc" || fail "train.csv.dvc differs from DVC's"
+  diff -r .dvc/cache "$TEST_ROOT/dvc-cache.$$" || fail "the DVC cache differs from DVC's"
+  expect_eq "$(stat -c %a .dvc/cache/files/md5/b5/3efbcdf076d3b880fcf7e01e40073d)" 444
+}
+
+test_round_trip_import_export_import_gives_the_same_pointers() {
+  new_repo
+  mkdir -p data/images/sub
+  printf 'a,b\r\n1,2\r\n' >data/train.csv
+  printf 'cat' >data/images/cat.jpeg
+  printf 'bird' >data/images/sub/bird.jpeg
+  mlops data add data/train.csv data/images >/dev/null 2>&1
+  cp data/train.csv.mlops data/images.mlops "$TEST_ROOT/"
+  run mlops data export --format dvc --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["created_dvc_folder"]')" "True"
+  expect_file .dvc/config
+  grep -qx "/cache" .dvc/.gitignore || fail ".dvc/.gitignore lacks the cache"
+  # A fresh clone with only the DVC side: the import gives back the same versions.
+  rm -rf .mlops data/train.csv.mlops data/images.mlops data/train.csv data/images
+  mlops init >/dev/null 2>&1
+  run mlops import dvc
+  expect_rc 0
+  expect_out "2 imported"
+  cmp data/train.csv.mlops "$TEST_ROOT/train.csv.mlops" || fail "train.csv.mlops differs after the round trip"
+  cmp data/images.mlops "$TEST_ROOT/images.mlops" || fail "images.mlops differs after the round trip"
+  # ... and exporting again reads nothing.
+  run mlops data export --format dvc --json
+  expect_eq "$(echo "$out" | json_get '["files_read"]')" 0
+  expect_eq "$(echo "$out" | json_get '["exported"][0]["changed"]')" "False"
+}
+
+test_export_names_data_missing_from_the_cache() {
+  new_repo
+  printf 'x' >a.txt && printf 'y' >b.txt
+  mlops data add a.txt b.txt >/dev/null 2>&1
+  local hash
+  hash=$(sed -n 's/^hash: xxh3://p' a.txt.mlops)
+  chmod -R u+w .mlops/cache && rm ".mlops/cache/${hash:0:2}/${hash:2}"
+  run mlops data export --format dvc
+  expect_rc 1
+  expect_out "missing a.txt: 1 file is not in the mlops cache"
+  expect_out "exported b.txt.dvc"
+  expect_no_file a.txt.dvc
+  expect_err "mlops data pull"
+}
+
+test_export_bad_input_changes_nothing() {
+  new_repo
+  printf 'x' >a.txt && mlops data add a.txt >/dev/null 2>&1
+  local before
+  before=$(snapshot)
+  run mlops data export --format mlflow
+  expect_rc 2
+  run mlops data export
+  expect_rc 2
+  run mlops data export --format dvc nowhere.txt
+  expect_rc 2
+  expect_eq "$(snapshot)" "$before"
+}
+
 run_tests "${1:-.}"

@@ -47,7 +47,8 @@ bool is_under(std::string_view path, std::string_view top) {
   return top.empty() || path == top || (path.starts_with(top) && path.size() > top.size() && path[top.size()] == '/');
 }
 
-// The DVC files of the work tree: every `*.dvc` and `dvc.lock`, outside .git, .dvc and .mlops.
+}  // namespace
+
 Result<std::vector<std::string>> list_dvc_files(const Repo& repo) {
   std::vector<std::string> files;
   std::error_code ec;
@@ -69,7 +70,7 @@ Result<std::vector<std::string>> list_dvc_files(const Repo& repo) {
   return files;
 }
 
-Result<std::vector<DvcOut>> read_outs(const Repo& repo, const std::string& file) {
+Result<std::vector<DvcOut>> read_dvc_outs(const Repo& repo, const std::string& file) {
   auto text = read_file(repo.root / file);
   if (!text) return std::unexpected(text.error());
   if (fs::path(file).filename() != "dvc.lock") return parse_dvc_file(*text, file);
@@ -82,6 +83,8 @@ Result<std::vector<DvcOut>> read_outs(const Repo& repo, const std::string& file)
   }
   return parse_dvc_lock(*text, file, wdirs);
 }
+
+namespace {
 
 std::string fetch_command(const DvcOut& out) {
   std::string target = out.stage.empty() ? out.source : out.stage;
@@ -315,7 +318,7 @@ Result<std::vector<DvcOut>> find_dvc_outs(const Repo& repo, const std::vector<st
   std::optional<Error> unread;
   for (const auto& file : *files) {
     bool whole = selected_file(file);
-    auto parsed = read_outs(repo, file);
+    auto parsed = read_dvc_outs(repo, file);
     if (!parsed) {
       if (whole) return std::unexpected(parsed.error());
       if (!unread) unread = parsed.error();

@@ -53,6 +53,11 @@ struct DvcImportReport {
   std::uint64_t bytes_read = 0;
 };
 
+// The DVC files of the work tree, sorted: every `*.dvc` and `dvc.lock`, outside .git, .dvc and .mlops.
+Result<std::vector<std::string>> list_dvc_files(const Repo& repo);
+// The outs of one of them (a dvc.lock with the wdirs of the dvc.yaml beside it).
+Result<std::vector<DvcOut>> read_dvc_outs(const Repo& repo, const std::string& file);
+
 // Every out named by the DVC files of the work tree (or those `paths` select), checked: unknown
 // fields, outs outside the repository and paths that select nothing are bad input.
 Result<std::vector<DvcOut>> find_dvc_outs(const Repo& repo, const std::vector<std::string>& paths);

@@ -55,7 +55,8 @@ Result<DvcObjectImporter> DvcObjectImporter::open(const Repo& repo, const data::
     if (!opened) return std::unexpected(opened.error());
     if (!dry_run) {
       MLOPS_TRY(opened->exec(
-          "CREATE TABLE IF NOT EXISTS objects (dvc TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER NOT NULL)"));
+          "CREATE TABLE IF NOT EXISTS objects (dvc TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER NOT NULL);"
+          "CREATE INDEX IF NOT EXISTS objects_by_hash ON objects (hash)"));
     }
     db.emplace(std::move(*opened));
   }
@@ -64,9 +65,7 @@ Result<DvcObjectImporter> DvcObjectImporter::open(const Repo& repo, const data::
 
 std::optional<ImportedObject> DvcObjectImporter::known(const std::string& md5, bool legacy) {
   std::string key = memo_key(md5, legacy);
-  for (const auto& [k, object] : pending_) {
-    if (k == key) return object;
-  }
+  if (auto found = pending_.find(key); found != pending_.end()) return found->second;
   if (!db_) return std::nullopt;
   auto statement = db_->prepare("SELECT hash, size FROM objects WHERE dvc = ?1");
   if (!statement) return std::nullopt;  // a dry run before any import: no table yet
@@ -144,8 +143,21 @@ Result<DvcObjectImporter::Unverified> DvcObjectImporter::store_file(const fs::pa
   return Unverified{s.md5, s.md5_dos2unix, ImportedObject{s.hash, s.size}};
 }
 
+std::optional<std::string> DvcObjectImporter::md5_of(const Hash& hash) {
+  std::string text = hash.str();
+  if (auto found = pending_md5_.find(hash); found != pending_md5_.end()) return found->second;
+  if (!db_) return std::nullopt;
+  auto statement = db_->prepare("SELECT dvc FROM objects WHERE hash = ?1 AND dvc LIKE 'md5:%' LIMIT 1");
+  if (!statement) return std::nullopt;
+  statement->bind(1, text);
+  auto row = statement->step();
+  if (!row || !*row) return std::nullopt;
+  return statement->text(0).substr(4);
+}
+
 void DvcObjectImporter::remember(const std::string& md5, bool legacy, const ImportedObject& object) {
-  pending_.emplace_back(memo_key(md5, legacy), object);
+  pending_.insert_or_assign(memo_key(md5, legacy), object);
+  if (!legacy) pending_md5_.emplace(object.hash, md5);
 }
 
 Result<void> DvcObjectImporter::commit() {
@@ -160,6 +172,7 @@ Result<void> DvcObjectImporter::commit() {
   }
   MLOPS_TRY(transaction->commit());
   pending_.clear();
+  pending_md5_.clear();
   return {};
 }
 

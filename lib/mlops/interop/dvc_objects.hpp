@@ -6,9 +6,11 @@
 // second import, an interrupted one run again, or --all-commits never reads an object twice.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "mlops/core/error.hpp"
@@ -58,6 +60,8 @@ class DvcObjectImporter {
   };
   Result<Unverified> store_file(const std::filesystem::path& file);
   void remember(const std::string& md5, bool legacy, const ImportedObject& object);
+  // The DVC 3 MD5 the memo pairs with mlops object `hash` (what an export or import recorded).
+  std::optional<std::string> md5_of(const Hash& hash);
   // Records in the memo what import_file stored since the last call; call after cache.flush().
   Result<void> commit();
 
@@ -77,7 +81,8 @@ class DvcObjectImporter {
   Result<std::optional<Streamed>> stream(const std::filesystem::path& file, bool dos2unix,
                                          std::optional<AtomicFile>& temp);
   std::optional<sql::Database> db_;
-  std::vector<std::pair<std::string, ImportedObject>> pending_;
+  std::unordered_map<std::string, ImportedObject> pending_;  // memo key -> object, not yet committed
+  std::map<Hash, std::string> pending_md5_;                  // object -> DVC 3 MD5, not yet committed
   std::uint64_t files_read_ = 0;
   std::uint64_t bytes_read_ = 0;
 };

@@ -102,3 +102,17 @@ TEST_CASE("join_inside keeps paths in the repository") {
   CHECK_FALSE(join_inside("", "/a"));
   CHECK_FALSE(join_inside("", "."));
 }
+
+#include "mlops/interop/dvc_export.hpp"
+
+TEST_CASE("an exported .dvc file reads back as the out it describes") {
+  std::string md5 = "2c95aad1b961a9e54851867ab3c763fe";
+  CHECK(format_dvc_file("images", md5, true, 1432, 3) ==
+        "outs:\n- md5: 2c95aad1b961a9e54851867ab3c763fe.dir\n  size: 1432\n  nfiles: 3\n  hash: md5\n  path: images\n");
+  for (std::string name : {"images", "123", "true", "a: b", "it's", " lead", "#x", "-x", "caf\xc3\xa9"}) {
+    auto outs = parse_dvc_file(format_dvc_file(name, md5, false, 5, 1), "data/x.dvc");
+    REQUIRE(outs);
+    CHECK(outs->front().path == "data/" + name);
+    CHECK_FALSE(outs->front().legacy);
+  }
+}
