@@ -4,4 +4,5 @@
 
 namespace mlops::cli {
 void add_import_dvc(CLI::App& group);
+void add_import_mlflow(CLI::App& group);
 }  // namespace mlops::cli
