@@ -4,6 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 
 GENERATOR="${MLOPS_SOURCE_DIR:?}/tests/fixtures/interop/mlflow_store.py"
+# `mlops log` inside `mlops run` finds mlops on PATH, as a user's script would.
+export PATH="$(dirname "$MLOPS"):$PATH"
 
 mlflow_repo() {
   new_repo
@@ -124,6 +126,72 @@ test_artifact_climbing_out_is_refused() {
   run mlops import mlflow "$STORE"
   expect_rc 2
   expect_err "climbs out of its folder"
+}
+
+# The records of every run, without the mlops ids (a new import gives new ones), by MLflow id.
+records() { mlops runs export | python3 -c '
+import json, sys
+runs = json.load(sys.stdin)["runs"]
+for r in runs:
+    r.pop("id", None)
+    for a in r.get("artifacts", []): a.pop("id", None)
+print(json.dumps(sorted(runs, key=lambda r: r["tags"]["mlflow.run_id"]), sort_keys=True))'; }
+
+test_round_trip_import_export_import_gives_the_same_records() {
+  mlflow_repo --runs 5 --points 7 --experiments 2 --artifacts
+  mlops import mlflow "$STORE" >/dev/null 2>&1
+  local first
+  first=$(records)
+  run mlops runs export --format mlflow "$TEST_ROOT/out.$$"
+  expect_rc 0
+  expect_out "exported 10 runs to the MLflow store"
+  # The store is laid out as MLflow's: experiments by id with their name, runs by their MLflow id.
+  expect_file "$TEST_ROOT/out.$$/0/meta.yaml"
+  grep -q "^name: 'Default'" "$TEST_ROOT/out.$$/0/meta.yaml" || fail "experiment 0 is not Default"
+  expect_file "$TEST_ROOT/out.$$/0/$(basename "$(first_run_dir)")/metrics/val/acc"
+  cmp "$(first_run_dir)/artifacts/model.pkl" "$TEST_ROOT/out.$$/0/$(basename "$(first_run_dir)")/artifacts/model.pkl" ||
+    fail "artifact differs"
+  # Exporting again writes nothing new.
+  run mlops runs export --format mlflow "$TEST_ROOT/out.$$" --json
+  expect_eq "$(echo "$out" | json_get '[r["written"] for r in d["runs"]].count(True)' 2>/dev/null || echo "$out" | python3 -c 'import json,sys; print([r["written"] for r in json.load(sys.stdin)["runs"]].count(True))')" 0
+  # A fresh store importing the export has the same records.
+  new_repo
+  run mlops import mlflow "$TEST_ROOT/out.$$"
+  expect_rc 0
+  expect_out "10 runs imported"
+  expect_eq "$(records)" "$first"
+}
+
+test_native_runs_export_to_mlflow_and_back() {
+  new_repo
+  mlops run --name native -- sh -c 'mlops log param lr 0.1 && mlops log metric loss 0.5 --step 1 && mlops log metric loss 0.25 --step 2' >/dev/null 2>&1 ||
+    fail "mlops run failed"
+  run mlops runs export --format mlflow -o "$TEST_ROOT/native.$$"
+  expect_rc 0
+  new_repo
+  run mlops import mlflow "$TEST_ROOT/native.$$" --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["imported"][0]["name"]')" "native"
+  expect_eq "$(echo "$out" | json_get '["imported"][0]["metric_points"]')" 2
+}
+
+test_export_mlflow_bad_input_changes_nothing() {
+  mlflow_repo --runs 2
+  mlops import mlflow "$STORE" >/dev/null 2>&1
+  local before
+  before=$(db_dump)
+  run mlops runs export --format mlflow
+  expect_rc 2
+  expect_err "needs the folder"
+  run mlops runs export --format csv out
+  expect_rc 2
+  mkdir -p "$TEST_ROOT/notmlflow.$$/junk"
+  run mlops runs export --format mlflow "$TEST_ROOT/notmlflow.$$"
+  expect_rc 2
+  expect_err "a folder without meta.yaml"
+  expect_eq "$(db_dump)" "$before"
+  expect_no_file out
+  expect_eq "$(ls -A "$TEST_ROOT/notmlflow.$$")" "junk"
 }
 
 run_tests "${1:-.}"
