@@ -18,7 +18,8 @@ tracking::RunStore open_runs_store(const Repo& repo) {
 }
 
 void register_runs(CLI::App& app) {
-  auto* group = add_group(app, "runs", "List, show, compare, diff, delete, export and import recorded runs");
+  auto* group =
+      add_group(app, "runs", "List, show, compare, diff, report, plot, delete, export and import recorded runs");
   group->footer("Run ids may be shortened to any unambiguous prefix.");
   add_runs_list(*group);
   add_runs_show(*group);
@@ -29,6 +30,8 @@ void register_runs(CLI::App& app) {
   add_runs_import(*group);
   add_runs_push(*group);
   add_runs_pull(*group);
+  add_runs_report(*group);
+  add_runs_plot(*group);
 }
 
 }  // namespace mlops::cli

@@ -19,6 +19,8 @@ void add_runs_export(CLI::App& group);
 void add_runs_import(CLI::App& group);
 void add_runs_push(CLI::App& group);
 void add_runs_pull(CLI::App& group);
+void add_runs_report(CLI::App& group);
+void add_runs_plot(CLI::App& group);
 
 // The runs store, with the runs whose `mlops run` died without closing them marked killed
 // (a warning names each, the first time it is seen).

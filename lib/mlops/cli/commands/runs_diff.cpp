@@ -2,12 +2,11 @@
 // versions, git state and environment.
 #include <fmt/format.h>
 
-#include <set>
-
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/runs.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/tracking/run_diff.hpp"
 #include "mlops/tracking/run_store.hpp"
 
 namespace mlops::cli {
@@ -19,56 +18,12 @@ struct RunsDiffOptions {
   std::string b;
 };
 
-struct Change {
-  std::string key;
-  std::optional<std::string> a;
-  std::optional<std::string> b;
-};
-
-std::vector<Change> diff_maps(const std::map<std::string, std::string>& a,
-                              const std::map<std::string, std::string>& b) {
-  std::set<std::string> keys;
-  for (const auto& [key, value] : a) keys.insert(key);
-  for (const auto& [key, value] : b) keys.insert(key);
-  std::vector<Change> changes;
-  for (const auto& key : keys) {
-    auto x = a.find(key), y = b.find(key);
-    std::optional<std::string> va = x == a.end() ? std::nullopt : std::optional(x->second);
-    std::optional<std::string> vb = y == b.end() ? std::nullopt : std::optional(y->second);
-    if (va != vb) changes.push_back({key, va, vb});
-  }
-  return changes;
-}
-
-std::map<std::string, std::string> metrics_text(const tracking::RunRecord& run) {
-  std::map<std::string, std::string> text;
-  for (const auto& [key, point] : run.metrics) text[key] = display_number(point.value);
-  return text;
-}
-
-std::map<std::string, std::string> data_text(const tracking::RunRecord& run) {
-  std::map<std::string, std::string> text;
-  for (const auto& version : run.data) text[version.path] = version.hash;
-  return text;
-}
-
-std::map<std::string, std::string> git_text(const tracking::RunRecord& run) {
-  return {{"commit", run.git_commit}, {"branch", run.git_branch}, {"dirty", run.git_dirty ? "true" : "false"}};
-}
-
 int run_runs_diff(const RunsDiffOptions& options) {
   Repo repo = require_store();
   auto store = unwrap(tracking::RunStore::open(repo));
   auto a = unwrap(store.get(unwrap(store.resolve(options.a))));
   auto b = unwrap(store.get(unwrap(store.resolve(options.b))));
-  std::vector<std::pair<std::string, std::vector<Change>>> sections{
-      {"params", diff_maps(a.params, b.params)},
-      {"metrics", diff_maps(metrics_text(a), metrics_text(b))},
-      {"data", diff_maps(data_text(a), data_text(b))},
-      {"git", diff_maps(git_text(a), git_text(b))},
-      {"environment", diff_maps(a.environment, b.environment)},
-      {"variables", diff_maps(a.variables, b.variables)},
-  };
+  auto sections = tracking::diff_runs(a, b);
   if (out::settings().json) {
     using ojson = nlohmann::ordered_json;
     ojson doc = {{"a", a.id}, {"b", b.id}};

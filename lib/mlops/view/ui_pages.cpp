@@ -1,0 +1,262 @@
+#include "mlops/view/ui_pages.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+
+#include "mlops/tracking/display.hpp"
+#include "mlops/tracking/run_query.hpp"
+#include "mlops/tracking/run_store.hpp"
+#include "mlops/view/html.hpp"
+#include "mlops/view/page.hpp"
+#include "mlops/view/report_parts.hpp"
+
+namespace mlops::view {
+
+namespace {
+
+// The store for reading, or nullopt when this repository has recorded no run (opening would
+// create runs.db: a write).
+std::optional<tracking::RunStore> open_for_reading(const Repo& repo, std::string& problem) {
+  if (!std::filesystem::exists(repo.runs_db())) {
+    problem = "No runs yet: record one with mlops run -- CMD.";
+    return std::nullopt;
+  }
+  auto store = tracking::RunStore::open(repo);
+  if (!store) {
+    problem = store.error().message;
+    return std::nullopt;
+  }
+  return std::move(*store);
+}
+
+std::size_t page_number(const std::string& text) {
+  std::size_t value = 1;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value == 0) return 1;
+  return value;
+}
+
+}  // namespace
+
+UiResponse ui_html_response(int status, Page page) {
+  page.nav = "<li><a href=\"/\">Runs</a></li><li><a href=\"/models\">Models</a></li>" + page.nav;
+  return {status, "text/html; charset=utf-8", render_page(page, PageAssets::linked), {}};
+}
+
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& params) {
+  auto encode = [](std::string_view text) {
+    std::string encoded;
+    for (unsigned char c : text) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+        encoded += static_cast<char>(c);
+      } else {
+        encoded += fmt::format("%{:02X}", c);
+      }
+    }
+    return encoded;
+  };
+  std::string query;
+  for (const auto& [key, value] : params) {
+    if (value.empty()) continue;
+    query += (query.empty() ? "" : "&") + encode(key) + "=" + encode(value);
+  }
+  return query;
+}
+
+UiResponse error_page(int status, std::string_view title, std::string_view message) {
+  Page page;
+  page.title = std::string(title);
+  page.body = fmt::format("<p role=\"alert\">{}</p>\n", escape(message));
+  return ui_html_response(status, std::move(page));
+}
+
+UiResponse runs_page(const Repo& repo, const UiRequest& request) {
+  const std::string where = request.param("where"), sort = request.param("sort"),
+                    columns_text = request.param("columns");
+  Page page;
+  page.title = "Runs";
+  std::string form = fmt::format(
+      "<form method=\"get\" action=\"/\" role=\"search\" class=\"controls\">"
+      "<label>Filter <input name=\"where\" size=\"60\" value=\"{}\" placeholder=\"metrics.acc &gt; 0.9 and "
+      "params.model = 'rf'\"></label>"
+      "<label>Columns <input name=\"columns\" size=\"30\" value=\"{}\" placeholder=\"params.lr,metrics.acc\"></label>"
+      "<input type=\"hidden\" name=\"sort\" value=\"{}\"><button type=\"submit\">Apply</button></form>\n",
+      escape(where), escape(columns_text), escape(sort));
+  auto fail = [&](std::string_view message) {
+    page.body = form + fmt::format("<pre role=\"alert\" class=\"error\">{}</pre>\n", escape(message));
+    return ui_html_response(400, std::move(page));
+  };
+
+  tracking::RunSelection selection;
+  if (!where.empty()) {
+    auto query = tracking::parse_query(where);
+    if (!query) return fail(query.error().message);
+    selection.where = std::move(*query);
+  }
+  if (!sort.empty()) {
+    auto key = tracking::parse_sort_key(sort);
+    if (!key) return fail(key.error().message);
+    selection.sort = std::move(*key);
+  }
+  std::vector<std::string> columns;
+  for (std::size_t start = 0; start < columns_text.size();) {
+    std::size_t end = std::min(columns_text.find(',', start), columns_text.size());
+    std::string key = columns_text.substr(start, end - start);
+    key.erase(0, key.find_first_not_of(' '));
+    key.erase(key.find_last_not_of(' ') + 1);
+    if (!key.empty()) {
+      if (!tracking::is_run_key(key)) {
+        return fail(
+            fmt::format("unknown column '{}': name columns as metrics.NAME, params.NAME, tags.NAME or an "
+                        "attribute such as user",
+                        key));
+      }
+      columns.push_back(key);
+    }
+    start = end + 1;
+  }
+  selection.columns = columns;
+
+  std::string problem;
+  auto store = open_for_reading(repo, problem);
+  if (!store) {
+    page.body = form + fmt::format("<p>{}</p>\n", escape(problem));
+    return ui_html_response(200, std::move(page));
+  }
+  auto selected = tracking::select_runs(*store, selection);
+  if (!selected) return fail(selected.error().message);
+  const std::size_t total = selected->size();
+  const std::size_t pages = std::max<std::size_t>(1, (total + kRunsPerPage - 1) / kRunsPerPage);
+  const std::size_t number = std::min(page_number(request.param("page")), pages);
+  const std::size_t first = (number - 1) * kRunsPerPage, last = std::min(total, first + kRunsPerPage);
+  std::vector<tracking::SelectedRun> shown(std::make_move_iterator(selected->begin() + static_cast<long>(first)),
+                                           std::make_move_iterator(selected->begin() + static_cast<long>(last)));
+
+  // The keys shown after the fixed columns, with their values for the shown runs.
+  std::vector<tracking::RunColumn> extra;
+  std::vector<std::string> keys = columns;
+  if (selection.where) {
+    for (const auto& key : selection.where->keys()) {
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    }
+  }
+  for (const auto& key : keys) {
+    tracking::RunColumn column{key, {}};
+    for (const auto& item : shown) {
+      auto it = item.values.find(key);
+      column.values.push_back(it == item.values.end() ? std::nullopt : std::optional(it->second));
+    }
+    extra.push_back(std::move(column));
+  }
+  if (columns.empty()) {
+    auto varying = tracking::varying_columns(*store, shown);
+    if (varying) {
+      for (auto& column : *varying) {
+        if (extra.size() >= 10) break;
+        if (std::find(keys.begin(), keys.end(), column.key) == keys.end()) extra.push_back(std::move(column));
+      }
+    }
+  }
+
+  auto link = [&](std::vector<std::pair<std::string, std::string>> changes) {
+    std::vector<std::pair<std::string, std::string>> params{
+        {"where", where}, {"columns", columns_text}, {"sort", sort}, {"page", ""}};
+    for (auto& [key, value] : changes) {
+      for (auto& param : params) {
+        if (param.first == key) param.second = value;
+      }
+    }
+    std::string query = query_string(params);
+    return query.empty() ? std::string("/") : "/?" + query;
+  };
+  auto heading = [&](std::string_view label, const std::string& key, bool numeric) {
+    std::string next = sort == key ? "-" + key : key;
+    std::string state = sort == key ? " aria-sort=\"ascending\"" : sort == "-" + key ? " aria-sort=\"descending\"" : "";
+    return fmt::format("<th{}{}><a href=\"{}\">{}</a></th>", numeric ? " class=\"num\"" : "", state,
+                       escape(link({{"sort", next}})), escape(label));
+  };
+
+  std::string body = form;
+  body += fmt::format("<p>{} run{}{}{}</p>\n", total, total == 1 ? "" : "s", where.empty() ? "" : " match the filter",
+                      total > kRunsPerPage ? fmt::format(" · showing {}–{}", first + 1, last) : "");
+  body += "<form method=\"get\" action=\"/compare\"><p><button type=\"submit\">Compare the selected runs</button></p>";
+  body += "<div class=\"wrap\"><table><thead><tr><th><span class=\"skip\">select</span></th>";
+  body += heading("run", "id", false) + heading("name", "name", false) + heading("status", "status", false) +
+          heading("started", "start_time", false) + heading("duration", "duration", true) + "<th>commit</th>";
+  for (const auto& column : extra) body += heading(column.key, column.key, column.key.starts_with("metrics."));
+  body += "</tr></thead><tbody>\n";
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    const auto& run = shown[i].run;
+    body += fmt::format(
+        "<tr><td><input type=\"checkbox\" name=\"id\" value=\"{0}\" aria-label=\"select {0}\"></td>"
+        "<td><a href=\"/run/{0}\"><code>{0}</code></a></td><td>{1}</td><td class=\"status-{2}\">{2}</td><td>{3}</td>"
+        "<td class=\"num\">{4}</td><td><code>{5}</code></td>",
+        escape(run.id), escape(run.name), tracking::to_string(run.status),
+        escape(tracking::display_time(run.start_time)), tracking::display_duration(run.duration),
+        run.git_commit.empty() ? "-" : escape(run.git_commit.substr(0, 8)) + (run.git_dirty ? "*" : ""));
+    for (const auto& column : extra) {
+      const auto& value = column.values[i];
+      bool number = value && std::holds_alternative<double>(*value);
+      body += fmt::format("<td{}>{}</td>", number ? " class=\"num\"" : "", escape(tracking::display_value(value)));
+    }
+    body += "</tr>\n";
+  }
+  body += "</tbody></table></div></form>\n";
+  if (pages > 1) {
+    body += "<nav aria-label=\"Pages\"><p>";
+    if (number > 1)
+      body += fmt::format("<a href=\"{}\">← newer</a> ", escape(link({{"page", std::to_string(number - 1)}})));
+    body += fmt::format("page {} of {}", number, pages);
+    if (number < pages)
+      body += fmt::format(" <a href=\"{}\">older →</a>", escape(link({{"page", std::to_string(number + 1)}})));
+    body += "</p></nav>\n";
+  }
+  page.body = std::move(body);
+  return ui_html_response(200, std::move(page));
+}
+
+UiResponse compare_page(const Repo& repo, const UiRequest& request) {
+  auto given = request.params_of("id");
+  if (given.empty()) return error_page(400, "Compare", "Select runs to compare on the Runs page.");
+  std::string problem;
+  auto store = open_for_reading(repo, problem);
+  if (!store) return error_page(404, "Compare", problem);
+  std::vector<std::string> ids;
+  for (const auto& id : given) {
+    auto full = store->resolve(id);
+    if (!full) return error_page(404, "Compare", full.error().message);
+    if (std::find(ids.begin(), ids.end(), *full) == ids.end()) ids.push_back(*full);
+  }
+  auto runs = load_run_views(repo, *store, ids);
+  if (!runs) return error_page(500, "Compare", runs.error().message);
+  Page page;
+  page.title = fmt::format("Compare {} run{}", runs->size(), runs->size() == 1 ? "" : "s");
+  nlohmann::ordered_json charts = nlohmann::ordered_json::array();
+  ReportOptions options;
+  page.body = detail::compare_section(*runs, options, report_metrics(*runs, options), charts, "/run/");
+  page.data = {{"format", "mlops-ui"}, {"version", 1}, {"charts", std::move(charts)}};
+  return ui_html_response(200, std::move(page));
+}
+
+UiResponse run_page(const Repo& repo, std::string_view id) {
+  std::string problem;
+  auto store = open_for_reading(repo, problem);
+  if (!store) return error_page(404, "Run", problem);
+  auto full = store->resolve(id);
+  if (!full) return error_page(404, "Run", full.error().message);
+  auto runs = load_run_views(repo, *store, {*full});
+  if (!runs) return error_page(500, "Run", runs.error().message);
+  Page page;
+  page.title = fmt::format("Run {}", runs->front().label());
+  nlohmann::ordered_json charts = nlohmann::ordered_json::array();
+  page.body = detail::run_section(runs->front(), 0, {}, charts);
+  page.data = {{"format", "mlops-ui"}, {"version", 1}, {"charts", std::move(charts)}};
+  // Live: a run still logging is shown again every few seconds.
+  if (runs->front().run.status == tracking::RunStatus::running) page.refresh_seconds = 5;
+  return ui_html_response(200, std::move(page));
+}
+
+}  // namespace mlops::view

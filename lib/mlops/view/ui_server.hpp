@@ -1,0 +1,21 @@
+#pragma once
+// Serving a UiApp over HTTP with the plugin mlops-http.so (http_abi.h), loaded on first use.
+#include <functional>
+#include <string>
+
+#include "mlops/core/error.hpp"
+#include "mlops/view/ui_app.hpp"
+
+namespace mlops::view {
+
+struct ServeSettings {
+  std::string host = "127.0.0.1";
+  int port = 8931;  // 0: any free port
+};
+
+// Binds, calls ready(port) once listening, and serves until SIGINT or SIGTERM (then returns).
+// The plugin missing or unloadable is an environment error (exit 3) naming the package; an address
+// in use or not to be bound is an environment error too.
+Result<void> serve_ui(UiApp& app, const ServeSettings& settings, const std::function<void(int port)>& ready);
+
+}  // namespace mlops::view

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# CLI tests: mlops ui, started by each test on a free loopback port (--port 0) and stopped by it;
+# pages checked with curl and in headless Chromium (DOM, console), screenshots kept when
+# MLOPS_TEST_ARTIFACTS names a folder.
+source "$(dirname "$0")/lib.sh"
+export PATH="$(dirname "$MLOPS"):$PATH"
+: "${MLOPS_SOURCE_DIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+fixtures="$(cd "$MLOPS_SOURCE_DIR" && pwd)/tests/fixtures/report"
+
+repo_with_runs() {
+  new_repo
+  python3 "$fixtures/make_runs.py" "$@" > runs.json || fail "make_runs.py failed"
+  mlops runs import runs.json >/dev/null 2>&1 || fail "runs import failed"
+}
+
+# Starts `mlops ui --port 0 ARGS...` in the background; sets $url and $server_pid.
+start_ui() {
+  # The binary itself, not the mlops function: $! must be the server, not a subshell.
+  "$MLOPS" ui --port 0 "$@" > "$TEST_ROOT/ui.out" 2> "$TEST_ROOT/ui.err" &
+  server_pid=$!
+  url=""
+  for _ in $(seq 100); do
+    url=$(head -1 "$TEST_ROOT/ui.out" 2>/dev/null)
+    [[ -n "$url" ]] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [[ "$url" == http://127.0.0.1:*/ ]] || { fail "ui did not start: $(cat "$TEST_ROOT/ui.err")"; return 1; }
+}
+
+# Stops the server with SIGTERM; it must exit 0.
+stop_ui() {
+  kill -TERM "$server_pid" 2>/dev/null
+  wait "$server_pid"
+  local code=$?
+  [[ $code == 0 ]] || fail "ui exited $code after SIGTERM: $(cat "$TEST_ROOT/ui.err")"
+}
+
+# fetch [CURL ARGS...] URL: status in $status, headers in $headers, body in $body.
+fetch() {
+  body=$(curl -s --noproxy '*' --max-time 20 -D "$TEST_ROOT/headers" -o - -w '\n%{http_code}' "$@")
+  status=${body##*$'\n'}
+  body=${body%$'\n'*}
+  headers=$(tr -d '\r' < "$TEST_ROOT/headers")
+}
+
+# chromium URL: the DOM after load in $dom, console messages in $console.
+# A profile of its own each time: Chromium hands a second instance on one profile to the first.
+browser() {
+  command -v chromium >/dev/null || { fail "chromium is not installed (scripts/install-deps installs it)"; return 1; }
+  dom=$(timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run --no-proxy-server \
+    --user-data-dir="$(mktemp -d "$TEST_ROOT/chromium.XXXXXX")" --virtual-time-budget=2000 --enable-logging=stderr --v=0 "$@" \
+    2>"$TEST_ROOT/.console")
+  console=$(grep -a 'CONSOLE' "$TEST_ROOT/.console")
+}
+
+count() { grep -o -- "$1" <<<"$2" | wc -l; }
+
+test_ui_pages_in_chromium() {
+  repo_with_runs
+  start_ui || return
+  browser --dump-dom "$url"
+  for id in 01kb0000000001 01kb0000000002 01kb0000000003; do
+    [[ "$dom" == *"href=\"/run/$id\""* ]] || fail "the runs page lacks $id"
+  done
+  [[ "$dom" == *'name="where"'* ]] || fail "no filter box"
+  [[ -z "$console" ]] || fail "console messages on the runs page: $console"
+  browser --dump-dom "${url}compare?id=01kb0000000001&id=01kb0000000002"
+  expect_eq "$(count 'class="controls"' "$dom")" 2  # the script (/static/page.js) ran under the CSP
+  [[ "$dom" == *'params.lr against metrics.acc'* ]] || fail "no scatter on the compare page"
+  [[ "$dom" == *'<td class="num" data-value="0.948377">0.948377</td>'* ]] || fail "no final value of fast"
+  [[ -z "$console" ]] || fail "console messages on the compare page: $console"
+  browser --dump-dom "${url}run/01kb0000000002"
+  [[ "$dom" == *'python train.py --lr 0.3'* ]] || fail "the run page lacks the command"
+  [[ "$dom" == *'model.pt'* ]] || fail "the run page lacks the artifact"
+  [[ -z "$console" ]] || fail "console messages on the run page: $console"
+  if [[ -n "${MLOPS_TEST_ARTIFACTS:-}" ]]; then
+    browser --screenshot="$MLOPS_TEST_ARTIFACTS/ui-runs.png" --window-size=1200,800 "$url" >/dev/null
+    browser --screenshot="$MLOPS_TEST_ARTIFACTS/ui-compare.png" --window-size=1100,1600 \
+      "${url}compare?id=01kb0000000001&id=01kb0000000002&id=01kb0000000003" >/dev/null
+  fi
+  stop_ui
+}
+
+test_ui_runs_page_filters_sorts_and_chooses_columns() {
+  repo_with_runs
+  start_ui || return
+  fetch "${url}?where=params.lr%20%3E%3D%200.1&sort=-metrics.loss&columns=params.lr,metrics.loss"
+  expect_eq "$status" 200
+  [[ "$body" == *"2 runs match the filter"* ]] || fail "not filtered: $body"
+  [[ "$body" != *"01kb0000000003"* ]] || fail "a run the filter excludes is shown"
+  local first second
+  first=$(grep -o 'href="/run/[0-9a-z]*"' <<<"$body" | head -1)
+  expect_eq "$first" 'href="/run/01kb0000000001"'  # loss 0.155685 before 0.056358
+  [[ "$body" == *'>metrics.loss</a></th>'* ]] || fail "the chosen column is missing"
+  [[ "$body" == *'aria-sort="descending"'* ]] || fail "the sorted column is not marked"
+  fetch "${url}?where=params.lr%20%3E"
+  expect_eq "$status" 400
+  [[ "$body" == *"malformed filter at position 11"* && "$body" == *"^</pre>"* ]] || fail "no caret: $body"
+  fetch "${url}?columns=bogus"
+  expect_eq "$status" 400
+  [[ "$body" == *"unknown column"* ]] || fail "bad column accepted"
+  stop_ui
+}
+
+test_ui_refuses_other_hosts_and_writes() {
+  repo_with_runs
+  local before port
+  before=$(find . -path ./.git -prune -o -path './.mlops/runs.db*' -prune -o -print | sort; mlops runs export | md5sum)
+  start_ui || return
+  port=${url##*:}
+  port=${port%/}
+  fetch -H "Host: evil.example" "$url"
+  expect_eq "$status" 403
+  fetch -H "Host: evil.example:$port" "$url"
+  expect_eq "$status" 403
+  fetch -X POST "${url}run/01kb0000000001"
+  expect_eq "$status" 405
+  fetch -X DELETE "${url}run/01kb0000000001"
+  expect_eq "$status" 405
+  fetch "${url}no/such/page"
+  expect_eq "$status" 404
+  fetch "${url}run/zzzz"
+  expect_eq "$status" 404
+  fetch "$url"
+  expect_eq "$status" 200
+  [[ "$headers" == *"Content-Security-Policy: default-src 'none'; style-src 'self'; script-src 'self'"* ]] ||
+    fail "no strict CSP: $headers"
+  [[ "$headers" == *"X-Content-Type-Options: nosniff"* ]] || fail "no nosniff"
+  fetch -H "Host: localhost:$port" "$url"
+  expect_eq "$status" 200
+  stop_ui
+  local after
+  after=$(find . -path ./.git -prune -o -path './.mlops/runs.db*' -prune -o -print | sort; mlops runs export | md5sum)
+  expect_eq "$after" "$before"
+}
+
+test_ui_escapes_hostile_strings() {
+  repo_with_runs --hostile
+  mlops run --name '<img src=x onerror=alert(5)>' -- sh -c 'echo "<script>alert(6)</script>"' >/dev/null 2>&1
+  local newest
+  newest=$(mlops runs list --ids --limit 1)
+  start_ui || return
+  for page in "" "run/01kb0000000011" "run/$newest" "compare?id=01kb0000000011&id=01kb0000000012"; do
+    browser --dump-dom "$url$page"
+    expect_eq "$(count '<script' "$dom")" 2  # the data block and /static/page.js
+    expect_eq "$(count '<img' "$dom")" 0
+    expect_eq "$(count '<b>' "$dom")" 0
+    [[ -z "$console" ]] || fail "console messages on /$page: $console"
+  done
+  stop_ui
+}
+
+test_ui_refreshes_a_running_run() {
+  repo_with_runs
+  local id
+  id=$(mlops run start --name live 2>/dev/null)
+  start_ui || return
+  fetch "${url}run/$id"
+  [[ "$body" == *'<meta http-equiv="refresh" content="5">'* ]] || fail "a running run does not refresh"
+  mlops run end "$id" >/dev/null 2>&1
+  fetch "${url}run/$id"
+  [[ "$body" != *'http-equiv="refresh"'* ]] || fail "a finished run still refreshes"
+  stop_ui
+}
+
+test_ui_models_page() {
+  new_repo
+  echo weights > model.bin
+  echo model.bin > .gitignore
+  git add -A && git commit -qm init
+  mlops run --name train --artifact model.bin -- mlops log metric auc 0.93 >/dev/null 2>&1
+  local id
+  id=$(mlops runs list --ids --limit 1)
+  mlops model register churn --run "$id" --artifact model.bin --message '<b>retrained</b>' >/dev/null 2>&1 ||
+    fail "model register failed"
+  mlops model promote churn v0.0.1 --to production >/dev/null 2>&1 || fail "model promote failed"
+  local tags_before
+  tags_before=$(git tag -l; ls .mlops)
+  start_ui || return
+  fetch "${url}models"
+  expect_eq "$status" 200
+  [[ "$body" == *'<td>production</td><td>v0.0.1</td>'* ]] || fail "no stage table: $body"
+  [[ "$body" == *"href=\"/run/$id\""* ]] || fail "the version is not linked to its run"
+  [[ "$body" == *'auc = 0.93'* ]] || fail "no metrics in the lineage"
+  [[ "$body" == *'assignment of v0.0.1 to production'* ]] || fail "no history"
+  [[ "$body" != *'<b>'* ]] || fail "unescaped message"
+  browser --dump-dom "${url}models"
+  [[ "$dom" == *'registration of v0.0.1'* ]] || fail "the models page does not load in chromium"
+  [[ -z "$console" ]] || fail "console messages on the models page: $console"
+  stop_ui
+  expect_eq "$(git tag -l; ls .mlops)" "$tags_before"
+}
+
+test_ui_errors() {
+  repo_with_runs
+  run mlops ui --port 70000
+  expect_rc 2
+  expect_err "not a port"
+  start_ui || return
+  local port=${url##*:}
+  port=${port%/}
+  run mlops ui --port "$port"
+  expect_rc 3
+  expect_err "cannot listen on 127.0.0.1:$port"
+  stop_ui
+  run mlops ui --help
+  expect_out "Example: mlops ui"
+  cd "$TEST_ROOT" && mkdir -p bare && cd bare && git init -q .
+  run mlops ui --port 0
+  expect_rc 2
+}
+
+run_tests "${1:-}"
