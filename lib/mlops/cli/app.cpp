@@ -53,6 +53,7 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_repro(app);
   register_prompt(app);
   register_eval(app);
+  register_import(app);
   register_ui(app);
   one_value_per_option(app);
   add_examples(app);
