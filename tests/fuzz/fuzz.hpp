@@ -38,7 +38,8 @@ inline const std::filesystem::path& scratch() {
 inline std::filesystem::path write_scratch(const std::filesystem::path& name, std::string_view bytes) {
   auto path = scratch() / name;
   std::filesystem::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   return path;
 }
 

@@ -68,7 +68,9 @@ Result<AtomicFile> AtomicFile::create(const fs::path& target, const fs::path& tm
   fs::path dir = tmp_dir.empty() ? target.parent_path() : tmp_dir;
   if (dir.empty()) dir = ".";
   fs::path temp = temp_path_in(dir, target.filename().string());
-  UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  // Read-write: what was written can be read back through fd() (a download is verified before
+  // it is committed) without opening the file again.
+  UniqueFd fd(::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd) return std::unexpected(system_error("create", temp, errno));
   return AtomicFile(target, std::move(temp), std::move(fd));
 }

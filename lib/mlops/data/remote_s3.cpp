@@ -1,7 +1,10 @@
 #include "mlops/data/remote_s3.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -171,19 +174,30 @@ class S3Remote : public Remote {
           results[wanted[j]] = std::unexpected(temp.error());
           continue;
         }
-        items.push_back({object_key(hashes[wanted[j]]), temp->temp_path()});
+        items.push_back({object_key(hashes[wanted[j]]), temp->temp_path(), temp->fd()});
         temps.push_back(std::move(*temp));
         indexes.push_back(wanted[j]);
       }
-      auto downloaded = client_->download(items);
-      for (std::size_t k = 0; k < items.size(); ++k) {
+      // Each object is verified and published as soon as it is in, while the rest of the batch
+      // is still in flight: done one after another at the end, this work left the connections
+      // idle (a pull of 20,000 small files took 1.4x as long as rclone's). A corrupt one is
+      // dealt with after the batch, as that needs the client again.
+      std::vector<std::size_t> corrupt;
+      auto downloaded = client_->download(items, [&](std::size_t k) {
         std::size_t i = indexes[k];
-        if (!downloaded[k]) {
-          results[i] = std::unexpected(downloaded[k].error());
-          continue;
+        auto actual = hash_written(temps[k]);
+        if (!actual) {
+          results[i] = std::unexpected(actual.error());
+        } else if (*actual != hashes[i]) {
+          corrupt.push_back(k);
+        } else {
+          results[i] = publish(hashes[i], temps[k], cache, advance);
         }
-        results[i] = place(hashes[i], temps[k], cache, advance);
+      });
+      for (std::size_t k = 0; k < items.size(); ++k) {
+        if (!downloaded[k]) results[indexes[k]] = std::unexpected(downloaded[k].error());
       }
+      for (std::size_t k : corrupt) results[indexes[k]] = set_aside(hashes[indexes[k]], temps[k]);
     }
     return results;
   }
@@ -295,19 +309,24 @@ class S3Remote : public Remote {
     return {};
   }
 
-  // Verifies a downloaded temp file and publishes it into the cache, or moves the remote's bad
-  // copy aside (to `.corrupt/`, which is neither an object folder nor a document) so that the
-  // next push of a good copy replaces it.
-  Result<void> place(const Hash& hash, AtomicFile& temp, const Cache& cache, const Advance& advance) const {
-    auto actual = hash_file(temp.temp_path());
-    if (!actual) return std::unexpected(actual.error());
-    if (*actual == hash) {
-      std::error_code ec;
-      auto size = fs::file_size(temp.temp_path(), ec);
-      MLOPS_TRY(cache.publish(temp, hash));
-      advance(size);
-      return {};
-    }
+  // The hash of what was downloaded into `temp`, read back through its descriptor.
+  static Result<Hash> hash_written(AtomicFile& temp) {
+    if (::lseek(temp.fd(), 0, SEEK_SET) != 0) return std::unexpected(system_error("read", temp.temp_path(), errno));
+    return hash_fd(temp.fd(), temp.temp_path());
+  }
+
+  Result<void> publish(const Hash& hash, AtomicFile& temp, const Cache& cache, const Advance& advance) const {
+    struct stat st {};
+    std::uint64_t size = ::fstat(temp.fd(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+    MLOPS_TRY(cache.publish(temp, hash));
+    advance(size);
+    return {};
+  }
+
+  // The remote's copy of `hash` does not hash to its name: it is moved aside (to `.corrupt/`,
+  // which is neither an object folder nor a document) so that the next push of a good copy
+  // replaces it, and the object counts as not pulled.
+  Result<void> set_aside(const Hash& hash, AtomicFile& temp) const {
     (void)known_->forget({hash});
     std::string aside = fmt::format(".corrupt/{}.{}", hash.hex(), ::time(nullptr));
     auto copied = client_->upload({{aside, temp.temp_path(), {}}});

@@ -455,7 +455,8 @@ std::vector<Result<void>> Client::upload(const std::vector<Upload>& items) {
   return results;
 }
 
-std::vector<Result<void>> Client::download(const std::vector<Download>& items) {
+std::vector<Result<void>> Client::download(const std::vector<Download>& items,
+                                           const std::function<void(std::size_t)>& done) {
   std::vector<Result<void>> results(items.size());
   Impl& impl = *impl_;
   std::size_t next = 0;
@@ -471,32 +472,40 @@ std::vector<Result<void>> Client::download(const std::vector<Download>& items) {
     std::optional<Error> error;
   };
   auto close_item = [&](Fetch& fetch) {
-    if (fetch.fd >= 0 && ::close(fetch.fd) != 0 && !fetch.error) {
-      fetch.error = system_error("write", items[fetch.index].dest, errno);
+    const Download& item = items[fetch.index];
+    const bool ours = item.fd < 0;  // the caller's descriptor stays open, its file the caller's
+    if (ours && fetch.fd >= 0 && ::close(fetch.fd) != 0 && !fetch.error) {
+      fetch.error = system_error("write", item.dest, errno);
     }
     fetch.fd = -1;
     if (fetch.error) {
       std::error_code ignored;
-      std::filesystem::remove(items[fetch.index].dest, ignored);  // nothing half-written stays behind
+      if (ours) std::filesystem::remove(item.dest, ignored);  // nothing half-written stays behind
       results[fetch.index] = std::unexpected(*fetch.error);
     } else {
       bytes += fetch.size;
     }
     impl.report(++finished, items.size(), bytes);
+    if (!fetch.error && done) done(fetch.index);
   };
-  // Every download starts as a GET of the first `first_part` bytes, which is the whole of most
-  // objects; a bigger object's size comes with that answer's headers (Content-Range), and the rest
-  // is asked for at once, as a few big ranges (download_ranges) rather than many small ones.
+  // Every download starts as a plain GET of the whole object, which is all there is to most
+  // objects: a ranged first request cost s3rver a tenth more time per small object (a pull of
+  // 20,000 files of 4 KiB: 27.0 s against 24.3 s). When the headers say the object is bigger than
+  // `first_part`, the first request keeps only its first `first_part` bytes (sink_limit) and the
+  // rest is asked for at once, as a few big ranges (download_ranges) rather than many small ones.
   const std::uint64_t first_part = std::max<std::uint64_t>(impl.chunksize, 1);
 
   std::function<std::unique_ptr<Call>(std::shared_ptr<Fetch>, std::uint64_t, std::uint64_t, bool)> ranged;
-  auto plan_rest = [&](const std::shared_ptr<Fetch>& fetch, const Call& first) {
+  // `first` is a 200 whose headers are in: the object's size is its Content-Length.
+  auto plan_rest = [&](const std::shared_ptr<Fetch>& fetch, Call& first) {
     if (fetch->planned) return;
     fetch->planned = true;
-    std::string range = first.response_headers.count("content-range") ? first.response_headers.at("content-range") : "";
-    auto slash = range.rfind('/');
-    fetch->size = slash == std::string::npos ? first.body_bytes : to_u64(range.substr(slash + 1));
-    for (const auto& [from, to] : download_ranges(fetch->size, first_part, impl.chunksize)) {
+    auto length = first.response_headers.find("content-length");
+    fetch->size = length == first.response_headers.end() ? first.body_bytes : to_u64(length->second);
+    auto rest = download_ranges(fetch->size, first_part, impl.chunksize);
+    if (rest.empty()) return;
+    first.sink_limit = first_part;
+    for (const auto& [from, to] : rest) {
       ++fetch->parts_left;
       impl.engine->submit(ranged(fetch, from, to, false));
     }
@@ -505,25 +514,22 @@ std::vector<Result<void>> Client::download(const std::vector<Download>& items) {
     auto call = std::make_unique<Call>();
     call->method = "GET";
     call->key = impl.full_key(items[fetch->index].key);
-    call->headers = {{"Range", fmt::format("bytes={}-{}", from, to)}};
+    if (!first) call->headers = {{"Range", fmt::format("bytes={}-{}", from, to)}};
     call->sink_fd = fetch->fd;
     call->sink_offset = from;
     call->expect_partial = !first;
     if (first) {
       call->on_headers = [&, fetch](Call& call_with_headers) {
-        if (call_with_headers.status == 206) plan_rest(fetch, call_with_headers);
+        if (call_with_headers.status == 200) plan_rest(fetch, call_with_headers);
       };
     }
     call->done = [&, fetch, first](Call& done) {
       std::string what = fmt::format("downloading '{}'", impl.url_of(done.key));
-      if (first && done.status == 416 && done.curl_code == 0) {
-        fetch->size = 0;  // an empty object has no byte 0
-      } else if (!succeeded(done)) {
+      if (!succeeded(done)) {
         if (!fetch->error) fetch->error = impl.failure(done, what);
-      } else if (first && done.status == 206) {
-        plan_rest(fetch, done);  // when the headers and the body came in one go
-      } else if (first) {
-        fetch->size = done.body_bytes;  // 200: the whole object
+      } else if (first && !fetch->planned) {
+        fetch->planned = true;  // headers and body came in one go: the whole object is here
+        fetch->size = done.body_bytes;
       }
       if (--fetch->parts_left == 0) close_item(*fetch);
     };
@@ -535,13 +541,15 @@ std::vector<Result<void>> Client::download(const std::vector<Download>& items) {
       std::size_t index = next++;
       auto fetch = std::make_shared<Fetch>();
       fetch->index = index;
-      fetch->fd = ::open(items[index].dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      fetch->fd = items[index].fd >= 0
+                      ? items[index].fd
+                      : ::open(items[index].dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
       if (fetch->fd < 0) {
         results[index] = std::unexpected(system_error("write", items[index].dest, errno));
         impl.report(++finished, items.size(), bytes);
         continue;
       }
-      return ranged(fetch, 0, first_part - 1, true);
+      return ranged(fetch, 0, 0, true);
     }
     return nullptr;
   });

@@ -144,10 +144,17 @@ class Client {
   struct Download {
     std::string key;
     std::filesystem::path dest;  // created or truncated and written exactly; the caller verifies and renames
+    // When >= 0: an empty file the caller has open for writing, written through this descriptor
+    // (and left open) instead of `dest` being created; `dest` then only names it in messages.
+    int fd = -1;
   };
   // GET; objects above the multipart threshold are fetched as ranged parts in parallel into `dest`.
-  // A missing object is exit 3 ("not on the remote"). One result per item, in order.
-  std::vector<Result<void>> download(const std::vector<Download>& items);
+  // A missing object is exit 3 ("not on the remote"). One result per item, in order. `done`, when
+  // given, is called with an item's index as soon as that item is complete, while the others are
+  // still in flight, so that the caller's work on it (verifying, publishing) overlaps the
+  // transfers; it runs on the transfer loop's thread and must not call this client.
+  std::vector<Result<void>> download(const std::vector<Download>& items,
+                                     const std::function<void(std::size_t)>& done = {});
 
   // Small documents (run records, indexes): PUT from memory, and GET into memory (404: nullopt).
   Result<void> put_bytes(std::string_view key, std::string_view body);

@@ -84,6 +84,14 @@ std::size_t on_write(char* buffer, std::size_t size, std::size_t count, void* da
       call.unexpected_whole = true;
       return 0;  // the server ignored Range: writing the whole object at a part's offset would corrupt it
     }
+    if (call.sink_limit > 0 && call.body_bytes + n > call.sink_limit) {
+      // Keep what is wanted, then end the transfer (returning less than was given ends it).
+      std::size_t keep =
+          call.sink_limit > call.body_bytes ? static_cast<std::size_t>(call.sink_limit - call.body_bytes) : 0;
+      call.stopped_at_limit = true;
+      if (keep > 0 && on_write(buffer, 1, keep, data) != keep) return 0;
+      return keep;
+    }
     std::size_t written = 0;
     while (written < n) {
       ssize_t put = ::pwrite(call.sink_fd, buffer + written, n - written,
@@ -253,6 +261,7 @@ bool Engine::start(Call& call) {
   call.body_bytes = 0;
   call.sink_failed = false;
   call.unexpected_whole = false;
+  call.stopped_at_limit = false;
   call.headers_in = false;
   if (call.body_from_file) {
     call.file_fd = ::open(call.file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -470,10 +479,8 @@ void Engine::run(const std::function<std::unique_ptr<Call>()>& feeder, const std
       stats_.bytes_up += static_cast<std::uint64_t>(uploaded);
       stats_.bytes_down += call->body_bytes;
       release(*call);
-      // s3rver answers a ranged GET of an empty object with "Content-Range: bytes 0-0/0" and a
-      // Content-Length of 1 it never sends; the object is empty, and that is all there is to read.
-      if (code == CURLE_PARTIAL_FILE && call->body_bytes == 0 &&
-          call->response_headers["content-range"].ends_with("/0")) {
+      // A transfer ended on purpose at its sink_limit (the rest is coming as ranged parts).
+      if (code == CURLE_WRITE_ERROR && call->stopped_at_limit) {
         call->curl_code = 0;
         call->transport_error.clear();
       }

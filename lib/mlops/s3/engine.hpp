@@ -56,7 +56,10 @@ struct Call {
   // A 2xx response's body goes to `sink_fd` at `sink_offset` when sink_fd >= 0, else to `response`.
   int sink_fd = -1;
   std::uint64_t sink_offset = 0;
-  bool expect_partial = false;     // a ranged GET of a later part: a 200 (whole object) is an error
+  bool expect_partial = false;  // a ranged GET of a later part: a 200 (whole object) is an error
+  // When > 0, the body past this many bytes is not wanted: the transfer ends there, and that is
+  // success (a whole-object GET of a big object, whose rest comes as ranged parts in parallel).
+  std::uint64_t sink_limit = 0;
   bool error_in_200_body = false;  // CompleteMultipartUpload: 200 with <Error> is a failure
   bool finish_on_stop = false;     // let it finish when interrupted (CreateMultipartUpload)
 
@@ -82,6 +85,7 @@ struct Call {
   int file_fd = -1;
   bool sink_failed = false;
   bool unexpected_whole = false;
+  bool stopped_at_limit = false;
   bool signed_raw_slash = false;
   bool headers_in = false;        // the header callback saw the end of a final response's headers
   bool headers_reported = false;  // on_headers has run for this attempt

@@ -19,6 +19,7 @@ void register_prompt(CLI::App& app);
 void register_eval(CLI::App& app);
 void register_trace(CLI::App& app);
 void register_monitor(CLI::App& app);
+void register_import(CLI::App& app);
 void register_ui(CLI::App& app);
 // `mlops __complete WORD...` (hidden): completion candidates for the shell scripts. It is
 // answered before parsing, since its words are data that may look like flags.

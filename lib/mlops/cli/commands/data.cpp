@@ -109,6 +109,7 @@ void register_data(CLI::App& app) {
   add_data_verify(*group);
   add_data_mv(*group);
   add_data_remove(*group);
+  add_data_export(*group);
 }
 
 }  // namespace mlops::cli

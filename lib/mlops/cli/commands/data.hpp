@@ -24,6 +24,7 @@ void add_data_gc(CLI::App& group);
 void add_data_verify(CLI::App& group);
 void add_data_mv(CLI::App& group);
 void add_data_remove(CLI::App& group);
+void add_data_export(CLI::App& group);
 
 // The pointers named by PATH arguments (all when none), in the workspace or at git revision REV.
 std::vector<data::TrackedData> select_data(const Repo& repo, const std::vector<std::string>& paths,

@@ -1,0 +1,161 @@
+// `mlops import dvc [PATH...] [--dry-run] [--keep-dvc=false]`: DVC-tracked data into the mlops cache.
+#include <fmt/format.h>
+
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/import.hpp"
+#include "mlops/core/json_output.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/git/repository.hpp"
+#include "mlops/interop/dvc_import.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct ImportDvcOptions {
+  std::vector<std::string> paths;
+  bool dry_run = false;
+  bool keep_dvc = true;
+};
+
+nlohmann::ordered_json outcome_json(const interop::DvcOutcome& o, bool dry_run) {
+  nlohmann::ordered_json item = {{"path", o.out.path}, {"source", o.out.source}};
+  if (!o.out.stage.empty()) item["stage"] = o.out.stage;
+  item["md5"] = o.out.md5.empty() ? "" : o.out.md5 + (o.out.is_dir ? ".dir" : "");
+  switch (o.kind) {
+    case interop::OutcomeKind::imported:
+    case interop::OutcomeKind::unchanged:
+      item["kind"] = data::to_string(o.pointer.kind);
+      // A dry run reads no new data, so it knows the mlops hash only of what was imported before.
+      item["hash"] = dry_run && o.kind == interop::OutcomeKind::imported ? "" : o.pointer.hash.str();
+      item["size"] = o.pointer.size;
+      item["files"] = o.pointer.files;
+      break;
+    case interop::OutcomeKind::missing:
+      item["reason"] = o.reason;
+      item["missing_files"] = o.missing_files;
+      item["fetch"] = o.fetch_command;
+      break;
+    case interop::OutcomeKind::skipped:
+      item["reason"] = o.reason;
+      break;
+  }
+  return item;
+}
+
+void print_report(const interop::DvcImportReport& report, bool dry_run) {
+  std::vector<std::string> to_commit;
+  std::size_t counts[4] = {0, 0, 0, 0};
+  for (const auto& o : report.outcomes) {
+    ++counts[static_cast<int>(o.kind)];
+    switch (o.kind) {
+      case interop::OutcomeKind::imported:
+      case interop::OutcomeKind::unchanged: {
+        const auto& p = o.pointer;
+        std::string what = p.kind == data::Kind::dir ? fmt::format("{}, {} file{}", out::human_bytes(p.size), p.files,
+                                                                   p.files == 1 ? "" : "s")
+                                                     : out::human_bytes(p.size);
+        std::string verb = o.kind == interop::OutcomeKind::unchanged ? "unchanged"
+                           : dry_run                                 ? "would import"
+                                                                     : out::paint("imported", out::Style::green);
+        out::println("{} {} ({}) from {}", verb, o.out.path, what, o.out.source);
+        if (o.kind == interop::OutcomeKind::imported && !dry_run) {
+          to_commit.push_back(o.out.path + std::string(data::kPointerSuffix));
+          if (o.gitignored) {
+            std::string folder = std::filesystem::path(o.out.path).parent_path().generic_string();
+            to_commit.push_back(folder.empty() ? ".gitignore" : folder + "/.gitignore");
+          }
+        }
+        break;
+      }
+      case interop::OutcomeKind::missing:
+        out::println("{} {}: {}", out::paint("missing", out::Style::red), o.out.path, o.reason);
+        for (std::size_t i = 0; i < o.missing_files.size() && i < 5; ++i) out::println("  {}", o.missing_files[i]);
+        if (o.missing_files.size() > 5) out::println("  ... and {} more", o.missing_files.size() - 5);
+        out::println("  fetch it with: {}", o.fetch_command);
+        break;
+      case interop::OutcomeKind::skipped:
+        out::println("{} {}: {}", out::paint("skipped", out::Style::yellow), o.out.path, o.reason);
+        break;
+    }
+  }
+  out::println("{}{} imported, {} unchanged, {} missing, {} skipped", dry_run ? "dry run: " : "", counts[0], counts[1],
+               counts[2], counts[3]);
+  out::detail(fmt::format("read {} file{} ({})", report.files_read, report.files_read == 1 ? "" : "s",
+                          out::human_bytes(report.bytes_read)));
+  for (const auto& r : report.remotes) {
+    if (r.command.empty()) {
+      out::note(fmt::format("DVC remote '{}' ({}) has no kind of mlops remote", r.remote.name, r.remote.url));
+    } else {
+      out::note(fmt::format("DVC remote '{}' ({}) can hold mlops data beside DVC's: {}", r.remote.name, r.remote.url,
+                            r.command));
+    }
+  }
+  for (const auto& f : report.removed_dvc_files) out::note(fmt::format("removed '{}'", f));
+  if (!report.removed_dvc_files.empty()) {
+    std::string list;
+    for (const auto& f : report.removed_dvc_files) list += " " + f;
+    out::hint("record the removal: git rm --cached -q" + list);
+  }
+  if (counts[2] > 0) out::hint("fetch the missing data with the dvc commands above, then run 'mlops import dvc' again");
+  if (!to_commit.empty()) {
+    std::sort(to_commit.begin(), to_commit.end());
+    to_commit.erase(std::unique(to_commit.begin(), to_commit.end()), to_commit.end());
+    std::string list;
+    for (const auto& f : to_commit) list += " " + f;
+    out::hint("to version it with your code, run: git add" + list);
+  }
+}
+
+int run_import_dvc(const ImportDvcOptions& options) {
+  Repo repo = require_store();
+  auto git_repo = unwrap(git::Repository::open(repo.root));
+  interop::DvcImportOptions import{options.paths, options.dry_run, options.keep_dvc};
+  auto report = unwrap(interop::import_dvc(repo, git_repo, import));
+  bool any_missing = std::any_of(report.outcomes.begin(), report.outcomes.end(),
+                                 [](const auto& o) { return o.kind == interop::OutcomeKind::missing; });
+  if (out::settings().json) {
+    nlohmann::ordered_json doc = {{"dry_run", options.dry_run}};
+    for (auto kind : {interop::OutcomeKind::imported, interop::OutcomeKind::unchanged, interop::OutcomeKind::missing,
+                      interop::OutcomeKind::skipped}) {
+      nlohmann::ordered_json list = nlohmann::ordered_json::array();
+      for (const auto& o : report.outcomes) {
+        if (o.kind == kind) list.push_back(outcome_json(o, options.dry_run));
+      }
+      doc[std::string(interop::to_string(kind))] = list;
+    }
+    nlohmann::ordered_json remotes = nlohmann::ordered_json::array();
+    for (const auto& r : report.remotes) {
+      remotes.push_back({{"name", r.remote.name}, {"url", r.remote.url}, {"command", r.command}});
+    }
+    doc["dvc_remotes"] = remotes;
+    doc["removed_dvc_files"] = report.removed_dvc_files;
+    doc["files_read"] = report.files_read;
+    doc["bytes_read"] = report.bytes_read;
+    out::print_json(doc);
+  } else {
+    print_report(report, options.dry_run);
+  }
+  return any_missing ? static_cast<int>(Exit::check_failed) : 0;
+}
+
+}  // namespace
+
+void add_import_dvc(CLI::App& group) {
+  auto options = std::make_shared<ImportDvcOptions>();
+  auto* command = add_command(group, "dvc", "Import the data of a DVC project: .dvc files and dvc.lock outs",
+                              [options] { return run_import_dvc(*options); });
+  command->add_option("paths", options->paths, "The .dvc files, dvc.lock files, data paths or folders to import (all)")
+      ->type_name("PATH");
+  command->add_flag("-n,--dry-run", options->dry_run, "Say what would be imported, missing and skipped; write nothing");
+  command->add_flag("--keep-dvc", options->keep_dvc,
+                    "Keep the .dvc files (the default); --keep-dvc=false removes each once all its data is imported");
+  add_json_flag(*command);
+  command->footer(
+      "Data is looked for in DVC's cache (DVC 3 .dvc/cache/files/md5/ and DVC 2 .dvc/cache/), DVC remotes on a\n"
+      "path, then the workspace; every file is checked against its MD5 and read once. Exit 1 when some data was\n"
+      "missing (each is named with the dvc command that fetches it); run it again afterwards.\n"
+      "Example: mlops import dvc --dry-run && mlops import dvc && git add '*.mlops' .gitignore");
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,82 @@
+// `mlops import mlflow SOURCE [--experiment NAME]... [--dry-run]`: MLflow runs into the runs store.
+#include <fmt/format.h>
+
+#include "mlops/cli/command.hpp"
+#include "mlops/cli/commands/import.hpp"
+#include "mlops/core/json_output.hpp"
+#include "mlops/core/output.hpp"
+#include "mlops/interop/mlflow_import.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct ImportMlflowOptions {
+  std::string source;
+  std::vector<std::string> experiments;
+  bool dry_run = false;
+};
+
+nlohmann::ordered_json runs_json(const std::vector<interop::MlflowImportedRun>& runs) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& r : runs) {
+    list.push_back({{"mlflow_run_id", r.mlflow_id},
+                    {"run_id", r.run_id},
+                    {"experiment", r.experiment},
+                    {"name", r.name},
+                    {"metric_points", r.metric_points},
+                    {"artifacts", r.artifacts}});
+  }
+  return list;
+}
+
+int run_import_mlflow(const ImportMlflowOptions& options) {
+  Repo repo = require_store();
+  interop::MlflowImportOptions import{options.source, options.experiments, options.dry_run};
+  auto report = unwrap(interop::import_mlflow(repo, import));
+  if (out::settings().json) {
+    out::print_json({{"source", options.source},
+                     {"dry_run", options.dry_run},
+                     {"experiments", report.experiments},
+                     {"imported", runs_json(report.imported)},
+                     {"already_imported", runs_json(report.already)}});
+    return 0;
+  }
+  std::size_t points = 0;
+  for (const auto& r : report.imported) points += r.metric_points;
+  if (report.imported.size() <= 20 || out::settings().verbosity > 0) {
+    for (const auto& r : report.imported) {
+      out::println("{} {} {} ({}, {})", options.dry_run ? "would import" : out::paint("imported", out::Style::green),
+                   r.mlflow_id, r.run_id.empty() ? "" : "as " + r.run_id, r.experiment,
+                   r.name.empty() ? "no name" : r.name);
+    }
+  }
+  out::println("{}{} run{} imported ({} metric points), {} already imported, from {} experiment{}",
+               options.dry_run ? "dry run: " : "", report.imported.size(), report.imported.size() == 1 ? "" : "s",
+               points, report.already.size(), report.experiments.size(), report.experiments.size() == 1 ? "" : "s");
+  if (!report.imported.empty() && !options.dry_run) {
+    out::hint("see them with: mlops runs list --columns tags.mlflow.run_id");
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_import_mlflow(CLI::App& group) {
+  auto options = std::make_shared<ImportMlflowOptions>();
+  auto* command = add_command(group, "mlflow", "Import the experiments and runs of an MLflow file store (mlruns/)",
+                              [options] { return run_import_mlflow(*options); });
+  command->add_option("source", options->source, "The MLflow file store: a folder (mlruns) or file:// URI")
+      ->required()
+      ->type_name("SOURCE");
+  command->add_option("--experiment", options->experiments, "Import only this experiment (by name; repeatable)")
+      ->option_text("NAME");
+  command->add_flag("-n,--dry-run", options->dry_run, "Say what would be imported; write nothing");
+  add_json_flag(*command);
+  command->footer(
+      "Every run keeps its MLflow id as the tag mlflow.run_id: importing again adds only new runs. Params, tags,\n"
+      "every metric point (step and timestamp) and the artifacts (stored by hash) come along.\n"
+      "Example: mlops import mlflow mlruns --experiment churn && mlops runs list");
+}
+
+}  // namespace mlops::cli

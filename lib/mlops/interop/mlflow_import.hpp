@@ -1,0 +1,38 @@
+#pragma once
+// `mlops import mlflow SOURCE`: MLflow runs as mlops runs, through the runs store's own calls
+// (RunStore::create_all, all or none) and the cache (data::store_path for artifacts). Each run
+// keeps its MLflow id as the tag `mlflow.run_id` (and its experiment as `mlflow.experiment`), so
+// importing again adds only the runs not imported before, and links to MLflow ids survive.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mlops/core/error.hpp"
+#include "mlops/core/repo.hpp"
+
+namespace mlops::interop {
+
+struct MlflowImportOptions {
+  std::string source;                    // a folder (mlruns/) or file:// URI
+  std::vector<std::string> experiments;  // by name; empty: all
+  bool dry_run = false;
+};
+
+struct MlflowImportedRun {
+  std::string mlflow_id;
+  std::string run_id;  // the mlops id (empty in a dry run)
+  std::string experiment;
+  std::string name;
+  std::size_t metric_points = 0;
+  std::size_t artifacts = 0;
+};
+
+struct MlflowImportReport {
+  std::vector<std::string> experiments;
+  std::vector<MlflowImportedRun> imported;
+  std::vector<MlflowImportedRun> already;  // imported before (by their mlflow.run_id tag)
+};
+
+Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOptions& options);
+
+}  // namespace mlops::interop
