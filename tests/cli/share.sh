@@ -221,6 +221,34 @@ test_runs_pushed_concurrently_from_two_clones_all_arrive() {
   expect_eq "$(ls "$STORE/runs/index" | wc -l)" "$segments"
 }
 
+test_runs_push_verify_sends_an_artifact_the_remote_lost() {
+  shared_project
+  make_run one
+  local home=$PWD id art
+  id=$(run_ids)
+  mlops runs push > /dev/null 2>&1 || fail "first push failed"
+  art=$("$MLOPS" runs show "$id" --json | json_get '["artifacts"][0]["hash"]' | sed 's/xxh3://')
+  expect_file "$STORE/${art:0:2}/${art:2}"
+  rm -f "$STORE/${art:0:2}/${art:2}"  # the remote loses it (a bucket emptied by other means)
+  # A plain push trusts that a published run is whole.
+  run mlops runs push --json; expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["artifact_objects"]')" "0"
+  # So a fresh clone cannot pull the run, and the hint names the repair.
+  clone_of c || return
+  run mlops runs pull; expect_rc 2
+  expect_err "mlops runs push --verify"
+  expect_eq "$(run_ids)" ""
+  # --verify sends the lost object again, without publishing the run a second time.
+  cd "$home" || return
+  run mlops runs push --verify --json; expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["artifact_objects"]')" "1"
+  expect_eq "$(echo "$out" | json_get '["already"]')" "['$id']"
+  expect_file "$STORE/${art:0:2}/${art:2}"
+  cd "$TEST_ROOT/$current_test.c" || return
+  run mlops runs pull; expect_rc 0
+  expect_eq "$(run_ids)" "$id"
+}
+
 test_runs_pull_by_id_prefix_and_unknown_ids() {
   shared_project
   make_run one; make_run two

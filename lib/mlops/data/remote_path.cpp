@@ -139,8 +139,9 @@ Result<void> PathRemote::download(const Hash& hash, const Cache& cache) const {
   UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) {
     if (errno == ENOENT) {
-      return std::unexpected(bad_input(fmt::format("object {} is not on remote '{}'", hash.str(), describe()),
-                                       "push it from a clone that has it: mlops data push"));
+      return std::unexpected(bad_input(
+          fmt::format("object {} is not on remote '{}'", hash.str(), describe()),
+          "push it from a clone that has it: 'mlops data push' (a run's artifact: 'mlops runs push --verify ID')"));
     }
     return std::unexpected(remote_error("read", source, errno));
   }

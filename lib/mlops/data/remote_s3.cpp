@@ -159,8 +159,9 @@ class S3Remote : public Remote {
       if ((*present)[i]) {
         wanted.push_back(i);
       } else {
-        results[i] = std::unexpected(bad_input(fmt::format("object {} is not on remote '{}'", hashes[i].str(), url_),
-                                               "push it from a clone that has it: mlops data push"));
+        results[i] = std::unexpected(bad_input(
+            fmt::format("object {} is not on remote '{}'", hashes[i].str(), url_),
+            "push it from a clone that has it: 'mlops data push' (a run's artifact: 'mlops runs push --verify ID')"));
       }
     }
     for (std::size_t start = 0; start < wanted.size(); start += kDownloadBatch) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -227,7 +228,7 @@ Result<std::map<std::string, SharedRun>> read_run_index(const Repo& repo, const 
 }
 
 Result<PushRunsResult> push_runs(const Repo& repo, RunStore& store, const data::Remote& remote,
-                                 const std::vector<std::string>& ids) {
+                                 const std::vector<std::string>& ids, bool recheck) {
   PushRunsResult result;
   struct Candidate {
     RunRecord record;
@@ -286,12 +287,13 @@ Result<PushRunsResult> push_runs(const Repo& repo, RunStore& store, const data::
                                         "two runs got one id; keep the remote's ('mlops runs delete ID' here, then "
                                         "'mlops runs pull ID'), or leave this one unpushed"));
   }
-  if (publish.empty()) return result;
-
-  // Objects first: a run document on the remote never names an artifact nobody can fetch.
+  // Objects first: a run document on the remote never names an artifact nobody can fetch. With
+  // `recheck`, the runs already there are included too, so that an object the remote lost (a
+  // bucket emptied or recreated) is sent again and those runs can be pulled.
   std::vector<data::TrackedData> items;
-  for (auto* c : publish) {
-    auto more = artifact_items(c->record);
+  for (auto& c : todo) {
+    if (!recheck && std::find(publish.begin(), publish.end(), &c) == publish.end()) continue;
+    auto more = artifact_items(c.record);
     items.insert(items.end(), more.begin(), more.end());
   }
   if (!items.empty()) {
@@ -300,6 +302,7 @@ Result<PushRunsResult> push_runs(const Repo& repo, RunStore& store, const data::
     result.artifact_objects = pushed->objects;
     result.artifact_bytes = pushed->bytes;
   }
+  if (publish.empty()) return result;
   std::vector<SharedRun> segment;
   std::optional<Error> clash;
   for (auto* c : publish) {

@@ -48,9 +48,11 @@ struct PushRunsResult {
 
 // Publishes runs `ids` (full ids; running ones are skipped and listed) with their artifacts'
 // objects. A run the remote holds with other content under the same id is bad input (exit 2)
-// naming both, checked before anything is written.
+// naming both, checked before anything is written. `recheck`: the artifacts of the runs the
+// remote already has are pushed too (what the remote lacks is sent; with a remote opened with
+// Verify::yes, the remote is asked rather than this machine's memory of it).
 Result<PushRunsResult> push_runs(const Repo& repo, RunStore& store, const data::Remote& remote,
-                                 const std::vector<std::string>& ids);
+                                 const std::vector<std::string>& ids, bool recheck = false);
 
 struct PullRunsResult {
   std::vector<std::string> pulled;   // added to the local store

@@ -18,6 +18,7 @@ namespace {
 struct RunsPushOptions {
   std::vector<std::string> ids;
   std::string remote;
+  bool verify = false;
 };
 
 nlohmann::ordered_json id_list(const std::vector<std::string>& ids) {
@@ -43,8 +44,8 @@ int run_runs_push(const RunsPushOptions& options) {
     }
   }
   Config config = unwrap(load_config(repo));
-  auto remote = open_chosen_remote(repo, config, options.remote);
-  auto result = unwrap(tracking::push_runs(repo, store, *remote, ids));
+  auto remote = open_chosen_remote(repo, config, options.remote, options.verify ? data::Verify::yes : data::Verify::no);
+  auto result = unwrap(tracking::push_runs(repo, store, *remote, ids, options.verify));
   if (out::settings().json) {
     out::print_json({{"remote", remote->describe()},
                      {"pushed", id_list(result.pushed)},
@@ -75,6 +76,9 @@ void add_runs_push(CLI::App& group) {
                               [options] { return run_runs_push(*options); });
   command->add_option("ids", options->ids, "The runs (ids or unambiguous prefixes)")->option_text("ID...");
   command->add_option("-r,--remote", options->remote, "Remote to use (default: the default remote)")->type_name("NAME");
+  command->add_flag("--verify", options->verify,
+                    "Ask the remote about every artifact object instead of trusting what this machine remembers "
+                    "it has, and send the missing ones again (after objects were deleted from it by other means)");
   add_json_flag(*command);
   command->footer(
       "Runs are immutable documents under runs/ on the remote; pushes from many machines at once merge.\n"
