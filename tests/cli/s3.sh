@@ -500,4 +500,81 @@ test_corrupt_object_hint_names_push_verify_which_replaces_it() {
   expect_eq "$(cat a.txt)" "good bytes"
 }
 
+# A deleted bucket took every object with it: once a command has been told so, this clone forgets
+# what it knew, and a push to the bucket created again sends everything, not only what is new.
+test_push_to_a_recreated_bucket_sends_every_object() {
+  local bucket="recreated-$RANDOM$RANDOM"
+  aws_s3 s3 mb "s3://$bucket" > /dev/null 2>&1 || { fail "mb"; return; }
+  new_repo
+  mlops remote add s3 "s3://$bucket/p" --default > /dev/null 2>&1
+  mlops remote modify s3 endpoint_url "$MLOPS_S3_ENDPOINT" --local > /dev/null 2>&1
+  mkdir d && for i in 1 2 3; do echo "file $i" > "d/$i"; done
+  mlops data add d > /dev/null 2>&1
+  run mlops data push --json
+  expect_rc 0
+  aws_s3 s3 rb "s3://$bucket" --force > /dev/null 2>&1 || { fail "rb"; return; }
+  echo "file 4" > d/4 && mlops data add d > /dev/null 2>&1
+  run mlops data push
+  expect_rc 3
+  expect_err "bucket '$bucket' does not exist"
+  aws_s3 s3 mb "s3://$bucket" > /dev/null 2>&1 || { fail "mb again"; return; }
+  run mlops data push --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["objects"]')" "5"  # 4 files and the manifest, not only the 2 new
+  run mlops data status --remote --verify
+  expect_rc 0
+  expect_out "Remote 's3' has every object"
+  aws_s3 s3 rb "s3://$bucket" --force > /dev/null 2>&1
+}
+
+# What the remote lacks comes after the workspace's summary, never above an "up to date".
+test_status_remote_prints_what_is_lacking_last() {
+  s3_repo
+  echo data > a.txt && mlops data add a.txt > /dev/null 2>&1
+  run mlops data status --remote --verify
+  expect_rc 0
+  expect_out "not pushed:"
+  [[ "$(printf '%s\n' "$out" | tail -1)" != *"up to date"* ]] || fail "'up to date' is the last line: $out"
+  [[ "$out" == *"up to date"*"not pushed:"* ]] || fail "the workspace's summary is not first: $out"
+}
+
+test_url_mistakes_are_refused_with_the_way_out() {
+  new_repo
+  run mlops remote add spaced "s3://team-data/a b"
+  expect_rc 2
+  expect_err "its prefix has a space"
+  run mlops remote add keyed "s3://team-data/AKIAIOSFODNN7EXAMPLE"
+  expect_rc 2
+  expect_err "refusing to write a secret"
+  expect_err "MLOPS_REMOTE_KEYED_URL"
+  [[ "$err" != *AWS_SECRET_ACCESS_KEY* ]] || fail "a URL's hint points at the AWS key variables: $err"
+  expect_no_file .mlops/config.local.yaml
+  run mlops remote list
+  [[ "$out" != *keyed* && "$out" != *spaced* ]] || fail "a refused remote was added: $out"
+}
+
+# Ctrl-C during a push says what happened and what to do; the rerun finishes the job.
+test_interrupted_push_says_so_and_the_rerun_finishes() {
+  s3_repo
+  mlops remote modify s3 jobs 1 > /dev/null 2>&1
+  mlops remote modify s3 multipart_threshold 5242880 > /dev/null 2>&1
+  mlops remote modify s3 multipart_chunksize 5242880 > /dev/null 2>&1
+  head -c $((400 << 20)) /dev/urandom > big.bin && mlops data add big.bin > /dev/null 2>&1
+  "$MLOPS" data push > "$TEST_ROOT/push.out" 2> "$TEST_ROOT/push.err" &
+  local pusher=$!
+  sleep 1
+  kill -INT "$pusher" 2>/dev/null
+  wait "$pusher"; local rc=$?
+  if ((rc == 0)); then
+    echo "  note: the push finished before it could be interrupted" >&2
+  else
+    grep -q "interrupted; the uploads begun were aborted" "$TEST_ROOT/push.err" || fail "no word of the interruption: $(cat "$TEST_ROOT/push.err")"
+    grep -q "hint: run the same command again" "$TEST_ROOT/push.err" || fail "no way on: $(cat "$TEST_ROOT/push.err")"
+  fi
+  run mlops data push
+  expect_rc 0
+  run mlops data status --remote --verify --exit-code
+  expect_rc 0
+}
+
 run_tests "${1:-.}"

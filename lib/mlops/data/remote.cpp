@@ -144,6 +144,9 @@ Result<S3Location> parse_s3_url(std::string_view url) {
     for (char c : prefix) {
       if (static_cast<unsigned char>(c) < 0x20 || c == '\\')
         return malformed("its prefix has a control character or '\\'");
+      // Legal in S3, but every shell line and tool that names such a key must quote it: most
+      // likely a slip, and never needed.
+      if (c == ' ') return malformed("its prefix has a space (use '-' or '_')");
     }
     location.prefix = std::move(prefix);
   }

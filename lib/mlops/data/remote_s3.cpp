@@ -47,6 +47,11 @@ class S3Remote : public Remote {
  public:
   S3Remote(std::string url, std::unique_ptr<s3::Client> client, std::unique_ptr<KnownObjects> known, Verify verify)
       : url_(std::move(url)), client_(std::move(client)), known_(std::move(known)), verify_(verify) {}
+  // A bucket that was deleted took every object with it: what this machine remembers about it is
+  // forgotten, so that pushes to a recreated bucket send everything again.
+  ~S3Remote() override {
+    if (client_->bucket_missing()) (void)known_->forget_all();
+  }
 
   std::string describe() const override { return url_; }
   std::uint64_t requests() const override { return client_->stats().requests; }

@@ -212,6 +212,9 @@ int run_data_status(const DataStatusOptions& options) {
 
   bool differs =
       !ignores.empty() || std::any_of(statuses.begin(), statuses.end(), [](const auto& s) { return s.differs(); });
+  // The workspace's summary comes first: the remote's part follows it, so that "up to date"
+  // is never the last word under a list of what the remote lacks.
+  if (!out::settings().json) print_human(statuses, incomplete, ignores);
   auto on_remote = remote_report(repo, cache, tracked, options);
   differs |= !on_remote.is_null() && on_remote["lacking"].get<bool>();
   if (out::settings().json) {
@@ -222,8 +225,6 @@ int run_data_status(const DataStatusOptions& options) {
     nlohmann::ordered_json doc{{"clean", !differs}, {"data", list}, {"ignore", ignore_list}};
     if (!on_remote.is_null()) doc["remote"] = on_remote;
     out::print_json(doc);
-  } else {
-    print_human(statuses, incomplete, ignores);
   }
   return options.exit_code && differs ? static_cast<int>(Exit::check_failed) : 0;
 }
