@@ -298,7 +298,7 @@ test_pull_killed_with_kill_9_leaves_nothing_after_the_rerun() {
   "$MLOPS" data pull > /dev/null 2>&1 &
   local puller=$! seen=""
   for _ in $(seq 600); do
-    seen=$(find .mlops/tmp -name '.download*' 2> /dev/null | head -1)
+    seen=$(find .mlops/tmp -name ".download*" 2> /dev/null | head -1)
     [[ -n "$seen" ]] && break
     sleep 0.05
   done
@@ -308,11 +308,13 @@ test_pull_killed_with_kill_9_leaves_nothing_after_the_rerun() {
   # A download of a live process (this shell) is not touched.
   sleep 300 &
   local live=$!
-  local live_temp; live_temp=".mlops/tmp/$(basename "$seen" | sed -E "s/\.[0-9]+\.([0-9a-f]+)\.tmp$/.$live.\1.tmp/")"
+  # Named as that process would name it: ".download.HOST-PID-START.RANDOM.tmp", START from /proc.
+  local live_start; live_start=$(sed 's/.*) //' "/proc/$live/stat" | awk '{print $20}')
+  local live_temp; live_temp=".mlops/tmp/$(basename "$seen" | sed -E "s/-[0-9]+-[0-9]+\.([0-9a-f]+)\.tmp$/-$live-$live_start.\1.tmp/")"
   : > "$live_temp"
   run mlops data pull
   expect_rc 0
-  expect_eq "$(find .mlops/tmp -name '.download*' | grep -v "\.$live\.")" ""
+  expect_eq "$(find .mlops/tmp -name '.download*' | grep -v -- "-$live-")" ""
   expect_file "$live_temp"
   kill "$live"; wait "$live" 2> /dev/null
   expect_eq "$(tree_sum d; md5sum big.bin)" "$sums"

@@ -10,6 +10,8 @@
 #include <random>
 #include <thread>
 
+#include "mlops/core/temp_files.hpp"
+
 namespace mlops {
 
 namespace fs = std::filesystem;
@@ -61,7 +63,10 @@ Result<void> write_all(int fd, const void* data, std::size_t size, const fs::pat
 
 fs::path temp_path_in(const fs::path& dir, std::string_view name) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  return dir / fmt::format(".{}.{}.{:08x}.tmp", name, ::getpid(), static_cast<std::uint32_t>(rng()));
+  // The writer is named so that a killed one's files can be found and removed (temp_files.hpp);
+  // `name` is cut short so that the whole stays well inside NAME_MAX.
+  return dir /
+         fmt::format(".{}.{}.{:08x}.tmp", name.substr(0, 120), temp_writer_id(), static_cast<std::uint32_t>(rng()));
 }
 
 Result<AtomicFile> AtomicFile::create(const fs::path& target, const fs::path& tmp_dir) {

@@ -13,7 +13,6 @@
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/manifest.hpp"
-#include "mlops/data/remote_downloads.hpp"
 #include "mlops/data/remote_path.hpp"
 #include "mlops/data/remote_s3.hpp"
 #include "mlops/data/remote_settings.hpp"
@@ -337,8 +336,6 @@ Result<void> download_missing(const Cache& cache, const Remote& remote, const st
     }
   }
   if (missing.empty()) return {};
-  // What an interrupted download left behind (kill -9) goes now, before more temp files come.
-  remove_stale_downloads(cache.tmp());
   auto results = remote.download_many(missing, cache, [&](std::uint64_t bytes) {
     result.bytes += bytes;
     ++result.objects;

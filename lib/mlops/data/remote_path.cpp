@@ -12,7 +12,6 @@
 
 #include "mlops/core/file.hpp"
 #include "mlops/data/cache.hpp"
-#include "mlops/data/remote_downloads.hpp"
 
 namespace mlops::data {
 
@@ -145,7 +144,7 @@ Result<void> PathRemote::download(const Hash& hash, const Cache& cache) const {
     }
     return std::unexpected(remote_error("read", source, errno));
   }
-  auto temp = create_download_temp(cache.tmp());
+  auto temp = AtomicFile::create(cache.tmp() / "download", cache.tmp());
   if (!temp) return std::unexpected(temp.error());
   auto copied = copy_hashing(
       in.get(), *temp, [&](int err) { return remote_error("read", source, err); }, [](Error e) { return e; });

@@ -15,7 +15,6 @@
 #include "mlops/core/file.hpp"
 #include "mlops/core/hash.hpp"
 #include "mlops/data/cache.hpp"
-#include "mlops/data/remote_downloads.hpp"
 #include "mlops/data/remote_known.hpp"
 #include "mlops/data/remote_settings.hpp"
 #include "mlops/s3/client.hpp"
@@ -175,7 +174,7 @@ class S3Remote : public Remote {
       std::vector<s3::Client::Download> items;
       std::vector<std::size_t> indexes;
       for (std::size_t j = start; j < end; ++j) {
-        auto temp = create_download_temp(cache.tmp());
+        auto temp = AtomicFile::create(cache.tmp() / "download", cache.tmp());
         if (!temp) {
           results[wanted[j]] = std::unexpected(temp.error());
           continue;
