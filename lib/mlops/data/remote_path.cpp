@@ -105,7 +105,7 @@ Result<void> PathRemote::make_folders(const fs::path& dir) const {
   return {};
 }
 
-Result<std::vector<bool>> PathRemote::contains(const std::vector<Hash>& hashes) const {
+Result<std::vector<bool>> PathRemote::contains(const std::vector<Hash>& hashes, Verify) const {
   std::vector<bool> found;
   found.reserve(hashes.size());
   for (const auto& h : hashes) {

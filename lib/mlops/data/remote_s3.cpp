@@ -55,10 +55,13 @@ class S3Remote : public Remote {
   std::string describe() const override { return url_; }
   std::uint64_t requests() const override { return client_->stats().requests; }
 
-  Result<std::vector<bool>> contains(const std::vector<Hash>& hashes) const override {
+  bool remembers_contents() const override { return verify_ == Verify::no; }
+
+  Result<std::vector<bool>> contains(const std::vector<Hash>& hashes, Verify ask_again = Verify::no) const override {
+    const Verify verify = ask_again == Verify::yes ? Verify::yes : verify_;
     std::vector<bool> found(hashes.size(), false);
     std::vector<std::size_t> ask;  // indexes of the hashes the remote must be asked about
-    if (verify_ == Verify::no) {
+    if (verify == Verify::no) {
       auto known = known_->known(hashes);
       if (!known) return std::unexpected(known.error());
       for (std::size_t i = 0; i < hashes.size(); ++i) {
@@ -120,7 +123,7 @@ class S3Remote : public Remote {
       }
     }
     MLOPS_TRY(known_->add(present));
-    if (verify_ == Verify::yes) MLOPS_TRY(known_->forget(absent));
+    if (verify == Verify::yes) MLOPS_TRY(known_->forget(absent));
     return found;
   }
 
