@@ -68,4 +68,111 @@ test_gc_reports_the_stale_temp_files_it_removes_and_keeps_a_live_writers() {
   expect_no_file "$live_temp"
 }
 
+# --- crash anywhere: kill -9 at random moments, then check the store and rerun -------------------
+# $MLOPS_CRASH_ROUNDS kills per command (default 3; ./scripts/test --full: 30).
+
+# The store is whole: every object verifies, every SQLite database passes integrity_check, the
+# registry's tags parse.
+check_store_whole() {
+  local what=$1
+  run mlops data verify --all
+  [[ $rc == 0 ]] || fail "after a kill during $what: data verify --all exit $rc: $out $err"
+  local db
+  for db in .mlops/*.db; do
+    [[ -f "$db" ]] || continue
+    local state; state=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("pragma integrity_check").fetchone()[0])' "$db" 2>&1)
+    [[ "$state" == ok ]] || fail "after a kill during $what: $db: $state"
+  done
+  run mlops model history --json
+  [[ $rc == 0 ]] || fail "after a kill during $what: model history exit $rc: $err"
+}
+
+# kill_at_random WHAT COMMAND...: starts COMMAND, kills it with SIGKILL 0-400 ms later (if it is
+# still running), checks the store, then runs COMMAND again to the end: it must finish the job.
+kill_at_random() {
+  local what=$1; shift
+  "$@" > /dev/null 2>&1 &
+  local pid=$!
+  sleep "0.$((RANDOM % 400))"
+  kill -9 "$pid" 2> /dev/null && kills=$((kills + 1))
+  wait "$pid" 2> /dev/null
+  check_store_whole "$what"
+  run "$@"
+  # A registration killed after its tag was made is done: the rerun says so (one version per
+  # commit, as GTO reads the tags).
+  [[ $rc == 2 && "$what" == "model register" && "$err" == *"is already registered at commit"* ]] && return
+  [[ $rc == 0 ]] || fail "after a kill during $what, the rerun failed (exit $rc): $err"
+}
+
+test_kill_9_anywhere_leaves_a_whole_store_and_the_rerun_finishes() {
+  local rounds=${MLOPS_CRASH_ROUNDS:-3} round kills=0
+  local remote="$TEST_ROOT/remote.$current_test"
+  mkdir -p "$remote"
+  new_repo
+  printf '*.bin\nbig/\n' > .gitignore
+  mlops remote add store "$remote" --default > /dev/null 2>&1
+  git add -A && git commit -qm init
+  mkdir big && for i in $(seq 1 300); do head -c 20000 /dev/urandom > "big/$i"; done
+  head -c $((20 << 20)) /dev/urandom > model.bin
+  for ((round = 0; round < rounds; round++)); do
+    head -c 100 /dev/urandom >> "big/$((round % 300 + 1))"
+    kill_at_random "data add" "$MLOPS" data add big model.bin
+    kill_at_random "data push" "$MLOPS" data push
+    rm -rf big
+    kill_at_random "data checkout" "$MLOPS" data checkout
+    chmod -R u+w .mlops/cache && rm -rf .mlops/cache/*
+    kill_at_random "data pull" "$MLOPS" data pull
+    kill_at_random "data gc" "$MLOPS" data gc --grace 0 --include-unpushed --yes
+    git add -A > /dev/null 2>&1 && git commit -qm "round $round" > /dev/null 2>&1
+    kill_at_random "model register" "$MLOPS" model register churn --path model.bin --metric auc=0.9
+    kill_at_random "model promote" "$MLOPS" model promote churn latest --to "$( ((round % 2)) && echo staging || echo production)"
+  done
+  run mlops data status --exit-code
+  expect_rc 0
+  echo "  crash: $kills kills survived over $rounds rounds" >&2
+}
+
+# `mlops run` whose command has 8 writers logging metrics, killed with -9 at a random moment: every
+# point whose `log metric` reported success is in the store, whatever happened to the run.
+test_kill_9_of_a_run_with_8_writers_loses_no_logged_point() {
+  local rounds=${MLOPS_CRASH_ROUNDS:-3} round
+  new_repo
+  git add -A && git commit -qm init
+  local acks="$TEST_ROOT/acks.$current_test"
+  for ((round = 0; round < rounds; round++)); do
+    : > "$acks"
+    rm -f "$acks.done"
+    ACKS=$acks "$MLOPS" run --id-file .mlops/run.id -- sh -c '
+      for w in 1 2 3 4 5 6 7 8; do
+        (for i in $(seq 1 40); do
+           "$MLOPS" log metric "w$w" "$i" --step "$i" > /dev/null 2>&1 && echo "$MLOPS_RUN_ID w$w $i" >> "$ACKS"
+         done) &
+      done
+      wait
+      touch "$ACKS.done"' > /dev/null 2>&1 &
+    local pid=$!
+    sleep "0.$((RANDOM % 800 + 100))"
+    kill -9 "$pid" 2> /dev/null
+    wait "$pid" 2> /dev/null
+    # The command and its writers outlive the killed `mlops run`: wait for them to finish.
+    for _ in $(seq 300); do [[ -e "$acks.done" ]] && break; sleep 0.1; done
+    check_store_whole "mlops run"
+    local id; id=$(cat .mlops/run.id 2> /dev/null)
+    [[ -n "$id" ]] || continue
+    local missing; missing=$(python3 - "$acks" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(".mlops/runs.db")
+have = set(db.execute("select r.id, m.key, m.step from metrics m join runs r on r.seq = m.run").fetchall())
+for line in open(sys.argv[1]):
+    run, key, step = line.split()
+    if (run, key, int(step)) not in have:
+        print(line.strip())
+PY
+) || fail "the check of logged points failed"
+    [[ -z "$missing" ]] || fail "acknowledged points are missing: $(head -3 <<< "$missing")"
+  done
+  run mlops runs list --json
+  expect_rc 0
+}
+
 run_tests "${1:-.}"

@@ -16,7 +16,7 @@ namespace mlops {
 const std::string& temp_writer_id();
 
 struct TempWriter {
-  std::string host;        // empty: a name from before hosts were written (this host's)
+  std::string host;  // empty: a name from before hosts were written (this host's)
   long pid = 0;
   std::uint64_t start = 0;  // 0: not in the name
 };

@@ -1,7 +1,7 @@
 #include "mlops/core/temp_files.hpp"
 
-#include <sys/wait.h>
 #include <fmt/format.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
