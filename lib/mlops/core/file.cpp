@@ -166,6 +166,17 @@ std::string describe_lock_holders(int fd) {
 
 }  // namespace
 
+Result<std::optional<FileLock>> FileLock::try_acquire(const fs::path& path, LockKind kind) {
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd) return std::unexpected(system_error("open the lock", path, errno));
+  int operation = (kind == LockKind::shared ? LOCK_SH : LOCK_EX) | LOCK_NB;
+  while (::flock(fd.get(), operation) != 0) {
+    if (errno == EWOULDBLOCK) return std::optional<FileLock>();
+    if (errno != EINTR) return std::unexpected(system_error("lock", path, errno));
+  }
+  return std::optional<FileLock>(FileLock(std::move(fd)));
+}
+
 Result<FileLock> FileLock::acquire(const fs::path& path, std::chrono::milliseconds timeout, LockKind kind) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   if (!fd) return std::unexpected(system_error("open the lock", path, errno));

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -89,6 +90,10 @@ class FileLock {
   static Result<FileLock> acquire(const std::filesystem::path& path,
                                   std::chrono::milliseconds timeout = std::chrono::seconds(30),
                                   LockKind kind = LockKind::exclusive);
+  // Without waiting: nullopt when another process holds it; an error only when the lock file
+  // cannot be opened or locked at all (a full disk, no permission).
+  static Result<std::optional<FileLock>> try_acquire(const std::filesystem::path& path,
+                                                     LockKind kind = LockKind::exclusive);
 
  private:
   explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}

@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
@@ -204,6 +207,47 @@ Result<AddResult> write_pointer(const Repo& repo, const Cache& cache, StatCache&
     if (auto r = apply_link_mode(repo, cache, stat_cache, rel, pointer, link); !r) return std::unexpected(r.error());
   }
   return result;
+}
+
+Result<std::vector<AddResult>> write_pointers(const Repo& repo, const Cache& cache, StatCache& stat_cache,
+                                              const std::vector<std::string>& rels,
+                                              const std::vector<Pointer>& pointers, LinkMode link) {
+  // The text each file had before this add touched it (nullopt: it did not exist), first seen first.
+  std::vector<std::pair<fs::path, std::optional<std::string>>> before;
+  auto remember = [&](const fs::path& file) {
+    for (const auto& [seen, _] : before) {
+      if (seen == file) return;
+    }
+    auto text = read_file(file);
+    before.emplace_back(file, text ? std::optional<std::string>(std::move(*text)) : std::nullopt);
+  };
+  std::vector<AddResult> results;
+  for (std::size_t i = 0; i < rels.size(); ++i) {
+    remember(repo.root / (rels[i] + std::string(kPointerSuffix)));
+    remember(repo.root / fs::path(rels[i]).parent_path() / ".gitignore");
+    auto written = write_pointer(repo, cache, stat_cache, rels[i], pointers[i], link);
+    if (written) {
+      results.push_back(std::move(*written));
+      continue;
+    }
+    Error error = written.error();
+    std::vector<std::string> stuck;
+    for (auto it = before.rbegin(); it != before.rend(); ++it) {
+      const auto& [file, text] = *it;
+      auto now = read_file(file);
+      if (text ? (now && *now == *text) : !now) continue;  // untouched
+      bool restored = text ? write_file_atomic(file, *text).has_value() : ::unlink(file.c_str()) == 0;
+      if (!restored) stuck.push_back(fs::relative(file, repo.root).string());
+    }
+    if (!stuck.empty()) {
+      std::string names;
+      for (const auto& name : stuck) names += (names.empty() ? "" : ", ") + name;
+      error.hint +=
+          fmt::format("{}these files could not be put back as they were: {}", error.hint.empty() ? "" : "; ", names);
+    }
+    return std::unexpected(std::move(error));
+  }
+  return results;
 }
 
 }  // namespace mlops::data

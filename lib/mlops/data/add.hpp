@@ -38,6 +38,13 @@ Result<Pointer> stage_path(const Repo& repo, const Cache& cache, StatCache& stat
 Result<AddResult> write_pointer(const Repo& repo, const Cache& cache, StatCache& stat_cache, const std::string& rel,
                                 const Pointer& pointer, LinkMode link);
 
+// write_pointer() for every one of `rels`, all or nothing: when one fails, the pointers and
+// .gitignore files the others changed get their old text back, so that an add of several paths
+// that meets a full disk leaves the workspace as it was (the objects stay in the cache for gc).
+Result<std::vector<AddResult>> write_pointers(const Repo& repo, const Cache& cache, StatCache& stat_cache,
+                                              const std::vector<std::string>& rels,
+                                              const std::vector<Pointer>& pointers, LinkMode link);
+
 // Adds `/name` to the .gitignore in the folder of `rel`; false when it was already there.
 Result<bool> ensure_gitignored(const Repo& repo, const std::string& rel);
 

@@ -14,7 +14,11 @@ namespace fs = std::filesystem;
 
 Result<FileLock> lock_store(const Repo& repo, LockKind kind) {
   fs::path path = repo.store() / "store.lock";
-  if (auto now = FileLock::acquire(path, std::chrono::milliseconds(0), kind)) return now;
+  // Waiting is said only when another process holds the lock, not when the lock file cannot be
+  // made (a full disk): that is the error itself.
+  auto now = FileLock::try_acquire(path, kind);
+  if (!now) return std::unexpected(now.error());
+  if (*now) return std::move(**now);
   if (kind == LockKind::shared) {
     out::note("mlops: waiting for 'mlops data gc' to release the store...");
     return FileLock::acquire(path, std::chrono::minutes(10), kind);
@@ -22,7 +26,7 @@ Result<FileLock> lock_store(const Repo& repo, LockKind kind) {
   auto lock = FileLock::acquire(path, std::chrono::seconds(30), kind);
   if (!lock) {
     return std::unexpected(environment_error(
-        fmt::format("the store '{}' is in use by another mlops process", repo.store().string()),
+        fmt::format("the store '{}' is in use: {}", repo.store().string(), lock.error().message),
         "run gc again when it has finished (data add, fetch and artifact storing hold the store while they write)"));
   }
   return lock;

@@ -197,7 +197,11 @@ Result<ExecutedRun> execute_run(const Repo& repo, RunSetup setup, const RunOutpu
   // stdout and stderr are copied to a log in the store's tmp folder, kept as an artifact.
   auto log_path = temp_path_in(repo.tmp(), "run-output.log");
   UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (!log) return std::unexpected(system_error("create", log_path, errno));
+  if (!log) {
+    Error error = system_error("create", log_path, errno);
+    (void)recorder->end(RunStatus::failed, std::nullopt);  // never left "running"
+    return std::unexpected(std::move(error));
+  }
 
   ChildSpec spec;
   spec.argv = command;

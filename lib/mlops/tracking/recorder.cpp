@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "mlops/core/output.hpp"
 #include "mlops/data/cache.hpp"
@@ -309,8 +311,17 @@ Result<void> RunRecorder::record_environment() {
 }
 
 Result<void> RunRecorder::end(RunStatus status, std::optional<int> exit_code, std::optional<std::int64_t> end_ms) {
-  if (auto recorded = record_environment(); !recorded) return recorded;
-  return store_.finish(id_, status, exit_code, end_ms.value_or(now_ms()));
+  // The status matters most: it is written even when the environment could not be, and tried a
+  // second time, so that a moment of a full disk does not leave the run "running" for ever.
+  auto recorded = record_environment();
+  const std::int64_t ended = end_ms.value_or(now_ms());
+  auto finished = store_.finish(id_, status, exit_code, ended);
+  if (!finished) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    finished = store_.finish(id_, status, exit_code, ended);
+  }
+  if (!finished) return finished;
+  return recorded;
 }
 
 Result<void> check_data_clean(const RunRecord& run) {

@@ -72,10 +72,7 @@ int run_data_add(const DataAddOptions& options) {
   // Objects become durable before any pointer names them.
   unwrap(cache.flush());
 
-  std::vector<data::AddResult> results;
-  for (std::size_t i = 0; i < rels.size(); ++i) {
-    results.push_back(unwrap(data::write_pointer(repo, cache, *stat_cache, rels[i], pointers[i], link)));
-  }
+  auto results = unwrap(data::write_pointers(repo, cache, *stat_cache, rels, pointers, link));
   if (auto saved = stat_cache->save(); !saved) out::warn(saved.error().message);
   std::size_t seen = stat_cache->files_read() + stat_cache->files_known();
   out::detail(fmt::format("read {} of {} file{}; the others were unchanged since they were last hashed",
