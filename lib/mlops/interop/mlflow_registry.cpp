@@ -107,7 +107,8 @@ Result<MlflowRegistryReport> import_mlflow_registry(const Repo& repo, const Mlfl
   for (const auto& run : source.runs) runs.emplace(run.run_id, &run);
   auto git_repo = git::Repository::open(repo.root);
   if (!git_repo) return std::unexpected(git_repo.error());
-  auto loaded = registry::load(*git_repo, {}, &repo);
+  // A dry run writes nothing, not even the registry's tag cache.
+  auto loaded = registry::load(*git_repo, {}, dry_run ? nullptr : &repo);
   if (!loaded) return std::unexpected(loaded.error());
   auto stages = registry::load_stages(repo);
   if (!stages) return std::unexpected(stages.error());
