@@ -86,7 +86,7 @@ TEST_CASE("an MLflow 2.x database is read as the file store's records") {
   CHECK(a.history[2].value == INFINITY);
   CHECK(a.history[3].value == -INFINITY);
   CHECK(a.history[3].step == 4);
-  CHECK(a.history[3].timestamp == 13);
+  CHECK(a.history[3].timestamp_ms == 13);
   const MlflowRun& b = store->runs[1];
   CHECK(b.name == "second");  // from mlflow.runName
   CHECK(b.status == 4);
