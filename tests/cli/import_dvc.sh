@@ -302,4 +302,65 @@ test_export_bad_input_changes_nothing() {
   expect_eq "$(snapshot)" "$before"
 }
 
+# new_dvc_version PATH TEXT: a new version of a tracked file as `dvc add` + `git commit` leave it
+# (its object in DVC 3's cache, its .dvc file's md5 and size), committed; the workspace is left alone.
+new_dvc_version() {
+  python3 - "$1" "$2" <<'PY' || fail "new version failed"
+import hashlib, os, re, sys
+path, text = sys.argv[1], sys.argv[2].encode()
+md5 = hashlib.md5(text).hexdigest()
+obj = os.path.join(".dvc/cache/files/md5", md5[:2], md5[2:])
+os.makedirs(os.path.dirname(obj), exist_ok=True)
+open(obj, "wb").write(text)
+s = open(path + ".dvc").read()
+s = re.sub(r"md5: [0-9a-f]+", "md5: " + md5, s, count=1)
+s = re.sub(r"size: \d+", "size: %d" % len(text), s, count=1)
+open(path + ".dvc", "w").write(s)
+PY
+  git add "$1.dvc" && git commit -qm "new version of $1"
+}
+
+test_all_commits_brings_every_commit_version_for_path_at_rev() {
+  dvc_repo --dvc 3 --no-workspace
+  local first
+  first=$(git rev-parse HEAD)
+  new_dvc_version data/train.csv $'id,label\n1,cow\n'
+  run mlops import dvc --all-commits --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["history"]["commits"]')" 3
+  # train.csv twice (each version once), images and the stage's model from the first DVC commit.
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(sorted((v["path"], v["outcome"], len(v["commits"])) for v in json.load(sys.stdin)["history"]["versions"]))')" \
+    "[('data/images', 'imported', 2), ('data/train.csv', 'imported', 1), ('data/train.csv', 'imported', 1)]"
+  # The first DVC commit has .dvc files and no pointers: PATH@REV reads what the import recorded.
+  run mlops data checkout --rev "$first" data/train.csv
+  expect_rc 0
+  [[ "$(cat data/train.csv)" == $'id,label\r\n1,cat\r\n2,dog\r\n3,cat\r' ]] || fail "old train.csv differs: $(cat data/train.csv)"
+  run mlops data checkout --rev "$first" data/images
+  expect_rc 0
+  cmp data/images/cat.jpeg <(images_bytes) || fail "old cat.jpeg differs"
+  # HEAD's version, imported as the work tree's, is the new one.
+  run mlops data checkout data/train.csv
+  expect_eq "$(cat data/train.csv)" $'id,label\n1,cow'
+  # Again: nothing read, nothing new.
+  run mlops import dvc --all-commits --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["files_read"]')" 0
+}
+
+test_all_commits_names_an_old_version_missing_from_the_cache() {
+  dvc_repo --dvc 3 --no-workspace
+  local old
+  old=$(object_of data/train.csv)
+  new_dvc_version data/train.csv $'id,label\n1,cow\n'
+  rm "$old"
+  run mlops import dvc --all-commits
+  expect_rc 1
+  expect_out "missing data/train.csv (md5 "
+  expect_out "fetch it with: dvc fetch --all-commits data/train.csv.dvc"
+  expect_out "history: 3 commits walked, 2 versions imported, 1 missing, 0 skipped"
+  run mlops data checkout --rev HEAD~1 data/train.csv
+  expect_rc 2
+  expect_err "is not tracked by mlops at 'HEAD~1'"
+}
+
 run_tests "${1:-.}"

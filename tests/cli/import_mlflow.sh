@@ -194,4 +194,183 @@ test_export_mlflow_bad_input_changes_nothing() {
   expect_eq "$(ls -A "$TEST_ROOT/notmlflow.$$")" "junk"
 }
 
+# A store with a registry whose runs ran on two commits of the test repository (run-0 on the first,
+# run-1 and run-2 on the second): see --models in the generator.
+registry_repo() {
+  new_repo
+  echo a >a.txt && git add a.txt && git commit -qm first
+  local first second
+  first=$(git rev-parse HEAD)
+  echo b >b.txt && git add b.txt && git commit -qm second
+  second=$(git rev-parse HEAD)
+  STORE="$TEST_ROOT/mlruns.$current_test"
+  python3 "$GENERATOR" "$STORE" --runs 3 --artifacts --models --commits "$first,$second" "$@" || fail "generator failed"
+  FIRST=$first SECOND=$second
+}
+# The stages of MODEL and the versions holding them, and its latest version.
+stages_of() { mlops model show "$1" --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sorted((s, v["version"]) for v in d["versions"] for s in v["stages"]))'; }
+# "model vN outcome" for every version of the import's JSON in $out.
+outcomes() { echo "$out" | python3 -c '
+import json, sys
+for v in json.load(sys.stdin)["model_versions"]:
+    print(v["model"], v["version"], v["outcome"], ",".join(v["stages"]), "deregistered" if v["deregistered"] else "")'; }
+
+test_registered_models_become_registry_versions() {
+  registry_repo
+  run mlops import mlflow "$STORE" --json
+  expect_rc 0
+  expect_eq "$(outcomes)" "churn v0.0.1 registered  deregistered
+churn v0.0.2 registered production 
+churn v0.0.3 skipped  
+churn v0.0.4 skipped  
+churn v0.0.5 skipped  
+plots v0.0.1 registered staging "
+  local reasons
+  reasons=$(echo "$out" | python3 -c 'import json,sys; print("\n".join(v["reason"] for v in json.load(sys.stdin)["model_versions"] if v["reason"]))')
+  [[ "$reasons" == *"is failed: only a finished run's artifact is registered"* ]] || fail "failed run: $reasons"
+  [[ "$reasons" == *"v0.0.2 of 'churn' is registered at the same commit"* ]] || fail "same commit: $reasons"
+  [[ "$reasons" == *"is not among the runs imported"* ]] || fail "unknown run: $reasons"
+  # The alias 'champion' is not an allowed stage by default: left out, with the command to give it.
+  expect_eq "$(echo "$out" | json_get '["notes"].__len__()')" 1
+  expect_eq "$(echo "$out" | json_get '["notes"][0]')" "'churn' v0.0.2 (MLflow version 2) was not given the stage 'champion': not in registry.stages of .mlops/config.yaml; add it, then: mlops model promote churn v0.0.2 --to champion"
+  # The registry: on the run's commit, the run's artifact, the imported run as lineage.
+  expect_eq "$(git rev-list -n1 churn@v0.0.2)" "$SECOND"
+  expect_eq "$(git rev-list -n1 plots@v0.0.1)" "$FIRST"
+  expect_eq "$(stages_of churn)" "[('production', 'v0.0.2')]"
+  expect_eq "$(mlops model show churn --json | json_get '["latest"]')" "v0.0.2"
+  run mlops model get churn@v0.0.2 -o "$TEST_ROOT/got.$$"
+  expect_rc 0
+  expect_eq "$(cat "$TEST_ROOT/got.$$")" "weights of run 1"
+  run mlops model get plots#staging -o "$TEST_ROOT/plot.$$"
+  expect_rc 0
+  expect_eq "$(cat "$TEST_ROOT/plot.$$")" "plot 0"
+}
+
+test_registry_import_is_idempotent_and_dry_run_writes_nothing() {
+  registry_repo
+  local before
+  before=$(snapshot; git tag)
+  run mlops import mlflow "$STORE" --dry-run
+  expect_rc 0
+  expect_out "would register churn@v0.0.2 (MLflow version 2) from model.pkl #production"
+  expect_out "dry run: 3 model versions registered, 0 already registered, 3 skipped"
+  expect_eq "$(snapshot; git tag)" "$before"
+  mlops import mlflow "$STORE" >/dev/null 2>&1 || fail "first import failed"
+  local tags
+  tags=$(git tag)
+  run mlops import mlflow "$STORE"
+  expect_rc 0
+  expect_out "0 model versions registered, 3 already registered, 3 skipped"
+  expect_eq "$(git tag)" "$tags"
+}
+
+test_aliases_become_stages_the_registry_allows() {
+  registry_repo
+  sed -i 's/stages: \[dev, staging, production\]/stages: [dev, staging, production, champion]/' .mlops/config.yaml
+  run mlops import mlflow "$STORE" --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["notes"]')" "[]"
+  expect_eq "$(stages_of churn)" "[('champion', 'v0.0.2'), ('production', 'v0.0.2')]"
+}
+
+test_model_versions_of_commits_elsewhere_are_skipped_and_named() {
+  new_repo
+  STORE="$TEST_ROOT/mlruns.$current_test"
+  python3 "$GENERATOR" "$STORE" --runs 3 --artifacts --models || fail "generator failed"
+  run mlops import mlflow "$STORE"
+  expect_rc 0
+  expect_out "3 runs imported"
+  expect_out "is not in this repository (fetch it, or import where the run was made)"
+  expect_out "0 model versions registered, 0 already registered, 6 skipped"
+  expect_eq "$(git tag)" ""
+}
+
+test_malformed_registry_is_refused_before_anything_is_written() {
+  registry_repo
+  sed -i 's/^version: 2$/version: two/' "$STORE/models/churn/version-2/meta.yaml"
+  local before
+  before=$(snapshot; git tag)
+  run mlops import mlflow "$STORE"
+  expect_rc 2
+  expect_err "version-2/meta.yaml' is not an MLflow model registry file: no version number"
+  expect_eq "$(snapshot; git tag)" "$before"
+}
+
+SCHEMA="${MLOPS_SOURCE_DIR:?}/tests/fixtures/interop/mlflow_schema.sql"
+TO_SQL="${MLOPS_SOURCE_DIR:?}/tests/fixtures/interop/mlflow_sql.py"
+# $STORE as an MLflow 2.x SQLite database, $DB (made with the sqlite3 program from the schema script).
+make_db() {
+  DB="$TEST_ROOT/mlflow.$current_test.$RANDOM.db"
+  sqlite3 "$DB" <"$SCHEMA" || fail "schema failed"
+  python3 "$TO_SQL" "$STORE" | sqlite3 "$DB" || fail "inserts failed"
+}
+
+test_sqlite_database_imports_the_same_records_as_the_file_store() {
+  registry_repo --points 6 --experiments 2
+  # NaN and infinities, which the database keeps as is_nan and +-DBL_MAX.
+  printf '1700000000100 nan 7\n1700000000200 inf 8\n1700000000300 -inf 9\n' >>"$(first_run_dir)/metrics/loss"
+  make_db
+  local clone="$TEST_ROOT/clone.$current_test"
+  git clone -q . "$clone" && (cd "$clone" && mlops init >/dev/null 2>&1) || fail "clone failed"
+  run mlops import mlflow "$STORE" --json
+  expect_rc 0
+  local from_files versions_files models_files
+  from_files=$(records)
+  versions_files=$(outcomes)
+  models_files=$(stages_of churn)
+  cd "$clone" || return
+  local db_sum
+  db_sum=$(md5sum <"$DB")
+  run mlops import mlflow "sqlite:///$DB" --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["imported"].__len__()')" 6
+  expect_eq "$(records)" "$from_files"
+  expect_eq "$(outcomes)" "$versions_files"
+  expect_eq "$(stages_of churn)" "$models_files"
+  expect_eq "$(git rev-list -n1 churn@v0.0.2)" "$SECOND"
+  # Read only; and a second import adds nothing.
+  expect_eq "$(md5sum <"$DB")" "$db_sum"
+  run mlops import mlflow "sqlite:///$DB"
+  expect_rc 0
+  expect_out "0 runs imported (0 metric points), 6 already imported"
+  expect_out "0 model versions registered, 3 already registered"
+  # An experiment by name, as from the file store.
+  run mlops import mlflow "sqlite:///$DB" --experiment exp-2
+  expect_rc 2
+  expect_err "no experiment named 'exp-2'"
+  expect_err "did you mean 'exp-1'?"
+}
+
+test_sqlite_unknown_schema_is_refused_with_the_versions_supported() {
+  mlflow_repo --runs 2
+  make_db
+  sqlite3 "$DB" "UPDATE alembic_version SET version_num = '400f98739977'"
+  local before db_sum
+  before=$(snapshot)
+  db_sum=$(md5sum <"$DB")
+  run mlops import mlflow "sqlite:///$DB"
+  expect_rc 2
+  expect_err "is not an MLflow 2.x database mlops can read: unknown schema revision '400f98739977'"
+  expect_err "hint: mlops reads the MLflow 2.x schema revisions (alembic_version) 97727af70f4d,"
+  expect_err "0584bdc529eb"
+  expect_eq "$(snapshot)" "$before"
+  expect_eq "$(md5sum <"$DB")" "$db_sum"
+  sqlite3 "$DB" "DROP TABLE alembic_version"
+  run mlops import mlflow "sqlite:///$DB"
+  expect_rc 2
+  expect_err "it has no alembic_version table"
+  echo "not a database at all, just text that is long enough to be read as a header" >"$TEST_ROOT/junk.$$.db"
+  run mlops import mlflow "sqlite:///$TEST_ROOT/junk.$$.db"
+  expect_rc 2
+  expect_err "is not an MLflow 2.x database mlops can read"
+  run mlops import mlflow "sqlite:///$TEST_ROOT/missing.db"
+  expect_rc 2
+  expect_err "no MLflow database"
+  expect_no_file "$TEST_ROOT/missing.db"
+  expect_eq "$(snapshot)" "$before"
+}
+
 run_tests "${1:-.}"

@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <set>
 
 #include "mlops/core/file.hpp"
+#include "mlops/core/sqlite.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/git/tree.hpp"
 
@@ -93,6 +95,31 @@ std::string strip_pointer_suffix(const std::string& rel) {
   return rel.ends_with(kPointerSuffix) ? rel.substr(0, rel.size() - kPointerSuffix.size()) : rel;
 }
 
+// The versions `mlops import dvc --all-commits` recorded for commit `rev` (.mlops/dvc-import.db,
+// table versions: data path -> pointer text), for history made under DVC, whose commits have
+// `.dvc` files where later ones have pointers. Empty when there is no memo.
+Result<std::map<std::string, std::string>> dvc_imported_pointers(const Repo& repo, const git::Repository& git_repo,
+                                                                 std::string_view rev) {
+  std::map<std::string, std::string> found;
+  fs::path memo = repo.store() / "dvc-import.db";
+  std::error_code ec;
+  if (!fs::exists(memo, ec)) return found;
+  auto commit = git_repo.resolve_commit(rev);
+  if (!commit) return std::unexpected(commit.error());
+  auto db = sql::Database::open(memo, "the DVC import memo", sql::Database::Close::checkpoint);
+  if (!db) return std::unexpected(db.error());
+  auto query = db->prepare("SELECT path, pointer FROM versions WHERE git_commit = ?1");
+  if (!query) return found;  // a memo from before --all-commits: no such table
+  query->bind(1, *commit);
+  for (;;) {
+    auto row = query->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    found.emplace(query->text(0), query->text(1));
+  }
+  return found;
+}
+
 Error not_tracked_error(const std::string& path, std::string_view where) {
   return bad_input(fmt::format("'{}' is not tracked by mlops{}", path, where),
                    fmt::format("track it with 'mlops data add {}'", path));
@@ -168,6 +195,16 @@ Result<std::vector<TrackedData>> list_tracked_at(const Repo& repo, std::string_v
     if (!tracked) return std::unexpected(tracked.error());
     found.push_back(std::move(*tracked));
   }
+  auto imported = dvc_imported_pointers(repo, *git_repo, rev);
+  if (!imported) return std::unexpected(imported.error());
+  for (const auto& [path, text] : *imported) {
+    bool pointed = std::any_of(found.begin(), found.end(), [&](const TrackedData& t) { return t.data_path == path; });
+    if (pointed) continue;
+    std::string pointer_file = pointer_file_for(path);
+    auto tracked = parse_tracked(pointer_file, text, fmt::format("{}:{} (imported from DVC)", rev, pointer_file));
+    if (!tracked) return std::unexpected(tracked.error());
+    found.push_back(std::move(*tracked));
+  }
   sort_by_data_path(found);
   return found;
 }
@@ -187,7 +224,15 @@ Result<TrackedData> tracked_at(const Repo& repo, std::string_view data_path, std
   std::string pointer_file = pointer_file_for(*rel);
   auto text = git_repo->read_file_at(rev, pointer_file);
   if (!text) return std::unexpected(text.error());
-  if (!*text) return std::unexpected(not_tracked_error(std::string(data_path), fmt::format(" at '{}'", rev)));
+  if (!*text) {
+    auto imported = dvc_imported_pointers(repo, *git_repo, rev);
+    if (!imported) return std::unexpected(imported.error());
+    auto it = imported->find(*rel);
+    if (it == imported->end()) {
+      return std::unexpected(not_tracked_error(std::string(data_path), fmt::format(" at '{}'", rev)));
+    }
+    return parse_tracked(pointer_file, it->second, fmt::format("{}:{} (imported from DVC)", rev, pointer_file));
+  }
   auto tracked = parse_tracked(pointer_file, **text, fmt::format("{}:{}", rev, pointer_file));
   if (tracked && tracked->conflict) return std::unexpected(conflict_error(*tracked));
   return tracked;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -19,7 +20,9 @@
 #include "mlops/data/settings.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
+#include "mlops/git/history.hpp"
 #include "mlops/git/repository.hpp"
+#include "mlops/git/tree.hpp"
 #include "mlops/interop/dvc_objects.hpp"
 #include "mlops/interop/md5.hpp"
 
@@ -112,8 +115,9 @@ Result<std::optional<std::string>> read_dir_manifest(const DvcConfig& config, co
 class OutImporter {
  public:
   OutImporter(const Repo& repo, const DvcConfig& config, const data::Cache& cache, DvcObjectImporter& objects,
-              data::StatCache* stat_cache, bool dry_run, out::Progress& progress)
-      : repo_(repo),
+              data::StatCache* stat_cache, bool dry_run, out::Progress& progress, bool use_workspace = true)
+      : use_workspace_(use_workspace),
+        repo_(repo),
         config_(config),
         cache_(cache),
         objects_(objects),
@@ -132,7 +136,10 @@ class OutImporter {
       outcome.pointer = file_pointer(out.path, **object);
       return {};
     }
-    if (!entries) return from_workspace_folder(outcome);
+    if (!entries) {
+      if (use_workspace_) return from_workspace_folder(outcome);
+      return missing(outcome, {out.path + " (its .dir manifest " + out.md5 + ".dir)"});
+    }
     data::Manifest manifest;
     std::vector<std::string> absent;
     for (const auto& entry : *entries) {
@@ -241,7 +248,8 @@ class OutImporter {
       return known;
     }
     std::vector<fs::path> candidates = object_candidates(config_, md5, legacy);
-    candidates.push_back(repo_.root / workspace_rel);
+    // An old version is never the workspace's: its copy there is another version, not a corrupt one.
+    if (use_workspace_) candidates.push_back(repo_.root / workspace_rel);
     for (const auto& candidate : candidates) {
       struct stat st {};
       if (::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
@@ -266,6 +274,7 @@ class OutImporter {
     return std::optional<ImportedObject>();
   }
 
+  bool use_workspace_;
   const Repo& repo_;
   const DvcConfig& config_;
   const data::Cache& cache_;
@@ -294,6 +303,94 @@ std::vector<OfferedRemote> offer_remotes(const Repo& repo, const DvcConfig& conf
     offered.push_back(std::move(o));
   }
   return offered;
+}
+
+// The versions every commit's `.dvc` files name (`paths` selects as for the work tree), each
+// brought in once from DVC's cache or a remote on a path (never the workspace, which holds another
+// version), and recorded for PATH@REV.
+Result<void> import_history(const Repo& repo, const git::Repository& git_repo, const DvcImportOptions& options,
+                            const DvcConfig& config, const data::Cache& cache, DvcObjectImporter& objects,
+                            DvcImportReport& report) {
+  auto refs = git::all_ref_commits(git_repo);
+  if (!refs) return std::unexpected(refs.error());
+  auto commits = git::commits_between(git_repo, *refs, {});
+  if (!commits) return std::unexpected(commits.error());
+  report.commits = commits->size();
+  // One version per (path, DVC hash): thousands of commits name the same few.
+  std::map<std::pair<std::string, std::string>, std::size_t> index;
+  for (const auto& commit : *commits) {
+    auto files = git::files_with_suffix_at(git_repo, commit.id, ".dvc");
+    if (!files) return std::unexpected(files.error());
+    for (const auto& file : *files) {
+      auto outs = parse_dvc_file(file.content, file.path);
+      if (!outs) {
+        // An old commit's malformed file is history, not something to fix: named and skipped.
+        out::warn(fmt::format("'{}:{}' is skipped: {}", commit.id.substr(0, 7), file.path, outs.error().message));
+        continue;
+      }
+      for (auto& out : *outs) {
+        bool selected =
+            options.paths.empty() || std::any_of(options.paths.begin(), options.paths.end(), [&](const std::string& p) {
+              std::string top = p;
+              while (top.ends_with('/')) top.pop_back();
+              return is_under(out.path, top) || file.path == top;
+            });
+        if (!selected) continue;
+        auto key = std::pair{out.path, out.md5 + (out.is_dir ? ".dir" : "")};
+        auto [it, inserted] = index.emplace(key, report.history.size());
+        if (inserted) {
+          DvcHistoryVersion version;
+          version.outcome.out = out;
+          version.outcome.kind = OutcomeKind::imported;
+          if (out.md5.empty()) {
+            version.outcome.kind = OutcomeKind::skipped;
+            version.outcome.reason = "it has no md5";
+          } else if (!out.cached) {
+            version.outcome.kind = OutcomeKind::skipped;
+            version.outcome.reason = "cache: false (the file is kept in git)";
+          }
+          report.history.push_back(std::move(version));
+        }
+        report.history[it->second].commits.push_back(commit.id);
+      }
+    }
+  }
+  std::uint64_t total = 0;
+  for (const auto& v : report.history) total += v.outcome.out.size.value_or(0);
+  out::Progress progress("Importing DVC history", total);
+  OutImporter importer(repo, config, cache, objects, nullptr, options.dry_run, progress, false);
+  std::vector<std::array<std::string, 3>> rows;
+  for (auto& version : report.history) {
+    DvcOutcome& outcome = version.outcome;
+    if (outcome.kind != OutcomeKind::imported) continue;
+    importer.corrupt.clear();
+    std::optional<std::vector<DvcDirEntry>> entries;
+    if (outcome.out.is_dir) {
+      auto text = read_dir_manifest(config, outcome.out.md5, importer.corrupt);
+      if (!text) return std::unexpected(text.error());
+      if (*text) {
+        auto parsed = parse_dir_manifest(**text, fmt::format("{}.dir of '{}'", outcome.out.md5, outcome.out.path));
+        if (!parsed) {
+          outcome.kind = OutcomeKind::skipped;
+          outcome.reason = parsed.error().message;
+          continue;
+        }
+        entries = std::move(*parsed);
+      }
+    }
+    MLOPS_TRY(importer.run(outcome, entries));
+    for (const auto& file : importer.corrupt) {
+      out::warn(fmt::format("'{}' does not match its MD5: skipped, never imported", file));
+    }
+    if (outcome.kind != OutcomeKind::imported || options.dry_run) continue;
+    std::string text = data::format_pointer(outcome.pointer);
+    for (const auto& commit : version.commits) rows.push_back({commit, outcome.out.path, text});
+  }
+  progress.finish();
+  if (options.dry_run) return {};
+  MLOPS_TRY(cache.flush());
+  MLOPS_TRY(objects.commit());
+  return objects.remember_versions(rows);
 }
 
 }  // namespace
@@ -460,6 +557,7 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
   if (!options.dry_run) {
     if (auto saved = stat_cache->save(); !saved) out::warn(saved.error().message);
   }
+  if (options.all_commits) MLOPS_TRY(import_history(repo, git_repo, options, *config, cache, *objects, report));
   report.files_read = objects->files_read();
   report.bytes_read = objects->bytes_read();
 

@@ -24,6 +24,9 @@ struct DvcImportOptions {
   std::vector<std::string> paths;  // .dvc files, dvc.lock files, data paths or folders; empty: all
   bool dry_run = false;
   bool keep_dvc = true;  // false: remove each .dvc file once all its outs are imported
+  // Also the versions the `.dvc` files of every commit (`git rev-list --all`) name, recorded in
+  // .mlops/dvc-import.db so that PATH@REV finds them in commits that have no PATH.mlops.
+  bool all_commits = false;
 };
 
 enum class OutcomeKind { imported, unchanged, missing, skipped };
@@ -45,8 +48,16 @@ struct OfferedRemote {
   std::string command;  // empty when mlops has no kind of remote for its URL
 };
 
+// With all_commits: one version of a path that some commits' `.dvc` files name.
+struct DvcHistoryVersion {
+  DvcOutcome outcome;                // imported (stored now or before), missing, or skipped
+  std::vector<std::string> commits;  // the commits that name it (full ids)
+};
+
 struct DvcImportReport {
   std::vector<DvcOutcome> outcomes;
+  std::vector<DvcHistoryVersion> history;  // with all_commits
+  std::size_t commits = 0;                 // with all_commits: the commits walked
   std::vector<OfferedRemote> remotes;
   std::vector<std::string> removed_dvc_files;  // with keep_dvc false
   std::uint64_t files_read = 0;

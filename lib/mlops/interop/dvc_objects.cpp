@@ -56,7 +56,9 @@ Result<DvcObjectImporter> DvcObjectImporter::open(const Repo& repo, const data::
     if (!dry_run) {
       MLOPS_TRY(opened->exec(
           "CREATE TABLE IF NOT EXISTS objects (dvc TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER NOT NULL);"
-          "CREATE INDEX IF NOT EXISTS objects_by_hash ON objects (hash)"));
+          "CREATE INDEX IF NOT EXISTS objects_by_hash ON objects (hash);"
+          "CREATE TABLE IF NOT EXISTS versions (git_commit TEXT NOT NULL, path TEXT NOT NULL, pointer TEXT NOT NULL,"
+          " PRIMARY KEY (git_commit, path))"));
     }
     db.emplace(std::move(*opened));
   }
@@ -174,6 +176,19 @@ Result<void> DvcObjectImporter::commit() {
   pending_.clear();
   pending_md5_.clear();
   return {};
+}
+
+Result<void> DvcObjectImporter::remember_versions(const std::vector<std::array<std::string, 3>>& versions) {
+  if (versions.empty() || !db_) return {};
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return std::unexpected(transaction.error());
+  auto insert = db_->prepare("INSERT OR REPLACE INTO versions (git_commit, path, pointer) VALUES (?1, ?2, ?3)");
+  if (!insert) return std::unexpected(insert.error());
+  for (const auto& [commit, path, pointer] : versions) {
+    insert->bind(1, commit).bind(2, path).bind(3, pointer);
+    MLOPS_TRY(insert->run());
+  }
+  return transaction->commit();
 }
 
 }  // namespace mlops::interop

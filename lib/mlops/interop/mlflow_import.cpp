@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/store.hpp"
+#include "mlops/interop/mlflow_sqlite.hpp"
 #include "mlops/interop/mlflow_store.hpp"
 #include "mlops/tracking/run_store.hpp"
 
@@ -60,21 +62,31 @@ tracking::RunRecord record_of(const MlflowRun& run) {
 }  // namespace
 
 Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOptions& options) {
-  fs::path root = options.source.starts_with("file://") ? fs::path(options.source.substr(7)) : fs::path(options.source);
-  auto source = read_mlflow_file_store(root, options.experiments);
+  auto source = [&]() -> Result<MlflowStore> {
+    if (is_mlflow_sqlite_uri(options.source)) {
+      return read_mlflow_sqlite(mlflow_sqlite_path(options.source), options.experiments);
+    }
+    fs::path root =
+        options.source.starts_with("file://") ? fs::path(options.source.substr(7)) : fs::path(options.source);
+    return read_mlflow_file_store(root, options.experiments);
+  }();
   if (!source) return std::unexpected(source.error());
   for (const auto& run : source->runs) MLOPS_TRY(check_artifacts_inside(run));
 
   // A dry run into a store without runs opens nothing (opening creates the database).
   std::optional<tracking::RunStore> store;
   std::set<std::string> imported_ids;
+  std::unordered_map<std::string, std::string> run_ids;  // MLflow id -> mlops id
   if (!options.dry_run || fs::exists(repo.runs_db())) {
     auto opened = tracking::RunStore::open(repo);
     if (!opened) return std::unexpected(opened.error());
     store.emplace(std::move(*opened));
     auto known = store->column_text("tags.mlflow.run_id");
     if (!known) return std::unexpected(known.error());
-    for (const auto& [id, mlflow_id] : *known) imported_ids.insert(mlflow_id);
+    for (const auto& [id, mlflow_id] : *known) {
+      imported_ids.insert(mlflow_id);
+      run_ids.emplace(mlflow_id, id);
+    }
   }
 
   MlflowImportReport report;
@@ -106,11 +118,16 @@ Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOpt
       }
     }
     item.run_id = options.dry_run ? "" : record.id;
+    if (!options.dry_run) run_ids.emplace(run.run_id, record.id);
     records.push_back(std::move(record));
     histories.push_back(run.history);
     report.imported.push_back(std::move(item));
   }
   if (!options.dry_run && !records.empty()) MLOPS_TRY(store->create_all(records, histories));
+  store_lock.reset();  // registering takes the cache's lock itself
+  auto registered = import_mlflow_registry(repo, *source, run_ids, options.dry_run);
+  if (!registered) return std::unexpected(registered.error());
+  report.registry = std::move(*registered);
   return report;
 }
 

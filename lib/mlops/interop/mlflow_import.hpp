@@ -2,18 +2,20 @@
 // `mlops import mlflow SOURCE`: MLflow runs as mlops runs, through the runs store's own calls
 // (RunStore::create_all, all or none) and the cache (data::store_path for artifacts). Each run
 // keeps its MLflow id as the tag `mlflow.run_id` (and its experiment as `mlflow.experiment`), so
-// importing again adds only the runs not imported before, and links to MLflow ids survive.
+// importing again adds only the runs not imported before, and links to MLflow ids survive. The
+// registered models follow the runs (mlflow_registry.hpp).
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "mlops/core/error.hpp"
 #include "mlops/core/repo.hpp"
+#include "mlops/interop/mlflow_registry.hpp"
 
 namespace mlops::interop {
 
 struct MlflowImportOptions {
-  std::string source;                    // a folder (mlruns/) or file:// URI
+  std::string source;                    // a folder (mlruns/), a file:// URI or sqlite:///mlflow.db
   std::vector<std::string> experiments;  // by name; empty: all
   bool dry_run = false;
 };
@@ -31,6 +33,7 @@ struct MlflowImportReport {
   std::vector<std::string> experiments;
   std::vector<MlflowImportedRun> imported;
   std::vector<MlflowImportedRun> already;  // imported before (by their mlflow.run_id tag)
+  MlflowRegistryReport registry;           // the registered models' versions (mlflow_registry.hpp)
 };
 
 Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOptions& options);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <limits>
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/parallel.hpp"
@@ -61,18 +62,6 @@ Result<std::map<std::string, std::string>> read_key_files(const fs::path& folder
   return values;
 }
 
-// Parses number text as Python's float() does for what MLflow writes (repr of a float, "nan",
-// "inf", "-inf").
-std::optional<double> parse_double(std::string_view text) {
-  if (text == "nan" || text == "NaN") return std::numeric_limits<double>::quiet_NaN();
-  if (text == "inf" || text == "Infinity") return std::numeric_limits<double>::infinity();
-  if (text == "-inf" || text == "-Infinity") return -std::numeric_limits<double>::infinity();
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 Result<void> read_metrics(const fs::path& folder, MlflowRun& run) {
   auto files = read_key_files(folder);
   if (!files) return std::unexpected(files.error());
@@ -94,7 +83,7 @@ Result<void> read_metrics(const fs::path& folder, MlflowRun& run) {
       if (first == std::string_view::npos) return bad();
       std::size_t second = line.find(' ', first + 1);
       auto timestamp = integer(line.substr(0, first));
-      auto value = parse_double(
+      auto value = parse_mlflow_double(
           line.substr(first + 1, second == std::string_view::npos ? std::string_view::npos : second - first - 1));
       std::optional<std::int64_t> step = 0;
       if (second != std::string_view::npos) step = integer(line.substr(second + 1));
@@ -103,12 +92,6 @@ Result<void> read_metrics(const fs::path& folder, MlflowRun& run) {
     }
   }
   return {};
-}
-
-fs::path local_path_of_uri(const std::string& uri, const fs::path& fallback) {
-  if (uri.starts_with("file://")) return fs::path(uri.substr(7));
-  if (!uri.empty() && uri.front() == '/') return fs::path(uri);
-  return fallback;
 }
 
 Result<MlflowRun> read_run(const fs::path& folder, const MlflowExperiment& experiment) {
@@ -140,14 +123,7 @@ Result<MlflowRun> read_run(const fs::path& folder, const MlflowExperiment& exper
   if (auto end = integer(scalar(*meta, "end_time"))) run.end_ms = *end;
   std::string artifact_uri = scalar(*meta, "artifact_uri");
   run.artifacts = local_path_of_uri(artifact_uri, folder / "artifacts");
-  // An artifact folder named with '..' could point anywhere: it must be the run's own.
-  for (const auto& part : fs::path(artifact_uri)) {
-    if (part == "..") {
-      return std::unexpected(bad_input(
-          fmt::format("the artifact_uri of run '{}' climbs out of its folder: '{}'", run.run_id, artifact_uri),
-          "fix the run's meta.yaml, or leave its experiment out with --experiment"));
-    }
-  }
+  MLOPS_TRY(check_artifact_uri(run.run_id, artifact_uri));
   if (!fs::exists(run.artifacts) && fs::exists(folder / "artifacts")) run.artifacts = folder / "artifacts";
   auto params = read_key_files(folder / "params");
   if (!params) return std::unexpected(params.error());
@@ -172,6 +148,35 @@ std::string join_names(const std::vector<std::string>& names) {
 }
 
 }  // namespace
+
+// Python's float() of what MLflow writes: repr of a float, "nan", "inf", "-inf".
+std::optional<double> parse_mlflow_double(std::string_view text) {
+  if (text == "nan" || text == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  if (text == "inf" || text == "Infinity") return std::numeric_limits<double>::infinity();
+  if (text == "-inf" || text == "-Infinity") return -std::numeric_limits<double>::infinity();
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+fs::path local_path_of_uri(const std::string& uri, const fs::path& fallback) {
+  if (uri.starts_with("file://")) return fs::path(uri.substr(7));
+  if (!uri.empty() && uri.front() == '/') return fs::path(uri);
+  return fallback;
+}
+
+Result<void> check_artifact_uri(const std::string& run_id, const std::string& uri) {
+  // An artifact folder named with '..' could point anywhere: it must be the run's own.
+  for (const auto& part : fs::path(uri)) {
+    if (part == "..") {
+      return std::unexpected(
+          bad_input(fmt::format("the artifact_uri of run '{}' climbs out of its folder: '{}'", run_id, uri),
+                    "fix the run's record, or leave its experiment out with --experiment"));
+    }
+  }
+  return {};
+}
 
 tracking::RunStatus status_from_mlflow(int status) {
   switch (status) {
@@ -200,13 +205,13 @@ int status_to_mlflow(tracking::RunStatus status) {
   return 1;
 }
 
-Result<MlflowFileStore> read_mlflow_file_store(const fs::path& root, const std::vector<std::string>& wanted) {
+Result<MlflowStore> read_mlflow_file_store(const fs::path& root, const std::vector<std::string>& wanted) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     return std::unexpected(bad_input(fmt::format("'{}' is not a folder", root.string()),
                                      "name an MLflow file store (mlruns/) or sqlite:///mlflow.db"));
   }
-  MlflowFileStore store;
+  MlflowStore store;
   std::vector<std::pair<MlflowExperiment, fs::path>> experiments;
   for (const auto& entry : fs::directory_iterator(root, ec)) {
     std::string name = entry.path().filename().string();
@@ -267,6 +272,9 @@ Result<MlflowFileStore> read_mlflow_file_store(const fs::path& root, const std::
     });
     for (auto& run : runs) store.runs.push_back(std::move(run));
   }
+  auto versions = read_mlflow_file_registry(root);
+  if (!versions) return std::unexpected(versions.error());
+  store.model_versions = std::move(*versions);
   return store;
 }
 

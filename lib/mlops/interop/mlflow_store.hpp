@@ -7,7 +7,10 @@
 //   .../<run id>/params/<key>, tags/<key>       the value is the file's content
 //   .../<run id>/artifacts/                     the files the run logged
 // Keys may contain '/', which makes folders. `.trash/` (deleted) and `models/` (the registry) are
-// not experiments.
+// not experiments. The registry (mlflow_models.cpp):
+//   <root>/models/<name>/meta.yaml                    name, creation_timestamp, description
+//   <root>/models/<name>/version-<N>/meta.yaml        version, current_stage, source, run_id, status
+//   <root>/models/<name>/aliases/<alias>              the version number the alias points to
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -41,16 +44,40 @@ struct MlflowExperiment {
   std::string name;
 };
 
-struct MlflowFileStore {
-  std::vector<MlflowExperiment> experiments;
-  std::vector<MlflowRun> runs;  // active runs of active experiments, by experiment then start time
+// One version of a registered model.
+struct MlflowModelVersion {
+  std::string model;
+  int version = 0;
+  std::string stage;                 // current_stage: None, Staging, Production, Archived
+  std::string source;                // where the model's files are: runs:/<run id>/<path>, a file URI or path
+  std::string run_id;                // the MLflow run that logged it (may be empty)
+  std::string status;                // READY, PENDING_REGISTRATION, FAILED_REGISTRATION
+  std::vector<std::string> aliases;  // MLflow 2.3+: names pointing at this version, sorted
 };
 
-// Reads the store at `root`; with `experiments` non-empty, only those (by name; an unknown one is
+// An MLflow tracking store as read from a file store or a SQLite database (mlflow_sqlite.cpp).
+struct MlflowStore {
+  std::vector<MlflowExperiment> experiments;
+  std::vector<MlflowRun> runs;                     // active runs of active experiments, by experiment then start time
+  std::vector<MlflowModelVersion> model_versions;  // by model name, then version; deleted ones left out
+};
+
+// Reads the store at `root` (its registry too); with `experiments` non-empty, only those (by name; an unknown one is
 // bad input with the names there are). A layout it does not know (no meta.yaml, a missing field,
 // a status out of 1-5, a malformed metric line) is bad input naming the file.
-Result<MlflowFileStore> read_mlflow_file_store(const std::filesystem::path& root,
-                                               const std::vector<std::string>& experiments);
+Result<MlflowStore> read_mlflow_file_store(const std::filesystem::path& root,
+                                           const std::vector<std::string>& experiments);
+
+// The registry of the file store at `root` (`models/`; none: an empty list). A version folder
+// without its fields is bad input naming the file.
+Result<std::vector<MlflowModelVersion>> read_mlflow_file_registry(const std::filesystem::path& root);
+
+// Parses number text as Python's float() does for what MLflow writes ("nan", "inf", ...).
+std::optional<double> parse_mlflow_double(std::string_view text);
+// The local folder of an artifact URI (file:// or an absolute path); `fallback` for any other.
+std::filesystem::path local_path_of_uri(const std::string& uri, const std::filesystem::path& fallback);
+// Refuses an artifact URI with a '..' part: it could point anywhere.
+Result<void> check_artifact_uri(const std::string& run_id, const std::string& uri);
 
 // The mlops status of MLflow's RunStatus number.
 tracking::RunStatus status_from_mlflow(int status);

@@ -1,4 +1,5 @@
-// `mlops import dvc [PATH...] [--dry-run] [--keep-dvc=false]`: DVC-tracked data into the mlops cache.
+// `mlops import dvc [PATH...] [--dry-run] [--keep-dvc=false] [--all-commits]`: DVC-tracked data into the
+// mlops cache (with --all-commits, the versions of every commit's .dvc files too).
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
@@ -16,6 +17,7 @@ struct ImportDvcOptions {
   std::vector<std::string> paths;
   bool dry_run = false;
   bool keep_dvc = true;
+  bool all_commits = false;
 };
 
 nlohmann::ordered_json outcome_json(const interop::DvcOutcome& o, bool dry_run) {
@@ -41,6 +43,30 @@ nlohmann::ordered_json outcome_json(const interop::DvcOutcome& o, bool dry_run) 
       break;
   }
   return item;
+}
+
+// With --all-commits: the versions of history that could not be brought in, then the count.
+void print_history(const interop::DvcImportReport& report, bool dry_run) {
+  if (report.commits == 0) return;
+  std::size_t counts[4] = {0, 0, 0, 0};
+  std::size_t commits_missing = 0;
+  for (const auto& v : report.history) {
+    const auto& o = v.outcome;
+    ++counts[static_cast<int>(o.kind)];
+    if (o.kind == interop::OutcomeKind::imported) continue;
+    commits_missing += v.commits.size();
+    std::string where = fmt::format("{} (md5 {}, in {} commit{}, the newest {})", o.out.path, o.out.md5,
+                                    v.commits.size(), v.commits.size() == 1 ? "" : "s", v.commits.front().substr(0, 7));
+    if (o.kind == interop::OutcomeKind::missing) {
+      out::println("{} {}: {}", out::paint("missing", out::Style::red), where, o.reason);
+      out::println("  fetch it with: dvc fetch --all-commits {}", o.out.source);
+    } else {
+      out::println("{} {}: {}", out::paint("skipped", out::Style::yellow), where, o.reason);
+    }
+  }
+  out::println("{}history: {} commit{} walked, {} version{} {}, {} missing, {} skipped", dry_run ? "dry run: " : "",
+               report.commits, report.commits == 1 ? "" : "s", counts[0], counts[0] == 1 ? "" : "s",
+               dry_run ? "to import" : "imported", counts[2], counts[3]);
 }
 
 void print_report(const interop::DvcImportReport& report, bool dry_run) {
@@ -81,6 +107,7 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
   }
   out::println("{}{} imported, {} unchanged, {} missing, {} skipped", dry_run ? "dry run: " : "", counts[0], counts[1],
                counts[2], counts[3]);
+  print_history(report, dry_run);
   out::detail(fmt::format("read {} file{} ({})", report.files_read, report.files_read == 1 ? "" : "s",
                           out::human_bytes(report.bytes_read)));
   for (const auto& r : report.remotes) {
@@ -110,10 +137,12 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
 int run_import_dvc(const ImportDvcOptions& options) {
   Repo repo = require_store();
   auto git_repo = unwrap(git::Repository::open(repo.root));
-  interop::DvcImportOptions import{options.paths, options.dry_run, options.keep_dvc};
+  interop::DvcImportOptions import{options.paths, options.dry_run, options.keep_dvc, options.all_commits};
   auto report = unwrap(interop::import_dvc(repo, git_repo, import));
   bool any_missing = std::any_of(report.outcomes.begin(), report.outcomes.end(),
-                                 [](const auto& o) { return o.kind == interop::OutcomeKind::missing; });
+                                 [](const auto& o) { return o.kind == interop::OutcomeKind::missing; }) ||
+                     std::any_of(report.history.begin(), report.history.end(),
+                                 [](const auto& v) { return v.outcome.kind == interop::OutcomeKind::missing; });
   if (out::settings().json) {
     nlohmann::ordered_json doc = {{"dry_run", options.dry_run}};
     for (auto kind : {interop::OutcomeKind::imported, interop::OutcomeKind::unchanged, interop::OutcomeKind::missing,
@@ -129,6 +158,16 @@ int run_import_dvc(const ImportDvcOptions& options) {
       remotes.push_back({{"name", r.remote.name}, {"url", r.remote.url}, {"command", r.command}});
     }
     doc["dvc_remotes"] = remotes;
+    if (options.all_commits) {
+      nlohmann::ordered_json history = nlohmann::ordered_json::array();
+      for (const auto& v : report.history) {
+        auto item = outcome_json(v.outcome, options.dry_run);
+        item["outcome"] = interop::to_string(v.outcome.kind);
+        item["commits"] = v.commits;
+        history.push_back(item);
+      }
+      doc["history"] = {{"commits", report.commits}, {"versions", history}};
+    }
     doc["removed_dvc_files"] = report.removed_dvc_files;
     doc["files_read"] = report.files_read;
     doc["bytes_read"] = report.bytes_read;
@@ -150,12 +189,14 @@ void add_import_dvc(CLI::App& group) {
   command->add_flag("-n,--dry-run", options->dry_run, "Say what would be imported, missing and skipped; write nothing");
   command->add_flag("--keep-dvc", options->keep_dvc,
                     "Keep the .dvc files (the default); --keep-dvc=false removes each once all its data is imported");
+  command->add_flag("--all-commits", options->all_commits,
+                    "Also import the versions the .dvc files of every commit name, so that PATH@REV finds them");
   add_json_flag(*command);
   command->footer(
       "Data is looked for in DVC's cache (DVC 3 .dvc/cache/files/md5/ and DVC 2 .dvc/cache/), DVC remotes on a\n"
       "path, then the workspace; every file is checked against its MD5 and read once. Exit 1 when some data was\n"
       "missing (each is named with the dvc command that fetches it); run it again afterwards.\n"
-      "Example: mlops import dvc --dry-run && mlops import dvc && git add '*.mlops' .gitignore");
+      "Example: mlops import dvc --dry-run && mlops import dvc --all-commits && git add '*.mlops' .gitignore");
 }
 
 }  // namespace mlops::cli

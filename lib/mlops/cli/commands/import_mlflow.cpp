@@ -1,4 +1,5 @@
-// `mlops import mlflow SOURCE [--experiment NAME]... [--dry-run]`: MLflow runs into the runs store.
+// `mlops import mlflow SOURCE [--experiment NAME]... [--dry-run]`: MLflow runs (from a file store or a
+// SQLite database) into the runs store, and registered models into the registry.
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
@@ -30,6 +31,56 @@ nlohmann::ordered_json runs_json(const std::vector<interop::MlflowImportedRun>& 
   return list;
 }
 
+std::string_view outcome_name(interop::MlflowVersionOutcome::Kind kind) {
+  switch (kind) {
+    case interop::MlflowVersionOutcome::Kind::registered:
+      return "registered";
+    case interop::MlflowVersionOutcome::Kind::already:
+      return "already_registered";
+    case interop::MlflowVersionOutcome::Kind::skipped:
+      return "skipped";
+  }
+  return "skipped";
+}
+
+nlohmann::ordered_json versions_json(const std::vector<interop::MlflowVersionOutcome>& versions) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& v : versions) {
+    list.push_back({{"model", v.model},
+                    {"mlflow_version", v.mlflow_version},
+                    {"version", v.version},
+                    {"outcome", outcome_name(v.kind)},
+                    {"run_id", v.run_id},
+                    {"artifact", v.artifact},
+                    {"stages", v.stages},
+                    {"deregistered", v.deregistered},
+                    {"reason", v.reason}});
+  }
+  return list;
+}
+
+// One line per registered or skipped version, then the count.
+void print_registry(const interop::MlflowRegistryReport& registry, bool dry_run) {
+  std::size_t counts[3] = {0, 0, 0};
+  for (const auto& v : registry.versions) {
+    ++counts[static_cast<int>(v.kind)];
+    std::string what = fmt::format("{}@{} (MLflow version {})", v.model, v.version, v.mlflow_version);
+    if (v.kind == interop::MlflowVersionOutcome::Kind::registered) {
+      std::string extra;
+      for (const auto& stage : v.stages) extra += " #" + stage;
+      if (v.deregistered) extra += " (archived in MLflow: deregistered)";
+      out::println("{} {} from {}{}", dry_run ? "would register" : out::paint("registered", out::Style::green), what,
+                   v.artifact, extra);
+    } else if (v.kind == interop::MlflowVersionOutcome::Kind::skipped) {
+      out::println("{} {}: {}", out::paint("skipped", out::Style::yellow), what, v.reason);
+    }
+  }
+  for (const auto& note : registry.notes) out::warn(note);
+  if (registry.versions.empty()) return;
+  out::println("{}{} model version{} registered, {} already registered, {} skipped", dry_run ? "dry run: " : "",
+               counts[0], counts[0] == 1 ? "" : "s", counts[1], counts[2]);
+}
+
 int run_import_mlflow(const ImportMlflowOptions& options) {
   Repo repo = require_store();
   interop::MlflowImportOptions import{options.source, options.experiments, options.dry_run};
@@ -39,7 +90,9 @@ int run_import_mlflow(const ImportMlflowOptions& options) {
                      {"dry_run", options.dry_run},
                      {"experiments", report.experiments},
                      {"imported", runs_json(report.imported)},
-                     {"already_imported", runs_json(report.already)}});
+                     {"already_imported", runs_json(report.already)},
+                     {"model_versions", versions_json(report.registry.versions)},
+                     {"notes", report.registry.notes}});
     return 0;
   }
   std::size_t points = 0;
@@ -54,6 +107,7 @@ int run_import_mlflow(const ImportMlflowOptions& options) {
   out::println("{}{} run{} imported ({} metric points), {} already imported, from {} experiment{}",
                options.dry_run ? "dry run: " : "", report.imported.size(), report.imported.size() == 1 ? "" : "s",
                points, report.already.size(), report.experiments.size(), report.experiments.size() == 1 ? "" : "s");
+  print_registry(report.registry, options.dry_run);
   if (!report.imported.empty() && !options.dry_run) {
     out::hint("see them with: mlops runs list --columns tags.mlflow.run_id");
   }
@@ -64,9 +118,11 @@ int run_import_mlflow(const ImportMlflowOptions& options) {
 
 void add_import_mlflow(CLI::App& group) {
   auto options = std::make_shared<ImportMlflowOptions>();
-  auto* command = add_command(group, "mlflow", "Import the experiments and runs of an MLflow file store (mlruns/)",
+  auto* command = add_command(group, "mlflow", "Import the experiments, runs and registered models of an MLflow store",
                               [options] { return run_import_mlflow(*options); });
-  command->add_option("source", options->source, "The MLflow file store: a folder (mlruns) or file:// URI")
+  command
+      ->add_option("source", options->source,
+                   "The MLflow store: a folder (mlruns), a file:// URI, or sqlite:///mlflow.db")
       ->required()
       ->type_name("SOURCE");
   command->add_option("--experiment", options->experiments, "Import only this experiment (by name; repeatable)")
@@ -75,7 +131,9 @@ void add_import_mlflow(CLI::App& group) {
   add_json_flag(*command);
   command->footer(
       "Every run keeps its MLflow id as the tag mlflow.run_id: importing again adds only new runs. Params, tags,\n"
-      "every metric point (step and timestamp) and the artifacts (stored by hash) come along.\n"
+      "every metric point (step and timestamp) and the artifacts (stored by hash) come along. Registered\n"
+      "model versions become registry versions (MLflow version N -> v0.0.N) on their run's commit, with\n"
+      "Staging/Production and aliases as stages (docs/from-mlflow.md).\n"
       "Example: mlops import mlflow mlruns --experiment churn && mlops runs list");
 }
 
