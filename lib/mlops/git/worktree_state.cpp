@@ -59,7 +59,8 @@ Result<WorktreeState> worktree_state(const Repository& repo, const DiffLimits& l
   if (auto commit = repo.head_commit()) state.commit = *commit;
   if (auto read = read_head_tree(repo, tree); !read) return std::unexpected(read.error());
 
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options options;
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   // Untracked files are part of the work tree a run saw; ignored files are not (outputs, caches).
   options.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_SHOW_UNTRACKED_CONTENT |
                   GIT_DIFF_SHOW_BINARY | GIT_DIFF_IGNORE_SUBMODULES;
@@ -103,7 +104,8 @@ Result<std::vector<ChangedFile>> changed_files(const Repository& repo) {
   git_repository* raw = repo.raw();
   Owned<git_tree, git_tree_free> tree;
   if (auto read = read_head_tree(repo, tree); !read) return std::unexpected(read.error());
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options options;
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   options.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_IGNORE_SUBMODULES;
   Owned<git_diff, git_diff_free> diff;
   if (git_diff_tree_to_workdir_with_index(&diff.ptr, raw, tree.ptr, &options) != 0) {

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <future>
@@ -57,7 +58,17 @@ class SignalGuard {
   ~SignalGuard() {
     ::sigaction(SIGINT, &previous_int_, nullptr);
     ::sigaction(SIGTERM, &previous_term_, nullptr);
-    if (int signal = g_signal.exchange(0); signal != 0) std::raise(signal);
+    if (int signal = g_signal.exchange(0); signal != 0) {
+      // The shell shows nothing for a death by signal: say what was kept and how to go on.
+      std::fputs(
+          "\nmlops: interrupted; the uploads begun were aborted and the objects sent stay on the remote.\n"
+          "hint: run the same command again to send the rest\n",
+          stderr);
+      // Ended by the signal even where it was ignored (a job started with '&' in a script):
+      // the work has stopped, and the caller sees 128 + the signal's number, as from Ctrl-C.
+      ::signal(signal, SIG_DFL);
+      std::raise(signal);
+    }
   }
   SignalGuard(const SignalGuard&) = delete;
   SignalGuard& operator=(const SignalGuard&) = delete;
@@ -96,6 +107,7 @@ struct Client::Impl {
   Progress progress;
   std::uint64_t threshold = kDefaultMultipartThreshold;
   std::uint64_t chunksize = kDefaultMultipartChunksize;
+  mutable bool bucket_missing = false;  // some answer said NoSuchBucket
 
   std::string full_key(std::string_view key) const {
     return settings.prefix.empty() ? std::string(key) : settings.prefix + "/" + std::string(key);
@@ -106,7 +118,12 @@ struct Client::Impl {
     return full.starts_with(lead) ? full.substr(lead.size()) : full;
   }
   std::string url_of(const std::string& full) const { return fmt::format("s3://{}/{}", settings.bucket, full); }
-  Error failure(const Call& call, std::string_view what) const { return describe_failure(call, what, context); }
+  Error failure(const Call& call, std::string_view what) const {
+    if (call.status == 404 && xml_text(call.response, "Code") == std::optional<std::string>("NoSuchBucket")) {
+      bucket_missing = true;
+    }
+    return describe_failure(call, what, context);
+  }
 
   // Headers that go with a new object (PUT, CreateMultipartUpload), not with its parts.
   void object_headers(Call& call) const {
@@ -165,6 +182,7 @@ std::string Client::describe() const {
 const std::string& Client::credential_source() const { return impl_->context.source; }
 void Client::set_progress(Progress progress) { impl_->progress = std::move(progress); }
 Stats Client::stats() const { return impl_->engine->stats(); }
+bool Client::bucket_missing() const { return impl_->bucket_missing; }
 
 Result<std::optional<ObjectInfo>> Client::head(std::string_view key) {
   auto results = head_many({std::string(key)});

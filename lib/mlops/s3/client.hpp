@@ -171,6 +171,9 @@ class Client {
 
   void set_progress(Progress progress);
   Stats stats() const;
+  // Whether any answer so far said the bucket does not exist: whatever was known to be in it is
+  // gone, even if the bucket is created again.
+  bool bucket_missing() const;
 
   struct Impl;
 

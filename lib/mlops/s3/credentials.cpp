@@ -136,9 +136,10 @@ Result<Resolved> resolve(const Settings& settings, const Environment& environmen
                       remote, where, credentials_file, config_file),
           other ? std::string("this profile uses credential_process, a role or SSO, which mlops does not run; export "
                               "keys with 'eval \"$(aws configure export-credentials --format env)\"'")
-                : std::string("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run 'aws configure', or keep keys for "
-                              "this machine with 'mlops remote modify NAME access_key_id ... --local' (and "
-                              "secret_access_key)")));
+                : fmt::format("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run 'aws configure', or keep keys "
+                              "for this machine with 'mlops remote modify {} access_key_id ... --local' (and "
+                              "secret_access_key)",
+                              settings.remote_name.empty() ? std::string("NAME") : settings.remote_name)));
     }
   }
 

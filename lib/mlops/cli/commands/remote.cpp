@@ -74,11 +74,15 @@ data::RemoteOverrides jobs_override(const JobsOption& jobs) {
 void refuse_committed_secret(const std::string& remote, const std::string& key, const std::string& value) {
   const auto* spec = data::find_remote_key(key);
   if (!(spec && spec->secret) && !data::looks_like_secret(value)) return;
+  // A URL that carries a secret moves to this machine's config or the environment as a whole;
+  // keys have the AWS sources too.
+  std::string elsewhere = fmt::format(
+      "--local (.mlops/config.local.yaml, git-ignored), or in {}{}", key == "url" ? "the environment variable " : "",
+      key == "url" ? remote_env_name(remote, key)
+                   : "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws/credentials or " + remote_env_name(remote, key));
   throw Failure(bad_input(
       fmt::format("refusing to write a secret ({} of remote '{}') into the committed .mlops/config.yaml", key, remote),
-      fmt::format("keep it on this machine with --local (.mlops/config.local.yaml, git-ignored), or in "
-                  "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws/credentials or {}",
-                  remote_env_name(remote, key))));
+      "keep it on this machine with " + elsewhere));
 }
 
 void register_remote(CLI::App& app) {
