@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 export PATH="$(dirname "$MLOPS"):$PATH"
 : "${MLOPS_SOURCE_DIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 fixtures="$(cd "$MLOPS_SOURCE_DIR" && pwd)/tests/fixtures/report"
+drift_data="$(cd "$MLOPS_SOURCE_DIR" && pwd)/tests/data/drift"
 
 repo_with_runs() {
   new_repo
@@ -92,7 +93,7 @@ test_ui_runs_page_filters_sorts_and_chooses_columns() {
   local first second
   first=$(grep -o 'href="/run/[0-9a-z]*"' <<<"$body" | head -1)
   expect_eq "$first" 'href="/run/01kb0000000001"'  # loss 0.155685 before 0.056358
-  [[ "$body" == *'>metrics.loss</a></th>'* ]] || fail "the chosen column is missing"
+  [[ "$body" == *'>metrics.loss</a> <a class="hide"'* ]] || fail "the chosen column is missing"
   [[ "$body" == *'aria-sort="descending"'* ]] || fail "the sorted column is not marked"
   fetch "${url}?where=params.lr%20%3E"
   expect_eq "$status" 400
@@ -100,6 +101,43 @@ test_ui_runs_page_filters_sorts_and_chooses_columns() {
   fetch "${url}?columns=bogus"
   expect_eq "$status" 400
   [[ "$body" == *"unknown column"* ]] || fail "bad column accepted"
+  stop_ui
+}
+
+test_ui_runs_page_chooses_columns_by_clicking() {
+  repo_with_runs
+  start_ui || return
+  fetch "$url"
+  # The chooser: a box per key, ticked for the columns shown by default (the ones that vary).
+  [[ "$body" == *'<details class="columns"><summary>Choose columns'* ]] || fail "no column chooser"
+  [[ "$body" == *'value="params.lr" checked>'* ]] || fail "params.lr (varies) is not ticked"
+  [[ "$body" == *'value="tags.team">'* ]] || fail "tags.team (the same in every run) is not offered unticked"
+  [[ "$body" == *'value="user">'* ]] || fail "the attributes are not offered"
+  # What the form sends when tags.team and metrics.acc are ticked.
+  fetch "${url}?where=&sort=&column=%2C&column=tags.team&column=metrics.acc"
+  expect_eq "$status" 200
+  [[ "$body" == *'>tags.team</a> <a class="hide"'* ]] || fail "the ticked column is not shown"
+  [[ "$body" == *'>metrics.acc</a> <a class="hide"'* ]] || fail "the second ticked column is not shown"
+  [[ "$body" != *'>params.lr</a>'* ]] || fail "an unticked column is shown"
+  [[ "$body" == *'value="tags.team" checked>'* ]] || fail "the chooser does not show what is ticked"
+  [[ "$body" == *'value="tags.team,metrics.acc"'* ]] || fail "the Columns box does not say the columns"
+  # Clicking x on a heading hides that column and keeps the others.
+  local hide
+  hide=$(grep -o 'href="[^"]*" aria-label="hide column tags.team"' <<<"$body" | sed 's/^href="//; s/".*//; s/&amp;/\&/g')
+  expect_eq "$hide" "/?columns=metrics.acc"
+  fetch "${url%/}$hide"
+  [[ "$body" != *'>tags.team</a>'* && "$body" == *'>metrics.acc</a>'* ]] || fail "hiding did not hide only that column"
+  # Nothing ticked: no columns after the run's own, not the default ones.
+  fetch "${url}?column=%2C"
+  [[ "$body" != *'class="hide"'* ]] || fail "columns shown with none ticked"
+  # A filter's key stays as a column, without a hide link.
+  fetch "${url}?where=params.lr%20%3E%200&column=%2C"
+  [[ "$body" == *'>params.lr</a></th>'* ]] || fail "the filter's column is hidden or hideable"
+  fetch "${url}?column=bogus"
+  expect_eq "$status" 400
+  browser --dump-dom "${url}?column=%2C&column=tags.team"
+  [[ "$dom" == *'>tags.team</a>'* ]] || fail "the chosen column is missing in chromium"
+  [[ -z "$console" ]] || fail "console messages: $console"
   stop_ui
 }
 
@@ -209,6 +247,99 @@ test_ui_errors() {
   cd "$TEST_ROOT" && mkdir -p bare && cd bare && git init -q .
   run mlops ui --port 0
   expect_rc 2
+}
+
+test_ui_models_page_shows_what_repro_said() {
+  new_repo
+  echo model.bin > .gitignore
+  git add -A && git commit -qm init
+  mlops run --name same --artifact model.bin -- sh -c 'echo weights > model.bin' >/dev/null 2>&1
+  local same changing
+  same=$(mlops runs list --ids --limit 1)
+  git commit -q --allow-empty -m "next version"  # a version per commit: the run's
+  mlops run --name changing --artifact model.bin -- sh -c 'date +%s%N > model.bin' >/dev/null 2>&1
+  changing=$(mlops runs list --ids --limit 1)
+  mlops model register churn --run "$same" --artifact model.bin >/dev/null 2>&1 || fail "register v0.0.1 failed"
+  mlops model register churn --run "$changing" --artifact model.bin >/dev/null 2>&1 || fail "register v0.0.2 failed"
+  start_ui || return
+  fetch "${url}models"
+  expect_eq "$(count 'never rebuilt' "$body")" 2
+  stop_ui
+
+  run mlops repro churn@v0.0.1
+  expect_rc 0
+  local rebuilt
+  rebuilt=$(mlops runs list --ids --limit 1)
+  run mlops runs show "$rebuilt" --json
+  expect_eq "$(json_get '["tags"]["repro_verdict"]' <<<"$out")" "bit-identical"
+  expect_eq "$(json_get '["tags"]["repro_target"]' <<<"$out")" "churn@v0.0.1"
+  run mlops repro churn@v0.0.2
+  expect_rc 1
+  local rebuilt2
+  rebuilt2=$(mlops runs list --ids --limit 1)
+  expect_eq "$(mlops runs list --where "tags.repro_verdict = 'differs'" --ids)" "$rebuilt2"
+
+  start_ui || return
+  fetch "${url}models"
+  [[ "$body" == *"<span class=\"status-finished\">bit-identical</span><br>rebuilt as <a href=\"/run/$rebuilt\">"* ]] ||
+    fail "v0.0.1's repro verdict is missing: $body"
+  [[ "$body" == *"<span class=\"status-failed\">differs</span><br>rebuilt as <a href=\"/run/$rebuilt2\">"* ]] ||
+    fail "v0.0.2's repro verdict is missing"
+  expect_eq "$(count 'never rebuilt' "$body")" 0
+  stop_ui
+}
+
+test_drift_keep_and_the_drift_page() {
+  new_repo
+  local data="$drift_data"
+  run mlops drift check "$data/small.ref.csv" "$data/small.cur.csv" --keep --json
+  expect_rc 1  # the fixture drifts; the report is kept all the same
+  local id
+  id=$(json_get '["kept"]["id"]' <<<"$out")
+  [[ "$id" =~ ^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$ ]] || fail "no kept id: $out"
+  expect_eq "$(json_get '["kept"]["path"]' <<<"$out")" ".mlops/drift/reports/$id.json"
+  expect_file ".mlops/drift/reports/$id.json"
+  expect_eq "$(json_get '["format"]' < ".mlops/drift/reports/$id.json")" "mlops-drift-report"
+  [[ "$out" != *'"histogram"'* ]] || fail "--json grew the histograms"
+  run mlops drift check "$data/small.ref.csv" "$data/small.ref.csv" --keep
+  expect_rc 0
+  expect_err "kept drift report "
+  expect_eq "$(ls .mlops/drift/reports | wc -l)" 2
+  start_ui || return
+  fetch "${url}drift"
+  expect_eq "$status" 200
+  [[ "$body" == *"2 kept reports"* ]] || fail "not listed: $body"
+  [[ "$body" == *"href=\"/drift/$id\""* ]] || fail "no link to $id"
+  [[ "$body" == *"Dataset drift detected"* && "$body" == *"No dataset drift"* ]] || fail "no verdicts"
+  browser --dump-dom "${url}drift/$id"
+  [[ "$dom" == *'reference and current</title>'* ]] || fail "no chart on the report page"
+  [[ "$dom" == *'small.cur.csv'* ]] || fail "the report page lacks the current data"
+  [[ -z "$console" ]] || fail "console messages on the drift page: $console"
+  if [[ -n "${MLOPS_TEST_ARTIFACTS:-}" ]]; then
+    browser --screenshot="$MLOPS_TEST_ARTIFACTS/ui-drift.png" --window-size=1100,1600 "${url}drift/$id" >/dev/null
+  fi
+  fetch "${url}drift/nothing-here"
+  expect_eq "$status" 404
+  fetch "${url}drift/..%2F..%2Fconfig.yaml"
+  expect_eq "$status" 404
+  stop_ui
+}
+
+test_drift_keep_errors_change_nothing() {
+  local data="$drift_data"
+  cd "$TEST_ROOT" && mkdir -p keep-bare && cd keep-bare && git init -q .
+  run mlops drift check "$data/small.ref.csv" "$data/small.cur.csv" --keep
+  expect_rc 2
+  expect_err "mlops init"
+  expect_no_file .mlops
+  new_repo
+  local before
+  before=$(snapshot)
+  run mlops drift check "$data/small.ref.csv" missing.csv --keep
+  expect_rc 2
+  expect_eq "$(snapshot)" "$before"
+  run mlops drift check --help
+  expect_out "--keep"
 }
 
 run_tests "${1:-}"

@@ -202,6 +202,46 @@ std::string bar_chart(std::string_view title, const std::vector<Bar>& bars) {
   return svg + "</svg>";
 }
 
+std::string histogram_chart(std::string_view title, const HistogramBins& bins) {
+  const std::size_t n = std::min({bins.labels.size(), bins.reference.size(), bins.current.size()});
+  Range shares;
+  shares.add(0);
+  for (std::size_t i = 0; i < n; ++i) {
+    shares.add(bins.reference[i] * 100);
+    shares.add(bins.current[i] * 100);
+  }
+  Range padded_shares = padded(shares);
+  Scale y(0, padded_shares.high, kTop + kPlotHeight, kTop);
+  std::string svg = svg_open(
+      {}, title,
+      fmt::format("The share of each of {} bins or categories in the reference and in the current data; the table "
+                  "below the chart has the values.",
+                  n));
+  svg += y_axis(y, "% of rows");
+  svg += fmt::format("<g class=\"axis\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", kLeft, kTop + kPlotHeight,
+                     kLeft + kPlotWidth, kTop + kPlotHeight);
+  const double slot = n == 0 ? kPlotWidth : kPlotWidth / static_cast<double>(n);
+  // Labels that fit: at most one per 80 pixels, from the first (the table has every one).
+  const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(80.0 / slot)));
+  for (std::size_t i = 0; i < n; i += every) {
+    std::string label = bins.labels[i].size() > 14 ? bins.labels[i].substr(0, 13) + "…" : bins.labels[i];
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>",
+                       kLeft + slot * (static_cast<double>(i) + 0.5), kTop + kPlotHeight + 14, escape(label));
+  }
+  svg += "</g>";
+  for (std::size_t i = 0; i < n; ++i) {
+    double x = kLeft + slot * static_cast<double>(i) + slot * 0.1, width = slot * 0.4;
+    double reference = bins.reference[i] * 100, current = bins.current[i] * 100;
+    svg += fmt::format(
+        "<g><title>{}: reference {:.2f}%, current {:.2f}%</title>"
+        "<rect class=\"bar s0\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>"
+        "<rect class=\"bar s1\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/></g>",
+        escape(bins.labels[i]), reference, current, x, y(reference), width, y(0) - y(reference), x + width, y(current),
+        width, y(0) - y(current));
+  }
+  return svg + "</svg>";
+}
+
 std::string scatter_chart(std::string_view title, std::string_view x_label, std::string_view y_label,
                           const std::vector<ScatterPoint>& points) {
   Range xs, ys;

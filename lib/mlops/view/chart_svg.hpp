@@ -49,6 +49,15 @@ struct ScatterPoint {
 std::string scatter_chart(std::string_view title, std::string_view x_label, std::string_view y_label,
                           const std::vector<ScatterPoint>& points);
 
+// Two distributions side by side: per bin or category, a bar of the reference's share (colour s0)
+// and one of the current data's (s1); shares are fractions, drawn as percent. For drift reports.
+struct HistogramBins {
+  std::vector<std::string> labels;
+  std::vector<double> reference;  // reference[i]: the share of bin i, 0 to 1
+  std::vector<double> current;
+};
+std::string histogram_chart(std::string_view title, const HistogramBins& bins);
+
 // Parallel coordinates: one vertical axis per key, one polyline per run (a run without a value
 // for a key breaks its line there).
 struct ParallelAxis {

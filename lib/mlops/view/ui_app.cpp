@@ -65,6 +65,8 @@ UiResponse UiApp::route(const UiRequest& request) const {
   if (path == "/compare") return compare_page(repo_, request);
   if (path == "/models") return models_page(repo_);
   if (path.starts_with("/run/")) return run_page(repo_, path.substr(5));
+  if (path == "/drift") return drift_page(repo_);
+  if (path.starts_with("/drift/")) return drift_report_page(repo_, path.substr(7));
   return error_page(404, "Not found", fmt::format("Nothing is at {}.", path));
 }
 

@@ -2,9 +2,16 @@
 // data, metrics, gates), and the full event history as a timeline, read from the git tags.
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
 #include "mlops/core/output.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/registry/registry.hpp"
+#include "mlops/tracking/display.hpp"
+#include "mlops/tracking/run_store.hpp"
 #include "mlops/view/html.hpp"
 #include "mlops/view/page.hpp"
 #include "mlops/view/ui_pages.hpp"
@@ -12,6 +19,64 @@
 namespace mlops::view {
 
 namespace {
+
+// What `mlops repro` last said of a version: its rebuilds are runs tagged repro_of=RUN, with
+// repro_verdict (and repro_target=MODEL@VERSION when a version was named) set when it finished.
+struct ReproRuns {
+  using Tags = std::unordered_map<std::string, std::string>;  // run id -> tag value
+  Tags of, verdict, target;
+
+  // Read from the store when this repository has runs; without runs.db nothing is opened (it would
+  // be created: a write).
+  static ReproRuns read(const Repo& repo, std::optional<tracking::RunStore>& store) {
+    ReproRuns runs;
+    if (!std::filesystem::exists(repo.runs_db())) return runs;
+    auto opened = tracking::RunStore::open(repo);
+    if (!opened) return runs;
+    store = std::move(*opened);
+    runs.of = store->column_text("tags.repro_of").value_or(Tags{});
+    runs.verdict = store->column_text("tags.repro_verdict").value_or(Tags{});
+    runs.target = store->column_text("tags.repro_target").value_or(Tags{});
+    return runs;
+  }
+
+  // The newest rebuild of `run` made for `target` (or for the run itself, naming no version).
+  std::optional<std::string> last(const std::string& run, const std::string& target_name) const {
+    std::optional<std::string> newest;
+    for (const auto& [id, original] : of) {
+      if (original != run) continue;
+      auto it = target.find(id);
+      if (it != target.end() && it->second != target_name) continue;
+      if (!newest || id > *newest) newest = id;  // run ids sort by their start time
+    }
+    return newest;
+  }
+};
+
+std::string repro_cell(const ReproRuns& runs, std::optional<tracking::RunStore>& store, const std::string& model,
+                       const registry::Version& version) {
+  const auto& run = version.message.meta.run;
+  if (run.empty()) return "<span class=\"muted\">no run to rebuild</span>";
+  auto id = runs.last(run, model + "@" + version.name);
+  if (!id) return "<span class=\"muted\">never rebuilt</span>";
+  auto record = store->get(*id);
+  std::string said;
+  if (auto it = runs.verdict.find(*id); it != runs.verdict.end()) {
+    said = it->second;
+  } else if (record && record->status == tracking::RunStatus::running) {
+    said = "running";
+  } else {
+    // repro stopped before comparing (an error after the rerun): no verdict to show.
+    said = fmt::format("no verdict (run {})", record ? std::string(tracking::to_string(record->status)) : "missing");
+  }
+  const bool good = said == "bit-identical" || said == "equal-within-tolerance";
+  return fmt::format("<span class=\"{}\">{}</span><br>rebuilt as <a href=\"/run/{}\"><code>{}</code></a>{}",
+                     good                ? "status-finished"
+                     : said == "running" ? "muted"
+                                         : "status-failed",
+                     escape(said), escape(*id), escape(*id),
+                     record ? " on " + escape(tracking::display_time(record->start_time)) : std::string());
+}
 
 std::string lineage(const registry::Version& version) {
   const auto& meta = version.message.meta;
@@ -31,7 +96,8 @@ std::string lineage(const registry::Version& version) {
   return html.empty() ? "-" : html;
 }
 
-std::string model_section(const registry::Model& model) {
+std::string model_section(const registry::Model& model, const ReproRuns& repro_runs,
+                          std::optional<tracking::RunStore>& store) {
   std::string html = fmt::format("<section id=\"model-{0}\"><h2>{0}{1}</h2>\n", escape(model.name),
                                  model.deprecated ? " <span class=\"muted\">(deprecated)</span>" : "");
   auto stages = model.stages();
@@ -48,17 +114,18 @@ std::string model_section(const registry::Model& model) {
   }
   html +=
       "<h3>Versions</h3><div class=\"wrap\"><table><thead><tr><th>version</th><th>commit</th><th>artifact</th>"
-      "<th>lineage</th><th>state</th></tr></thead><tbody>";
+      "<th>lineage</th><th>last repro</th><th>state</th></tr></thead><tbody>";
   for (auto it = model.versions.rbegin(); it != model.versions.rend(); ++it) {
     const auto& version = *it;
     const auto& meta = version.message.meta;
     html +=
-        fmt::format("<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        fmt::format("<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     escape(version.name), escape(version.commit.substr(0, 12)),
                     meta.artifact ? fmt::format("<code>{}</code>{}", escape(meta.artifact->str()),
                                                 meta.size ? " (" + out::human_bytes(*meta.size) + ")" : std::string())
                                   : "-",
-                    lineage(version), version.active ? (version.registered ? "active" : "stage only") : "deregistered");
+                    lineage(version), repro_cell(repro_runs, store, model.name, version),
+                    version.active ? (version.registered ? "active" : "stage only") : "deregistered");
   }
   html += "</tbody></table></div>\n<h3>History</h3><ol class=\"timeline\">";
   for (auto it = model.events.rbegin(); it != model.events.rend(); ++it) {
@@ -93,7 +160,9 @@ UiResponse models_page(const Repo& repo) {
       page.body += fmt::format("<li><a href=\"#model-{0}\">{0}</a></li>", escape(name));
     }
     page.body += "</ul></nav>\n";
-    for (const auto& [name, model] : loaded->state.models) page.body += model_section(model);
+    std::optional<tracking::RunStore> store;
+    const ReproRuns repro_runs = ReproRuns::read(repo, store);
+    for (const auto& [name, model] : loaded->state.models) page.body += model_section(model, repro_runs, store);
   }
   return ui_html_response(200, std::move(page));
 }

@@ -39,10 +39,43 @@ std::size_t page_number(const std::string& text) {
   return value;
 }
 
+// "Choose columns": a box per key the runs have (params, metrics, tags, the attributes that are not
+// always shown), ticked for the columns shown; the form sends one "column=KEY" per ticked box.
+// Plain HTML, so it works without scripts.
+std::string column_chooser(tracking::RunStore& store, const std::string& where, const std::string& sort,
+                           const std::vector<std::string>& shown) {
+  std::vector<std::string> keys;
+  for (std::string_view attribute : tracking::run_attributes()) {
+    static constexpr std::string_view kAlwaysShown[] = {"id", "name", "status", "start_time", "duration", "git.commit"};
+    if (std::find(std::begin(kAlwaysShown), std::end(kAlwaysShown), attribute) == std::end(kAlwaysShown))
+      keys.emplace_back(attribute);
+  }
+  for (std::string_view kind : {"params", "metrics", "tags"}) {
+    auto names = store.keys(kind);
+    if (!names) continue;
+    for (const auto& name : *names) keys.push_back(fmt::format("{}.{}", kind, name));
+  }
+  std::string html = fmt::format(
+      "<details class=\"columns\"><summary>Choose columns ({} shown)</summary>"
+      "<form method=\"get\" action=\"/\"><input type=\"hidden\" name=\"where\" value=\"{}\">"
+      "<input type=\"hidden\" name=\"sort\" value=\"{}\">"
+      // Sent with every submission, so that no ticked box means no columns, not the default ones.
+      "<input type=\"hidden\" name=\"column\" value=\",\"><fieldset><legend>Columns after the run's own</legend>",
+      shown.size(), escape(where), escape(sort));
+  for (const auto& key : keys) {
+    bool on = std::find(shown.begin(), shown.end(), key) != shown.end();
+    html += fmt::format("<label><input type=\"checkbox\" name=\"column\" value=\"{0}\"{1}> {0}</label> ", escape(key),
+                        on ? " checked" : "");
+  }
+  return html + "</fieldset><button type=\"submit\">Show these columns</button></form></details>\n";
+}
+
 }  // namespace
 
 UiResponse ui_html_response(int status, Page page) {
-  page.nav = "<li><a href=\"/\">Runs</a></li><li><a href=\"/models\">Models</a></li>" + page.nav;
+  page.nav =
+      "<li><a href=\"/\">Runs</a></li><li><a href=\"/models\">Models</a></li><li><a href=\"/drift\">Drift</a></li>" +
+      page.nav;
   return {status, "text/html; charset=utf-8", render_page(page, PageAssets::linked), {}};
 }
 
@@ -74,8 +107,17 @@ UiResponse error_page(int status, std::string_view title, std::string_view messa
 }
 
 UiResponse runs_page(const Repo& repo, const UiRequest& request) {
-  const std::string where = request.param("where"), sort = request.param("sort"),
-                    columns_text = request.param("columns");
+  const std::string where = request.param("where"), sort = request.param("sort");
+  // Columns come typed ("columns=a,b", the Columns box and every link) or ticked in the chooser
+  // (one "column=KEY" a box); ticked boxes win.
+  std::string columns_text = request.param("columns");
+  if (auto ticked = request.params_of("column"); !ticked.empty()) {
+    columns_text.clear();
+    for (const auto& key : ticked) {
+      if (!key.empty() && key != ",") columns_text += (columns_text.empty() ? "" : ",") + key;
+    }
+    if (columns_text.empty()) columns_text = ",";  // none ticked: no columns (the chooser's marker)
+  }
   Page page;
   page.title = "Runs";
   std::string form = fmt::format(
@@ -151,7 +193,8 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request) {
     }
     extra.push_back(std::move(column));
   }
-  if (columns.empty()) {
+  // Only when no columns were named: "columns=," (every column hidden) shows none.
+  if (columns_text.empty()) {
     auto varying = tracking::varying_columns(*store, shown);
     if (varying) {
       for (auto& column : *varying) {
@@ -172,21 +215,38 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request) {
     std::string query = query_string(params);
     return query.empty() ? std::string("/") : "/?" + query;
   };
-  auto heading = [&](std::string_view label, const std::string& key, bool numeric) {
+  // The keys of the extra columns shown, and those the filter adds (which cannot be hidden).
+  std::vector<std::string> shown_keys, filter_keys;
+  for (const auto& column : extra) shown_keys.push_back(column.key);
+  if (selection.where) filter_keys = selection.where->keys();
+  auto heading = [&](std::string_view label, const std::string& key, bool numeric, bool hideable = false) {
     std::string next = sort == key ? "-" + key : key;
     std::string state = sort == key ? " aria-sort=\"ascending\"" : sort == "-" + key ? " aria-sort=\"descending\"" : "";
-    return fmt::format("<th{}{}><a href=\"{}\">{}</a></th>", numeric ? " class=\"num\"" : "", state,
-                       escape(link({{"sort", next}})), escape(label));
+    std::string hide;
+    if (hideable && std::find(filter_keys.begin(), filter_keys.end(), key) == filter_keys.end()) {
+      // Hiding a column names the others explicitly (the default set would bring it back).
+      std::string rest;
+      for (const auto& other : shown_keys) {
+        if (other != key) rest += (rest.empty() ? "" : ",") + other;
+      }
+      hide =
+          fmt::format(" <a class=\"hide\" href=\"{}\" aria-label=\"hide column {}\" title=\"hide this column\">×</a>",
+                      escape(link({{"columns", rest.empty() ? std::string(",") : rest},
+                                   {"sort", key == sort || "-" + key == sort ? "" : sort}})),
+                      escape(key));
+    }
+    return fmt::format("<th{}{}><a href=\"{}\">{}</a>{}</th>", numeric ? " class=\"num\"" : "", state,
+                       escape(link({{"sort", next}})), escape(label), hide);
   };
 
-  std::string body = form;
+  std::string body = form + column_chooser(*store, where, sort, shown_keys);
   body += fmt::format("<p>{} run{}{}{}</p>\n", total, total == 1 ? "" : "s", where.empty() ? "" : " match the filter",
                       total > kRunsPerPage ? fmt::format(" · showing {}–{}", first + 1, last) : "");
   body += "<form method=\"get\" action=\"/compare\"><p><button type=\"submit\">Compare the selected runs</button></p>";
   body += "<div class=\"wrap\"><table><thead><tr><th><span class=\"skip\">select</span></th>";
   body += heading("run", "id", false) + heading("name", "name", false) + heading("status", "status", false) +
           heading("started", "start_time", false) + heading("duration", "duration", true) + "<th>commit</th>";
-  for (const auto& column : extra) body += heading(column.key, column.key, column.key.starts_with("metrics."));
+  for (const auto& column : extra) body += heading(column.key, column.key, column.key.starts_with("metrics."), true);
   body += "</tr></thead><tbody>\n";
   for (std::size_t i = 0; i < shown.size(); ++i) {
     const auto& run = shown[i].run;

@@ -1,5 +1,5 @@
 #pragma once
-// The pages of `mlops ui` (ui_app.hpp routes to them): Runs, Compare, Run. Each opens the store
+// The pages of `mlops ui` (ui_app.hpp routes to them): Runs, Compare, Run, Models, Drift. Each opens the store
 // for itself, reads, and renders; nothing writes.
 #include <string_view>
 
@@ -19,6 +19,10 @@ UiResponse compare_page(const Repo& repo, const UiRequest& request);
 UiResponse run_page(const Repo& repo, std::string_view id);
 // "/models": every model's stages, versions with lineage, and history (from the git tags).
 UiResponse models_page(const Repo& repo);
+// "/drift": the drift reports kept in the store (`drift check --keep`), newest first.
+UiResponse drift_page(const Repo& repo);
+// "/drift/ID": one kept report: its verdict, column table, and each column's distributions.
+UiResponse drift_report_page(const Repo& repo, std::string_view id);
 UiResponse error_page(int status, std::string_view title, std::string_view message);
 
 // A page of the ui (its navigation first), as a response.

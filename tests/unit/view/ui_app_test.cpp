@@ -1,7 +1,13 @@
 #include "mlops/view/ui_app.hpp"
 
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <stdlib.h>
 
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <limits>
+
+#include "mlops/drift/kept.hpp"
 #include "mlops/view/ui_pages.hpp"
 
 using namespace mlops;
@@ -68,4 +74,50 @@ TEST_CASE("ui query strings are percent-encoded") {
   CHECK(query_string({{"where", "metrics.acc > 0.9"}, {"page", ""}, {"sort", "-id"}}) ==
         "where=metrics.acc%20%3E%200.9&sort=-id");
   CHECK(query_string({{"a&b", "c=d"}}) == "a%26b=c%3Dd");
+}
+
+TEST_CASE("ui's Drift page lists kept drift reports and draws each with escaped names") {
+  std::string pattern = (std::filesystem::temp_directory_path() / "mlops-ui-drift-XXXXXX").string();
+  Repo repo{::mkdtemp(pattern.data()), {}};
+  std::filesystem::create_directories(repo.tmp());
+  UiApp app(repo, allowed_hosts("127.0.0.1", 8931));
+  auto empty = app.handle({"GET", "/drift", "127.0.0.1:8931", {}});
+  CHECK(empty.status == 200);
+  CHECK(empty.body.find("No drift reports kept yet") != std::string::npos);
+
+  drift::Report report;
+  report.reference = "data/<ref>.csv";
+  report.current = "cur.csv";
+  drift::ColumnResult column;
+  column.name = "<script>alert(1)</script>";
+  column.statistic = std::numeric_limits<double>::infinity();
+  column.threshold = 0.1;
+  column.drifted = true;
+  column.histogram = {{"a", "<b>"}, {0.5, 0.5}, {0.1, 0.9}};
+  report.columns.push_back(column);
+  report.drifted = 1;
+  report.dataset_drift = true;
+  auto id = drift::keep_report(repo, report, 1'764'627'330);
+  REQUIRE(id);
+
+  auto list = app.handle({"GET", "/drift", "127.0.0.1:8931", {}});
+  CHECK(list.status == 200);
+  CHECK(list.body.find(fmt::format("href=\"/drift/{}\"", *id)) != std::string::npos);
+  CHECK(list.body.find("data/&lt;ref&gt;.csv") != std::string::npos);
+  CHECK(list.body.find("Dataset drift detected") != std::string::npos);
+  CHECK(list.body.find("1 of 1") != std::string::npos);
+
+  auto page = app.handle({"GET", "/drift/" + *id, "127.0.0.1:8931", {}});
+  CHECK(page.status == 200);
+  CHECK(page.body.find("<script>alert") == std::string::npos);
+  CHECK(page.body.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(page.body.find("<svg") != std::string::npos);
+  CHECK(page.body.find("class=\"bar s1\"") != std::string::npos);
+  CHECK(page.body.find("<td>&lt;b&gt;</td><td class=\"num\">50.00%</td><td class=\"num\">90.00%</td>") !=
+        std::string::npos);
+  CHECK(page.body.find(">inf<") != std::string::npos);
+
+  CHECK(app.handle({"GET", "/drift/20251201-000000-0000", "127.0.0.1:8931", {}}).status == 404);
+  CHECK(app.handle({"GET", "/drift/../config", "127.0.0.1:8931", {}}).status == 404);
+  std::filesystem::remove_all(repo.root);
 }

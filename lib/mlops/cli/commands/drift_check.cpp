@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <ctime>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "mlops/core/repo.hpp"
 #include "mlops/drift/check.hpp"
 #include "mlops/drift/config.hpp"
+#include "mlops/drift/kept.hpp"
 #include "mlops/drift/profile.hpp"
 #include "mlops/drift/reader.hpp"
 #include "mlops/drift/report.hpp"
@@ -27,6 +30,8 @@
 namespace mlops::cli {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 struct DriftCheckOptions {
   std::string reference;
@@ -42,6 +47,7 @@ struct DriftCheckOptions {
   bool markdown = false;
   std::string html;
   std::string schema;  // also check CURRENT against this schema (mlops schema check)
+  bool keep = false;   // keep the report in the store (.mlops/drift/reports/) for `mlops ui`
 };
 
 // drift_share: the flag, else --config, else .mlops/config.yaml in the repository, else 0.5.
@@ -53,6 +59,9 @@ double drift_share(const DriftCheckOptions& o, const drift::DriftConfig& config)
 }
 
 int run_drift_check(const DriftCheckOptions& o) {
+  // --keep needs a store; asked first, so that a check outside one fails before reading any data.
+  std::optional<Repo> keep_in;
+  if (o.keep) keep_in = require_store();
   drift::ReadOptions read;
   read.delimiter = parse_delimiter(o.delimiter);
   drift::DriftConfig config;
@@ -68,7 +77,7 @@ int run_drift_check(const DriftCheckOptions& o) {
   check.thresholds = config.thresholds;
   check.per_column = config.columns;
   check.all_stats = o.all_stats;
-  check.histograms = !o.html.empty();
+  check.histograms = !o.html.empty() || o.keep;
   if (!o.method.empty()) {
     check.method = drift::parse_method(o.method);
     if (!check.method) {
@@ -128,6 +137,8 @@ int run_drift_check(const DriftCheckOptions& o) {
     }
   }
   if (!o.html.empty()) unwrap(write_file_atomic(o.html, drift::render_html(report)));
+  std::string kept;
+  if (keep_in) kept = unwrap(drift::keep_report(*keep_in, report, static_cast<std::int64_t>(std::time(nullptr))));
 
   // `failed` is true exactly when the exit code is 1 (docs/conventions.md): a failed --schema
   // check fails the command as drift does.
@@ -136,6 +147,11 @@ int run_drift_check(const DriftCheckOptions& o) {
     auto doc = drift::render_json(report);
     doc["failed"] = failed;
     if (contract) doc["schema"] = schema::render_json(*contract, false);
+    if (keep_in) {
+      doc["kept"] = {
+          {"id", kept},
+          {"path", fs::relative(drift::kept_reports_dir(*keep_in) / (kept + ".json"), keep_in->root).string()}};
+    }
     out::print_json(doc);
   } else if (o.markdown) {
     out::print(drift::render_markdown(report));
@@ -145,6 +161,7 @@ int run_drift_check(const DriftCheckOptions& o) {
     if (contract) out::print("\n" + schema::render_text(*contract, false, out::settings().color_stdout));
   }
   if (!o.html.empty()) out::note(fmt::format("wrote {}", o.html));
+  if (keep_in) out::note(fmt::format("kept drift report {} (the Drift page of 'mlops ui' shows it)", kept));
 
   return failed ? static_cast<int>(Exit::check_failed) : 0;
 }
@@ -216,6 +233,8 @@ void add_drift_check(CLI::App& group) {
   cmd->add_option("--schema", options->schema,
                   "Also check CURRENT against this schema (mlops schema check); exit 1 when it fails")
       ->option_text("FILE");
+  cmd->add_flag("--keep", options->keep,
+                "Keep the report in the store (.mlops/drift/reports/), for the Drift page of 'mlops ui'");
   add_json_flag(*cmd);
 }
 

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/commands.hpp"
@@ -363,6 +364,11 @@ int run_repro(const Options& options) {
                                              [&](const auto& a) { return a.hash == target.registered->str(); });
   }
   bool interrupted = executed.status == tracking::RunStatus::killed;
+  // What repro said stays on the rebuilt run, for the Models page of `mlops ui` and `runs list`.
+  std::map<std::string, std::string> said{
+      {"repro_verdict", interrupted ? "interrupted" : verdict_json(verdict.verdict())}};
+  if (!target.model.empty()) said["repro_target"] = target.model + "@" + target.version;
+  unwrap(store.set_tags(rebuilt.id, std::move(said)));
   if (out::settings().json) {
     out::print_json(report_json(original, rebuilt, target, verdict, workdir, options.keep, interrupted));
   } else if (interrupted) {
