@@ -298,7 +298,7 @@ test_pull_killed_with_kill_9_leaves_nothing_after_the_rerun() {
   "$MLOPS" data pull > /dev/null 2>&1 &
   local puller=$! seen=""
   for _ in $(seq 600); do
-    seen=$(find .mlops/tmp -name '.download*' 2> /dev/null | head -1)
+    seen=$(find .mlops/tmp -name ".download*" 2> /dev/null | head -1)
     [[ -n "$seen" ]] && break
     sleep 0.05
   done
@@ -308,11 +308,13 @@ test_pull_killed_with_kill_9_leaves_nothing_after_the_rerun() {
   # A download of a live process (this shell) is not touched.
   sleep 300 &
   local live=$!
-  local live_temp; live_temp=".mlops/tmp/$(basename "$seen" | sed -E "s/\.[0-9]+\.([0-9a-f]+)\.tmp$/.$live.\1.tmp/")"
+  # Named as that process would name it: ".download.HOST-PID-START.RANDOM.tmp", START from /proc.
+  local live_start; live_start=$(sed 's/.*) //' "/proc/$live/stat" | awk '{print $20}')
+  local live_temp; live_temp=".mlops/tmp/$(basename "$seen" | sed -E "s/-[0-9]+-[0-9]+\.([0-9a-f]+)\.tmp$/-$live-$live_start.\1.tmp/")"
   : > "$live_temp"
   run mlops data pull
   expect_rc 0
-  expect_eq "$(find .mlops/tmp -name '.download*' | grep -v "\.$live\.")" ""
+  expect_eq "$(find .mlops/tmp -name '.download*' | grep -v -- "-$live-")" ""
   expect_file "$live_temp"
   kill "$live"; wait "$live" 2> /dev/null
   expect_eq "$(tree_sum d; md5sum big.bin)" "$sums"
@@ -568,6 +570,8 @@ test_interrupted_push_says_so_and_the_rerun_finishes() {
   if ((rc == 0)); then
     echo "  note: the push finished before it could be interrupted" >&2
   else
+    # Ended by the signal, as from Ctrl-C, even as a background job whose SIGINT was ignored.
+    expect_eq "$rc" "130"
     grep -q "interrupted; the uploads begun were aborted" "$TEST_ROOT/push.err" || fail "no word of the interruption: $(cat "$TEST_ROOT/push.err")"
     grep -q "hint: run the same command again" "$TEST_ROOT/push.err" || fail "no way on: $(cat "$TEST_ROOT/push.err")"
   fi
@@ -575,6 +579,77 @@ test_interrupted_push_says_so_and_the_rerun_finishes() {
   expect_rc 0
   run mlops data status --remote --verify --exit-code
   expect_rc 0
+}
+
+# A bucket emptied behind this clone's back (no NoSuchBucket to tell it): a plain push says its
+# "already there" comes from memory; a run published again is sent with its artifacts, asked
+# about on the remote itself, so a fresh clone can pull it; a lost artifact is named with its run.
+test_emptied_bucket_push_says_it_remembers_and_runs_go_with_their_artifacts() {
+  local origin="$TEST_ROOT/origin.$current_test.git"
+  git init -q --bare "$origin"
+  s3_repo
+  echo data > a.txt && mlops data add a.txt > /dev/null 2>&1
+  echo "weights" > model.bin && echo model.bin >> .gitignore
+  git add -A && git commit -qm init && git remote add origin "$origin" && git push -q origin main
+  mlops run --id-file .mlops/run.id --artifact model.bin -- true > /dev/null 2>&1 || fail "run"
+  local id; id=$(cat .mlops/run.id)
+  mlops data push > /dev/null 2>&1 && mlops runs push > /dev/null 2>&1 || fail "push"
+  # Every key under the prefix, deleted one by one (moto refuses the signature of aws s3 rm's listing).
+  local key
+  for key in $(aws_s3 s3api list-objects-v2 --bucket "$MLOPS_S3_BUCKET" --prefix "$S3_PREFIX" \
+    --query 'Contents[].Key' --output text); do
+    aws_s3 s3api delete-object --bucket "$MLOPS_S3_BUCKET" --key "$key" > /dev/null 2>&1 || fail "delete $key"
+  done
+  run mlops data push
+  expect_rc 0
+  expect_out "1 already there (as this machine remembers; --verify asks the remote)"
+  run mlops runs push --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["pushed"]')" "['$id']"
+  [[ "$(echo "$out" | json_get '["artifact_objects"]')" != 0 ]] || fail "the run went without its artifacts: $out"
+  # Another clone pulls the run with its artifact.
+  git clone -q "$origin" "$TEST_ROOT/fresh.$current_test" && cd "$TEST_ROOT/fresh.$current_test" || fail "clone"
+  mlops remote modify s3 endpoint_url "$MLOPS_S3_ENDPOINT" --local > /dev/null 2>&1
+  run mlops runs pull "$id"
+  expect_rc 0
+  # The artifact lost again: the pull names the run, the artifact and the way out.
+  local art; art=$("$MLOPS" runs show "$id" --json |
+    python3 -c 'import json,sys; print([a["hash"] for a in json.load(sys.stdin)["artifacts"] if a["name"] == "model.bin"][0])')
+  art=${art#xxh3:}
+  git clone -q "$origin" "$TEST_ROOT/third.$current_test" && cd "$TEST_ROOT/third.$current_test" || fail "clone"
+  mlops remote modify s3 endpoint_url "$MLOPS_S3_ENDPOINT" --local > /dev/null 2>&1
+  aws_s3 s3api delete-object --bucket "$MLOPS_S3_BUCKET" --key "$S3_PREFIX/${art:0:2}/${art:2}" > /dev/null 2>&1 ||
+    fail "delete the artifact"
+  run mlops runs pull "$id"
+  expect_rc 2
+  expect_err "run '$id' names artifact 'model.bin'"
+  expect_err "'mlops runs push --verify $id' sends it again"
+  expect_eq "$("$MLOPS" runs list --ids)" ""
+}
+
+test_remote_mistakes_in_the_environment_and_the_endpoint_are_named() {
+  s3_repo
+  echo data > a.txt && mlops data add a.txt > /dev/null 2>&1
+  # A misspelt variable is said, with the one meant; the command goes on without it.
+  MLOPS_REMOTE_S3_ENDPIONT_URL=http://127.0.0.1:9 run mlops data push
+  expect_rc 0
+  expect_err "MLOPS_REMOTE_S3_ENDPIONT_URL names no setting of any remote and is ignored (did you mean MLOPS_REMOTE_S3_ENDPOINT_URL?)"
+  # A wrong remote name: nothing printed on stdout before the error.
+  run mlops data status --remote s4
+  expect_rc 2
+  expect_eq "$out" ""
+  expect_err "unknown remote 's4'"
+  # An endpoint that is a web server, not S3.
+  mkdir -p "$TEST_ROOT/www.$current_test"
+  local port; port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  python3 -m http.server --bind 127.0.0.1 --directory "$TEST_ROOT/www.$current_test" "$port" > /dev/null 2>&1 &
+  local web=$!
+  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+  MLOPS_REMOTE_S3_ENDPOINT_URL="http://127.0.0.1:$port" run mlops data push --verify
+  kill "$web"; wait "$web" 2> /dev/null
+  expect_rc 3
+  expect_err "answered 404 without an S3 error"
+  expect_err "endpoint_url an S3 service"
 }
 
 run_tests "${1:-.}"

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "mlops/core/output.hpp"
+#include "mlops/core/temp_files.hpp"
 
 namespace mlops::cli {
 
@@ -140,6 +141,12 @@ std::vector<std::string> examples_of(const CLI::App& command) {
 }
 
 Repo require_git_repo() { return unwrap(find_git_repo()); }
-Repo require_store() { return unwrap(find_store()); }
+Repo require_store() {
+  Repo repo = unwrap(find_store());
+  // What a killed command left in tmp/ goes now (one look at a folder that is usually empty);
+  // `data gc` reports what it frees.
+  remove_stale_temps(repo.tmp());
+  return repo;
+}
 
 }  // namespace mlops::cli

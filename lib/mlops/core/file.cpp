@@ -6,9 +6,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <random>
+#include <sstream>
 #include <thread>
+
+#include "mlops/core/temp_files.hpp"
 
 namespace mlops {
 
@@ -61,7 +67,10 @@ Result<void> write_all(int fd, const void* data, std::size_t size, const fs::pat
 
 fs::path temp_path_in(const fs::path& dir, std::string_view name) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  return dir / fmt::format(".{}.{}.{:08x}.tmp", name, ::getpid(), static_cast<std::uint32_t>(rng()));
+  // The writer is named so that a killed one's files can be found and removed (temp_files.hpp);
+  // `name` is cut short so that the whole stays well inside NAME_MAX.
+  return dir /
+         fmt::format(".{}.{}.{:08x}.tmp", name.substr(0, 120), temp_writer_id(), static_cast<std::uint32_t>(rng()));
 }
 
 Result<AtomicFile> AtomicFile::create(const fs::path& target, const fs::path& tmp_dir) {
@@ -125,6 +134,38 @@ Result<void> sync_filesystem(const fs::path& path) {
   return {};
 }
 
+namespace {
+
+// " (pid 123: mlops data gc)" for the processes that hold a flock on the file open at `fd`, read
+// from /proc/locks (flock itself does not say); "" when they cannot be found.
+std::string describe_lock_holders(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return {};
+  std::ifstream locks("/proc/locks");
+  std::string line, holders;
+  const std::string inode =
+      fmt::format(":{}", static_cast<unsigned long long>(st.st_ino));  // "MAJ:MIN:INODE" ends with it
+  while (std::getline(locks, line)) {
+    // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF" (a "->" marks a waiter, not a holder)
+    std::istringstream fields(line);
+    std::string number, type, mode, access, pid, device;
+    fields >> number >> type;
+    if (type == "->") continue;
+    fields >> mode >> access >> pid >> device;
+    // The inode only: on overlay filesystems /proc/locks names another device than stat() does.
+    if (type != "FLOCK" || !device.ends_with(inode)) continue;
+    std::ifstream cmdline("/proc/" + pid + "/cmdline");
+    std::string command((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    std::replace(command.begin(), command.end(), '\0', ' ');
+    while (command.ends_with(' ')) command.pop_back();
+    if (command.size() > 80) command = command.substr(0, 77) + "...";
+    holders += fmt::format("{}pid {}{}", holders.empty() ? "" : ", ", pid, command.empty() ? "" : ": " + command);
+  }
+  return holders.empty() ? std::string() : " (" + holders + ")";
+}
+
+}  // namespace
+
 Result<FileLock> FileLock::acquire(const fs::path& path, std::chrono::milliseconds timeout, LockKind kind) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   if (!fd) return std::unexpected(system_error("open the lock", path, errno));
@@ -133,9 +174,10 @@ Result<FileLock> FileLock::acquire(const fs::path& path, std::chrono::millisecon
   while (::flock(fd.get(), operation) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) return std::unexpected(system_error("lock", path, errno));
     if (std::chrono::steady_clock::now() >= deadline) {
-      return std::unexpected(
-          environment_error(fmt::format("'{}' is locked by another mlops process", path.string()),
-                            "wait for it to finish; if none is running, the lock is stale and can be removed"));
+      return std::unexpected(environment_error(
+          fmt::format("'{}' is locked by another mlops process{} (waited {:.1f} s)", path.string(),
+                      describe_lock_holders(fd.get()), std::chrono::duration<double>(timeout).count()),
+          "wait for it to finish, or stop it; a lock is released when its process ends, even by kill -9"));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

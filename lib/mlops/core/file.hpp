@@ -70,7 +70,8 @@ class AtomicFile {
 Result<void> write_file_atomic(const std::filesystem::path& target, std::string_view content,
                                const std::filesystem::path& tmp_dir = {});
 
-// A unique temp path in `dir` for `name` (pid + random suffix); creates nothing.
+// A unique temp path in `dir` for `name` (its writer named, see temp_files.hpp, and a random
+// suffix); creates nothing.
 std::filesystem::path temp_path_in(const std::filesystem::path& dir, std::string_view name);
 
 Result<void> fsync_dir(const std::filesystem::path& dir);

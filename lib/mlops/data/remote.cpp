@@ -11,9 +11,9 @@
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/manifest.hpp"
-#include "mlops/data/remote_downloads.hpp"
 #include "mlops/data/remote_path.hpp"
 #include "mlops/data/remote_s3.hpp"
 #include "mlops/data/remote_settings.hpp"
@@ -231,8 +231,35 @@ Result<std::unique_ptr<Remote>> open_remote(const Repo& repo, const RemoteConfig
   return std::unique_ptr<Remote>(new PathRemote(root, group ? Shared::group : Shared::no));
 }
 
+namespace {
+
+// An MLOPS_REMOTE_* variable that names no remote's setting is a typo that would otherwise be
+// ignored in silence (a CI job's endpoint_url misspelt sends the traffic to AWS): said once.
+void warn_unknown_remote_variables(const Config& config) {
+  static bool warned = false;
+  if (warned) return;
+  warned = true;
+  std::vector<std::string> known;
+  for (const auto& remote : config.remotes) {
+    known.push_back(remote_env_name(remote.name, "url"));
+    for (const auto& key : remote_keys()) known.push_back(remote_env_name(remote.name, key.name));
+  }
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    std::string_view variable(*entry);
+    variable = variable.substr(0, variable.find('='));
+    if (!variable.starts_with("MLOPS_REMOTE_")) continue;
+    if (std::find(known.begin(), known.end(), variable) != known.end()) continue;
+    auto near = closest(variable, known);
+    out::warn(fmt::format("{} names no setting of any remote and is ignored{}", variable,
+                          near.empty() ? "" : fmt::format(" (did you mean {}?)", near)));
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Remote>> open_named_remote(const Repo& repo, const Config& config, std::string_view name,
                                                   Verify verify, const RemoteOverrides& overrides) {
+  warn_unknown_remote_variables(config);
   std::string chosen = name.empty() ? config.default_remote : std::string(name);
   if (chosen.empty()) {
     return std::unexpected(bad_input("no remote given and no default remote is set",
@@ -294,10 +321,12 @@ Result<std::vector<RemoteStatus>> remote_status(const Cache& cache, const Remote
   return statuses;
 }
 
-Result<TransferResult> push(const Cache& cache, const Remote& remote, const std::vector<TrackedData>& items) {
+Result<TransferResult> push(const Cache& cache, const Remote& remote, const std::vector<TrackedData>& items,
+                            Verify ask) {
   TransferResult result;
+  result.remembered = ask == Verify::no && remote.remembers_contents();
   auto objects = objects_of(cache, items);
-  auto present = remote.contains(objects);
+  auto present = remote.contains(objects, ask);
   if (!present) return std::unexpected(present.error());
   std::vector<Hash> to_send;
   for (std::size_t i = 0; i < objects.size(); ++i) {
@@ -337,8 +366,6 @@ Result<void> download_missing(const Cache& cache, const Remote& remote, const st
     }
   }
   if (missing.empty()) return {};
-  // What an interrupted download left behind (kill -9) goes now, before more temp files come.
-  remove_stale_downloads(cache.tmp());
   auto results = remote.download_many(missing, cache, [&](std::uint64_t bytes) {
     result.bytes += bytes;
     ++result.objects;

@@ -39,12 +39,18 @@ struct RemoteDocument {
 // published different content under it first, and nothing was changed.
 enum class DocumentPut { written, already_there, differs };
 
+// Whether to trust what this machine remembers a remote has (remote_known.hpp), or ask again.
+enum class Verify { no, yes };
+
 class Remote {
  public:
   virtual ~Remote() = default;
   virtual std::string describe() const = 0;
-  // Which of `hashes` the remote has, in the same order.
-  virtual Result<std::vector<bool>> contains(const std::vector<Hash>& hashes) const = 0;
+  // Which of `hashes` the remote has, in the same order. `ask` yes: ask the remote itself even if
+  // the remote was opened to trust what this machine remembers (remembers_contents()).
+  virtual Result<std::vector<bool>> contains(const std::vector<Hash>& hashes, Verify ask = Verify::no) const = 0;
+  // Whether contains() answers from what this machine remembers the remote holds, without asking.
+  virtual bool remembers_contents() const { return false; }
   // Copies a local object file to the remote under `hash`, atomically.
   virtual Result<void> upload(const Hash& hash, const std::filesystem::path& object) const = 0;
   // Downloads `hash` into the cache; the bytes are verified before they are published.
@@ -82,9 +88,6 @@ class Remote {
 // hold objects). Exit 2 otherwise.
 Result<void> check_document_key(std::string_view key);
 
-// Whether to trust what this machine remembers a remote has (remote_known.hpp), or ask again.
-enum class Verify { no, yes };
-
 // What a command line sets over a remote's settings and their environment overrides.
 struct RemoteOverrides {
   unsigned jobs = 0;  // `--jobs N` (checked by the caller: 1 to 512); 0: the remote's `jobs`
@@ -118,6 +121,7 @@ Result<void> prepare_remote_location(const Repo& repo, std::string_view url, Cre
 struct TransferResult {
   std::size_t objects = 0;  // objects transferred
   std::size_t skipped = 0;  // already on the other side
+  bool remembered = false;  // `skipped` is what this machine remembers the remote has, not asked
   std::uint64_t bytes = 0;
   std::uint64_t requests = 0;  // HTTP requests sent (S3), retries included
 };
@@ -146,7 +150,10 @@ struct RemoteStatus {
 Result<std::vector<RemoteStatus>> remote_status(const Cache& cache, const Remote& remote,
                                                 const std::vector<TrackedData>& items);
 
-Result<TransferResult> push(const Cache& cache, const Remote& remote, const std::vector<TrackedData>& items);
+// `ask` yes: what the remote has is asked even where this machine remembers it (run artifacts
+// about to be published, whose loss would make the published run unpullable).
+Result<TransferResult> push(const Cache& cache, const Remote& remote, const std::vector<TrackedData>& items,
+                            Verify ask = Verify::no);
 Result<TransferResult> fetch(const Cache& cache, const Remote& remote, const std::vector<TrackedData>& items);
 // Fetches specific objects (and, for folder versions, the manifest's files) that are missing
 // locally, from the named remote or the default one.

@@ -12,7 +12,6 @@
 
 #include "mlops/core/file.hpp"
 #include "mlops/data/cache.hpp"
-#include "mlops/data/remote_downloads.hpp"
 
 namespace mlops::data {
 
@@ -106,7 +105,7 @@ Result<void> PathRemote::make_folders(const fs::path& dir) const {
   return {};
 }
 
-Result<std::vector<bool>> PathRemote::contains(const std::vector<Hash>& hashes) const {
+Result<std::vector<bool>> PathRemote::contains(const std::vector<Hash>& hashes, Verify) const {
   std::vector<bool> found;
   found.reserve(hashes.size());
   for (const auto& h : hashes) {
@@ -145,7 +144,7 @@ Result<void> PathRemote::download(const Hash& hash, const Cache& cache) const {
     }
     return std::unexpected(remote_error("read", source, errno));
   }
-  auto temp = create_download_temp(cache.tmp());
+  auto temp = AtomicFile::create(cache.tmp() / "download", cache.tmp());
   if (!temp) return std::unexpected(temp.error());
   auto copied = copy_hashing(
       in.get(), *temp, [&](int err) { return remote_error("read", source, err); }, [](Error e) { return e; });

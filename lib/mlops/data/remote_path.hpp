@@ -25,7 +25,7 @@ class PathRemote : public Remote {
   const std::filesystem::path& root() const { return root_; }
   std::filesystem::path object_path(const Hash& hash) const;
 
-  Result<std::vector<bool>> contains(const std::vector<Hash>& hashes) const override;
+  Result<std::vector<bool>> contains(const std::vector<Hash>& hashes, Verify ask = Verify::no) const override;
   Result<void> upload(const Hash& hash, const std::filesystem::path& object) const override;
   Result<void> download(const Hash& hash, const Cache& cache) const override;
   Result<std::vector<RemoteObject>> list() const override;

@@ -15,7 +15,6 @@
 #include "mlops/core/file.hpp"
 #include "mlops/core/hash.hpp"
 #include "mlops/data/cache.hpp"
-#include "mlops/data/remote_downloads.hpp"
 #include "mlops/data/remote_known.hpp"
 #include "mlops/data/remote_settings.hpp"
 #include "mlops/s3/client.hpp"
@@ -56,10 +55,13 @@ class S3Remote : public Remote {
   std::string describe() const override { return url_; }
   std::uint64_t requests() const override { return client_->stats().requests; }
 
-  Result<std::vector<bool>> contains(const std::vector<Hash>& hashes) const override {
+  bool remembers_contents() const override { return verify_ == Verify::no; }
+
+  Result<std::vector<bool>> contains(const std::vector<Hash>& hashes, Verify ask_again = Verify::no) const override {
+    const Verify verify = ask_again == Verify::yes ? Verify::yes : verify_;
     std::vector<bool> found(hashes.size(), false);
     std::vector<std::size_t> ask;  // indexes of the hashes the remote must be asked about
-    if (verify_ == Verify::no) {
+    if (verify == Verify::no) {
       auto known = known_->known(hashes);
       if (!known) return std::unexpected(known.error());
       for (std::size_t i = 0; i < hashes.size(); ++i) {
@@ -121,7 +123,7 @@ class S3Remote : public Remote {
       }
     }
     MLOPS_TRY(known_->add(present));
-    if (verify_ == Verify::yes) MLOPS_TRY(known_->forget(absent));
+    if (verify == Verify::yes) MLOPS_TRY(known_->forget(absent));
     return found;
   }
 
@@ -175,7 +177,7 @@ class S3Remote : public Remote {
       std::vector<s3::Client::Download> items;
       std::vector<std::size_t> indexes;
       for (std::size_t j = start; j < end; ++j) {
-        auto temp = create_download_temp(cache.tmp());
+        auto temp = AtomicFile::create(cache.tmp() / "download", cache.tmp());
         if (!temp) {
           results[wanted[j]] = std::unexpected(temp.error());
           continue;

@@ -64,6 +64,9 @@ class SignalGuard {
           "\nmlops: interrupted; the uploads begun were aborted and the objects sent stay on the remote.\n"
           "hint: run the same command again to send the rest\n",
           stderr);
+      // Ended by the signal even where it was ignored (a job started with '&' in a script):
+      // the work has stopped, and the caller sees 128 + the signal's number, as from Ctrl-C.
+      ::signal(signal, SIG_DFL);
       std::raise(signal);
     }
   }

@@ -37,11 +37,19 @@ Error describe_failure(const Call& call, std::string_view what, const FailureCon
                       call.transport_error),
           "set the remote's ssl_verify to the path of the CA bundle that signed it (or to false for a test server)");
     }
-    return environment_error(
-        fmt::format("cannot reach {} for {}: {}{}", context.endpoint, context.remote, call.transport_error,
-                    attempts_note(call)),
+    std::string hint =
         "check that the server is up and the endpoint_url and region are right; max_retries and connect_timeout "
-        "set how long mlops tries");
+        "set how long mlops tries";
+    if (context.endpoint.starts_with("https://") &&
+        (code == CURLE_OPERATION_TIMEDOUT || code == CURLE_SSL_CONNECT_ERROR || code == CURLE_RECV_ERROR)) {
+      hint += "; a server that speaks plain HTTP needs an endpoint_url that starts with http://";
+    }
+    if (code == CURLE_COULDNT_RESOLVE_HOST && context.endpoint.find("amazonaws.com") != std::string::npos) {
+      hint += "; for a team server, set endpoint_url on this machine too (another clone may have set it with --local)";
+    }
+    return environment_error(fmt::format("cannot reach {} for {}: {}{}", context.endpoint, context.remote,
+                                         call.transport_error, attempts_note(call)),
+                             hint);
   }
 
   std::string code = xml_text(call.response, "Code").value_or("");
@@ -96,6 +104,14 @@ Error describe_failure(const Call& call, std::string_view what, const FailureCon
         fmt::format("{} answered 403 Forbidden {} with the credentials from {} ({}): cannot tell whether it exists",
                     context.endpoint, what, context.source, context.remote),
         "check the credentials and their permissions (s3:GetObject and s3:ListBucket on the bucket)");
+  }
+  if (status == 404 && code.empty() && call.method != "HEAD") {
+    // S3 explains every 404 but a HEAD's in an XML body: an empty one is another kind of server
+    // (a web server, a proxy, the console port of a MinIO) behind endpoint_url.
+    return environment_error(
+        fmt::format("{} failed: {} answered 404 without an S3 error ({})", what, context.endpoint, context.remote),
+        "is the remote's endpoint_url an S3 service (the API's port, not a console's)? check it with 'mlops remote "
+        "list'");
   }
   if (code == "NoSuchKey" || (status == 404 && code.empty())) {
     return environment_error(fmt::format("{} failed: the object is not on {}", what, context.remote),

@@ -171,6 +171,22 @@ std::vector<data::TrackedData> artifact_items(const RunRecord& run) {
   return items;
 }
 
+// After a failed fetch of run artifacts: the first artifact (of which run) the remote does not
+// have, asked again; nullopt when every one is there (the failure was something else).
+std::optional<Error> name_lost_artifact(const std::vector<RunRecord>& records, const data::Remote& remote) {
+  for (const auto& record : records) {
+    for (const auto& item : artifact_items(record)) {
+      auto there = remote.contains({item.pointer.hash}, data::Verify::yes);
+      if (!there || there->front()) continue;
+      return bad_input(
+          fmt::format("run '{}' names artifact '{}' ({}), which remote '{}' does not have", record.id, item.data_path,
+                      item.pointer.hash.str().substr(0, 17), remote.describe()),
+          fmt::format("in the clone that made the run, 'mlops runs push --verify {}' sends it again", record.id));
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string run_document(const RunRecord& record, const std::vector<MetricPoint>& history) {
@@ -287,9 +303,11 @@ Result<PushRunsResult> push_runs(const Repo& repo, RunStore& store, const data::
                                         "two runs got one id; keep the remote's ('mlops runs delete ID' here, then "
                                         "'mlops runs pull ID'), or leave this one unpushed"));
   }
-  // Objects first: a run document on the remote never names an artifact nobody can fetch. With
-  // `recheck`, the runs already there are included too, so that an object the remote lost (a
-  // bucket emptied or recreated) is sent again and those runs can be pulled.
+  // Objects first: a run document on the remote never names an artifact nobody can fetch, so the
+  // remote itself is asked about them, not this machine's memory of it (a bucket emptied behind
+  // its back would otherwise get a run whose artifacts are gone). With `recheck`, the runs already
+  // there are included too, so that an object the remote lost is sent again and those runs can be
+  // pulled.
   std::vector<data::TrackedData> items;
   for (auto& c : todo) {
     if (!recheck && std::find(publish.begin(), publish.end(), &c) == publish.end()) continue;
@@ -297,7 +315,7 @@ Result<PushRunsResult> push_runs(const Repo& repo, RunStore& store, const data::
     items.insert(items.end(), more.begin(), more.end());
   }
   if (!items.empty()) {
-    auto pushed = data::push(data::Cache(repo), remote, items);
+    auto pushed = data::push(data::Cache(repo), remote, items, data::Verify::yes);
     if (!pushed) return std::unexpected(pushed.error());
     result.artifact_objects = pushed->objects;
     result.artifact_bytes = pushed->bytes;
@@ -426,7 +444,7 @@ Result<PullRunsResult> pull_runs(const Repo& repo, RunStore& store, const data::
   }
   if (!items.empty()) {
     auto fetched = data::fetch(data::Cache(repo), remote, items);
-    if (!fetched) return std::unexpected(fetched.error());
+    if (!fetched) return std::unexpected(name_lost_artifact(records, remote).value_or(fetched.error()));
     result.artifact_objects = fetched->objects;
     result.artifact_bytes = fetched->bytes;
   }

@@ -2,9 +2,11 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <string>
 
 namespace fs = std::filesystem;
 
@@ -83,4 +85,8 @@ TEST_CASE("a FileLock held by one owner makes another wait and time out") {
   auto second = mlops::FileLock::acquire(dir.path / "x.lock", std::chrono::milliseconds(50));
   REQUIRE_FALSE(second);
   CHECK(second.error().exit == mlops::Exit::environment);
+  // The holder is named (from /proc/locks), with its command line.
+  INFO(second.error().message);
+  CHECK(second.error().message.find("(pid " + std::to_string(::getpid()) + ": ") != std::string::npos);
+  CHECK(second.error().message.find("waited 0.1 s") != std::string::npos);
 }

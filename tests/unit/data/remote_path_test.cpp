@@ -11,7 +11,6 @@
 
 #include "mlops/core/file.hpp"
 #include "mlops/data/cache.hpp"
-#include "mlops/data/remote_downloads.hpp"
 
 using namespace mlops;
 namespace fs = std::filesystem;
@@ -138,72 +137,4 @@ TEST_CASE("a path remote that cannot be written is an environment error") {
   auto put = t.remote.put_document("runs/r1/run.json", t.file("doc", "x"));
   REQUIRE(!put);
   CHECK(put.error().exit == Exit::environment);
-}
-
-// ---- download temp files (remote_downloads.hpp), which path and S3 downloads share ----
-
-namespace {
-
-struct DownloadTempDir {
-  fs::path path;
-  DownloadTempDir() {
-    char pattern[] = "/tmp/mlops-downloads.XXXXXX";
-    path = ::mkdtemp(pattern);
-  }
-  ~DownloadTempDir() { fs::remove_all(path); }
-  fs::path touch(const std::string& name, std::chrono::hours age = std::chrono::hours(0)) const {
-    std::ofstream(path / name) << "partial";
-    fs::last_write_time(path / name, fs::file_time_type::clock::now() - age);
-    return path / name;
-  }
-};
-
-// A pid that certainly belongs to no process: a child that has exited and been reaped.
-long reaped_child_pid() {
-  pid_t child = ::fork();
-  if (child == 0) ::_exit(0);
-  ::waitpid(child, nullptr, 0);
-  return child;
-}
-
-std::string download_host_part(const fs::path& temp) {
-  // ".download-HOST.PID.RANDOM.tmp" -> "-HOST"
-  std::string name = temp.filename().string();
-  auto pid_dot = name.find('.', 1);
-  return name.substr(std::string(".download").size(), pid_dot - std::string(".download").size());
-}
-
-}  // namespace
-
-TEST_CASE("download temp files: a dead process's are removed, a live one's and other files stay") {
-  DownloadTempDir dir;
-  auto made = data::create_download_temp(dir.path);
-  REQUIRE(made);
-  std::string host = download_host_part(made->temp_path());
-  REQUIRE(host.size() > 1);
-  long dead = reaped_child_pid();
-  long alive = ::getpid();
-
-  auto ours_live = made->temp_path();
-  auto ours_dead = dir.touch(".download" + host + "." + std::to_string(dead) + ".0a1b2c3d.tmp");
-  auto old_format_dead = dir.touch(".download." + std::to_string(dead) + ".0a1b2c3e.tmp");
-  auto old_format_live = dir.touch(".download." + std::to_string(alive) + ".0a1b2c3f.tmp");
-  auto other_host_fresh = dir.touch(".download-elsewhere.1.0a1b2c40.tmp");
-  auto other_host_old = dir.touch(".download-elsewhere.2.0a1b2c41.tmp", std::chrono::hours(25));
-  auto not_a_download = dir.touch(".object." + std::to_string(dead) + ".0a1b2c42.tmp");
-  auto look_alike = dir.touch(".downloads.txt");
-
-  CHECK(data::remove_stale_downloads(dir.path) == 3);
-  CHECK_FALSE(fs::exists(ours_dead));
-  CHECK_FALSE(fs::exists(old_format_dead));
-  CHECK_FALSE(fs::exists(other_host_old));
-  for (const auto& kept : {ours_live, old_format_live, other_host_fresh, not_a_download, look_alike}) {
-    INFO(kept);
-    CHECK(fs::exists(kept));
-  }
-  CHECK(data::remove_stale_downloads(dir.path) == 0);
-}
-
-TEST_CASE("download temp files: no tmp folder yet is nothing to do") {
-  CHECK(data::remove_stale_downloads("/nonexistent/mlops/tmp") == 0);
 }

@@ -91,8 +91,9 @@ void print_transfer(std::string_view verb, const std::string& remote, const data
                      {"requests", result.requests}});
     return;
   }
-  out::println("{} object{} {} ({}), {} already there", result.objects, result.objects == 1 ? "" : "s", verb,
-               out::human_bytes(result.bytes), result.skipped);
+  out::println("{} object{} {} ({}), {} already there{}", result.objects, result.objects == 1 ? "" : "s", verb,
+               out::human_bytes(result.bytes), result.skipped,
+               result.remembered && result.skipped > 0 ? " (as this machine remembers; --verify asks the remote)" : "");
 }
 
 void register_data(CLI::App& app) {

@@ -12,6 +12,7 @@
 #include "mlops/core/config.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/core/temp_files.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/gc.hpp"
 #include "mlops/data/manifest.hpp"
@@ -86,7 +87,7 @@ bool interactive(const DataGcOptions& options) {
 }
 
 void print_result(const DataGcOptions& options, const data::GcPlan& plan, const std::vector<Hash>& removed,
-                  std::uint64_t bytes, const std::string& where) {
+                  std::uint64_t bytes, const std::string& where, const StaleTemps& temps) {
   if (out::settings().json) {
     nlohmann::ordered_json hashes = nlohmann::ordered_json::array();
     for (const auto& h : removed) hashes.push_back(h.str());
@@ -99,8 +100,14 @@ void print_result(const DataGcOptions& options, const data::GcPlan& plan, const 
          {"kept",
           {{"referenced", plan.referenced},
            {"recent", plan.kept_recent.size()},
-           {"unpushed", plan.kept_unpushed.size()}}}});
+           {"unpushed", plan.kept_unpushed.size()}}},
+         {"stale_temp_files", {{"files", temps.files}, {"bytes", temps.bytes}}}});
     return;
+  }
+  if (temps.files > 0) {
+    out::println("{} {} left in .mlops/tmp by commands that were killed, {} {}",
+                 options.dry_run ? "would remove" : "removed", plural(temps.files, "temp file"),
+                 options.dry_run ? "freeing" : "freed", out::human_bytes(temps.bytes));
   }
   if (options.dry_run) {
     for (const auto& h : removed) out::println("would remove {}", h.str());
@@ -130,7 +137,7 @@ void print_kept(const DataGcOptions& options, const data::GcPlan& plan, std::chr
   (void)options;
 }
 
-int run_local_gc(const Repo& repo, const DataGcOptions& options, data::GcOptions gc) {
+int run_local_gc(const Repo& repo, const DataGcOptions& options, data::GcOptions gc, const StaleTemps& temps) {
   data::Cache cache(repo);
   std::set<Hash> confirmed;
   bool ask = interactive(options);
@@ -141,7 +148,7 @@ int run_local_gc(const Repo& repo, const DataGcOptions& options, data::GcOptions
       plan = unwrap(data::plan_gc(repo, cache, gc));
     }
     if (options.dry_run) {
-      print_result(options, plan, plan.remove, plan.bytes, "");
+      print_result(options, plan, plan.remove, plan.bytes, "", temps);
       print_kept(options, plan, gc.grace);
       return 0;
     }
@@ -161,12 +168,12 @@ int run_local_gc(const Repo& repo, const DataGcOptions& options, data::GcOptions
   auto lock = unwrap(data::lock_store(repo, LockKind::exclusive));
   auto plan = unwrap(data::plan_gc(repo, cache, gc));
   auto result = unwrap(data::remove_from_cache(repo, cache, plan, ask ? &confirmed : nullptr));
-  print_result(options, plan, result.removed, result.bytes, "");
+  print_result(options, plan, result.removed, result.bytes, "", temps);
   if (!ask) print_kept(options, plan, gc.grace);
   return 0;
 }
 
-int run_remote_gc(const Repo& repo, const DataGcOptions& options, data::GcOptions gc) {
+int run_remote_gc(const Repo& repo, const DataGcOptions& options, data::GcOptions gc, const StaleTemps& temps) {
   Config config = unwrap(load_config(repo));
   auto remote = open_chosen_remote(repo, config, options.remote);
   data::Cache cache(repo);
@@ -178,7 +185,7 @@ int run_remote_gc(const Repo& repo, const DataGcOptions& options, data::GcOption
   std::string where = fmt::format(" from remote '{}'", options.remote);
   if (options.dry_run) {
     unwrap(data::save_remote_plan(repo, options.remote, plan));
-    print_result(options, plan, plan.remove, plan.bytes, where);
+    print_result(options, plan, plan.remove, plan.bytes, where, temps);
     print_kept(options, plan, gc.grace);
     if (!plan.remove.empty() && !out::settings().json) {
       out::hint(fmt::format("to remove them, run 'mlops data gc --remote {}' within an hour", options.remote));
@@ -195,12 +202,14 @@ int run_remote_gc(const Repo& repo, const DataGcOptions& options, data::GcOption
   }
   auto result = unwrap(data::remove_from_remote(*remote, plan, &shown));
   data::forget_remote_plan(repo, options.remote);
-  print_result(options, plan, result.removed, result.bytes, where);
+  print_result(options, plan, result.removed, result.bytes, where, temps);
   return 0;
 }
 
 int run_data_gc(const DataGcOptions& options) {
-  Repo repo = require_store();
+  // Not require_store(), which removes stale temp files unseen: gc says what it freed.
+  Repo repo = unwrap(find_store());
+  StaleTemps temps = remove_stale_temps(repo.tmp(), std::chrono::hours(24), !options.dry_run);
   auto settings = unwrap(data::load_data_settings(repo));
   data::GcOptions gc;
   gc.scope = options.workspace_only ? data::GcScope::workspace_only : data::GcScope::all_refs;
@@ -237,9 +246,9 @@ int run_data_gc(const DataGcOptions& options) {
       throw Failure(bad_input("--include-unpushed applies to the cache, not to '--remote'",
                               "leave it out: a remote's objects are checked against what git references"));
     }
-    return run_remote_gc(repo, options, std::move(gc));
+    return run_remote_gc(repo, options, std::move(gc), temps);
   }
-  return run_local_gc(repo, options, std::move(gc));
+  return run_local_gc(repo, options, std::move(gc), temps);
 }
 
 }  // namespace

@@ -148,7 +148,8 @@ void print_human(const std::vector<data::DataStatus>& statuses,
   }
 }
 
-// With --remote: what the remote lacks, printed (or returned for --json); null without --remote.
+// With --remote: what the remote lacks; null without --remote. Asked before anything is printed,
+// so that a wrong remote name, a missing bucket or missing credentials leave no half report.
 nlohmann::ordered_json remote_report(const Repo& repo, const data::Cache& cache,
                                      const std::vector<data::TrackedData>& tracked, const DataStatusOptions& options) {
   if (!options.remote_asked) return nullptr;
@@ -157,36 +158,46 @@ nlohmann::ordered_json remote_report(const Repo& repo, const data::Cache& cache,
   const std::string name = options.remote.empty() ? config.default_remote : options.remote;
   auto statuses = unwrap(data::remote_status(cache, *remote, tracked));
   nlohmann::ordered_json missing = nlohmann::ordered_json::array();
-  bool lost = false;
   for (const auto& s : statuses) {
     if (s.not_on_remote == 0) continue;
-    lost |= s.in_neither > 0;
     missing.push_back({{"path", s.item.data_path},
                        {"objects", s.objects},
                        {"not_on_remote", s.not_on_remote},
                        {"in_neither", s.in_neither},
                        {"unexpanded", s.unexpanded}});
-    if (!out::settings().json) {
-      out::println("\t{}{} ({} of {} object{} not on remote '{}'{})",
-                   out::paint(fmt::format("{:<14}", "not pushed:"), out::Style::yellow), s.item.data_path,
-                   s.not_on_remote, s.objects, s.objects == 1 ? "" : "s", name,
-                   s.in_neither ? fmt::format(", {} in no cache either", s.in_neither) : "");
-    }
-  }
-  if (!out::settings().json) {
-    if (missing.empty()) {
-      out::println("Remote '{}' has every object of the {} tracked.", name, tracked.size());
-    } else {
-      out::hint(fmt::format("'mlops data push --remote {}' sends what it lacks{}", name,
-                            lost ? "; data in no cache must be pushed from the clone that has it" : ""));
-    }
-    if (!options.verify) out::note("(from what this machine knows the remote has; --verify asks it again)");
   }
   return {{"name", name},
           {"url", remote->describe()},
           {"verified", options.verify},
+          {"remembered", remote->remembers_contents()},
           {"lacking", !missing.empty()},
-          {"missing", missing}};
+          {"missing", missing},
+          {"tracked", tracked.size()}};
+}
+
+void print_remote_report(const nlohmann::ordered_json& report) {
+  const std::string name = report["name"].get<std::string>();
+  bool lost = false;
+  for (const auto& m : report["missing"]) {
+    auto not_on_remote = m["not_on_remote"].get<std::size_t>();
+    auto objects = m["objects"].get<std::size_t>();
+    auto in_neither = m["in_neither"].get<std::size_t>();
+    lost |= in_neither > 0;
+    out::println("\t{}{} ({} of {} object{} not on remote '{}'{})",
+                 out::paint(fmt::format("{:<14}", "not pushed:"), out::Style::yellow), m["path"].get<std::string>(),
+                 not_on_remote, objects, objects == 1 ? "" : "s", name,
+                 in_neither ? fmt::format(", {} in no cache either", in_neither) : "");
+  }
+  if (report["missing"].empty()) {
+    out::println("Remote '{}' has every object of the {} tracked.", name, report["tracked"].get<std::size_t>());
+  } else {
+    out::hint(fmt::format("'mlops data push --remote {}' sends what it lacks{}", name,
+                          lost ? "; data in no cache must be pushed from the clone that has it" : ""));
+  }
+  if (report["remembered"].get<bool>()) {
+    out::note(
+        "(objects this machine has seen on the remote were not asked about again; --verify asks about every one)");
+  }
 }
 
 int run_data_status(const DataStatusOptions& options) {
@@ -212,18 +223,23 @@ int run_data_status(const DataStatusOptions& options) {
 
   bool differs =
       !ignores.empty() || std::any_of(statuses.begin(), statuses.end(), [](const auto& s) { return s.differs(); });
-  // The workspace's summary comes first: the remote's part follows it, so that "up to date"
-  // is never the last word under a list of what the remote lacks.
-  if (!out::settings().json) print_human(statuses, incomplete, ignores);
   auto on_remote = remote_report(repo, cache, tracked, options);
   differs |= !on_remote.is_null() && on_remote["lacking"].get<bool>();
-  if (out::settings().json) {
+  if (!out::settings().json) {
+    // The workspace's summary first, then the remote's part, so that "up to date" is never the
+    // last word under a list of what the remote lacks.
+    print_human(statuses, incomplete, ignores);
+    if (!on_remote.is_null()) print_remote_report(on_remote);
+  } else {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& s : statuses) list.push_back(to_json(s));
     nlohmann::ordered_json ignore_list = nlohmann::ordered_json::array();
     for (const auto& f : ignores) ignore_list.push_back(to_json(f));
     nlohmann::ordered_json doc{{"clean", !differs}, {"data", list}, {"ignore", ignore_list}};
-    if (!on_remote.is_null()) doc["remote"] = on_remote;
+    if (!on_remote.is_null()) {
+      on_remote.erase("tracked");
+      doc["remote"] = on_remote;
+    }
     out::print_json(doc);
   }
   return options.exit_code && differs ? static_cast<int>(Exit::check_failed) : 0;

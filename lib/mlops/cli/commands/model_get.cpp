@@ -60,7 +60,8 @@ void add_model_get(CLI::App& group) {
   command->add_option("-o,--out", options->out, "Where to put it (default: .mlops/models/NAME/VERSION/FILE)")
       ->option_text("PATH");
   command
-      ->add_option("--remote", options->remote, "Data remote to fetch from when missing (default: the default remote)")
+      ->add_option("-r,--remote", options->remote,
+                   "Data remote to fetch from when missing (default: the default remote)")
       ->option_text("NAME");
   add_json_flag(*command);
 }

@@ -52,7 +52,7 @@ int run_command(const RunCommandOptions& options) {
     }
     if (std::filesystem::is_directory(options.id_file, ec)) {
       throw Failure(bad_input(fmt::format("cannot write the run id to '{}': it is a folder", options.id_file),
-                              "give --id-file a file path, such as --id-file run.id"));
+                              "give --id-file a file path, such as --id-file .mlops/run.id"));
     }
     how.id_file = options.id_file;
   }
@@ -85,7 +85,7 @@ void register_run(CLI::App& app) {
       "mlops run exits with the command's exit code (127 when the command does not exist).\n"
       "The command also gets MLOPS_PARAMS (the params as JSON) and MLOPS_RUN_STREAM ('import mlops' logs there).\n"
       "Example: mlops run --name baseline --param lr=0.01 --metrics-file metrics.json -- python train.py\n"
-      "         mlops run --id-file run.id --json -- ./train.sh > result.json   # for scripts");
+      "         mlops run --id-file .mlops/run.id --json -- ./train.sh > result.json   # for scripts (git-ignored)");
   // The command is a positional list that takes every word after its first one (positionals at
   // end), so the program's options are its own; "--" is left among the extras.
   run->allow_extras();

@@ -82,7 +82,7 @@ void add_runs_push(CLI::App& group) {
   add_json_flag(*command);
   command->footer(
       "Runs are immutable documents under runs/ on the remote; pushes from many machines at once merge.\n"
-      "Example: mlops run --id-file run.id -- python3 train.py && mlops runs push \"$(cat run.id)\"");
+      "Example: mlops run --id-file .mlops/run.id -- python3 train.py && mlops runs push \"$(cat .mlops/run.id)\"");
 }
 
 }  // namespace mlops::cli
