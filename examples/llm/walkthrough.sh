@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The LLM quickstart's whole cycle, step by step: a support assistant's prompt and golden set
 # under version control, an evaluation recorded as a run, the prompt registered and promoted
-# through a gate, a prompt edit whose regression `eval compare` and the gate catch, and the CI
-# steps (lint, check, replay, gate) that keep it from production.
+# through a gate, a prompt edit whose regression `eval compare` and the gate catch, the CI
+# steps (lint, check, replay, gate) that keep it from production; then production: recorded
+# traces, a price table and alarms (one fires on a bad deploy), user feedback turned into
+# candidate golden cases, a bit-identical rebuild, and `mlops ready` passing.
 #
 # Usage: examples/llm/walkthrough.sh [DIR]   (DIR: a new folder; default: a temporary one)
 # Needs git, python3 and mlops on PATH. No network: the "model" is bot/assistant.py.
 # ./scripts/demo runs exactly this after the ML walkthrough; tests/cli/eval.sh runs it too.
-# Afterwards `mlops eval run` and `mlops eval run --replay` work in DIR as they are.
+# Afterwards `mlops eval run`, `mlops eval run --replay`, `mlops monitor check` and `mlops ready`
+# (exit 0) work in DIR as they are.
 set -euo pipefail
 EXAMPLE=$(cd "$(dirname "$0")" && pwd)
 DIR=${1:-$(mktemp -d "${TMPDIR:-/tmp}/support-bot.XXXXXX")}
@@ -31,10 +34,10 @@ section() { printf '\n\033[1;36m## %s\033[0m\n' "$*"; }
 mkdir -p "$DIR" && cd "$DIR"
 section "1. A support assistant: prompt, knowledge base, golden set and eval.yaml under git and mlops"
 step git init -q -b main .
-step cp -r "$EXAMPLE"/{prompts,bot,kb,data,eval.yaml,ci} .
+step cp -r "$EXAMPLE"/{prompts,bot,kb,data,eval.yaml,ci,monitors.yaml,prices.yaml} .
 step mlops init
 step mlops data add data/golden.jsonl
-step "printf 'results.json\neval-junit.xml\n' > .gitignore"
+step "printf 'results.json\neval-junit.xml\ntraces/\nfeedback/\nmonitor.prom\n' > .gitignore"
 step 'git add -A && git commit -qm "support bot: prompt v1, golden set"'
 step mlops eval check data/golden.jsonl
 
@@ -66,5 +69,21 @@ step mlops eval check data/golden.jsonl
 step mlops eval run --replay -o results.json
 step 'mlops eval gate results.json --min-pass-rate 0.9 --baseline support-bot#production --markdown --junit eval-junit.xml'
 step mlops model show support-bot
+
+section "7. In production: traces, prices and alarms (one fires on a bad deploy)"
+step python3 bot/record_traces.py .
+step mlops trace stats traces/assistant.jsonl traces/judge.jsonl --prices prices.yaml
+step mlops feedback import feedback/events.jsonl
+expect_exit 1 mlops monitor check --at 2026-12-01T11:30:00Z
+step mlops monitor check --at 2026-12-01T12:30:00Z --prom monitor.prom
+
+section "8. What users disliked becomes candidate golden cases"
+step mlops feedback to-golden --signal thumbs --value down --traces traces/assistant.jsonl -o data/candidates.jsonl
+step 'head -c 400 data/candidates.jsonl; echo'
+step mlops eval check data/candidates.jsonl
+
+section "9. Ready for production?"
+step "mlops repro 'support-bot#production'"
+step mlops ready support-bot
 
 printf '\nWalkthrough finished in %s\n' "$DIR"

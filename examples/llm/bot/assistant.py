@@ -25,19 +25,10 @@ def load_kb():
     return docs
 
 
-def main():
-    prompt = sys.stdin.read()
-    try:
-        messages = json.loads(prompt)["messages"]
-    except (ValueError, KeyError, TypeError):
-        messages = [{"role": "user", "content": prompt}]
-    system = " ".join(m["content"] for m in messages if m["role"] == "system")
-    user = " ".join(m["content"] for m in messages if m["role"] == "user")
+def answer(system, user, top_k=3):
+    """The answer to a chat's system and user text, and the documents retrieved for it."""
     match = re.search(r"<question>(.*?)</question>", user, re.S)
     question = (match.group(1) if match else user).lower()
-
-    config = json.loads(os.environ.get("MLOPS_PROVIDER_CONFIG") or "{}")
-    top_k = int(config.get("top_k", 3))
     scored = []
     for doc in load_kb():
         hits = sum(1 for k in doc["keywords"] if re.search(r"\b" + re.escape(k) + r"\b", question))
@@ -47,19 +38,32 @@ def main():
     retrieved = [doc for _, _, doc in scored[:top_k]]
 
     if not retrieved:
-        answer = "I am sorry, I can only help with questions about Acme's services."
+        text = "I am sorry, I can only help with questions about Acme's services."
     elif "exact figures" in system:
-        answer = retrieved[0]["answer"]
+        text = retrieved[0]["answer"]
     else:
-        answer = f"Please see our {retrieved[0]['title'].lower()} page for the details."
+        text = f"Please see our {retrieved[0]['title'].lower()} page for the details."
     name = re.search(r"The customer's name is (\w+)", user)
     if name:
-        answer = f"Hi {name.group(1)}, " + answer[0].lower() + answer[1:]
+        text = f"Hi {name.group(1)}, " + text[0].lower() + text[1:]
+    return text, retrieved
+
+
+def main():
+    prompt = sys.stdin.read()
+    try:
+        messages = json.loads(prompt)["messages"]
+    except (ValueError, KeyError, TypeError):
+        messages = [{"role": "user", "content": prompt}]
+    system = " ".join(m["content"] for m in messages if m["role"] == "system")
+    user = " ".join(m["content"] for m in messages if m["role"] == "user")
+    config = json.loads(os.environ.get("MLOPS_PROVIDER_CONFIG") or "{}")
+    text, retrieved = answer(system, user, int(config.get("top_k", 3)))
 
     words = len(prompt.split())
-    out_words = len(answer.split())
+    out_words = len(text.split())
     print(json.dumps({
-        "output": answer,
+        "output": text,
         "usage": {"prompt_tokens": words, "completion_tokens": out_words},
         "cost": round((words * 0.5 + out_words * 1.5) / 1e6, 9),
         "retrieved_ids": [doc["id"] for doc in retrieved],

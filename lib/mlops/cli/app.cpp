@@ -55,6 +55,8 @@ void build(CLI::App& app, GlobalOptions& global) {
   register_eval(app);
   register_trace(app);
   register_monitor(app);
+  register_feedback(app);
+  register_ready(app);
   register_import(app);
   register_ui(app);
   one_value_per_option(app);

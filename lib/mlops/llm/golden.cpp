@@ -12,7 +12,7 @@ namespace mlops::llm {
 
 namespace {
 
-const std::set<std::string> kCaseKeys{"id", "input", "expected", "tags", "metadata"};
+const std::set<std::string> kCaseKeys{"id", "input", "expected", "tags", "metadata", "status"};
 const std::set<std::string> kExpectedKeys{"output", "contains", "schema", "retrieved_ids"};
 
 bool is_string_list(const nlohmann::json& value) {
@@ -149,6 +149,14 @@ LineCheck check_line(std::string_view text, std::size_t line, const std::filesys
       c.tags = tags->get<std::vector<std::string>>();
     }
   }
+  if (auto status = value.find("status"); status != value.end()) {
+    if (!status->is_string() || (*status != "active" && *status != "candidate")) {
+      add(check, line, "G006", GoldenSeverity::error, "'status' must be \"active\" or \"candidate\"");
+      usable = false;
+    } else {
+      c.candidate = *status == "candidate";
+    }
+  }
   if (usable) {
     load_schema(check, c, folder);
     check.parsed = std::move(c);
@@ -188,6 +196,7 @@ Result<GoldenScan> scan(const std::filesystem::path& path, const GoldenCheckOpti
     if (!check.parsed) continue;
     auto& c = *check.parsed;
     ++result.report.cases;
+    if (c.candidate) ++result.report.candidates;
     bool duplicate = false;
     if (auto [it, inserted] = ids.emplace(c.id, line); !inserted) {
       result.report.findings.push_back(
@@ -243,7 +252,20 @@ Result<GoldenSet> read_golden(const std::filesystem::path& path) {
   }
   GoldenSet set;
   set.path = path;
-  set.cases = std::move(scanned->cases);
+  // Candidates (from `mlops feedback to-golden`) wait for a person to mark them active.
+  for (auto& c : scanned->cases) {
+    if (c.candidate) {
+      ++set.candidates;
+    } else {
+      set.cases.push_back(std::move(c));
+    }
+  }
+  if (set.cases.empty()) {
+    return std::unexpected(
+        bad_input(fmt::format("golden set '{}' has only candidate cases ({}): evaluation skips them", path.string(),
+                              set.candidates),
+                  "review them and mark the good ones active: \"status\": \"active\" (or remove \"status\")"));
+  }
   return set;
 }
 

@@ -3,7 +3,9 @@
 // sets"):
 //   {"id": "refund-1", "input": {"question": "..."}, "expected": {"output": "...",
 //    "contains": ["..."], "schema": "schemas/answer.json", "retrieved_ids": ["doc-3"]},
-//    "tags": ["billing"], "metadata": {...}}
+//    "tags": ["billing"], "metadata": {...}, "status": "active"}
+// A case with "status": "candidate" (written by `mlops feedback to-golden`) is checked like any
+// other but not evaluated until a person marks it active.
 // read_golden() is what `eval run` uses: the first malformed line is bad input naming the file and
 // line. check_golden() is `eval check`: every finding, each with a code (G001..) and a line.
 #include <cstddef>
@@ -23,6 +25,7 @@ struct GoldenCase {
   nlohmann::json input;     // an object: the prompt's variables
   nlohmann::json expected;  // an object (possibly empty): output, contains, schema, retrieved_ids
   std::vector<std::string> tags;
+  bool candidate = false;  // "status": "candidate"
   // The expected JSON Schema, loaded: inline, or read from the file expected.schema names
   // (relative to the golden set's folder). Null when the case has none.
   nlohmann::json schema;
@@ -30,7 +33,8 @@ struct GoldenCase {
 
 struct GoldenSet {
   std::filesystem::path path;
-  std::vector<GoldenCase> cases;
+  std::vector<GoldenCase> cases;  // the active ones
+  std::size_t candidates = 0;     // cases left out: "status": "candidate"
 };
 
 enum class GoldenSeverity { warning, error };
@@ -48,7 +52,8 @@ struct GoldenCheckOptions {
 };
 
 struct GoldenReport {
-  std::size_t cases = 0;  // lines that parsed as cases
+  std::size_t cases = 0;       // lines that parsed as cases
+  std::size_t candidates = 0;  // of which "status": "candidate"
   std::vector<GoldenFinding> findings;
   std::size_t count(GoldenSeverity severity) const;
 };
@@ -57,7 +62,8 @@ struct GoldenReport {
 Result<GoldenReport> check_golden(const std::filesystem::path& path, const GoldenCheckOptions& options = {});
 
 // The cases of the golden set at `path`. Any error-level finding other than personal data is
-// bad input naming the file and line (with a hint to run `mlops eval check`); zero cases too.
+// bad input naming the file and line (with a hint to run `mlops eval check`); zero cases too,
+// and zero active ones (candidates only).
 Result<GoldenSet> read_golden(const std::filesystem::path& path);
 
 // Personal data in `text`: the first email address or card number (13 to 19 digits, single

@@ -12,6 +12,7 @@
 
 #include "mlops/core/error.hpp"
 #include "mlops/trace/facts.hpp"
+#include "mlops/trace/feedback.hpp"
 #include "mlops/trace/prices.hpp"
 #include "mlops/trace/read.hpp"
 
@@ -83,6 +84,16 @@ struct EvaluationSample {
   bool matched = false;  // the evaluated span was among the inputs
 };
 
+// A feedback event joined to the span it judges (attach_feedback).
+struct FeedbackSample {
+  std::uint64_t time_ns = 0;
+  std::uint32_t labels = 0;  // the judged span's labels, or the "(no span)" set
+  FeedbackSignal signal = FeedbackSignal::thumbs;
+  Polarity polarity = Polarity::none;
+  double rating = kUnknown;  // a rating's share of its scale
+  bool matched = false;
+};
+
 struct CollectOptions {
   SkipBad skip_bad = SkipBad::no;
   ClassifyOptions classify;
@@ -95,6 +106,9 @@ struct Collection {
   std::vector<std::string> error_types{""};
   std::vector<std::string> evaluation_names;
   std::vector<EvaluationSample> evaluations;
+  std::vector<FeedbackSample> feedback;
+  bool feedback_loaded = false;          // feedback was attached (the store has some), even if none matched
+  std::uint64_t feedback_unmatched = 0;  // events on spans that are not among the inputs
   // Models seen on spans with tokens but no cost attribute and no price in the table.
   std::map<std::string, std::uint64_t> unpriced_models;
   std::set<std::uint64_t> traces_with_model_tokens;  // traces where a model call carries tokens

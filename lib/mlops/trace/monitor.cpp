@@ -126,6 +126,21 @@ ExprValue evaluate_expr(const Expr& e, const Collection& c, std::uint64_t at) {
     }
     return distribution_value(scores, e.stat);
   }
+  if (e.series.starts_with(kFeedbackSeries)) {
+    FeedbackStats f;
+    for (const auto& fb : c.feedback)
+      if (label_ok[fb.labels] && in_window(fb.time_ns, e, at)) f.add(fb);
+    const std::string& series = e.series;
+    if (series == "feedback.negative_rate") return ratio(f.negative, f.judgements);
+    if (series == "feedback.positive_rate") return ratio(f.positive, f.judgements);
+    if (series == "feedback.edit_rate") return ratio(f.edits, f.events);
+    if (series == "feedback.copy_rate") return ratio(f.copies, f.events);
+    if (series == "feedback.regenerate_rate") return ratio(f.regenerations, f.events);
+    if (series == "feedback.rating") return distribution_value(f.ratings, e.stat);
+    ExprValue v = amount(static_cast<double>(f.events), f.events, e);
+    if (e.stat == Stat::count) v.value = static_cast<double>(f.events);
+    return v;
+  }
   for (const auto& s : c.samples) {
     if (!label_ok[s.labels] || !in_window(s.end_ns, e, at)) continue;
     g.add(s, c.counts_tokens(s), c.error_types[s.error_type]);
@@ -173,6 +188,18 @@ Result<void> check_evaluation_series(const MonitorFile& file, const Collection& 
                                          near.empty() ? "" : fmt::format("did you mean 'eval.{}'? ", near), known);
     return std::unexpected(
         bad_input(fmt::format("alert '{}': series '{}' does not exist in the inputs", r.alert, r.expr.series), hint));
+  }
+  return {};
+}
+
+Result<void> check_feedback_series(const MonitorFile& file, const Collection& c) {
+  if (c.feedback_loaded) return {};
+  for (const auto& r : file.rules) {
+    if (!r.expr.series.starts_with(kFeedbackSeries)) continue;
+    return std::unexpected(
+        bad_input(fmt::format("alert '{}': series '{}' does not exist: no feedback was imported in this repository",
+                              r.alert, r.expr.series),
+                  "import the events first: mlops feedback import EVENTS.jsonl (docs/feedback.md)"));
   }
   return {};
 }

@@ -44,6 +44,9 @@ struct MonitorReport {
 // Bad input when a rule names an evaluation (eval.NAME) that no input records, with the known ones.
 Result<void> check_evaluation_series(const MonitorFile& file, const Collection& collection);
 
+// Bad input when a rule names a feedback series (feedback.*) and no feedback was attached.
+Result<void> check_feedback_series(const MonitorFile& file, const Collection& collection);
+
 // What a drift rule's check found. The command runs the check (it resolves PATH@MODEL#STAGE), so
 // that this module needs no more than the verdict.
 struct DriftOutcome {

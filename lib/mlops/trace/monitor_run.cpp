@@ -8,7 +8,8 @@
 namespace mlops::trace {
 
 Result<MonitorRun> run_monitor(const MonitorFile& file, const std::vector<std::string>& files, std::uint64_t at_ns,
-                               SkipBad skip_bad, const DriftRunner& run_drift) {
+                               SkipBad skip_bad, const DriftRunner& run_drift,
+                               const std::vector<FeedbackEvent>* feedback) {
   MonitorRun run;
   if (!files.empty()) {
     run.inputs = files;
@@ -38,7 +39,9 @@ Result<MonitorRun> run_monitor(const MonitorFile& file, const std::vector<std::s
   auto collection = collect(run.inputs, options);
   if (!collection) return std::unexpected(collection.error());
   run.collection = std::move(*collection);
+  if (feedback) attach_feedback(run.collection, *feedback, UnmatchedFeedback::keep);
   MLOPS_TRY(check_evaluation_series(file, run.collection));
+  MLOPS_TRY(check_feedback_series(file, run.collection));
   auto report = evaluate_rules(file, run.collection, at_ns, run_drift);
   if (!report) return std::unexpected(report.error());
   run.report = std::move(*report);

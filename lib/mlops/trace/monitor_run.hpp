@@ -19,9 +19,11 @@ struct MonitorRun {
   bool priced = false;  // a price table was read
 };
 
-// Reads `files` (or, when empty, the file's `traces:`), then evaluates the rules at `at_ns`.
+// Reads `files` (or, when empty, the file's `traces:`), joins `feedback` (none: feedback series
+// do not exist) to their spans, then evaluates the rules at `at_ns`.
 Result<MonitorRun> run_monitor(const MonitorFile& file, const std::vector<std::string>& files, std::uint64_t at_ns,
-                               SkipBad skip_bad, const DriftRunner& run_drift);
+                               SkipBad skip_bad, const DriftRunner& run_drift,
+                               const std::vector<FeedbackEvent>* feedback = nullptr);
 
 // The warnings of a run: models without a price (when a price table or a cost rule is in play),
 // skipped lines, spans without timing.

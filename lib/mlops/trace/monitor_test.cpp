@@ -10,6 +10,7 @@
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/suggest.hpp"
+#include "mlops/trace/feedback.hpp"
 #include "mlops/trace/monitor_run.hpp"
 #include "mlops/trace/stats_report.hpp"
 #include "mlops/trace/time.hpp"
@@ -58,19 +59,21 @@ Result<MonitorTestFile> load_monitor_tests(const std::string& path) {
     file.monitors = relative_to(path, root["monitors"].as<std::string>());
     for (const auto& t : root["tests"]) {
       std::string where = fmt::format("'{}', line {}", path, t.Mark().line + 1);
-      static const std::vector<std::string> kKeys = {"name", "traces", "at", "firing", "pending", "values"};
+      static const std::vector<std::string> kKeys = {"name", "traces", "feedback", "at", "firing", "pending", "values"};
       for (const auto& kv : t) {
         auto key = kv.first.as<std::string>();
         if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
           std::string near = closest(key, kKeys);
           return std::unexpected(bad_input(fmt::format("{}: unknown key '{}' in a test", where, key),
-                                           near.empty() ? "a test has name, traces, at, firing, pending and values"
-                                                        : fmt::format("did you mean '{}'?", near)));
+                                           near.empty()
+                                               ? "a test has name, traces, feedback, at, firing, pending and values"
+                                               : fmt::format("did you mean '{}'?", near)));
         }
       }
       MonitorTestCase c;
       c.name = t["name"] ? t["name"].as<std::string>() : fmt::format("test {}", file.tests.size() + 1);
       for (const auto& tr : strings(t["traces"])) c.traces.push_back(relative_to(path, tr));
+      for (const auto& fb : strings(t["feedback"])) c.feedback.push_back(relative_to(path, fb));
       if (c.traces.empty())
         return std::unexpected(bad_input(fmt::format("{}: test '{}' has no traces", where, c.name), hint));
       if (!t["at"])
@@ -117,7 +120,13 @@ Result<std::vector<MonitorTestResult>> run_monitor_tests(const MonitorTestFile& 
     if (!at)
       return std::unexpected(bad_input(fmt::format("'{}': test '{}': at '{}' is not a time", file.path, c.name, c.at),
                                        "give an ISO 8601 time: 2026-12-01T11:00:00Z"));
-    auto run = run_monitor(*monitors, c.traces, *at, SkipBad::no, run_drift);
+    std::vector<FeedbackEvent> feedback;
+    for (const auto& f : c.feedback) {
+      auto events = read_feedback_file(f);
+      if (!events) return std::unexpected(events.error());
+      feedback.insert(feedback.end(), events->begin(), events->end());
+    }
+    auto run = run_monitor(*monitors, c.traces, *at, SkipBad::no, run_drift, c.feedback.empty() ? nullptr : &feedback);
     if (!run) return std::unexpected(run.error());
     MonitorTestResult result;
     result.name = c.name;

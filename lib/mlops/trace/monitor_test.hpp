@@ -4,6 +4,7 @@
 //   tests:
 //     - name: latency regression pages
 //       traces: [ramp.jsonl, ramp-evals.jsonl]
+//       feedback: [ramp-feedback.jsonl]  # optional: feedback events (not the store's)
 //       at: 2026-12-01T11:00:00Z
 //       firing: [ChatLatencyP95]      # exactly these fire (and fail: incomplete counts too)
 //       pending: [ChatErrors]         # optional: exactly these are pending
@@ -19,6 +20,7 @@ namespace mlops::trace {
 struct MonitorTestCase {
   std::string name;
   std::vector<std::string> traces;
+  std::vector<std::string> feedback;
   std::string at;
   std::vector<std::string> firing;
   std::optional<std::vector<std::string>> pending;

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <functional>
+#include <map>
 
 #include "mlops/trace/stats.hpp"
 
@@ -140,6 +141,19 @@ std::string prometheus_text(const Collection& c, const MonitorReport& report) {
       w.sample("mlops_genai_evaluation_score",
                label_set(c.labels.at(i), fmt::format("evaluation=\"{}\"", prometheus_escape(name))), e.scores.mean());
     }
+  }
+  if (c.feedback_loaded) {
+    // Feedback by label set and signal (thumbs and ratings also by polarity), up to the evaluation time.
+    std::map<std::pair<std::uint32_t, std::string>, std::uint64_t> feedback;
+    for (const auto& f : c.feedback) {
+      if (f.time_ns > report.at_ns) continue;
+      std::string extra = fmt::format("signal=\"{}\"", to_string(f.signal));
+      if (f.polarity != Polarity::none) extra += fmt::format(",polarity=\"{}\"", to_string(f.polarity));
+      ++feedback[{f.labels, extra}];
+    }
+    w.family("mlops_genai_feedback_total", "counter", "Feedback events imported with mlops feedback import");
+    for (const auto& [key, n] : feedback)
+      w.sample("mlops_genai_feedback_total", label_set(c.labels.at(key.first), key.second), static_cast<double>(n));
   }
   w.family("mlops_monitor_rule_value", "gauge", "The value of each monitor rule's expression at the evaluation time");
   for (const auto& r : report.results) {

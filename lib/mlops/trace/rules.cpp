@@ -141,8 +141,6 @@ class ExprParser {
       }
     }
     std::string hint = fmt::format("the known series: {}", known_series_list());
-    if (name.starts_with("feedback."))
-      hint = "feedback series need 'mlops feedback import', which is not available yet; " + hint;
     std::string near = closest(name, known_series_names());
     if (!near.empty()) hint = fmt::format("did you mean '{}'? {}", near, hint);
     return error(fmt::format("unknown series '{}'", name), hint);
@@ -357,6 +355,14 @@ const std::vector<SeriesInfo>& series_catalog() {
       {"cost_usd", kAmount, "cost in USD"},
       {"guardrail_rate", kRatio, "requests where a guardrail fired / requests"},
       {"truncation_rate", kRatio, "finish reason length / calls that reported a finish reason"},
+      // Feedback from `mlops feedback import`, at the time it was given, with the labels of its span.
+      {"feedback", kCounter, "feedback events"},
+      {"feedback.negative_rate", kRatio, "thumbs down and low ratings / thumbs and ratings"},
+      {"feedback.positive_rate", kRatio, "thumbs up and high ratings / thumbs and ratings"},
+      {"feedback.edit_rate", kRatio, "edits / feedback events"},
+      {"feedback.copy_rate", kRatio, "copies / feedback events"},
+      {"feedback.regenerate_rate", kRatio, "regenerations / feedback events"},
+      {"feedback.rating", kDistribution, "ratings as a share of their scale (0 to 1)"},
   };
   return catalog;
 }

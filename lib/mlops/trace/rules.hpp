@@ -54,6 +54,8 @@ struct SeriesInfo {
 const std::vector<SeriesInfo>& series_catalog();
 // "eval.NAME": statistics of evaluation scores named NAME.
 inline constexpr std::string_view kEvalPrefix = "eval.";
+// "feedback", "feedback.negative_rate", ...: series over imported feedback.
+inline constexpr std::string_view kFeedbackSeries = "feedback";
 
 // Parses an expression; bad input naming the rule and the problem, with the known series.
 Result<Expr> parse_expr(std::string_view text, const std::string& where);

@@ -56,6 +56,28 @@ void GroupStats::add_evaluation(const std::string& name, double score) {
   if (known(score)) e.scores.add(score);
 }
 
+void FeedbackStats::add(const FeedbackSample& f) {
+  ++events;
+  if (f.polarity != Polarity::none) ++judgements;
+  if (f.polarity == Polarity::positive) ++positive;
+  if (f.polarity == Polarity::negative) ++negative;
+  if (f.signal == FeedbackSignal::edit) ++edits;
+  if (f.signal == FeedbackSignal::copy) ++copies;
+  if (f.signal == FeedbackSignal::regenerate) ++regenerations;
+  if (known(f.rating)) ratings.add(f.rating);
+}
+
+void FeedbackStats::merge(const FeedbackStats& o) {
+  events += o.events;
+  judgements += o.judgements;
+  positive += o.positive;
+  negative += o.negative;
+  edits += o.edits;
+  copies += o.copies;
+  regenerations += o.regenerations;
+  ratings.merge(o.ratings);
+}
+
 void GroupStats::merge(const GroupStats& o) {
   requests += o.requests;
   errors += o.errors;
@@ -87,6 +109,7 @@ void GroupStats::merge(const GroupStats& o) {
     mine.results += e.results;
     mine.scores.merge(e.scores);
   }
+  feedback.merge(o.feedback);
 }
 
 std::string GroupStats::top_error_type() const {
@@ -182,9 +205,13 @@ StatsReport summarize(const Collection& c, const StatsOptions& options) {
     by_labels[e.labels].add_evaluation(c.evaluation_names[e.name], e.score);
     if (!e.matched) ++report.evaluations_unmatched;
   }
+  for (const auto& f : c.feedback)
+    if (in_range(f.time_ns, options)) by_labels[f.labels].feedback.add(f);
+  report.feedback_loaded = c.feedback_loaded;
+  report.feedback_unmatched = c.feedback_unmatched;
   std::map<std::string, GroupStats> groups;
   for (std::size_t l = 0; l < c.labels.size(); ++l) {
-    if (by_labels[l].requests == 0 && by_labels[l].evaluations.empty()) continue;
+    if (by_labels[l].requests == 0 && by_labels[l].evaluations.empty() && by_labels[l].feedback.events == 0) continue;
     const std::string& name = group_of(c.labels.at(static_cast<std::uint32_t>(l)), options.group_by);
     groups[name.empty() ? "(none)" : name].merge(by_labels[l]);
     report.total.merge(by_labels[l]);

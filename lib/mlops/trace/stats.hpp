@@ -17,6 +17,22 @@ struct EvaluationStats {
   std::uint64_t results = 0;  // with or without a score
 };
 
+// Feedback events on a group's spans (docs/feedback.md).
+struct FeedbackStats {
+  std::uint64_t events = 0;
+  std::uint64_t judgements = 0;  // thumbs and ratings
+  std::uint64_t positive = 0, negative = 0;
+  std::uint64_t edits = 0, copies = 0, regenerations = 0;
+  Sketch ratings;  // as a share of their scale (0..1)
+
+  void add(const FeedbackSample& f);
+  void merge(const FeedbackStats& other);
+  // Negative judgements / judgements (0 when there are none).
+  double negative_rate() const {
+    return judgements ? static_cast<double>(negative) / static_cast<double>(judgements) : 0;
+  }
+};
+
 struct GroupStats {
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
@@ -41,6 +57,7 @@ struct GroupStats {
   Sketch retrieval_ms;
   Sketch documents;
   std::map<std::string, EvaluationStats> evaluations;
+  FeedbackStats feedback;
 
   // Adds one sample; `count_tokens` is Collection::counts_tokens(sample).
   void add(const Sample& s, bool count_tokens, const std::string& error_type);
@@ -75,6 +92,8 @@ struct StatsReport {
   GroupStats total;
   std::uint64_t spans = 0, other_spans = 0, log_records = 0, bad_timing = 0, bad_lines = 0;
   std::uint64_t evaluations_unmatched = 0;
+  bool feedback_loaded = false;          // the repository's feedback was joined
+  std::uint64_t feedback_unmatched = 0;  // feedback events on spans not in the inputs (left out)
   std::map<std::string, std::uint64_t> unpriced_models;
   std::uint64_t first_ns = 0, last_ns = 0;
 };

@@ -34,6 +34,8 @@ std::string percent(std::uint64_t part, std::uint64_t whole) {
   return short_number(100.0 * static_cast<double>(part) / static_cast<double>(whole)) + "%";
 }
 
+std::string percent_of(double share) { return short_number(100.0 * share) + "%"; }
+
 std::string ms(const Sketch& s, double q) { return s.count() ? short_number(s.quantile(q)) : "-"; }
 
 std::string cost_text(const GroupStats& g) {
@@ -91,6 +93,14 @@ std::vector<std::string> details(const std::string& name, const GroupStats& g) {
     } else {
       lines.push_back(fmt::format("{}: evaluation {}: {} results without a score", name, eval, e.results));
     }
+  }
+  const FeedbackStats& f = g.feedback;
+  if (f.events) {
+    std::string line = fmt::format("{}: feedback: {} events, {} negative of {} thumbs and ratings", name, f.events,
+                                   percent(f.negative, f.judgements), f.judgements);
+    if (f.ratings.count()) line += fmt::format(", rating mean {} of the scale", percent_of(f.ratings.mean()));
+    line += fmt::format(", {} edits, {} copies, {} regenerations", f.edits, f.copies, f.regenerations);
+    lines.push_back(line);
   }
   return lines;
 }
@@ -175,6 +185,10 @@ Json group_json(const GroupStats& g) {
     evals[name] = d;
   }
   j["evaluations"] = evals;
+  const FeedbackStats& f = g.feedback;
+  j["feedback"] = {{"events", f.events},     {"judgements", f.judgements},         {"positive", f.positive},
+                   {"negative", f.negative}, {"negative_rate", f.negative_rate()}, {"edits", f.edits},
+                   {"copies", f.copies},     {"regenerations", f.regenerations},   {"rating", distribution(f.ratings)}};
   return j;
 }
 
@@ -187,7 +201,9 @@ Json stats_json(const StatsReport& r) {
                  {"log_records", r.log_records},
                  {"bad_lines", r.bad_lines},
                  {"bad_timing", r.bad_timing},
-                 {"evaluations_without_span", r.evaluations_unmatched}};
+                 {"evaluations_without_span", r.evaluations_unmatched},
+                 {"feedback_joined", r.feedback_loaded},
+                 {"feedback_without_span", r.feedback_unmatched}};
   j["first"] = iso_ns(r.first_ns);
   j["last"] = iso_ns(r.last_ns);
   Json groups = Json::array();
@@ -278,6 +294,9 @@ std::vector<std::string> stats_warnings(const StatsReport& r) {
   if (r.evaluations_unmatched)
     w.push_back(fmt::format("{} evaluation results name no span in the inputs: grouped as '(no span)'",
                             r.evaluations_unmatched));
+  if (r.feedback_unmatched)
+    w.push_back(
+        fmt::format("{} feedback events of the store name no span in the inputs: left out", r.feedback_unmatched));
   return w;
 }
 

@@ -121,3 +121,28 @@ TEST_CASE("llm golden: personal data detection") {
   CHECK_FALSE(find_personal_data("order 1234567890123 is late"));  // 13 digits that fail Luhn
   CHECK_FALSE(find_personal_data("id abc4111111111111111"));       // part of a word
 }
+
+TEST_CASE("llm golden: candidate cases are checked but not evaluated until active") {
+  GoldenDir dir;
+  auto file = dir.write("g.jsonl",
+                        "{\"id\": \"a\", \"input\": {\"q\": \"hi\"}}\n"
+                        "{\"id\": \"b\", \"input\": {\"q\": \"ho\"}, \"status\": \"candidate\"}\n"
+                        "{\"id\": \"c\", \"input\": {\"q\": \"hu\"}, \"status\": \"active\"}\n");
+  auto report = check_golden(file);
+  REQUIRE(report);
+  CHECK(report->cases == 3);
+  CHECK(report->candidates == 1);
+  CHECK(report->findings.empty());
+  auto set = read_golden(file);
+  REQUIRE(set);
+  REQUIRE(set->cases.size() == 2);
+  CHECK(set->cases[1].id == "c");
+  CHECK(set->candidates == 1);
+  auto only = dir.write("only.jsonl", "{\"id\": \"b\", \"input\": {}, \"status\": \"candidate\"}\n");
+  auto refused = read_golden(only);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("has only candidate cases (1)") != std::string::npos);
+  auto bad = check_golden(dir.write("bad.jsonl", "{\"id\": \"b\", \"input\": {}, \"status\": \"maybe\"}\n"));
+  REQUIRE(bad);
+  CHECK(codes(*bad) == std::vector<std::string>{"G006@1"});
+}

@@ -19,6 +19,8 @@ void register_prompt(CLI::App& app);
 void register_eval(CLI::App& app);
 void register_trace(CLI::App& app);
 void register_monitor(CLI::App& app);
+void register_feedback(CLI::App& app);
+void register_ready(CLI::App& app);
 void register_import(CLI::App& app);
 void register_ui(CLI::App& app);
 // `mlops __complete WORD...` (hidden): completion candidates for the shell scripts. It is

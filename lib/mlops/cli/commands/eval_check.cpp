@@ -24,11 +24,12 @@ int run_eval_check(const EvalCheckOptions& options) {
   std::vector<llm::GoldenReport> reports;
   for (const auto& file : options.files) reports.push_back(unwrap(llm::check_golden(file, check)));
   bool fail_on_warning = options.fail_on == "warning";
-  std::size_t errors = 0, warnings = 0, cases = 0;
+  std::size_t errors = 0, warnings = 0, cases = 0, candidates = 0;
   for (const auto& report : reports) {
     errors += report.count(llm::GoldenSeverity::error);
     warnings += report.count(llm::GoldenSeverity::warning);
     cases += report.cases;
+    candidates += report.candidates;
   }
   bool failed = errors > 0 || (fail_on_warning && warnings > 0);
   if (out::settings().json) {
@@ -39,7 +40,10 @@ int run_eval_check(const EvalCheckOptions& options) {
         findings.push_back(
             {{"line", f.line}, {"code", f.code}, {"severity", llm::to_string(f.severity)}, {"message", f.message}});
       }
-      files.push_back({{"file", options.files[i]}, {"cases", reports[i].cases}, {"findings", findings}});
+      files.push_back({{"file", options.files[i]},
+                       {"cases", reports[i].cases},
+                       {"candidates", reports[i].candidates},
+                       {"findings", findings}});
     }
     out::print_json({{"files", files}, {"errors", errors}, {"warnings", warnings}, {"passed", !failed}});
     return failed ? 1 : 0;
@@ -52,6 +56,9 @@ int run_eval_check(const EvalCheckOptions& options) {
   out::note(fmt::format("{} case{} in {} file{}: {} error{}, {} warning{}", cases, cases == 1 ? "" : "s",
                         reports.size(), reports.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
                         warnings == 1 ? "" : "s"));
+  if (candidates)
+    out::note(fmt::format("{} of them candidate{} (\"status\": \"candidate\"): eval run skips them until marked active",
+                          candidates, candidates == 1 ? "" : "s"));
   if (failed && errors == 0) out::hint("warnings fail the check with --fail-on warning");
   return failed ? 1 : 0;
 }

@@ -1,11 +1,16 @@
 // `mlops monitor check [-c monitors.yaml] [FILE...] [--at TIME] [--prom FILE] [--json]`.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/trace.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/core/repo.hpp"
+#include "mlops/feedback/store.hpp"
+#include "mlops/trace/monitor_record.hpp"
 #include "mlops/trace/monitor_run.hpp"
 #include "mlops/trace/prometheus.hpp"
 #include "mlops/trace/stats_report.hpp"
@@ -91,9 +96,17 @@ int run_monitor_check(const MonitorCheckOptions& o) {
           bad_input(fmt::format("--at '{}' is not a time", o.at), "give an ISO 8601 time: --at 2026-12-01T11:00:00Z"));
     at = *t;
   }
+  // The repository's imported feedback feeds the feedback.* series (docs/feedback.md).
+  auto events = unwrap(feedback::repository_feedback());
   auto run = unwrap(trace::run_monitor(file, o.files, at, o.skip_bad ? trace::SkipBad::yes : trace::SkipBad::no,
-                                       monitor_drift_runner(o.config)));
+                                       monitor_drift_runner(o.config), events ? &*events : nullptr));
   if (!o.prom.empty()) unwrap(write_file_atomic(o.prom, trace::prometheus_text(run.collection, run.report)));
+  // In a repository, the outcome is kept for `mlops ready` ("a recent monitor check passed").
+  if (auto repo = find_store()) {
+    auto relative = repo->relative(std::filesystem::absolute(o.config));
+    unwrap(trace::write_record(repo->store() / "monitor-check.json",
+                               trace::make_record(run.report, relative ? *relative : o.config, trace::now_ns())));
+  }
   for (const auto& w : trace::monitor_warnings(file, run)) out::warn(w);
   if (out::settings().json) {
     out::print_json(check_json(run));
@@ -112,7 +125,8 @@ void add_monitor_check(CLI::App& group) {
   command->footer(
       "Rules read SERIES[.STAT][{LABEL=\"v\"}][[WINDOW]] OP NUMBER, e.g. latency_ms.p95{operation=\"chat\"} > 3000,\n"
       "error_rate > 0.02, cost_usd.sum[1d] > 50, requests.rate[1m] > 10 (per second, as Prometheus'\n"
-      "rate), eval.hallucination.mean > 0.1. A window [w] takes the spans that ended in (at - w, at];\n"
+      "rate), eval.hallucination.mean > 0.1, feedback.negative_rate[1d] > 0.2 (the repository's\n"
+      "imported feedback). A window [w] takes the spans that ended in (at - w, at];\n"
       "'for' needs the condition at every 'interval' (1m) from at - for to at. A cost over calls without\n"
       "a price fails as incomplete. FILE... replaces the file's 'traces:'. The rules, series and\n"
       "states: docs/monitoring.md.\n"

@@ -7,6 +7,7 @@
 #include "mlops/core/file.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/feedback/store.hpp"
 #include "mlops/trace/collect.hpp"
 #include "mlops/trace/stats_report.hpp"
 #include "mlops/trace/time.hpp"
@@ -56,6 +57,9 @@ int run_trace_stats(const TraceStatsOptions& o) {
   collect.classify.guardrail_attribute = o.guardrail_attribute;
   collect.prices = &prices;
   auto collection = unwrap(trace::collect(o.files, collect));
+  // The repository's imported feedback, on the spans read (docs/feedback.md).
+  if (auto events = unwrap(feedback::repository_feedback()))
+    trace::attach_feedback(collection, *events, trace::UnmatchedFeedback::drop);
   auto report = trace::summarize(collection, stats);
   if (!o.html.empty()) unwrap(write_file_atomic(o.html, trace::stats_html(report)));
   for (const auto& w : trace::stats_warnings(report)) out::warn(w);
@@ -88,6 +92,8 @@ void add_trace_stats(CLI::App& group) {
       "openinference.span.kind; evaluation scores come from gen_ai.evaluation.result log records or events.\n"
       "Percentiles are exact up to 4096 values per group, then within 1% relative error.\n"
       "Cost is a span's own cost attribute, else tokens times --prices (USD per million tokens).\n"
+      "In a repository with imported feedback (mlops feedback import), its events on the spans read are\n"
+      "counted per group: negative rate, ratings, edits, copies, regenerations.\n"
       "The figures, their attribute names and the JSON document: docs/traces.md.\n"
       "Exit status: 0 done, 2 bad input (a malformed line, an unknown --group-by), 3 an unreadable file.\n"
       "Example: mlops trace stats traces/*.jsonl --group-by model --prices prices.yaml\n"
