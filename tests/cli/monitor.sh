@@ -216,7 +216,7 @@ test_files_on_the_command_line_replace_traces() {
   expect_eq "$(jpy 'r("Any")["value"], d["inputs"]' <<<"$out")" "(11.0, ['fx/small.jsonl'])"
   mkdir -p sub && mv monitors.yaml sub/ && printf 'traces: [../fx/ramp*.jsonl]\nrules:\n  - alert: Any\n    expr: requests.count > 10\n' > sub/monitors.yaml
   run mlops monitor check -c sub/monitors.yaml --at $AT --json
-  expect_eq "$(jpy 'r("Any")["value"], d["inputs"]' <<<"$out")" "(360.0, ['sub/../fx/ramp-evals.jsonl', 'sub/../fx/ramp.jsonl'])"
+  expect_eq "$(jpy 'r("Any")["value"], d["inputs"]' <<<"$out")" "(360.0, ['sub/../fx/ramp-evals.jsonl', 'sub/../fx/ramp-feedback.jsonl', 'sub/../fx/ramp.jsonl'])"
 }
 
 test_unknown_series_and_bad_rules() {
@@ -231,8 +231,8 @@ test_unknown_series_and_bad_rules() {
   bad_rule 'latncy_ms.p95 > 1' "'monitors.yaml', line 3 (alert 'A'): unknown series 'latncy_ms.p95'"
   expect_err "did you mean 'latency_ms.p95'?"
   expect_err "the known series: requests, errors, error_rate, latency_ms"
-  bad_rule 'feedback.negative_rate[1d] > 0.2' "unknown series 'feedback.negative_rate'"
-  expect_err "not available yet"
+  bad_rule 'feedback.negative_rate[1d] > 0.2' "series 'feedback.negative_rate' does not exist: no feedback was imported"
+  expect_err "mlops feedback import EVENTS.jsonl"
   bad_rule 'eval.toxicity.mean > 0.1' "series 'eval.toxicity' does not exist in the inputs"
   expect_err "the evaluations in the inputs: eval.hallucination"
   bad_rule 'latency_ms.p95 >> 1' "expected a number after '>', got '>'"

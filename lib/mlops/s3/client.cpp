@@ -65,8 +65,10 @@ class SignalGuard {
           "hint: run the same command again to send the rest\n",
           stderr);
       // Ended by the signal even where it was ignored (a job started with '&' in a script):
-      // the work has stopped, and the caller sees 128 + the signal's number, as from Ctrl-C.
-      ::signal(signal, SIG_DFL);
+      // the work has stopped, and the caller sees 128 + the signal's number, as from Ctrl-C. A
+      // handler of the program's own gets the signal as before.
+      const struct sigaction& previous = signal == SIGINT ? previous_int_ : previous_term_;
+      if (previous.sa_handler == SIG_IGN) ::signal(signal, SIG_DFL);
       std::raise(signal);
     }
   }
