@@ -3,36 +3,10 @@
 
 #include <string>
 
+#include "mlops/core/html_escape.hpp"
 #include "mlops/schema/report.hpp"
 
 namespace mlops::schema {
-
-namespace {
-
-std::string escape(std::string_view text) {
-  std::string s;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        s += "&lt;";
-        break;
-      case '>':
-        s += "&gt;";
-        break;
-      case '&':
-        s += "&amp;";
-        break;
-      case '"':
-        s += "&quot;";
-        break;
-      default:
-        s += c;
-    }
-  }
-  return s;
-}
-
-}  // namespace
 
 std::string render_html(const CheckReport& report, bool strict) {
   const bool failed = report.failed(strict);
@@ -43,8 +17,8 @@ std::string render_html(const CheckReport& report, bool strict) {
       ".failed{{background:#fdd}}.warn{{background:#ffd}}.skipped{{color:#888}}code{{font-size:90%}}</style>\n"
       "</head><body>\n<h1>Schema check {}</h1>\n<p><code>{}</code> against <code>{}</code>: {} rows; {} failed "
       "error checks, {} failed warnings.</p>\n",
-      escape(report.data), failed ? "failed" : "passed", escape(report.data), escape(report.schema), report.rows,
-      report.failed_count(Severity::error), report.failed_count(Severity::warn));
+      html_escape(report.data), failed ? "failed" : "passed", html_escape(report.data), html_escape(report.schema),
+      report.rows, report.failed_count(Severity::error), report.failed_count(Severity::warn));
   html +=
       "<table><tr><th>status</th><th>severity</th><th>column</th><th>check</th><th>expected</th><th>unexpected</th>"
       "<th>examples</th></tr>\n";
@@ -56,9 +30,9 @@ std::string render_html(const CheckReport& report, bool strict) {
       cls = c.severity == Severity::error || strict ? "failed" : "warn";
     html += fmt::format(
         "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", cls,
-        to_string(c.status), to_string(c.severity), escape(c.column.empty() ? "(table)" : c.column), c.check,
-        escape(c.expected), escape(c.status == Status::skipped ? c.note : unexpected_words(c)),
-        escape(examples_words(c)));
+        to_string(c.status), to_string(c.severity), html_escape(c.column.empty() ? "(table)" : c.column), c.check,
+        html_escape(c.expected), html_escape(c.status == Status::skipped ? c.note : unexpected_words(c)),
+        html_escape(examples_words(c)));
   }
   return html + "</table>\n</body></html>\n";
 }

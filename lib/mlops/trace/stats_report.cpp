@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "mlops/core/html_escape.hpp"
 #include "mlops/core/output.hpp"
 
 namespace mlops::trace {
@@ -103,29 +104,6 @@ std::vector<std::string> details(const std::string& name, const GroupStats& g) {
     lines.push_back(line);
   }
   return lines;
-}
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
 }
 
 std::string markdown_cell(std::string_view text) {

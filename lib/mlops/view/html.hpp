@@ -5,11 +5,13 @@
 #include <string>
 #include <string_view>
 
+#include "mlops/core/html_escape.hpp"
+
 namespace mlops::view {
 
 // Text for an HTML element or a quoted attribute value: & < > " ' become entities. Bytes that are
 // not valid UTF-8 become U+FFFD, so that every page is valid UTF-8 whatever a run recorded.
-std::string escape(std::string_view text);
+inline std::string escape(std::string_view text) { return html_escape(text); }
 
 // A JSON document for a <script type="application/json"> element: < > & and U+2028/U+2029 are
 // written as \u escapes, so no value can close the element or start a comment; invalid UTF-8 is

@@ -74,6 +74,6 @@ TEST_CASE("schema report: Markdown cells and HTML are escaped", "[schema]") {
   CHECK(md.find("`batch\\|1.csv`") != std::string::npos);
   CHECK(md.find("| warn | age | range | from 0 to 120 | 1 (33.33%) | '<-3>' (row 2) |") != std::string::npos);
   const std::string html = render_html(sample_report(), false);
-  CHECK(html.find("'&lt;-3&gt;' (row 2)") != std::string::npos);
+  CHECK(html.find("&#39;&lt;-3&gt;&#39; (row 2)") != std::string::npos);
   CHECK(html.find("<-3>") == std::string::npos);
 }
