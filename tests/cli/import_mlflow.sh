@@ -164,15 +164,35 @@ test_round_trip_import_export_import_gives_the_same_records() {
 
 test_native_runs_export_to_mlflow_and_back() {
   new_repo
+  git commit -q --allow-empty -m first
+  git checkout -q -b feature
   mlops run --name native -- sh -c 'mlops log param lr 0.1 && mlops log metric loss 0.5 --step 1 && mlops log metric loss 0.25 --step 2' >/dev/null 2>&1 ||
     fail "mlops run failed"
+  local commit user
+  commit=$(git rev-parse HEAD)
+  user=$(mlops runs show "$(mlops runs list --ids)" --json | json_get '["user"]')
   run mlops runs export --format mlflow -o "$TEST_ROOT/native.$$"
   expect_rc 0
+  # The tags MLflow sets itself, which the import maps back to the run's fields.
+  local tags
+  tags=$(echo "$TEST_ROOT/native.$$"/0/*/tags)
+  expect_eq "$(cat "$tags/mlflow.source.git.commit")" "$commit"
+  expect_eq "$(cat "$tags/mlflow.source.git.branch")" "feature"
+  expect_eq "$(cat "$tags/mlflow.runName")" "native"
+  expect_eq "$(cat "$tags/mlflow.user")" "$user"
+  expect_eq "$(cat "$tags/mlflow.source.name")" "sh -c mlops log param lr 0.1 && mlops log metric loss 0.5 --step 1 && mlops log metric loss 0.25 --step 2"
   new_repo
   run mlops import mlflow "$TEST_ROOT/native.$$" --json
   expect_rc 0
   expect_eq "$(echo "$out" | json_get '["imported"][0]["name"]')" "native"
   expect_eq "$(echo "$out" | json_get '["imported"][0]["metric_points"]')" 2
+  run mlops runs show "$(mlops runs list --ids)" --json
+  expect_eq "$(echo "$out" | json_get '["git"]["commit"]')" "$commit"
+  expect_eq "$(echo "$out" | json_get '["git"]["branch"]')" "feature"
+  expect_eq "$(echo "$out" | json_get '["user"]')" "$user"
+  # Exported again, the imported run keeps exactly the same tags.
+  run mlops runs export --format mlflow -o "$TEST_ROOT/native2.$$"
+  expect_eq "$(cd "$TEST_ROOT/native2.$$"/0/*/tags && grep -r . | sort)" "$(cd "$tags" && grep -r . | sort)"
 }
 
 test_export_mlflow_bad_input_changes_nothing() {

@@ -75,6 +75,30 @@ Result<void> check_key(std::string_view kind, const std::string& key, const std:
                 "MLflow keeps each key as a file: rename it, or leave the run out"));
 }
 
+// The tags an MLflow run has, as MLflow writes them: the run's own tags, without the two
+// bookkeeping ones the folders say. A run born in mlops (no `mlflow.run_id`) also gets the
+// `mlflow.*` tags MLflow would have set, from its record, so that importing the export gives back
+// its commit, branch, name and user. A run imported from MLflow keeps exactly its original tags:
+// adding any would break the round trip.
+std::map<std::string, std::string> mlflow_tags_of(const tracking::RunRecord& r) {
+  std::map<std::string, std::string> tags = r.tags;
+  bool born_in_mlops = !tags.contains("mlflow.run_id");
+  tags.erase("mlflow.run_id");
+  tags.erase("mlflow.experiment");
+  if (!born_in_mlops) return tags;
+  auto set = [&](const char* key, const std::string& value) {
+    if (!value.empty()) tags.try_emplace(key, value);
+  };
+  set("mlflow.source.git.commit", r.git_commit);
+  set("mlflow.source.git.branch", r.git_branch);
+  set("mlflow.runName", r.name);
+  set("mlflow.user", r.user);
+  std::string command;
+  for (const auto& arg : r.command) command += (command.empty() ? "" : " ") + arg;
+  set("mlflow.source.name", command);
+  return tags;
+}
+
 struct Experiment {
   std::string id;
   std::string name;
@@ -152,10 +176,7 @@ Result<MlflowExportReport> export_mlflow(const Repo& repo, tracking::RunStore& s
       if (auto e = parse_time_ms(*r.end_time)) end = std::to_string(*e);
     }
     for (const auto& [k, v] : r.params) MLOPS_TRY(write_store_file(run_dir / "params" / k, v));
-    for (const auto& [k, v] : r.tags) {
-      if (k == "mlflow.run_id" || k == "mlflow.experiment") continue;  // the folders say these
-      MLOPS_TRY(write_store_file(run_dir / "tags" / k, v));
-    }
+    for (const auto& [k, v] : mlflow_tags_of(r)) MLOPS_TRY(write_store_file(run_dir / "tags" / k, v));
     std::map<std::string, std::string> metric_files;
     for (const auto& p : histories[i]) {
       std::int64_t ts = start;
