@@ -268,8 +268,8 @@ Result<ExecutedRun> execute_run(const Repo& repo, RunSetup setup, const RunOutpu
   // "killed (exit 0)" would read as a contradiction: the command ended by itself after mlops
   // passed a signal on to it.
   std::string ending = outcome->signal == 0 && outcome->forwarded != 0
-                        ? fmt::format("exit {} after SIG{}", outcome->exit_code, sigabbrev_np(outcome->forwarded))
-                        : fmt::format("exit {}", outcome->exit_code);
+                           ? fmt::format("exit {} after SIG{}", outcome->exit_code, sigabbrev_np(outcome->forwarded))
+                           : fmt::format("exit {}", outcome->exit_code);
   out::note(fmt::format("run {} {} ({}) in {}", result.id, result.status, ending, display_duration(record->duration)));
   return result;
 }
