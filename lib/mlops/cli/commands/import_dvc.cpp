@@ -49,12 +49,10 @@ nlohmann::ordered_json outcome_json(const interop::DvcOutcome& o, bool dry_run) 
 void print_history(const interop::DvcImportReport& report, bool dry_run) {
   if (report.commits == 0) return;
   std::size_t counts[4] = {0, 0, 0, 0};
-  std::size_t commits_missing = 0;
   for (const auto& v : report.history) {
     const auto& o = v.outcome;
     ++counts[static_cast<int>(o.kind)];
     if (o.kind == interop::OutcomeKind::imported) continue;
-    commits_missing += v.commits.size();
     std::string where = fmt::format("{} (md5 {}, in {} commit{}, the newest {})", o.out.path, o.out.md5,
                                     v.commits.size(), v.commits.size() == 1 ? "" : "s", v.commits.front().substr(0, 7));
     if (o.kind == interop::OutcomeKind::missing) {
