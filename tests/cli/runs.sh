@@ -697,6 +697,20 @@ test_runs_delete() {
   expect_eq "$(python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/runs.db").execute("select count(*) from metrics").fetchone()[0])')" "0"
 }
 
+# A file of the right shape with fields of the wrong JSON type is bad input, not an internal error.
+test_runs_import_of_a_malformed_file_is_bad_input() {
+  new_committed_repo
+  echo '{"format": 1, "runs": []}' > bad.json
+  run mlops runs import bad.json
+  expect_rc 2
+  expect_err "malformed runs file 'bad.json': expected an object with \"format\": \"mlops-runs\""
+  echo '{"format": "mlops-runs", "version": "1", "runs": []}' > bad.json
+  run mlops runs import bad.json
+  expect_rc 2
+  expect_err "unsupported version \"1\""
+  expect_no_file .mlops/runs.db
+}
+
 test_runs_export_import_roundtrip() {
   new_committed_repo
   mlops run --name ci --param lr=0.1 --tag ci=yes -- sh -c 'mlops log metric loss 0.5 --step 1; mlops log metric loss 0.25 --step 2; mlops log metric odd nan' 2>/dev/null

@@ -11,13 +11,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct StoreDir {
+struct MlrunsFolder {
   fs::path path;
-  StoreDir() {
+  MlrunsFolder() {
     char tmpl[] = "/tmp/mlops-unit-mlruns.XXXXXX";
     path = ::mkdtemp(tmpl);
   }
-  ~StoreDir() { fs::remove_all(path); }
+  ~MlrunsFolder() { fs::remove_all(path); }
   void write(const fs::path& name, std::string_view text) const {
     fs::create_directories((path / name).parent_path());
     std::ofstream(path / name) << text;
@@ -28,7 +28,7 @@ struct StoreDir {
 
 // tests/fuzz/regressions/mlflow: a meta.yaml holding a scalar made every field lookup throw.
 TEST_CASE("an MLflow meta.yaml that is not a mapping is bad input naming the file") {
-  StoreDir store;
+  MlrunsFolder store;
   for (std::string text : {"file:///tmp/mlruns/0/r1/artifacts", "- a\n- b\n"}) {
     store.write("0/meta.yaml", text);
     auto read = read_mlflow_file_store(store.path, {});
