@@ -85,9 +85,9 @@ step 'head -c 400 data/candidates.jsonl; echo'
 expect_exit 1 mlops eval check data/candidates.jsonl
 
 section "9. Ready for production?"
-# The rebuilt prompt is bit-identical; the eval's latencies differ from run to run, so repro's
-# verdict over the whole run is "differs" (exit 1), and ready reads the prompt's bytes (and
-# quotes the verdict).
+# The rebuilt prompt is bit-identical; the evaluation's results are not (its answers come from
+# the eval cache, "cached": true, and an answer asked again has another latency), so repro's
+# verdict over the whole run is "differs" (exit 1); ready reads the prompt's bytes and quotes it.
 expect_exit 1 "mlops repro 'support-bot#production'"
 step mlops ready support-bot
 

@@ -160,7 +160,7 @@ eval_repo() {
 test_a_rebuilt_evaluation_is_judged_on_the_run_it_recorded() {
   eval_repo
   # The rebuild's own evaluation run holds the prompt; repro's run around it holds nothing. Its
-  # results carry the latencies measured, which differ: repro says so, over the whole run.
+  # results differ (answers from the eval cache): repro says so, over the whole run.
   run mlops repro "p#production" --json
   expect_rc 1
   local outer inner

@@ -270,7 +270,8 @@ test_incomplete_diff_is_named_before_the_rebuild() {
 
 test_an_evaluation_is_compared_with_the_run_it_records() {
   # `mlops eval run` records a run of its own: the rebuild's evaluation run, inside the run repro
-  # opens, is what the original compares with — the prompt comes back, the measured latencies not.
+  # opens, is what the original compares with — the prompt comes back, the results do not (the
+  # answers come from the eval cache: "cached": true).
   new_repo
   mkdir -p data prompts
   printf '{"id": "a", "input": {"q": "x"}}\n' > data/golden.jsonl
@@ -294,7 +295,7 @@ test_an_evaluation_is_compared_with_the_run_it_records() {
   local of='import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))'
   expect_eq "$(python3 -c "$of" '[(a["name"], a["identical"]) for a in d["artifacts"]]' <<<"$out")" \
     "[('eval-results.json', False), ('p.prompt', True)]"
-  # Without a latency assertion no metric holds the latencies: only the results file differs.
+  # The cached answers keep their latencies: only the results file differs.
   expect_eq "$(python3 -c "$of" '[m["name"] for m in d["metrics"] if not m["equal"]]' <<<"$out")" "[]"
   # The verdict is on the run repro opened, with the link to the run it compared.
   run "$MLOPS" runs show "$outer" --json

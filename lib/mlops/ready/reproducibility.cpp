@@ -40,8 +40,8 @@ std::optional<std::string> differs(const registry::Metadata& meta, const trackin
 }
 
 // When repro said "differs" of a rebuild that made the registered artifact again: what else
-// differed, so that the evidence does not hide it (an evaluation's results, whose latencies vary
-// from run to run).
+// differed, so that the evidence does not hide it (an evaluation's results: the rebuild's answers
+// come from the eval cache, and answers asked again have other latencies).
 std::string rest_differs(const registry::Metadata& meta, const tracking::RunRecord& run,
                          const tracking::RunRecord& made) {
   std::map<std::string, std::string> hashes;
