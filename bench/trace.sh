@@ -3,7 +3,7 @@
 # embeddings, retrieval, agent and tool spans with their input messages), beside a short Python
 # script that does the same aggregation with the standard json module. Targets (issue 15): under
 # 5 s and under 300 MiB peak RSS on the 2-core machine. Prints both, with the figures compared.
-# Usage: bench/trace.sh [MLOPS_BINARY] [SPANS]
+# Usage: bench/trace.sh [MLOPS_BINARY] [SPANS]   (RUNS=N: runs of each, the median is printed; 3)
 set -euo pipefail
 MLOPS=${1:-${MLOPS:-$(dirname "$0")/../build/mlops}}
 SPANS=${2:-1000000}
@@ -54,13 +54,18 @@ measure() {
   awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$work/time"
 }
 
-echo "mlops trace stats ($RUNS runs, the median):"
-mlops_runs=()
-for ((i = 0; i < RUNS; i++)); do mlops_runs+=("$(measure "$MLOPS" trace stats "$work/traces.jsonl" --json)"); done
+# median CMD...: runs CMD $RUNS times; prints the wall time, peak RSS and CPU time of the run
+# whose wall time is the median (the upper one for an even count).
+median() {
+  local runs=() i
+  for ((i = 0; i < RUNS; i++)); do runs+=("$(measure "$@")"); done
+  printf '%s\n' "${runs[@]}" | sort -n | sed -n "$((RUNS / 2 + 1))p"
+}
+
+echo "mlops trace stats and the python3 json module: $RUNS runs each, the median"
+read -r mlops_s mlops_kb mlops_cpu < <(median "$MLOPS" trace stats "$work/traces.jsonl" --json)
 cp "$work/out" "$work/mlops.json"
-read -r mlops_s mlops_kb mlops_cpu < <(printf '%s\n' "${mlops_runs[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-echo "python3 json module (1 run):"
-read -r py_s py_kb py_cpu < <(measure "$PY" "$work/stats.py" "$work/traces.jsonl")
+read -r py_s py_kb py_cpu < <(median "$PY" "$work/stats.py" "$work/traces.jsonl")
 cp "$work/out" "$work/python.json"
 
 "$PY" - "$work/mlops.json" "$work/python.json" <<'PYEOF'
@@ -80,6 +85,8 @@ PYEOF
 echo "  load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores)"
 printf '  %-34s %8.2f s wall %8.2f s CPU %6.0f MiB peak RSS\n' "mlops trace stats" "$mlops_s" "$mlops_cpu" "$(awk -v k="$mlops_kb" 'BEGIN {print k / 1024}')"
 printf '  %-34s %8.2f s wall %8.2f s CPU %6.0f MiB peak RSS\n' "python3 json module" "$py_s" "$py_cpu" "$(awk -v k="$py_kb" 'BEGIN {print k / 1024}')"
-awk -v a="$mlops_s" -v b="$py_s" 'BEGIN {printf "  mlops is %.1fx faster\n", b / a}'
+awk -v a="$mlops_s" -v b="$py_s" -v c="$mlops_cpu" -v d="$py_cpu" -v m="$mlops_kb" -v p="$py_kb" 'BEGIN {
+  printf "  python3 / mlops: %.1fx the wall time, %.1fx the CPU time, %.1fx the peak RSS\n",
+    (a > 0) ? b / a : 0, (c > 0) ? d / c : 0, (m > 0) ? p / m : 0 }'
 awk -v s="$mlops_s" -v k="$mlops_kb" 'BEGIN {
   printf "  targets: under 5 s: %s; under 300 MiB: %s\n", (s < 5) ? "met" : "MISSED", (k / 1024 < 300) ? "met" : "MISSED" }'

@@ -363,4 +363,52 @@ EOF
   expect_err "a drift rule takes no expr, for or min_count"
 }
 
+# A drift rule's reference may be the data a registered model was trained on: PATH@MODEL#STAGE.
+test_drift_rules_against_the_data_of_a_model_in_a_stage() {
+  new_repo
+  /usr/bin/python3 "$GEN" fx > /dev/null || fail "the generator failed"
+  local data="$SRC/tests/data/drift"
+  mkdir -p data && cp "$data/small.ref.csv" data/train.csv
+  mlops data add data/train.csv > /dev/null 2>&1 || fail "data add failed"
+  printf 'fx/\nmodel.txt\nlive.csv\n' > .gitignore
+  git add -A && git commit -qm "training data v1"
+  mlops run --artifact model.txt -- sh -c 'wc -l < data/train.csv > model.txt' > /dev/null 2>&1 || fail "run failed"
+  mlops model register m --run "$(mlops runs list --limit 1 --ids)" --artifact model.txt > /dev/null 2>&1 ||
+    fail "register failed"
+  mlops model promote m v0.0.1 --to production > /dev/null 2>&1 || fail "promote failed"
+  # Since then the training data moved on to what production sees: only the version the model in
+  # production was trained on shows the drift.
+  cp "$data/small.cur.csv" data/train.csv
+  { mlops data add data/train.csv > /dev/null 2>&1 && git commit -qam "training data v2"; } || fail "data v2 failed"
+  cp "$data/small.cur.csv" live.csv
+  cat > monitors.yaml <<'EOF'
+rules:
+  - alert: AgainstProduction
+    drift: {reference: data/train.csv@m#production, current: live.csv}
+  - alert: AgainstTheWorkspace
+    drift: {reference: data/train.csv, current: live.csv}
+EOF
+  run mlops monitor check fx/ramp.jsonl --json
+  expect_rc 1
+  expect_eq "$(jpy '[(x["alert"], x["state"]) for x in d["rules"]]' <<<"$out")" \
+    "[('AgainstProduction', 'firing'), ('AgainstTheWorkspace', 'ok')]"
+  expect_eq "$(jpy 'r("AgainstProduction")["reason"]' <<<"$out")" "5 of 7 columns drifted: city, score, flag, age, grade"
+  run mlops monitor check fx/ramp.jsonl
+  expect_rc 1
+  expect_out "AgainstProduction"
+  # A stage that holds no version, a model that is not registered: bad input, nothing recorded.
+  local recorded; recorded=$(md5sum < .mlops/monitor-check.json)
+  sed -i 's/@m#production/@m#staging/' monitors.yaml
+  run mlops monitor check fx/ramp.jsonl
+  expect_rc 2
+  expect_err "alert 'AgainstProduction': no version of 'm' is in stage 'staging'"
+  expect_err "stages with a version: production"
+  sed -i 's/@m#staging/@n#production/' monitors.yaml
+  run mlops monitor check fx/ramp.jsonl
+  expect_rc 2
+  expect_err "alert 'AgainstProduction': unknown model 'n'"
+  expect_err "did you mean 'm'?"
+  expect_eq "$(md5sum < .mlops/monitor-check.json)" "$recorded"
+}
+
 run_tests "${1:-.}"

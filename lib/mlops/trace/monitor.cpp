@@ -240,7 +240,11 @@ Result<MonitorReport> evaluate_rules(const MonitorFile& file, const Collection& 
       if (!run_drift)
         return std::unexpected(bad_input(fmt::format("alert '{}': drift rules cannot run here", rule.alert)));
       auto outcome = run_drift(*rule.drift);
-      if (!outcome) return std::unexpected(outcome.error());
+      if (!outcome) {
+        Error error = outcome.error();  // which rule, among many, could not run
+        error.message = fmt::format("alert '{}': {}", rule.alert, error.message);
+        return std::unexpected(std::move(error));
+      }
       r.value = outcome->share;
       r.samples = outcome->rows;
       r.state = outcome->drift ? AlertState::firing : AlertState::inactive;

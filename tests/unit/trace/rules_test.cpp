@@ -74,3 +74,23 @@ TEST_CASE("a monitors file names its line and alert in every error", "[trace]") 
   REQUIRE_FALSE(typo);
   CHECK(typo.error().hint == "did you mean 'rules'?");
 }
+
+TEST_CASE("a drift rule hands its reference on as written, and its failure names the rule", "[trace]") {
+  auto file = parse_monitor_file(
+      "rules:\n  - alert: Fine\n    drift: {reference: a.csv, current: b.csv}\n"
+      "  - alert: InputDrift\n    drift: {reference: data/train.csv@churn#production, current: today.csv}\n",
+      "m.yaml");
+  REQUIRE(file);
+  std::vector<std::string> references;
+  DriftRunner runner = [&](const DriftRuleSpec& spec) -> mlops::Result<DriftOutcome> {
+    references.push_back(spec.reference);
+    if (spec.reference.ends_with("#production"))
+      return std::unexpected(mlops::bad_input("no version of 'churn' is in stage 'production'", "promote one"));
+    return DriftOutcome{};
+  };
+  auto report = evaluate_rules(*file, mlops::trace::Collection{}, 0, runner);
+  REQUIRE_FALSE(report);
+  CHECK(report.error().message == "alert 'InputDrift': no version of 'churn' is in stage 'production'");
+  CHECK(report.error().hint == "promote one");
+  CHECK(references == std::vector<std::string>{"a.csv", "data/train.csv@churn#production"});
+}
