@@ -113,7 +113,9 @@ Result<EvalConfig> load_eval_config(const std::filesystem::path& file) {
   return parse_eval_config(*text, file);
 }
 
-Result<EvalConfig> parse_eval_config(std::string_view text, const std::filesystem::path& file) {
+namespace {
+
+Result<EvalConfig> parse_eval_config_node(std::string_view text, const std::filesystem::path& file) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -183,6 +185,19 @@ Result<EvalConfig> parse_eval_config(std::string_view text, const std::filesyste
     config.threshold = value.get<double>();
   }
   return config;
+}
+
+}  // namespace
+
+Result<EvalConfig> parse_eval_config(std::string_view text, const std::filesystem::path& file) {
+  // A node of an unexpected kind where a name or a value was read (a mapping as a key, say) is a
+  // yaml-cpp exception: bad input like any other malformed file (found by tests/fuzz/eval).
+  try {
+    return parse_eval_config_node(text, file);
+  } catch (const YAML::Exception& e) {
+    return std::unexpected(bad_input(fmt::format("'{}' line {}: {}", file.string(), e.mark.line + 1, e.msg),
+                                     "docs/eval.md describes eval.yaml"));
+  }
 }
 
 }  // namespace mlops::llm

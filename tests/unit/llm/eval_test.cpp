@@ -495,3 +495,11 @@ TEST_CASE("llm eval: numbers for people") {
   CHECK(human_number(0) == "0");
   CHECK(mlops::llm::signed_number(0.02) == "+0.02");
 }
+
+// tests/fuzz/regressions/eval: a mapping used as a key made yaml-cpp throw out of the parser.
+TEST_CASE("an eval.yaml whose key is not a name is bad input, not an exception") {
+  auto config = parse_eval_config("{{\"id\": \"x\"}: 1}\n", "eval.yaml");
+  REQUIRE_FALSE(config);
+  CHECK(config.error().exit == Exit::bad_input);
+  CHECK(config.error().message.find("eval.yaml") != std::string::npos);
+}
