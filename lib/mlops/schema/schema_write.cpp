@@ -25,7 +25,8 @@ bool looks_numeric(std::string_view t) {
 // Text values: plain when safe, else double-quoted. `numbers_plain` for values of numeric
 // columns, which read back the same either way and read better plain.
 std::string scalar(std::string_view t, bool numbers_plain = false) {
-  if (yaml_plain_safe(t) || (numbers_plain && looks_numeric(t) && t.find_first_of(" #,[]{}:") == std::string_view::npos))
+  if (yaml_plain_safe(t) ||
+      (numbers_plain && looks_numeric(t) && t.find_first_of(" #,[]{}:") == std::string_view::npos))
     return std::string(t);
   return yaml_double_quoted(t);
 }
@@ -81,7 +82,8 @@ void write_column(std::string& out, const ColumnRules& c) {
     tail(fields, c.length->mostly, c.length->severity);
     line("length", flow(fields));
   }
-  if (c.regex) line("regex", check("pattern", yaml_double_quoted(c.regex->pattern), c.regex->mostly, c.regex->severity));
+  if (c.regex)
+    line("regex", check("pattern", yaml_double_quoted(c.regex->pattern), c.regex->mostly, c.regex->severity));
 }
 
 }  // namespace

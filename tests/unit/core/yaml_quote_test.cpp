@@ -9,8 +9,8 @@
 using namespace mlops;
 
 TEST_CASE("yaml quoting: names and paths that read back as themselves stay plain") {
-  for (std::string_view text : {"images", "data/train.csv", "model.pkl", ".env", ".gitignore", "._foo", "_x", "/abs/path",
-                                "a-b.c", "v1.0", "Yesterday", "nothing", "infinity", "x1e5"}) {
+  for (std::string_view text : {"images", "data/train.csv", "model.pkl", ".env", ".gitignore", "._foo", "_x",
+                                "/abs/path", "a-b.c", "v1.0", "Yesterday", "nothing", "infinity", "x1e5"}) {
     CAPTURE(text);
     CHECK(yaml_plain_safe(text));
     CHECK(yaml_scalar(text) == text);
@@ -19,9 +19,9 @@ TEST_CASE("yaml quoting: names and paths that read back as themselves stay plain
 
 TEST_CASE("yaml quoting: what a reader would take for another type is double-quoted") {
   // Booleans and null of YAML 1.1 (PyYAML) and 1.2, in any case; special floats; numbers.
-  for (std::string_view text : {"", "true", "True", "FALSE", "yes", "No", "on", "OFF", "y", "N", "null", "Null",
-                                "nan", "inf", ".inf", ".NaN", "123", "1.5", "0x1f", "2024-01-01", ".5", "._", "._1",
-                                ".1e-3", ".", "..", "..x", "-x", "+1", "~"}) {
+  for (std::string_view text : {"",     "true", "True", "FALSE", "yes",  "No",   "on",  "OFF", "y",    "N",
+                                "null", "Null", "nan",  "inf",   ".inf", ".NaN", "123", "1.5", "0x1f", "2024-01-01",
+                                ".5",   "._",   "._1",  ".1e-3", ".",    "..",   "..x", "-x",  "+1",   "~"}) {
     CAPTURE(text);
     CHECK_FALSE(yaml_plain_safe(text));
     CHECK(yaml_scalar(text) == "\"" + std::string(text) + "\"");
@@ -47,10 +47,11 @@ TEST_CASE("yaml quoting: escapes inside double quotes") {
 }
 
 TEST_CASE("yaml quoting: every scalar reads back as the same string, in block and flow context") {
-  std::vector<std::string> texts = {"images", "", "true", "123", ".5", "a: b", "a #b", "- x", "? x", "{x}", "x, y",
-                                    "'single'", "\"double\"", "back\\slash", "tab\there", "new\nline", " lead",
-                                    "trail ", "%x", "@x", "`x", "!x", "&x", "*x", "|x", ">x", "caf\xc3\xa9",
-                                    "bell\x07"};
+  std::vector<std::string> texts = {
+      "images",    "",          "true",  "123",    ".5",       "a: b",        "a #b",
+      "- x",       "? x",       "{x}",   "x, y",   "'single'", "\"double\"",  "back\\slash",
+      "tab\there", "new\nline", " lead", "trail ", "%x",       "@x",          "`x",
+      "!x",        "&x",        "*x",    "|x",     ">x",       "caf\xc3\xa9", "bell\x07"};
   for (const auto& text : texts) {
     CAPTURE(text);
     YAML::Node block = YAML::Load("key: " + yaml_scalar(text) + "\n");
