@@ -164,13 +164,13 @@ std::optional<Error> name_lost_artifact(const std::vector<RunRecord>& records, c
 }  // namespace
 
 Result<ImportedRun> parse_run_document(std::string_view text, std::string_view where, std::string_view id) {
-  auto runs = parse_export_document(
-      text, {"run document", std::string(where),
-             "it was not written by 'mlops runs push'; remove it from the remote and push the run again"});
+  const ExportSource source{
+      "run document", std::string(where),
+      "it was not written by 'mlops runs push'; remove it from the remote and push the run again"};
+  auto runs = parse_export_document(text, source);
   if (!runs) return std::unexpected(runs.error());
   auto malformed = [&](std::string_view what) {
-    return bad_input(fmt::format("malformed run document '{}': {}", where, what),
-                     "it was not written by 'mlops runs push'; remove it from the remote and push the run again");
+    return bad_input(fmt::format("malformed {} '{}': {}", source.kind, source.name, what), source.hint);
   };
   if (runs->size() != 1) return std::unexpected(malformed("expected a 'runs export' document with one run"));
   if (runs->front().record.id != id) {
