@@ -148,8 +148,9 @@ class JsonCursor {
     if (!number_text(text)) return false;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     if (ec != std::errc() || ptr != text.data() + text.size()) {
+      // A float form ("1.5e3"), in range: converting one outside it is undefined (found by fuzzing).
       double d;
-      if (!to_double(text, d) || d < 0) return fail("expected an unsigned integer");
+      if (!to_double(text, d) || !(d >= 0 && d < 18446744073709551616.0)) return fail("expected an unsigned integer");
       out = static_cast<std::uint64_t>(d);
     }
     return true;
@@ -160,7 +161,8 @@ class JsonCursor {
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     if (ec != std::errc() || ptr != text.data() + text.size()) {
       double d;
-      if (!to_double(text, d)) return fail("expected an integer");
+      if (!to_double(text, d) || !(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+        return fail("expected an integer");
       out = static_cast<std::int64_t>(d);
     }
     return true;

@@ -147,3 +147,25 @@ TEST_CASE("strings end at the right quote whatever their escapes, and long ones 
   CHECK(values.message.starts_with("say \"hi\" \\ say"));
   CHECK(values.short_value == "a\"b");
 }
+
+TEST_CASE("a time or integer in float form outside 64 bits is malformed, never converted", "[trace]") {
+  // 1e25 does not fit a uint64: converting it was undefined behaviour (found by tests/fuzz/trace).
+  for (std::string value : {"1e25", "-1", "\"1.9e19\""}) {
+    std::string line = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","startTimeUnixNano":)" + value +
+                       "}]}]}]}";
+    Keep keep;
+    auto r = read_text(line, "t.jsonl", SkipBad::no, keep);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("expected an unsigned integer") != std::string::npos);
+  }
+  Keep keep;
+  REQUIRE(read_text(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","startTimeUnixNano":1.5e3}]}]}]})",
+                    "t.jsonl", SkipBad::no, keep));
+  CHECK(keep.starts == std::vector<std::uint64_t>{1500});
+  std::string big_int = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","attributes":[{"key":"n","value":)"
+                        R"({"intValue":"1e19"}}]}]}]}]})";
+  Keep ints;
+  auto r = read_text(big_int, "t.jsonl", SkipBad::no, ints);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("expected an integer") != std::string::npos);
+}
