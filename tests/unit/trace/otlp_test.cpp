@@ -151,8 +151,8 @@ TEST_CASE("strings end at the right quote whatever their escapes, and long ones 
 TEST_CASE("a time or integer in float form outside 64 bits is malformed, never converted", "[trace]") {
   // 1e25 does not fit a uint64: converting it was undefined behaviour (found by tests/fuzz/trace).
   for (std::string value : {"1e25", "-1", "\"1.9e19\""}) {
-    std::string line = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","startTimeUnixNano":)" + value +
-                       "}]}]}]}";
+    std::string line =
+        R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","startTimeUnixNano":)" + value + "}]}]}]}";
     Keep keep;
     auto r = read_text(line, "t.jsonl", SkipBad::no, keep);
     REQUIRE_FALSE(r);
