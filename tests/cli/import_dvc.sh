@@ -85,7 +85,7 @@ test_second_import_reads_nothing_and_adds_nothing() {
   expect_eq "$(echo "$out" | json_get '["unchanged"].__len__()')" 3
   expect_eq "$(snapshot)" "$before"
   run mlops import dvc --dry-run
-  expect_out "dry run: 0 imported, 3 unchanged"
+  expect_out "dry run: 0 would be imported, 3 unchanged"
 }
 
 test_interrupted_import_is_finished_without_reading_again() {
@@ -99,6 +99,66 @@ test_interrupted_import_is_finished_without_reading_again() {
   expect_eq "$(echo "$out" | json_get '["files_read"]')" 0
 }
 
+# big_dvc_folder PATH FILES BYTES: a DVC 3 folder out of FILES files of BYTES random bytes each,
+# only in DVC's cache (its objects, its .dir manifest and PATH.dvc), committed.
+big_dvc_folder() {
+  python3 - "$@" <<'PY' || fail "big folder failed"
+import hashlib, json, os, sys
+path, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def put(md5, data, suffix=""):
+    obj = os.path.join(".dvc/cache/files/md5", md5[:2], md5[2:] + suffix)
+    os.makedirs(os.path.dirname(obj), exist_ok=True)
+    open(obj, "wb").write(data)
+entries = []
+for i in range(n):
+    data = os.urandom(size)
+    md5 = hashlib.md5(data).hexdigest()
+    put(md5, data)
+    entries.append({"md5": md5, "relpath": "f%05d.bin" % i})
+text = json.dumps(entries, sort_keys=True).encode()
+md5 = hashlib.md5(text).hexdigest()
+put(md5, text, ".dir")
+open(path + ".dvc", "w").write("outs:\n- md5: %s.dir\n  size: %d\n  nfiles: %d\n  hash: md5\n  path: %s\n"
+                               % (md5, n * size, n, os.path.basename(path)))
+PY
+  git add "$1.dvc" && git commit -qm "big folder $1"
+}
+# Rows of the import memo's objects table.
+memo_objects() { python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/dvc-import.db").execute("SELECT count(*) FROM objects").fetchone()[0])'; }
+
+test_ctrl_c_keeps_each_object_stored_and_says_so() {
+  dvc_repo --dvc 3 --no-workspace
+  big_dvc_folder data/big 3000 20000
+  mlops import dvc data/big --json >"$TEST_ROOT/out.$$" 2>"$TEST_ROOT/err.$$" &
+  local pid=$! stored=0 i
+  # Once part of the folder is in the mlops cache, Ctrl-C.
+  for ((i = 0; i < 3000; i++)); do
+    stored=$(find .mlops/cache -type f 2>/dev/null | wc -l)
+    ((stored >= 300)) && break
+    sleep 0.01
+  done
+  kill -INT "$pid"
+  wait "$pid"
+  local rc=$?
+  err=$(cat "$TEST_ROOT/err.$$")
+  expect_eq "$rc" 130
+  expect_err "interrupted: the "
+  expect_err "read so far are kept in the cache and remembered"
+  expect_err "run 'mlops import dvc' again to finish"
+  expect_no_file data/big.mlops
+  # Remembered object by object, not only at the end of the folder.
+  local remembered
+  remembered=$(memo_objects)
+  ((remembered > 0)) || fail "the memo remembers no object"
+  # The rerun reads only what was not stored.
+  run mlops import dvc data/big --json
+  expect_rc 0
+  local read
+  read=$(echo "$out" | json_get '["files_read"]')
+  ((read <= 3000 - remembered)) || fail "the rerun read $read files; $remembered were remembered"
+  expect_file data/big.mlops
+}
+
 test_dry_run_writes_nothing() {
   dvc_repo --dvc 3
   local before
@@ -106,7 +166,8 @@ test_dry_run_writes_nothing() {
   run mlops import dvc --dry-run
   expect_rc 0
   expect_out "would import data/images"
-  expect_out "dry run: 3 imported"
+  expect_out "dry run: 3 would be imported, 0 unchanged"
+  expect_err "a dry run reads no data, so MD5s are not checked"
   expect_eq "$(snapshot)" "$before"
 }
 
@@ -208,6 +269,11 @@ test_keep_dvc_false_removes_the_dvc_files_of_imported_data() {
   expect_file data/train.csv.dvc  # its data is missing: kept
   expect_file dvc.lock            # a pipeline's record is never removed
   expect_err "git rm --cached -q data/images.dvc"
+  # A value that is not true or false is named as such.
+  run mlops import dvc --keep-dvc=nope
+  expect_rc 2
+  expect_err "option '--keep-dvc' takes no value, or true or false (got 'nope')"
+  expect_err "hint: write '--keep-dvc' alone, or '--keep-dvc=false' to turn it off"
 }
 
 test_paths_select_and_unknown_path_is_refused() {
@@ -349,18 +415,72 @@ test_all_commits_brings_every_commit_version_for_path_at_rev() {
 
 test_all_commits_names_an_old_version_missing_from_the_cache() {
   dvc_repo --dvc 3 --no-workspace
-  local old
+  local old md5
   old=$(object_of data/train.csv)
+  md5=$(basename "$(dirname "$old")")$(basename "$old")
   new_dvc_version data/train.csv $'id,label\n1,cow\n'
   rm "$old"
   run mlops import dvc --all-commits
   expect_rc 1
-  expect_out "missing data/train.csv (md5 "
+  expect_out "missing data/train.csv (md5 $md5, in 1 commit"
   expect_out "fetch it with: dvc fetch --all-commits data/train.csv.dvc"
-  expect_out "history: 3 commits walked, 3 versions imported, 1 missing, 1 skipped"
+  expect_out "history: 3 commits walked, 3 versions imported, 0 unchanged, 1 missing, 1 skipped"
+  # JSON gives the same command: `dvc fetch PATH.dvc` alone fetches only the work tree's version.
+  run mlops import dvc --all-commits --json
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print([v["fetch"] for v in json.load(sys.stdin)["history"]["versions"] if v["outcome"] == "missing"])')" \
+    "['dvc fetch --all-commits data/train.csv.dvc']"
+  # A rerun brings in nothing new: what it had recorded is unchanged.
+  run mlops import dvc --all-commits
+  expect_out "history: 3 commits walked, 0 versions imported, 3 unchanged, 1 missing, 1 skipped"
+  # PATH@REV says the DVC version was not imported, and how to bring it in, not "not tracked".
   run mlops data checkout --rev HEAD~1 data/train.csv
   expect_rc 2
-  expect_err "is not tracked by mlops at 'HEAD~1'"
+  expect_err "the DVC version of 'data/train.csv' at 'HEAD~1' (md5 $md5) was not imported: 1 file is not in DVC's cache"
+  expect_err "hint: fetch it with 'dvc fetch --all-commits data/train.csv.dvc', then run 'mlops import dvc --all-commits'"
+  # data diff does not call it added, and says which version it cannot compare.
+  run mlops data diff HEAD~1 HEAD
+  expect_rc 0
+  expect_out "modified"
+  expect_out "data/train.csv  not imported ->"
+  expect_no_out "added"
+  expect_err "the DVC version of 'data/train.csv' at 'HEAD~1' (md5 $md5) was not imported"
+  run mlops data diff HEAD~1 HEAD --json
+  expect_eq "$(echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = [x for x in d["changes"] if x["path"] == "data/train.csv"][0]
+print(c["change"], c.get("old_not_imported"), [(m["revision"], m["path"]) for m in d["not_imported"]])')" \
+    "modified True [('HEAD~1', 'data/train.csv')]"
+}
+
+test_all_commits_names_the_missing_file_of_a_folder() {
+  dvc_repo --dvc 3 --no-workspace --drop data/images/dog.jpeg
+  local md5
+  md5=$(sed -n 's/^- md5: //p' data/images.dvc)
+  run mlops import dvc --all-commits
+  expect_rc 1
+  expect_out "missing data/images (md5 $md5, in 1 commit"
+  expect_out "  data/images/dog.jpeg"
+  run mlops data checkout --rev HEAD data/images
+  expect_rc 2
+  expect_err "(md5 $md5) was not imported: 1 file is not in DVC's cache, a DVC remote on a path, or the workspace: data/images/dog.jpeg"
+  # Both sides missing: the diff says so instead of leaving it out.
+  run mlops data diff HEAD~1 HEAD
+  expect_err "the DVC version of 'data/images' at 'HEAD' (md5 $md5) was not imported"
+}
+
+test_data_tracked_by_dvc_but_not_imported_is_named_as_dvc_data() {
+  dvc_repo --dvc 3 --no-workspace
+  # The work tree: the hint is the import, not 'mlops data add' of a file that is not there.
+  run mlops data checkout data/train.csv
+  expect_rc 2
+  expect_err "'data/train.csv' is tracked by DVC ('data/train.csv.dvc') and was not imported into mlops"
+  expect_err "hint: import it with 'mlops import dvc data/train.csv.dvc'"
+  # A commit, in a clone (or store) that never imported the history.
+  run mlops data checkout --rev HEAD data/train.csv
+  expect_rc 2
+  expect_err "'data/train.csv' is tracked by DVC at 'HEAD' ('data/train.csv.dvc'), and its versions were not imported"
+  expect_err "each clone's .mlops/dvc-import.db"
 }
 
 # new_stage_version BYTES: `dvc repro` + `git commit` of a new model.pkl from the pipeline's stage

@@ -122,8 +122,10 @@ Result<std::optional<std::string>> read_dir_manifest(const DvcConfig& config, co
 class OutImporter {
  public:
   OutImporter(const Repo& repo, const DvcConfig& config, const data::Cache& cache, DvcObjectImporter& objects,
-              data::StatCache* stat_cache, bool dry_run, out::Progress& progress, bool use_workspace = true)
+              data::StatCache* stat_cache, bool dry_run, out::Progress& progress, const std::atomic<bool>* stop,
+              bool use_workspace = true)
       : use_workspace_(use_workspace),
+        stop_(stop),
         repo_(repo),
         config_(config),
         cache_(cache),
@@ -201,6 +203,7 @@ class OutImporter {
     }
     std::vector<std::pair<std::string, DvcObjectImporter::Unverified>> files;
     for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      if (stop_ && stop_->load()) return std::unexpected(environment_error("interrupted"));
       if (!it->is_regular_file(ec)) continue;
       std::string rel = it->path().lexically_relative(folder).generic_string();
       auto stored = objects_.store_file(it->path());
@@ -250,6 +253,7 @@ class OutImporter {
   // The object named `md5`, from the memo or the first candidate whose bytes match; nullopt when
   // there is none. `workspace_rel` is where the workspace may hold a copy.
   Result<std::optional<ImportedObject>> obtain(const std::string& md5, bool legacy, const std::string& workspace_rel) {
+    if (stop_ && stop_->load()) return std::unexpected(environment_error("interrupted"));
     if (auto known = objects_.known(md5, legacy)) {
       progress_.advance(known->size);
       return known;
@@ -272,6 +276,7 @@ class OutImporter {
         continue;
       }
       if (*verdict == Verdict::absent) continue;
+      MLOPS_TRY(objects_.checkpoint());
       progress_.advance(object.size);
       // A workspace copy just read need not be read again by `mlops data status`.
       if (stat_cache_ && candidate == repo_.root / workspace_rel)
@@ -282,6 +287,7 @@ class OutImporter {
   }
 
   bool use_workspace_;
+  const std::atomic<bool>* stop_;
   const Repo& repo_;
   const DvcConfig& config_;
   const data::Cache& cache_;
@@ -410,8 +416,9 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
   std::uint64_t total = 0;
   for (const auto& v : report.history) total += v.outcome.out.size.value_or(0);
   out::Progress progress("Importing DVC history", total);
-  OutImporter importer(repo, config, cache, objects, nullptr, options.dry_run, progress, false);
+  OutImporter importer(repo, config, cache, objects, nullptr, options.dry_run, progress, options.stop, false);
   std::vector<std::array<std::string, 3>> rows;
+  std::vector<DvcObjectImporter::MissingVersion> missing_rows;
   for (auto& version : report.history) {
     DvcOutcome& outcome = version.outcome;
     if (outcome.kind != OutcomeKind::imported) continue;
@@ -435,15 +442,43 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
     for (const auto& file : importer.corrupt) {
       out::warn(fmt::format("'{}' does not match its MD5: skipped, never imported", file));
     }
+    if (outcome.kind == OutcomeKind::missing) {
+      if (options.dry_run) continue;
+      std::string dvc_hash = outcome.out.md5 + (outcome.out.is_dir ? ".dir" : "");
+      for (const auto& commit : version.commits) {
+        missing_rows.push_back(
+            {commit, outcome.out.path, dvc_hash, outcome.reason, outcome.missing_files, outcome.fetch_command});
+      }
+      continue;
+    }
     if (outcome.kind != OutcomeKind::imported || options.dry_run) continue;
     std::string text = data::format_pointer(outcome.pointer);
-    for (const auto& commit : version.commits) rows.push_back({commit, outcome.out.path, text});
+    bool recorded = true;
+    for (const auto& commit : version.commits) {
+      recorded = recorded && objects.recorded_version(commit, outcome.out.path) == text;
+      rows.push_back({commit, outcome.out.path, text});
+    }
+    if (recorded) outcome.kind = OutcomeKind::unchanged;
   }
   progress.finish();
   if (options.dry_run) return {};
   MLOPS_TRY(cache.flush());
   MLOPS_TRY(objects.commit());
-  return objects.remember_versions(rows);
+  MLOPS_TRY(objects.remember_versions(rows));
+  return objects.remember_missing(missing_rows);
+}
+
+// An import stopped by options.stop keeps what it stored: durable and in the memo, so that the
+// next import does not read it again. Other errors are returned as they are.
+Error kept_if_interrupted(const DvcImportOptions& options, const data::Cache& cache, DvcObjectImporter& objects,
+                          Error error) {
+  if (!options.stop || !options.stop->load() || options.dry_run) return error;
+  if (auto r = cache.flush(); !r) return r.error();
+  if (auto r = objects.commit(); !r) return r.error();
+  return environment_error(
+      fmt::format("interrupted: the {} file{} ({}) read so far are kept in the cache and remembered",
+                  objects.files_read(), objects.files_read() == 1 ? "" : "s", out::human_bytes(objects.bytes_read())),
+      "run 'mlops import dvc' again to finish: what was kept is not read again");
 }
 
 }  // namespace
@@ -575,12 +610,14 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
   if (!objects) return std::unexpected(objects.error());
 
   out::Progress progress("Importing from DVC", total);
-  OutImporter importer(repo, *config, cache, *objects, stat_cache.get(), options.dry_run, progress);
+  OutImporter importer(repo, *config, cache, *objects, stat_cache.get(), options.dry_run, progress, options.stop);
   for (std::size_t i = 0; i < report.outcomes.size(); ++i) {
     auto& outcome = report.outcomes[i];
     if (outcome.kind != OutcomeKind::imported) continue;
     importer.corrupt = corrupt_manifests[i];
-    MLOPS_TRY(importer.run(outcome, dir_entries[i]));
+    if (auto r = importer.run(outcome, dir_entries[i]); !r) {
+      return std::unexpected(kept_if_interrupted(options, cache, *objects, r.error()));
+    }
     if (!importer.corrupt.empty()) {
       for (const auto& file : importer.corrupt) {
         out::warn(fmt::format("'{}' does not match its MD5: skipped, never imported", file));
@@ -610,7 +647,11 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
   if (!options.dry_run) {
     if (auto saved = stat_cache->save(); !saved) out::warn(saved.error().message);
   }
-  if (options.all_commits) MLOPS_TRY(import_history(repo, git_repo, options, *config, cache, *objects, report));
+  if (options.all_commits) {
+    if (auto r = import_history(repo, git_repo, options, *config, cache, *objects, report); !r) {
+      return std::unexpected(kept_if_interrupted(options, cache, *objects, r.error()));
+    }
+  }
   report.files_read = objects->files_read();
   report.bytes_read = objects->bytes_read();
 

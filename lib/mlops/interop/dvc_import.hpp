@@ -4,6 +4,7 @@
 // stored in the mlops cache, and tracked by a `PATH.mlops` pointer (with its .gitignore entry),
 // through the same calls `mlops data add` makes. Every DVC file is read and checked before
 // anything is written, so a malformed one changes nothing.
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct DvcImportOptions {
   // Also the versions the `.dvc` files of every commit (`git rev-list --all`) name, recorded in
   // .mlops/dvc-import.db so that PATH@REV finds them in commits that have no PATH.mlops.
   bool all_commits = false;
+  // Set (by a signal handler) to stop between objects: what was stored is made durable and
+  // remembered first, and the import returns an error saying how much was kept.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 enum class OutcomeKind { imported, unchanged, missing, skipped };

@@ -58,7 +58,9 @@ Result<DvcObjectImporter> DvcObjectImporter::open(const Repo& repo, const data::
           "CREATE TABLE IF NOT EXISTS objects (dvc TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER NOT NULL);"
           "CREATE INDEX IF NOT EXISTS objects_by_hash ON objects (hash);"
           "CREATE TABLE IF NOT EXISTS versions (git_commit TEXT NOT NULL, path TEXT NOT NULL, pointer TEXT NOT NULL,"
-          " PRIMARY KEY (git_commit, path))"));
+          " PRIMARY KEY (git_commit, path));"
+          "CREATE TABLE IF NOT EXISTS missing (git_commit TEXT NOT NULL, path TEXT NOT NULL, dvc_hash TEXT NOT NULL,"
+          " reason TEXT NOT NULL, files TEXT NOT NULL, fetch TEXT NOT NULL, PRIMARY KEY (git_commit, path))"));
     }
     db.emplace(std::move(*opened));
   }
@@ -158,6 +160,7 @@ std::optional<std::string> DvcObjectImporter::md5_of(const Hash& hash) {
 }
 
 void DvcObjectImporter::remember(const std::string& md5, bool legacy, const ImportedObject& object) {
+  pending_bytes_ += object.size;
   pending_.insert_or_assign(memo_key(md5, legacy), object);
   if (!legacy) pending_md5_.emplace(object.hash, md5);
 }
@@ -175,7 +178,18 @@ Result<void> DvcObjectImporter::commit() {
   MLOPS_TRY(transaction->commit());
   pending_.clear();
   pending_md5_.clear();
+  pending_bytes_ = 0;
+  last_commit_ = std::chrono::steady_clock::now();
   return {};
+}
+
+Result<void> DvcObjectImporter::checkpoint() {
+  if (pending_.empty() || !db_) return {};
+  bool due = pending_.size() >= 256 || pending_bytes_ >= (std::uint64_t{256} << 20) ||
+             std::chrono::steady_clock::now() - last_commit_ >= std::chrono::seconds(2);
+  if (!due) return {};
+  MLOPS_TRY(cache_->flush());
+  return commit();
 }
 
 Result<void> DvcObjectImporter::remember_versions(const std::vector<std::array<std::string, 3>>& versions) {
@@ -184,8 +198,40 @@ Result<void> DvcObjectImporter::remember_versions(const std::vector<std::array<s
   if (!transaction) return std::unexpected(transaction.error());
   auto insert = db_->prepare("INSERT OR REPLACE INTO versions (git_commit, path, pointer) VALUES (?1, ?2, ?3)");
   if (!insert) return std::unexpected(insert.error());
+  // A version missing at an earlier import and found now is no longer missing.
+  auto found = db_->prepare("DELETE FROM missing WHERE git_commit = ?1 AND path = ?2");
+  if (!found) return std::unexpected(found.error());
   for (const auto& [commit, path, pointer] : versions) {
     insert->bind(1, commit).bind(2, path).bind(3, pointer);
+    MLOPS_TRY(insert->run());
+    found->bind(1, commit).bind(2, path);
+    MLOPS_TRY(found->run());
+  }
+  return transaction->commit();
+}
+
+std::optional<std::string> DvcObjectImporter::recorded_version(const std::string& commit, const std::string& path) {
+  if (!db_) return std::nullopt;
+  auto statement = db_->prepare("SELECT pointer FROM versions WHERE git_commit = ?1 AND path = ?2");
+  if (!statement) return std::nullopt;
+  statement->bind(1, commit).bind(2, path);
+  auto row = statement->step();
+  if (!row || !*row) return std::nullopt;
+  return statement->text(0);
+}
+
+Result<void> DvcObjectImporter::remember_missing(const std::vector<MissingVersion>& versions) {
+  if (versions.empty() || !db_) return {};
+  auto transaction = sql::Transaction::begin(*db_);
+  if (!transaction) return std::unexpected(transaction.error());
+  auto insert = db_->prepare(
+      "INSERT OR REPLACE INTO missing (git_commit, path, dvc_hash, reason, files, fetch)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert) return std::unexpected(insert.error());
+  for (const auto& v : versions) {
+    std::string files;
+    for (const auto& f : v.files) files += (files.empty() ? "" : "\n") + f;
+    insert->bind(1, v.commit).bind(2, v.path).bind(3, v.dvc_hash).bind(4, v.reason).bind(5, files).bind(6, v.fetch);
     MLOPS_TRY(insert->run());
   }
   return transaction->commit();

@@ -190,7 +190,8 @@ Result<MlflowRegistryReport> import_mlflow_registry(const Repo& repo, const Mlfl
         if (!lock) return std::unexpected(lock.error());
         store_lock.emplace(std::move(*lock));
       }
-      auto stored = data::store_path(repo, run->artifacts / rel);
+      std::error_code ec;
+      auto stored = data::store_path(repo, run->artifacts / rel, fs::weakly_canonical(run->artifacts, ec));
       if (!stored) return std::unexpected(stored.error());
       lineage->meta.artifact = stored->hash;
       lineage->meta.kind = stored->kind == data::Kind::dir ? "dir" : "file";
