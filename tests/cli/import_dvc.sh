@@ -225,6 +225,19 @@ test_unknown_field_is_refused_and_nothing_changes() {
   expect_out "1 imported"
 }
 
+test_external_and_duplicate_outs_are_skipped_and_named() {
+  dvc_repo --dvc 3
+  # An external out, hashed by its etag: named by its URL as written, never joined to the folder.
+  printf 'outs:\n- etag: "0x8d9f"\n  path: s3://bucket/ext.csv\n' >data/ext.dvc
+  # A second DVC file naming data/train.csv.
+  cp data/train.csv.dvc data/again.dvc
+  sed -i 's|path: train.csv|path: ../data/train.csv|' data/again.dvc
+  run mlops import dvc
+  expect_rc 0
+  expect_out "skipped s3://bucket/ext.csv: an external out (a URL)"
+  expect_out "skipped data/train.csv: 'data/again.dvc' names it too, and comes first"
+}
+
 test_out_outside_the_repository_is_refused() {
   dvc_repo --dvc 3
   local before
@@ -285,12 +298,29 @@ test_paths_select_and_unknown_path_is_refused() {
   run mlops import dvc nowhere
   expect_rc 2
   expect_err "no DVC-tracked data at 'nowhere'"
+  run mlops import dvc data/trian.csv.dvc
+  expect_rc 2
+  expect_err "hint: did you mean 'data/train.csv.dvc'?"
+  run mlops import dvc /tmp
+  expect_rc 2
+  expect_err "hint: name a .dvc file, a dvc.lock, a path they track, or a folder of this repository"
 }
 
 test_needs_a_store() {
   new_repo --no-init
   run mlops import dvc
   expect_rc 2
+}
+
+test_init_and_status_point_a_dvc_project_at_the_import() {
+  new_repo --no-init
+  mkdir .dvc
+  run mlops init
+  expect_rc 0
+  expect_err "this is a DVC project: bring its data and history in with 'mlops import dvc --all-commits'"
+  run mlops data status
+  expect_rc 0
+  expect_out "this is a DVC project: bring its data in with 'mlops import dvc'"
 }
 
 # --- mlops data export --format dvc ---
@@ -480,7 +510,60 @@ test_data_tracked_by_dvc_but_not_imported_is_named_as_dvc_data() {
   run mlops data checkout --rev HEAD data/train.csv
   expect_rc 2
   expect_err "'data/train.csv' is tracked by DVC at 'HEAD' ('data/train.csv.dvc'), and its versions were not imported"
-  expect_err "each clone's .mlops/dvc-import.db"
+  expect_err "then commit .mlops/dvc-history.jsonl so that every clone reads the history it found"
+}
+
+test_all_commits_history_reaches_a_clone_through_git_and_a_remote_and_gc_keeps_it() {
+  dvc_repo --dvc 3 --no-workspace
+  local first repo
+  first=$(git rev-parse HEAD)
+  repo=$PWD
+  new_dvc_version data/train.csv $'id,label\n1,cow\n'
+  run mlops import dvc --all-commits
+  expect_rc 0
+  expect_err ".mlops/.gitignore .mlops/dvc-history.jsonl"
+  expect_err "commit .mlops/dvc-history.jsonl and run 'mlops data push --all-commits'"
+  git check-ignore -q .mlops/dvc-history.jsonl && fail "git ignores the history file"
+  # gc keeps the versions of commits made under DVC (no pointer names them), uncommitted or not.
+  rm -rf .dvc/cache
+  run mlops data gc --grace 0 --include-unpushed --yes
+  expect_rc 0
+  run mlops data checkout --rev "$first" data/train.csv
+  expect_rc 0
+  [[ "$(cat data/train.csv)" == $'id,label\r\n1,cat\r\n2,dog\r\n3,cat\r' ]] || fail "old train.csv differs after gc"
+  run mlops data checkout data/train.csv
+  # data log lists the DVC-era versions after the pointer's, with the commit that brought each.
+  run mlops data log data/train.csv --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print([(v.get("dvc", False), v["commit"]) for v in json.load(sys.stdin)["versions"]][-1])')" \
+    "(True, '$first')"
+  run mlops data log data/train.csv
+  expect_out "(DVC) "
+  git add '*.mlops' .gitignore .mlops/.gitignore .mlops/dvc-history.jsonl && git commit -qm "move to mlops" ||
+    fail "commit failed"
+  run mlops data gc --grace 0 --include-unpushed --yes
+  expect_rc 0
+  # Pushed with --all-commits, the old version reaches a clone that never ran the import.
+  run mlops remote add origin "$TEST_ROOT/remote" --create
+  expect_rc 0
+  git add .mlops/config.yaml && git commit -qm "remote" || fail "commit failed"
+  run mlops data push --all-commits --json
+  expect_rc 0
+  git clone -q "$repo" "$TEST_ROOT/clone" && cd "$TEST_ROOT/clone" || fail "clone failed"
+  run mlops data checkout --rev "$first" data/train.csv
+  expect_rc 0
+  [[ "$(cat data/train.csv)" == $'id,label\r\n1,cat\r\n2,dog\r\n3,cat\r' ]] || fail "old train.csv differs in the clone"
+  run mlops data fetch --all-commits
+  expect_rc 0
+  # A damaged history file is named, with its line; nothing is checked out.
+  printf '{"commit": "%s", "path": "data/train.csv", "hash": 7}\n' "$first" >.mlops/dvc-history.jsonl
+  local before
+  before=$(snapshot)
+  run mlops data checkout --rev "$first" data/train.csv
+  expect_rc 2
+  expect_err ".mlops/dvc-history.jsonl:1: 'hash' is missing or not a string"
+  expect_err "hint: it is written by 'mlops import dvc --all-commits'"
+  expect_eq "$(snapshot)" "$before"
 }
 
 # new_stage_version BYTES: `dvc repro` + `git commit` of a new model.pkl from the pipeline's stage

@@ -312,6 +312,30 @@ plots v0.0.1 registered staging "
   expect_eq "$(cat "$TEST_ROOT/plot.$$")" "plot 0"
 }
 
+test_registered_version_names_the_data_versions_of_its_commit() {
+  new_repo
+  echo a >a.txt && git add a.txt && git commit -qm first
+  local first second
+  first=$(git rev-parse HEAD)
+  echo 'x,y' >data.csv
+  mlops data add data.csv >/dev/null 2>&1 || fail "data add failed"
+  git add data.csv.mlops .gitignore && git commit -qm second
+  second=$(git rev-parse HEAD)
+  STORE="$TEST_ROOT/mlruns.$current_test"
+  python3 "$GENERATOR" "$STORE" --runs 3 --artifacts --models --commits "$first,$second" || fail "generator failed"
+  run mlops import mlflow "$STORE"
+  expect_rc 0
+  # MLflow records no data versions: the commit's pointers are what the run trained on.
+  run mlops model show churn@v0.0.2 --json
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print([d["path"] for d in json.load(sys.stdin)["data"]])')" "['data.csv']"
+  run mlops model show plots@v0.0.1 --json
+  expect_eq "$(echo "$out" | json_get '["data"]')" "[]"
+  # Its run has no command line to rerun: the hint says where it came from.
+  run mlops repro churn@v0.0.2 --dry-run
+  expect_rc 2
+  expect_err "it was imported from MLflow (run "
+}
+
 test_model_show_json_writes_a_nan_metric_as_runs_show_does() {
   registry_repo
   local d

@@ -10,7 +10,6 @@
 #include <set>
 
 #include "mlops/core/file.hpp"
-#include "mlops/core/sqlite.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/git/tree.hpp"
 
@@ -95,57 +94,36 @@ std::string strip_pointer_suffix(const std::string& rel) {
   return rel.ends_with(kPointerSuffix) ? rel.substr(0, rel.size() - kPointerSuffix.size()) : rel;
 }
 
-// The versions `mlops import dvc --all-commits` recorded for commit `rev` (.mlops/dvc-import.db,
-// table versions: data path -> pointer text), for history made under DVC, whose commits have
-// `.dvc` files where later ones have pointers. Empty when there is no memo.
+// The versions `mlops import dvc --all-commits` recorded for commit `rev` (.mlops/dvc-history.jsonl:
+// data path -> pointer text), for history made under DVC, whose commits have `.dvc` files where
+// later ones have pointers. Empty when there is no such file.
 Result<std::map<std::string, std::string>> dvc_imported_pointers(const Repo& repo, const git::Repository& git_repo,
                                                                  std::string_view rev) {
   std::map<std::string, std::string> found;
-  fs::path memo = repo.store() / "dvc-import.db";
   std::error_code ec;
-  if (!fs::exists(memo, ec)) return found;
+  if (!fs::exists(dvc_history_file(repo), ec)) return found;
   auto commit = git_repo.resolve_commit(rev);
   if (!commit) return std::unexpected(commit.error());
-  auto db = sql::Database::open(memo, "the DVC import memo", sql::Database::Close::checkpoint);
-  if (!db) return std::unexpected(db.error());
-  auto query = db->prepare("SELECT path, pointer FROM versions WHERE git_commit = ?1");
-  if (!query) return found;  // a memo from before --all-commits: no such table
-  query->bind(1, *commit);
-  for (;;) {
-    auto row = query->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    found.emplace(query->text(0), query->text(1));
+  auto history = read_dvc_history(repo);
+  if (!history) return std::unexpected(history.error());
+  for (auto it = history->versions.lower_bound({*commit, ""}); it != history->versions.end() && it->first.first == *commit;
+       ++it) {
+    found.emplace(it->first.second, format_pointer(it->second));
   }
   return found;
 }
 
-// The rows of the memo's table `missing` for commit `commit` (all paths when `path` is empty).
+// The versions of commit `commit` the import could not bring in (all paths when `path` is empty).
 Result<std::vector<DvcNotImported>> dvc_missing_rows(const Repo& repo, const std::string& commit,
                                                      const std::string& path) {
   std::vector<DvcNotImported> found;
-  fs::path memo = repo.store() / "dvc-import.db";
   std::error_code ec;
-  if (!fs::exists(memo, ec)) return found;
-  auto db = sql::Database::open(memo, "the DVC import memo", sql::Database::Close::checkpoint);
-  if (!db) return std::unexpected(db.error());
-  auto query = db->prepare(
-      "SELECT path, dvc_hash, reason, files, fetch FROM missing WHERE git_commit = ?1 AND (?2 = '' OR path = ?2)"
-      " ORDER BY path");
-  if (!query) return found;  // a memo written before missing versions were recorded
-  query->bind(1, commit).bind(2, path);
-  for (;;) {
-    auto row = query->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    DvcNotImported item{query->text(0), query->text(1), query->text(2), {}, query->text(4)};
-    std::string files = query->text(3);
-    for (std::size_t at = 0; !files.empty() && at != std::string::npos;) {
-      auto end = files.find('\n', at);
-      item.files.push_back(files.substr(at, end == std::string::npos ? end : end - at));
-      at = end == std::string::npos ? end : end + 1;
-    }
-    found.push_back(std::move(item));
+  if (!fs::exists(dvc_history_file(repo), ec)) return found;
+  auto history = read_dvc_history(repo);
+  if (!history) return std::unexpected(history.error());
+  for (auto it = history->missing.lower_bound({commit, ""}); it != history->missing.end() && it->first.first == commit;
+       ++it) {
+    if (path.empty() || it->first.second == path) found.push_back(it->second);
   }
   return found;
 }
@@ -189,8 +167,8 @@ Error untracked_error(const Repo& repo, const git::Repository* git_repo, std::st
     return bad_input(
         fmt::format("'{}' is tracked by DVC{} ('{}'), and its versions were not imported into this store", shown, where,
                     dvc_file),
-        "run 'mlops import dvc --all-commits' in this clone: the history imported from DVC is kept in each clone's "
-        ".mlops/dvc-import.db");
+        "run 'mlops import dvc --all-commits', then commit .mlops/dvc-history.jsonl so that every clone reads the "
+        "history it found");
   }
   return not_tracked_error(shown, where);
 }
@@ -312,7 +290,7 @@ Result<TrackedData> tracked_at(const Repo& repo, std::string_view data_path, std
 
 Result<std::vector<DvcNotImported>> dvc_not_imported_at(const Repo& repo, std::string_view rev) {
   std::error_code ec;
-  if (!fs::exists(repo.store() / "dvc-import.db", ec)) return std::vector<DvcNotImported>();
+  if (!fs::exists(dvc_history_file(repo), ec)) return std::vector<DvcNotImported>();
   auto git_repo = git::Repository::open(repo.root);
   if (!git_repo) return std::unexpected(git_repo.error());
   auto commit = git_repo->resolve_commit(rev);

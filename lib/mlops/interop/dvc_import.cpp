@@ -15,8 +15,10 @@
 #include "mlops/core/config.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/data/add.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/dvc_history.hpp"
 #include "mlops/data/manifest.hpp"
 #include "mlops/data/settings.hpp"
 #include "mlops/data/sharing.hpp"
@@ -46,6 +48,9 @@ std::string_view to_string(OutcomeKind kind) {
 }
 
 namespace {
+
+constexpr std::string_view kExternalOutReason =
+    "an external out (a URL): its data lives outside the repository, which mlops does not track";
 
 bool is_under(std::string_view path, std::string_view top) {
   return top.empty() || path == top || (path.starts_with(top) && path.size() > top.size() && path[top.size()] == '/');
@@ -392,7 +397,10 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
         DvcHistoryVersion version;
         version.outcome.out = out;
         version.outcome.kind = OutcomeKind::imported;
-        if (out.md5.empty()) {
+        if (out.external) {
+          version.outcome.kind = OutcomeKind::skipped;
+          version.outcome.reason = kExternalOutReason;
+        } else if (out.md5.empty()) {
           version.outcome.kind = OutcomeKind::skipped;
           version.outcome.reason = "it has no md5";
         } else if (!out.cached) {
@@ -417,8 +425,9 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
   for (const auto& v : report.history) total += v.outcome.out.size.value_or(0);
   out::Progress progress("Importing DVC history", total);
   OutImporter importer(repo, config, cache, objects, nullptr, options.dry_run, progress, options.stop, false);
-  std::vector<std::array<std::string, 3>> rows;
-  std::vector<DvcObjectImporter::MissingVersion> missing_rows;
+  // What earlier imports found stays; this one adds to it and corrects it.
+  auto history = options.dry_run ? Result<data::DvcHistory>(data::DvcHistory{}) : data::read_dvc_history(repo);
+  if (!history) return std::unexpected(history.error());
   for (auto& version : report.history) {
     DvcOutcome& outcome = version.outcome;
     if (outcome.kind != OutcomeKind::imported) continue;
@@ -444,10 +453,12 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
     }
     if (outcome.kind == OutcomeKind::missing) {
       if (options.dry_run) continue;
-      std::string dvc_hash = outcome.out.md5 + (outcome.out.is_dir ? ".dir" : "");
+      data::DvcNotImported missing{outcome.out.path, outcome.out.md5 + (outcome.out.is_dir ? ".dir" : ""),
+                                   outcome.reason, outcome.missing_files, outcome.fetch_command};
       for (const auto& commit : version.commits) {
-        missing_rows.push_back(
-            {commit, outcome.out.path, dvc_hash, outcome.reason, outcome.missing_files, outcome.fetch_command});
+        // A version an earlier import brought in stays: its objects are in the cache or a remote.
+        data::DvcHistoryKey key{commit, outcome.out.path};
+        if (!history->versions.count(key)) history->missing.insert_or_assign(key, missing);
       }
       continue;
     }
@@ -455,17 +466,24 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
     std::string text = data::format_pointer(outcome.pointer);
     bool recorded = true;
     for (const auto& commit : version.commits) {
-      recorded = recorded && objects.recorded_version(commit, outcome.out.path) == text;
-      rows.push_back({commit, outcome.out.path, text});
+      data::DvcHistoryKey key{commit, outcome.out.path};
+      auto known = history->versions.find(key);
+      recorded = recorded && known != history->versions.end() && data::format_pointer(known->second) == text;
+      history->versions.insert_or_assign(key, outcome.pointer);
+      history->missing.erase(key);
     }
     if (recorded) outcome.kind = OutcomeKind::unchanged;
   }
   progress.finish();
   if (options.dry_run) return {};
+  // The objects first: the history must never name one that is not durable in the cache.
   MLOPS_TRY(cache.flush());
   MLOPS_TRY(objects.commit());
-  MLOPS_TRY(objects.remember_versions(rows));
-  return objects.remember_missing(missing_rows);
+  auto ignore_changed = data::write_dvc_history(repo, *history);
+  if (!ignore_changed) return std::unexpected(ignore_changed.error());
+  report.history_file_written = true;
+  report.store_gitignore_changed = *ignore_changed;
+  return {};
 }
 
 // An import stopped by options.stop keeps what it stored: durable and in the memo, so that the
@@ -489,7 +507,11 @@ Result<std::vector<DvcOut>> find_dvc_outs(const Repo& repo, const std::vector<st
   std::vector<std::string> selectors;
   for (const auto& p : paths) {
     auto rel = repo.relative(p);
-    if (!rel) return std::unexpected(rel.error());
+    if (!rel) {
+      auto error = rel.error();
+      if (error.hint.empty()) error.hint = "name a .dvc file, a dvc.lock, a path they track, or a folder of this repository";
+      return std::unexpected(std::move(error));
+    }
     selectors.push_back(*rel == "." ? "" : *rel);
   }
   auto selected_file = [&](const std::string& file) {
@@ -501,7 +523,9 @@ Result<std::vector<DvcOut>> find_dvc_outs(const Repo& repo, const std::vector<st
   // A malformed file that no PATH names is left out, so that naming the others is a way past it;
   // its error is still the answer when a PATH then selects nothing.
   std::optional<Error> unread;
+  std::vector<std::string> names;  // what a mistyped PATH may have meant
   for (const auto& file : *files) {
+    names.push_back(file);
     bool whole = selected_file(file);
     auto parsed = read_dvc_outs(repo, file);
     if (!parsed) {
@@ -510,6 +534,7 @@ Result<std::vector<DvcOut>> find_dvc_outs(const Repo& repo, const std::vector<st
       continue;
     }
     for (auto& out : *parsed) {
+      names.push_back(out.path);
       bool take = whole;
       for (std::size_t i = 0; i < selectors.size(); ++i) {
         bool hit = is_under(file, selectors[i]) || is_under(out.path, selectors[i]) ||
@@ -523,8 +548,11 @@ Result<std::vector<DvcOut>> find_dvc_outs(const Repo& repo, const std::vector<st
   for (std::size_t i = 0; i < selectors.size(); ++i) {
     if (!used[i]) {
       if (unread) return std::unexpected(*unread);
+      std::string near = closest(selectors[i], names);
       return std::unexpected(bad_input(fmt::format("no DVC-tracked data at '{}'", paths[i]),
-                                       "name a .dvc file, a dvc.lock, a path they track, or a folder holding them"));
+                                       near.empty() ? "name a .dvc file, a dvc.lock, a path they track, or a "
+                                                      "folder holding them"
+                                                    : fmt::format("did you mean '{}'?", near)));
     }
   }
   for (const auto& out : outs) {
@@ -550,15 +578,20 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
   report.remotes = offer_remotes(repo, *config);
 
   // Decide what each out is before anything is written.
-  std::set<std::string> seen;
+  std::map<std::string, std::string> seen;  // out path -> the DVC file that named it first
   std::uint64_t total = 0;
   for (auto& out : *outs) {
     DvcOutcome outcome;
     outcome.out = out;
     outcome.kind = OutcomeKind::imported;
-    if (!seen.insert(out.path).second) {
+    if (auto [first, inserted] = seen.emplace(out.path, out.source); !inserted) {
       outcome.kind = OutcomeKind::skipped;
-      outcome.reason = "also named by an earlier DVC file";
+      outcome.reason = fmt::format("'{}' names it too, and comes first; DVC itself refuses overlapping outputs: "
+                                   "remove one of them and import again",
+                                   first->second);
+    } else if (out.external) {
+      outcome.kind = OutcomeKind::skipped;
+      outcome.reason = kExternalOutReason;
     } else if (out.md5.empty()) {
       outcome.kind = OutcomeKind::skipped;
       outcome.reason = out.other_hash.empty() ? "it has no md5 (never committed to DVC's cache)"

@@ -26,7 +26,8 @@ struct DvcImportOptions {
   bool dry_run = false;
   bool keep_dvc = true;  // false: remove each .dvc file once all its outs are imported
   // Also the versions the `.dvc` files of every commit (`git rev-list --all`) name, recorded in
-  // .mlops/dvc-import.db so that PATH@REV finds them in commits that have no PATH.mlops.
+  // .mlops/dvc-history.jsonl (data/dvc_history.hpp, committed) so that PATH@REV finds them in
+  // commits that have no PATH.mlops, in every clone.
   bool all_commits = false;
   // Set (by a signal handler) to stop between objects: what was stored is made durable and
   // remembered first, and the import returns an error saying how much was kept.
@@ -62,6 +63,8 @@ struct DvcImportReport {
   std::vector<DvcOutcome> outcomes;
   std::vector<DvcHistoryVersion> history;  // with all_commits
   std::size_t commits = 0;                 // with all_commits: the commits walked
+  bool history_file_written = false;       // with all_commits: .mlops/dvc-history.jsonl, to commit
+  bool store_gitignore_changed = false;    // .mlops/.gitignore now lets git see that file
   std::vector<OfferedRemote> remotes;
   std::vector<std::string> removed_dvc_files;  // with keep_dvc false
   std::uint64_t files_read = 0;

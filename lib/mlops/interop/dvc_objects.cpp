@@ -56,11 +56,7 @@ Result<DvcObjectImporter> DvcObjectImporter::open(const Repo& repo, const data::
     if (!dry_run) {
       MLOPS_TRY(opened->exec(
           "CREATE TABLE IF NOT EXISTS objects (dvc TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER NOT NULL);"
-          "CREATE INDEX IF NOT EXISTS objects_by_hash ON objects (hash);"
-          "CREATE TABLE IF NOT EXISTS versions (git_commit TEXT NOT NULL, path TEXT NOT NULL, pointer TEXT NOT NULL,"
-          " PRIMARY KEY (git_commit, path));"
-          "CREATE TABLE IF NOT EXISTS missing (git_commit TEXT NOT NULL, path TEXT NOT NULL, dvc_hash TEXT NOT NULL,"
-          " reason TEXT NOT NULL, files TEXT NOT NULL, fetch TEXT NOT NULL, PRIMARY KEY (git_commit, path))"));
+          "CREATE INDEX IF NOT EXISTS objects_by_hash ON objects (hash)"));
     }
     db.emplace(std::move(*opened));
   }
@@ -190,51 +186,6 @@ Result<void> DvcObjectImporter::checkpoint() {
   if (!due) return {};
   MLOPS_TRY(cache_->flush());
   return commit();
-}
-
-Result<void> DvcObjectImporter::remember_versions(const std::vector<std::array<std::string, 3>>& versions) {
-  if (versions.empty() || !db_) return {};
-  auto transaction = sql::Transaction::begin(*db_);
-  if (!transaction) return std::unexpected(transaction.error());
-  auto insert = db_->prepare("INSERT OR REPLACE INTO versions (git_commit, path, pointer) VALUES (?1, ?2, ?3)");
-  if (!insert) return std::unexpected(insert.error());
-  // A version missing at an earlier import and found now is no longer missing.
-  auto found = db_->prepare("DELETE FROM missing WHERE git_commit = ?1 AND path = ?2");
-  if (!found) return std::unexpected(found.error());
-  for (const auto& [commit, path, pointer] : versions) {
-    insert->bind(1, commit).bind(2, path).bind(3, pointer);
-    MLOPS_TRY(insert->run());
-    found->bind(1, commit).bind(2, path);
-    MLOPS_TRY(found->run());
-  }
-  return transaction->commit();
-}
-
-std::optional<std::string> DvcObjectImporter::recorded_version(const std::string& commit, const std::string& path) {
-  if (!db_) return std::nullopt;
-  auto statement = db_->prepare("SELECT pointer FROM versions WHERE git_commit = ?1 AND path = ?2");
-  if (!statement) return std::nullopt;
-  statement->bind(1, commit).bind(2, path);
-  auto row = statement->step();
-  if (!row || !*row) return std::nullopt;
-  return statement->text(0);
-}
-
-Result<void> DvcObjectImporter::remember_missing(const std::vector<MissingVersion>& versions) {
-  if (versions.empty() || !db_) return {};
-  auto transaction = sql::Transaction::begin(*db_);
-  if (!transaction) return std::unexpected(transaction.error());
-  auto insert = db_->prepare(
-      "INSERT OR REPLACE INTO missing (git_commit, path, dvc_hash, reason, files, fetch)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!insert) return std::unexpected(insert.error());
-  for (const auto& v : versions) {
-    std::string files;
-    for (const auto& f : v.files) files += (files.empty() ? "" : "\n") + f;
-    insert->bind(1, v.commit).bind(2, v.path).bind(3, v.dvc_hash).bind(4, v.reason).bind(5, files).bind(6, v.fetch);
-    MLOPS_TRY(insert->run());
-  }
-  return transaction->commit();
 }
 
 }  // namespace mlops::interop

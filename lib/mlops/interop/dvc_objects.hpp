@@ -4,7 +4,6 @@
 // they are copied to a temp file in the cache, which is published only when the MD5 matches. A
 // memo (`.mlops/dvc-import.db`: DVC hash -> mlops hash) remembers every object imported, so a
 // second import, an interrupted one run again, or --all-commits never reads an object twice.
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -70,25 +69,6 @@ class DvcObjectImporter {
   // commit()) when enough has gathered: 256 objects, 256 MB or 2 seconds. Called after each object,
   // so that an interrupted import loses at most that much, even inside one large folder.
   Result<void> checkpoint();
-  // Records that commit `commit` (a full id) had data path `path` at the version `pointer` (a
-  // pointer file's text), in the memo's table `versions`: what PATH@REV reads for history made
-  // under DVC (data/tracked.cpp). Call after commit(): the objects it names are in the cache.
-  Result<void> remember_versions(const std::vector<std::array<std::string, 3>>& versions);
-  // Records that commit `commit` had data path `path` at a DVC version that could not be imported
-  // (table `missing`), so that PATH@REV and `data diff` say so rather than "not tracked". A later
-  // remember_versions() of the same commit and path removes it.
-  struct MissingVersion {
-    std::string commit;
-    std::string path;
-    std::string dvc_hash;  // the MD5, with `.dir` for a folder
-    std::string reason;
-    std::vector<std::string> files;  // the files not found
-    std::string fetch;               // the DVC command that would fetch it
-  };
-  // The pointer text remember_versions() recorded for `path` at `commit`, if any.
-  std::optional<std::string> recorded_version(const std::string& commit, const std::string& path);
-  Result<void> remember_missing(const std::vector<MissingVersion>& versions);
-
   std::uint64_t files_read() const { return files_read_; }
   std::uint64_t bytes_read() const { return bytes_read_; }
 

@@ -136,12 +136,22 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
     out::hint("record the removal: git rm --cached -q" + list);
   }
   if (counts[2] > 0) out::hint("fetch the missing data with the dvc commands above, then run 'mlops import dvc' again");
+  if (report.history_file_written) {
+    // Committed and pushed, the history is every clone's: PATH@REV reads the file, and the
+    // versions' data reaches the remote with `data push --all-commits`.
+    to_commit.push_back(".mlops/dvc-history.jsonl");
+    if (report.store_gitignore_changed) to_commit.push_back(".mlops/.gitignore");
+  }
   if (!to_commit.empty()) {
     std::sort(to_commit.begin(), to_commit.end());
     to_commit.erase(std::unique(to_commit.begin(), to_commit.end()), to_commit.end());
     std::string list;
     for (const auto& f : to_commit) list += " " + f;
     out::hint("to version it with your code, run: git add" + list);
+  }
+  if (report.history_file_written) {
+    out::hint("so that other clones can read the versions of commits made under DVC, commit "
+              ".mlops/dvc-history.jsonl and run 'mlops data push --all-commits'");
   }
 }
 
@@ -200,7 +210,9 @@ int run_import_dvc(const ImportDvcOptions& options) {
         item["commits"] = v.commits;
         history.push_back(item);
       }
-      doc["history"] = {{"commits", report.commits}, {"versions", history}};
+      doc["history"] = {{"commits", report.commits},
+                        {"versions", history},
+                        {"file", report.history_file_written ? ".mlops/dvc-history.jsonl" : ""}};
     }
     doc["removed_dvc_files"] = report.removed_dvc_files;
     doc["files_read"] = report.files_read;
