@@ -345,7 +345,7 @@ test_model_show_json_writes_a_nan_metric_as_runs_show_does() {
   expect_rc 0
   expect_eq "$(echo "$out" | json_get '["metrics"]["grad_norm"]')" "NaN"
   run mlops runs show "$(echo "$out" | json_get '["run"]')" --json
-  expect_eq "$(echo "$out" | json_get '["metrics"]["grad_norm"]')" "NaN"
+  expect_eq "$(echo "$out" | json_get '["metrics"]["grad_norm"]["value"]')" "NaN"
 }
 
 test_registry_import_is_idempotent_and_dry_run_writes_nothing() {

@@ -1,10 +1,14 @@
 #include "mlops/data/dvc_history.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
+#include <chrono>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "mlops/core/file.hpp"
+#include "mlops/core/output.hpp"
 #include "mlops/git/history.hpp"
 #include "mlops/git/repository.hpp"
 
@@ -101,7 +105,9 @@ Result<DvcHistory> parse_dvc_history(std::string_view text, const std::string& s
     if (parsed.is_discarded()) return std::unexpected(bad_input(fmt::format("{}: not valid JSON", where)));
     if (auto r = parse_line(parsed, where, history); !r) {
       auto error = r.error();
-      error.hint = "it is written by 'mlops import dvc --all-commits'; run it again to rewrite the file";
+      error.hint =
+          "it is written by 'mlops import dvc --all-commits': resolve a merge conflict in it (its lines are sorted; "
+          "keep the lines of both sides), or remove it and run that import again";
       return std::unexpected(std::move(error));
     }
   }
@@ -135,31 +141,87 @@ std::string format_dvc_history(const DvcHistory& history) {
 
 Result<DvcHistory> read_dvc_history(const Repo& repo) {
   fs::path file = dvc_history_file(repo);
-  std::error_code ec;
-  if (!fs::exists(file, ec)) return DvcHistory{};
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return DvcHistory{};
+  // The last file parsed, by identity: a rewrite (an atomic rename) changes the inode and mtime.
+  struct Parsed {
+    fs::path file;
+    ino_t inode = 0;
+    std::int64_t mtime_ns = 0;
+    off_t size = 0;
+    Result<DvcHistory> history;
+  };
+  static std::mutex guard;
+  static std::optional<Parsed> last;
+  std::int64_t mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  std::lock_guard lock(guard);
+  if (last && last->file == file && last->inode == st.st_ino && last->mtime_ns == mtime_ns && last->size == st.st_size)
+    return last->history;
   auto text = read_file(file);
   if (!text) return std::unexpected(text.error());
-  return parse_dvc_history(*text, ".mlops/dvc-history.jsonl");
+  last = Parsed{file, st.st_ino, mtime_ns, st.st_size, parse_dvc_history(*text, ".mlops/dvc-history.jsonl")};
+  return last->history;
 }
 
-Result<bool> write_dvc_history(const Repo& repo, const DvcHistory& history) {
-  fs::path file = dvc_history_file(repo);
-  MLOPS_TRY(write_file_atomic(file, format_dvc_history(history), repo.tmp()));
-  fs::path ignore = file.parent_path() / ".gitignore";
+DvcHistory read_dvc_history_or_warn(const Repo& repo) {
+  auto history = read_dvc_history(repo);
+  if (history) return std::move(*history);
+  static std::once_flag warned;
+  std::call_once(warned, [&] {
+    out::warn(fmt::format("{}; the versions of commits made under DVC are left out", history.error().message));
+    if (!history.error().hint.empty()) out::hint(history.error().hint);
+  });
+  return {};
+}
+
+namespace {
+
+// Lets git see the file: `.mlops/.gitignore` ignores everything but what it names.
+Result<void> unignore_dvc_history(const Repo& repo) {
+  fs::path ignore = dvc_history_file(repo).parent_path() / ".gitignore";
   std::error_code ec;
-  if (!fs::exists(ignore, ec)) return false;
+  if (!fs::exists(ignore, ec)) return {};
   auto text = read_file(ignore);
   if (!text) return std::unexpected(text.error());
   for (std::size_t at = 0; at < text->size();) {
     auto end = text->find('\n', at);
     if (end == std::string::npos) end = text->size();
-    if (std::string_view(*text).substr(at, end - at) == kDvcHistoryGitignoreLine) return false;
+    if (std::string_view(*text).substr(at, end - at) == kDvcHistoryGitignoreLine) return {};
     at = end + 1;
   }
   std::string updated = *text;
   if (!updated.empty() && updated.back() != '\n') updated += '\n';
   updated += std::string(kDvcHistoryGitignoreLine) + "\n";
-  MLOPS_TRY(write_file_atomic(ignore, updated, repo.tmp()));
+  return write_file_atomic(ignore, updated, repo.tmp());
+}
+
+}  // namespace
+
+Result<bool> merge_dvc_history(const Repo& repo, const DvcHistory& found) {
+  auto lock = FileLock::acquire(repo.store() / "dvc-history.lock", std::chrono::minutes(5));
+  if (!lock) return std::unexpected(lock.error());
+  fs::path file = dvc_history_file(repo);
+  std::error_code ec;
+  bool exists = fs::exists(file, ec);
+  std::string before;
+  if (exists) {
+    auto text = read_file(file);
+    if (!text) return std::unexpected(text.error());
+    before = std::move(*text);
+  }
+  auto merged = parse_dvc_history(before, ".mlops/dvc-history.jsonl");
+  if (!merged) return std::unexpected(merged.error());
+  for (const auto& [key, pointer] : found.versions) {
+    merged->versions.insert_or_assign(key, pointer);
+    merged->missing.erase(key);
+  }
+  for (const auto& [key, missing] : found.missing) {
+    if (!merged->versions.count(key)) merged->missing.insert_or_assign(key, missing);
+  }
+  std::string text = format_dvc_history(*merged);
+  if (text == before) return false;
+  MLOPS_TRY(write_file_atomic(file, text, repo.tmp()));
+  MLOPS_TRY(unignore_dvc_history(repo));
   return true;
 }
 
@@ -179,14 +241,21 @@ Result<std::vector<DvcEraVersion>> dvc_era_versions(const Repo& repo, const git:
   if (identity.empty()) return found;
   auto commits = git::commits_between(git_repo, {"HEAD"}, {});
   if (!commits) return std::unexpected(commits.error());
-  std::vector<const git::CommitInfo*> named;
-  for (const auto& c : *commits) {
-    if (identity.count(c.id)) named.push_back(&c);
+  // Each commit's version in the walk's order ("" where the history names none, or where the
+  // commit has the pointer: `data log` lists that one from the pointer, once).
+  std::string pointer_file = data_path + std::string(kPointerSuffix);
+  std::vector<std::string> in_commit(commits->size());
+  for (std::size_t i = 0; i < commits->size(); ++i) {
+    auto it = identity.find((*commits)[i].id);
+    if (it == identity.end()) continue;
+    auto pointer = git_repo.read_file_at((*commits)[i].id, pointer_file);
+    if (!pointer) return std::unexpected(pointer.error());
+    if (!*pointer) in_commit[i] = it->second;
   }
-  for (std::size_t i = 0; i < named.size(); ++i) {
-    // Newest first: a commit brought its version when the next older one names another.
-    if (i + 1 < named.size() && identity[named[i]->id] == identity[named[i + 1]->id]) continue;
-    const auto& c = *named[i];
+  for (std::size_t i = 0; i < commits->size(); ++i) {
+    // Newest first: a commit brought its version when the next older one has another, or none.
+    if (in_commit[i].empty() || (i + 1 < commits->size() && in_commit[i] == in_commit[i + 1])) continue;
+    const auto& c = (*commits)[i];
     DvcEraVersion version{c.id, c.time, c.author, c.summary, std::nullopt, std::nullopt};
     if (auto v = history->versions.find({c.id, data_path}); v != history->versions.end()) {
       version.pointer = v->second;

@@ -56,11 +56,19 @@ Result<DvcHistory> parse_dvc_history(std::string_view text, const std::string& s
 // The canonical text: sorted, one object a line.
 std::string format_dvc_history(const DvcHistory& history);
 
-// The work tree's history; empty when the file does not exist.
+// The work tree's history; empty when the file does not exist. Parsed once per process while the
+// file stays the same (the pre-push hook asks for every commit it pushes).
 Result<DvcHistory> read_dvc_history(const Repo& repo);
-// Writes it atomically, and adds kDvcHistoryGitignoreLine to `.mlops/.gitignore` when that file
-// exists without it. Returns whether the .gitignore changed.
-Result<bool> write_dvc_history(const Repo& repo, const DvcHistory& history);
+// As read_dvc_history, for commands to which that history is only one part (every pointer of a
+// commit, the versions of a push, the pre-push hook): a damaged file (a merge conflict, say) is
+// named in one warning a process and read as empty, rather than stopping them.
+DvcHistory read_dvc_history_or_warn(const Repo& repo);
+// Merges what an import found into the file, under a lock (two imports at once both land): a
+// version found replaces what was recorded for its commit and path, missing or not; a missing one
+// never replaces a version an earlier import brought in (its objects are in the cache or a
+// remote). Written atomically, only when its text changes, and never created empty; adds
+// kDvcHistoryGitignoreLine to `.mlops/.gitignore`. Returns whether the file changed.
+Result<bool> merge_dvc_history(const Repo& repo, const DvcHistory& found);
 
 // One version of a data path in the history imported from DVC, as `data log` lists it: the
 // commit that brought it (the oldest of a run of commits, newest first, that name it).

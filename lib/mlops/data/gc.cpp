@@ -44,18 +44,35 @@ void add_hashes_in(const Cache& cache, std::string_view text, const std::string&
   }
 }
 
-bool is_dvc_history(std::string_view path) {
-  return path == ".mlops/dvc-history.jsonl" || path.ends_with("/.mlops/dvc-history.jsonl");
+// The versions a history imported from DVC names (dvc_history.hpp), with the kind it records, so
+// that a folder is kept whole even where its manifest is not in this cache (a remote's gc). A
+// text that does not parse (a merge conflict) keeps every hash it mentions, each as a folder when
+// the cache cannot tell: objects_of then keeps the object and asks for its manifest.
+void add_dvc_history_text(const Cache& cache, std::string_view text, const std::string& file,
+                          std::vector<TrackedData>& into) {
+  if (auto history = parse_dvc_history(text, file)) {
+    for (const auto& [key, pointer] : history->versions) {
+      into.push_back(TrackedData{key.second + std::string(kPointerSuffix), key.second, pointer, std::nullopt});
+    }
+    return;
+  }
+  for (const auto& h : hashes_in(text)) {
+    TrackedData item;
+    item.pointer_file = file;
+    item.pointer.hash = h;
+    item.pointer.kind = !cache.contains(h) || looks_like_manifest(cache, h) ? Kind::dir : Kind::file;
+    into.push_back(std::move(item));
+  }
 }
 
 // Pointer texts as versions to keep. A text that does not parse keeps every hash it mentions,
-// as a folder version (expanded when it is a manifest); so does every version of the history
-// imported from DVC (dvc_history.hpp), whatever state a merge left it in.
+// as a folder version (expanded when it is a manifest). Every version of a history imported from
+// DVC is kept too: any file of that name, wherever git found its content first.
 void add_pointer_texts(const Cache& cache, const std::vector<git::CommittedFile>& files,
                        std::vector<TrackedData>& into) {
   for (const auto& f : files) {
     if (fs::path(f.path).filename() == kDvcHistoryName) {
-      if (is_dvc_history(f.path)) add_hashes_in(cache, f.content, f.path, into);
+      add_dvc_history_text(cache, f.content, f.path, into);
       continue;
     }
     if (auto pointer = parse_pointer(f.content, f.path)) {
@@ -66,9 +83,6 @@ void add_pointer_texts(const Cache& cache, const std::vector<git::CommittedFile>
   }
 }
 
-// The pointers in the work tree at `root` (another git worktree, or one sharing the store), and
-// its history imported from DVC, committed or not yet. Unreadable pointers keep every hash they
-// mention.
 // The history imported from DVC in the work tree of `repo`, committed or not yet.
 Result<void> add_dvc_history(const Repo& repo, const Cache& cache, std::vector<TrackedData>& into) {
   fs::path history = dvc_history_file(repo);
@@ -76,10 +90,12 @@ Result<void> add_dvc_history(const Repo& repo, const Cache& cache, std::vector<T
   if (!fs::exists(history, ec)) return {};
   auto text = read_file(history);  // unreadable: stop rather than delete what it names
   if (!text) return std::unexpected(text.error());
-  add_hashes_in(cache, *text, history.string(), into);
+  add_dvc_history_text(cache, *text, history.string(), into);
   return {};
 }
 
+// The pointers in the work tree at `root` (another git worktree, or one sharing the store), and
+// its history imported from DVC. Unreadable pointers keep every hash they mention.
 Result<void> add_workspace(const fs::path& root, const Repo& repo, const Cache& cache,
                            std::vector<TrackedData>& into) {
   Repo other = repo;

@@ -81,12 +81,11 @@ Result<HistoryVersions> versions_in_revisions(const Repo& repo, const Cache& cac
   }
   // Commits made under DVC have `.dvc` files, not pointers: their versions are in the history
   // `mlops import dvc --all-commits` recorded.
-  auto history = read_dvc_history(repo);
-  if (!history) return std::unexpected(history.error());
-  if (!history->versions.empty()) {
+  DvcHistory history = read_dvc_history_or_warn(repo);
+  if (!history.versions.empty()) {
     std::set<std::string> named(files->commits.begin(), files->commits.end());
     std::set<std::pair<std::string, std::string>> seen;  // data path, pointer text
-    for (const auto& [key, pointer] : history->versions) {
+    for (const auto& [key, pointer] : history.versions) {
       if (!named.count(key.first)) continue;
       TrackedData item{key.second + std::string(kPointerSuffix), key.second, pointer, std::nullopt};
       if (!selected(item, wanted) || !seen.emplace(item.data_path, format_pointer(pointer)).second) continue;

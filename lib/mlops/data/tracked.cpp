@@ -106,8 +106,8 @@ Result<std::map<std::string, std::string>> dvc_imported_pointers(const Repo& rep
   if (!commit) return std::unexpected(commit.error());
   auto history = read_dvc_history(repo);
   if (!history) return std::unexpected(history.error());
-  for (auto it = history->versions.lower_bound({*commit, ""}); it != history->versions.end() && it->first.first == *commit;
-       ++it) {
+  for (auto it = history->versions.lower_bound({*commit, ""});
+       it != history->versions.end() && it->first.first == *commit; ++it) {
     found.emplace(it->first.second, format_pointer(it->second));
   }
   return found;
@@ -244,8 +244,14 @@ Result<std::vector<TrackedData>> list_tracked_at(const Repo& repo, std::string_v
     if (!tracked) return std::unexpected(tracked.error());
     found.push_back(std::move(*tracked));
   }
+  // A damaged history file must not stop what only adds it to the commit's pointers (the
+  // pre-push hook, a registration): warned about, and left out.
   auto imported = dvc_imported_pointers(repo, *git_repo, rev);
-  if (!imported) return std::unexpected(imported.error());
+  if (!imported && imported.error().exit != Exit::bad_input) return std::unexpected(imported.error());
+  if (!imported) {
+    (void)read_dvc_history_or_warn(repo);
+    imported = std::map<std::string, std::string>();
+  }
   for (const auto& [path, text] : *imported) {
     bool pointed = std::any_of(found.begin(), found.end(), [&](const TrackedData& t) { return t.data_path == path; });
     if (pointed) continue;

@@ -425,9 +425,10 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
   for (const auto& v : report.history) total += v.outcome.out.size.value_or(0);
   out::Progress progress("Importing DVC history", total);
   OutImporter importer(repo, config, cache, objects, nullptr, options.dry_run, progress, options.stop, false);
-  // What earlier imports found stays; this one adds to it and corrects it.
-  auto history = options.dry_run ? Result<data::DvcHistory>(data::DvcHistory{}) : data::read_dvc_history(repo);
-  if (!history) return std::unexpected(history.error());
+  // What this import found; merged at the end into what earlier imports recorded.
+  data::DvcHistory found;
+  auto before = options.dry_run ? Result<data::DvcHistory>(data::DvcHistory{}) : data::read_dvc_history(repo);
+  if (!before) return std::unexpected(before.error());
   for (auto& version : report.history) {
     DvcOutcome& outcome = version.outcome;
     if (outcome.kind != OutcomeKind::imported) continue;
@@ -455,11 +456,7 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
       if (options.dry_run) continue;
       data::DvcNotImported missing{outcome.out.path, outcome.out.md5 + (outcome.out.is_dir ? ".dir" : ""),
                                    outcome.reason, outcome.missing_files, outcome.fetch_command};
-      for (const auto& commit : version.commits) {
-        // A version an earlier import brought in stays: its objects are in the cache or a remote.
-        data::DvcHistoryKey key{commit, outcome.out.path};
-        if (!history->versions.count(key)) history->missing.insert_or_assign(key, missing);
-      }
+      for (const auto& commit : version.commits) found.missing.insert_or_assign({commit, outcome.out.path}, missing);
       continue;
     }
     if (outcome.kind != OutcomeKind::imported || options.dry_run) continue;
@@ -467,10 +464,9 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
     bool recorded = true;
     for (const auto& commit : version.commits) {
       data::DvcHistoryKey key{commit, outcome.out.path};
-      auto known = history->versions.find(key);
-      recorded = recorded && known != history->versions.end() && data::format_pointer(known->second) == text;
-      history->versions.insert_or_assign(key, outcome.pointer);
-      history->missing.erase(key);
+      auto known = before->versions.find(key);
+      recorded = recorded && known != before->versions.end() && data::format_pointer(known->second) == text;
+      found.versions.insert_or_assign(key, outcome.pointer);
     }
     if (recorded) outcome.kind = OutcomeKind::unchanged;
   }
@@ -479,10 +475,9 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
   // The objects first: the history must never name one that is not durable in the cache.
   MLOPS_TRY(cache.flush());
   MLOPS_TRY(objects.commit());
-  auto ignore_changed = data::write_dvc_history(repo, *history);
-  if (!ignore_changed) return std::unexpected(ignore_changed.error());
-  report.history_file_written = true;
-  report.store_gitignore_changed = *ignore_changed;
+  auto written = data::merge_dvc_history(repo, found);
+  if (!written) return std::unexpected(written.error());
+  report.history_file_written = *written;
   return {};
 }
 
@@ -573,6 +568,11 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
   if (!config) return std::unexpected(config.error());
   auto settings = data::load_data_settings(repo);
   if (!settings) return std::unexpected(settings.error());
+  // A damaged history file (a merge conflict, say) stops the import before anything is written.
+  if (options.all_commits) {
+    auto history = data::read_dvc_history(repo);
+    if (!history) return std::unexpected(history.error());
+  }
 
   DvcImportReport report;
   report.remotes = offer_remotes(repo, *config);

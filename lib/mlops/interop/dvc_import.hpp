@@ -63,8 +63,7 @@ struct DvcImportReport {
   std::vector<DvcOutcome> outcomes;
   std::vector<DvcHistoryVersion> history;  // with all_commits
   std::size_t commits = 0;                 // with all_commits: the commits walked
-  bool history_file_written = false;       // with all_commits: .mlops/dvc-history.jsonl, to commit
-  bool store_gitignore_changed = false;    // .mlops/.gitignore now lets git see that file
+  bool history_file_written = false;       // with all_commits: .mlops/dvc-history.jsonl changed, to commit
   std::vector<OfferedRemote> remotes;
   std::vector<std::string> removed_dvc_files;  // with keep_dvc false
   std::uint64_t files_read = 0;

@@ -140,7 +140,7 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
     // Committed and pushed, the history is every clone's: PATH@REV reads the file, and the
     // versions' data reaches the remote with `data push --all-commits`.
     to_commit.push_back(".mlops/dvc-history.jsonl");
-    if (report.store_gitignore_changed) to_commit.push_back(".mlops/.gitignore");
+    to_commit.push_back(".mlops/.gitignore");  // it lets git see the file
   }
   if (!to_commit.empty()) {
     std::sort(to_commit.begin(), to_commit.end());
