@@ -129,7 +129,7 @@ memo_objects() { python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/dvc-i
 test_ctrl_c_keeps_each_object_stored_and_says_so() {
   dvc_repo --dvc 3 --no-workspace
   big_dvc_folder data/big 3000 20000
-  mlops import dvc data/big --json >"$TEST_ROOT/out.$$" 2>"$TEST_ROOT/err.$$" &
+  "$MLOPS" import dvc data/big --json >"$TEST_ROOT/out.$$" 2>"$TEST_ROOT/err.$$" &  # not the function: $! must be mlops
   local pid=$! stored=0 i
   # Once part of the folder is in the mlops cache, Ctrl-C (early: an idle machine imports it fast).
   for ((i = 0; i < 6000; i++)); do
@@ -137,8 +137,11 @@ test_ctrl_c_keeps_each_object_stored_and_says_so() {
     ((stored >= 30)) && break
     sleep 0.005
   done
-  kill -0 "$pid" 2>/dev/null || fail "the import finished before it could be interrupted (make the folder larger)"
+  # Frozen first, so that it cannot finish between the count and the signal (it takes about a
+  # second on an idle machine); the handler runs when it goes on.
+  kill -STOP "$pid" 2>/dev/null || fail "the import finished before it could be interrupted (make the folder larger)"
   kill -INT "$pid"
+  kill -CONT "$pid"
   wait "$pid"
   local rc=$?
   err=$(cat "$TEST_ROOT/err.$$")
@@ -618,7 +621,8 @@ test_all_commits_names_the_stage_of_a_missing_stage_out() {
   expect_out "fetch it with: dvc fetch --all-commits train"
   run mlops data checkout --rev HEAD~1 model.pkl
   expect_rc 2
-  expect_err "is not tracked by mlops at 'HEAD~1'"
+  expect_err "the DVC version of 'model.pkl' at 'HEAD~1' (md5 "
+  expect_err "hint: fetch it with 'dvc fetch --all-commits train', then run 'mlops import dvc --all-commits'"
 }
 
 # sub_pipeline_version BYTES: pipelines/dvc.yaml (a stage whose wdir is the root) and its dvc.lock

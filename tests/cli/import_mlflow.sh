@@ -156,7 +156,7 @@ test_artifact_links_inside_the_run_are_stored_as_what_they_point_to() {
   ln -s model.pkl "$dir/artifacts/alias.pkl"
   run mlops import mlflow "$STORE"
   expect_rc 0
-  expect_out "1 runs imported"
+  expect_out "1 run imported"
   run mlops runs show "$(mlops runs list --ids)" --json
   expect_eq "$(echo "$out" | python3 -c '
 import json, sys
