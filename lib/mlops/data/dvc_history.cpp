@@ -41,15 +41,16 @@ Result<void> parse_line(const json& line, const std::string& where, DvcHistory& 
   auto path = text_of(line, "path", where);
   if (!path) return std::unexpected(path.error());
   if (!is_safe_relative_path(*path))
-    return std::unexpected(bad_input(fmt::format("{}: path '{}' is not a relative path inside the repository", where, *path)));
+    return std::unexpected(
+        bad_input(fmt::format("{}: path '{}' is not a relative path inside the repository", where, *path)));
   DvcHistoryKey key{*commit, *path};
   if (auto missing = line.find("missing"); missing != line.end()) {
     if (!missing->is_object())
       return std::unexpected(bad_input(fmt::format("{}: 'missing' is not a JSON object", where)));
     DvcNotImported item;
     item.path = *path;
-    for (auto [field, member] : {std::pair{"dvc_hash", &item.dvc_hash}, std::pair{"reason", &item.reason},
-                                 std::pair{"fetch", &item.fetch}}) {
+    for (auto [field, member] :
+         {std::pair{"dvc_hash", &item.dvc_hash}, std::pair{"reason", &item.reason}, std::pair{"fetch", &item.fetch}}) {
       auto value = text_of(*missing, field, where);
       if (!value) return std::unexpected(value.error());
       *member = std::move(*value);
@@ -120,18 +121,20 @@ std::string format_dvc_history(const DvcHistory& history) {
   auto version = history.versions.begin();
   auto missing = history.missing.begin();
   while (version != history.versions.end() || missing != history.missing.end()) {
-    bool take_version = missing == history.missing.end() ||
-                        (version != history.versions.end() && version->first <= missing->first);
+    bool take_version =
+        missing == history.missing.end() || (version != history.versions.end() && version->first <= missing->first);
     json line;
     if (take_version) {
       const auto& [key, p] = *version++;
-      line = json{{"commit", key.first}, {"path", key.second},  {"hash", p.hash.str()},
-                  {"kind", std::string(to_string(p.kind))},     {"size", p.size}, {"files", p.files}};
+      line = json{{"commit", key.first},  {"path", key.second},
+                  {"hash", p.hash.str()}, {"kind", std::string(to_string(p.kind))},
+                  {"size", p.size},       {"files", p.files}};
     } else {
       const auto& [key, m] = *missing++;
-      line = json{{"commit", key.first},
-                  {"path", key.second},
-                  {"missing", json{{"dvc_hash", m.dvc_hash}, {"reason", m.reason}, {"files", m.files}, {"fetch", m.fetch}}}};
+      line = json{
+          {"commit", key.first},
+          {"path", key.second},
+          {"missing", json{{"dvc_hash", m.dvc_hash}, {"reason", m.reason}, {"files", m.files}, {"fetch", m.fetch}}}};
     }
     text += line.dump(-1, ' ', false, json::error_handler_t::replace);
     text += '\n';

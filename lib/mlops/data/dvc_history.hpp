@@ -77,7 +77,7 @@ struct DvcEraVersion {
   std::int64_t time = 0;
   std::string author;  // "Name <email>"
   std::string summary;
-  std::optional<Pointer> pointer;         // nullopt: the version was not imported (see `missing`)
+  std::optional<Pointer> pointer;  // nullopt: the version was not imported (see `missing`)
   std::optional<DvcNotImported> missing;
 };
 // The versions of `data_path` the work tree's history records in the commits reachable from

@@ -33,8 +33,7 @@ std::vector<Hash> hashes_in(std::string_view text) {
 }
 
 // Every hash `text` mentions as a version to keep, as a folder version when it is a manifest.
-void add_hashes_in(const Cache& cache, std::string_view text, const std::string& file,
-                   std::vector<TrackedData>& into) {
+void add_hashes_in(const Cache& cache, std::string_view text, const std::string& file, std::vector<TrackedData>& into) {
   for (const auto& h : hashes_in(text)) {
     TrackedData item;
     item.pointer_file = file;
@@ -96,8 +95,7 @@ Result<void> add_dvc_history(const Repo& repo, const Cache& cache, std::vector<T
 
 // The pointers in the work tree at `root` (another git worktree, or one sharing the store), and
 // its history imported from DVC. Unreadable pointers keep every hash they mention.
-Result<void> add_workspace(const fs::path& root, const Repo& repo, const Cache& cache,
-                           std::vector<TrackedData>& into) {
+Result<void> add_workspace(const fs::path& root, const Repo& repo, const Cache& cache, std::vector<TrackedData>& into) {
   Repo other = repo;
   other.root = root;
   if (auto items = list_tracked(other)) {

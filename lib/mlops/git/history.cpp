@@ -233,7 +233,7 @@ std::optional<std::int64_t> reflog_cutoff(const Repository& repo, std::int64_t n
 }
 
 Result<std::vector<CommittedFile>> files_in_every_version(const Repository& repo, std::string_view suffix,
-                                                         std::string_view also_named) {
+                                                          std::string_view also_named) {
   BlobCollector collector(repo.raw(), suffix, also_named);
   auto cutoff = reflog_cutoff(repo, static_cast<std::int64_t>(std::time(nullptr)));
 

@@ -22,7 +22,7 @@ namespace mlops::git {
 // merge stage) of the main and every linked work tree. Blobs and trees seen once are not read again.
 // With `also_named`, files of exactly that name are collected too (one walk for both).
 Result<std::vector<CommittedFile>> files_in_every_version(const Repository& repo, std::string_view suffix,
-                                                         std::string_view also_named = {});
+                                                          std::string_view also_named = {});
 
 // Which revisions `data push|fetch|gc --all-commits|--all-tags|--all-branches` name, as DVC's flags do.
 struct RevisionScope {

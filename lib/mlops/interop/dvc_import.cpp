@@ -504,7 +504,8 @@ Result<std::vector<DvcOut>> find_dvc_outs(const Repo& repo, const std::vector<st
     auto rel = repo.relative(p);
     if (!rel) {
       auto error = rel.error();
-      if (error.hint.empty()) error.hint = "name a .dvc file, a dvc.lock, a path they track, or a folder of this repository";
+      if (error.hint.empty())
+        error.hint = "name a .dvc file, a dvc.lock, a path they track, or a folder of this repository";
       return std::unexpected(std::move(error));
     }
     selectors.push_back(*rel == "." ? "" : *rel);
@@ -586,9 +587,10 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
     outcome.kind = OutcomeKind::imported;
     if (auto [first, inserted] = seen.emplace(out.path, out.source); !inserted) {
       outcome.kind = OutcomeKind::skipped;
-      outcome.reason = fmt::format("'{}' names it too, and comes first; DVC itself refuses overlapping outputs: "
-                                   "remove one of them and import again",
-                                   first->second);
+      outcome.reason = fmt::format(
+          "'{}' names it too, and comes first; DVC itself refuses overlapping outputs: "
+          "remove one of them and import again",
+          first->second);
     } else if (out.external) {
       outcome.kind = OutcomeKind::skipped;
       outcome.reason = kExternalOutReason;

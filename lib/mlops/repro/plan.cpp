@@ -104,9 +104,10 @@ Result<Plan> make_plan(const Repo& repo, const git::Repository& git_repo, tracki
     // An imported run names its tool's source, not a command mlops ran: say where it came from.
     auto imported = run.tags.find("mlflow.run_id");
     std::string hint = imported != run.tags.end()
-                           ? fmt::format("it was imported from MLflow (run {}), which records no command line; rerun "
-                                         "its training with 'mlops run -- CMD' to make a version that can be rebuilt",
-                                         imported->second)
+                           ? fmt::format(
+                                 "it was imported from MLflow (run {}), which records no command line; rerun "
+                                 "its training with 'mlops run -- CMD' to make a version that can be rebuilt",
+                                 imported->second)
                            : "runs opened with 'mlops run start' cannot be rebuilt; record training with "
                              "'mlops run -- CMD'";
     return std::unexpected(

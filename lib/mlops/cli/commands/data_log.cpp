@@ -52,8 +52,11 @@ int run_data_log(const std::string& path) {
     list.push_back(std::move(j));
   }
   for (const auto& v : dvc_era) {
-    nlohmann::ordered_json j{{"commit", v.commit},   {"date", out::iso_utc(v.time)}, {"author", v.author},
-                             {"message", v.summary}, {"dvc", true}};
+    nlohmann::ordered_json j{{"commit", v.commit},
+                             {"date", out::iso_utc(v.time)},
+                             {"author", v.author},
+                             {"message", v.summary},
+                             {"dvc", true}};
     std::vector<std::string> row{v.commit.substr(0, 10), out::iso_utc(v.time).substr(0, 10), v.author};
     if (v.pointer) {
       const auto& p = *v.pointer;

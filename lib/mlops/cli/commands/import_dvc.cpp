@@ -150,8 +150,9 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
     out::hint("to version it with your code, run: git add" + list);
   }
   if (report.history_file_written) {
-    out::hint("so that other clones can read the versions of commits made under DVC, commit "
-              ".mlops/dvc-history.jsonl and run 'mlops data push --all-commits'");
+    out::hint(
+        "so that other clones can read the versions of commits made under DVC, commit "
+        ".mlops/dvc-history.jsonl and run 'mlops data push --all-commits'");
   }
 }
 

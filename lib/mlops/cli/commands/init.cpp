@@ -62,8 +62,9 @@ int run_init() {
   }
   std::error_code ec;
   if (std::filesystem::is_directory(repo.root / ".dvc", ec)) {
-    out::hint("this is a DVC project: bring its data and history in with 'mlops import dvc --all-commits' "
-              "(docs/from-dvc.md)");
+    out::hint(
+        "this is a DVC project: bring its data and history in with 'mlops import dvc --all-commits' "
+        "(docs/from-dvc.md)");
   }
   return 0;
 }
