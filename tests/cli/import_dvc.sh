@@ -85,7 +85,7 @@ test_second_import_reads_nothing_and_adds_nothing() {
   expect_eq "$(echo "$out" | json_get '["unchanged"].__len__()')" 3
   expect_eq "$(snapshot)" "$before"
   run mlops import dvc --dry-run
-  expect_out "dry run: 0 imported, 3 unchanged"
+  expect_out "dry run: 0 would be imported, 3 unchanged"
 }
 
 test_interrupted_import_is_finished_without_reading_again() {
@@ -99,6 +99,70 @@ test_interrupted_import_is_finished_without_reading_again() {
   expect_eq "$(echo "$out" | json_get '["files_read"]')" 0
 }
 
+# big_dvc_folder PATH FILES BYTES: a DVC 3 folder out of FILES files of BYTES random bytes each,
+# only in DVC's cache (its objects, its .dir manifest and PATH.dvc), committed.
+big_dvc_folder() {
+  python3 - "$@" <<'PY' || fail "big folder failed"
+import hashlib, json, os, sys
+path, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def put(md5, data, suffix=""):
+    obj = os.path.join(".dvc/cache/files/md5", md5[:2], md5[2:] + suffix)
+    os.makedirs(os.path.dirname(obj), exist_ok=True)
+    open(obj, "wb").write(data)
+entries = []
+for i in range(n):
+    data = os.urandom(size)
+    md5 = hashlib.md5(data).hexdigest()
+    put(md5, data)
+    entries.append({"md5": md5, "relpath": "f%05d.bin" % i})
+text = json.dumps(entries, sort_keys=True).encode()
+md5 = hashlib.md5(text).hexdigest()
+put(md5, text, ".dir")
+open(path + ".dvc", "w").write("outs:\n- md5: %s.dir\n  size: %d\n  nfiles: %d\n  hash: md5\n  path: %s\n"
+                               % (md5, n * size, n, os.path.basename(path)))
+PY
+  git add "$1.dvc" && git commit -qm "big folder $1"
+}
+# Rows of the import memo's objects table.
+memo_objects() { python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/dvc-import.db").execute("SELECT count(*) FROM objects").fetchone()[0])'; }
+
+test_ctrl_c_keeps_each_object_stored_and_says_so() {
+  dvc_repo --dvc 3 --no-workspace
+  big_dvc_folder data/big 3000 20000
+  "$MLOPS" import dvc data/big --json >"$TEST_ROOT/out.$$" 2>"$TEST_ROOT/err.$$" &  # not the function: $! must be mlops
+  local pid=$! stored=0 i
+  # Once part of the folder is in the mlops cache, Ctrl-C (early: an idle machine imports it fast).
+  for ((i = 0; i < 6000; i++)); do
+    stored=$(find .mlops/cache -type f 2>/dev/null | wc -l)
+    ((stored >= 30)) && break
+    sleep 0.005
+  done
+  # Frozen first, so that it cannot finish between the count and the signal (it takes about a
+  # second on an idle machine); the handler runs when it goes on.
+  kill -STOP "$pid" 2>/dev/null || fail "the import finished before it could be interrupted (make the folder larger)"
+  kill -INT "$pid"
+  kill -CONT "$pid"
+  wait "$pid"
+  local rc=$?
+  err=$(cat "$TEST_ROOT/err.$$")
+  expect_eq "$rc" 130
+  expect_err "interrupted: the "
+  expect_err "read so far are kept in the cache and remembered"
+  expect_err "run 'mlops import dvc' again to finish"
+  expect_no_file data/big.mlops
+  # Remembered object by object, not only at the end of the folder.
+  local remembered
+  remembered=$(memo_objects)
+  ((remembered > 0)) || fail "the memo remembers no object"
+  # The rerun reads only what was not stored.
+  run mlops import dvc data/big --json
+  expect_rc 0
+  local read
+  read=$(echo "$out" | json_get '["files_read"]')
+  ((read <= 3000 - remembered)) || fail "the rerun read $read files; $remembered were remembered"
+  expect_file data/big.mlops
+}
+
 test_dry_run_writes_nothing() {
   dvc_repo --dvc 3
   local before
@@ -106,7 +170,8 @@ test_dry_run_writes_nothing() {
   run mlops import dvc --dry-run
   expect_rc 0
   expect_out "would import data/images"
-  expect_out "dry run: 3 imported"
+  expect_out "dry run: 3 would be imported, 0 unchanged"
+  expect_err "a dry run reads no data, so MD5s are not checked"
   expect_eq "$(snapshot)" "$before"
 }
 
@@ -164,6 +229,19 @@ test_unknown_field_is_refused_and_nothing_changes() {
   expect_out "1 imported"
 }
 
+test_external_and_duplicate_outs_are_skipped_and_named() {
+  dvc_repo --dvc 3
+  # An external out, hashed by its etag: named by its URL as written, never joined to the folder.
+  printf 'outs:\n- etag: "0x8d9f"\n  path: s3://bucket/ext.csv\n' >data/ext.dvc
+  # A second DVC file naming data/train.csv.
+  cp data/train.csv.dvc data/again.dvc
+  sed -i 's|path: train.csv|path: ../data/train.csv|' data/again.dvc
+  run mlops import dvc
+  expect_rc 0
+  expect_out "skipped s3://bucket/ext.csv: an external out (a URL)"
+  expect_out "skipped data/train.csv: 'data/again.dvc' names it too, and comes first"
+}
+
 test_out_outside_the_repository_is_refused() {
   dvc_repo --dvc 3
   local before
@@ -208,6 +286,11 @@ test_keep_dvc_false_removes_the_dvc_files_of_imported_data() {
   expect_file data/train.csv.dvc  # its data is missing: kept
   expect_file dvc.lock            # a pipeline's record is never removed
   expect_err "git rm --cached -q data/images.dvc"
+  # A value that is not true or false is named as such.
+  run mlops import dvc --keep-dvc=nope
+  expect_rc 2
+  expect_err "option '--keep-dvc' takes no value, or true or false (got 'nope')"
+  expect_err "hint: write '--keep-dvc' alone, or '--keep-dvc=false' to turn it off"
 }
 
 test_paths_select_and_unknown_path_is_refused() {
@@ -219,12 +302,29 @@ test_paths_select_and_unknown_path_is_refused() {
   run mlops import dvc nowhere
   expect_rc 2
   expect_err "no DVC-tracked data at 'nowhere'"
+  run mlops import dvc data/trian.csv.dvc
+  expect_rc 2
+  expect_err "hint: did you mean 'data/train.csv.dvc'?"
+  run mlops import dvc /tmp
+  expect_rc 2
+  expect_err "hint: name a .dvc file, a dvc.lock, a path they track, or a folder of this repository"
 }
 
 test_needs_a_store() {
   new_repo --no-init
   run mlops import dvc
   expect_rc 2
+}
+
+test_init_and_status_point_a_dvc_project_at_the_import() {
+  new_repo --no-init
+  mkdir .dvc
+  run mlops init
+  expect_rc 0
+  expect_err "this is a DVC project: bring its data and history in with 'mlops import dvc --all-commits'"
+  run mlops data status
+  expect_rc 0
+  expect_out "this is a DVC project: bring its data in with 'mlops import dvc'"
 }
 
 # --- mlops data export --format dvc ---
@@ -349,18 +449,127 @@ test_all_commits_brings_every_commit_version_for_path_at_rev() {
 
 test_all_commits_names_an_old_version_missing_from_the_cache() {
   dvc_repo --dvc 3 --no-workspace
-  local old
+  local old md5
   old=$(object_of data/train.csv)
+  md5=$(basename "$(dirname "$old")")$(basename "$old")
   new_dvc_version data/train.csv $'id,label\n1,cow\n'
   rm "$old"
   run mlops import dvc --all-commits
   expect_rc 1
-  expect_out "missing data/train.csv (md5 "
+  expect_out "missing data/train.csv (md5 $md5, in 1 commit"
   expect_out "fetch it with: dvc fetch --all-commits data/train.csv.dvc"
-  expect_out "history: 3 commits walked, 3 versions imported, 1 missing, 1 skipped"
+  expect_out "history: 3 commits walked, 3 versions imported, 0 unchanged, 1 missing, 1 skipped"
+  # JSON gives the same command: `dvc fetch PATH.dvc` alone fetches only the work tree's version.
+  run mlops import dvc --all-commits --json
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print([v["fetch"] for v in json.load(sys.stdin)["history"]["versions"] if v["outcome"] == "missing"])')" \
+    "['dvc fetch --all-commits data/train.csv.dvc']"
+  # A rerun brings in nothing new: what it had recorded is unchanged.
+  run mlops import dvc --all-commits
+  expect_out "history: 3 commits walked, 0 versions imported, 3 unchanged, 1 missing, 1 skipped"
+  # PATH@REV says the DVC version was not imported, and how to bring it in, not "not tracked".
   run mlops data checkout --rev HEAD~1 data/train.csv
   expect_rc 2
-  expect_err "is not tracked by mlops at 'HEAD~1'"
+  expect_err "the DVC version of 'data/train.csv' at 'HEAD~1' (md5 $md5) was not imported: 1 file is not in DVC's cache"
+  expect_err "hint: fetch it with 'dvc fetch --all-commits data/train.csv.dvc', then run 'mlops import dvc --all-commits'"
+  # data diff does not call it added, and says which version it cannot compare.
+  run mlops data diff HEAD~1 HEAD
+  expect_rc 0
+  expect_out "modified"
+  expect_out "data/train.csv  not imported ->"
+  expect_no_out "added"
+  expect_err "the DVC version of 'data/train.csv' at 'HEAD~1' (md5 $md5) was not imported"
+  run mlops data diff HEAD~1 HEAD --json
+  expect_eq "$(echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = [x for x in d["changes"] if x["path"] == "data/train.csv"][0]
+print(c["change"], c.get("old_not_imported"), [(m["revision"], m["path"]) for m in d["not_imported"]])')" \
+    "modified True [('HEAD~1', 'data/train.csv')]"
+}
+
+test_all_commits_names_the_missing_file_of_a_folder() {
+  dvc_repo --dvc 3 --no-workspace --drop data/images/dog.jpeg
+  local md5
+  md5=$(sed -n 's/^- md5: //p' data/images.dvc)
+  run mlops import dvc --all-commits
+  expect_rc 1
+  expect_out "missing data/images (md5 $md5, in 1 commit"
+  expect_out "  data/images/dog.jpeg"
+  run mlops data checkout --rev HEAD data/images
+  expect_rc 2
+  expect_err "(md5 $md5) was not imported: 1 file is not in DVC's cache, a DVC remote on a path, or the workspace: data/images/dog.jpeg"
+  # Both sides missing: the diff says so instead of leaving it out.
+  run mlops data diff HEAD~1 HEAD
+  expect_err "the DVC version of 'data/images' at 'HEAD' (md5 $md5) was not imported"
+}
+
+test_data_tracked_by_dvc_but_not_imported_is_named_as_dvc_data() {
+  dvc_repo --dvc 3 --no-workspace
+  # The work tree: the hint is the import, not 'mlops data add' of a file that is not there.
+  run mlops data checkout data/train.csv
+  expect_rc 2
+  expect_err "'data/train.csv' is tracked by DVC ('data/train.csv.dvc') and was not imported into mlops"
+  expect_err "hint: import it with 'mlops import dvc data/train.csv.dvc'"
+  # A commit, in a clone (or store) that never imported the history.
+  run mlops data checkout --rev HEAD data/train.csv
+  expect_rc 2
+  expect_err "'data/train.csv' is tracked by DVC at 'HEAD' ('data/train.csv.dvc'), and its versions were not imported"
+  expect_err "then commit .mlops/dvc-history.jsonl so that every clone reads the history it found"
+}
+
+test_all_commits_history_reaches_a_clone_through_git_and_a_remote_and_gc_keeps_it() {
+  dvc_repo --dvc 3 --no-workspace
+  local first repo
+  first=$(git rev-parse HEAD)
+  repo=$PWD
+  new_dvc_version data/train.csv $'id,label\n1,cow\n'
+  run mlops import dvc --all-commits
+  expect_rc 0
+  expect_err ".mlops/.gitignore .mlops/dvc-history.jsonl"
+  expect_err "commit .mlops/dvc-history.jsonl and run 'mlops data push --all-commits'"
+  git check-ignore -q .mlops/dvc-history.jsonl && fail "git ignores the history file"
+  # gc keeps the versions of commits made under DVC (no pointer names them), uncommitted or not.
+  rm -rf .dvc/cache
+  run mlops data gc --grace 0 --include-unpushed --yes
+  expect_rc 0
+  run mlops data checkout --rev "$first" data/train.csv
+  expect_rc 0
+  [[ "$(cat data/train.csv)" == $'id,label\r\n1,cat\r\n2,dog\r\n3,cat\r' ]] || fail "old train.csv differs after gc"
+  run mlops data checkout data/train.csv
+  # data log lists the DVC-era versions after the pointer's, with the commit that brought each.
+  run mlops data log data/train.csv --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print([(v.get("dvc", False), v["commit"]) for v in json.load(sys.stdin)["versions"]][-1])')" \
+    "(True, '$first')"
+  run mlops data log data/train.csv
+  expect_out "(DVC) "
+  git add '*.mlops' .gitignore data/.gitignore .mlops/.gitignore .mlops/dvc-history.jsonl &&
+    git commit -qm "move to mlops" ||
+    fail "commit failed"
+  run mlops data gc --grace 0 --include-unpushed --yes
+  expect_rc 0
+  # Pushed with --all-commits, the old version reaches a clone that never ran the import.
+  run mlops remote add origin "$TEST_ROOT/remote" --create
+  expect_rc 0
+  git add .mlops/config.yaml && git commit -qm "remote" || fail "commit failed"
+  run mlops data push --all-commits --json
+  expect_rc 0
+  git clone -q "$repo" "$TEST_ROOT/clone.$current_test.$$" && cd "$TEST_ROOT/clone.$current_test.$$" ||
+    fail "clone failed"
+  run mlops data checkout --rev "$first" data/train.csv
+  expect_rc 0
+  [[ "$(cat data/train.csv)" == $'id,label\r\n1,cat\r\n2,dog\r\n3,cat\r' ]] || fail "old train.csv differs in the clone"
+  run mlops data fetch --all-commits
+  expect_rc 0
+  # A damaged history file is named, with its line; nothing is checked out.
+  printf '{"commit": "%s", "path": "data/train.csv", "hash": 7}\n' "$first" >.mlops/dvc-history.jsonl
+  local before
+  before=$(snapshot)
+  run mlops data checkout --rev "$first" data/train.csv
+  expect_rc 2
+  expect_err ".mlops/dvc-history.jsonl:1: 'hash' is missing or not a string"
+  expect_err "hint: it is written by 'mlops import dvc --all-commits': resolve a merge conflict in it"
+  expect_eq "$(snapshot)" "$before"
 }
 
 # new_stage_version BYTES: `dvc repro` + `git commit` of a new model.pkl from the pipeline's stage
@@ -412,7 +621,8 @@ test_all_commits_names_the_stage_of_a_missing_stage_out() {
   expect_out "fetch it with: dvc fetch --all-commits train"
   run mlops data checkout --rev HEAD~1 model.pkl
   expect_rc 2
-  expect_err "is not tracked by mlops at 'HEAD~1'"
+  expect_err "the DVC version of 'model.pkl' at 'HEAD~1' (md5 "
+  expect_err "hint: fetch it with 'dvc fetch --all-commits train', then run 'mlops import dvc --all-commits'"
 }
 
 # sub_pipeline_version BYTES: pipelines/dvc.yaml (a stage whose wdir is the root) and its dvc.lock

@@ -63,6 +63,26 @@ test_import_is_idempotent() {
   expect_eq "$(db_dump)" "$before"
 }
 
+test_two_imports_at_once_import_each_run_once() {
+  mlflow_repo --runs 300 --points 20 --artifacts
+  mlops import mlflow "$STORE" --json >"$TEST_ROOT/first.$$" 2>/dev/null &
+  local first=$!
+  mlops import mlflow "$STORE" --json >"$TEST_ROOT/second.$$" 2>/dev/null
+  local rc=$?
+  wait "$first" || fail "the first import failed"
+  expect_eq "$rc" 0
+  expect_eq "$(mlops runs list --ids | wc -l)" 300
+  expect_eq "$(mlops runs list --columns tags.mlflow.run_id --json | python3 -c '
+import json, sys
+ids = [r["tags"]["mlflow.run_id"] for r in json.load(sys.stdin)["runs"]]
+print(len(ids) - len(set(ids)))')" 0
+  # Between them, each run was imported once and found by the other.
+  expect_eq "$(python3 -c '
+import json, sys
+docs = [json.load(open(f)) for f in sys.argv[1:]]
+print(sum(len(d["imported"]) for d in docs), sum(len(d["already_imported"]) for d in docs))' "$TEST_ROOT/first.$$" "$TEST_ROOT/second.$$")" "300 300"
+}
+
 test_experiment_selects_and_unknown_experiment_is_refused() {
   mlflow_repo --runs 2 --experiments 3
   run mlops import mlflow "$STORE" --experiment exp-2
@@ -80,7 +100,7 @@ test_dry_run_writes_nothing() {
   before=$(snapshot)
   run mlops import mlflow "$STORE" --dry-run
   expect_rc 0
-  expect_out "dry run: 3 runs imported"
+  expect_out "dry run: 3 runs would be imported"
   expect_eq "$(snapshot)" "$before"
 }
 
@@ -126,6 +146,29 @@ test_artifact_climbing_out_is_refused() {
   run mlops import mlflow "$STORE"
   expect_rc 2
   expect_err "climbs out of its folder"
+}
+
+test_artifact_links_inside_the_run_are_stored_as_what_they_point_to() {
+  mlflow_repo --runs 1 --artifacts
+  local dir
+  dir=$(first_run_dir)
+  ln -s loss.txt "$dir/artifacts/plots/latest.txt"
+  ln -s model.pkl "$dir/artifacts/alias.pkl"
+  run mlops import mlflow "$STORE"
+  expect_rc 0
+  expect_out "1 run imported"
+  run mlops runs show "$(mlops runs list --ids)" --json
+  expect_eq "$(echo "$out" | python3 -c '
+import json, sys
+a = {x["name"]: x for x in json.load(sys.stdin)["artifacts"]}
+print(a["plots"]["files"], a["alias.pkl"]["kind"], a["alias.pkl"]["hash"] == a["model.pkl"]["hash"])')" "2 file True"
+  # A file link leaving the run's folder is refused like a folder link, naming it.
+  ln -s /etc/passwd "$dir/artifacts/plots/passwd"
+  new_repo
+  run mlops import mlflow "$STORE"
+  expect_rc 2
+  expect_err "artifact 'plots/passwd' of run"
+  expect_no_file .mlops/runs.db
 }
 
 # The records of every run, without the mlops ids (a new import gives new ones), by MLflow id.
@@ -269,6 +312,42 @@ plots v0.0.1 registered staging "
   expect_eq "$(cat "$TEST_ROOT/plot.$$")" "plot 0"
 }
 
+test_registered_version_names_the_data_versions_of_its_commit() {
+  new_repo
+  echo a >a.txt && git add a.txt && git commit -qm first
+  local first second
+  first=$(git rev-parse HEAD)
+  echo 'x,y' >data.csv
+  mlops data add data.csv >/dev/null 2>&1 || fail "data add failed"
+  git add data.csv.mlops .gitignore && git commit -qm second
+  second=$(git rev-parse HEAD)
+  STORE="$TEST_ROOT/mlruns.$current_test"
+  python3 "$GENERATOR" "$STORE" --runs 3 --artifacts --models --commits "$first,$second" || fail "generator failed"
+  run mlops import mlflow "$STORE"
+  expect_rc 0
+  # MLflow records no data versions: the commit's pointers are what the run trained on.
+  run mlops model show churn@v0.0.2 --json
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print([d["path"] for d in json.load(sys.stdin)["data"]])')" "['data.csv']"
+  run mlops model show plots@v0.0.1 --json
+  expect_eq "$(echo "$out" | json_get '["data"]')" "[]"
+  # Its run has no command line to rerun: the hint says where it came from.
+  run mlops repro churn@v0.0.2 --dry-run
+  expect_rc 2
+  expect_err "it was imported from MLflow (run "
+}
+
+test_model_show_json_writes_a_nan_metric_as_runs_show_does() {
+  registry_repo
+  local d
+  for d in "$STORE"/0/*/; do echo "1700000000000 nan 0" >"$d/metrics/grad_norm"; done
+  mlops import mlflow "$STORE" >/dev/null 2>&1
+  run mlops model show churn@v0.0.2 --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["metrics"]["grad_norm"]')" "NaN"
+  run mlops runs show "$(echo "$out" | json_get '["run"]')" --json
+  expect_eq "$(echo "$out" | json_get '["metrics"]["grad_norm"]["value"]')" "NaN"
+}
+
 test_registry_import_is_idempotent_and_dry_run_writes_nothing() {
   registry_repo
   local before
@@ -276,7 +355,7 @@ test_registry_import_is_idempotent_and_dry_run_writes_nothing() {
   run mlops import mlflow "$STORE" --dry-run
   expect_rc 0
   expect_out "would register churn@v0.0.2 (MLflow version 2) from model.pkl #production"
-  expect_out "dry run: 3 model versions registered, 0 already registered, 3 skipped"
+  expect_out "dry run: 3 model versions would be registered, 0 already registered, 3 skipped"
   expect_eq "$(snapshot; git tag)" "$before"
   mlops import mlflow "$STORE" >/dev/null 2>&1 || fail "first import failed"
   local tags
@@ -376,6 +455,7 @@ test_sqlite_unknown_schema_is_refused_with_the_versions_supported() {
   expect_err "is not an MLflow 2.x database mlops can read: unknown schema revision '400f98739977'"
   expect_err "hint: mlops reads the MLflow 2.x schema revisions (alembic_version) 97727af70f4d,"
   expect_err "0584bdc529eb"
+  expect_err "'mlflow db upgrade sqlite:///COPY.db'; MLflow 3's databases are not read"
   expect_eq "$(snapshot)" "$before"
   expect_eq "$(md5sum <"$DB")" "$db_sum"
   sqlite3 "$DB" "DROP TABLE alembic_version"
@@ -385,12 +465,48 @@ test_sqlite_unknown_schema_is_refused_with_the_versions_supported() {
   echo "not a database at all, just text that is long enough to be read as a header" >"$TEST_ROOT/junk.$$.db"
   run mlops import mlflow "sqlite:///$TEST_ROOT/junk.$$.db"
   expect_rc 2
-  expect_err "is not an MLflow 2.x database mlops can read"
+  expect_err "is not an SQLite database: file is not a database"
+  expect_err "hint: name an MLflow SQLite database (sqlite:///mlflow.db) or file store (mlruns/)"
   run mlops import mlflow "sqlite:///$TEST_ROOT/missing.db"
   expect_rc 2
   expect_err "no MLflow database"
   expect_no_file "$TEST_ROOT/missing.db"
   expect_eq "$(snapshot)" "$before"
+}
+
+test_wrong_sources_are_named_as_what_they_are() {
+  mlflow_repo --runs 2
+  make_db
+  local before
+  before=$(snapshot)
+  run mlops import mlflow "$DB"
+  expect_rc 2
+  expect_err "'$DB' is a SQLite file, not a folder"
+  expect_err "hint: name it as a database: sqlite:///$DB"
+  run mlops import mlflow "sqlite://relative/mlflow.db"
+  expect_rc 2
+  expect_err "is not a SQLite URI: SQLAlchemy's form has three slashes"
+  expect_err "write sqlite:///relative/mlflow.db"
+  run mlops import mlflow postgresql://user@db/mlflow
+  expect_rc 2
+  expect_err "is a postgresql database: mlops reads MLflow's SQLite databases and file stores only"
+  run mlops import mlflow http://localhost:5000
+  expect_rc 2
+  expect_err "is a tracking server"
+  expect_err "--backend-store-uri"
+  run mlops import mlflow "$STORE/0"
+  expect_rc 2
+  expect_err "is one experiment's folder of an MLflow file store, not the store"
+  expect_err "hint: name the store, '$STORE', with --experiment NAME"
+  run mlops import mlflow "$(first_run_dir)"
+  expect_rc 2
+  expect_err "is one run's folder"
+  expect_eq "$(snapshot)" "$before"
+  # An export names what it can write to.
+  mkdir -p "$TEST_ROOT/notmlflow.$$/junk"
+  run mlops runs export --format mlflow "$TEST_ROOT/notmlflow.$$"
+  expect_rc 2
+  expect_err "hint: export into a new or empty folder, or into an MLflow file store"
 }
 
 run_tests "${1:-.}"

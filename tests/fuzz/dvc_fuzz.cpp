@@ -1,11 +1,14 @@
 // DVC's own files, as `mlops import dvc` reads them from a repository somebody else wrote: `.dvc`
 // files, `dvc.lock` (with the stage folders of the dvc.yaml after a NUL byte), `.dir` manifests
 // (which must format and parse back to the same entries), `.dvc/config`, and the lexical join that
-// keeps every out inside the repository. The first byte picks.
+// keeps every out inside the repository; and the DVC-era history `mlops import dvc --all-commits`
+// commits (`.mlops/dvc-history.jsonl`, which must format and parse back the same). The first
+// byte picks.
 #include <algorithm>
 #include <cstdlib>
 
 #include "fuzz.hpp"
+#include "mlops/data/dvc_history.hpp"
 #include "mlops/interop/dvc_config.hpp"
 #include "mlops/interop/dvc_file.hpp"
 
@@ -38,6 +41,15 @@ void check_outs(const mlops::Result<std::vector<DvcOut>>& outs) {
   }
 }
 
+// A history that parsed must read back the same from its canonical text.
+void check_history_round_trip(std::string_view text) {
+  auto history = mlops::data::parse_dvc_history(text, "dvc-history.jsonl");
+  if (!history) return;
+  auto formatted = mlops::data::format_dvc_history(*history);
+  auto again = mlops::data::parse_dvc_history(formatted, "dvc-history.jsonl");
+  if (!again || mlops::data::format_dvc_history(*again) != formatted) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -46,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto nul = text.find('\0');
   auto first = text.substr(0, nul);
   auto second = nul == std::string_view::npos ? std::string_view() : text.substr(nul + 1);
-  switch (data[0] % 5) {
+  switch (data[0] % 6) {
     case 0:
       check_outs(parse_dvc_file(text, "data/fuzz.csv.dvc"));
       break;
@@ -63,6 +75,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)parse_dvc_config(text, ".dvc/config", "/repo/.dvc", config);
       break;
     }
+    case 5:
+      check_history_round_trip(text);
+      break;
     default:
       if (auto joined = join_inside(first, second);
           joined && (joined->starts_with('/') || joined->starts_with("../"))) {

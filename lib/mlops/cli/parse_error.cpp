@@ -135,8 +135,10 @@ std::string given_value(const CLI::Option& option) {
 Error bad_value(const CLI::App& command, const CLI::Option& option) {
   std::string label = option_label(option);
   if (!takes_value(option)) {
-    return bad_input(fmt::format("option '{}' takes no value (got '{}')", label, given_value(option)),
-                     fmt::format("write '{}' alone; see '{} --help'", label, command_path(command)));
+    // A flag takes true or false after '=' (`--keep-dvc=false`); any other value lands here.
+    return bad_input(fmt::format("option '{}' takes no value, or true or false (got '{}')", label, given_value(option)),
+                     fmt::format("write '{0}' alone, or '{0}=false' to turn it off; see '{1} --help'", label,
+                                 command_path(command)));
   }
   std::string what = option.nonpositional() ? fmt::format("option '{}'", label) : label;
   std::string expected = expected_value(option);

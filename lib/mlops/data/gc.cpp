@@ -9,6 +9,7 @@
 #include "mlops/core/config.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/dvc_history.hpp"
 #include "mlops/data/manifest.hpp"
 #include "mlops/data/remote.hpp"
 #include "mlops/data/sharing.hpp"
@@ -31,34 +32,77 @@ std::vector<Hash> hashes_in(std::string_view text) {
   return found;
 }
 
+// Every hash `text` mentions as a version to keep, as a folder version when it is a manifest.
+void add_hashes_in(const Cache& cache, std::string_view text, const std::string& file, std::vector<TrackedData>& into) {
+  for (const auto& h : hashes_in(text)) {
+    TrackedData item;
+    item.pointer_file = file;
+    item.pointer.hash = h;
+    item.pointer.kind = looks_like_manifest(cache, h) ? Kind::dir : Kind::file;
+    into.push_back(std::move(item));
+  }
+}
+
+// The versions a history imported from DVC names (dvc_history.hpp), with the kind it records, so
+// that a folder is kept whole even where its manifest is not in this cache (a remote's gc). A
+// text that does not parse (a merge conflict) keeps every hash it mentions, each as a folder when
+// the cache cannot tell: objects_of then keeps the object and asks for its manifest.
+void add_dvc_history_text(const Cache& cache, std::string_view text, const std::string& file,
+                          std::vector<TrackedData>& into) {
+  if (auto history = parse_dvc_history(text, file)) {
+    for (const auto& [key, pointer] : history->versions) {
+      into.push_back(TrackedData{key.second + std::string(kPointerSuffix), key.second, pointer, std::nullopt});
+    }
+    return;
+  }
+  for (const auto& h : hashes_in(text)) {
+    TrackedData item;
+    item.pointer_file = file;
+    item.pointer.hash = h;
+    item.pointer.kind = !cache.contains(h) || looks_like_manifest(cache, h) ? Kind::dir : Kind::file;
+    into.push_back(std::move(item));
+  }
+}
+
 // Pointer texts as versions to keep. A text that does not parse keeps every hash it mentions,
-// as a folder version (expanded when it is a manifest).
+// as a folder version (expanded when it is a manifest). Every version of a history imported from
+// DVC is kept too: any file of that name, wherever git found its content first.
 void add_pointer_texts(const Cache& cache, const std::vector<git::CommittedFile>& files,
                        std::vector<TrackedData>& into) {
   for (const auto& f : files) {
+    if (fs::path(f.path).filename() == kDvcHistoryName) {
+      add_dvc_history_text(cache, f.content, f.path, into);
+      continue;
+    }
     if (auto pointer = parse_pointer(f.content, f.path)) {
       into.push_back(TrackedData{f.path, data_path_of(f.path, *pointer), std::move(*pointer), std::nullopt});
       continue;
     }
-    for (const auto& h : hashes_in(f.content)) {
-      TrackedData item;
-      item.pointer_file = f.path;
-      item.pointer.hash = h;
-      item.pointer.kind = looks_like_manifest(cache, h) ? Kind::dir : Kind::file;
-      into.push_back(std::move(item));
-    }
+    add_hashes_in(cache, f.content, f.path, into);
   }
 }
 
-// The pointers in the work tree at `root` (another git worktree, or one sharing the store).
-// Unreadable pointers keep every hash they mention.
-void add_workspace(const fs::path& root, const Repo& repo, std::vector<TrackedData>& into) {
+// The history imported from DVC in the work tree of `repo`, committed or not yet.
+Result<void> add_dvc_history(const Repo& repo, const Cache& cache, std::vector<TrackedData>& into) {
+  fs::path history = dvc_history_file(repo);
+  std::error_code ec;
+  if (!fs::exists(history, ec)) return {};
+  auto text = read_file(history);  // unreadable: stop rather than delete what it names
+  if (!text) return std::unexpected(text.error());
+  add_dvc_history_text(cache, *text, history.string(), into);
+  return {};
+}
+
+// The pointers in the work tree at `root` (another git worktree, or one sharing the store), and
+// its history imported from DVC. Unreadable pointers keep every hash they mention.
+Result<void> add_workspace(const fs::path& root, const Repo& repo, const Cache& cache, std::vector<TrackedData>& into) {
   Repo other = repo;
   other.root = root;
   if (auto items = list_tracked(other)) {
     auto sides = every_side(*items);
     into.insert(into.end(), sides.begin(), sides.end());
   }
+  return add_dvc_history(other, cache, into);
 }
 
 // Every version that any git repository using this store still holds, and every work tree's pointers.
@@ -67,6 +111,7 @@ Result<std::vector<TrackedData>> versions_to_keep(const Repo& repo, const Cache&
   if (!own) return std::unexpected(own.error());
   std::vector<TrackedData> all = every_side(*own);  // a conflicted pointer keeps both sides (and the base)
   if (scope == GcScope::workspace_only) return all;
+  MLOPS_TRY(add_dvc_history(repo, cache, all));
 
   std::vector<fs::path> roots{repo.root};
   fs::path store_owner = repo.store().parent_path();
@@ -85,13 +130,13 @@ Result<std::vector<TrackedData>> versions_to_keep(const Repo& repo, const Cache&
     // Work trees of one repository share its history: walk it once.
     fs::path key = trees->empty() ? root : trees->front();
     if (walked_repos.insert(key).second) {
-      auto files = git::files_in_every_version(*git_repo, kPointerSuffix);
+      auto files = git::files_in_every_version(*git_repo, kPointerSuffix, kDvcHistoryName);
       if (!files) return std::unexpected(files.error());
       add_pointer_texts(cache, *files, all);
     }
     trees->push_back(root);
     for (const auto& tree : *trees) {
-      if (scanned_trees.insert(tree).second) add_workspace(tree, repo, all);
+      if (scanned_trees.insert(tree).second) MLOPS_TRY(add_workspace(tree, repo, cache, all));
     }
   }
   return all;

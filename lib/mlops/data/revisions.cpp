@@ -6,6 +6,7 @@
 #include <set>
 
 #include "mlops/data/cache.hpp"
+#include "mlops/data/dvc_history.hpp"
 #include "mlops/data/manifest.hpp"
 #include "mlops/data/pointer.hpp"
 #include "mlops/data/remote.hpp"
@@ -76,6 +77,22 @@ Result<HistoryVersions> versions_in_revisions(const Repo& repo, const Cache& cac
       item.pointer.hash = h;
       item.pointer.kind = looks_like_manifest(cache, h) ? Kind::dir : Kind::file;
       found.unreadable.push_back(std::move(item));
+    }
+  }
+  // Commits made under DVC have `.dvc` files, not pointers: their versions are in the history
+  // `mlops import dvc --all-commits` recorded.
+  DvcHistory history = read_dvc_history_or_warn(repo);
+  if (!history.versions.empty()) {
+    std::set<std::string> named(files->commits.begin(), files->commits.end());
+    std::set<std::pair<std::string, std::string>> seen;  // data path, pointer text
+    for (const auto& [key, pointer] : history.versions) {
+      if (!named.count(key.first)) continue;
+      TrackedData item{key.second + std::string(kPointerSuffix), key.second, pointer, std::nullopt};
+      if (!selected(item, wanted) || !seen.emplace(item.data_path, format_pointer(pointer)).second) continue;
+      for (const auto& p : wanted) {
+        if (selected_by(item, p)) matched.insert(p);
+      }
+      found.versions.push_back(std::move(item));
     }
   }
   for (const auto& p : wanted) {

@@ -18,7 +18,7 @@ namespace mlops::data {
 
 namespace fs = std::filesystem;
 
-Result<Stored> store_path(const Repo& repo, const fs::path& path) {
+Result<Stored> store_path(const Repo& repo, const fs::path& path, const fs::path& links_within) {
   // gc waits while objects are written; the run or tag that names them comes after, within gc's
   // grace period.
   auto lock = lock_store(repo, LockKind::shared);
@@ -28,7 +28,7 @@ Result<Stored> store_path(const Repo& repo, const fs::path& path) {
   if (::stat(path.c_str(), &st) != 0) return std::unexpected(system_error("read", path, errno));
   Stored stored;
   if (S_ISDIR(st.st_mode)) {
-    auto files = walk_directory(path, repo.root);
+    auto files = walk_directory(path, links_within.empty() ? repo.root : links_within);
     if (!files) return std::unexpected(files.error());
     auto stat_cache = StatCache::open(repo);
     if (!stat_cache) return std::unexpected(stat_cache.error());

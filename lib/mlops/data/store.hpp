@@ -23,8 +23,11 @@ struct Stored {
 };
 
 // Puts a file or folder in the cache (a folder as a manifest object) and flushes it; writes no
-// pointer and leaves the workspace as it is. Used for model and run artifacts.
-Result<Stored> store_path(const Repo& repo, const std::filesystem::path& path);
+// pointer and leaves the workspace as it is. Used for model and run artifacts. A symbolic link
+// inside a folder is stored as what it points to when that is inside `links_within` (the
+// repository when empty; an imported MLflow run's artifact folder), and refused otherwise.
+Result<Stored> store_path(const Repo& repo, const std::filesystem::path& path,
+                          const std::filesystem::path& links_within = {});
 
 // Puts object `hash` at `dest`, replacing what is there atomically. copy: a verified copy;
 // reflink: a copy-on-write clone where the filesystem can (else a copy); hardlink and symlink:

@@ -10,7 +10,6 @@
 #include <set>
 
 #include "mlops/core/file.hpp"
-#include "mlops/core/sqlite.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/git/tree.hpp"
 
@@ -95,27 +94,36 @@ std::string strip_pointer_suffix(const std::string& rel) {
   return rel.ends_with(kPointerSuffix) ? rel.substr(0, rel.size() - kPointerSuffix.size()) : rel;
 }
 
-// The versions `mlops import dvc --all-commits` recorded for commit `rev` (.mlops/dvc-import.db,
-// table versions: data path -> pointer text), for history made under DVC, whose commits have
-// `.dvc` files where later ones have pointers. Empty when there is no memo.
+// The versions `mlops import dvc --all-commits` recorded for commit `rev` (.mlops/dvc-history.jsonl:
+// data path -> pointer text), for history made under DVC, whose commits have `.dvc` files where
+// later ones have pointers. Empty when there is no such file.
 Result<std::map<std::string, std::string>> dvc_imported_pointers(const Repo& repo, const git::Repository& git_repo,
                                                                  std::string_view rev) {
   std::map<std::string, std::string> found;
-  fs::path memo = repo.store() / "dvc-import.db";
   std::error_code ec;
-  if (!fs::exists(memo, ec)) return found;
+  if (!fs::exists(dvc_history_file(repo), ec)) return found;
   auto commit = git_repo.resolve_commit(rev);
   if (!commit) return std::unexpected(commit.error());
-  auto db = sql::Database::open(memo, "the DVC import memo", sql::Database::Close::checkpoint);
-  if (!db) return std::unexpected(db.error());
-  auto query = db->prepare("SELECT path, pointer FROM versions WHERE git_commit = ?1");
-  if (!query) return found;  // a memo from before --all-commits: no such table
-  query->bind(1, *commit);
-  for (;;) {
-    auto row = query->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    found.emplace(query->text(0), query->text(1));
+  auto history = read_dvc_history(repo);
+  if (!history) return std::unexpected(history.error());
+  for (auto it = history->versions.lower_bound({*commit, ""});
+       it != history->versions.end() && it->first.first == *commit; ++it) {
+    found.emplace(it->first.second, format_pointer(it->second));
+  }
+  return found;
+}
+
+// The versions of commit `commit` the import could not bring in (all paths when `path` is empty).
+Result<std::vector<DvcNotImported>> dvc_missing_rows(const Repo& repo, const std::string& commit,
+                                                     const std::string& path) {
+  std::vector<DvcNotImported> found;
+  std::error_code ec;
+  if (!fs::exists(dvc_history_file(repo), ec)) return found;
+  auto history = read_dvc_history(repo);
+  if (!history) return std::unexpected(history.error());
+  for (auto it = history->missing.lower_bound({commit, ""}); it != history->missing.end() && it->first.first == commit;
+       ++it) {
+    if (path.empty() || it->first.second == path) found.push_back(it->second);
   }
   return found;
 }
@@ -125,9 +133,50 @@ Error not_tracked_error(const std::string& path, std::string_view where) {
                    fmt::format("track it with 'mlops data add {}'", path));
 }
 
+// The error for data path `rel` (as the user wrote it: `shown`) that has no pointer: DVC's when
+// DVC tracks it there (its version was not imported, and why), else "not tracked". `rev` empty:
+// the work tree.
+Error untracked_error(const Repo& repo, const git::Repository* git_repo, std::string_view rev, const std::string& rel,
+                      const std::string& shown) {
+  std::string dvc_file = rel + ".dvc";
+  std::string where = rev.empty() ? "" : fmt::format(" at '{}'", rev);
+  if (rev.empty()) {
+    struct stat st {};
+    if (::stat((repo.root / dvc_file).c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      return bad_input(
+          fmt::format("'{}' is tracked by DVC ('{}') and was not imported into mlops", shown, dvc_file),
+          fmt::format("import it with 'mlops import dvc {0}' (when its data is missing, 'dvc fetch {0}' first)",
+                      dvc_file));
+    }
+    return not_tracked_error(shown, where);
+  }
+  if (!git_repo) return not_tracked_error(shown, where);
+  if (auto commit = git_repo->resolve_commit(rev)) {
+    if (auto missing = dvc_missing_rows(repo, *commit, rel); missing && !missing->empty()) {
+      const auto& m = missing->front();
+      std::string files;
+      for (std::size_t i = 0; i < m.files.size() && i < 3; ++i) files += (i ? ", " : ": ") + m.files[i];
+      if (m.files.size() > 3) files += fmt::format(" and {} more", m.files.size() - 3);
+      return bad_input(fmt::format("the DVC version of '{}'{} (md5 {}) was not imported: {}{}", shown, where,
+                                   m.dvc_hash, m.reason, files),
+                       fmt::format("fetch it with '{}', then run 'mlops import dvc --all-commits'", m.fetch));
+    }
+  }
+  auto dvc_text = git_repo->read_file_at(rev, dvc_file);
+  if (dvc_text && *dvc_text) {
+    return bad_input(
+        fmt::format("'{}' is tracked by DVC{} ('{}'), and its versions were not imported into this store", shown, where,
+                    dvc_file),
+        "run 'mlops import dvc --all-commits', then commit .mlops/dvc-history.jsonl so that every clone reads the "
+        "history it found");
+  }
+  return not_tracked_error(shown, where);
+}
+
 // Selects from `all` the pointers for `paths` (data paths, pointer files or folders).
 Result<std::vector<TrackedData>> select_from(const Repo& repo, std::vector<TrackedData> all,
-                                             const std::vector<std::string>& paths, std::string_view where) {
+                                             const std::vector<std::string>& paths, std::string_view rev,
+                                             const git::Repository* git_repo) {
   if (paths.empty()) return all;
   std::vector<TrackedData> chosen;
   std::set<std::string> taken;
@@ -142,7 +191,7 @@ Result<std::vector<TrackedData>> select_from(const Repo& repo, std::vector<Track
       matched = true;
       if (taken.insert(t.data_path).second) chosen.push_back(t);
     }
-    if (!matched) return std::unexpected(not_tracked_error(p, where));
+    if (!matched) return std::unexpected(untracked_error(repo, git_repo, rev, data_path, p));
   }
   sort_by_data_path(chosen);
   return chosen;
@@ -181,7 +230,7 @@ Result<std::vector<TrackedData>> select_tracked(const Repo& repo, const std::vec
   }
   auto all = list_tracked(repo);
   if (!all) return all;
-  return select_from(repo, std::move(*all), paths, "");
+  return select_from(repo, std::move(*all), paths, "", nullptr);
 }
 
 Result<std::vector<TrackedData>> list_tracked_at(const Repo& repo, std::string_view rev) {
@@ -195,8 +244,14 @@ Result<std::vector<TrackedData>> list_tracked_at(const Repo& repo, std::string_v
     if (!tracked) return std::unexpected(tracked.error());
     found.push_back(std::move(*tracked));
   }
+  // A damaged history file must not stop what only adds it to the commit's pointers (the
+  // pre-push hook, a registration): warned about, and left out.
   auto imported = dvc_imported_pointers(repo, *git_repo, rev);
-  if (!imported) return std::unexpected(imported.error());
+  if (!imported && imported.error().exit != Exit::bad_input) return std::unexpected(imported.error());
+  if (!imported) {
+    (void)read_dvc_history_or_warn(repo);
+    imported = std::map<std::string, std::string>();
+  }
   for (const auto& [path, text] : *imported) {
     bool pointed = std::any_of(found.begin(), found.end(), [&](const TrackedData& t) { return t.data_path == path; });
     if (pointed) continue;
@@ -213,7 +268,9 @@ Result<std::vector<TrackedData>> select_tracked_at(const Repo& repo, std::string
                                                    const std::vector<std::string>& paths) {
   auto all = list_tracked_at(repo, rev);
   if (!all) return all;
-  return select_from(repo, std::move(*all), paths, fmt::format(" at '{}'", rev));
+  auto git_repo = git::Repository::open(repo.root);
+  if (!git_repo) return std::unexpected(git_repo.error());
+  return select_from(repo, std::move(*all), paths, rev, &*git_repo);
 }
 
 Result<TrackedData> tracked_at(const Repo& repo, std::string_view data_path, std::string_view rev) {
@@ -228,14 +285,23 @@ Result<TrackedData> tracked_at(const Repo& repo, std::string_view data_path, std
     auto imported = dvc_imported_pointers(repo, *git_repo, rev);
     if (!imported) return std::unexpected(imported.error());
     auto it = imported->find(*rel);
-    if (it == imported->end()) {
-      return std::unexpected(not_tracked_error(std::string(data_path), fmt::format(" at '{}'", rev)));
-    }
+    if (it == imported->end())
+      return std::unexpected(untracked_error(repo, &*git_repo, rev, *rel, std::string(data_path)));
     return parse_tracked(pointer_file, it->second, fmt::format("{}:{} (imported from DVC)", rev, pointer_file));
   }
   auto tracked = parse_tracked(pointer_file, **text, fmt::format("{}:{}", rev, pointer_file));
   if (tracked && tracked->conflict) return std::unexpected(conflict_error(*tracked));
   return tracked;
+}
+
+Result<std::vector<DvcNotImported>> dvc_not_imported_at(const Repo& repo, std::string_view rev) {
+  std::error_code ec;
+  if (!fs::exists(dvc_history_file(repo), ec)) return std::vector<DvcNotImported>();
+  auto git_repo = git::Repository::open(repo.root);
+  if (!git_repo) return std::unexpected(git_repo.error());
+  auto commit = git_repo->resolve_commit(rev);
+  if (!commit) return std::unexpected(commit.error());
+  return dvc_missing_rows(repo, *commit, "");
 }
 
 Result<TrackedData> read_tracked(const Repo& repo, std::string_view data_path) {

@@ -7,6 +7,7 @@
 
 #include "mlops/core/error.hpp"
 #include "mlops/core/repo.hpp"
+#include "mlops/data/dvc_history.hpp"
 #include "mlops/data/pointer.hpp"
 #include "mlops/data/pointer_conflict.hpp"
 
@@ -49,6 +50,10 @@ Result<std::vector<TrackedData>> select_tracked_at(const Repo& repo, std::string
                                                    const std::vector<std::string>& paths);
 // PATH@REV: the pointer of `data_path` in commit REV; bad input when there is none.
 Result<TrackedData> tracked_at(const Repo& repo, std::string_view data_path, std::string_view rev);
+// The versions of commit REV that `mlops import dvc --all-commits` could not bring in (missing or
+// corrupt), as .mlops/dvc-history.jsonl records them: PATH@REV and `data diff` say so instead of
+// "not tracked". Empty without that file.
+Result<std::vector<DvcNotImported>> dvc_not_imported_at(const Repo& repo, std::string_view rev);
 // The pointer of `data_path` in the work tree; bad input when there is none.
 Result<TrackedData> read_tracked(const Repo& repo, std::string_view data_path);
 

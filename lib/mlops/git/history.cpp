@@ -22,10 +22,16 @@ namespace {
 
 std::string oid_key(const git_oid* oid) { return std::string(reinterpret_cast<const char*>(oid->id), GIT_OID_RAWSZ); }
 
-// Collects suffix-named blobs from trees, commits and indexes, reading each tree and blob once.
+// Collects suffix-named blobs (and those named `also_named`) from trees, commits and indexes,
+// reading each tree and blob once.
 class BlobCollector {
  public:
-  BlobCollector(git_repository* repo, std::string_view suffix) : repo_(repo), suffix_(suffix) {}
+  BlobCollector(git_repository* repo, std::string_view suffix, std::string_view also_named = {})
+      : repo_(repo), suffix_(suffix), also_named_(also_named) {}
+
+  bool wanted(std::string_view name) const {
+    return (name.size() > suffix_.size() && name.ends_with(suffix_)) || (!also_named_.empty() && name == also_named_);
+  }
 
   // Queues a commit (or anything that peels to one) for the history walk.
   void add_root(const git_oid* oid) {
@@ -57,7 +63,7 @@ class BlobCollector {
         if (git_tree_lookup(&sub.ptr, repo_, git_tree_entry_id(entry)) != 0)
           return std::unexpected(git_error("read a tree"));
         if (auto r = add_tree(sub.ptr, prefix + std::string(name) + "/"); !r) return r;
-      } else if (type == GIT_OBJECT_BLOB && name.size() > suffix_.size() && name.ends_with(suffix_)) {
+      } else if (type == GIT_OBJECT_BLOB && wanted(name)) {
         if (auto r = add_blob(git_tree_entry_id(entry), prefix + std::string(name)); !r) return r;
       }
     }
@@ -71,7 +77,7 @@ class BlobCollector {
       std::string_view path = entry->path;
       auto slash = path.rfind('/');
       std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
-      if (name.size() <= suffix_.size() || !name.ends_with(suffix_)) continue;
+      if (!wanted(name)) continue;
       if (auto r = add_blob(&entry->id, std::string(path)); !r) return r;
     }
     return {};
@@ -106,6 +112,7 @@ class BlobCollector {
     git_oid oid;
     while (git_revwalk_next(&oid, walk.ptr) == 0) {
       ++commits_;
+      walked_.push_back(oid_hex(&oid));
       Owned<git_commit, git_commit_free> commit;
       if (git_commit_lookup(&commit.ptr, repo_, &oid) != 0) return std::unexpected(git_error("read a commit"));
       if (!trees_.insert(oid_key(git_commit_tree_id(commit.ptr))).second) continue;
@@ -118,14 +125,17 @@ class BlobCollector {
 
   std::vector<CommittedFile> take() { return std::move(files_); }
   std::size_t commits() const { return commits_; }
+  std::vector<std::string> take_walked() { return std::move(walked_); }
 
  private:
   git_repository* repo_;
   std::string_view suffix_;
+  std::string_view also_named_;
   std::vector<git_oid> roots_;
   std::unordered_set<std::string> trees_, blobs_;
   std::vector<CommittedFile> files_;
   std::size_t commits_ = 0;
+  std::vector<std::string> walked_;  // the ids of the commits walk() read, in its order
 };
 
 // Queues the commits of `name`'s reflog entries newer than `cutoff` (all with nullopt).
@@ -222,8 +232,9 @@ std::optional<std::int64_t> reflog_cutoff(const Repository& repo, std::int64_t n
   return parse_expiry(value, now);
 }
 
-Result<std::vector<CommittedFile>> files_in_every_version(const Repository& repo, std::string_view suffix) {
-  BlobCollector collector(repo.raw(), suffix);
+Result<std::vector<CommittedFile>> files_in_every_version(const Repository& repo, std::string_view suffix,
+                                                          std::string_view also_named) {
+  BlobCollector collector(repo.raw(), suffix, also_named);
   auto cutoff = reflog_cutoff(repo, static_cast<std::int64_t>(std::time(nullptr)));
 
   // Every ref (branches, tags, remote-tracking branches, notes, the stash) and its reflog; the
@@ -278,7 +289,10 @@ Result<RevisionFiles> files_in_revisions(const Repository& repo, const RevisionS
       if (!tips.insert(oid_key(git_object_id(target.ptr))).second) continue;
       auto added = collector.add_commit_tree(git_object_id(target.ptr));
       if (!added) return std::unexpected(added.error());
-      if (*added) ++found.revisions;
+      if (*added) {
+        ++found.revisions;
+        found.commits.push_back(oid_hex(git_object_id(target.ptr)));
+      }
     }
     return {};
   };
@@ -297,6 +311,7 @@ Result<RevisionFiles> files_in_revisions(const Repository& repo, const RevisionS
       return std::unexpected(r.error());
     if (auto r = collector.walk(); !r) return std::unexpected(r.error());
     found.revisions = collector.commits();
+    found.commits = collector.take_walked();
   }
   found.files = collector.take();
   return found;

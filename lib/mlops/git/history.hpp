@@ -20,7 +20,9 @@ namespace mlops::git {
 // branches, the stash and its older entries), the commits of reflog entries newer than git's
 // gc.reflogExpireUnreachable (default 30 days; "never" keeps all), the HEAD and the index (every
 // merge stage) of the main and every linked work tree. Blobs and trees seen once are not read again.
-Result<std::vector<CommittedFile>> files_in_every_version(const Repository& repo, std::string_view suffix);
+// With `also_named`, files of exactly that name are collected too (one walk for both).
+Result<std::vector<CommittedFile>> files_in_every_version(const Repository& repo, std::string_view suffix,
+                                                          std::string_view also_named = {});
 
 // Which revisions `data push|fetch|gc --all-commits|--all-tags|--all-branches` name, as DVC's flags do.
 struct RevisionScope {
@@ -33,6 +35,7 @@ struct RevisionScope {
 struct RevisionFiles {
   std::vector<CommittedFile> files;  // every distinct blob (content), with one path it was found at
   std::size_t revisions = 0;         // commits named (with all_commits: walked)
+  std::vector<std::string> commits;  // their full ids
 };
 
 // The distinct blobs whose file name ends with `suffix` in the revisions `scope` names. Each tree

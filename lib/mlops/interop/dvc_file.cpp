@@ -110,6 +110,12 @@ Result<DvcOut> parse_out(const YAML::Node& node, std::string_view base, std::str
     }
   }
   if (path.empty()) return std::unexpected(file_error(source, node.Mark(), "an out has no 'path'"));
+  if (auto scheme = path.find("://");
+      scheme != std::string::npos && scheme > 0 && path.find_first_of("/\\.") > scheme) {
+    out.path = path;  // reported as it is written, never joined with a folder or touched
+    out.external = true;
+    return out;
+  }
   auto joined = join_inside(base, path);
   if (!joined) {
     return std::unexpected(file_error(source, node.Mark(), fmt::format("out '{}' is outside the repository", path)));

@@ -24,9 +24,12 @@ struct DvcOut {
   std::optional<std::uint64_t> size;
   std::optional<std::uint64_t> nfiles;
   std::string other_hash;  // `etag` or `checksum` of an external out: nothing to import
-  std::string remote;      // the out's `remote:` field
-  std::string source;      // the .dvc or dvc.lock file that names it, repository-relative
-  std::string stage;       // the dvc.lock stage; empty for a .dvc file
+  // An external out named by URL (`s3://bucket/x.csv`, `remote://name/x`): `path` holds the URL as
+  // written, and nothing is imported (the data lives outside the repository).
+  bool external = false;
+  std::string remote;  // the out's `remote:` field
+  std::string source;  // the .dvc or dvc.lock file that names it, repository-relative
+  std::string stage;   // the dvc.lock stage; empty for a .dvc file
 };
 
 // Parses a `.dvc` file. `source` is its repository-relative path: out paths are relative to its

@@ -15,8 +15,10 @@
 #include "mlops/core/config.hpp"
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/core/suggest.hpp"
 #include "mlops/data/add.hpp"
 #include "mlops/data/cache.hpp"
+#include "mlops/data/dvc_history.hpp"
 #include "mlops/data/manifest.hpp"
 #include "mlops/data/settings.hpp"
 #include "mlops/data/sharing.hpp"
@@ -46,6 +48,9 @@ std::string_view to_string(OutcomeKind kind) {
 }
 
 namespace {
+
+constexpr std::string_view kExternalOutReason =
+    "an external out (a URL): its data lives outside the repository, which mlops does not track";
 
 bool is_under(std::string_view path, std::string_view top) {
   return top.empty() || path == top || (path.starts_with(top) && path.size() > top.size() && path[top.size()] == '/');
@@ -122,8 +127,10 @@ Result<std::optional<std::string>> read_dir_manifest(const DvcConfig& config, co
 class OutImporter {
  public:
   OutImporter(const Repo& repo, const DvcConfig& config, const data::Cache& cache, DvcObjectImporter& objects,
-              data::StatCache* stat_cache, bool dry_run, out::Progress& progress, bool use_workspace = true)
+              data::StatCache* stat_cache, bool dry_run, out::Progress& progress, const std::atomic<bool>* stop,
+              bool use_workspace = true)
       : use_workspace_(use_workspace),
+        stop_(stop),
         repo_(repo),
         config_(config),
         cache_(cache),
@@ -201,6 +208,7 @@ class OutImporter {
     }
     std::vector<std::pair<std::string, DvcObjectImporter::Unverified>> files;
     for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      if (stop_ && stop_->load()) return std::unexpected(environment_error("interrupted"));
       if (!it->is_regular_file(ec)) continue;
       std::string rel = it->path().lexically_relative(folder).generic_string();
       auto stored = objects_.store_file(it->path());
@@ -250,6 +258,7 @@ class OutImporter {
   // The object named `md5`, from the memo or the first candidate whose bytes match; nullopt when
   // there is none. `workspace_rel` is where the workspace may hold a copy.
   Result<std::optional<ImportedObject>> obtain(const std::string& md5, bool legacy, const std::string& workspace_rel) {
+    if (stop_ && stop_->load()) return std::unexpected(environment_error("interrupted"));
     if (auto known = objects_.known(md5, legacy)) {
       progress_.advance(known->size);
       return known;
@@ -272,6 +281,7 @@ class OutImporter {
         continue;
       }
       if (*verdict == Verdict::absent) continue;
+      MLOPS_TRY(objects_.checkpoint());
       progress_.advance(object.size);
       // A workspace copy just read need not be read again by `mlops data status`.
       if (stat_cache_ && candidate == repo_.root / workspace_rel)
@@ -282,6 +292,7 @@ class OutImporter {
   }
 
   bool use_workspace_;
+  const std::atomic<bool>* stop_;
   const Repo& repo_;
   const DvcConfig& config_;
   const data::Cache& cache_;
@@ -386,7 +397,10 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
         DvcHistoryVersion version;
         version.outcome.out = out;
         version.outcome.kind = OutcomeKind::imported;
-        if (out.md5.empty()) {
+        if (out.external) {
+          version.outcome.kind = OutcomeKind::skipped;
+          version.outcome.reason = kExternalOutReason;
+        } else if (out.md5.empty()) {
           version.outcome.kind = OutcomeKind::skipped;
           version.outcome.reason = "it has no md5";
         } else if (!out.cached) {
@@ -410,8 +424,11 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
   std::uint64_t total = 0;
   for (const auto& v : report.history) total += v.outcome.out.size.value_or(0);
   out::Progress progress("Importing DVC history", total);
-  OutImporter importer(repo, config, cache, objects, nullptr, options.dry_run, progress, false);
-  std::vector<std::array<std::string, 3>> rows;
+  OutImporter importer(repo, config, cache, objects, nullptr, options.dry_run, progress, options.stop, false);
+  // What this import found; merged at the end into what earlier imports recorded.
+  data::DvcHistory found;
+  auto before = options.dry_run ? Result<data::DvcHistory>(data::DvcHistory{}) : data::read_dvc_history(repo);
+  if (!before) return std::unexpected(before.error());
   for (auto& version : report.history) {
     DvcOutcome& outcome = version.outcome;
     if (outcome.kind != OutcomeKind::imported) continue;
@@ -435,15 +452,46 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
     for (const auto& file : importer.corrupt) {
       out::warn(fmt::format("'{}' does not match its MD5: skipped, never imported", file));
     }
+    if (outcome.kind == OutcomeKind::missing) {
+      if (options.dry_run) continue;
+      data::DvcNotImported missing{outcome.out.path, outcome.out.md5 + (outcome.out.is_dir ? ".dir" : ""),
+                                   outcome.reason, outcome.missing_files, outcome.fetch_command};
+      for (const auto& commit : version.commits) found.missing.insert_or_assign({commit, outcome.out.path}, missing);
+      continue;
+    }
     if (outcome.kind != OutcomeKind::imported || options.dry_run) continue;
     std::string text = data::format_pointer(outcome.pointer);
-    for (const auto& commit : version.commits) rows.push_back({commit, outcome.out.path, text});
+    bool recorded = true;
+    for (const auto& commit : version.commits) {
+      data::DvcHistoryKey key{commit, outcome.out.path};
+      auto known = before->versions.find(key);
+      recorded = recorded && known != before->versions.end() && data::format_pointer(known->second) == text;
+      found.versions.insert_or_assign(key, outcome.pointer);
+    }
+    if (recorded) outcome.kind = OutcomeKind::unchanged;
   }
   progress.finish();
   if (options.dry_run) return {};
+  // The objects first: the history must never name one that is not durable in the cache.
   MLOPS_TRY(cache.flush());
   MLOPS_TRY(objects.commit());
-  return objects.remember_versions(rows);
+  auto written = data::merge_dvc_history(repo, found);
+  if (!written) return std::unexpected(written.error());
+  report.history_file_written = *written;
+  return {};
+}
+
+// An import stopped by options.stop keeps what it stored: durable and in the memo, so that the
+// next import does not read it again. Other errors are returned as they are.
+Error kept_if_interrupted(const DvcImportOptions& options, const data::Cache& cache, DvcObjectImporter& objects,
+                          Error error) {
+  if (!options.stop || !options.stop->load() || options.dry_run) return error;
+  if (auto r = cache.flush(); !r) return r.error();
+  if (auto r = objects.commit(); !r) return r.error();
+  return environment_error(
+      fmt::format("interrupted: the {} file{} ({}) read so far are kept in the cache and remembered",
+                  objects.files_read(), objects.files_read() == 1 ? "" : "s", out::human_bytes(objects.bytes_read())),
+      "run 'mlops import dvc' again to finish: what was kept is not read again");
 }
 
 }  // namespace
@@ -454,7 +502,12 @@ Result<std::vector<DvcOut>> find_dvc_outs(const Repo& repo, const std::vector<st
   std::vector<std::string> selectors;
   for (const auto& p : paths) {
     auto rel = repo.relative(p);
-    if (!rel) return std::unexpected(rel.error());
+    if (!rel) {
+      auto error = rel.error();
+      if (error.hint.empty())
+        error.hint = "name a .dvc file, a dvc.lock, a path they track, or a folder of this repository";
+      return std::unexpected(std::move(error));
+    }
     selectors.push_back(*rel == "." ? "" : *rel);
   }
   auto selected_file = [&](const std::string& file) {
@@ -466,7 +519,9 @@ Result<std::vector<DvcOut>> find_dvc_outs(const Repo& repo, const std::vector<st
   // A malformed file that no PATH names is left out, so that naming the others is a way past it;
   // its error is still the answer when a PATH then selects nothing.
   std::optional<Error> unread;
+  std::vector<std::string> names;  // what a mistyped PATH may have meant
   for (const auto& file : *files) {
+    names.push_back(file);
     bool whole = selected_file(file);
     auto parsed = read_dvc_outs(repo, file);
     if (!parsed) {
@@ -475,6 +530,7 @@ Result<std::vector<DvcOut>> find_dvc_outs(const Repo& repo, const std::vector<st
       continue;
     }
     for (auto& out : *parsed) {
+      names.push_back(out.path);
       bool take = whole;
       for (std::size_t i = 0; i < selectors.size(); ++i) {
         bool hit = is_under(file, selectors[i]) || is_under(out.path, selectors[i]) ||
@@ -488,8 +544,11 @@ Result<std::vector<DvcOut>> find_dvc_outs(const Repo& repo, const std::vector<st
   for (std::size_t i = 0; i < selectors.size(); ++i) {
     if (!used[i]) {
       if (unread) return std::unexpected(*unread);
+      std::string near = closest(selectors[i], names);
       return std::unexpected(bad_input(fmt::format("no DVC-tracked data at '{}'", paths[i]),
-                                       "name a .dvc file, a dvc.lock, a path they track, or a folder holding them"));
+                                       near.empty() ? "name a .dvc file, a dvc.lock, a path they track, or a "
+                                                      "folder holding them"
+                                                    : fmt::format("did you mean '{}'?", near)));
     }
   }
   for (const auto& out : outs) {
@@ -510,20 +569,31 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
   if (!config) return std::unexpected(config.error());
   auto settings = data::load_data_settings(repo);
   if (!settings) return std::unexpected(settings.error());
+  // A damaged history file (a merge conflict, say) stops the import before anything is written.
+  if (options.all_commits) {
+    auto history = data::read_dvc_history(repo);
+    if (!history) return std::unexpected(history.error());
+  }
 
   DvcImportReport report;
   report.remotes = offer_remotes(repo, *config);
 
   // Decide what each out is before anything is written.
-  std::set<std::string> seen;
+  std::map<std::string, std::string> seen;  // out path -> the DVC file that named it first
   std::uint64_t total = 0;
   for (auto& out : *outs) {
     DvcOutcome outcome;
     outcome.out = out;
     outcome.kind = OutcomeKind::imported;
-    if (!seen.insert(out.path).second) {
+    if (auto [first, inserted] = seen.emplace(out.path, out.source); !inserted) {
       outcome.kind = OutcomeKind::skipped;
-      outcome.reason = "also named by an earlier DVC file";
+      outcome.reason = fmt::format(
+          "'{}' names it too, and comes first; DVC itself refuses overlapping outputs: "
+          "remove one of them and import again",
+          first->second);
+    } else if (out.external) {
+      outcome.kind = OutcomeKind::skipped;
+      outcome.reason = kExternalOutReason;
     } else if (out.md5.empty()) {
       outcome.kind = OutcomeKind::skipped;
       outcome.reason = out.other_hash.empty() ? "it has no md5 (never committed to DVC's cache)"
@@ -575,12 +645,14 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
   if (!objects) return std::unexpected(objects.error());
 
   out::Progress progress("Importing from DVC", total);
-  OutImporter importer(repo, *config, cache, *objects, stat_cache.get(), options.dry_run, progress);
+  OutImporter importer(repo, *config, cache, *objects, stat_cache.get(), options.dry_run, progress, options.stop);
   for (std::size_t i = 0; i < report.outcomes.size(); ++i) {
     auto& outcome = report.outcomes[i];
     if (outcome.kind != OutcomeKind::imported) continue;
     importer.corrupt = corrupt_manifests[i];
-    MLOPS_TRY(importer.run(outcome, dir_entries[i]));
+    if (auto r = importer.run(outcome, dir_entries[i]); !r) {
+      return std::unexpected(kept_if_interrupted(options, cache, *objects, r.error()));
+    }
     if (!importer.corrupt.empty()) {
       for (const auto& file : importer.corrupt) {
         out::warn(fmt::format("'{}' does not match its MD5: skipped, never imported", file));
@@ -610,7 +682,11 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
   if (!options.dry_run) {
     if (auto saved = stat_cache->save(); !saved) out::warn(saved.error().message);
   }
-  if (options.all_commits) MLOPS_TRY(import_history(repo, git_repo, options, *config, cache, *objects, report));
+  if (options.all_commits) {
+    if (auto r = import_history(repo, git_repo, options, *config, cache, *objects, report); !r) {
+      return std::unexpected(kept_if_interrupted(options, cache, *objects, r.error()));
+    }
+  }
   report.files_read = objects->files_read();
   report.bytes_read = objects->bytes_read();
 

@@ -4,6 +4,7 @@
 // stored in the mlops cache, and tracked by a `PATH.mlops` pointer (with its .gitignore entry),
 // through the same calls `mlops data add` makes. Every DVC file is read and checked before
 // anything is written, so a malformed one changes nothing.
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,8 +26,12 @@ struct DvcImportOptions {
   bool dry_run = false;
   bool keep_dvc = true;  // false: remove each .dvc file once all its outs are imported
   // Also the versions the `.dvc` files of every commit (`git rev-list --all`) name, recorded in
-  // .mlops/dvc-import.db so that PATH@REV finds them in commits that have no PATH.mlops.
+  // .mlops/dvc-history.jsonl (data/dvc_history.hpp, committed) so that PATH@REV finds them in
+  // commits that have no PATH.mlops, in every clone.
   bool all_commits = false;
+  // Set (by a signal handler) to stop between objects: what was stored is made durable and
+  // remembered first, and the import returns an error saying how much was kept.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 enum class OutcomeKind { imported, unchanged, missing, skipped };
@@ -58,6 +63,7 @@ struct DvcImportReport {
   std::vector<DvcOutcome> outcomes;
   std::vector<DvcHistoryVersion> history;  // with all_commits
   std::size_t commits = 0;                 // with all_commits: the commits walked
+  bool history_file_written = false;       // with all_commits: .mlops/dvc-history.jsonl changed, to commit
   std::vector<OfferedRemote> remotes;
   std::vector<std::string> removed_dvc_files;  // with keep_dvc false
   std::uint64_t files_read = 0;

@@ -56,9 +56,7 @@ Result<DvcObjectImporter> DvcObjectImporter::open(const Repo& repo, const data::
     if (!dry_run) {
       MLOPS_TRY(opened->exec(
           "CREATE TABLE IF NOT EXISTS objects (dvc TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER NOT NULL);"
-          "CREATE INDEX IF NOT EXISTS objects_by_hash ON objects (hash);"
-          "CREATE TABLE IF NOT EXISTS versions (git_commit TEXT NOT NULL, path TEXT NOT NULL, pointer TEXT NOT NULL,"
-          " PRIMARY KEY (git_commit, path))"));
+          "CREATE INDEX IF NOT EXISTS objects_by_hash ON objects (hash)"));
     }
     db.emplace(std::move(*opened));
   }
@@ -158,6 +156,7 @@ std::optional<std::string> DvcObjectImporter::md5_of(const Hash& hash) {
 }
 
 void DvcObjectImporter::remember(const std::string& md5, bool legacy, const ImportedObject& object) {
+  pending_bytes_ += object.size;
   pending_.insert_or_assign(memo_key(md5, legacy), object);
   if (!legacy) pending_md5_.emplace(object.hash, md5);
 }
@@ -175,20 +174,18 @@ Result<void> DvcObjectImporter::commit() {
   MLOPS_TRY(transaction->commit());
   pending_.clear();
   pending_md5_.clear();
+  pending_bytes_ = 0;
+  last_commit_ = std::chrono::steady_clock::now();
   return {};
 }
 
-Result<void> DvcObjectImporter::remember_versions(const std::vector<std::array<std::string, 3>>& versions) {
-  if (versions.empty() || !db_) return {};
-  auto transaction = sql::Transaction::begin(*db_);
-  if (!transaction) return std::unexpected(transaction.error());
-  auto insert = db_->prepare("INSERT OR REPLACE INTO versions (git_commit, path, pointer) VALUES (?1, ?2, ?3)");
-  if (!insert) return std::unexpected(insert.error());
-  for (const auto& [commit, path, pointer] : versions) {
-    insert->bind(1, commit).bind(2, path).bind(3, pointer);
-    MLOPS_TRY(insert->run());
-  }
-  return transaction->commit();
+Result<void> DvcObjectImporter::checkpoint() {
+  if (pending_.empty() || !db_) return {};
+  bool due = pending_.size() >= 256 || pending_bytes_ >= (std::uint64_t{256} << 20) ||
+             std::chrono::steady_clock::now() - last_commit_ >= std::chrono::seconds(2);
+  if (!due) return {};
+  MLOPS_TRY(cache_->flush());
+  return commit();
 }
 
 }  // namespace mlops::interop

@@ -4,7 +4,7 @@
 // they are copied to a temp file in the cache, which is published only when the MD5 matches. A
 // memo (`.mlops/dvc-import.db`: DVC hash -> mlops hash) remembers every object imported, so a
 // second import, an interrupted one run again, or --all-commits never reads an object twice.
-#include <array>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -65,11 +65,10 @@ class DvcObjectImporter {
   std::optional<std::string> md5_of(const Hash& hash);
   // Records in the memo what import_file stored since the last call; call after cache.flush().
   Result<void> commit();
-  // Records that commit `commit` (a full id) had data path `path` at the version `pointer` (a
-  // pointer file's text), in the memo's table `versions`: what PATH@REV reads for history made
-  // under DVC (data/tracked.cpp). Call after commit(): the objects it names are in the cache.
-  Result<void> remember_versions(const std::vector<std::array<std::string, 3>>& versions);
-
+  // Makes what was stored since the last commit durable and remembered (cache.flush(), then
+  // commit()) when enough has gathered: 256 objects, 256 MB or 2 seconds. Called after each object,
+  // so that an interrupted import loses at most that much, even inside one large folder.
+  Result<void> checkpoint();
   std::uint64_t files_read() const { return files_read_; }
   std::uint64_t bytes_read() const { return bytes_read_; }
 
@@ -90,6 +89,8 @@ class DvcObjectImporter {
   std::map<Hash, std::string> pending_md5_;                  // object -> DVC 3 MD5, not yet committed
   std::uint64_t files_read_ = 0;
   std::uint64_t bytes_read_ = 0;
+  std::uint64_t pending_bytes_ = 0;
+  std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace mlops::interop

@@ -110,7 +110,12 @@ Result<MlflowExportReport> export_mlflow(const Repo& repo, tracking::RunStore& s
   std::map<std::string, bool> existing_runs;
   if (fs::exists(dir) && !fs::is_empty(dir, ec)) {
     auto there = read_mlflow_file_store(dir, {});
-    if (!there) return std::unexpected(there.error());
+    if (!there) {
+      Error error = there.error();
+      // The reader's hint is the import's (which also reads SQLite); an export writes a file store.
+      if (error.exit == Exit::bad_input) error.hint = "export into a new or empty folder, or into an MLflow file store";
+      return std::unexpected(error);
+    }
     for (const auto& e : there->experiments) experiments[e.name] = {e.id, e.name};
     for (const auto& r : there->runs) existing_runs[r.run_id] = true;
   }

@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <set>
 #include <unordered_map>
 
+#include "mlops/core/file.hpp"
+#include "mlops/core/output.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/store.hpp"
 #include "mlops/interop/mlflow_sqlite.hpp"
@@ -39,6 +43,21 @@ Result<void> check_artifacts_inside(const MlflowRun& run) {
   return {};
 }
 
+Result<FileLock> lock_mlflow_import(const Repo& repo) {
+  fs::path path = repo.store() / "import-mlflow.lock";
+  auto now = FileLock::try_acquire(path);
+  if (!now) return std::unexpected(now.error());
+  if (*now) return std::move(**now);
+  out::note("mlops: waiting for another 'mlops import mlflow' to finish...");
+  auto lock = FileLock::acquire(path, std::chrono::minutes(30));
+  if (!lock) {
+    return std::unexpected(
+        environment_error(fmt::format("another 'mlops import mlflow' is still running: {}", lock.error().message),
+                          "run the import again once it has finished; it imports only what the other did not"));
+  }
+  return lock;
+}
+
 tracking::RunRecord record_of(const MlflowRun& run) {
   tracking::RunRecord record;
   record.id = tracking::make_run_id(run.start_ms);
@@ -61,7 +80,64 @@ tracking::RunRecord record_of(const MlflowRun& run) {
 
 }  // namespace
 
+namespace {
+
+// A SOURCE mlops cannot read, said as what it is: another kind of tracking store, a malformed
+// SQLite URI, a SQLite file named as a folder, one experiment's or run's folder of a file store.
+Result<void> check_mlflow_source(const std::string& source) {
+  if (source.starts_with("sqlite://") && !source.starts_with("sqlite:///")) {
+    return std::unexpected(bad_input(
+        fmt::format("'{}' is not a SQLite URI: SQLAlchemy's form has three slashes before a relative path", source),
+        fmt::format("write sqlite:///{} (or sqlite:////absolute/path.db)", source.substr(9))));
+  }
+  for (std::string_view scheme :
+       {"postgresql", "postgres", "mysql", "mssql", "oracle", "http", "https", "databricks"}) {
+    if (!source.starts_with(std::string(scheme) + ":")) continue;
+    bool server = scheme == "http" || scheme == "https" || scheme == "databricks";
+    return std::unexpected(bad_input(
+        server ? fmt::format("'{}' is a tracking server: mlops reads an MLflow store, not the server's API", source)
+               : fmt::format("'{}' is a {} database: mlops reads MLflow's SQLite databases and file stores only",
+                             source, scheme),
+        server ? "point at the server's backend store instead (its --backend-store-uri: a folder or sqlite:///...)"
+               : "copy the runs into a file store or a SQLite database with MLflow, then import that"));
+  }
+  if (is_mlflow_sqlite_uri(source)) return {};
+  fs::path root = source.starts_with("file://") ? fs::path(source.substr(7)) : fs::path(source);
+  std::error_code ec;
+  if (fs::is_regular_file(root, ec)) {
+    std::string head(16, '\0');
+    if (auto file = std::fopen(root.c_str(), "rb")) {
+      head.resize(std::fread(head.data(), 1, head.size(), file));
+      std::fclose(file);
+    }
+    if (head == std::string("SQLite format 3\0", 16)) {
+      return std::unexpected(bad_input(fmt::format("'{}' is a SQLite file, not a folder", source),
+                                       fmt::format("name it as a database: sqlite:///{}", root.string())));
+    }
+    return {};
+  }
+  auto meta = read_file(root / "meta.yaml");
+  if (meta) {
+    auto has = [&](std::string_view key) {
+      return meta->starts_with(key) || meta->find("\n" + std::string(key)) != std::string::npos;
+    };
+    bool run = has("run_id:"), experiment = !run && has("experiment_id:");
+    if (run || experiment) {
+      fs::path store = run ? root.parent_path().parent_path() : root.parent_path();
+      return std::unexpected(
+          bad_input(fmt::format("'{}' is one {} folder of an MLflow file store, not the store", source,
+                                run ? "run's" : "experiment's"),
+                    fmt::format("name the store, '{}'{}", store.string(),
+                                run ? "" : ", with --experiment NAME to import only this experiment")));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOptions& options) {
+  MLOPS_TRY(check_mlflow_source(options.source));
   auto source = [&]() -> Result<MlflowStore> {
     if (is_mlflow_sqlite_uri(options.source)) {
       return read_mlflow_sqlite(mlflow_sqlite_path(options.source), options.experiments);
@@ -77,6 +153,16 @@ Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOpt
   std::optional<tracking::RunStore> store;
   std::set<std::string> imported_ids;
   std::unordered_map<std::string, std::string> run_ids;  // MLflow id -> mlops id
+  // Two imports at once would both find a run not imported yet and both write it: the check and
+  // the write are one critical section, under a lock of their own (not runs.db's transaction,
+  // which must not be held while artifacts are stored). The second import waits, then finds
+  // every run the first one wrote.
+  std::optional<FileLock> import_lock;
+  if (!options.dry_run) {
+    auto lock = lock_mlflow_import(repo);
+    if (!lock) return std::unexpected(lock.error());
+    import_lock.emplace(std::move(*lock));
+  }
   if (!options.dry_run || fs::exists(repo.runs_db())) {
     auto opened = tracking::RunStore::open(repo);
     if (!opened) return std::unexpected(opened.error());
@@ -103,6 +189,8 @@ Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOpt
     tracking::RunRecord record = record_of(run);
     std::error_code ec;
     if (fs::is_directory(run.artifacts, ec)) {
+      // Links inside the folder (checked above: none leaves it) are stored as what they point to.
+      fs::path links_within = fs::weakly_canonical(run.artifacts, ec);
       for (const auto& entry : fs::directory_iterator(run.artifacts, ec)) {
         ++item.artifacts;
         if (options.dry_run) continue;
@@ -111,7 +199,7 @@ Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOpt
           if (!lock) return std::unexpected(lock.error());
           store_lock.emplace(std::move(*lock));
         }
-        auto stored = data::store_path(repo, entry.path());
+        auto stored = data::store_path(repo, entry.path(), links_within);
         if (!stored) return std::unexpected(stored.error());
         record.artifacts.push_back({entry.path().filename().string(), stored->hash.str(), stored->size,
                                     std::string(data::to_string(stored->kind)), stored->files});

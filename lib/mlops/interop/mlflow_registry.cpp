@@ -10,6 +10,7 @@
 #include "mlops/core/file.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/store.hpp"
+#include "mlops/data/tracked.hpp"
 #include "mlops/git/repository.hpp"
 #include "mlops/registry/deprecate.hpp"
 #include "mlops/registry/promote.hpp"
@@ -183,6 +184,17 @@ Result<MlflowRegistryReport> import_mlflow_registry(const Repo& repo, const Mlfl
       continue;
     }
     lineage->commit = commit;
+    // MLflow records no data versions; those the run's commit names (its pointers, or the history
+    // `mlops import dvc --all-commits` recorded) are what it trained on, as far as git knows.
+    if (lineage->meta.data.empty()) {
+      auto tracked = data::list_tracked_at(repo, commit);
+      if (!tracked && tracked.error().exit != Exit::bad_input) return std::unexpected(tracked.error());
+      if (tracked) {
+        for (const auto& t : *tracked) {
+          if (!t.conflict) lineage->meta.data.emplace_back(t.data_path, t.pointer.hash);
+        }
+      }
+    }
     if (rel != top) {
       // A path inside one of the run's artifacts: that file or folder itself is the model.
       if (!store_lock) {
@@ -190,7 +202,8 @@ Result<MlflowRegistryReport> import_mlflow_registry(const Repo& repo, const Mlfl
         if (!lock) return std::unexpected(lock.error());
         store_lock.emplace(std::move(*lock));
       }
-      auto stored = data::store_path(repo, run->artifacts / rel);
+      std::error_code ec;
+      auto stored = data::store_path(repo, run->artifacts / rel, fs::weakly_canonical(run->artifacts, ec));
       if (!stored) return std::unexpected(stored.error());
       lineage->meta.artifact = stored->hash;
       lineage->meta.kind = stored->kind == data::Kind::dir ? "dir" : "file";

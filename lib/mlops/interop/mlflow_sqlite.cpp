@@ -35,7 +35,9 @@ std::string supported_revisions() {
 
 Error schema_error(const fs::path& db, std::string_view what) {
   return bad_input(fmt::format("'{}' is not an MLflow 2.x database mlops can read: {}", db.string(), what),
-                   "mlops reads the MLflow 2.x schema revisions (alembic_version) " + supported_revisions());
+                   "mlops reads the MLflow 2.x schema revisions (alembic_version) " + supported_revisions() +
+                       "; upgrade an older database (a copy of it) with 'mlflow db upgrade sqlite:///COPY.db'; "
+                       "MLflow 3's databases are not read");
 }
 
 // MLflow's RunStatus by name, as the database stores it.
@@ -215,7 +217,11 @@ Result<MlflowStore> read_mlflow_sqlite(const fs::path& path, const std::vector<s
   auto checked = check_revision(*db, path);
   if (!checked) {
     if (checked.error().exit == Exit::bad_input) return std::unexpected(checked.error());
-    return std::unexpected(schema_error(path, checked.error().message));
+    // SQLite's own words ("file is not a database") say what is wrong; the revisions do not apply.
+    std::string why = checked.error().message;
+    if (auto colon = why.rfind(": "); colon != std::string::npos) why = why.substr(colon + 2);
+    return std::unexpected(bad_input(fmt::format("'{}' is not an SQLite database: {}", path.string(), why),
+                                     "name an MLflow SQLite database (sqlite:///mlflow.db) or file store (mlruns/)"));
   }
   auto experiments = read_experiments(*db, path, wanted);
   if (!experiments) return std::unexpected(experiments.error());

@@ -101,9 +101,17 @@ bool is_bookkeeping(const tracking::Artifact& artifact) {
 
 Result<Plan> make_plan(const Repo& repo, const git::Repository& git_repo, tracking::RunRecord run) {
   if (run.command.empty()) {
-    return std::unexpected(bad_input(fmt::format("run '{}' recorded no command, so there is nothing to rerun", run.id),
-                                     "runs opened with 'mlops run start' cannot be rebuilt; record training with "
-                                     "'mlops run -- CMD'"));
+    // An imported run names its tool's source, not a command mlops ran: say where it came from.
+    auto imported = run.tags.find("mlflow.run_id");
+    std::string hint = imported != run.tags.end()
+                           ? fmt::format(
+                                 "it was imported from MLflow (run {}), which records no command line; rerun "
+                                 "its training with 'mlops run -- CMD' to make a version that can be rebuilt",
+                                 imported->second)
+                           : "runs opened with 'mlops run start' cannot be rebuilt; record training with "
+                             "'mlops run -- CMD'";
+    return std::unexpected(
+        bad_input(fmt::format("run '{}' recorded no command, so there is nothing to rerun", run.id), hint));
   }
   if (run.git_commit.empty()) {
     return std::unexpected(bad_input(fmt::format("run '{}' was made before the repository had a commit", run.id),

@@ -2,6 +2,8 @@
 // a commit (default HEAD) and the workspace.
 #include <fmt/format.h>
 
+#include <set>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/cli/model_revision.hpp"
@@ -10,6 +12,7 @@
 #include "mlops/data/cache.hpp"
 #include "mlops/data/diff.hpp"
 #include "mlops/data/stat_cache.hpp"
+#include "mlops/data/tracked.hpp"
 #include "mlops/git/repository.hpp"
 
 namespace mlops::cli {
@@ -103,11 +106,28 @@ int run_data_diff(const DataDiffOptions& options) {
     (void)stat_cache->save();
   }
   auto diffs = data::diff_sides(a, b);
-  if (!paths.empty()) {
-    std::erase_if(diffs, [&](const data::PathDiff& d) {
-      return std::none_of(wanted.begin(), wanted.end(),
-                          [&](const std::string& w) { return w == "." || d.path == w || d.path.starts_with(w + "/"); });
-    });
+  auto is_wanted = [&](const std::string& path) {
+    return paths.empty() || std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+             return w == "." || path == w || path.starts_with(w + "/");
+           });
+  };
+  std::erase_if(diffs, [&](const data::PathDiff& d) { return !is_wanted(d.path); });
+  // Versions from the DVC era that `import dvc --all-commits` could not bring in: a path that
+  // existed then is not "added", and one whose version is missing on both sides is not left out
+  // without a word.
+  std::vector<std::pair<std::string, data::DvcNotImported>> not_imported;  // (revision, version)
+  std::set<std::string> old_not_imported, new_not_imported;
+  for (std::size_t i = 0; i < revs.size(); ++i) {
+    for (auto& m : unwrap(data::dvc_not_imported_at(repo, resolve_revision(repo, revs[i])))) {
+      if (!is_wanted(m.path)) continue;
+      (i == 0 ? old_not_imported : new_not_imported).insert(m.path);
+      not_imported.emplace_back(revs[i], std::move(m));
+    }
+  }
+  for (auto& d : diffs) {
+    bool unknown = (d.change == data::PathDiff::Change::added && old_not_imported.count(d.path)) ||
+                   (d.change == data::PathDiff::Change::deleted && new_not_imported.count(d.path));
+    if (unknown) d.change = data::PathDiff::Change::modified;
   }
 
   if (out::settings().json) {
@@ -117,13 +137,32 @@ int run_data_diff(const DataDiffOptions& options) {
                                {"change", change_name(d.change)},
                                {"old", version_json(d.old_version)},
                                {"new", version_json(d.new_version)}};
+      if (!d.old_version && old_not_imported.count(d.path)) j["old_not_imported"] = true;
+      if (!d.new_version && new_not_imported.count(d.path)) j["new_not_imported"] = true;
       if (!d.files_added.empty() || !d.files_modified.empty() || !d.files_deleted.empty()) {
         j["files"] = {{"added", d.files_added}, {"modified", d.files_modified}, {"deleted", d.files_deleted}};
       }
       list.push_back(j);
     }
-    out::print_json({{"a", a_name}, {"b", b_name}, {"changes", list}});
+    nlohmann::ordered_json missing = nlohmann::ordered_json::array();
+    for (const auto& [rev, m] : not_imported) {
+      missing.push_back({{"revision", rev},
+                         {"path", m.path},
+                         {"md5", m.dvc_hash},
+                         {"reason", m.reason},
+                         {"missing_files", m.files},
+                         {"fetch", m.fetch}});
+    }
+    out::print_json({{"a", a_name}, {"b", b_name}, {"changes", list}, {"not_imported", missing}});
     return 0;
+  }
+  for (const auto& [rev, m] : not_imported) {
+    out::warn(fmt::format("the DVC version of '{}' at '{}' (md5 {}) was not imported ({}): the diff cannot compare it",
+                          m.path, rev, m.dvc_hash, m.reason));
+  }
+  if (!not_imported.empty()) {
+    out::hint(fmt::format("fetch it with '{}', then run 'mlops import dvc --all-commits'",
+                          not_imported.front().second.fetch));
   }
   if (diffs.empty()) {
     out::println("No data changes between {} and {}.", a_name, b_name);
@@ -133,7 +172,8 @@ int run_data_diff(const DataDiffOptions& options) {
   std::size_t path_width = 0;
   for (const auto& d : diffs) path_width = std::max(path_width, d.path.size());
   for (const auto& d : diffs) {
-    auto short_hash = [](const std::optional<data::Version>& v) {
+    auto short_hash = [&](const std::optional<data::Version>& v, const std::set<std::string>& not_there) {
+      if (!v && not_there.count(d.path)) return std::string("not imported");
       return v ? v->hash.hex().substr(0, 12) : std::string(12, '-');
     };
     out::Style style = d.change == data::PathDiff::Change::added ? out::Style::green
@@ -145,7 +185,7 @@ int run_data_diff(const DataDiffOptions& options) {
         out::paint(fmt::format("{:<11}",
                                d.change == data::PathDiff::Change::out_of_date ? "out of date" : change_name(d.change)),
                    style),
-        d.path, path_width, short_hash(d.old_version), short_hash(d.new_version));
+        d.path, path_width, short_hash(d.old_version, old_not_imported), short_hash(d.new_version, new_not_imported));
     for (const auto& f : d.files_added) out::println("            + {}", f);
     for (const auto& f : d.files_modified) out::println("            ~ {}", f);
     for (const auto& f : d.files_deleted) out::println("            - {}", f);

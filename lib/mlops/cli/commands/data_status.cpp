@@ -1,6 +1,8 @@
 // `mlops data status [PATH...]`: how the workspace and the cache compare with the pointers.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/data.hpp"
 #include "mlops/cli/commands/remote.hpp"
@@ -95,7 +97,7 @@ void print_ignore_findings(const std::vector<data::IgnoreFinding>& findings) {
 
 void print_human(const std::vector<data::DataStatus>& statuses,
                  const std::optional<data::IncompleteCheckout>& incomplete,
-                 const std::vector<data::IgnoreFinding>& ignores) {
+                 const std::vector<data::IgnoreFinding>& ignores, bool dvc_project) {
   bool modified = false, behind = false, uncached = false;
   std::vector<const data::DataStatus*> conflicts;
   for (const auto& s : statuses) {
@@ -124,7 +126,9 @@ void print_human(const std::vector<data::DataStatus>& statuses,
   }
   print_ignore_findings(ignores);
   if (statuses.empty() && ignores.empty()) {
-    out::println("No data tracked yet; start with 'mlops data add PATH'.");
+    out::println("{}", dvc_project ? "No data tracked by mlops yet; this is a DVC project: bring its data in with "
+                                     "'mlops import dvc' (docs/from-dvc.md)."
+                                   : "No data tracked yet; start with 'mlops data add PATH'.");
   } else if (statuses.empty()) {
     // Only ignore findings: printed above, with their hints.
   } else if (!modified && !behind && !uncached && !incomplete && conflicts.empty() && ignores.empty()) {
@@ -228,7 +232,8 @@ int run_data_status(const DataStatusOptions& options) {
   if (!out::settings().json) {
     // The workspace's summary first, then the remote's part, so that "up to date" is never the
     // last word under a list of what the remote lacks.
-    print_human(statuses, incomplete, ignores);
+    std::error_code ec;
+    print_human(statuses, incomplete, ignores, std::filesystem::is_directory(repo.root / ".dvc", ec));
     if (!on_remote.is_null()) print_remote_report(on_remote);
   } else {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();

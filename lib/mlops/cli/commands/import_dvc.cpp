@@ -1,6 +1,9 @@
 // `mlops import dvc [PATH...] [--dry-run] [--keep-dvc=false] [--all-commits]`: DVC-tracked data into the
 // mlops cache (with --all-commits, the versions every commit's .dvc files and dvc.lock stages name too).
 #include <fmt/format.h>
+#include <signal.h>
+
+#include <atomic>
 
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/import.hpp"
@@ -45,6 +48,12 @@ nlohmann::ordered_json outcome_json(const interop::DvcOutcome& o, bool dry_run) 
   return item;
 }
 
+// The files of a missing out, the first five of them.
+void print_missing_files(const std::vector<std::string>& files) {
+  for (std::size_t i = 0; i < files.size() && i < 5; ++i) out::println("  {}", files[i]);
+  if (files.size() > 5) out::println("  ... and {} more", files.size() - 5);
+}
+
 // With --all-commits: the versions of history that could not be brought in, then the count.
 void print_history(const interop::DvcImportReport& report, bool dry_run) {
   if (report.commits == 0) return;
@@ -52,19 +61,21 @@ void print_history(const interop::DvcImportReport& report, bool dry_run) {
   for (const auto& v : report.history) {
     const auto& o = v.outcome;
     ++counts[static_cast<int>(o.kind)];
-    if (o.kind == interop::OutcomeKind::imported) continue;
-    std::string where = fmt::format("{} (md5 {}, in {} commit{}, the newest {})", o.out.path, o.out.md5,
-                                    v.commits.size(), v.commits.size() == 1 ? "" : "s", v.commits.front().substr(0, 7));
+    if (o.kind == interop::OutcomeKind::imported || o.kind == interop::OutcomeKind::unchanged) continue;
+    std::string where =
+        fmt::format("{} (md5 {}{}, in {} commit{}, the newest {})", o.out.path, o.out.md5, o.out.is_dir ? ".dir" : "",
+                    v.commits.size(), v.commits.size() == 1 ? "" : "s", v.commits.front().substr(0, 7));
     if (o.kind == interop::OutcomeKind::missing) {
       out::println("{} {}: {}", out::paint("missing", out::Style::red), where, o.reason);
+      print_missing_files(o.missing_files);
       out::println("  fetch it with: {}", o.fetch_command);
     } else {
       out::println("{} {}: {}", out::paint("skipped", out::Style::yellow), where, o.reason);
     }
   }
-  out::println("{}history: {} commit{} walked, {} version{} {}, {} missing, {} skipped", dry_run ? "dry run: " : "",
-               report.commits, report.commits == 1 ? "" : "s", counts[0], counts[0] == 1 ? "" : "s",
-               dry_run ? "to import" : "imported", counts[2], counts[3]);
+  out::println("{}history: {} commit{} walked, {} version{} {}, {} unchanged, {} missing, {} skipped",
+               dry_run ? "dry run: " : "", report.commits, report.commits == 1 ? "" : "s", counts[0],
+               counts[0] == 1 ? "" : "s", dry_run ? "would be imported" : "imported", counts[1], counts[2], counts[3]);
 }
 
 void print_report(const interop::DvcImportReport& report, bool dry_run) {
@@ -94,8 +105,7 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
       }
       case interop::OutcomeKind::missing:
         out::println("{} {}: {}", out::paint("missing", out::Style::red), o.out.path, o.reason);
-        for (std::size_t i = 0; i < o.missing_files.size() && i < 5; ++i) out::println("  {}", o.missing_files[i]);
-        if (o.missing_files.size() > 5) out::println("  ... and {} more", o.missing_files.size() - 5);
+        print_missing_files(o.missing_files);
         out::println("  fetch it with: {}", o.fetch_command);
         break;
       case interop::OutcomeKind::skipped:
@@ -103,8 +113,11 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
         break;
     }
   }
-  out::println("{}{} imported, {} unchanged, {} missing, {} skipped", dry_run ? "dry run: " : "", counts[0], counts[1],
-               counts[2], counts[3]);
+  out::println("{}{} {}, {} unchanged, {} missing, {} skipped", dry_run ? "dry run: " : "", counts[0],
+               dry_run ? "would be imported" : "imported", counts[1], counts[2], counts[3]);
+  if (dry_run && counts[0] > 0) {
+    out::note("a dry run reads no data, so MD5s are not checked: a corrupt copy is found (and skipped) by the import");
+  }
   print_history(report, dry_run);
   out::detail(fmt::format("read {} file{} ({})", report.files_read, report.files_read == 1 ? "" : "s",
                           out::human_bytes(report.bytes_read)));
@@ -123,6 +136,12 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
     out::hint("record the removal: git rm --cached -q" + list);
   }
   if (counts[2] > 0) out::hint("fetch the missing data with the dvc commands above, then run 'mlops import dvc' again");
+  if (report.history_file_written) {
+    // Committed and pushed, the history is every clone's: PATH@REV reads the file, and the
+    // versions' data reaches the remote with `data push --all-commits`.
+    to_commit.push_back(".mlops/dvc-history.jsonl");
+    to_commit.push_back(".mlops/.gitignore");  // it lets git see the file
+  }
   if (!to_commit.empty()) {
     std::sort(to_commit.begin(), to_commit.end());
     to_commit.erase(std::unique(to_commit.begin(), to_commit.end()), to_commit.end());
@@ -130,13 +149,41 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
     for (const auto& f : to_commit) list += " " + f;
     out::hint("to version it with your code, run: git add" + list);
   }
+  if (report.history_file_written) {
+    out::hint(
+        "so that other clones can read the versions of commits made under DVC, commit "
+        ".mlops/dvc-history.jsonl and run 'mlops data push --all-commits'");
+  }
+}
+
+std::atomic<bool> dvc_import_interrupted{false};
+
+extern "C" void on_dvc_import_signal(int) { dvc_import_interrupted.store(true); }
+
+// Ctrl-C (SIGINT) or SIGTERM stops the import between objects, keeping what it stored; a second
+// one ends the process at once (SA_RESETHAND).
+void stop_dvc_import_on_signals() {
+  struct sigaction action {};
+  action.sa_handler = on_dvc_import_signal;
+  action.sa_flags = SA_RESETHAND;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
 }
 
 int run_import_dvc(const ImportDvcOptions& options) {
   Repo repo = require_store();
   auto git_repo = unwrap(git::Repository::open(repo.root));
-  interop::DvcImportOptions import{options.paths, options.dry_run, options.keep_dvc, options.all_commits};
-  auto report = unwrap(interop::import_dvc(repo, git_repo, import));
+  interop::DvcImportOptions import{options.paths, options.dry_run, options.keep_dvc, options.all_commits,
+                                   &dvc_import_interrupted};
+  stop_dvc_import_on_signals();
+  auto imported = interop::import_dvc(repo, git_repo, import);
+  if (!imported && dvc_import_interrupted.load()) {
+    out::warn(imported.error().message);
+    if (!imported.error().hint.empty()) out::hint(imported.error().hint);
+    return 130;
+  }
+  auto report = unwrap(std::move(imported));
   bool any_missing = std::any_of(report.outcomes.begin(), report.outcomes.end(),
                                  [](const auto& o) { return o.kind == interop::OutcomeKind::missing; }) ||
                      std::any_of(report.history.begin(), report.history.end(),
@@ -164,7 +211,9 @@ int run_import_dvc(const ImportDvcOptions& options) {
         item["commits"] = v.commits;
         history.push_back(item);
       }
-      doc["history"] = {{"commits", report.commits}, {"versions", history}};
+      doc["history"] = {{"commits", report.commits},
+                        {"versions", history},
+                        {"file", report.history_file_written ? ".mlops/dvc-history.jsonl" : ""}};
     }
     doc["removed_dvc_files"] = report.removed_dvc_files;
     doc["files_read"] = report.files_read;

@@ -77,8 +77,8 @@ void print_registry(const interop::MlflowRegistryReport& registry, bool dry_run)
   }
   for (const auto& note : registry.notes) out::warn(note);
   if (registry.versions.empty()) return;
-  out::println("{}{} model version{} registered, {} already registered, {} skipped", dry_run ? "dry run: " : "",
-               counts[0], counts[0] == 1 ? "" : "s", counts[1], counts[2]);
+  out::println("{}{} model version{} {}, {} already registered, {} skipped", dry_run ? "dry run: " : "", counts[0],
+               counts[0] == 1 ? "" : "s", dry_run ? "would be registered" : "registered", counts[1], counts[2]);
 }
 
 int run_import_mlflow(const ImportMlflowOptions& options) {
@@ -104,9 +104,10 @@ int run_import_mlflow(const ImportMlflowOptions& options) {
                    r.name.empty() ? "no name" : r.name);
     }
   }
-  out::println("{}{} run{} imported ({} metric points), {} already imported, from {} experiment{}",
+  out::println("{}{} run{} {} ({} metric points), {} already imported, from {} experiment{}",
                options.dry_run ? "dry run: " : "", report.imported.size(), report.imported.size() == 1 ? "" : "s",
-               points, report.already.size(), report.experiments.size(), report.experiments.size() == 1 ? "" : "s");
+               options.dry_run ? "would be imported" : "imported", points, report.already.size(),
+               report.experiments.size(), report.experiments.size() == 1 ? "" : "s");
   print_registry(report.registry, options.dry_run);
   if (!report.imported.empty() && !options.dry_run) {
     out::hint("see them with: mlops runs list --columns tags.mlflow.run_id");

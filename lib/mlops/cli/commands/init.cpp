@@ -60,6 +60,12 @@ int run_init() {
     out::println("Initialised mlops in {}", repo.store().string());
     out::hint("commit the settings: git add .mlops/config.yaml .mlops/.gitignore");
   }
+  std::error_code ec;
+  if (std::filesystem::is_directory(repo.root / ".dvc", ec)) {
+    out::hint(
+        "this is a DVC project: bring its data and history in with 'mlops import dvc --all-commits' "
+        "(docs/from-dvc.md)");
+  }
   return 0;
 }
 

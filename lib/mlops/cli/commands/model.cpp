@@ -10,6 +10,7 @@
 #include "mlops/core/output.hpp"
 #include "mlops/git/push.hpp"
 #include "mlops/registry/publish.hpp"
+#include "mlops/tracking/run_json.hpp"
 
 namespace mlops::cli {
 
@@ -203,7 +204,8 @@ nlohmann::ordered_json version_json(const registry::Model& model, const registry
   for (const auto& [path, hash] : meta.data) data.push_back({{"path", path}, {"hash", hash.str()}});
   doc["data"] = data;
   json metrics = json::object();
-  for (const auto& [name, value] : meta.metrics) metrics[name] = value;
+  // As `runs show --json` writes them: JSON has no NaN or infinity (docs/runs.md).
+  for (const auto& [name, value] : meta.metrics) metrics[name] = tracking::metric_value_json(value);
   doc["metrics"] = metrics;
   json stages = json::array();
   for (const auto& stage : model.stages()) {
