@@ -213,7 +213,15 @@ void classify(const Span& span, const ClassifyOptions& options, SpanFacts& f) {
   }
   f.guardrail_triggered = f.content_filter;
   if (!options.guardrail_attribute.empty() && truthy(a.find(options.guardrail_attribute))) f.guardrail_triggered = true;
-  if (f.cls == SpanClass::guardrail && span.status == StatusCode::error) f.guardrail_triggered = true;
+  if (f.cls == SpanClass::guardrail && span.status == StatusCode::error) {
+    // A guardrail span's ERROR status is how OpenInference records that it blocked something: the
+    // guardrail did its job, which is not an error (unless error.type says the check itself failed).
+    f.guardrail_triggered = true;
+    if (f.error_type == "_OTHER") {
+      f.error = false;
+      f.error_type.clear();
+    }
+  }
   f.documents.reset();
   if (const AnyValue* v = a.find("gen_ai.retrieval.documents")) {
     if (v->type == ValueType::array) f.documents = static_cast<std::int64_t>(v->count);
