@@ -86,11 +86,9 @@ expect_exit 1 mlops eval check data/candidates.jsonl
 
 section "9. Ready for production?"
 # The rebuilt prompt is bit-identical; the eval's latencies differ from run to run, so repro's
-# verdict over the whole run is "differs" (exit 1), and ready reads the artifact's bytes.
+# verdict over the whole run is "differs" (exit 1), and ready reads the prompt's bytes (and
+# quotes the verdict).
 expect_exit 1 "mlops repro 'support-bot#production'"
-# Not ready yet: the rebuild above is judged by the wrong run (repro's rebuild records the eval's
-# own run beside it), so "a repro that was bit-identical" stays partial (score 0.90). Known; see
-# docs/ready.md.
-expect_exit 1 mlops ready support-bot
+step mlops ready support-bot
 
 printf '\nWalkthrough finished in %s\n' "$DIR"

@@ -449,6 +449,10 @@ test_llm_walkthrough_runs_end_to_end() {
   run mlops eval run --replay
   expect_rc 0
   expect_out "pass rate 0.9"
+  # Ready, the production prompt rebuilt bit for bit by the evaluation repro reran.
+  run mlops ready support-bot
+  expect_rc 0
+  expect_out "made support-bot.prompt again, bit for bit (repro said \"differs\" of the rest: eval-results.json)"
 }
 
 # A provider (and a command scorer) runs in eval.yaml's folder, wherever mlops is started, and the

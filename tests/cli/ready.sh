@@ -177,6 +177,42 @@ test_a_rebuild_that_differs_does_not_count() {
     "False v0.0.2 was promoted without --require "
 }
 
+# A prompt registered from its evaluation (`mlops eval run` records a run of its own) and promoted.
+eval_repo() {
+  new_repo
+  mkdir -p data prompts
+  printf '{"id": "a", "input": {"q": "x"}}\n' > data/golden.jsonl
+  mlops data add data/golden.jsonl > /dev/null 2>&1
+  printf -- '---\nname: p\nconfig: {max_tokens: 100}\ninput:\n  schema:\n    q: string\n---\n{{q}}\n' > prompts/p.prompt
+  printf 'prompt: prompts/p.prompt\ngolden: data/golden.jsonl\nproviders:\n  - id: echo\n    command: cat\nassert:\n  - type: contains\n    value: x\n' > eval.yaml
+  printf 'results.json\n' > .gitignore
+  git add -A && git commit -qm "prompt" > /dev/null
+  mlops eval run > /dev/null 2>&1 || fail "eval run failed"
+  RUN=$(mlops runs list --limit 1 --ids)
+  mlops model register p --run "$RUN" --artifact p.prompt > /dev/null 2>&1 || fail "register failed"
+  mlops model promote p v0.0.1 --to production > /dev/null 2>&1 || fail "promote failed"
+}
+
+test_a_rebuilt_evaluation_is_judged_on_the_run_it_recorded() {
+  eval_repo
+  # The rebuild's own evaluation run holds the prompt; repro's run around it holds nothing. Its
+  # results carry the latencies measured, which differ: repro says so, over the whole run.
+  run mlops repro "p#production" --json
+  expect_rc 1
+  local outer inner
+  outer=$(json_get '["outer_run"]' <<<"$out")
+  inner=$(json_get '["rebuilt_run"]' <<<"$out")
+  expect_eq "$(mlops runs show "$outer" --json | json_get '["tags"]["repro_compared"]')" "$inner"
+  run mlops ready p --json
+  expect_eq "$(check_of 'a repro that was bit-identical' <<<"$out")" \
+    "True rebuild ${inner:0:8} made p.prompt again, bit for bit (repro said \"differs\" of the rest: eval-results.json) |"
+  # The evaluation's run gone, the verdict cannot be checked: said, not guessed.
+  mlops runs rm "$inner" > /dev/null 2>&1 || fail "runs rm failed"
+  run mlops ready p --json
+  expect_eq "$(check_of 'a repro that was bit-identical' <<<"$out")" \
+    "False rebuild ${outer:0:8}: the run its command recorded (${inner:0:8}) is no longer in the store | mlops repro ${RUN:0:8}"
+}
+
 test_bad_input() {
   model_repo
   run mlops ready n

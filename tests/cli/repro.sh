@@ -268,6 +268,42 @@ test_incomplete_diff_is_named_before_the_rebuild() {
     fail "the dirty-tree cause does not name blob.bin: $out"
 }
 
+test_an_evaluation_is_compared_with_the_run_it_records() {
+  # `mlops eval run` records a run of its own: the rebuild's evaluation run, inside the run repro
+  # opens, is what the original compares with — the prompt comes back, the measured latencies not.
+  new_repo
+  mkdir -p data prompts
+  printf '{"id": "a", "input": {"q": "x"}}\n' > data/golden.jsonl
+  "$MLOPS" data add data/golden.jsonl > /dev/null 2>&1
+  printf -- '---\nname: p\ninput:\n  schema:\n    q: string\n---\n{{q}}\n' > prompts/p.prompt
+  printf 'prompt: prompts/p.prompt\ngolden: data/golden.jsonl\nproviders:\n  - id: echo\n    command: cat\nassert:\n  - type: contains\n    value: x\n' > eval.yaml
+  printf 'results.json\n' > .gitignore
+  git add -A && git commit -qm "prompt"
+  "$MLOPS" eval run > /dev/null 2>&1 || fail "eval run failed"
+  local original; original=$(newest_run)
+  "$MLOPS" model register p --run "$original" --artifact p.prompt > /dev/null 2>&1 || fail "register failed"
+  local before; before=$(run_count)
+  run "$MLOPS" repro p@v0.0.1 --json
+  expect_rc 1
+  expect_eq "$(run_count)" "$((before + 2))"
+  local outer inner
+  outer=$(json_get '["outer_run"]' <<<"$out")
+  inner=$(json_get '["rebuilt_run"]' <<<"$out")
+  expect_eq "$("$MLOPS" runs show "$inner" --json | json_get '["command"][:3]')" "['mlops', 'eval', 'run']"
+  expect_eq "$(json_get '["registered_artifact"]["rebuilt"]' <<<"$out")" "True"
+  local of='import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))'
+  expect_eq "$(python3 -c "$of" '[(a["name"], a["identical"]) for a in d["artifacts"]]' <<<"$out")" \
+    "[('eval-results.json', False), ('p.prompt', True)]"
+  # Without a latency assertion no metric holds the latencies: only the results file differs.
+  expect_eq "$(python3 -c "$of" '[m["name"] for m in d["metrics"] if not m["equal"]]' <<<"$out")" "[]"
+  # The verdict is on the run repro opened, with the link to the run it compared.
+  run "$MLOPS" runs show "$outer" --json
+  expect_eq "$(json_get '["tags"]["repro_of"], d["tags"]["repro_verdict"], d["tags"]["repro_compared"]' <<<"$out")" \
+    "('$original', 'differs', '$inner')"
+  run "$MLOPS" repro p@v0.0.1
+  expect_err "run $(newest_run) is the one its command recorded, inside run"
+}
+
 test_dry_run_runs_nothing() {
   script_repo
   run mlops run --artifact out.txt -- ./make.sh

@@ -62,6 +62,15 @@ void read_production(Context& c) {
   }
 }
 
+}  // namespace
+
+std::string Rebuild::verdict() const {
+  auto it = run.tags.find("repro_verdict");
+  return it == run.tags.end() ? "" : it->second;
+}
+
+namespace {
+
 void read_run(Context& c) {
   if (!c.production) return;
   const std::string& id = c.production->message.meta.run;
@@ -91,7 +100,13 @@ void read_run(Context& c) {
   if (auto runs = store->list_runs_of(ids, false)) {
     for (const auto& r : *runs) {
       auto full = store->get(r.id);  // with its artifacts
-      if (full) c.rebuilds.push_back(std::move(*full));
+      if (!full) continue;
+      Rebuild rebuild{std::move(*full), std::nullopt, ""};
+      if (auto it = rebuild.run.tags.find("repro_compared"); it != rebuild.run.tags.end()) {
+        rebuild.compared_id = it->second;
+        if (auto compared = store->get(it->second)) rebuild.compared = std::move(*compared);
+      }
+      c.rebuilds.push_back(std::move(rebuild));
     }
   }
 }

@@ -22,6 +22,17 @@ namespace mlops::ready {
 
 inline constexpr std::string_view kProductionStage = "production";
 
+// A rebuild of the production version's run by `mlops repro`.
+struct Rebuild {
+  tracking::RunRecord run;  // the run repro made, tagged repro_of=<the production version's run>
+  // The run its command recorded itself, inside `run` (an evaluation), which repro compared
+  // instead (tag repro_compared); nullopt for a command that does not record its own run.
+  std::optional<tracking::RunRecord> compared;
+  std::string compared_id;  // the tag's value, even when that run is no longer in the store
+  const tracking::RunRecord& made() const { return compared ? *compared : run; }  // what the rebuild made
+  std::string verdict() const;  // what repro said (tag repro_verdict); "" from a repro that did not say
+};
+
 struct Context {
   Repo repo;
   std::uint64_t now_ns = 0;
@@ -33,7 +44,7 @@ struct Context {
   std::vector<std::string> holders;           // versions that held production, oldest first
   std::optional<tracking::RunRecord> run;     // the production version's run
   std::string run_problem;                    // why there is none
-  std::vector<tracking::RunRecord> rebuilds;  // runs tagged repro_of=<that run>, newest first
+  std::vector<Rebuild> rebuilds;              // newest first
   std::optional<llm::EvalConfig> eval;        // eval.yaml
   std::string eval_problem;
   std::optional<trace::MonitorFile> monitors;  // monitors.yaml

@@ -153,4 +153,24 @@ Result<Rebuilt> rebuild(const Repo& repo, const Plan& plan, const RebuildOptions
   return rebuilt;
 }
 
+Result<std::optional<tracking::RunRecord>> run_recorded_inside(tracking::RunStore& store,
+                                                               const tracking::RunRecord& outer,
+                                                               const tracking::RunRecord& original) {
+  auto ids = store.list_ids();  // newest first; an id starts with its start time (10 characters)
+  if (!ids) return std::unexpected(ids.error());
+  const std::string started = outer.id.substr(0, 10);
+  std::optional<tracking::RunRecord> found;
+  for (const auto& id : *ids) {
+    if (id.substr(0, 10) < started) break;  // started before `outer`: not inside it
+    if (id == outer.id) continue;
+    auto run = store.get(id);
+    if (!run) return std::unexpected(run.error());
+    auto inside = run->variables.find("MLOPS_RUN_ID");
+    if (inside == run->variables.end() || inside->second != outer.id || run->command != original.command) continue;
+    if (found) return std::optional<tracking::RunRecord>();  // two candidates: neither is certain
+    found = std::move(*run);
+  }
+  return found;
+}
+
 }  // namespace mlops::repro

@@ -12,6 +12,7 @@
 #include "mlops/core/repo.hpp"
 #include "mlops/repro/plan.hpp"
 #include "mlops/tracking/execute.hpp"
+#include "mlops/tracking/run_store.hpp"
 
 namespace mlops::repro {
 
@@ -30,5 +31,14 @@ struct Rebuilt {
 // has been fetched and before the worktree is made (to print the plan).
 Result<Rebuilt> rebuild(const Repo& repo, const Plan& plan, const RebuildOptions& options,
                         const std::function<void(const std::filesystem::path&)>& before_run = {});
+
+// The run the rerun command recorded itself, when it records its own as `mlops eval run` does:
+// the one run started inside `outer` (the run repro opened around the command; the inner run's
+// recorded MLOPS_RUN_ID names it) with `original`'s command. That run, not `outer`, holds what
+// the command made, so it is the one to compare with `original`. nullopt when there is no such
+// run, or more than one (then nothing tells which rebuilt `original`).
+Result<std::optional<tracking::RunRecord>> run_recorded_inside(tracking::RunStore& store,
+                                                               const tracking::RunRecord& outer,
+                                                               const tracking::RunRecord& original);
 
 }  // namespace mlops::repro

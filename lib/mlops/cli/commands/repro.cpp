@@ -357,7 +357,11 @@ int run_repro(const Options& options) {
   }));
   const tracking::ExecutedRun& executed = done.executed;
   const fs::path& workdir = done.workdir;
-  auto rebuilt = unwrap(store.get(executed.id));
+  auto outer = unwrap(store.get(executed.id));
+  // A command that records its own run (`mlops eval run`) made its artifacts there, not in the
+  // run repro opened around it: that run is the rebuild to compare.
+  auto inner = unwrap(repro::run_recorded_inside(store, outer, original));
+  const tracking::RunRecord& rebuilt = inner ? *inner : outer;
   Verdict verdict{repro::compare_runs(original, rebuilt, options.tolerance), std::nullopt};
   if (target.registered) {
     verdict.registered_rebuilt = std::any_of(rebuilt.artifacts.begin(), rebuilt.artifacts.end(),
@@ -368,13 +372,17 @@ int run_repro(const Options& options) {
   std::map<std::string, std::string> said{
       {"repro_verdict", interrupted ? "interrupted" : verdict_json(verdict.verdict())}};
   if (!target.model.empty()) said["repro_target"] = target.model + "@" + target.version;
-  unwrap(store.set_tags(rebuilt.id, std::move(said)));
+  if (inner) said["repro_compared"] = inner->id;  // the verdict is about that run (mlops ready reads it)
+  unwrap(store.set_tags(outer.id, std::move(said)));
   if (out::settings().json) {
-    out::print_json(report_json(original, rebuilt, target, verdict, workdir, options.keep, interrupted));
+    auto doc = report_json(original, rebuilt, target, verdict, workdir, options.keep, interrupted);
+    doc["outer_run"] = inner ? ordered_json(outer.id) : ordered_json();
+    out::print_json(doc);
   } else if (interrupted) {
-    out::println("interrupted: run {} was killed, so there is nothing to compare", rebuilt.id);
+    out::println("interrupted: run {} was killed, so there is nothing to compare", outer.id);
   } else {
     print_report(original, rebuilt, target, verdict);
+    if (inner) out::note(fmt::format("run {} is the one its command recorded, inside run {}", inner->id, outer.id));
   }
   if (options.keep) out::note(fmt::format("the worktree is kept in {}", workdir.string()));
   // A Ctrl-C ends us as it ended the command (130), not as a failed check.
