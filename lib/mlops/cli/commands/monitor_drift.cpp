@@ -1,5 +1,7 @@
 // The drift rules of `monitor check` and `monitor test`: `mlops drift check` run for the monitor
 // module, which cannot resolve PATH@MODEL#STAGE itself (that lives with the commands).
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "mlops/cli/commands/drift.hpp"
@@ -35,15 +37,17 @@ trace::DriftRunner monitor_drift_runner(const std::string& rules_file) {
       drift::Dataset current = load_drift_data(beside(rules_file, spec.current), read);
       // A column the data lacks, in the rule's words (the drift check would name --columns).
       for (const auto& name : spec.columns) {
-        if (reference.find(name)) continue;
-        std::vector<std::string> names;
-        for (const auto& c : reference.columns) names.push_back(c.name);
-        std::string near = closest(name, names);
-        std::string all;
-        for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
-        return std::unexpected(bad_input(
-            fmt::format("column '{}' of columns: is not in '{}'", name, reference.source),
-            fmt::format("{}the columns are: {}", near.empty() ? "" : fmt::format("did you mean '{}'? ", near), all)));
+        for (const drift::Dataset* data : {&reference, &current}) {
+          if (data->find(name)) continue;
+          std::vector<std::string> names;
+          for (const auto& c : data->columns) names.push_back(c.name);
+          std::string near = closest(name, names);
+          std::string all;
+          for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+          return std::unexpected(bad_input(
+              fmt::format("column '{}' of columns: is not in '{}'", name, data->source),
+              fmt::format("{}the columns are: {}", near.empty() ? "" : fmt::format("did you mean '{}'? ", near), all)));
+        }
       }
       drift::CheckOptions options;
       options.columns = spec.columns;
