@@ -222,11 +222,13 @@ std::map<std::string, std::uint64_t> unpriced_models(const Collection& c) {
   return models;
 }
 
-std::map<std::pair<std::string, std::string>, std::uint64_t> priced_without_a_side(const Collection& c,
-                                                                                   const PriceTable& prices) {
+std::map<std::pair<std::string, std::string>, std::uint64_t> priced_without_a_side(
+    const Collection& c, const PriceTable& prices, std::optional<std::uint64_t> since_ns,
+    std::optional<std::uint64_t> until_ns) {
   std::map<std::pair<std::string, std::string>, std::uint64_t> found;
   for (const auto& s : c.samples) {
     if (!s.priced || !c.counts_tokens(s)) continue;
+    if ((since_ns && s.end_ns < *since_ns) || (until_ns && s.end_ns >= *until_ns)) continue;
     const std::string& model = c.labels.at(s.labels).model;
     const Price* price = prices.find(model);
     if (!price) continue;

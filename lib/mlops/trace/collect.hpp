@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -131,9 +132,11 @@ struct Collection {
 std::map<std::string, std::uint64_t> unpriced_models(const Collection& c);
 
 // Per model and side ("input", "output"): the priced calls that carry tokens of a side for which
-// the table gives no price, so they were priced at 0 (`gpt-4o: {output: 10}` for chat calls).
-std::map<std::pair<std::string, std::string>, std::uint64_t> priced_without_a_side(const Collection& c,
-                                                                                   const PriceTable& prices);
+// the table gives no price, so they were priced at 0 (`gpt-4o: {output: 10}` for chat calls); only
+// the calls that ended in [since_ns, until_ns), as summarize() counts them for --since/--until.
+std::map<std::pair<std::string, std::string>, std::uint64_t> priced_without_a_side(
+    const Collection& c, const PriceTable& prices, std::optional<std::uint64_t> since_ns = std::nullopt,
+    std::optional<std::uint64_t> until_ns = std::nullopt);
 
 Result<Collection> collect(const std::vector<std::string>& files, const CollectOptions& options);
 // The same over text in memory (tests).
