@@ -396,7 +396,7 @@ test_drift_rule_mistakes_name_the_rule() {
   printf 'rules:\n  - alert: D\n    drift: {reference: small.ref.csv, current: small.cur.csv, drift_share: 30%%}\n' > rules/share.yaml
   run mlops monitor check -c rules/share.yaml fx/ramp.jsonl
   expect_rc 2
-  expect_err "'rules/share.yaml', line 3 (alert 'D'): drift_share '30%' is not a number above 0 and at most 1"
+  expect_err "'rules/share.yaml', line 2 (alert 'D'): drift_share '30%' is not a number above 0 and at most 1"
   expect_err "drift_share: 0.3"
   printf 'rules:\n  - alert: D\n    drift: {reference: small.ref.csv, current: small.cur.csv, columns: [incme]}\n' > rules/column.yaml
   run mlops monitor check -c rules/column.yaml fx/ramp.jsonl

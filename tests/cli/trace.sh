@@ -25,7 +25,7 @@ test_figures_by_operation() {
   # Time to first token: 50 ms from the attribute, 80 ms from the first chunk event.
   expect_eq "$(jpy 'g("chat")["ttft_ms"]["p50"], g("chat")["ttft_ms"]["count"], g("chat")["ttft_ms"]["source"]' <<<"$j")" "(65.0, 2, {'attribute': 1, 'events': 1})"
   # Tokens: 100+200+1000 (deprecated gen_ai.usage.prompt_tokens)+50 (OpenInference); one call without.
-  expect_eq "$(jpy 'g("chat")["tokens"]' <<<"$j")" "{'input': 1350, 'output': 570, 'cached_input': 50, 'reasoning': 100, 'calls_with_tokens': 4, 'calls_without_tokens': 1}"
+  expect_eq "$(jpy 'g("chat")["tokens"]' <<<"$j")" "{'input': 1350, 'output': 570, 'cached_input': 50, 'reasoning': 100, 'calls_with_tokens': 4, 'calls_without_tokens': 1, 'calls_with_partial_tokens': 0}"
   # Cost: 27e-6 + (150*0.15 + 50*0.075 + 40*0.6)/1e6 + 0.5 (the span's own llm.cost.total); claude unpriced.
   expect_eq "$(jpy 'round(g("chat")["cost_usd"]["total"], 12), g("chat")["cost_usd"]["unpriced_calls"], g("chat")["cost_usd"]["complete"]' <<<"$j")" "(0.50007725, 1, False)"
   expect_eq "$(jpy 'g("chat")["finish_reasons"]' <<<"$j")" "{'reported': 3, 'length': 1, 'content_filter': 1, 'truncation_rate': 0.3333333333333333}"
