@@ -75,7 +75,8 @@ void judge(const Context& c, const Rebuild& last, Check& rebuilt) {
                                                  meta.path.empty() ? "the registered artifact" : meta.path)
                                    : fmt::format("rebuild {} made the same bytes", id);
   if (meta.artifact && last.verdict() == "differs") {
-    rebuilt.evidence += fmt::format(" (repro said \"differs\" of the rest: {})", rest_differs(meta, *c.run, last.made()));
+    rebuilt.evidence +=
+        fmt::format(" (repro said \"differs\" of the rest: {})", rest_differs(meta, *c.run, last.made()));
   }
 }
 

@@ -13,7 +13,7 @@ const std::string kPromptHash = "xxh3:" + std::string(32, '1');
 const std::string kResultsHash = "xxh3:" + std::string(32, '2');
 
 tracking::RunRecord prompt_run(std::string id, std::vector<tracking::Artifact> artifacts,
-                             tracking::RunStatus status = tracking::RunStatus::finished) {
+                               tracking::RunStatus status = tracking::RunStatus::finished) {
   tracking::RunRecord run;
   run.id = std::move(id);
   run.status = status;
@@ -36,7 +36,8 @@ struct ProductionPrompt {
     c.target = "p";
     c.model = &model;
     c.production = &version;
-    c.run = prompt_run("01m8aaaaaaaaaa", {{"eval-results.json", kResultsHash, 1, "file", 1}, {"p.prompt", kPromptHash, 1, "file", 1}});
+    c.run = prompt_run("01m8aaaaaaaaaa",
+                       {{"eval-results.json", kResultsHash, 1, "file", 1}, {"p.prompt", kPromptHash, 1, "file", 1}});
   }
   Check rebuilt() const { return reproducibility(c).checks.at(3); }
 };
@@ -44,9 +45,10 @@ struct ProductionPrompt {
 // What `mlops repro` leaves for an evaluation: its own run (nothing made, the verdict) and,
 // inside it, the evaluation's run with the prompt and new results.
 Rebuild evaluation_rebuild(std::string outer, std::string inner, std::string results_hash) {
-  Rebuild r{prompt_run(outer, {}), prompt_run(inner, {{"eval-results.json", results_hash, 1, "file", 1},
-                                                  {"p.prompt", kPromptHash, 1, "file", 1}}),
-            inner};
+  Rebuild r{
+      prompt_run(outer, {}),
+      prompt_run(inner, {{"eval-results.json", results_hash, 1, "file", 1}, {"p.prompt", kPromptHash, 1, "file", 1}}),
+      inner};
   r.run.tags = {{"repro_of", "01m8aaaaaaaaaa"}, {"repro_verdict", "differs"}, {"repro_compared", inner}};
   return r;
 }
@@ -58,8 +60,9 @@ TEST_CASE("ready: a rebuilt evaluation is judged on the run its command recorded
   f.c.rebuilds.push_back(evaluation_rebuild("01m8bbbbbbbbbb", "01m8cccccccccc", "xxh3:" + std::string(32, '4')));
   auto check = f.rebuilt();
   CHECK(check.ok);
-  CHECK(check.evidence == "rebuild 01m8cccc made p.prompt again, bit for bit (repro said \"differs\" of the rest: "
-                          "eval-results.json)");
+  CHECK(check.evidence ==
+        "rebuild 01m8cccc made p.prompt again, bit for bit (repro said \"differs\" of the rest: "
+        "eval-results.json)");
   CHECK(check.fix.empty());
 
   SECTION("the same results too: repro's verdict adds nothing") {
@@ -84,7 +87,8 @@ TEST_CASE("ready: a rebuild of a command that records no run of its own is judge
   ProductionPrompt f;
   // The newest finished rebuild decides: a newer failed one is passed over.
   f.c.rebuilds.push_back(Rebuild{prompt_run("01m8dddddddddd", {}, tracking::RunStatus::failed), std::nullopt, ""});
-  f.c.rebuilds.push_back(Rebuild{prompt_run("01m8bbbbbbbbbb", {{"p.prompt", kPromptHash, 1, "file", 1}}), std::nullopt, ""});
+  f.c.rebuilds.push_back(
+      Rebuild{prompt_run("01m8bbbbbbbbbb", {{"p.prompt", kPromptHash, 1, "file", 1}}), std::nullopt, ""});
   CHECK(f.rebuilt().evidence == "rebuild 01m8bbbb made p.prompt again, bit for bit");
   f.c.rebuilds[1].run.artifacts[0].hash = kResultsHash;
   auto differs = f.rebuilt();

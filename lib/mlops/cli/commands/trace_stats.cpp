@@ -67,7 +67,8 @@ int run_trace_stats(const TraceStatsOptions& o) {
   for (const auto& f : collection.read.empty_files)
     out::warn(fmt::format("'{}' is empty: is its exporter writing?", f));
   for (const auto& w : trace::stats_warnings(report)) out::warn(w);
-  for (const auto& [model_side, calls] : trace::priced_without_a_side(collection, prices, stats.since_ns, stats.until_ns))
+  for (const auto& [model_side, calls] :
+       trace::priced_without_a_side(collection, prices, stats.since_ns, stats.until_ns))
     out::warn(fmt::format("the price of '{}' has no {} price, but {} calls carry {} tokens: priced at 0 for them",
                           model_side.first, model_side.second, calls, model_side.second));
   for (const auto& b : collection.read.bad_examples)
