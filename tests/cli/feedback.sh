@@ -59,6 +59,32 @@ test_bad_events_import_nothing() {
   expect_eq "$(json_get '["total"]["feedback"]["events"]' <<<"$out")" "4"
 }
 
+test_import_refuses_times_in_the_wrong_unit_or_the_future() {
+  fixtures
+  local ids='"trace_id": "0af7651916cd43dd8448eb211c80319c", "span_id": "0000000000000001"'
+  printf '{%s, "time_unix_nano": 1796083291000, "signal": "copy"}\n' "$ids" > ms.jsonl
+  run mlops feedback import ms.jsonl
+  expect_rc 2
+  expect_err "'ms.jsonl', line 1: 'time_unix_nano' 1796083291000 is 1970-01-01T00:29:56"
+  expect_err "before 2000: it looks like milliseconds"
+  expect_err "19 digits"
+  printf '{%s, "time_unix_nano": "1796083291", "signal": "copy"}\n' "$ids" > s.jsonl
+  run mlops feedback import s.jsonl
+  expect_rc 2
+  expect_err "it looks like seconds"
+  printf '{%s, "time": "2030-01-01T00:00:00Z", "signal": "regenerate"}\n' "$ids" > future.jsonl
+  run mlops feedback import fx/ramp-feedback.jsonl future.jsonl
+  expect_rc 2
+  expect_err "'future.jsonl', line 1: the event's time 2030-01-01T00:00:00"
+  expect_err "is in the future"
+  expect_no_file .mlops/feedback.db
+  printf '{%s, "timestamp": "2026-12-01T10:00:00Z", "signal": "copy"}\n' "$ids" > key.jsonl
+  run mlops feedback import key.jsonl
+  expect_rc 2
+  expect_err "unknown key 'timestamp'"
+  expect_err "did you mean 'time'?"
+}
+
 test_import_needs_a_store() {
   new_repo --no-init
   /usr/bin/python3 "$GEN" fx
@@ -95,6 +121,51 @@ test_to_golden_writes_candidates() {
   run mlops feedback to-golden --signal edit --traces fx/conversations.jsonl -o edits.jsonl --json
   expect_rc 0
   expect_eq "$(json_get '["cases"], d["with_expected_output"], d["not_in_traces"]' <<<"$out")" "(1, 1, [])"
+}
+
+test_to_golden_takes_several_trace_files() {
+  fixtures
+  mlops feedback import fx/conversations-feedback.jsonl >/dev/null || fail "import failed"
+  # The documented glob: --traces traces/*.jsonl, whatever it expands to, before or after -o.
+  run mlops feedback to-golden --signal thumbs --value down --traces fx/ramp.jsonl fx/conversations.jsonl -o c.jsonl
+  expect_rc 0
+  expect_out "wrote 2 candidate cases to 'c.jsonl'"
+  run mlops feedback to-golden --traces fx/ramp.jsonl fx/conversations.jsonl --signal edit -o e.jsonl --json
+  expect_rc 0
+  expect_eq "$(json_get '["cases"]' <<<"$out")" "1"
+  run mlops feedback to-golden --traces fx/ramp.jsonl --traces fx/conversations.jsonl --signal edit -o e.jsonl
+  expect_rc 0
+}
+
+test_to_golden_spans_without_content() {
+  fixtures
+  mlops feedback import fx/conversations-feedback.jsonl >/dev/null || fail "import failed"
+  # The same spans with message capture off: no prompt, no answer, no variables on any of them.
+  /usr/bin/python3 - <<'PY'
+import json
+content = {"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions", "llm.prompt_template.variables",
+           "gen_ai.prompt", "gen_ai.completion", "input.value", "output.value"}
+with open("fx/conversations.jsonl") as f, open("nocontent.jsonl", "w") as out:
+    for line in f:
+        d = json.loads(line)
+        for rs in d.get("resourceSpans", []):
+            for ss in rs["scopeSpans"]:
+                for sp in ss["spans"]:
+                    sp["attributes"] = [a for a in sp.get("attributes", []) if a["key"] not in content]
+                    sp["events"] = []
+        out.write(json.dumps(d) + "\n")
+PY
+  run mlops feedback to-golden --signal thumbs --value down --traces nocontent.jsonl -o c.jsonl
+  expect_rc 0
+  expect_out "wrote 2 candidate cases"
+  expect_err "2 of the cases have no prompt and no answer: their traces carry no gen_ai.input.messages"
+  expect_err "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true"
+  expect_err "1 of the 3 responses with feedback are not in the traces given"
+  expect_eq "$(json_get '["id"], d["metadata"]["span_id"], "prompt" in d["metadata"], d["metadata"]["model"], d["expected"]' <<<"$(sed -n 2p c.jsonl)")" \
+    "('fb-222222222222222b', '222222222222222b', False, 'gpt-4o-mini', {'output': 'Refunds take 5 business days.'})"
+  run mlops feedback to-golden --signal thumbs --value down --traces nocontent.jsonl -o c.jsonl --json
+  expect_eq "$(json_get '["without_content"]' <<<"$out")" \
+    "['11111111111111111111111111111111/111111111111111a', '22222222222222222222222222222222/222222222222222b']"
 }
 
 test_eval_skips_candidates() {
@@ -191,9 +262,9 @@ test_feedback_rule_without_feedback() {
   fixtures
   printf 'traces: [fx/ramp.jsonl]\nrules:\n  - alert: Unhappy\n    expr: feedback.negative_rate[1d] > 0.2\n' > monitors.yaml
   run mlops monitor check --at $AT
-  expect_rc 2
-  expect_err "alert 'Unhappy': series 'feedback.negative_rate' does not exist: no feedback was imported in this repository"
-  expect_err "mlops feedback import EVENTS.jsonl"
+  expect_rc 0
+  expect_out "Unhappy: no data: no feedback was imported in this repository (mlops feedback import EVENTS.jsonl)"
+  expect_err "alert 'Unhappy' (feedback.negative_rate): no data: no feedback was imported in this repository"
   printf 'traces: [fx/ramp.jsonl]\nrules:\n  - alert: Typo\n    expr: feedback.negativ_rate > 0.2\n' > monitors.yaml
   run mlops monitor check --at $AT
   expect_rc 2

@@ -231,8 +231,6 @@ test_unknown_series_and_bad_rules() {
   bad_rule 'latncy_ms.p95 > 1' "'monitors.yaml', line 3 (alert 'A'): unknown series 'latncy_ms.p95'"
   expect_err "did you mean 'latency_ms.p95'?"
   expect_err "the known series: requests, errors, error_rate, latency_ms"
-  bad_rule 'feedback.negative_rate[1d] > 0.2' "series 'feedback.negative_rate' does not exist: no feedback was imported"
-  expect_err "mlops feedback import EVENTS.jsonl"
   bad_rule 'eval.toxicity.mean > 0.1' "series 'eval.toxicity' does not exist in the inputs"
   expect_err "the evaluations in the inputs: eval.hallucination"
   bad_rule 'latency_ms.p95 >> 1' "expected a number after '>', got '>'"
@@ -276,6 +274,31 @@ test_unknown_series_and_bad_rules() {
   run mlops monitor check fx/ramp.jsonl --at tomorrowish
   expect_rc 2
   expect_err "--at 'tomorrowish' is not a time"
+}
+
+test_a_series_without_its_source_is_no_data() {
+  fixtures
+  # The judge's log is not there (yet), and no feedback was imported: those rules have no data;
+  # the latency rule is still evaluated, fires, and the metrics are written.
+  printf 'traces: [fx/ramp.jsonl]\nrules:\n' > monitors.yaml
+  rule Latency 'latency_ms.p95[5m] > 3000'
+  rule Hallucination 'eval.hallucination.mean[1h] > 0.1'
+  rule Unhappy 'feedback.negative_rate[1d] > 0.2'
+  run mlops monitor check --at $AT --prom out.prom --json
+  expect_rc 1
+  expect_eq "$(jpy '[(x["alert"], x["state"], x["value"]) for x in d["rules"]]' <<<"$out")" \
+    "[('Latency', 'firing', 5000.0), ('Hallucination', 'no data', None), ('Unhappy', 'no data', None)]"
+  expect_eq "$(jpy 'r("Hallucination")["reason"]' <<<"$out")" \
+    "no data: the inputs hold no gen_ai.evaluation.result records (is the judge's log export among them?)"
+  expect_err "alert 'Unhappy' (feedback.negative_rate): no data: no feedback was imported in this repository (mlops feedback import EVENTS.jsonl)"
+  expect_file out.prom
+  grep -q '^ALERTS{alertname="Latency"' out.prom || fail "no ALERTS line for Latency"
+  # An empty judge log is the same; one that records other evaluations names a typo (exit 2, above).
+  : > empty-evals.jsonl
+  run mlops monitor check fx/ramp.jsonl empty-evals.jsonl --at $AT
+  expect_rc 1
+  expect_out "Hallucination: no data: the inputs hold no gen_ai.evaluation.result records"
+  expect_out "1 of 3 alerts fired"
 }
 
 test_nothing_fires_exit_zero() {
@@ -326,6 +349,66 @@ EOF
   expect_rc 2
   expect_err "names alert 'Erors', which 'monitors.yaml' does not define"
   expect_err "did you mean 'Errors'?"
+  # monitors: is relative to the test file, and the message says so.
+  mkdir -p rules && sed 's/\[Erors\]/[Errors]/' monitors.test.yaml > rules/x.test.yaml
+  run mlops monitor test rules/x.test.yaml
+  expect_rc 2
+  expect_err "'rules/x.test.yaml': its monitors: names 'rules/monitors.yaml', which does not exist"
+  expect_err "paths in a test file are relative to the test file's folder"
+}
+
+test_monitor_test_case_without_feedback() {
+  fixtures
+  printf 'rules:\n  - alert: Unhappy\n    expr: feedback.negative_rate[10m] > 0.2\n' > monitors.yaml
+  printf 'monitors: monitors.yaml\ntests:\n  - name: no feedback given\n    traces: [fx/ramp.jsonl]\n    at: %s\n    firing: [Unhappy]\n' $AT > monitors.test.yaml
+  run mlops monitor test monitors.test.yaml --json
+  expect_rc 1
+  expect_eq "$(/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["tests"][0]["problems"])' <<<"$out")" \
+    "['expected firing [Unhappy], got []', \"Unhappy: no samples in the window; the case has no 'feedback:' (a test reads feedback from its files, never from the store)\"]"
+}
+
+test_rule_file_messages() {
+  fixtures
+  printf 'traces: [fx/ramp.jsonl]\ninterval: 0s\nrules:\n  - alert: A\n    expr: error_rate > 1\n' > monitors.yaml
+  run mlops monitor check --at $AT
+  expect_rc 2
+  expect_err "'monitors.yaml': interval '0s' is not above 0"
+  printf 'traces: [fx/ramp.jsonl]\nrules:\n  - alert: A\n    expr: error_rate > 1\n    severity: page\n' > monitors.yaml
+  run mlops monitor check --at $AT
+  expect_rc 2
+  expect_err "a rule has alert, expr (or drift), for, min_count, labels and annotations"
+  printf 'traces: [fx/ramp.jsonl, fx/ramp-evals.jsonl]\nrules:\n  - alert: A\n    expr: eval.halucination.mean > 1\n' > monitors.yaml
+  run mlops monitor check --at $AT
+  expect_rc 2
+  expect_err "'monitors.yaml', alert 'A': series 'eval.halucination' does not exist in the inputs"
+  expect_err "did you mean 'eval.hallucination'?"
+  # A date is its midnight UTC.
+  printf 'traces: [fx/ramp.jsonl]\nrules:\n  - alert: A\n    expr: error_rate > 1\n' > monitors.yaml
+  run mlops monitor check --at 2026-12-02 --json
+  expect_rc 0
+  expect_eq "$(json_get '["at"]' <<<"$out")" "2026-12-02T00:00:00Z"
+}
+
+test_drift_rule_mistakes_name_the_rule() {
+  fixtures
+  local data="$SRC/tests/data/drift"
+  mkdir -p rules && cp "$data/small.ref.csv" "$data/small.cur.csv" rules/
+  printf 'rules:\n  - alert: D\n    drift: {reference: small.ref.csv, current: small.cur.csv, drift_share: 30%%}\n' > rules/share.yaml
+  run mlops monitor check -c rules/share.yaml fx/ramp.jsonl
+  expect_rc 2
+  expect_err "'rules/share.yaml', line 2 (alert 'D'): drift_share '30%' is not a number above 0 and at most 1"
+  expect_err "drift_share: 0.3"
+  printf 'rules:\n  - alert: D\n    drift: {reference: small.ref.csv, current: small.cur.csv, columns: [incme]}\n' > rules/column.yaml
+  run mlops monitor check -c rules/column.yaml fx/ramp.jsonl
+  expect_rc 2
+  expect_err "'rules/column.yaml', alert 'D' (drift): column 'incme' of columns: is not in 'rules/small.ref.csv'"
+  expect_err "did you mean 'income'?"
+  [[ "$err" != *"--columns"* ]] || fail "the message names a flag the rule does not have: $err"
+  printf 'rules:\n  - alert: D\n    drift: {reference: small.ref.csv, current: ../data/live_today.csv}\n' > rules/missing.yaml
+  run mlops monitor check -c rules/missing.yaml fx/ramp.jsonl
+  expect_rc 2
+  expect_err "'rules/missing.yaml', alert 'D' (drift): "
+  expect_err "'rules/../data/live_today.csv'"
 }
 
 test_drift_rules() {

@@ -98,7 +98,43 @@ test_every_item_done() {
   expect_out "again, bit for bit"
   expect_out "prompts/m.prompt: metadata.fallback: a canned answer"
   expect_out "traces/prices.yaml prices the 1 models in 360 spans"
-  expect_out "5 rules of monitors.yaml passed"
+  expect_out "5 of 5 rules of monitors.yaml evaluated over data at 2026-12-01T11:00:00Z, none fired (checked 20"
+}
+
+test_only_a_check_of_monitors_yaml_with_data_counts() {
+  model_repo
+  everything_else
+  run mlops ready m --json
+  [[ "$(check_of 'a recent monitor check passed' <<<"$out")" == "True 5 of 5 rules of monitors.yaml evaluated over data at 2026-12-01T11:00:00Z, none fired (checked "*") |" ]] ||
+    fail "recent check: $(check_of 'a recent monitor check passed' <<<"$out")"
+  # A passing check of another rules file, in the repository or outside it, is not kept.
+  printf 'traces: [traces/ramp.jsonl]\nrules:\n  - alert: Never\n    expr: error_rate > 1\n' > side.yaml
+  cp side.yaml "$TEST_ROOT/outside.yaml"
+  local before
+  before=$(cat .mlops/monitor-check.json)
+  run mlops monitor check -c side.yaml --at 2026-12-01T11:00:00Z
+  expect_rc 0
+  run mlops monitor check -c "$TEST_ROOT/outside.yaml" traces/ramp.jsonl --at 2026-12-01T11:00:00Z
+  expect_rc 0
+  expect_eq "$(cat .mlops/monitor-check.json)" "$before"
+  # A check of monitors.yaml at a time its traces do not cover passes, and proves nothing.
+  run mlops monitor check --at 2020-01-01T00:00:00Z
+  expect_rc 0
+  run mlops ready m --json
+  expect_rc 1
+  [[ "$(check_of 'a recent monitor check passed' <<<"$out")" == "False the last one ("*") had no data for any of its 5 rules at 2020-01-01T00:00:00Z | mlops monitor check (at a time its traces cover: --at TIME)" ]] ||
+    fail "recent check: $(check_of 'a recent monitor check passed' <<<"$out")"
+  # A record of another file (as mlops kept before it kept only monitors.yaml's) does not count either.
+  python3 - <<'PY'
+import json
+r = json.load(open(".mlops/monitor-check.json"))
+r["rules_file"] = "side.yaml"
+r["with_data"] = 1
+json.dump(r, open(".mlops/monitor-check.json", "w"))
+PY
+  run mlops ready m --json
+  expect_eq "$(check_of 'a recent monitor check passed' <<<"$out")" \
+    "False the last one checked 'side.yaml', not monitors.yaml | mlops monitor check"
 }
 
 test_gaps_name_their_fix() {

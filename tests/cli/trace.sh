@@ -25,7 +25,7 @@ test_figures_by_operation() {
   # Time to first token: 50 ms from the attribute, 80 ms from the first chunk event.
   expect_eq "$(jpy 'g("chat")["ttft_ms"]["p50"], g("chat")["ttft_ms"]["count"], g("chat")["ttft_ms"]["source"]' <<<"$j")" "(65.0, 2, {'attribute': 1, 'events': 1})"
   # Tokens: 100+200+1000 (deprecated gen_ai.usage.prompt_tokens)+50 (OpenInference); one call without.
-  expect_eq "$(jpy 'g("chat")["tokens"]' <<<"$j")" "{'input': 1350, 'output': 570, 'cached_input': 50, 'reasoning': 100, 'calls_with_tokens': 4, 'calls_without_tokens': 1}"
+  expect_eq "$(jpy 'g("chat")["tokens"]' <<<"$j")" "{'input': 1350, 'output': 570, 'cached_input': 50, 'reasoning': 100, 'calls_with_tokens': 4, 'calls_without_tokens': 1, 'calls_with_partial_tokens': 0}"
   # Cost: 27e-6 + (150*0.15 + 50*0.075 + 40*0.6)/1e6 + 0.5 (the span's own llm.cost.total); claude unpriced.
   expect_eq "$(jpy 'round(g("chat")["cost_usd"]["total"], 12), g("chat")["cost_usd"]["unpriced_calls"], g("chat")["cost_usd"]["complete"]' <<<"$j")" "(0.50007725, 1, False)"
   expect_eq "$(jpy 'g("chat")["finish_reasons"]' <<<"$j")" "{'reported': 3, 'length': 1, 'content_filter': 1, 'truncation_rate': 0.3333333333333333}"
@@ -68,6 +68,88 @@ test_since_until_window() {
   run mlops trace stats fx/small.jsonl --since 2026-12-01T10:05:00Z --until 2026-12-01T10:00:00Z
   expect_rc 2
   expect_err "--until is not after --since"
+}
+
+test_unpriced_models_are_the_calls_counted_in_the_window() {
+  fixtures
+  # Without prices: agent a..aa (over trace A's calls, not counted) is no unpriced call; agent b..bb is.
+  run mlops trace stats fx/small.jsonl --json
+  expect_rc 0
+  expect_eq "$(jpy 'd["unpriced_models"], sum(x["cost_usd"]["unpriced_calls"] for x in d["groups"])' <<<"$out")" \
+    "({'claude-3-5-haiku': 1, 'gpt-4o-mini': 3, 'text-embedding-3-small': 1}, 5)"
+  expect_err "no price for model 'gpt-4o-mini' (3 calls)"
+  # The claude call ended at 10:04: outside the window, no warning about it.
+  run mlops trace stats fx/small.jsonl --prices fx/prices.yaml --since 2026-12-01T10:05:00Z --json
+  expect_rc 0
+  expect_eq "$(jpy 'd["unpriced_models"]' <<<"$out")" "{}"
+  [[ "$err" != *"no price"* ]] || fail "a warning about a call outside the window: $err"
+  run mlops trace stats fx/small.jsonl --prices fx/prices.yaml --since 2026-12-01T10:04:00Z --until 2026-12-01T10:05:00Z
+  expect_rc 0
+  expect_err "no price for model 'claude-3-5-haiku' (1 calls)"
+}
+
+test_the_same_spans_given_twice_count_once() {
+  fixtures
+  gzip -c fx/small.jsonl > fx/small.jsonl.gz
+  run mlops trace stats fx/small.jsonl fx/small.jsonl.gz fx/small.jsonl --prices fx/prices.yaml --json
+  expect_rc 0
+  expect_eq "$(jpy 'd["total"]["requests"], round(d["total"]["cost_usd"]["total"], 12), d["inputs"]["duplicate_spans"]' <<<"$out")" \
+    "(11, 0.50028745, 22)"
+  expect_err "22 GenAI spans were read more than once (the same trace and span id"
+  expect_err "each is counted once"
+}
+
+test_dates_empty_files_a_byte_order_mark_and_evaluations_alone() {
+  fixtures
+  run mlops trace stats fx/small.jsonl --since 2026-12-01 --until 2026-12-02 --json
+  expect_rc 0
+  expect_eq "$(jpy 'd["total"]["requests"]' <<<"$out")" "11"
+  run mlops trace stats fx/small.jsonl --since 2026-12-02
+  expect_rc 0
+  expect_out "no GenAI spans in 12 spans read (in the --since/--until window)"
+  : > empty.jsonl
+  run mlops trace stats empty.jsonl
+  expect_rc 0
+  expect_err "'empty.jsonl' is empty: is its exporter writing?"
+  printf '\xef\xbb\xbf' > bom.jsonl && cat fx/small.jsonl >> bom.jsonl
+  run mlops trace stats bom.jsonl --json
+  expect_rc 0
+  expect_eq "$(jpy 'd["total"]["requests"]' <<<"$out")" "11"
+  sed 's/"stringValue":"chat"/"stringValue":"Chat"/g; s/"stringValue": "chat"/"stringValue": "Chat"/g' fx/small.jsonl > case.jsonl
+  run mlops trace stats case.jsonl
+  expect_rc 0
+  expect_err "spans name the operation 'Chat': the conventions' name is 'chat'"
+  # Evaluation results alone: the (no span) group is shown with its scores.
+  run mlops trace stats fx/evals.jsonl
+  expect_rc 0
+  expect_out "(no span)"
+  expect_out "evaluation hallucination"
+  run mlops trace stats fx/
+  expect_rc 2
+  expect_err "give its files: fx/*.jsonl"
+  run mlops trace stats nowhere.jsonl
+  expect_rc 2
+  expect_err "hint: give the trace exports that exist"
+  run mlops trace stats fx/small.jsonl --prices nowhere.yaml
+  expect_rc 2
+  expect_err "hint: give the price table you keep"
+}
+
+test_output_to_a_folder_that_does_not_exist() {
+  fixtures
+  run mlops trace stats fx/small.jsonl --html nowhere/dir/r.html
+  expect_rc 2
+  expect_err "cannot write 'nowhere/dir/r.html' (--html): folder 'nowhere/dir' does not exist"
+  expect_err "mkdir -p nowhere/dir"
+  [[ "$err" != *".tmp"* ]] || fail "the message names a temporary file: $err"
+  mkdir r.html
+  run mlops trace stats fx/small.jsonl --html r.html
+  expect_rc 2
+  expect_err "cannot write 'r.html' (--html): it is a folder"
+  printf 'traces: [fx/ramp.jsonl]\nrules:\n  - alert: A\n    expr: error_rate > 0.01\n' > monitors.yaml
+  run mlops monitor check --at 2026-12-01T11:00:00Z --prom nowhere/x.prom
+  expect_rc 2
+  expect_err "cannot write 'nowhere/x.prom' (--prom): folder 'nowhere' does not exist"
 }
 
 test_table_markdown_html() {
@@ -155,6 +237,45 @@ PY
   run mlops trace stats http.jsonl
   expect_rc 0
   expect_out "no GenAI spans in 1 spans read"
+}
+
+test_a_missing_token_count_is_unknown_not_zero() {
+  fixtures
+  # gen_ai.usage.input_token (a typo) and 10 output tokens; a complete call of 100 + 10 beside it.
+  /usr/bin/python3 - <<'PY'
+import json
+def span(sid, tokens):
+    attrs = [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+             {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o-mini"}}]
+    attrs += [{"key": k, "value": {"intValue": str(v)}} for k, v in tokens.items()]
+    return {"traceId": sid * 4, "spanId": sid, "name": "chat", "startTimeUnixNano": "1000", "endTimeUnixNano": "2000000",
+            "attributes": attrs}
+spans = [span("01" * 8, {"gen_ai.usage.input_token": 100, "gen_ai.usage.output_tokens": 10}),
+         span("02" * 8, {"gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 10})]
+open("typo.jsonl", "w").write(json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": spans}]}]}) + "\n")
+PY
+  run mlops trace stats typo.jsonl --prices fx/prices.yaml --json
+  expect_rc 0
+  expect_eq "$(jpy 'g("chat")["tokens"]["input"], g("chat")["tokens"]["output"], g("chat")["tokens"]["calls_with_partial_tokens"]' <<<"$out")" "(100, 20, 1)"
+  # Only the complete call is priced: (100 * 0.15 + 10 * 0.6) / 1e6; the other's cost is unknown.
+  expect_eq "$(jpy 'round(g("chat")["cost_usd"]["total"], 12), g("chat")["cost_usd"]["calls_missing_tokens"], g("chat")["cost_usd"]["unpriced_calls"], g("chat")["cost_usd"]["complete"], d["unpriced_models"]' <<<"$out")" \
+    "(2.1e-05, 1, 0, False, {})"
+  expect_err "1 model calls carry only one of the input and output token counts"
+  expect_err "is an attribute misspelled?"
+  run mlops trace stats typo.jsonl --prices fx/prices.yaml
+  expect_out "2.1e-05+?"
+  # A price without input for chat calls that carry input tokens: priced at 0, said so.
+  printf 'models:\n  gpt-4o-mini: {output: 0.6}\n' > noinput.yaml
+  run mlops trace stats typo.jsonl --prices noinput.yaml
+  expect_rc 0
+  expect_err "the price of 'gpt-4o-mini' has no input price, but 1 calls carry input tokens: priced at 0 for them"
+  run mlops trace stats fx/small.jsonl --prices fx/prices.yaml
+  [[ "$err" != *"has no output price"* ]] || fail "an embedding price without output is complete: $err"
+  # A budget over it is incomplete, and says why.
+  printf 'traces: [typo.jsonl]\nprices: fx/prices.yaml\nrules:\n  - alert: Budget\n    expr: cost_usd.sum[1d] > 50\n' > monitors.yaml
+  run mlops monitor check --at 1970-01-01T01:00:00Z
+  expect_rc 1
+  expect_out "Budget: 1 of the 2 calls lack input or output tokens: the cost is unknown"
 }
 
 test_percentiles_of_large_inputs_within_one_percent() {

@@ -115,8 +115,13 @@ std::vector<std::string> normalise_arguments(const CLI::App& root, std::vector<s
 }
 
 void one_value_per_option(CLI::App& root) {
+  bool has_positionals = false;
+  for (const CLI::Option* option : root.get_options()) has_positionals |= !option->nonpositional();
   for (CLI::Option* option : root.get_options()) {
-    if (option->nonpositional()) option->allow_extra_args(false);
+    // `--traces FILE...` in a command without positional arguments has nothing to swallow: it
+    // takes every word up to the next option, so a shell glob works (`--traces traces/*.jsonl`).
+    bool list = option->get_option_text().ends_with("...") && !has_positionals;
+    if (option->nonpositional() && !list) option->allow_extra_args(false);
   }
   for (CLI::App* sub : root.get_subcommands({})) one_value_per_option(*sub);
 }

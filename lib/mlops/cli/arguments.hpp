@@ -22,7 +22,9 @@ std::vector<std::string> normalise_arguments(const CLI::App& root, std::vector<s
 
 // Every named option of the tree takes one value per occurrence (`--columns a,b` or
 // `--columns a --columns b`): CLI11 would otherwise let a list option swallow the arguments that
-// follow it (`drift check --columns a ref.csv cur.csv`).
+// follow it (`drift check --columns a ref.csv cur.csv`). The exception: an option shown as a list
+// (`->option_text("FILE...")`) in a command that has no positional arguments takes several
+// (`feedback to-golden --traces a.jsonl b.jsonl`).
 void one_value_per_option(CLI::App& root);
 
 }  // namespace mlops::cli

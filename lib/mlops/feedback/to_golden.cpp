@@ -204,6 +204,13 @@ Result<CandidateReport> to_golden(const std::vector<FeedbackEvent>& events, cons
         for (const auto& c : t->second)
           if (c.has_content() && (!span || c.end_ns >= span->end_ns)) span = &c;
       }
+      // Nothing in the trace carries the prompt or the answer (content capture is off, the
+      // instrumentations' default): the case still names the span, for a reviewer to look up.
+      if (!span && named_seen) {
+        for (const auto& c : t->second)
+          if (c.span_id == span_id) span = &c;
+        report.without_content.push_back(fmt::format("{}/{}", trace_id, span_id));
+      }
     }
     if (!span) {
       report.spans_not_found.push_back(fmt::format("{}/{}", trace_id, span_id));

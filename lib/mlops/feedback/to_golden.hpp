@@ -8,7 +8,8 @@
 // Variables come from OpenInference's llm.prompt_template.variables; the final prompt from
 // gen_ai.input.messages (gen_ai.prompt before it, or input.value); the output from
 // gen_ai.output.messages (gen_ai.completion, output.value). When the span the feedback names
-// carries none of them (an agent's root span), the last model call of its trace that does is used.
+// carries none of them (an agent's root span), the last model call of its trace that does is used;
+// when no span of the trace does (content capture off), the case names the span without them.
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -37,6 +38,7 @@ struct CandidateReport {
   std::size_t events_selected = 0;
   std::size_t spans_selected = 0;
   std::vector<std::string> spans_not_found;  // "trace/span" of selected spans not in the exports
+  std::vector<std::string> without_content;  // "trace/span" of cases whose trace records no prompt or answer
   std::size_t without_variables = 0;         // cases whose input is {}: no variables were recorded
   std::size_t with_edit = 0;                 // cases whose expected output is a user's edit
   trace::ReadSummary read;

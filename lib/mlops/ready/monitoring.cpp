@@ -83,10 +83,20 @@ Item monitoring(const Context& c) {
   if (!c.last_check) {
     recent.evidence = "no monitor check recorded in this repository";
   } else {
+    // Only a check of the repository's monitors.yaml that evaluated its rules over data counts: a
+    // check of another file, or at a time without spans, says nothing about these rules.
     const auto& r = *c.last_check;
     std::string when = trace::format_time(r.checked_ns);
-    if (c.now_ns > r.checked_ns && c.now_ns - r.checked_ns > kRecentNs) {
+    std::string at = trace::format_time(r.at_ns);
+    if (r.rules_file != trace::kRepositoryMonitors) {
+      recent.evidence = fmt::format("the last one checked '{}', not {}", r.rules_file, trace::kRepositoryMonitors);
+    } else if (c.now_ns > r.checked_ns && c.now_ns - r.checked_ns > kRecentNs) {
       recent.evidence = fmt::format("the last one ran {}, over a week ago", when);
+    } else if (!r.with_data) {
+      recent.evidence = fmt::format("the last one ({}) was recorded by an older mlops", when);
+    } else if (*r.with_data == 0) {
+      recent.evidence = fmt::format("the last one ({}) had no data for any of its {} rules at {}", when, r.rules, at);
+      recent.fix = "mlops monitor check (at a time its traces cover: --at TIME)";
     } else if (!r.passed()) {
       std::string fired;
       for (const auto& a : r.failed) fired += (fired.empty() ? "" : ", ") + a;
@@ -94,7 +104,8 @@ Item monitoring(const Context& c) {
     } else {
       recent.ok = true;
       recent.fix.clear();
-      recent.evidence = fmt::format("{} rules of {} passed, {}", r.rules, r.rules_file, when);
+      recent.evidence = fmt::format("{} of {} rules of {} evaluated over data at {}, none fired (checked {})",
+                                    *r.with_data, r.rules, r.rules_file, at, when);
     }
   }
   item.checks.push_back(recent);
@@ -160,9 +171,9 @@ Item cost_control(const Context& c) {
     if (!run) {
       prices.evidence = run.error().message;
       prices.fix = "mlops monitor check";
-    } else if (!run->collection.unpriced_models.empty()) {
+    } else if (auto unpriced = trace::unpriced_models(run->collection); !unpriced.empty()) {
       std::string names;
-      for (const auto& [model, calls] : run->collection.unpriced_models)
+      for (const auto& [model, calls] : unpriced)
         names += fmt::format("{}{} ({} calls)", names.empty() ? "" : ", ", model, calls);
       prices.evidence = fmt::format("no price for {}", names);
       prices.fix = fmt::format("add them to {}", c.monitors->prices);

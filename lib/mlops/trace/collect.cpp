@@ -55,15 +55,12 @@ class CollectSink : public RecordSink {
     s.has_model = !facts_.model.empty();
     if (facts_.cost) {
       s.cost = *facts_.cost;
-    } else if (s.has_tokens() && !facts_.model.empty()) {
+    } else if (s.has_tokens() && !s.partial_tokens() && !facts_.model.empty()) {
       const Price* price = options_.prices ? options_.prices->find(facts_.model) : nullptr;
       if (price) {
         s.cost = PriceTable::cost(*price, std::max(0, s.input_tokens), std::max(0, s.cached_tokens),
                                   std::max(0, s.output_tokens));
         s.priced = true;
-      } else {
-        ++part.unpriced_models[facts_.model];
-        unpriced_since_mark_.push_back(facts_.model);
       }
     }
     // Spans of a trace usually come together: the set is asked once per run of them.
@@ -88,7 +85,6 @@ class CollectSink : public RecordSink {
   void begin_line() override {
     mark_ = {part.samples.size(), pending_evaluations.size(), part.spans,
              part.other_spans,    part.log_records,           part.bad_timing};
-    unpriced_since_mark_.clear();
     traces_since_mark_.clear();
   }
 
@@ -100,8 +96,6 @@ class CollectSink : public RecordSink {
     part.other_spans = mark_.other_spans;
     part.log_records = mark_.log_records;
     part.bad_timing = mark_.bad_timing;
-    for (const auto& model : unpriced_since_mark_)
-      if (--part.unpriced_models[model] == 0) part.unpriced_models.erase(model);
     for (auto t : traces_since_mark_) part.traces_with_model_tokens.erase(t);
   }
 
@@ -122,7 +116,6 @@ class CollectSink : public RecordSink {
   };
   Mark mark_;
   std::uint64_t last_token_trace_ = 0;
-  std::vector<std::string> unpriced_since_mark_;
   std::vector<std::uint64_t> traces_since_mark_;
   const CollectOptions& options_;
   SpanFacts facts_;
@@ -147,13 +140,30 @@ void merge_part(Collection& all, CollectSink& sink, std::vector<EvaluationFact>&
     all.samples.push_back(s);
   }
   part.samples = {};
-  for (const auto& [model, n] : part.unpriced_models) all.unpriced_models[model] += n;
   all.traces_with_model_tokens.merge(part.traces_with_model_tokens);
   all.spans += part.spans;
   all.other_spans += part.other_spans;
   all.log_records += part.log_records;
   all.bad_timing += part.bad_timing;
   for (auto& e : sink.pending_evaluations) evaluations.push_back(std::move(e));
+}
+
+// Keeps the first of the samples that share a trace and span id: the same span given twice (a file
+// and its .gz, overlapping globs, a re-sent export) is one request, and a budget must not double.
+void drop_duplicate_spans(Collection& all) {
+  std::unordered_set<std::uint64_t> seen;
+  seen.reserve(all.samples.size());
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < all.samples.size(); ++i) {
+    const Sample& s = all.samples[i];
+    bool identified = s.trace_hash != 0 && s.span_hash != 0;
+    if (identified && !seen.insert(s.trace_hash * 0x9e3779b97f4a7c15ull ^ s.span_hash).second) {
+      ++all.duplicate_spans;
+      continue;
+    }
+    all.samples[kept++] = s;
+  }
+  all.samples.resize(kept);
 }
 
 // Joins each evaluation to the span it names; one that names no span read gets "(no span)" labels.
@@ -203,6 +213,31 @@ std::uint32_t LabelTable::intern(const Labels& labels) {
   return it->second;
 }
 
+std::map<std::string, std::uint64_t> unpriced_models(const Collection& c) {
+  std::map<std::string, std::uint64_t> models;
+  for (const auto& s : c.samples) {
+    if (s.has_tokens() && !s.partial_tokens() && s.has_model && !known(s.cost) && c.counts_tokens(s))
+      ++models[c.labels.at(s.labels).model];
+  }
+  return models;
+}
+
+std::map<std::pair<std::string, std::string>, std::uint64_t> priced_without_a_side(
+    const Collection& c, const PriceTable& prices, std::optional<std::uint64_t> since_ns,
+    std::optional<std::uint64_t> until_ns) {
+  std::map<std::pair<std::string, std::string>, std::uint64_t> found;
+  for (const auto& s : c.samples) {
+    if (!s.priced || !c.counts_tokens(s)) continue;
+    if ((since_ns && s.end_ns < *since_ns) || (until_ns && s.end_ns >= *until_ns)) continue;
+    const std::string& model = c.labels.at(s.labels).model;
+    const Price* price = prices.find(model);
+    if (!price) continue;
+    if (s.input_tokens > 0 && !price->has_input) ++found[{model, "input"}];
+    if (s.output_tokens > 0 && !price->has_output) ++found[{model, "output"}];
+  }
+  return found;
+}
+
 Result<Collection> collect(const std::vector<std::string>& files, const CollectOptions& options) {
   auto read = read_exports(files, options.skip_bad, [&] { return std::make_unique<CollectSink>(options); });
   if (!read) return std::unexpected(read.error());
@@ -216,6 +251,7 @@ Result<Collection> collect(const std::vector<std::string>& files, const CollectO
     merge_part(all, static_cast<CollectSink&>(*sink), evaluations);
     sink.reset();
   }
+  drop_duplicate_spans(all);
   join_evaluations(all, evaluations);
   return all;
 }
@@ -228,6 +264,7 @@ Result<Collection> collect_text(std::string_view text, const CollectOptions& opt
   all.read = std::move(*read);
   std::vector<EvaluationFact> evaluations;
   merge_part(all, sink, evaluations);
+  drop_duplicate_spans(all);
   join_evaluations(all, evaluations);
   return all;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -74,6 +75,9 @@ struct Sample {
   bool has_model = false;
   double latency_ms() const { return static_cast<double>(end_ns - start_ns) / 1e6; }
   bool has_tokens() const { return input_tokens >= 0 || output_tokens >= 0; }
+  // A model call (llm) that carries one of its input and output token counts but not the other (a
+  // misspelled attribute, a provider that reports half): the other is unknown, and so is its cost.
+  bool partial_tokens() const { return cls == SpanClass::llm && (input_tokens < 0) != (output_tokens < 0); }
 };
 
 struct EvaluationSample {
@@ -107,21 +111,32 @@ struct Collection {
   std::vector<std::string> evaluation_names;
   std::vector<EvaluationSample> evaluations;
   std::vector<FeedbackSample> feedback;
-  bool feedback_loaded = false;          // feedback was attached (the store has some), even if none matched
-  std::uint64_t feedback_unmatched = 0;  // events on spans that are not among the inputs
-  // Models seen on spans with tokens but no cost attribute and no price in the table.
-  std::map<std::string, std::uint64_t> unpriced_models;
+  bool feedback_loaded = false;                      // feedback was attached (the store has some), even if none matched
+  std::uint64_t feedback_unmatched = 0;              // events on spans that are not among the inputs
   std::set<std::uint64_t> traces_with_model_tokens;  // traces where a model call carries tokens
   ReadSummary read;
   std::uint64_t spans = 0;        // every span read
   std::uint64_t other_spans = 0;  // spans that record no GenAI work (skipped)
   std::uint64_t log_records = 0;
-  std::uint64_t bad_timing = 0;  // GenAI spans without a start or with an end before the start
+  std::uint64_t bad_timing = 0;       // GenAI spans without a start or with an end before the start
+  std::uint64_t duplicate_spans = 0;  // GenAI spans read again (same trace and span id): counted once
 
   // Whether a sample's tokens and cost count: model calls always; an agent span's aggregate only
   // when no model call in its trace carries tokens (else its children's would be counted twice).
   bool counts_tokens(const Sample& s) const { return !s.aggregate || !traces_with_model_tokens.contains(s.trace_hash); }
 };
+
+// The models of the calls whose cost would count (counts_tokens) but is unknown: they carry tokens,
+// no cost attribute, and the price table has no price for them. Agent spans whose children's tokens
+// are counted instead are not among them. summarize() counts the same per --since/--until window.
+std::map<std::string, std::uint64_t> unpriced_models(const Collection& c);
+
+// Per model and side ("input", "output"): the priced calls that carry tokens of a side for which
+// the table gives no price, so they were priced at 0 (`gpt-4o: {output: 10}` for chat calls); only
+// the calls that ended in [since_ns, until_ns), as summarize() counts them for --since/--until.
+std::map<std::pair<std::string, std::string>, std::uint64_t> priced_without_a_side(
+    const Collection& c, const PriceTable& prices, std::optional<std::uint64_t> since_ns = std::nullopt,
+    std::optional<std::uint64_t> until_ns = std::nullopt);
 
 Result<Collection> collect(const std::vector<std::string>& files, const CollectOptions& options);
 // The same over text in memory (tests).

@@ -177,6 +177,7 @@ void classify(const Span& span, const ClassifyOptions& options, SpanFacts& f) {
   f.timing_ok = span.start_ns > 0 && span.end_ns >= span.start_ns;
   assign_string(a, {"error.type"}, f.error_type);
   f.error = span.status == StatusCode::error || !f.error_type.empty();
+  const bool error_type_given = !f.error_type.empty();
   if (f.error && f.error_type.empty()) f.error_type = "_OTHER";
   f.input_tokens = integer(a, {"gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt"});
   f.output_tokens =
@@ -213,7 +214,15 @@ void classify(const Span& span, const ClassifyOptions& options, SpanFacts& f) {
   }
   f.guardrail_triggered = f.content_filter;
   if (!options.guardrail_attribute.empty() && truthy(a.find(options.guardrail_attribute))) f.guardrail_triggered = true;
-  if (f.cls == SpanClass::guardrail && span.status == StatusCode::error) f.guardrail_triggered = true;
+  if (f.cls == SpanClass::guardrail && span.status == StatusCode::error) {
+    // A guardrail span's ERROR status is how OpenInference records that it blocked something: the
+    // guardrail did its job, which is not an error (unless error.type says the check itself failed).
+    f.guardrail_triggered = true;
+    if (!error_type_given) {
+      f.error = false;
+      f.error_type.clear();
+    }
+  }
   f.documents.reset();
   if (const AnyValue* v = a.find("gen_ai.retrieval.documents")) {
     if (v->type == ValueType::array) f.documents = static_cast<std::int64_t>(v->count);

@@ -49,17 +49,36 @@ Result<std::string> id_field(const nlohmann::json& j, const char* key, std::size
   return v;
 }
 
+// 2000-01-01T00:00:00Z: no GenAI response was judged before; a time in seconds or milliseconds
+// read as nanoseconds falls in January 1970.
+constexpr std::uint64_t kEarliestNs = 946684800ull * 1000000000;
+
+// What a time_unix_nano far too small was probably given in.
+std::string_view likely_unit(std::uint64_t n) {
+  if (n < 100000000000ull) return "seconds";
+  if (n < 100000000000000ull) return "milliseconds";
+  return "microseconds";
+}
+
 Result<std::uint64_t> time_field(const nlohmann::json& j, const std::string& where) {
   if (auto nano = j.find("time_unix_nano"); nano != j.end()) {
-    if (nano->is_number_unsigned()) return nano->get<std::uint64_t>();
+    std::optional<std::uint64_t> n;
+    if (nano->is_number_unsigned()) n = nano->get<std::uint64_t>();
     if (nano->is_string()) {
       const std::string& s = nano->get_ref<const std::string&>();
       if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) && s.size() < 20)
-        return std::stoull(s);
+        n = std::stoull(s);
     }
-    return bad(where, "'time_unix_nano' is not a whole number of nanoseconds",
-               "for example: \"time_unix_nano\": "
-               "1764583320000000000");
+    if (!n)
+      return bad(where, "'time_unix_nano' is not a whole number of nanoseconds",
+                 "for example: \"time_unix_nano\": "
+                 "1764583320000000000");
+    if (*n < kEarliestNs)
+      return bad(
+          where,
+          fmt::format("'time_unix_nano' {} is {}, before 2000: it looks like {}", *n, format_time(*n), likely_unit(*n)),
+          "give nanoseconds since 1970 (19 digits: 1764583320000000000), or \"time\": \"2026-12-01T10:02:00Z\"");
+    return *n;
   }
   auto it = j.find("time");
   if (it == j.end() || !it->is_string())
@@ -70,6 +89,8 @@ Result<std::uint64_t> time_field(const nlohmann::json& j, const std::string& whe
   auto t = parse_duration(text) ? std::nullopt : parse_time(text, 0);
   if (!t)
     return bad(where, fmt::format("'time' '{}' is not an ISO 8601 time", text), "for example: 2026-12-01T10:02:00Z");
+  if (*t < kEarliestNs)
+    return bad(where, fmt::format("'time' '{}' is before 2000", text), "for example: 2026-12-01T10:02:00Z");
   return *t;
 }
 
@@ -148,8 +169,11 @@ Result<FeedbackEvent> parse_feedback_line(std::string_view line, const std::stri
   for (const auto& [key, v] : j.items()) {
     if (std::find(kEventKeys.begin(), kEventKeys.end(), key) != kEventKeys.end()) continue;
     std::string near = closest(key, kEventKeys);
+    // timestamp, created_at, ts: what other tools call the time.
+    if (near.empty() && (key.find("time") != std::string::npos || key == "ts" || key.ends_with("_at"))) near = "time";
     return bad(where, fmt::format("unknown key '{}'", key),
-               near.empty() ? "the keys are id, trace_id, span_id, time, signal, value, scale, text, user and comment"
+               near.empty() ? "the keys are id, trace_id, span_id, time (or time_unix_nano), signal, value, scale, "
+                              "text, user and comment"
                             : fmt::format("did you mean '{}'?", near));
   }
   FeedbackEvent e;
@@ -215,7 +239,7 @@ Result<FeedbackEvent> parse_feedback_line(std::string_view line, const std::stri
   return e;
 }
 
-Result<std::vector<FeedbackEvent>> read_feedback_file(const std::string& path) {
+Result<std::vector<FeedbackEvent>> read_feedback_file(const std::string& path, std::optional<std::uint64_t> not_after) {
   auto text = read_file(path);
   if (!text) return std::unexpected(text.error());
   std::vector<FeedbackEvent> events;
@@ -227,8 +251,12 @@ Result<std::vector<FeedbackEvent>> read_feedback_file(const std::string& path) {
     std::string_view l = rest.substr(0, nl);
     rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
     if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    auto e = parse_feedback_line(l, fmt::format("'{}', line {}", path, line));
+    std::string where = fmt::format("'{}', line {}", path, line);
+    auto e = parse_feedback_line(l, where);
     if (!e) return std::unexpected(e.error());
+    if (not_after && e->time_ns > *not_after)
+      return bad(where, fmt::format("the event's time {} is in the future", format_time(e->time_ns)),
+                 "feedback is imported after it is given: check the time's unit and the clock that wrote it");
     events.push_back(std::move(*e));
   }
   return events;

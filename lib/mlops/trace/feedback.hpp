@@ -52,10 +52,13 @@ struct FeedbackEvent {
   std::string key() const;
 };
 
-// Parses one line; bad input naming `where` ("events.jsonl, line 4") and the field at fault.
+// Parses one line; bad input naming `where` ("events.jsonl, line 4") and the field at fault. A
+// time before 2000 is bad input: a time_unix_nano in seconds or milliseconds lands in 1970.
 Result<FeedbackEvent> parse_feedback_line(std::string_view line, const std::string& where);
-// Every event of a JSON lines file; the first bad line is bad input (nothing is returned).
-Result<std::vector<FeedbackEvent>> read_feedback_file(const std::string& path);
+// Every event of a JSON lines file; the first bad line is bad input (nothing is returned), and so
+// is an event after `not_after` when given (feedback given in the future: a wrong unit or clock).
+Result<std::vector<FeedbackEvent>> read_feedback_file(const std::string& path,
+                                                      std::optional<std::uint64_t> not_after = std::nullopt);
 
 struct Collection;
 enum class UnmatchedFeedback { keep, drop };

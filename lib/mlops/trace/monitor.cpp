@@ -160,9 +160,10 @@ ExprValue evaluate_expr(const Expr& e, const Collection& c, std::uint64_t at) {
   if (series == "retrieval_ms") return distribution_value(g.retrieval_ms, e.stat);
   if (series == "documents") return distribution_value(g.documents, e.stat);
   if (series == "cost_usd") {
-    ExprValue v = amount(g.cost_usd, g.cost_from_prices + g.cost_from_spans + g.unpriced, e);
+    ExprValue v = amount(g.cost_usd, g.cost_from_prices + g.cost_from_spans + g.cost_unknown(), e);
     v.unpriced = g.unpriced;
-    v.incomplete = g.unpriced > 0;
+    v.tokens_missing = g.tokens_missing;
+    v.incomplete = g.cost_unknown() > 0;
     return v;
   }
   double sum = 0;
@@ -175,6 +176,7 @@ ExprValue evaluate_expr(const Expr& e, const Collection& c, std::uint64_t at) {
 }
 
 Result<void> check_evaluation_series(const MonitorFile& file, const Collection& c) {
+  if (c.evaluation_names.empty()) return {};  // no evaluation at all: the rules have no data (missing_source)
   for (const auto& r : file.rules) {
     if (!r.expr.series.starts_with(kEvalPrefix)) continue;
     std::string name = r.expr.series.substr(kEvalPrefix.size());
@@ -182,26 +184,21 @@ Result<void> check_evaluation_series(const MonitorFile& file, const Collection& 
     std::string known;
     for (const auto& n : c.evaluation_names) known += (known.empty() ? "" : ", ") + std::string(kEvalPrefix) + n;
     std::string near = closest(name, c.evaluation_names);
-    std::string hint = known.empty()
-                           ? "the inputs have no gen_ai.evaluation.result records: give the log export with the traces"
-                           : fmt::format("{}the evaluations in the inputs: {}",
-                                         near.empty() ? "" : fmt::format("did you mean 'eval.{}'? ", near), known);
-    return std::unexpected(
-        bad_input(fmt::format("alert '{}': series '{}' does not exist in the inputs", r.alert, r.expr.series), hint));
+    std::string hint = fmt::format("{}the evaluations in the inputs: {}",
+                                   near.empty() ? "" : fmt::format("did you mean 'eval.{}'? ", near), known);
+    return std::unexpected(bad_input(
+        fmt::format("'{}', alert '{}': series '{}' does not exist in the inputs", file.path, r.alert, r.expr.series),
+        hint));
   }
   return {};
 }
 
-Result<void> check_feedback_series(const MonitorFile& file, const Collection& c) {
-  if (c.feedback_loaded) return {};
-  for (const auto& r : file.rules) {
-    if (!r.expr.series.starts_with(kFeedbackSeries)) continue;
-    return std::unexpected(
-        bad_input(fmt::format("alert '{}': series '{}' does not exist: no feedback was imported in this repository",
-                              r.alert, r.expr.series),
-                  "import the events first: mlops feedback import EVENTS.jsonl (docs/feedback.md)"));
-  }
-  return {};
+std::optional<std::string> missing_source(const Expr& e, const Collection& c) {
+  if (e.series.starts_with(kEvalPrefix) && c.evaluation_names.empty())
+    return "the inputs hold no gen_ai.evaluation.result records (is the judge's log export among them?)";
+  if (e.series.starts_with(kFeedbackSeries) && !c.feedback_loaded)
+    return "no feedback was imported in this repository (mlops feedback import EVENTS.jsonl)";
+  return std::nullopt;
 }
 
 std::string expand_template(const std::string& text, std::optional<double> value,
@@ -241,9 +238,12 @@ Result<MonitorReport> evaluate_rules(const MonitorFile& file, const Collection& 
         return std::unexpected(bad_input(fmt::format("alert '{}': drift rules cannot run here", rule.alert)));
       auto outcome = run_drift(*rule.drift);
       if (!outcome) {
-        Error error = outcome.error();  // which rule, among many, could not run
-        error.message = fmt::format("alert '{}': {}", rule.alert, error.message);
-        return std::unexpected(std::move(error));
+        // The drift check's own words, with the rule they come from.
+        Error e = outcome.error();
+        e.message = fmt::format("'{}', alert '{}' (drift): {}", file.path, rule.alert, e.message);
+        if (e.hint.empty())
+          e.hint = "drift: reads reference and current relative to the rules file's folder, or as PATH@REV";
+        return std::unexpected(std::move(e));
       }
       r.value = outcome->share;
       r.samples = outcome->rows;
@@ -258,13 +258,24 @@ Result<MonitorReport> evaluate_rules(const MonitorFile& file, const Collection& 
       continue;
     }
     const Expr& e = rule.expr;
+    if (auto why = missing_source(e, c)) {
+      r.state = AlertState::no_data;
+      r.source_missing = true;
+      r.reason = fmt::format("no data: {}", *why);
+      for (const auto& [k, v] : rule.annotations) r.annotations[k] = expand_template(v, r.value, rule.labels);
+      report.results.push_back(std::move(r));
+      continue;
+    }
     ExprValue now = evaluate_expr(e, c, at);
     r.value = now.value;
     r.samples = now.samples;
     std::string condition = fmt::format("{} {} {}", e.name(), to_string(e.op), short_number(e.threshold));
     if (now.incomplete) {
       r.state = AlertState::incomplete;
-      r.reason = fmt::format("{} of the {} calls have no price: the cost is unknown", now.unpriced, now.samples);
+      r.reason = now.unpriced
+                     ? fmt::format("{} of the {} calls have no price: the cost is unknown", now.unpriced, now.samples)
+                     : fmt::format("{} of the {} calls lack input or output tokens: the cost is unknown",
+                                   now.tokens_missing, now.samples);
     } else if (now.samples < rule.min_count) {
       r.state = AlertState::insufficient;
       r.reason = fmt::format("{} samples, min_count is {}: not evaluated", now.samples, rule.min_count);

@@ -31,7 +31,8 @@ struct RuleResult {
   AlertState state = AlertState::inactive;
   std::optional<double> value;
   std::uint64_t samples = 0;
-  std::string reason;                              // why it is in this state, for people
+  std::string reason;           // why it is in this state, for people
+  bool source_missing = false;  // no data because the inputs lack the series' source (missing_source)
   std::map<std::string, std::string> annotations;  // templates expanded
 };
 
@@ -41,11 +42,14 @@ struct MonitorReport {
   bool failed() const;
 };
 
-// Bad input when a rule names an evaluation (eval.NAME) that no input records, with the known ones.
+// Bad input when a rule names an evaluation (eval.NAME) that the inputs do not record while they
+// record others (a misspelled name), with the known ones and "did you mean".
 Result<void> check_evaluation_series(const MonitorFile& file, const Collection& collection);
 
-// Bad input when a rule names a feedback series (feedback.*) and no feedback was attached.
-Result<void> check_feedback_series(const MonitorFile& file, const Collection& collection);
+// Why a rule's series cannot have data in these inputs at all: an eval.* series when the inputs
+// hold no evaluation result, a feedback.* series when no feedback was joined. Such a rule is
+// `no data` (as an absent series in Prometheus) and the other rules are still evaluated.
+std::optional<std::string> missing_source(const Expr& expr, const Collection& collection);
 
 // What a drift rule's check found. The command runs the check (it resolves PATH@MODEL#STAGE), so
 // that this module needs no more than the verdict.
@@ -70,6 +74,7 @@ struct ExprValue {
   std::uint64_t samples = 0;
   bool incomplete = false;
   std::uint64_t unpriced = 0;
+  std::uint64_t tokens_missing = 0;  // calls with only one of input and output tokens, no cost
 };
 ExprValue evaluate_expr(const Expr& expr, const Collection& collection, std::uint64_t at_ns);
 

@@ -13,8 +13,13 @@ MonitorCheckRecord make_record(const MonitorReport& report, std::string rules_fi
   r.at_ns = report.at_ns;
   r.rules_file = std::move(rules_file);
   r.rules = report.results.size();
-  for (const auto& result : report.results)
+  r.with_data = 0;
+  for (const auto& result : report.results) {
     if (fails(result.state)) r.failed.push_back(result.rule->alert);
+    // A sum over an empty window is 0 and "ok", but was evaluated over nothing.
+    if (result.samples > 0 && result.state != AlertState::no_data && result.state != AlertState::insufficient)
+      ++*r.with_data;
+  }
   return r;
 }
 
@@ -26,6 +31,7 @@ Result<void> write_record(const std::filesystem::path& path, const MonitorCheckR
   j["at_unix_nano"] = r.at_ns;
   j["rules_file"] = r.rules_file;
   j["rules"] = r.rules;
+  if (r.with_data) j["with_data"] = *r.with_data;
   j["failed"] = r.failed;
   j["passed"] = r.passed();
   return write_file_atomic(path, j.dump(2) + "\n");
@@ -45,6 +51,7 @@ std::optional<MonitorCheckRecord> read_record(const std::filesystem::path& path)
     r.rules_file = j.at("rules_file").get<std::string>();
     r.rules = j.at("rules").get<std::size_t>();
     r.failed = j.at("failed").get<std::vector<std::string>>();
+    if (j.contains("with_data")) r.with_data = j.at("with_data").get<std::size_t>();
     return r;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;

@@ -41,7 +41,6 @@ Result<MonitorRun> run_monitor(const MonitorFile& file, const std::vector<std::s
   run.collection = std::move(*collection);
   if (feedback) attach_feedback(run.collection, *feedback, UnmatchedFeedback::keep);
   MLOPS_TRY(check_evaluation_series(file, run.collection));
-  MLOPS_TRY(check_feedback_series(file, run.collection));
   auto report = evaluate_rules(file, run.collection, at_ns, run_drift);
   if (!report) return std::unexpected(report.error());
   run.report = std::move(*report);
@@ -53,10 +52,19 @@ std::vector<std::string> monitor_warnings(const MonitorFile& file, const Monitor
   bool cost_rule = false;
   for (const auto& r : file.rules) cost_rule = cost_rule || r.expr.series == "cost_usd";
   if (run.priced || cost_rule) {
-    for (const auto& [model, calls] : run.collection.unpriced_models)
+    for (const auto& [model, calls] : unpriced_models(run.collection))
       w.push_back(fmt::format("no price for model '{}' ({} calls): its cost is unknown; add it to the price table",
                               model, calls));
   }
+  for (const auto& f : run.collection.read.empty_files)
+    w.push_back(fmt::format("'{}' is empty: is its exporter writing?", f));
+  for (const auto& r : run.report.results)
+    if (r.source_missing) w.push_back(fmt::format("alert '{}' ({}): {}", r.rule->alert, r.rule->expr.series, r.reason));
+  if (run.collection.duplicate_spans)
+    w.push_back(
+        fmt::format("{} GenAI spans were read more than once (the same trace and span id: a file and its "
+                    ".gz, overlapping globs?): each is counted once",
+                    run.collection.duplicate_spans));
   if (run.collection.read.bad) w.push_back(fmt::format("{} bad lines skipped (--skip-bad)", run.collection.read.bad));
   if (run.collection.bad_timing)
     w.push_back(fmt::format("{} GenAI spans without a start time or ending before they start: left out of latency",

@@ -94,6 +94,12 @@ Result<MonitorTestFile> load_monitor_tests(const std::string& path) {
 }
 
 Result<std::vector<MonitorTestResult>> run_monitor_tests(const MonitorTestFile& file, const DriftRunner& run_drift) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file.monitors, ec)) {
+    return std::unexpected(
+        bad_input(fmt::format("'{}': its monitors: names '{}', which does not exist", file.path, file.monitors),
+                  "paths in a test file are relative to the test file's folder"));
+  }
   auto monitors = load_monitor_file(file.monitors);
   if (!monitors) return std::unexpected(monitors.error());
   std::vector<std::string> alerts;
@@ -126,7 +132,8 @@ Result<std::vector<MonitorTestResult>> run_monitor_tests(const MonitorTestFile& 
       if (!events) return std::unexpected(events.error());
       feedback.insert(feedback.end(), events->begin(), events->end());
     }
-    auto run = run_monitor(*monitors, c.traces, *at, SkipBad::no, run_drift, c.feedback.empty() ? nullptr : &feedback);
+    // A case's feedback is its feedback: files, never the store's (none given: no feedback at all).
+    auto run = run_monitor(*monitors, c.traces, *at, SkipBad::no, run_drift, &feedback);
     if (!run) return std::unexpected(run.error());
     MonitorTestResult result;
     result.name = c.name;
@@ -137,6 +144,15 @@ Result<std::vector<MonitorTestResult>> run_monitor_tests(const MonitorTestFile& 
     }
     if (list(firing) != list(c.firing))
       result.problems.push_back(fmt::format("expected firing {}, got {}", list(c.firing), list(firing)));
+    // Why an expected alert had nothing to fire on.
+    for (const auto& r : run->report.results) {
+      bool expected = std::find(c.firing.begin(), c.firing.end(), r.rule->alert) != c.firing.end();
+      if (!expected || fails(r.state) || r.state == AlertState::inactive) continue;
+      std::string line = fmt::format("{}: {}", r.rule->alert, r.reason);
+      if (r.rule->expr.series.starts_with(kFeedbackSeries) && c.feedback.empty())
+        line += "; the case has no 'feedback:' (a test reads feedback from its files, never from the store)";
+      result.problems.push_back(line);
+    }
     if (c.pending && list(pending) != list(*c.pending))
       result.problems.push_back(fmt::format("expected pending {}, got {}", list(*c.pending), list(pending)));
     for (const auto& [name, want] : c.values) {

@@ -29,7 +29,11 @@ Result<double> price_field(const YAML::Node& node, const char* field, const std:
 
 Result<PriceTable> PriceTable::load(const std::string& path) {
   auto text = read_file(path);
-  if (!text) return std::unexpected(text.error());
+  if (!text) {
+    Error e = text.error();
+    if (e.hint.empty()) e.hint = "give the price table you keep (docs/traces.md, \"Prices\")";
+    return std::unexpected(std::move(e));
+  }
   return parse(*text, path);
 }
 
@@ -66,11 +70,13 @@ Result<PriceTable> PriceTable::parse(std::string_view yaml_text, const std::stri
       auto v = price_field(fields, "input", model, name);
       if (!v) return std::unexpected(v.error());
       price.input = *v;
+      price.has_input = true;
     }
     if (fields["output"]) {
       auto v = price_field(fields, "output", model, name);
       if (!v) return std::unexpected(v.error());
       price.output = *v;
+      price.has_output = true;
     }
     if (fields["cached_input"]) {
       auto v = price_field(fields, "cached_input", model, name);

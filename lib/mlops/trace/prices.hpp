@@ -17,6 +17,8 @@ struct Price {
   double input = 0;                    // USD per million input tokens
   double output = 0;                   // USD per million output tokens (reasoning tokens included)
   std::optional<double> cached_input;  // USD per million cached input tokens (default: input)
+  bool has_input = false;              // the table gives `input` (an embedding model's may leave out output)
+  bool has_output = false;
 };
 
 class PriceTable {

@@ -258,11 +258,17 @@ Result<ReadResult> read_exports(const std::vector<std::string>& files, SkipBad s
   for (const auto& f : files) {
     std::error_code ec;
     if (std::filesystem::is_directory(f, ec)) {
+      std::string folder = f;
+      while (folder.size() > 1 && folder.ends_with('/')) folder.pop_back();
       return std::unexpected(bad_input(fmt::format("'{}' is a folder, not a trace export", f),
-                                       fmt::format("give its files: {}/*.jsonl", f)));
+                                       fmt::format("give its files: {}/*.jsonl", folder)));
     }
     auto mapped = drift::Buffer::map_file(f);
-    if (!mapped) return std::unexpected(mapped.error());
+    if (!mapped) {
+      Error e = mapped.error();
+      if (e.hint.empty()) e.hint = "give the trace exports that exist (the shell expands traces/*.jsonl)";
+      return std::unexpected(std::move(e));
+    }
     buffers.push_back(std::move(*mapped));
   }
   ReadResult out;
@@ -270,8 +276,15 @@ Result<ReadResult> read_exports(const std::vector<std::string>& files, SkipBad s
   // The pieces: JSON lines files split at line ends; a gzip file or a file of documents is one piece.
   std::vector<Piece> pieces;
   std::vector<char> gzip(files.size(), 0), lines(files.size(), 0);
+  // A UTF-8 byte order mark (PowerShell writes one) is skipped, as a CR before a line end is.
+  std::vector<std::size_t> bom(files.size(), 0);
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::string_view text = buffers[i].view();
+    if (text.starts_with("\xEF\xBB\xBF")) {
+      bom[i] = 3;
+      text.remove_prefix(3);
+    }
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) out.summary.empty_files.push_back(files[i]);
     gzip[i] =
         text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0x1f && static_cast<unsigned char>(text[1]) == 0x8b;
     lines[i] = !gzip[i] && is_json_lines(text);
@@ -279,7 +292,9 @@ Result<ReadResult> read_exports(const std::vector<std::string>& files, SkipBad s
       pieces.push_back({i, 0, text.size()});
       continue;
     }
-    std::size_t begin = 0;
+    // Pieces of a JSON lines file are offsets into the whole file (the mark included).
+    text = buffers[i].view();
+    std::size_t begin = bom[i];
     do {
       std::size_t end = std::min(text.size(), begin + kPieceBytes);
       if (end < text.size()) {
@@ -302,6 +317,7 @@ Result<ReadResult> read_exports(const std::vector<std::string>& files, SkipBad s
     OtlpParser parser(*sinks[k]);
     std::string_view text = buffers[piece.file].view();
     const std::string& name = files[piece.file];
+    if (!lines[piece.file]) text.remove_prefix(bom[piece.file]);
     if (lines[piece.file]) {
       read_lines(&buffers[piece.file], text, piece.begin, piece.end, skip_bad, parser, *sinks[k], results[k], stop);
       if (results[k].stopped && !results[k].bad_examples.empty()) stop = true;

@@ -25,10 +25,11 @@ struct BadLine {
 
 struct ReadSummary {
   std::size_t files = 0;
-  std::size_t bytes = 0;              // as read (inflated, for gzip)
-  std::size_t documents = 0;          // JSON values read (lines of a JSON lines file)
-  std::size_t bad = 0;                // lines skipped with SkipBad::yes
-  std::vector<BadLine> bad_examples;  // the first few of them, in file order
+  std::size_t bytes = 0;                 // as read (inflated, for gzip)
+  std::size_t documents = 0;             // JSON values read (lines of a JSON lines file)
+  std::size_t bad = 0;                   // lines skipped with SkipBad::yes
+  std::vector<BadLine> bad_examples;     // the first few of them, in file order
+  std::vector<std::string> empty_files;  // files with nothing but blanks (a broken exporter?)
 };
 
 using SinkFactory = std::function<std::unique_ptr<RecordSink>()>;

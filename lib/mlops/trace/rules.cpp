@@ -269,10 +269,14 @@ Result<DriftRuleSpec> parse_drift_spec(const YAML::Node& n, const std::string& w
       for (const auto& c : n["columns"]) spec.columns.push_back(c.as<std::string>());
     spec.prediction = scalar(n["prediction"]);
     if (n["drift_share"]) {
-      spec.drift_share = n["drift_share"].as<double>();
-      if (*spec.drift_share <= 0 || *spec.drift_share > 1)
-        return std::unexpected(
-            bad_input(fmt::format("{}: drift_share must be above 0 and at most 1", where), "drift_share: 0.5"));
+      double share = 0;
+      if (!n["drift_share"].IsScalar() || !YAML::convert<double>::decode(n["drift_share"], share) || share <= 0 ||
+          share > 1) {
+        return std::unexpected(bad_input(
+            fmt::format("{}: drift_share '{}' is not a number above 0 and at most 1", where, scalar(n["drift_share"])),
+            "the share of drifted columns that is dataset drift: drift_share: 0.3"));
+      }
+      spec.drift_share = share;
     }
   } catch (const YAML::Exception& e) {
     return std::unexpected(bad_input(fmt::format("{}: {}", where, e.msg), example));
@@ -415,9 +419,9 @@ Result<MonitorFile> parse_monitor_file(std::string_view yaml_text, const std::st
     if (root["interval"]) {
       auto d = parse_duration(root["interval"].as<std::string>());
       if (!d || *d == 0)
-        return std::unexpected(
-            bad_input(fmt::format("'{}': interval '{}' is not a duration", path, root["interval"].as<std::string>()),
-                      "for example: interval: 1m"));
+        return std::unexpected(bad_input(fmt::format("'{}': interval '{}' is not {}", path,
+                                                     root["interval"].as<std::string>(), d ? "above 0" : "a duration"),
+                                         "for example: interval: 1m"));
       file.interval_ns = *d;
     }
   } catch (const YAML::Exception& e) {
@@ -438,9 +442,10 @@ Result<MonitorFile> parse_monitor_file(std::string_view yaml_text, const std::st
       std::string key = scalar(kv.first);
       if (std::find(kRuleKeys.begin(), kRuleKeys.end(), key) == kRuleKeys.end()) {
         std::string near = closest(key, kRuleKeys);
-        return std::unexpected(bad_input(fmt::format("{}: unknown key '{}' in a rule", where, key),
-                                         near.empty() ? "a rule has alert, expr, for, min_count, labels and annotations"
-                                                      : fmt::format("did you mean '{}'?", near)));
+        return std::unexpected(
+            bad_input(fmt::format("{}: unknown key '{}' in a rule", where, key),
+                      near.empty() ? "a rule has alert, expr (or drift), for, min_count, labels and annotations"
+                                   : fmt::format("did you mean '{}'?", near)));
       }
     }
     Rule rule;

@@ -25,6 +25,7 @@ void GroupStats::add(const Sample& s, bool count_tokens, const std::string& erro
   if (count_tokens) {
     if (s.has_tokens()) {
       ++with_tokens;
+      if (s.partial_tokens()) ++partial_tokens;
       input_tokens += std::max(0, s.input_tokens);
       output_tokens += std::max(0, s.output_tokens);
       cached_tokens += std::max(0, s.cached_tokens);
@@ -35,6 +36,8 @@ void GroupStats::add(const Sample& s, bool count_tokens, const std::string& erro
     if (known(s.cost)) {
       cost_usd += s.cost;
       ++(s.priced ? cost_from_prices : cost_from_spans);
+    } else if (s.partial_tokens()) {
+      ++tokens_missing;
     } else if (s.has_tokens() && s.has_model) {
       ++unpriced;
     }
@@ -93,10 +96,12 @@ void GroupStats::merge(const GroupStats& o) {
   reasoning_tokens += o.reasoning_tokens;
   with_tokens += o.with_tokens;
   without_tokens += o.without_tokens;
+  partial_tokens += o.partial_tokens;
   cost_usd += o.cost_usd;
   cost_from_spans += o.cost_from_spans;
   cost_from_prices += o.cost_from_prices;
   unpriced += o.unpriced;
+  tokens_missing += o.tokens_missing;
   with_finish_reason += o.with_finish_reason;
   truncated += o.truncated;
   content_filter += o.content_filter;
@@ -214,6 +219,8 @@ StatsReport summarize(const Collection& c, const StatsOptions& options) {
     if (by_labels[l].requests == 0 && by_labels[l].evaluations.empty() && by_labels[l].feedback.events == 0) continue;
     const std::string& name = group_of(c.labels.at(static_cast<std::uint32_t>(l)), options.group_by);
     groups[name.empty() ? "(none)" : name].merge(by_labels[l]);
+    if (by_labels[l].unpriced)
+      report.unpriced_models[c.labels.at(static_cast<std::uint32_t>(l)).model] += by_labels[l].unpriced;
     report.total.merge(by_labels[l]);
   }
   report.groups.assign(groups.begin(), groups.end());
@@ -221,8 +228,8 @@ StatsReport summarize(const Collection& c, const StatsOptions& options) {
   report.other_spans = c.other_spans;
   report.log_records = c.log_records;
   report.bad_timing = c.bad_timing;
+  report.duplicate_spans = c.duplicate_spans;
   report.bad_lines = c.read.bad;
-  report.unpriced_models = c.unpriced_models;
   return report;
 }
 

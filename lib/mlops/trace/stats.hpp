@@ -45,10 +45,14 @@ struct GroupStats {
   std::int64_t input_tokens = 0, output_tokens = 0, cached_tokens = 0, reasoning_tokens = 0;
   std::uint64_t with_tokens = 0;     // model calls (and counted aggregates) that carry token counts
   std::uint64_t without_tokens = 0;  // model calls (llm, embeddings) that do not: unknown, not zero
+  std::uint64_t partial_tokens = 0;  // llm calls with only one of input and output tokens (Sample::partial_tokens)
   double cost_usd = 0;
   std::uint64_t cost_from_spans = 0;   // the span's own cost attribute
   std::uint64_t cost_from_prices = 0;  // the price table
   std::uint64_t unpriced = 0;          // carried tokens but no cost and no price: cost incomplete
+  std::uint64_t tokens_missing = 0;    // no cost attribute and partial tokens: cost unknown, incomplete
+  // Calls whose cost is unknown: the group's cost is incomplete when there are any.
+  std::uint64_t cost_unknown() const { return unpriced + tokens_missing; }
   std::uint64_t with_finish_reason = 0;
   std::uint64_t truncated = 0;
   std::uint64_t content_filter = 0;
@@ -91,10 +95,11 @@ struct StatsReport {
   std::vector<std::pair<std::string, GroupStats>> groups;  // by name ("(none)" for an unset label)
   GroupStats total;
   std::uint64_t spans = 0, other_spans = 0, log_records = 0, bad_timing = 0, bad_lines = 0;
+  std::uint64_t duplicate_spans = 0;  // read more than once, counted once
   std::uint64_t evaluations_unmatched = 0;
-  bool feedback_loaded = false;          // the repository's feedback was joined
-  std::uint64_t feedback_unmatched = 0;  // feedback events on spans not in the inputs (left out)
-  std::map<std::string, std::uint64_t> unpriced_models;
+  bool feedback_loaded = false;                          // the repository's feedback was joined
+  std::uint64_t feedback_unmatched = 0;                  // feedback events on spans not in the inputs (left out)
+  std::map<std::string, std::uint64_t> unpriced_models;  // GroupStats::unpriced by model, in the window
   std::uint64_t first_ns = 0, last_ns = 0;
 };
 

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "mlops/core/html_escape.hpp"
@@ -40,8 +42,8 @@ std::string percent_of(double share) { return short_number(100.0 * share) + "%";
 std::string ms(const Sketch& s, double q) { return s.count() ? short_number(s.quantile(q)) : "-"; }
 
 std::string cost_text(const GroupStats& g) {
-  if (g.cost_from_prices + g.cost_from_spans == 0) return g.unpriced ? "unpriced" : "-";
-  return fmt::format("{}{}", short_number(g.cost_usd), g.unpriced ? "+?" : "");
+  if (g.cost_from_prices + g.cost_from_spans == 0) return g.unpriced ? "unpriced" : g.tokens_missing ? "?" : "-";
+  return fmt::format("{}{}", short_number(g.cost_usd), g.cost_unknown() ? "+?" : "");
 }
 
 std::vector<std::string> header() {
@@ -143,12 +145,11 @@ Json group_json(const GroupStats& g) {
                  {"cached_input", g.cached_tokens},
                  {"reasoning", g.reasoning_tokens},
                  {"calls_with_tokens", g.with_tokens},
-                 {"calls_without_tokens", g.without_tokens}};
-  j["cost_usd"] = {{"total", g.cost_usd},
-                   {"from_spans", g.cost_from_spans},
-                   {"from_prices", g.cost_from_prices},
-                   {"unpriced_calls", g.unpriced},
-                   {"complete", g.unpriced == 0}};
+                 {"calls_without_tokens", g.without_tokens},
+                 {"calls_with_partial_tokens", g.partial_tokens}};
+  j["cost_usd"] = {
+      {"total", g.cost_usd},          {"from_spans", g.cost_from_spans},          {"from_prices", g.cost_from_prices},
+      {"unpriced_calls", g.unpriced}, {"calls_missing_tokens", g.tokens_missing}, {"complete", g.cost_unknown() == 0}};
   j["finish_reasons"] = {{"reported", g.with_finish_reason},
                          {"length", g.truncated},
                          {"content_filter", g.content_filter},
@@ -179,6 +180,7 @@ Json stats_json(const StatsReport& r) {
                  {"log_records", r.log_records},
                  {"bad_lines", r.bad_lines},
                  {"bad_timing", r.bad_timing},
+                 {"duplicate_spans", r.duplicate_spans},
                  {"evaluations_without_span", r.evaluations_unmatched},
                  {"feedback_joined", r.feedback_loaded},
                  {"feedback_without_span", r.feedback_unmatched}};
@@ -262,9 +264,36 @@ std::string stats_html(const StatsReport& r) {
 
 std::vector<std::string> stats_warnings(const StatsReport& r) {
   std::vector<std::string> w;
+  // An operation name the conventions know but for its case ("Chat") is an instrumentation's typo:
+  // its spans are "other", outside {operation="chat"} and the llm figures.
+  if (r.group_by == GroupBy::operation) {
+    static const std::vector<std::string> kOperations = {
+        "chat",         "text_completion", "generate_content", "embeddings",      "retrieval",
+        "execute_tool", "invoke_agent",    "create_agent",     "invoke_workflow", "guardrail"};
+    for (const auto& [name, g] : r.groups) {
+      std::string lower = name;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower != name && std::find(kOperations.begin(), kOperations.end(), lower) != kOperations.end())
+        w.push_back(
+            fmt::format("{} spans name the operation '{}': the conventions' name is '{}', so they are "
+                        "counted as other work, not as '{}'",
+                        g.requests, name, lower, lower));
+    }
+  }
   for (const auto& [model, calls] : r.unpriced_models)
     w.push_back(fmt::format("no price for model '{}' ({} calls): its cost is not counted; add it to the price table",
                             model, calls));
+  if (r.total.partial_tokens)
+    w.push_back(fmt::format(
+        "{} model calls carry only one of the input and output token counts (gen_ai.usage.input_tokens, "
+        "gen_ai.usage.output_tokens): the other is unknown, not 0, and their cost is not counted unless the span "
+        "carries it; is an attribute misspelled?",
+        r.total.partial_tokens));
+  if (r.duplicate_spans)
+    w.push_back(
+        fmt::format("{} GenAI spans were read more than once (the same trace and span id: a file and its "
+                    ".gz, overlapping globs?): each is counted once",
+                    r.duplicate_spans));
   if (r.bad_lines) w.push_back(fmt::format("{} bad lines skipped (--skip-bad)", r.bad_lines));
   if (r.bad_timing)
     w.push_back(fmt::format("{} GenAI spans without a start time or ending before they start: left out of latency",

@@ -67,6 +67,10 @@ std::optional<std::uint64_t> parse_time(std::string_view text, std::uint64_t now
   if (text == "now") return now;
   if (auto d = parse_duration(text)) return *d <= now ? now - *d : 0;
   double seconds = 0;
+  // A date alone (2026-12-01), the first thing typed for a daily report, is its midnight UTC.
+  bool date_only = text.size() == 10 && text[4] == '-' && text[7] == '-';
+  std::string midnight = date_only ? fmt::format("{}T00:00:00Z", text) : std::string();
+  if (date_only) text = midnight;
   if (!schema::parse_datetime(text, seconds) || seconds < 0) return std::nullopt;
   return static_cast<std::uint64_t>(std::llround(seconds * 1e3)) * kMs;
 }

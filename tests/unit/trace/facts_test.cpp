@@ -75,6 +75,29 @@ TEST_CASE("deprecated token names count, and a missing count stays unknown", "[t
   CHECK(f.guardrail_triggered);
 }
 
+TEST_CASE("a guardrail span that blocked is a trigger, not an error", "[trace]") {
+  SpanFacts f;
+  Span blocked = with({str("openinference.span.kind", "GUARDRAIL")});
+  blocked.status = StatusCode::error;
+  classify(blocked, {}, f);
+  CHECK(f.guardrail_triggered);
+  CHECK_FALSE(f.error);
+  CHECK(f.error_type.empty());
+  // error.type says the check itself failed: that is an error too.
+  Span failed = with({str("openinference.span.kind", "GUARDRAIL"), str("error.type", "timeout")});
+  failed.status = StatusCode::error;
+  classify(failed, {}, f);
+  CHECK(f.guardrail_triggered);
+  CHECK(f.error);
+  CHECK(f.error_type == "timeout");
+  // Any other span with an ERROR status is an error.
+  Span chat = with({str("gen_ai.operation.name", "chat")});
+  chat.status = StatusCode::error;
+  classify(chat, {}, f);
+  CHECK(f.error);
+  CHECK_FALSE(f.guardrail_triggered);
+}
+
 TEST_CASE("prices match the longest model name followed by a dash", "[trace]") {
   auto table = PriceTable::parse(
       "models:\n  gpt-4o: {input: 2.5, output: 10}\n  gpt-4o-mini: {input: 0.15, output: 0.6}\n", "p");

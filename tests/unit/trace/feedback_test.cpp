@@ -144,15 +144,18 @@ TEST_CASE("feedback joins its spans: rates by label and window, unmatched kept o
   CHECK(only_matched.feedback_unmatched == 1);
 }
 
-TEST_CASE("a feedback rule without imported feedback is bad input", "[trace]") {
+TEST_CASE("a feedback rule without imported feedback has no data", "[trace]") {
   auto file = parse_monitor_file("rules:\n  - alert: Unhappy\n    expr: feedback.negative_rate[1d] > 0.2\n", "m.yaml");
   REQUIRE(file);
   auto c = collect_text(spans(), {});
   REQUIRE(c);
-  auto missing = check_feedback_series(*file, *c);
-  REQUIRE_FALSE(missing);
-  CHECK(missing.error().message ==
-        "alert 'Unhappy': series 'feedback.negative_rate' does not exist: no feedback was imported in this repository");
+  auto missing = missing_source(file->rules[0].expr, *c);
+  REQUIRE(missing);
+  CHECK(*missing == "no feedback was imported in this repository (mlops feedback import EVENTS.jsonl)");
+  auto report = evaluate_rules(*file, *c, 0, nullptr);
+  REQUIRE(report);
+  CHECK(report->results[0].state == AlertState::no_data);
+  CHECK(report->results[0].source_missing);
   attach_feedback(*c, {}, UnmatchedFeedback::keep);
-  CHECK(check_feedback_series(*file, *c));
+  CHECK_FALSE(missing_source(file->rules[0].expr, *c));
 }

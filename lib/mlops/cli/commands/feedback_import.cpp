@@ -8,6 +8,7 @@
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/feedback/store.hpp"
+#include "mlops/trace/time.hpp"
 
 namespace mlops::cli {
 
@@ -21,7 +22,9 @@ int run_feedback_import(const FeedbackImportOptions& o) {
   Repo repo = require_store();
   // Every file is read and checked before the store is touched: a bad line imports nothing.
   std::vector<std::vector<trace::FeedbackEvent>> files;
-  for (const auto& f : o.files) files.push_back(unwrap(trace::read_feedback_file(f)));
+  // An event more than a day ahead of this clock was not given yet: a wrong unit or clock.
+  const std::uint64_t not_after = trace::now_ns() + 24ull * 3600 * 1000000000;
+  for (const auto& f : o.files) files.push_back(unwrap(trace::read_feedback_file(f, not_after)));
   auto store = unwrap(feedback::FeedbackStore::open(repo));
   feedback::ImportSummary total;
   std::map<std::string, std::size_t> by_signal;

@@ -54,6 +54,15 @@ int run_feedback_to_golden(const FeedbackToGoldenOptions& o) {
                           report.spans_not_found.size(), report.spans_selected, first,
                           report.spans_not_found.size() > 3 ? ", ..." : ""));
   }
+  if (!report.without_content.empty()) {
+    out::warn(
+        fmt::format("{} of the cases have no prompt and no answer: their traces carry no gen_ai.input.messages, "
+                    "gen_ai.output.messages (or gen_ai.prompt, input.value, ...), first: {}",
+                    report.without_content.size(), report.without_content.front()));
+    out::hint(
+        "turn on message capture in the instrumentation (OpenTelemetry's GenAI instrumentations: "
+        "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true), or fill in the cases by hand");
+  }
   if (report.without_variables)
     out::warn(
         fmt::format("{} cases have no input variables (their spans carry no llm.prompt_template.variables): "
@@ -68,6 +77,7 @@ int run_feedback_to_golden(const FeedbackToGoldenOptions& o) {
                      {"cases", report.cases.size()},
                      {"with_expected_output", report.with_edit},
                      {"without_variables", report.without_variables},
+                     {"without_content", report.without_content},
                      {"not_in_traces", report.spans_not_found}});
     return 0;
   }

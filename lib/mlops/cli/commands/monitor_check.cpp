@@ -87,25 +87,30 @@ void print_check_table(const trace::MonitorRun& run) {
 }
 
 int run_monitor_check(const MonitorCheckOptions& o) {
+  if (!o.prom.empty()) check_output_path(o.prom, "--prom");
   auto file = unwrap(trace::load_monitor_file(o.config));
   std::uint64_t at = trace::now_ns();
   if (!o.at.empty()) {
     auto t = trace::parse_time(o.at, at);
     if (!t)
       throw Failure(
-          bad_input(fmt::format("--at '{}' is not a time", o.at), "give an ISO 8601 time: --at 2026-12-01T11:00:00Z"));
+          bad_input(fmt::format("--at '{}' is not a time", o.at),
+                    "give an ISO 8601 time (--at 2026-12-01T11:00:00Z), a date (midnight UTC) or a duration before "
+                    "now (--at 1h)"));
     at = *t;
   }
   // The repository's imported feedback feeds the feedback.* series (docs/feedback.md).
   auto events = unwrap(feedback::repository_feedback());
   auto run = unwrap(trace::run_monitor(file, o.files, at, o.skip_bad ? trace::SkipBad::yes : trace::SkipBad::no,
                                        monitor_drift_runner(o.config), events ? &*events : nullptr));
-  if (!o.prom.empty()) unwrap(write_file_atomic(o.prom, trace::prometheus_text(run.collection, run.report)));
-  // In a repository, the outcome is kept for `mlops ready` ("a recent monitor check passed").
+  if (!o.prom.empty()) write_output(o.prom, trace::prometheus_text(run.collection, run.report));
+  // A check of the repository's monitors.yaml is kept for `mlops ready` ("a recent monitor check
+  // passed"); one of another rules file is an experiment and must neither pass nor spoil that item.
   if (auto repo = find_store()) {
     auto relative = repo->relative(std::filesystem::absolute(o.config));
-    unwrap(trace::write_record(repo->store() / "monitor-check.json",
-                               trace::make_record(run.report, relative ? *relative : o.config, trace::now_ns())));
+    if (relative && *relative == trace::kRepositoryMonitors)
+      unwrap(trace::write_record(repo->store() / "monitor-check.json",
+                                 trace::make_record(run.report, *relative, trace::now_ns())));
   }
   for (const auto& w : trace::monitor_warnings(file, run)) out::warn(w);
   if (out::settings().json) {
@@ -138,7 +143,10 @@ void add_monitor_check(CLI::App& group) {
   command->add_option("-c,--config", options->config, "The rules file (default: monitors.yaml)")->option_text("FILE");
   command->add_option("files", options->files, "Trace and log exports (default: the file's traces:)")
       ->option_text("FILE...");
-  command->add_option("--at", options->at, "Evaluate at this time (ISO 8601; default: now)")->option_text("TIME");
+  command
+      ->add_option("--at", options->at,
+                   "Evaluate at this time (ISO 8601, a date: its midnight UTC, or 1h: an hour ago; default: now)")
+      ->option_text("TIME");
   command
       ->add_option("--prom", options->prom,
                    "Also write the Prometheus text format to FILE (node_exporter's textfile collector)")

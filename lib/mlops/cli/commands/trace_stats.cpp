@@ -32,7 +32,8 @@ std::uint64_t parse_time_option(const std::string& text, const char* option) {
   auto t = trace::parse_time(text, trace::now_ns());
   if (!t) {
     throw Failure(bad_input(fmt::format("{} '{}' is not a time", option, text),
-                            "give an ISO 8601 time (2026-12-01T09:00:00Z) or a duration before now (1h, 7d)"));
+                            "give an ISO 8601 time (2026-12-01T09:00:00Z), a date (2026-12-01: midnight UTC) or a "
+                            "duration before now (1h, 7d)"));
   }
   return *t;
 }
@@ -50,6 +51,7 @@ int run_trace_stats(const TraceStatsOptions& o) {
   if (!o.until.empty()) stats.until_ns = parse_time_option(o.until, "--until");
   if (stats.since_ns && stats.until_ns && *stats.until_ns <= *stats.since_ns)
     throw Failure(bad_input("--until is not after --since", "the window is [--since, --until)"));
+  if (!o.html.empty()) check_output_path(o.html, "--html");
   trace::PriceTable prices;
   if (!o.prices.empty()) prices = unwrap(trace::PriceTable::load(o.prices));
   trace::CollectOptions collect;
@@ -61,15 +63,21 @@ int run_trace_stats(const TraceStatsOptions& o) {
   if (auto events = unwrap(feedback::repository_feedback()))
     trace::attach_feedback(collection, *events, trace::UnmatchedFeedback::drop);
   auto report = trace::summarize(collection, stats);
-  if (!o.html.empty()) unwrap(write_file_atomic(o.html, trace::stats_html(report)));
+  if (!o.html.empty()) write_output(o.html, trace::stats_html(report));
+  for (const auto& f : collection.read.empty_files)
+    out::warn(fmt::format("'{}' is empty: is its exporter writing?", f));
   for (const auto& w : trace::stats_warnings(report)) out::warn(w);
+  for (const auto& [model_side, calls] :
+       trace::priced_without_a_side(collection, prices, stats.since_ns, stats.until_ns))
+    out::warn(fmt::format("the price of '{}' has no {} price, but {} calls carry {} tokens: priced at 0 for them",
+                          model_side.first, model_side.second, calls, model_side.second));
   for (const auto& b : collection.read.bad_examples)
     out::detail(fmt::format("skipped '{}', line {}: {}", b.file, b.line, b.why));
   if (out::settings().json) {
     out::print_json(trace::stats_json(report));
   } else if (o.markdown) {
     out::print(trace::stats_markdown(report));
-  } else if (report.total.requests == 0) {
+  } else if (report.groups.empty()) {
     out::println("no GenAI spans in {} spans read{}", report.spans,
                  stats.since_ns || stats.until_ns ? " (in the --since/--until window)" : "");
   } else {
@@ -103,8 +111,9 @@ void add_trace_stats(CLI::App& group) {
       ->check(CLI::IsMember({"operation", "model", "prompt", "provider"}))
       ->option_text("LABEL");
   command
-      ->add_option("--since", options->since,
-                   "Only spans that ended at or after this time (ISO 8601, or 1h: an hour ago)")
+      ->add_option(
+          "--since", options->since,
+          "Only spans that ended at or after this time (ISO 8601, a date: its midnight UTC, or 1h: an hour ago)")
       ->option_text("TIME");
   command->add_option("--until", options->until, "Only spans that ended before this time")->option_text("TIME");
   command
