@@ -484,12 +484,12 @@ EOF
   sed -i 's/@m#production/@m#staging/' monitors.yaml
   run mlops monitor check fx/ramp.jsonl
   expect_rc 2
-  expect_err "alert 'AgainstProduction': no version of 'm' is in stage 'staging'"
+  expect_err "alert 'AgainstProduction' (drift): no version of 'm' is in stage 'staging'"
   expect_err "stages with a version: production"
   sed -i 's/@m#staging/@n#production/' monitors.yaml
   run mlops monitor check fx/ramp.jsonl
   expect_rc 2
-  expect_err "alert 'AgainstProduction': unknown model 'n'"
+  expect_err "alert 'AgainstProduction' (drift): unknown model 'n'"
   expect_err "did you mean 'm'?"
   expect_eq "$(md5sum < .mlops/monitor-check.json)" "$recorded"
 }
