@@ -52,12 +52,12 @@ test_report_matches_golden_files() {
 }
 
 test_report_content() {
-  repo_with_runs
+  repo_with_runs  # run 3 has no acc: the primary metric is loss, the score every run has
   run mlops runs report "${golden_ids[@]}" -o report.html
   expect_rc 0
   local html
   html=$(cat report.html)
-  for want in 'id="compare"' 'id="run-01kb0000000001"' 'Learning curves' 'Data table: loss' 'params.lr against metrics.acc' \
+  for want in 'id="compare"' 'id="run-01kb0000000001"' 'Learning curves' 'Data table: loss' 'params.lr against metrics.loss' \
     'Parallel coordinates' '<td>params.lr</td>' 'data/train.csv.mlops' 'model.pt' "default-src 'none'"; do
     [[ "$html" == *"$want"* ]] || fail "report lacks '$want'"
   done

@@ -324,6 +324,7 @@ test_ui_models_page() {
   [[ "$body" != *'<b>'* ]] || fail "unescaped message"
   stop_ui
   # Gates live on the assignment tags; a rollback's -m is the user's reason.
+  git commit -q --allow-empty -m "next version"  # a version per commit
   mlops run --name train2 --artifact model.bin -- mlops log metric auc 0.95 >/dev/null 2>&1
   id=$(mlops runs list --ids --limit 1)
   mlops model register churn --run "$id" --artifact model.bin >/dev/null 2>&1 || fail "register v0.0.2 failed"
