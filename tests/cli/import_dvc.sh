@@ -328,9 +328,9 @@ test_all_commits_brings_every_commit_version_for_path_at_rev() {
   run mlops import dvc --all-commits --json
   expect_rc 0
   expect_eq "$(echo "$out" | json_get '["history"]["commits"]')" 3
-  # train.csv twice (each version once), images and the stage's model from the first DVC commit.
+  # train.csv twice (each version once); images, the stage's model and its metrics (kept in git) once.
   expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(sorted((v["path"], v["outcome"], len(v["commits"])) for v in json.load(sys.stdin)["history"]["versions"]))')" \
-    "[('data/images', 'imported', 2), ('data/train.csv', 'imported', 1), ('data/train.csv', 'imported', 1)]"
+    "[('data/images', 'imported', 2), ('data/train.csv', 'imported', 1), ('data/train.csv', 'imported', 1), ('metrics.json', 'skipped', 2), ('model.pkl', 'imported', 2)]"
   # The first DVC commit has .dvc files and no pointers: PATH@REV reads what the import recorded.
   run mlops data checkout --rev "$first" data/train.csv
   expect_rc 0
@@ -357,10 +357,106 @@ test_all_commits_names_an_old_version_missing_from_the_cache() {
   expect_rc 1
   expect_out "missing data/train.csv (md5 "
   expect_out "fetch it with: dvc fetch --all-commits data/train.csv.dvc"
-  expect_out "history: 3 commits walked, 2 versions imported, 1 missing, 0 skipped"
+  expect_out "history: 3 commits walked, 3 versions imported, 1 missing, 1 skipped"
   run mlops data checkout --rev HEAD~1 data/train.csv
   expect_rc 2
   expect_err "is not tracked by mlops at 'HEAD~1'"
+}
+
+# new_stage_version BYTES: `dvc repro` + `git commit` of a new model.pkl from the pipeline's stage
+# (its object in DVC 3's cache, its md5 and size in dvc.lock), committed; the workspace is left alone.
+new_stage_version() {
+  python3 - "$1" <<'PY' || fail "new stage version failed"
+import hashlib, os, re, sys
+data = sys.argv[1].encode()
+md5 = hashlib.md5(data).hexdigest()
+obj = os.path.join(".dvc/cache/files/md5", md5[:2], md5[2:])
+os.makedirs(os.path.dirname(obj), exist_ok=True)
+open(obj, "wb").write(data)
+s = open("dvc.lock").read()
+s, n = re.subn(r"(- path: model.pkl\n(?:      hash: md5\n)?      md5: )[0-9a-f]+(\n      size: )\d+",
+               lambda m: "%s%s%s%d" % (m.group(1), md5, m.group(2), len(data)), s)
+assert n == 1, s
+open("dvc.lock", "w").write(s)
+PY
+  git add dvc.lock && git commit -qm "dvc repro: new model.pkl"
+}
+
+test_all_commits_brings_every_version_of_a_stage_out() {
+  dvc_repo --dvc 3 --no-workspace
+  local first old_model
+  first=$(git rev-parse HEAD)
+  old_model=$(cat "$(object_of model.pkl)")
+  new_stage_version "retrained weights"
+  run mlops import dvc --all-commits --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(sorted((v["path"], len(v["commits"])) for v in json.load(sys.stdin)["history"]["versions"] if v["path"] == "model.pkl" and v["outcome"] == "imported"))')" \
+    "[('model.pkl', 1), ('model.pkl', 1)]"
+  # The first DVC commit has a dvc.lock and no model.pkl.mlops: PATH@REV reads what the import recorded.
+  run mlops data checkout --rev "$first" model.pkl
+  expect_rc 0
+  [[ "$(cat model.pkl)" == "$old_model" ]] || fail "old model.pkl differs"
+  run mlops data checkout model.pkl
+  expect_eq "$(cat model.pkl)" "retrained weights"
+}
+
+test_all_commits_names_the_stage_of_a_missing_stage_out() {
+  dvc_repo --dvc 3 --no-workspace
+  local old
+  old=$(object_of model.pkl)
+  new_stage_version "retrained weights"
+  rm "$old"
+  run mlops import dvc --all-commits
+  expect_rc 1
+  expect_out "missing model.pkl (md5 "
+  expect_out "fetch it with: dvc fetch --all-commits train"
+  run mlops data checkout --rev HEAD~1 model.pkl
+  expect_rc 2
+  expect_err "is not tracked by mlops at 'HEAD~1'"
+}
+
+# sub_pipeline_version BYTES: pipelines/dvc.yaml (a stage whose wdir is the root) and its dvc.lock
+# naming report.bin at BYTES' MD5 (the object in DVC 3's cache), committed. Prints the object's path.
+sub_pipeline_version() {
+  python3 - "$1" <<'PY' || fail "sub-pipeline version failed"
+import hashlib, os, sys
+data = sys.argv[1].encode()
+md5 = hashlib.md5(data).hexdigest()
+obj = os.path.join(".dvc/cache/files/md5", md5[:2], md5[2:])
+os.makedirs(os.path.dirname(obj), exist_ok=True)
+open(obj, "wb").write(data)
+os.makedirs("pipelines", exist_ok=True)
+open("pipelines/dvc.yaml", "w").write("stages:\n  evaluate:\n    cmd: python evaluate.py\n    wdir: ..\n"
+                                      "    outs:\n    - report.bin\n")
+open("pipelines/dvc.lock", "w").write("schema: '2.0'\nstages:\n  evaluate:\n    cmd: python evaluate.py\n"
+                                      "    outs:\n    - path: report.bin\n      hash: md5\n      md5: %s\n"
+                                      "      size: %d\n" % (md5, len(data)))
+print(obj)
+PY
+  git add pipelines && git commit -qm "dvc repro pipelines/dvc.yaml"
+}
+
+test_all_commits_reads_a_sub_folder_stage_with_its_wdir_at_each_commit() {
+  dvc_repo --dvc 3 --no-workspace
+  local old first
+  old=$(sub_pipeline_version "first report")
+  first=$(git rev-parse HEAD)
+  sub_pipeline_version "second report" >/dev/null
+  run mlops data checkout --rev "$first" report.bin
+  expect_rc 2
+  # Without the old object, the stage is named as `dvc fetch` takes it.
+  mv "$old" "$TEST_ROOT/old-object"
+  run mlops import dvc --all-commits
+  expect_rc 1
+  expect_out "missing report.bin (md5 "
+  expect_out "fetch it with: dvc fetch --all-commits pipelines/dvc.yaml:evaluate"
+  # Fetched again, the next run brings it in.
+  mv "$TEST_ROOT/old-object" "$old"
+  run mlops import dvc --all-commits
+  expect_rc 0
+  run mlops data checkout --rev "$first" report.bin
+  expect_rc 0
+  expect_eq "$(cat report.bin)" "first report"
 }
 
 run_tests "${1:-.}"

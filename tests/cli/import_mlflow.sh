@@ -147,7 +147,7 @@ test_round_trip_import_export_import_gives_the_same_records() {
   expect_out "exported 10 runs to the MLflow store"
   # The store is laid out as MLflow's: experiments by id with their name, runs by their MLflow id.
   expect_file "$TEST_ROOT/out.$$/0/meta.yaml"
-  grep -q "^name: 'Default'" "$TEST_ROOT/out.$$/0/meta.yaml" || fail "experiment 0 is not Default"
+  grep -qx "name: Default" "$TEST_ROOT/out.$$/0/meta.yaml" || fail "experiment 0 is not Default"
   expect_file "$TEST_ROOT/out.$$/0/$(basename "$(first_run_dir)")/metrics/val/acc"
   cmp "$(first_run_dir)/artifacts/model.pkl" "$TEST_ROOT/out.$$/0/$(basename "$(first_run_dir)")/artifacts/model.pkl" ||
     fail "artifact differs"

@@ -144,6 +144,43 @@ EOF
   expect_eq "$(mlops runs show "$(last_run)" --json | json_get '["status"]')" "killed"
 }
 
+# A SIGTERM as soon as the run is recorded (before the command has started) reaches the command
+# when it starts, and mlops closes the run as killed: never "running" for the next command to find
+# abandoned. The id file is written right after the run is recorded.
+test_run_sigterm_right_after_the_run_is_recorded_closes_it() {
+  new_committed_repo
+  local i
+  for i in 1 2 3 4 5 6; do
+    rm -f "$TEST_ROOT/run.id"
+    "$MLOPS" run --id-file "$TEST_ROOT/run.id" -- sh -c 'sleep 0.2' >/dev/null 2>&1 &
+    local pid=$!
+    while [[ ! -e "$TEST_ROOT/run.id" ]] && kill -0 "$pid" 2>/dev/null; do :; done
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid"
+    rc=$?
+    expect_rc 143
+  done
+  expect_eq "$(python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/runs.db").execute(
+    "select count(*), sum(status = \"killed\" and end_time is not null) from runs").fetchone())')" "(6, 6)"
+  run mlops runs list
+  [[ "$err" != *"left running"* ]] || fail "a run was left open: $err"
+}
+
+# An interpreter that cannot list its packages leaves the record saying so (and a warning), not
+# a record that looks complete without them.
+test_python_probe_that_fails_is_recorded_not_hidden() {
+  new_committed_repo
+  mkdir bin
+  printf '#!/bin/sh\ncase "$1" in --version) echo "Python 3.99.0";; -c) exit 1;; *) exit 0;; esac\n' > bin/python3
+  chmod +x bin/python3
+  PATH="$PWD/bin:$PATH" run mlops run -- python3 train.py
+  expect_rc 0
+  expect_err "the run's environment lacks python.packages"
+  local doc; doc=$(mlops runs show "$(last_run)" --json)
+  expect_eq "$(json_eval 'd["environment"]["unprobed.python.packages"]' <<<"$doc")" "python3 exited with 1"
+  expect_eq "$(json_eval 'd["environment"]["tool.python3"]' <<<"$doc")" "Python 3.99.0"
+}
+
 test_run_sigint_to_child_ends_killed() {
   new_committed_repo
   run mlops run -- sh -c 'kill -INT $$'
@@ -658,6 +695,20 @@ test_runs_delete() {
   expect_out "deleted run $id"
   expect_eq "$(last_run)" ""
   expect_eq "$(python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/runs.db").execute("select count(*) from metrics").fetchone()[0])')" "0"
+}
+
+# A file of the right shape with fields of the wrong JSON type is bad input, not an internal error.
+test_runs_import_of_a_malformed_file_is_bad_input() {
+  new_committed_repo
+  echo '{"format": 1, "runs": []}' > bad.json
+  run mlops runs import bad.json
+  expect_rc 2
+  expect_err "malformed runs file 'bad.json': expected an object with \"format\": \"mlops-runs\""
+  echo '{"format": "mlops-runs", "version": "1", "runs": []}' > bad.json
+  run mlops runs import bad.json
+  expect_rc 2
+  expect_err "unsupported version \"1\""
+  expect_no_file .mlops/runs.db
 }
 
 test_runs_export_import_roundtrip() {

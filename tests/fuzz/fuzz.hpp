@@ -18,12 +18,16 @@ inline std::string_view text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
-// A folder of this process's own under $TMPDIR, made on first use and removed at exit, for the
-// parsers that read a file rather than text.
+// A folder of this process's own under $TMPDIR (else /dev/shm, where a database's fsync costs
+// nothing, else /tmp), made on first use and removed at exit, for the parsers that read a file.
 inline const std::filesystem::path& scratch() {
   static const std::filesystem::path dir = [] {
     const char* tmp = std::getenv("TMPDIR");
-    auto path = std::filesystem::path(tmp && *tmp ? tmp : "/tmp") / ("mlops-fuzz." + std::to_string(::getpid()));
+    std::error_code ec;
+    std::filesystem::path base = tmp && *tmp                                     ? tmp
+                                 : std::filesystem::is_directory("/dev/shm", ec) ? "/dev/shm"
+                                                                                 : "/tmp";
+    auto path = base / ("mlops-fuzz." + std::to_string(::getpid()));
     std::filesystem::create_directories(path);
     std::atexit([] {
       std::error_code ignored;

@@ -34,6 +34,9 @@ void forward_signal(int sig, siginfo_t* info, void*) {
 }
 
 constexpr std::array kForwarded = {SIGINT, SIGTERM, SIGHUP};
+// How many ForwardSignals are alive, and the handlers the outermost replaced.
+int g_forwarding_depth = 0;
+std::array<struct sigaction, kForwarded.size()> g_previous{};
 
 struct Pipe {
   UniqueFd read;
@@ -121,6 +124,22 @@ void copy_to(int fd, const char* data, std::size_t size, bool& alive) {
 
 }  // namespace
 
+ForwardSignals::ForwardSignals() {
+  if (g_forwarding_depth++ > 0) return;
+  g_forwarded = 0;
+  g_child_pid = 0;
+  struct sigaction action {};
+  action.sa_sigaction = forward_signal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  for (std::size_t i = 0; i < kForwarded.size(); ++i) ::sigaction(kForwarded[i], &action, &g_previous[i]);
+}
+
+ForwardSignals::~ForwardSignals() {
+  if (--g_forwarding_depth > 0) return;
+  for (std::size_t i = 0; i < kForwarded.size(); ++i) ::sigaction(kForwarded[i], &g_previous[i], nullptr);
+}
+
 std::optional<std::filesystem::path> find_program(std::string_view name) {
   if (name.find('/') != std::string_view::npos) {
     if (::access(std::string(name).c_str(), X_OK) == 0) return std::filesystem::path(name);
@@ -198,19 +217,10 @@ Result<ChildOutcome> run_child(const ChildSpec& spec) {
   CArgs args(spec.argv);
   CArgs env = child_environment(spec.env);
 
-  struct sigaction action {};
-  action.sa_sigaction = forward_signal;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigemptyset(&action.sa_mask);
-  std::array<struct sigaction, kForwarded.size()> previous{};
-  g_forwarded = 0;
-  g_child_pid = 0;
-  for (std::size_t i = 0; i < kForwarded.size(); ++i) ::sigaction(kForwarded[i], &action, &previous[i]);
-
+  ForwardSignals forwarding;
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, args.pointers[0], &files.actions, &attr.attr, args.get(), env.get());
   if (rc != 0) {
-    for (std::size_t i = 0; i < kForwarded.size(); ++i) ::sigaction(kForwarded[i], &previous[i], nullptr);
     outcome.exec_errno = rc;
     outcome.exit_code = rc == ENOENT ? 127 : 126;  // as a shell reports it
     return outcome;
@@ -251,7 +261,6 @@ Result<ChildOutcome> run_child(const ChildSpec& spec) {
   outcome.exit_code = wait_for(pid, &outcome.signal);
   g_child_pid = 0;
   outcome.forwarded = g_forwarded;
-  for (std::size_t i = 0; i < kForwarded.size(); ++i) ::sigaction(kForwarded[i], &previous[i], nullptr);
   return outcome;
 }
 

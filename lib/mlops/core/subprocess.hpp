@@ -45,4 +45,18 @@ struct ChildOutcome {
 // at the terminal reaches it directly, as it is in our process group) and do not end us first.
 Result<ChildOutcome> run_child(const ChildSpec& spec);
 
+// While one lives, SIGINT, SIGTERM and SIGHUP do not end this process: the first is remembered
+// and passed on to the child of run_child (at once while it runs; when it starts otherwise) and
+// reported in its outcome. run_child holds one while the child runs; a caller that records the
+// child (mlops run) holds one from before its record is opened until it is closed, so that a
+// signal at any moment leaves a closed record rather than a process gone half way. Nested ones
+// share the first's state.
+class ForwardSignals {
+ public:
+  ForwardSignals();
+  ~ForwardSignals();
+  ForwardSignals(const ForwardSignals&) = delete;
+  ForwardSignals& operator=(const ForwardSignals&) = delete;
+};
+
 }  // namespace mlops

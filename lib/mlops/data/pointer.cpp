@@ -5,6 +5,8 @@
 
 #include <charconv>
 
+#include "mlops/core/yaml_quote.hpp"
+
 namespace mlops::data {
 
 std::string_view to_string(Kind kind) { return kind == Kind::dir ? "dir" : "file"; }
@@ -39,45 +41,6 @@ Error pointer_error(const std::filesystem::path& source, int line, const std::st
 bool parse_uint(const std::string& text, std::uint64_t& value) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   return ec == std::errc() && end == text.data() + text.size() && !text.empty();
-}
-
-// A YAML scalar that needs no quoting in our restricted character set; otherwise a
-// double-quoted string with JSON-style escapes (valid YAML).
-std::string yaml_string(std::string_view s) {
-  bool plain = !s.empty();
-  for (char c : s) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '/')) plain = false;
-  }
-  if (plain && (s.front() == '-' || s.front() == '.')) plain = s.front() == '.' && s.size() > 1 && s[1] != '.';
-  if (plain) {
-    // Words YAML would read as something other than a string.
-    static constexpr std::string_view special[] = {"true", "false", "yes", "no", "null", "on", "off", "~"};
-    for (auto w : special) {
-      if (s == w) plain = false;
-    }
-    if (!s.empty() && (std::isdigit(static_cast<unsigned char>(s.front())))) plain = false;
-  }
-  if (plain) return std::string(s);
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20)
-          out += fmt::format("\\x{:02x}", c);
-        else
-          out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -160,7 +123,7 @@ Result<Pointer> parse_pointer(std::string_view text, const std::filesystem::path
 }
 
 std::string format_pointer(const Pointer& p) {
-  return fmt::format("version: {}\npath: {}\nhash: {}\nsize: {}\nfiles: {}\nkind: {}\n", p.version, yaml_string(p.path),
+  return fmt::format("version: {}\npath: {}\nhash: {}\nsize: {}\nfiles: {}\nkind: {}\n", p.version, yaml_scalar(p.path),
                      p.hash.str(), p.size, p.files, to_string(p.kind));
 }
 

@@ -12,6 +12,7 @@
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/core/yaml_quote.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/manifest.hpp"
 #include "mlops/data/tracked.hpp"
@@ -26,17 +27,9 @@ namespace fs = std::filesystem;
 
 std::string format_dvc_file(const std::string& name, const std::string& md5, bool is_dir, std::uint64_t size,
                             std::uint64_t files) {
-  // A name YAML would read as something else (a number, "true", a leading space) is quoted.
-  bool plain = !name.empty() && name.find_first_of(":#'\"{}[],&*!|>%@`\n") == std::string::npos &&
-               name.front() != ' ' && name.back() != ' ' && name.front() != '-' && name.front() != '?' &&
-               name.find_first_not_of("0123456789.+-eE") != std::string::npos && name != "true" && name != "false" &&
-               name != "null" && name != "~" && name != "yes" && name != "no";
-  std::string quoted = "'";
-  for (char c : name) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  quoted += "'";
   std::string text = fmt::format("outs:\n- md5: {}{}\n  size: {}\n", md5, is_dir ? ".dir" : "", size);
   if (is_dir) text += fmt::format("  nfiles: {}\n", files);
-  text += fmt::format("  hash: md5\n  path: {}\n", plain ? name : quoted);
+  text += fmt::format("  hash: md5\n  path: {}\n", yaml_scalar(name));
   return text;
 }
 

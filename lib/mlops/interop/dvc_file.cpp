@@ -141,6 +141,9 @@ std::optional<std::string> join_inside(std::string_view base, std::string_view p
   std::filesystem::path p{std::string(path)};
   if (p.is_absolute() || path.empty()) return std::nullopt;
   std::filesystem::path joined = (std::filesystem::path(std::string(base)) / p).lexically_normal();
+  // Callers pass a repository-relative base; an absolute one must not make an absolute result
+  // (found by tests/fuzz/dvc_fuzz).
+  if (joined.is_absolute()) return std::nullopt;
   std::string text = joined.generic_string();
   while (text.ends_with("/") && text.size() > 1) text.pop_back();
   if (text.empty() || text == "." || text == ".." || text.starts_with("../")) return std::nullopt;

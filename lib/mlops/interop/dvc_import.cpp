@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -89,10 +90,16 @@ Result<std::vector<DvcOut>> read_dvc_outs(const Repo& repo, const std::string& f
 
 namespace {
 
-std::string fetch_command(const DvcOut& out) {
-  std::string target = out.stage.empty() ? out.source : out.stage;
+// What `dvc fetch` takes to name an out: its .dvc file, or its stage (`dir/dvc.yaml:stage` when
+// the dvc.lock is not at the root); with --all-commits, the versions of every commit.
+std::string fetch_command(const DvcOut& out, bool all_commits = false) {
+  std::string target = out.source;
+  if (!out.stage.empty()) {
+    std::string folder = fs::path(out.source).parent_path().generic_string();
+    target = folder.empty() ? out.stage : folder + "/dvc.yaml:" + out.stage;
+  }
   std::string remote = out.remote.empty() ? "" : " -r " + out.remote;
-  return fmt::format("dvc fetch{} {}", remote, target);
+  return fmt::format("dvc fetch{}{} {}", all_commits ? " --all-commits" : "", remote, target);
 }
 
 // A `.dir` manifest's text, verified against its MD5; nullopt when no good copy is found. The
@@ -305,9 +312,53 @@ std::vector<OfferedRemote> offer_remotes(const Repo& repo, const DvcConfig& conf
   return offered;
 }
 
-// The versions every commit's `.dvc` files name (`paths` selects as for the work tree), each
-// brought in once from DVC's cache or a remote on a path (never the workspace, which holds another
-// version), and recorded for PATH@REV.
+// The outs of the DVC files of one commit: its `.dvc` files, and its `dvc.lock` files with the
+// wdirs of the dvc.yaml beside each at that commit. An old commit's malformed file is history, not
+// something to fix: named in a warning and skipped.
+Result<std::vector<DvcOut>> outs_at_commit(const git::Repository& git_repo, const std::string& commit) {
+  std::vector<DvcOut> outs;
+  auto skip = [&](const std::string& file, const Error& error) {
+    out::warn(fmt::format("'{}:{}' is skipped: {}", commit.substr(0, 7), file, error.message));
+  };
+  auto dvc_files = git::files_with_suffix_at(git_repo, commit, ".dvc");
+  if (!dvc_files) return std::unexpected(dvc_files.error());
+  for (const auto& file : *dvc_files) {
+    auto parsed = parse_dvc_file(file.content, file.path);
+    if (!parsed) {
+      skip(file.path, parsed.error());
+      continue;
+    }
+    std::move(parsed->begin(), parsed->end(), std::back_inserter(outs));
+  }
+  auto locks = git::files_with_suffix_at(git_repo, commit, "dvc.lock");
+  if (!locks) return std::unexpected(locks.error());
+  for (const auto& file : *locks) {
+    if (fs::path(file.path).filename() != "dvc.lock") continue;  // "old_dvc.lock" is not DVC's
+    std::string yaml = (fs::path(file.path).parent_path() / "dvc.yaml").generic_string();
+    auto yaml_text = git_repo.read_file_at(commit, yaml);
+    if (!yaml_text) return std::unexpected(yaml_text.error());
+    std::vector<std::pair<std::string, std::string>> wdirs;
+    if (*yaml_text) {
+      auto read = stage_wdirs_of_dvc_yaml(**yaml_text, yaml);
+      if (!read) {
+        skip(file.path, read.error());
+        continue;
+      }
+      wdirs = std::move(*read);
+    }
+    auto parsed = parse_dvc_lock(file.content, file.path, wdirs);
+    if (!parsed) {
+      skip(file.path, parsed.error());
+      continue;
+    }
+    std::move(parsed->begin(), parsed->end(), std::back_inserter(outs));
+  }
+  return outs;
+}
+
+// The versions every commit's `.dvc` files and `dvc.lock` stages name (`paths` selects as for the
+// work tree), each brought in once from DVC's cache or a remote on a path (never the workspace,
+// which holds another version), and recorded for PATH@REV.
 Result<void> import_history(const Repo& repo, const git::Repository& git_repo, const DvcImportOptions& options,
                             const DvcConfig& config, const data::Cache& cache, DvcObjectImporter& objects,
                             DvcImportReport& report) {
@@ -319,40 +370,41 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
   // One version per (path, DVC hash): thousands of commits name the same few.
   std::map<std::pair<std::string, std::string>, std::size_t> index;
   for (const auto& commit : *commits) {
-    auto files = git::files_with_suffix_at(git_repo, commit.id, ".dvc");
-    if (!files) return std::unexpected(files.error());
-    for (const auto& file : *files) {
-      auto outs = parse_dvc_file(file.content, file.path);
-      if (!outs) {
-        // An old commit's malformed file is history, not something to fix: named and skipped.
-        out::warn(fmt::format("'{}:{}' is skipped: {}", commit.id.substr(0, 7), file.path, outs.error().message));
-        continue;
-      }
-      for (auto& out : *outs) {
-        bool selected =
-            options.paths.empty() || std::any_of(options.paths.begin(), options.paths.end(), [&](const std::string& p) {
-              std::string top = p;
-              while (top.ends_with('/')) top.pop_back();
-              return is_under(out.path, top) || file.path == top;
-            });
-        if (!selected) continue;
-        auto key = std::pair{out.path, out.md5 + (out.is_dir ? ".dir" : "")};
-        auto [it, inserted] = index.emplace(key, report.history.size());
-        if (inserted) {
-          DvcHistoryVersion version;
-          version.outcome.out = out;
-          version.outcome.kind = OutcomeKind::imported;
-          if (out.md5.empty()) {
+    auto outs = outs_at_commit(git_repo, commit.id);
+    if (!outs) return std::unexpected(outs.error());
+    for (auto& out : *outs) {
+      bool selected =
+          options.paths.empty() || std::any_of(options.paths.begin(), options.paths.end(), [&](const std::string& p) {
+            std::string top = p;
+            while (top.ends_with('/')) top.pop_back();
+            return is_under(out.path, top) || out.source == top;
+          });
+      if (!selected) continue;
+      auto key = std::pair{out.path, out.md5 + (out.is_dir ? ".dir" : "")};
+      auto [it, inserted] = index.emplace(key, report.history.size());
+      if (inserted) {
+        DvcHistoryVersion version;
+        version.outcome.out = out;
+        version.outcome.kind = OutcomeKind::imported;
+        if (out.md5.empty()) {
+          version.outcome.kind = OutcomeKind::skipped;
+          version.outcome.reason = "it has no md5";
+        } else if (!out.cached) {
+          version.outcome.kind = OutcomeKind::skipped;
+          version.outcome.reason = "cache: false (the file is kept in git)";
+        } else {
+          // A stage's metrics and plots are often committed to git (their `cache: false` is in
+          // dvc.yaml, not dvc.lock): that commit holds the file itself.
+          auto in_git = git_repo.read_file_at(commit.id, out.path);
+          if (!in_git) return std::unexpected(in_git.error());
+          if (*in_git) {
             version.outcome.kind = OutcomeKind::skipped;
-            version.outcome.reason = "it has no md5";
-          } else if (!out.cached) {
-            version.outcome.kind = OutcomeKind::skipped;
-            version.outcome.reason = "cache: false (the file is kept in git)";
+            version.outcome.reason = "it is tracked by git";
           }
-          report.history.push_back(std::move(version));
         }
-        report.history[it->second].commits.push_back(commit.id);
+        report.history.push_back(std::move(version));
       }
+      report.history[it->second].commits.push_back(commit.id);
     }
   }
   std::uint64_t total = 0;
@@ -379,6 +431,7 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
       }
     }
     MLOPS_TRY(importer.run(outcome, entries));
+    if (outcome.kind == OutcomeKind::missing) outcome.fetch_command = fetch_command(outcome.out, true);
     for (const auto& file : importer.corrupt) {
       out::warn(fmt::format("'{}' does not match its MD5: skipped, never imported", file));
     }

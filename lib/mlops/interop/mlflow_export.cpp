@@ -8,6 +8,7 @@
 #include <map>
 
 #include "mlops/core/file.hpp"
+#include "mlops/core/yaml_quote.hpp"
 #include "mlops/data/cache.hpp"
 #include "mlops/data/pointer.hpp"
 #include "mlops/data/store.hpp"
@@ -60,12 +61,6 @@ std::string python_float(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   return fmt::format("{}", value);
-}
-
-std::string yaml_string(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
 }
 
 Result<void> check_key(std::string_view kind, const std::string& key, const std::string& run) {
@@ -138,7 +133,7 @@ Result<MlflowExportReport> export_mlflow(const Repo& repo, tracking::RunStore& s
           exp_dir / "meta.yaml",
           fmt::format("artifact_location: {}\ncreation_time: {}\nexperiment_id: '{}'\nlast_update_time: {}\n"
                       "lifecycle_stage: active\nname: {}\n",
-                      yaml_string("file://" + exp_dir.string()), now, exp_id, now, yaml_string(item.experiment))));
+                      yaml_scalar("file://" + exp_dir.string()), now, exp_id, now, yaml_scalar(item.experiment))));
       found = experiments.emplace(item.experiment, Experiment{exp_id, item.experiment}).first;
     }
     if (existing_runs.count(item.mlflow_id)) {
@@ -179,8 +174,8 @@ Result<MlflowExportReport> export_mlflow(const Repo& repo, tracking::RunStore& s
         fmt::format("artifact_uri: {}\nend_time: {}\nentry_point_name: ''\nexperiment_id: '{}'\n"
                     "lifecycle_stage: active\nrun_id: {}\nrun_name: {}\nrun_uuid: {}\nsource_name: ''\n"
                     "source_type: 4\nsource_version: ''\nstart_time: {}\nstatus: {}\ntags: []\nuser_id: {}\n",
-                    yaml_string("file://" + (run_dir / "artifacts").string()), end, found->second.id, item.mlflow_id,
-                    yaml_string(r.name), item.mlflow_id, start, status_to_mlflow(r.status), yaml_string(r.user))));
+                    yaml_scalar("file://" + (run_dir / "artifacts").string()), end, found->second.id, item.mlflow_id,
+                    yaml_scalar(r.name), item.mlflow_id, start, status_to_mlflow(r.status), yaml_scalar(r.user))));
     item.written = true;
     report.runs.push_back(std::move(item));
   }

@@ -29,7 +29,10 @@ Result<YAML::Node> read_yaml(const fs::path& file) {
   auto text = read_file(file);
   if (!text) return std::unexpected(text.error());
   try {
-    return YAML::Load(*text);
+    YAML::Node node = YAML::Load(*text);
+    // A scalar or a list would make every field lookup throw (found by tests/fuzz/mlflow_fuzz).
+    if (!node.IsMap()) return std::unexpected(layout_error(file, "expected a mapping of fields"));
+    return node;
   } catch (const YAML::Exception& e) {
     return std::unexpected(layout_error(file, "not valid YAML: " + e.msg));
   }

@@ -2,11 +2,11 @@
 // and one quoting rule, so that the same schema always gives the same bytes.
 #include <fmt/format.h>
 
-#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "mlops/core/yaml_quote.hpp"
 #include "mlops/drift/text.hpp"
 #include "mlops/schema/schema_io.hpp"
 #include "mlops/schema/values.hpp"
@@ -22,65 +22,12 @@ bool looks_numeric(std::string_view t) {
   return drift::parse_number(t, v, integral, decimals);
 }
 
-// Words other YAML readers take for booleans or null.
-bool reserved_word(std::string_view t) {
-  std::string lower;
-  for (char c : t) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  for (std::string_view w :
-       {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf", ".inf", ".nan", "~"}) {
-    if (lower == w) return true;
-  }
-  return false;
-}
-
-// A scalar that may be written plain in block and flow context: a letter or '_' first, then
-// letters, digits and _ - . / (never ": ", " #", brackets or commas).
-bool plain_safe(std::string_view t) {
-  if (t.empty() || !(std::isalpha(static_cast<unsigned char>(t[0])) || t[0] == '_')) return false;
-  for (char c : t) {
-    const auto u = static_cast<unsigned char>(c);
-    if (!(std::isalnum(u) || c == '_' || c == '-' || c == '.' || c == '/')) return false;
-  }
-  return !reserved_word(t);
-}
-
-std::string double_quoted(std::string_view t) {
-  std::string out = "\"";
-  for (char c : t) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
 // Text values: plain when safe, else double-quoted. `numbers_plain` for values of numeric
 // columns, which read back the same either way and read better plain.
 std::string scalar(std::string_view t, bool numbers_plain = false) {
-  if (plain_safe(t) || (numbers_plain && looks_numeric(t) && t.find_first_of(" #,[]{}:") == std::string_view::npos))
+  if (yaml_plain_safe(t) || (numbers_plain && looks_numeric(t) && t.find_first_of(" #,[]{}:") == std::string_view::npos))
     return std::string(t);
-  return double_quoted(t);
+  return yaml_double_quoted(t);
 }
 
 // The long form's trailing keys: `mostly` when not 1, `severity` when not error.
@@ -134,7 +81,7 @@ void write_column(std::string& out, const ColumnRules& c) {
     tail(fields, c.length->mostly, c.length->severity);
     line("length", flow(fields));
   }
-  if (c.regex) line("regex", check("pattern", double_quoted(c.regex->pattern), c.regex->mostly, c.regex->severity));
+  if (c.regex) line("regex", check("pattern", yaml_double_quoted(c.regex->pattern), c.regex->mostly, c.regex->severity));
 }
 
 }  // namespace

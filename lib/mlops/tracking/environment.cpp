@@ -12,6 +12,7 @@
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/hash.hpp"
+#include "mlops/core/output.hpp"
 #include "mlops/core/subprocess.hpp"
 #include "mlops/tracking/secrets.hpp"
 
@@ -139,14 +140,30 @@ std::map<std::string, std::string> environment_variables() {
   return variables;
 }
 
+namespace {
+
+// How long a probe may take. They run while the command runs, so only a command shorter than
+// this waits for them; generous, because an interpreter behind a version manager's shim can
+// take seconds to start on a loaded machine, and a record missing its environment is worse.
+constexpr std::chrono::seconds kToolTimeout{15};
+constexpr std::chrono::seconds kPythonTimeout{60};
+
+EnvironmentProbe::Answer ask(const std::vector<std::string>& argv, std::chrono::seconds timeout) {
+  auto captured = capture_output(argv, timeout);
+  if (!captured) return {"", "could not be started"};
+  if (captured->exit_code == -1) return {"", fmt::format("did not answer within {} s", timeout.count())};
+  if (captured->exit_code != 0) return {"", fmt::format("exited with {}", captured->exit_code)};
+  return {captured->output, ""};
+}
+
+}  // namespace
+
 EnvironmentProbe EnvironmentProbe::start(const Repo& repo, const std::vector<std::string>& command) {
   EnvironmentProbe probe;
   if (!command.empty() && is_python(command.front())) {
+    probe.python_program_ = command.front();
     std::vector<std::string> argv{command.front(), "-c", std::string(kListPackages)};
-    probe.python_ = std::async(std::launch::async, [argv] {
-      auto captured = capture_output(argv, std::chrono::seconds(20));
-      return captured && captured->exit_code == 0 ? captured->output : std::string();
-    });
+    probe.python_ = std::async(std::launch::async, [argv] { return ask(argv, kPythonTimeout); });
   }
   probe.cache_path_ = repo.store() / "tool-versions.json";
   probe.tmp_dir_ = repo.tmp();
@@ -172,17 +189,17 @@ EnvironmentProbe EnvironmentProbe::start(const Repo& repo, const std::vector<std
     std::string name(tool.name);
     if (auto entry = probe.cache_.find(name); !fingerprint.empty() && entry != probe.cache_.end() &&
                                               entry->is_object() && entry->value("fingerprint", "") == fingerprint) {
-      std::promise<std::string> ready;
-      ready.set_value(entry->value("version", ""));
+      std::promise<Answer> ready;
+      ready.set_value({entry->value("version", ""), ""});
       probe.tools_.push_back({name, fingerprint, ready.get_future()});
       continue;
     }
     probe.cache_dirty_ = true;
     std::vector<std::string> argv{program->string(), std::string(tool.flag)};
     probe.tools_.push_back({name, fingerprint, std::async(std::launch::async, [argv] {
-                              auto captured = capture_output(argv, std::chrono::seconds(5));
-                              return captured && captured->exit_code == 0 ? first_line(captured->output)
-                                                                          : std::string();
+                              auto answer = ask(argv, kToolTimeout);
+                              answer.output = first_line(answer.output);
+                              return answer;
                             })});
   }
   auto& known = probe.known_;
@@ -215,14 +232,30 @@ EnvironmentProbe EnvironmentProbe::start(const Repo& repo, const std::vector<std
 }
 
 std::map<std::string, std::string> EnvironmentProbe::collect() {
+  // A tool that does not know --version answers the same way every time: that is cached as no
+  // version. A timeout is the machine's state, not the tool's: asked again next time.
+  auto unanswered = [&](const std::string& what, const std::string& program, const std::string& failure) {
+    known_["unprobed." + what] = fmt::format("{} {}", program, failure);
+    out::warn(fmt::format("the run's environment lacks {}: {} {}", what, program, failure));
+  };
   for (auto& tool : tools_) {
-    std::string version = tool.version.get();
-    if (!version.empty()) known_["tool." + tool.name] = version;
-    if (!tool.fingerprint.empty()) cache_[tool.name] = {{"fingerprint", tool.fingerprint}, {"version", version}};
+    Answer answer = tool.version.get();
+    if (!answer.output.empty()) known_["tool." + tool.name] = answer.output;
+    bool timed_out = answer.failure.starts_with("did not answer");
+    if (timed_out) unanswered("tool." + tool.name, tool.name, answer.failure);
+    if (!tool.fingerprint.empty() && !timed_out) {
+      cache_[tool.name] = {{"fingerprint", tool.fingerprint}, {"version", answer.output}};
+    }
   }
   tools_.clear();
   if (python_) {
-    for (auto& [key, value] : parse_python_report(python_->get())) known_[key] = value;
+    Answer answer = python_->get();
+    auto keys = parse_python_report(answer.output);
+    if (!answer.failure.empty() || !keys.contains("python.version")) {
+      unanswered("python.packages", python_program_,
+                 answer.failure.empty() ? "did not list its packages" : answer.failure);
+    }
+    for (auto& [key, value] : keys) known_[key] = value;
     python_.reset();
   }
   // The cache is an optimisation: failing to write it changes nothing else.

@@ -40,17 +40,27 @@ class EnvironmentProbe {
   // Keys: os, kernel, machine, cpu, cpus, tool.<name> (first line of its version output),
   // lockfile.<file> (its hash), container.image; for a Python command: python.version,
   // python.executable and python.package.<name> (its version) for each installed distribution.
+  // A probe that did not answer in time (a busy machine, a slow interpreter shim) leaves
+  // unprobed.<what> saying so, with a warning, rather than a record that only looks complete;
+  // it is not cached, so the next run asks again.
   std::map<std::string, std::string> collect();
+
+  // What a probe printed, or why it gave nothing.
+  struct Answer {
+    std::string output;
+    std::string failure;  // empty when the program answered
+  };
 
  private:
   struct Tool {
     std::string name;
     std::string fingerprint;  // path:size:mtime of the binary, the cache key
-    std::future<std::string> version;
+    std::future<Answer> version;
   };
   std::map<std::string, std::string> known_;
   std::vector<Tool> tools_;
-  std::optional<std::future<std::string>> python_;  // the interpreter's report (python_packages)
+  std::optional<std::future<Answer>> python_;  // the interpreter's report (python_packages)
+  std::string python_program_;
   nlohmann::json cache_ = nlohmann::json::object();
   bool cache_dirty_ = false;
   std::filesystem::path cache_path_;

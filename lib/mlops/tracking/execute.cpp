@@ -182,6 +182,9 @@ Result<ExecutedRun> execute_run(const Repo& repo, RunSetup setup, const RunOutpu
   const std::vector<std::string> command = setup.command;
   // The program gets the params as given; the record may hold [redacted] for some of them.
   const std::string params_json = nlohmann::json(setup.params).dump();
+  // From here until the run's end is recorded, a termination signal goes to the command (or
+  // waits for it to start) instead of ending mlops with the run left open.
+  ForwardSignals forwarding;
   auto recorder = RunRecorder::begin(repo, std::move(setup));
   if (!recorder) return std::unexpected(recorder.error());
   ExecutedRun result;
@@ -262,8 +265,12 @@ Result<ExecutedRun> execute_run(const Repo& repo, RunSetup setup, const RunOutpu
   auto record = recorder->store().get(result.id);
   if (!record) return std::unexpected(record.error());
   result.duration = record->duration;
-  out::note(fmt::format("run {} {} (exit {}) in {}", result.id, result.status, outcome->exit_code,
-                        display_duration(record->duration)));
+  // "killed (exit 0)" would read as a contradiction: the command ended by itself after mlops
+  // passed a signal on to it.
+  std::string ending = outcome->signal == 0 && outcome->forwarded != 0
+                           ? fmt::format("exit {} after SIG{}", outcome->exit_code, sigabbrev_np(outcome->forwarded))
+                           : fmt::format("exit {}", outcome->exit_code);
+  out::note(fmt::format("run {} {} ({}) in {}", result.id, result.status, ending, display_duration(record->duration)));
   return result;
 }
 

@@ -280,4 +280,36 @@ Result<ImportedRun> run_from_json(const nlohmann::json& document, std::string_vi
   return imported;
 }
 
+Result<std::vector<ImportedRun>> parse_export_document(std::string_view text, const ExportSource& source) {
+  auto malformed = [&](std::string_view what) {
+    return bad_input(fmt::format("malformed {} '{}': {}", source.kind, source.name, what), source.hint);
+  };
+  auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded()) return std::unexpected(malformed("not valid JSON"));
+  auto format = doc.is_object() ? doc.find("format") : doc.end();
+  auto runs = doc.is_object() ? doc.find("runs") : doc.end();
+  if (!doc.is_object() || format == doc.end() || *format != kExportFormat || runs == doc.end() || !runs->is_array()) {
+    return std::unexpected(
+        malformed(fmt::format("expected an object with \"format\": \"{}\" and a \"runs\" list", kExportFormat)));
+  }
+  auto version = doc.find("version");
+  if (version == doc.end() || !version->is_number_integer() || version->get<std::int64_t>() > kExportVersion) {
+    return std::unexpected(malformed(fmt::format("unsupported version {} (this mlops reads version {})",
+                                                 version == doc.end() ? "none" : version->dump(), kExportVersion)));
+  }
+  std::vector<ImportedRun> result;
+  std::size_t index = 0;
+  for (const auto& entry : *runs) {
+    ++index;
+    try {
+      auto run = run_from_json(entry, fmt::format("{}, run {}", source.name, index));
+      if (!run) return std::unexpected(run.error());
+      result.push_back(std::move(*run));
+    } catch (const nlohmann::json::exception& e) {
+      return std::unexpected(malformed(fmt::format("run {}: {}", index, e.what())));
+    }
+  }
+  return result;
+}
+
 }  // namespace mlops::tracking

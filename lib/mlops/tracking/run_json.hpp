@@ -34,4 +34,15 @@ struct ImportedRun {
 // Reads one run document; `where` names it in errors ("runs.json, run 3").
 Result<ImportedRun> run_from_json(const nlohmann::json& document, std::string_view where);
 
+// Where an export document came from, for its errors: "malformed {kind} '{name}': ...", with `hint`.
+struct ExportSource {
+  std::string kind;  // "runs file", "run document"
+  std::string name;
+  std::string hint;
+};
+// Every run of an export document (a `runs export` file, or a run document on a remote, written
+// by any clone): the format, the version and each run are checked; anything else, whatever its
+// JSON types, is bad input naming the source and the run.
+Result<std::vector<ImportedRun>> parse_export_document(std::string_view text, const ExportSource& source);
+
 }  // namespace mlops::tracking

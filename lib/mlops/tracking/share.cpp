@@ -67,32 +67,6 @@ Result<data::DocumentPut> write_document(const Repo& repo, const data::Remote& r
   return remote.put_document(key, temp.path());
 }
 
-// The run in a run document, with `id` (the index's word for it) checked.
-Result<ImportedRun> parse_run_document(std::string_view text, std::string_view where, std::string_view id) {
-  auto malformed = [&](std::string_view what) {
-    return bad_input(fmt::format("malformed run document '{}': {}", where, what),
-                     "it was not written by 'mlops runs push'; remove it from the remote and push the run again");
-  };
-  auto doc = nlohmann::json::parse(text, nullptr, false);
-  if (doc.is_discarded()) return std::unexpected(malformed("not valid JSON"));
-  if (!doc.is_object() || doc.value("format", std::string()) != kExportFormat || !doc.contains("runs") ||
-      !doc["runs"].is_array() || doc["runs"].size() != 1) {
-    return std::unexpected(malformed("expected a 'runs export' document with one run"));
-  }
-  if (!doc["version"].is_number_integer() || doc["version"].get<int>() > kExportVersion) {
-    return std::unexpected(malformed(
-        fmt::format("unsupported version {} (this mlops reads version {})", doc["version"].dump(), kExportVersion)));
-  }
-  try {
-    auto run = run_from_json(doc["runs"][0], where);
-    if (!run) return std::unexpected(run.error());
-    if (run->record.id != id) return std::unexpected(malformed(fmt::format("it holds run '{}'", run->record.id)));
-    return run;
-  } catch (const nlohmann::json::exception& e) {
-    return std::unexpected(malformed(e.what()));
-  }
-}
-
 // The run in a run document exactly as written: what a local run is compared with (a record read
 // back from it lacks what the store derives on import, such as the final metrics).
 nlohmann::json document_run(std::string_view text) { return nlohmann::json::parse(text)["runs"][0]; }
@@ -189,6 +163,53 @@ std::optional<Error> name_lost_artifact(const std::vector<RunRecord>& records, c
 
 }  // namespace
 
+Result<ImportedRun> parse_run_document(std::string_view text, std::string_view where, std::string_view id) {
+  auto runs = parse_export_document(
+      text, {"run document", std::string(where),
+             "it was not written by 'mlops runs push'; remove it from the remote and push the run again"});
+  if (!runs) return std::unexpected(runs.error());
+  auto malformed = [&](std::string_view what) {
+    return bad_input(fmt::format("malformed run document '{}': {}", where, what),
+                     "it was not written by 'mlops runs push'; remove it from the remote and push the run again");
+  };
+  if (runs->size() != 1) return std::unexpected(malformed("expected a 'runs export' document with one run"));
+  if (runs->front().record.id != id) {
+    return std::unexpected(malformed(fmt::format("it holds run '{}'", runs->front().record.id)));
+  }
+  return std::move(runs->front());
+}
+
+std::optional<std::vector<SharedRun>> parse_index_segment(std::string_view text) {
+  auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
+  auto format = doc.find("format");
+  auto version = doc.find("version");
+  auto runs = doc.find("runs");
+  if (format == doc.end() || *format != kIndexFormat || version == doc.end() || !version->is_number_integer() ||
+      version->get<std::int64_t>() > kIndexVersion || runs == doc.end() || !runs->is_array()) {
+    return std::nullopt;
+  }
+  // Each field is taken only when it has its type: an entry of another shape is skipped.
+  auto text_of = [](const nlohmann::json& entry, const char* key) {
+    auto it = entry.find(key);
+    return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  std::vector<SharedRun> result;
+  for (const auto& entry : *runs) {
+    if (!entry.is_object()) continue;
+    SharedRun run;
+    run.id = text_of(entry, "id");
+    auto hash = Hash::parse(text_of(entry, "hash"));
+    if (run.id.empty() || !hash) continue;
+    run.hash = *hash;
+    run.name = text_of(entry, "name");
+    run.status = text_of(entry, "status");
+    run.start_time = text_of(entry, "start_time");
+    result.push_back(std::move(run));
+  }
+  return result;
+}
+
 std::string run_document(const RunRecord& record, const std::vector<MetricPoint>& history) {
   nlohmann::ordered_json runs = nlohmann::ordered_json::array();
   runs.push_back(run_to_json(record, history));
@@ -217,28 +238,14 @@ Result<std::map<std::string, SharedRun>> read_run_index(const Repo& repo, const 
       fs::create_directories(seen, ec);
       (void)write_file_atomic(copy, *text, repo.tmp());  // a copy that fails is only read again next time
     }
-    auto doc = nlohmann::json::parse(*text, nullptr, false);
-    bool readable = !doc.is_discarded() && doc.is_object() && doc.value("format", std::string()) == kIndexFormat &&
-                    doc["version"].is_number_integer() && doc["version"].get<int>() <= kIndexVersion &&
-                    doc.contains("runs") && doc["runs"].is_array();
-    if (!readable) {
+    auto runs = parse_index_segment(*text);
+    if (!runs) {
       // One unreadable segment (a newer mlops, a hand edit) must not hide every other run.
       out::warn(fmt::format("skipping the run index segment '{}' on {}: not an index this mlops reads", segment.key,
                             remote.describe()));
       continue;
     }
-    for (const auto& entry : doc["runs"]) {
-      if (!entry.is_object() || !entry.contains("id") || !entry["id"].is_string()) continue;
-      SharedRun run;
-      run.id = entry["id"].get<std::string>();
-      auto hash = Hash::parse(entry.value("hash", std::string()));
-      if (!hash) continue;
-      run.hash = *hash;
-      run.name = entry.value("name", std::string());
-      run.status = entry.value("status", std::string());
-      run.start_time = entry.value("start_time", std::string());
-      index.emplace(run.id, std::move(run));
-    }
+    for (auto& run : *runs) index.emplace(run.id, std::move(run));
   }
   return index;
 }

@@ -11,6 +11,7 @@
 // nothing. Order of writes: artifact objects, then the run document, then the index segment, so
 // whatever the index names can be fetched.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "mlops/core/hash.hpp"
 #include "mlops/core/repo.hpp"
 #include "mlops/data/remote.hpp"
+#include "mlops/tracking/run_json.hpp"
 #include "mlops/tracking/run_store.hpp"
 
 namespace mlops::tracking {
@@ -34,6 +36,13 @@ struct SharedRun {
 // The union of the index segments on `remote`, by run id (the first segment, by key, that names
 // an id wins; segments never disagree unless a document was replaced by hand).
 Result<std::map<std::string, SharedRun>> read_run_index(const Repo& repo, const data::Remote& remote);
+
+// The run in a run document fetched from a remote, with `id` (the index's word for it) checked;
+// `where` names the document in errors. Anything else is bad input, never an exception.
+Result<ImportedRun> parse_run_document(std::string_view text, std::string_view where, std::string_view id);
+// The runs an index segment lists; nullopt when it is not a segment this mlops reads. Entries
+// without an id or a valid hash are left out.
+std::optional<std::vector<SharedRun>> parse_index_segment(std::string_view text);
 
 // The document of a run (the `runs export` format with one run), as pushed.
 std::string run_document(const RunRecord& record, const std::vector<MetricPoint>& history);

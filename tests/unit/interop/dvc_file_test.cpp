@@ -101,6 +101,8 @@ TEST_CASE("join_inside keeps paths in the repository") {
   CHECK_FALSE(join_inside("data", "../../a"));
   CHECK_FALSE(join_inside("", "/a"));
   CHECK_FALSE(join_inside("", "."));
+  // A base that is not repository-relative cannot lead outside either (tests/fuzz/regressions/dvc).
+  CHECK_FALSE(join_inside("/suVb", "../o"));
 }
 
 #include "mlops/interop/dvc_export.hpp"

@@ -173,3 +173,27 @@ TEST_CASE("an unreadable index segment hides no other run") {
   CHECK(index->count("01m8eeeeeeeeee") == 1);
   fs::remove_all(dir);
 }
+
+// A remote any clone can write: fields of the wrong JSON type were exceptions that ended
+// 'runs pull' with "unexpected error" (tests/fuzz/runs_fuzz.cpp reads these).
+TEST_CASE("run documents and index segments of any shape are bad input or skipped, never exceptions") {
+  for (std::string text : {R"({"format": 1, "version": 1, "runs": []})", R"({"format": "mlops-runs", "version": "1"})",
+                           R"({"format": "mlops-runs", "version": 1, "runs": [{"id": 5}]})", R"([1, 2])", "{"}) {
+    auto run = parse_run_document(text, "runs/docs/x.json", "x");
+    REQUIRE_FALSE(run);
+    CHECK(run.error().exit == mlops::Exit::bad_input);
+    CHECK(run.error().message.find("runs/docs/x.json") != std::string::npos);
+  }
+  CHECK_FALSE(parse_index_segment(R"({"format": 1, "version": 1, "runs": []})"));
+  CHECK_FALSE(parse_index_segment(R"({"format": "mlops-runs-index", "version": 2, "runs": []})"));
+  auto hash = "xxh3:" + std::string(32, 'a');
+  auto segment = parse_index_segment(R"({"format": "mlops-runs-index", "version": 1, "runs": [
+      {"id": 7, "hash": ")" + hash + R"("}, {"id": "b", "hash": 3}, "c",
+      {"id": "d", "hash": ")" + hash +
+                                     R"(", "name": 9, "status": "finished"}]})");
+  REQUIRE(segment);
+  REQUIRE(segment->size() == 1);
+  CHECK(segment->front().id == "d");
+  CHECK(segment->front().name.empty());
+  CHECK(segment->front().status == "finished");
+}

@@ -1,5 +1,5 @@
 // `mlops import dvc [PATH...] [--dry-run] [--keep-dvc=false] [--all-commits]`: DVC-tracked data into the
-// mlops cache (with --all-commits, the versions of every commit's .dvc files too).
+// mlops cache (with --all-commits, the versions every commit's .dvc files and dvc.lock stages name too).
 #include <fmt/format.h>
 
 #include "mlops/cli/command.hpp"
@@ -49,17 +49,15 @@ nlohmann::ordered_json outcome_json(const interop::DvcOutcome& o, bool dry_run) 
 void print_history(const interop::DvcImportReport& report, bool dry_run) {
   if (report.commits == 0) return;
   std::size_t counts[4] = {0, 0, 0, 0};
-  std::size_t commits_missing = 0;
   for (const auto& v : report.history) {
     const auto& o = v.outcome;
     ++counts[static_cast<int>(o.kind)];
     if (o.kind == interop::OutcomeKind::imported) continue;
-    commits_missing += v.commits.size();
     std::string where = fmt::format("{} (md5 {}, in {} commit{}, the newest {})", o.out.path, o.out.md5,
                                     v.commits.size(), v.commits.size() == 1 ? "" : "s", v.commits.front().substr(0, 7));
     if (o.kind == interop::OutcomeKind::missing) {
       out::println("{} {}: {}", out::paint("missing", out::Style::red), where, o.reason);
-      out::println("  fetch it with: dvc fetch --all-commits {}", o.out.source);
+      out::println("  fetch it with: {}", o.fetch_command);
     } else {
       out::println("{} {}: {}", out::paint("skipped", out::Style::yellow), where, o.reason);
     }
@@ -190,7 +188,8 @@ void add_import_dvc(CLI::App& group) {
   command->add_flag("--keep-dvc", options->keep_dvc,
                     "Keep the .dvc files (the default); --keep-dvc=false removes each once all its data is imported");
   command->add_flag("--all-commits", options->all_commits,
-                    "Also import the versions the .dvc files of every commit name, so that PATH@REV finds them");
+                    "Also import the versions the .dvc files and dvc.lock stages of every commit name, so that "
+                    "PATH@REV finds them");
   add_json_flag(*command);
   command->footer(
       "Data is looked for in DVC's cache (DVC 3 .dvc/cache/files/md5/ and DVC 2 .dvc/cache/), DVC remotes on a\n"

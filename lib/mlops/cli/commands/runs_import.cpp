@@ -20,32 +20,8 @@ struct RunsImportOptions {
 
 int run_runs_import(const RunsImportOptions& options) {
   std::string text = unwrap(options.file == "-" ? read_file("/dev/stdin") : read_file(options.file));
-  auto doc = nlohmann::json::parse(text, nullptr, false);
-  auto malformed = [&](std::string_view what) {
-    return Failure(bad_input(fmt::format("malformed runs file '{}': {}", options.file, what),
-                             "import a file written by 'mlops runs export'"));
-  };
-  if (doc.is_discarded()) throw malformed("not valid JSON");
-  if (!doc.is_object() || doc.value("format", std::string()) != tracking::kExportFormat || !doc.contains("runs") ||
-      !doc["runs"].is_array()) {
-    throw malformed(
-        fmt::format("expected an object with \"format\": \"{}\" and a \"runs\" list", tracking::kExportFormat));
-  }
-  if (!doc["version"].is_number_integer() || doc["version"].get<int>() > tracking::kExportVersion) {
-    throw malformed(fmt::format("unsupported version {} (this mlops reads version {})", doc["version"].dump(),
-                                tracking::kExportVersion));
-  }
-  std::vector<tracking::ImportedRun> runs;
-  std::size_t index = 0;
-  for (const auto& entry : doc["runs"]) {
-    ++index;
-    std::string where = fmt::format("{}, run {}", options.file, index);
-    try {
-      runs.push_back(unwrap(tracking::run_from_json(entry, where)));
-    } catch (const nlohmann::json::exception& e) {
-      throw malformed(fmt::format("run {}: {}", index, e.what()));
-    }
-  }
+  auto runs = unwrap(tracking::parse_export_document(
+      text, {"runs file", options.file, "import a file written by 'mlops runs export'"}));
   Repo repo = require_store();
   auto store = unwrap(tracking::RunStore::open(repo));
   // Checked before anything is written, so that a clash imports nothing.
