@@ -67,7 +67,8 @@ test_ui_pages_in_chromium() {
   [[ "$dom" == *'name="where"'* ]] || fail "no filter box"
   [[ -z "$console" ]] || fail "console messages on the runs page: $console"
   browser --dump-dom "${url}compare?id=01kb0000000001&id=01kb0000000002"
-  expect_eq "$(count 'class="controls"' "$dom")" 2  # the script (/static/page.js) ran under the CSP
+  # The primary-metric form, and one per curve chart from the script (/static/page.js), which ran under the CSP.
+  expect_eq "$(count 'class="controls"' "$dom")" 3
   [[ "$dom" == *'params.lr against metrics.acc'* ]] || fail "no scatter on the compare page"
   [[ "$dom" == *'<td class="num" data-value="0.948377">0.948377</td>'* ]] || fail "no final value of fast"
   [[ -z "$console" ]] || fail "console messages on the compare page: $console"
