@@ -137,7 +137,7 @@ test_report_errors_write_nothing() {
   run mlops runs report "${golden_ids[@]}" -o no/such/dir/r.html
   expect_rc 2
   expect_err "the folder 'no/such/dir' of -o does not exist"
-  expect_err "mkdir -p no/such/dir"
+  expect_err "mkdir -p 'no/such/dir'"
   [[ "$err" != *".tmp"* ]] || fail "the error names a temp file: $err"
   expect_no_file r.html
   [[ "$(tree_state)" == "$before" ]] || fail "a failed report changed the tree: $(diff <(echo "$before") <(tree_state))"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <set>
 
 #include "mlops/core/suggest.hpp"
@@ -275,16 +276,19 @@ std::string primary_metric(const std::vector<RunView>& runs, const std::vector<s
   auto held_out = [&](std::string_view name) { return has_any(name, {"val", "eval", "test"}); };
   std::vector<std::string> candidates;
   for (const auto& metric : metrics) {
+    // Whether the runs differ on it: NaN (a run that diverged) counts as one value of its own.
     std::set<double> finals;
-    bool everywhere = true;
+    bool everywhere = true, nan = false;
     for (const auto& view : runs) {
       auto value = final_value(view, metric);
       if (!value)
         everywhere = false;
+      else if (std::isnan(*value))
+        nan = true;
       else
         finals.insert(*value);
     }
-    if (everywhere && finals.size() > 1) candidates.push_back(metric);
+    if (everywhere && finals.size() + (nan ? 1 : 0) > 1) candidates.push_back(metric);
   }
   if (candidates.empty()) candidates = metrics;
   std::sort(candidates.begin(), candidates.end());

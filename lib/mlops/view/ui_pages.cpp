@@ -284,9 +284,10 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request) {
   }
   if (!left_out.empty()) {
     body += fmt::format(
-        "<p class=\"muted\">{} more column{} vary between these runs and are not shown: {} (Choose columns shows "
-        "them).</p>\n",
-        left_out.size(), left_out.size() == 1 ? "" : "s", escape(fmt::format("{}", fmt::join(left_out, ", "))));
+        "<p class=\"muted\">{} more column{} between these runs and {} not shown: {} (Choose columns shows "
+        "{}).</p>\n",
+        left_out.size(), left_out.size() == 1 ? " varies" : "s vary", left_out.size() == 1 ? "is" : "are",
+        escape(fmt::format("{}", fmt::join(left_out, ", "))), left_out.size() == 1 ? "it" : "them");
   }
   body += fmt::format("<p>{} run{}{}{}</p>\n", total, total == 1 ? "" : "s", where.empty() ? "" : " match the filter",
                       total > kRunsPerPage ? fmt::format(" · showing {}–{}", first + 1, last) : "");
@@ -355,15 +356,15 @@ UiResponse compare_page(const Repo& repo, const UiRequest& request) {
   std::string note;
   if (asked.empty()) {
     std::string sort = request.param("sort");
-    if (sort.starts_with("-")) sort.erase(0, 1);
+    if (sort.starts_with("-") || sort.starts_with("+")) sort.erase(0, 1);
     if (sort.starts_with("metrics.") && std::ranges::find(metrics, sort.substr(8)) != metrics.end())
       options.primary = sort.substr(8);
   } else if (std::ranges::find(metrics, asked) != metrics.end()) {
     options.primary = asked;
   } else {
     std::string suggestion = closest(asked, metrics);
-    note = fmt::format("<p role=\"alert\" class=\"error\">No run here logged the metric '{}'{}.</p>\n", escape(asked),
-                       suggestion.empty() ? "" : fmt::format(": did you mean '{}'?", escape(suggestion)));
+    note = fmt::format("<p role=\"alert\" class=\"error\">No run here logged the metric '{}'{}</p>\n", escape(asked),
+                       suggestion.empty() ? "." : fmt::format(": did you mean '{}'?", escape(suggestion)));
   }
   if (options.primary.empty()) options.primary = primary_metric(*runs, metrics);
   std::string control;

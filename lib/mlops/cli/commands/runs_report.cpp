@@ -68,9 +68,10 @@ int run_runs_report(const RunsReportOptions& options) {
   // A folder that is not there: said of the folder, not of the temp file the write would create.
   if (!options.output.empty() && options.output != "-") {
     auto folder = std::filesystem::path(options.output).parent_path();
-    if (!folder.empty() && !std::filesystem::is_directory(folder)) {
+    std::error_code ec;
+    if (!folder.empty() && !std::filesystem::is_directory(folder, ec)) {
       throw Failure(bad_input(fmt::format("the folder '{}' of -o does not exist", folder.string()),
-                              fmt::format("create it first: mkdir -p {}", folder.string())));
+                              fmt::format("create it first: mkdir -p '{}'", folder.string())));
     }
   }
   // A bad filter is a usage error before the store is opened.
