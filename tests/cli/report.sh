@@ -52,12 +52,12 @@ test_report_matches_golden_files() {
 }
 
 test_report_content() {
-  repo_with_runs
+  repo_with_runs  # run 3 has no acc: the primary metric is loss, the score every run has
   run mlops runs report "${golden_ids[@]}" -o report.html
   expect_rc 0
   local html
   html=$(cat report.html)
-  for want in 'id="compare"' 'id="run-01kb0000000001"' 'Learning curves' 'Data table: loss' 'params.lr against metrics.acc' \
+  for want in 'id="compare"' 'id="run-01kb0000000001"' 'Learning curves' 'Data table: loss' 'params.lr against metrics.loss' \
     'Parallel coordinates' '<td>params.lr</td>' 'data/train.csv.mlops' 'model.pt' "default-src 'none'"; do
     [[ "$html" == *"$want"* ]] || fail "report lacks '$want'"
   done
@@ -115,16 +115,30 @@ test_report_errors_write_nothing() {
   run mlops runs report --where "params.lr > 5" -o r.html
   expect_rc 2
   expect_err "no runs match the filter"
+  run mlops runs report --where "metrics.ac > 0.5" -o r.html
+  expect_rc 2
+  expect_err "no runs match the filter"
+  expect_err "hint: no run has 'metrics.ac': did you mean 'metrics.acc'?"
+  # runs list shares the check (the filter code is tracking's).
+  run mlops runs list --where "metrics.ac > 0.5"
+  expect_rc 0
+  expect_err "warning: no run has 'metrics.ac': did you mean 'metrics.acc'?"
+  run mlops runs list --where "metrics.acc > 0.5" --sort -params.l
+  expect_err "no run has 'params.l': did you mean 'params.lr'?"
+  run mlops runs list --where "metrics.acc > 0.5"
+  [[ "$err" != *"no run has"* ]] || fail "a warning for keys the runs have: $err"
   run mlops runs report "${golden_ids[@]}" --metric los -o r.html
   expect_rc 2
-  expect_err "no run in the report logged the metric 'los'"
+  expect_err "none of these runs logged the metric 'los'"
   expect_err "did you mean 'loss'?"
   run mlops runs report "${golden_ids[@]}" --json
   expect_rc 2
   expect_err "-o FILE"
   run mlops runs report "${golden_ids[@]}" -o no/such/dir/r.html
   expect_rc 2
-  expect_err "cannot create 'no/such/dir/"
+  expect_err "the folder 'no/such/dir' of -o does not exist"
+  expect_err "mkdir -p 'no/such/dir'"
+  [[ "$err" != *".tmp"* ]] || fail "the error names a temp file: $err"
   expect_no_file r.html
   [[ "$(tree_state)" == "$before" ]] || fail "a failed report changed the tree: $(diff <(echo "$before") <(tree_state))"
 }

@@ -26,7 +26,7 @@ start_ui() {
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1
   done
-  [[ "$url" == http://127.0.0.1:*/ ]] || { fail "ui did not start: $(cat "$TEST_ROOT/ui.err")"; return 1; }
+  [[ "$url" == http://*:*/ ]] || { fail "ui did not start: $(cat "$TEST_ROOT/ui.err")"; return 1; }
 }
 
 # Stops the server with SIGTERM; it must exit 0.
@@ -67,7 +67,8 @@ test_ui_pages_in_chromium() {
   [[ "$dom" == *'name="where"'* ]] || fail "no filter box"
   [[ -z "$console" ]] || fail "console messages on the runs page: $console"
   browser --dump-dom "${url}compare?id=01kb0000000001&id=01kb0000000002"
-  expect_eq "$(count 'class="controls"' "$dom")" 2  # the script (/static/page.js) ran under the CSP
+  # The primary-metric form, and one per curve chart from the script (/static/page.js), which ran under the CSP.
+  expect_eq "$(count 'class="controls"' "$dom")" 3
   [[ "$dom" == *'params.lr against metrics.acc'* ]] || fail "no scatter on the compare page"
   [[ "$dom" == *'<td class="num" data-value="0.948377">0.948377</td>'* ]] || fail "no final value of fast"
   [[ -z "$console" ]] || fail "console messages on the compare page: $console"
@@ -173,6 +174,105 @@ test_ui_refuses_other_hosts_and_writes() {
   expect_eq "$after" "$before"
 }
 
+test_ui_on_all_addresses_answers_the_machines_names() {
+  repo_with_runs
+  start_ui --host 0.0.0.0 --allow-host ml.example.com || return
+  local port=${url##*:}
+  port=${port%/}
+  [[ "$url" != *0.0.0.0* ]] || fail "the address printed is the wildcard: $url"
+  expect_eq "$(grep -c 'anyone who can reach this address' "$TEST_ROOT/ui.err")" 1
+  grep -q "answering to Host 127.0.0.1:$port, localhost:$port" "$TEST_ROOT/ui.err" || fail "no note of the hosts: $(cat "$TEST_ROOT/ui.err")"
+  local address
+  for address in 127.0.0.1 $(hostname -I 2>/dev/null); do
+    [[ "$address" == *:* ]] && continue  # 0.0.0.0 is IPv4 only
+    fetch "http://$address:$port/"
+    expect_eq "$status" 200
+  done
+  for host in "localhost:$port" "$(hostname):$port" "ml.example.com" "ml.example.com:$port"; do
+    fetch -H "Host: $host" "http://127.0.0.1:$port/"
+    expect_eq "$status" 200
+  done
+  fetch -H "Host: evil.example:$port" "http://127.0.0.1:$port/"
+  expect_eq "$status" 403
+  [[ "$body" == *"--allow-host NAME"* ]] || fail "the 403 page does not say how to add a name"
+  stop_ui
+  # An address that is not this machine's: the hint names the address, not the port; no warning before.
+  run mlops ui --host 203.0.113.77 --port 0
+  expect_rc 3
+  expect_err "is not an address of this machine"
+  [[ "$err" != *"anyone who can reach"* ]] || fail "warned before a bind that failed"
+  [[ "$err" != *"another port"* ]] || fail "the hint is about the port"
+}
+
+test_ui_default_columns_show_the_metrics_and_name_the_rest() {
+  new_repo
+  local i p params
+  for i in 1 2; do
+    params=()
+    for p in 01 02 03 04 05 06 07 08 09 10 11 12; do params+=(--param "p$p=$i"); done
+    mlops run --name "r$i" "${params[@]}" -- \
+      sh -c "mlops log metric m_a $i && mlops log metric m_b $i && mlops log metric m_c $i" >/dev/null 2>&1 ||
+      fail "run $i failed"
+  done
+  start_ui || return
+  fetch "$url"
+  for key in metrics.m_a metrics.m_b metrics.m_c params.p01 params.p09; do
+    [[ "$body" == *">$key</a>"* ]] || fail "no column $key"
+  done
+  [[ "$body" != *'>params.p10</a>'* ]] || fail "more than 12 columns by default"
+  [[ "$body" == *'3 more columns vary between these runs and are not shown: params.p10, params.p11, params.p12'* ]] ||
+    fail "the columns left out are not named"
+  stop_ui
+}
+
+test_ui_empty_pages_say_what_to_run() {
+  new_repo
+  mlops runs list >/dev/null 2>&1  # may create an empty runs.db: both cases must read the same
+  start_ui || return
+  fetch "$url"
+  [[ "$body" == *"No runs yet: record one with <code>mlops run -- CMD</code>"* ]] ||
+    [[ "$body" == *"No runs yet: record one with &#39;mlops run -- CMD&#39;"* ]] || fail "no empty-state hint: $body"
+  [[ "$body" != *'Compare the selected runs'* ]] || fail "an empty table with a Compare button"
+  fetch "${url}models"
+  [[ "$body" == *'<code>mlops model register NAME --run ID</code>'* ]] || fail "a wrong register command: $body"
+  stop_ui
+}
+
+test_ui_runs_page_says_did_you_mean_for_a_key_no_run_has() {
+  repo_with_runs
+  start_ui || return
+  fetch "${url}?where=metrics.ac+%3E+0.5"
+  expect_eq "$status" 200
+  [[ "$body" == *"No run has &#39;metrics.ac&#39;: did you mean &#39;metrics.acc&#39;?"* ]] ||
+    [[ "$body" == *"No run has 'metrics.ac': did you mean 'metrics.acc'?"* ]] || fail "no did-you-mean for the filter"
+  fetch "${url}?sort=-metrics.los&columns=params.lr,params.l"
+  [[ "$body" == *"metrics.los"*"did you mean"*"metrics.loss"* ]] || fail "no did-you-mean for the sort"
+  [[ "$body" == *"params.l"*"did you mean"*"params.lr"* ]] || fail "no did-you-mean for a column"
+  fetch "${url}?where=metrics.acc+%3E+0.5"
+  [[ "$body" != *"No run has"* ]] || fail "a warning for a key the runs have"
+  stop_ui
+}
+
+test_ui_compare_chooses_the_primary_metric() {
+  repo_with_runs
+  start_ui || return
+  local ids="id=01kb0000000001&id=01kb0000000002"
+  fetch "${url}compare?$ids&primary=loss"
+  [[ "$body" == *'params.lr against metrics.loss'* ]] || fail "?primary=loss is ignored"
+  [[ "$body" == *'<select name="primary"><option>acc</option><option selected>loss</option>'* ]] ||
+    fail "no primary metric control"
+  fetch "${url}compare?$ids&sort=-metrics.loss"
+  [[ "$body" == *'params.lr against metrics.loss'* ]] || fail "the sort's metric is not the primary one"
+  fetch "${url}compare?$ids&primary=los"
+  expect_eq "$status" 200
+  [[ "$body" == *"did you mean 'loss'?"* ]] || fail "no did-you-mean for a misspelt primary"
+  [[ "$body" == *'params.lr against metrics.acc'* ]] || fail "the default is not used after a typo"
+  fetch "${url}?sort=-metrics.loss"
+  [[ "$body" == *'action="/compare"><input type="hidden" name="sort" value="-metrics.loss">'* ]] ||
+    fail "the Compare button does not carry the sort"
+  stop_ui
+}
+
 test_ui_escapes_hostile_strings() {
   repo_with_runs --hostile
   mlops run --name '<img src=x onerror=alert(5)>' -- sh -c 'echo "<script>alert(6)</script>"' >/dev/null 2>&1
@@ -223,6 +323,27 @@ test_ui_models_page() {
   [[ "$body" == *'auc = 0.93'* ]] || fail "no metrics in the lineage"
   [[ "$body" == *'assignment of v0.0.1 to production'* ]] || fail "no history"
   [[ "$body" != *'<b>'* ]] || fail "unescaped message"
+  stop_ui
+  # Gates live on the assignment tags; a rollback's -m is the user's reason.
+  git commit -q --allow-empty -m "next version"  # a version per commit
+  mlops run --name train2 --artifact model.bin -- mlops log metric auc 0.95 >/dev/null 2>&1
+  id=$(mlops runs list --ids --limit 1)
+  mlops model register churn --run "$id" --artifact model.bin >/dev/null 2>&1 || fail "register v0.0.2 failed"
+  mlops model promote churn v0.0.2 --to production --require 'metrics.auc >= 0.9' >/dev/null 2>&1 ||
+    fail "promote v0.0.2 failed"
+  mlops model rollback churn --stage production -m 'latency regression' >/dev/null 2>&1 || fail "rollback failed"
+  tags_before=$(git tag -l; ls .mlops)
+  start_ui || return
+  fetch "${url}models"
+  [[ "$body" == *'to production: <span class="status-finished">gate metrics.auc &gt;= 0.9: pass'* ]] ||
+    fail "the version's lineage lacks its gate: $body"
+  [[ "$body" == *'(rollback of production from v0.0.2): <q>latency regression</q>'* ]] ||
+    fail "the history lacks the rollback's reason"
+  [[ "$body" == *'<li><time>'*'assignment of v0.0.2 to production'*'<br><span class="status-finished">gate metrics.auc'* ]] ||
+    fail "the history lacks the gate"
+  # v0.0.1 holds production again: before it v0.0.2, and before that v0.0.1 itself, newest first.
+  [[ "$body" == *'<th>held before (newest first)</th>'*'<td>production</td><td>v0.0.1</td><td>v0.0.2, v0.0.1</td>'* ]] ||
+    fail "held before is not newest first"
   browser --dump-dom "${url}models"
   [[ "$dom" == *'registration of v0.0.1'* ]] || fail "the models page does not load in chromium"
   [[ -z "$console" ]] || fail "console messages on the models page: $console"
@@ -244,6 +365,8 @@ test_ui_errors() {
   stop_ui
   run mlops ui --help
   expect_out "Example: mlops ui"
+  expect_out "Models (stages, versions, lineage, gates, history) and Drift"
+  expect_out "this repository's runs"
   cd "$TEST_ROOT" && mkdir -p bare && cd bare && git init -q .
   run mlops ui --port 0
   expect_rc 2

@@ -8,6 +8,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "mlops/core/suggest.hpp"
+
 namespace mlops::tracking {
 
 namespace {
@@ -291,6 +293,30 @@ Result<std::vector<RunColumn>> varying_columns(RunStore& store, const std::vecto
     }
   }
   return varying;
+}
+
+Result<std::vector<std::string>> unknown_key_warnings(RunStore& store, const std::vector<std::string>& keys) {
+  std::vector<std::string> warnings, known, seen;
+  bool loaded = false;
+  for (const auto& key : keys) {
+    if (!key.starts_with("params.") && !key.starts_with("metrics.") && !key.starts_with("tags.")) continue;
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+    seen.push_back(key);
+    if (!loaded) {
+      for (std::string_view kind : {"params", "metrics", "tags"}) {
+        auto names = store.keys(kind);
+        if (!names) return std::unexpected(names.error());
+        for (const auto& name : *names) known.push_back(fmt::format("{}.{}", kind, name));
+      }
+      loaded = true;
+    }
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string suggestion = closest(key, known);
+    warnings.push_back(
+        fmt::format("no run has '{}'{}", key,
+                    suggestion.empty() ? std::string() : fmt::format(": did you mean '{}'?", suggestion)));
+  }
+  return warnings;
 }
 
 }  // namespace mlops::tracking

@@ -40,6 +40,11 @@ struct SelectedRun {
 Result<void> check_run_keys(const Query& query);
 Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection& selection);
 
+// For each params./metrics./tags. key of `keys` that no run in the store has, a warning such as
+// "no run has 'metrics.val_ac': did you mean 'metrics.val_acc'?" (the nearest key of any kind):
+// a filter, sort or column on a misspelt key would otherwise match nothing, silently.
+Result<std::vector<std::string>> unknown_key_warnings(RunStore& store, const std::vector<std::string>& keys);
+
 // The values of one key for a list of runs.
 struct RunColumn {
   std::string key;                           // "params.lr", "metrics.acc"

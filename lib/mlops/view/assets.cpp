@@ -7,22 +7,22 @@ std::string_view page_css() {
 --s0:#4e79a7;--s1:#f28e2b;--s2:#e15759;--s3:#76b7b2;--s4:#59a14f;--s5:#edc948;--s6:#b07aa1;--s7:#ff9da7;--s8:#9c755f;--s9:#8c8c8c}
 @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--muted:#9198a1;--line:#3d444d;--head:#151b23;--accent:#4493f8;--bad:#f85149;--good:#3fb950;--mark:#3b2e00;
 --s0:#7aa6d6;--s1:#f5a55a;--s2:#ff7b7d;--s3:#8fd1cb;--s4:#7cc46f;--s5:#f3d66b;--s6:#cf9dc2;--s7:#ffb3bb;--s8:#c49a7e;--s9:#b0b0b0}}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:1100px;padding:1em 1.5em}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:1600px;padding:1em 1.5em}
 h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:1px solid var(--line);padding-bottom:.2em;margin-top:2em}h3{font-size:1.05em;margin-top:1.5em}
 a{color:var(--accent)}:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
 .skip{position:absolute;left:-9999px}.skip:focus{left:1em;top:1em;background:var(--bg);padding:.3em}
 nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3em 1.2em}
 table{border-collapse:collapse;margin:.5em 0 1em;font-size:13px}th,td{border:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
 th{background:var(--head)}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.differs{background:var(--mark)}
-.wrap{overflow-x:auto}code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+.wrap{overflow-x:auto}td code,td.num,.nowrap{white-space:nowrap}.error{color:var(--bad);border-left:3px solid var(--bad);padding-left:.5em}code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 pre{overflow:auto;max-height:30em;background:var(--head);border:1px solid var(--line);padding:.5em;white-space:pre-wrap;word-break:break-all}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 .status-finished{color:var(--good)}.status-failed,.status-killed{color:var(--bad)}.muted{color:var(--muted)}
 figure{margin:1em 0 1.5em;position:relative}figcaption{font-weight:600;margin-bottom:.3em}
-.chart{width:100%;max-width:640px;height:auto;display:block;overflow:visible}
+.chart{width:100%;max-width:960px;height:auto;display:block;overflow:visible}
 .chart text{fill:var(--muted);font-size:10px}.chart .label{fill:var(--fg);font-size:11px}
 .chart .axis line{stroke:var(--line)}.chart .grid{stroke:var(--line);stroke-dasharray:2 3}.chart .cursor{stroke:var(--muted)}
-.chart .line{fill:none;stroke-width:1.6;stroke-linejoin:round}
+.chart .line{fill:none;stroke-width:1.6;stroke-linejoin:round}.line.d1{stroke-dasharray:6 3}.line.d2{stroke-dasharray:1.5 2.5}.line.d3{stroke-dasharray:8 3 2 3}.dash{margin-right:.3em;letter-spacing:-1px}
 .line.s0{stroke:var(--s0)}.line.s1{stroke:var(--s1)}.line.s2{stroke:var(--s2)}.line.s3{stroke:var(--s3)}.line.s4{stroke:var(--s4)}
 .line.s5{stroke:var(--s5)}.line.s6{stroke:var(--s6)}.line.s7{stroke:var(--s7)}.line.s8{stroke:var(--s8)}.line.s9{stroke:var(--s9)}
 .s0.dot,.s0.bar,.s0.swatch{fill:var(--s0);background:var(--s0)}.s1.dot,.s1.bar,.s1.swatch{fill:var(--s1);background:var(--s1)}
@@ -152,7 +152,7 @@ Curve.prototype.series = function () {
       if (st.log) { if (!(y > 0)) continue; y = Math.log10(y); }
       if (isFinite(y) && isFinite(xs[i])) pts.push([xs[i], y, s.value[i]]);
     }
-    return { label: s.label, color: s.color, pts: pts };
+    return { label: s.label, color: s.color, dash: s.dash, pts: pts };
   });
 };
 Curve.prototype.draw = function () {
@@ -196,7 +196,7 @@ Curve.prototype.draw = function () {
   ser.forEach(function (s) {
     if (!s.pts.length) return;
     var d = s.pts.map(function (p, i) { return (i ? "L" : "M") + sx(p[0]).toFixed(1) + " " + sy(p[1]).toFixed(1); }).join("");
-    var path = el("path", { "class": "line s" + s.color, d: d });
+    var path = el("path", { "class": "line s" + s.color + (s.dash ? " d" + s.dash : ""), d: d });
     if (s.pts.length === 1) path = el("circle", { "class": "dot s" + s.color, cx: sx(s.pts[0][0]), cy: sy(s.pts[0][1]), r: 3 });
     path.appendChild(el("title", {}, s.label));
     lines.appendChild(path);

@@ -10,6 +10,17 @@
 
 namespace mlops::view {
 
+std::string dash_class(std::size_t color) {
+  std::size_t dash = dash_of(color);
+  return dash == 0 ? std::string() : fmt::format(" d{}", dash);
+}
+
+std::string dash_mark(std::size_t color) {
+  static constexpr std::string_view kMarks[kDashes] = {"", "╌╌", "┈┈", "─·─"};
+  std::size_t dash = dash_of(color);
+  return dash == 0 ? std::string() : fmt::format("<span class=\"dash\" aria-hidden=\"true\">{}</span>", kMarks[dash]);
+}
+
 namespace {
 
 constexpr double kWidth = 640, kHeight = 260;
@@ -158,8 +169,8 @@ std::string line_chart(std::string_view id, std::string_view title, std::string_
       svg += fmt::format("<circle class=\"dot s{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\"><title>{}</title></circle>",
                          line.color % kColors, x(line.points[0].x), y(line.points[0].y), escape(line.label));
     } else {
-      svg += fmt::format("<path class=\"line s{}\" d=\"{}\"><title>{}</title></path>", line.color % kColors, path,
-                         escape(line.label));
+      svg += fmt::format("<path class=\"line s{}{}\" d=\"{}\"><title>{}</title></path>", line.color % kColors,
+                         dash_class(line.color), path, escape(line.label));
     }
   }
   svg += "</g></svg>";

@@ -16,6 +16,14 @@ namespace mlops::view {
 
 // The number of series colours (classes s0..s9); series i is drawn with s(i % kColors).
 inline constexpr std::size_t kColors = 10;
+// Series 11 to 40 reuse the colours with a dash pattern (class d1, d2, d3: dashed, dotted,
+// dash-dot), so no two of 40 lines look the same; the legend shows the pattern too.
+inline constexpr std::size_t kDashes = 4;
+inline std::size_t dash_of(std::size_t color) { return (color / kColors) % kDashes; }
+// " d1" for a dashed series, "" for a solid one: appended to a line's or a swatch's class.
+std::string dash_class(std::size_t color);
+// The legend's picture of a series' pattern ("", "╌╌", "┈┈", "─·─"), hidden from screen readers.
+std::string dash_mark(std::size_t color);
 
 // Axis numbers: 4 significant digits, no trailing zeros ("0.25", "1.2e+06", "-3").
 std::string axis_number(double value);

@@ -16,7 +16,7 @@ namespace mlops::view {
 
 struct ReportOptions {
   std::vector<std::string> metrics;  // the metrics to chart, in this order; empty: every metric, sorted
-  std::string primary;               // the metric of the scatter and parallel coordinates; empty: the first
+  std::string primary;               // the metric of the scatter and parallel coordinates; empty: primary_metric()
   std::size_t buckets = 500;         // curve downsampling: at most 2 * buckets + 2 points per run and metric
 };
 
@@ -26,6 +26,14 @@ Result<void> check_report_metrics(const std::vector<RunView>& runs, const Report
 
 // The metrics the report charts: options.metrics, or every metric any run has (sorted).
 std::vector<std::string> report_metrics(const std::vector<RunView>& runs, const ReportOptions& options);
+
+// The metric the scatter plots and parallel coordinates show when none is named: among `metrics`
+// that every run logged and whose final values differ between the runs (else among all of
+// `metrics`), the first, alphabetically, of those that name a score on held-out data (a name with
+// val, valid, eval or test and acc, auc, f1, loss, error, score, precision, recall, rmse, mae,
+// mse, bleu, rouge, perplexity or ppl), else of those that name a score, else the first: a learning
+// rate schedule or a step counter is seldom what runs are compared on. Empty when `metrics` is.
+std::string primary_metric(const std::vector<RunView>& runs, const std::vector<std::string>& metrics);
 
 std::string render_report_html(const std::vector<RunView>& runs, const ReportOptions& options);
 std::string render_report_markdown(const std::vector<RunView>& runs, const ReportOptions& options);

@@ -2,7 +2,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cmath>
 #include <set>
 
 #include "mlops/core/suggest.hpp"
@@ -155,18 +157,30 @@ std::string detail::compare_section(const std::vector<RunView>& runs, const Repo
 
   html += "<h3 id=\"curves\">Learning curves</h3>\n";
   std::size_t drawn = 0;
+  std::vector<std::string> single;  // metrics no run logged more than once: no curve to draw
   for (std::size_t m = 0; m < metrics.size(); ++m) {
     std::vector<std::pair<const RunView*, detail::CurveSeries>> series;
+    bool curve = false;
     for (std::size_t i = 0; i < runs.size(); ++i) {
       auto it = runs[i].history.find(metrics[m]);
       if (it == runs[i].history.end() || it->second.empty()) continue;
+      curve = curve || it->second.size() > 1;
       series.emplace_back(&runs[i], detail::curve_series(runs[i], i, metrics[m], options.buckets));
     }
     if (series.empty()) continue;
+    if (!curve) {
+      single.push_back(metrics[m]);
+      continue;
+    }
     html += detail::curve_figure(fmt::format("curve-{}", m), metrics[m], series, charts);
     ++drawn;
   }
-  if (drawn == 0) html += "<p>These runs logged no metrics.</p>\n";
+  if (!single.empty()) {
+    html += fmt::format("<p class=\"muted\">Logged once per run, so drawn under Final values only: {}.</p>\n",
+                        escape(fmt::format("{}", fmt::join(single, ", "))));
+  } else if (drawn == 0) {
+    html += "<p>These runs logged no metrics.</p>\n";
+  }
 
   if (!metrics.empty()) {
     html += "<h3 id=\"finals\">Final values</h3>\n";
@@ -182,7 +196,7 @@ std::string detail::compare_section(const std::vector<RunView>& runs, const Repo
     html += "<p class=\"muted\">The runs table above has these values.</p>\n";
   }
 
-  const std::string primary = options.primary.empty() ? (metrics.empty() ? "" : metrics.front()) : options.primary;
+  const std::string primary = options.primary.empty() ? primary_metric(runs, metrics) : options.primary;
   std::vector<std::pair<std::string, std::vector<std::optional<double>>>> numeric;
   for (const auto& key : params) {
     if (auto values = numeric_param(runs, key)) numeric.emplace_back(key, std::move(*values));
@@ -240,13 +254,51 @@ Result<void> check_report_metrics(const std::vector<RunView>& runs, const Report
   for (const auto& metric : wanted) {
     if (known.contains(metric)) continue;
     std::string suggestion = closest(metric, candidates);
-    return std::unexpected(bad_input(fmt::format("no run in the report logged the metric '{}'", metric),
+    return std::unexpected(bad_input(fmt::format("none of these runs logged the metric '{}'", metric),
                                      !suggestion.empty() ? fmt::format("did you mean '{}'?", suggestion)
                                      : candidates.empty()
                                          ? std::string("these runs logged no metrics")
                                          : fmt::format("the runs logged: {}", fmt::join(candidates, ", "))));
   }
   return {};
+}
+
+std::string primary_metric(const std::vector<RunView>& runs, const std::vector<std::string>& metrics) {
+  auto has_any = [](std::string_view name, std::initializer_list<std::string_view> words) {
+    std::string lower(name);
+    std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    return std::ranges::any_of(words, [&](std::string_view word) { return lower.find(word) != std::string::npos; });
+  };
+  auto score = [&](std::string_view name) {
+    return has_any(name, {"acc", "auc", "f1", "loss", "error", "score", "precision", "recall", "rmse", "mae", "mse",
+                          "bleu", "rouge", "perplexity", "ppl"});
+  };
+  auto held_out = [&](std::string_view name) { return has_any(name, {"val", "eval", "test"}); };
+  std::vector<std::string> candidates;
+  for (const auto& metric : metrics) {
+    // Whether the runs differ on it: NaN (a run that diverged) counts as one value of its own.
+    std::set<double> finals;
+    bool everywhere = true, nan = false;
+    for (const auto& view : runs) {
+      auto value = final_value(view, metric);
+      if (!value)
+        everywhere = false;
+      else if (std::isnan(*value))
+        nan = true;
+      else
+        finals.insert(*value);
+    }
+    if (everywhere && finals.size() + (nan ? 1 : 0) > 1) candidates.push_back(metric);
+  }
+  if (candidates.empty()) candidates = metrics;
+  std::sort(candidates.begin(), candidates.end());
+  for (const auto& metric : candidates) {
+    if (score(metric) && held_out(metric)) return metric;
+  }
+  for (const auto& metric : candidates) {
+    if (score(metric)) return metric;
+  }
+  return candidates.empty() ? std::string() : candidates.front();
 }
 
 std::vector<std::string> report_metrics(const std::vector<RunView>& runs, const ReportOptions& options) {

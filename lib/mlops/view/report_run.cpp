@@ -116,10 +116,12 @@ std::string curve_figure(const std::string& id, const std::string& metric,
     lines.push_back(std::move(line));
     data_series.push_back({{"label", curve.label},
                            {"color", curve.color % kColors},
+                           {"dash", dash_of(curve.color)},
                            {"step", curve.steps},
                            {"time", curve.seconds},
                            {"value", curve.values}});
-    legend += fmt::format("<li><span class=\"swatch s{}\"></span>{}</li>", curve.color % kColors, escape(curve.label));
+    legend += fmt::format("<li><span class=\"swatch s{}\"></span>{}{}</li>", curve.color % kColors,
+                          dash_mark(curve.color), escape(curve.label));
     // The data table summarises the whole history, not the drawn sample.
     const auto& history = view->history.at(metric);
     std::optional<double> low, high;

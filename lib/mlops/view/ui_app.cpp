@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "mlops/view/assets.hpp"
 #include "mlops/view/html.hpp"
@@ -25,24 +26,15 @@ std::vector<std::string> UiRequest::params_of(std::string_view key) const {
   return values;
 }
 
-std::vector<std::string> allowed_hosts(std::string_view host, int port) {
-  bool loopback = host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]";
-  std::vector<std::string> hosts;
-  if (loopback) {
-    for (std::string_view name : {"127.0.0.1", "localhost", "[::1]"}) hosts.push_back(fmt::format("{}:{}", name, port));
-  } else if (host.find(':') != std::string_view::npos && !host.starts_with("[")) {
-    hosts.push_back(fmt::format("[{}]:{}", host, port));
-  } else {
-    hosts.push_back(fmt::format("{}:{}", host, port));
-  }
-  return hosts;
-}
-
 UiResponse UiApp::handle(const UiRequest& request) const {
   UiResponse response;
-  if (std::find(hosts_.begin(), hosts_.end(), request.host) == hosts_.end()) {
-    response =
-        error_page(403, "Forbidden host", fmt::format("This server answers to {} only.", fmt::join(hosts_, ", ")));
+  std::string host = request.host;
+  std::ranges::transform(host, host.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (std::find(hosts_.begin(), hosts_.end(), host) == hosts_.end()) {
+    response = error_page(403, "Forbidden host",
+                          fmt::format("This server answers to {} only (a name it is reached by can be added with "
+                                      "'mlops ui --allow-host NAME').",
+                                      fmt::join(hosts_, ", ")));
   } else if (request.method != "GET" && request.method != "HEAD") {
     response = error_page(405, "Method not allowed", "This server is read-only: GET and HEAD only.");
     response.headers.emplace_back("Allow", "GET, HEAD");

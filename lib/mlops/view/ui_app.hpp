@@ -4,13 +4,14 @@
 //
 // Rules: read-only (GET and HEAD only, 405 for anything else; the store is opened per request and
 // never written); a request whose Host header is not one of the allowed hosts is refused (403),
-// which defeats DNS rebinding; every response carries a strict Content-Security-Policy (nothing
+// which defeats DNS rebinding (ui_hosts.hpp); every response carries a strict Content-Security-Policy (nothing
 // but this server's own style and script), nosniff, no referrer, no framing.
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "mlops/core/repo.hpp"
+#include "mlops/view/ui_hosts.hpp"
 
 namespace mlops::view {
 
@@ -39,10 +40,13 @@ inline constexpr std::string_view kUiPolicy =
 
 // The runs page shows this many runs at a time (the rest are a page away).
 inline constexpr std::size_t kRunsPerPage = 100;
+// Without chosen columns, the runs page shows at most this many that vary (metrics first).
+inline constexpr std::size_t kDefaultColumns = 12;
 
 class UiApp {
  public:
-  // `hosts`: the Host header values accepted ("127.0.0.1:8931", "localhost:8931", ...).
+  // `hosts`: the Host header values accepted, lower case ("127.0.0.1:8931", "localhost:8931", ...;
+  // allowed_hosts()); a request's Host is compared without regard to case.
   UiApp(Repo repo, std::vector<std::string> hosts) : repo_(std::move(repo)), hosts_(std::move(hosts)) {}
   void set_hosts(std::vector<std::string> hosts) { hosts_ = std::move(hosts); }
   UiResponse handle(const UiRequest& request) const;
@@ -52,9 +56,5 @@ class UiApp {
   Repo repo_;
   std::vector<std::string> hosts_;
 };
-
-// The Host values a server bound to `host`:`port` answers to: that host, and for a loopback
-// address the other loopback names (127.0.0.1, localhost, [::1]).
-std::vector<std::string> allowed_hosts(std::string_view host, int port);
 
 }  // namespace mlops::view

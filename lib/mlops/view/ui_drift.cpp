@@ -5,6 +5,7 @@
 
 #include "mlops/drift/kept.hpp"
 #include "mlops/drift/report.hpp"
+#include "mlops/tracking/display.hpp"
 #include "mlops/view/chart_svg.hpp"
 #include "mlops/view/html.hpp"
 #include "mlops/view/page.hpp"
@@ -119,9 +120,9 @@ UiResponse drift_page(const Repo& repo) {
     body += fmt::format(
         "<tr><td><a href=\"/drift/{0}\"><code>{0}</code></a></td><td>{1}</td><td><code>{2}</code></td>"
         "<td><code>{3}</code></td><td class=\"{4}\">{5}</td><td class=\"num\">{6} of {7}</td></tr>\n",
-        escape(id), escape(text_of(*doc, "created")), escape(source("reference")), escape(source("current")),
-        verdict_class(*doc), escape(text_of(*doc, "verdict")), report.value("drifted_columns", 0),
-        report.value("checked_columns", 0));
+        escape(id), escape(tracking::display_time(text_of(*doc, "created"))), escape(source("reference")),
+        escape(source("current")), verdict_class(*doc), escape(text_of(*doc, "verdict")),
+        report.value("drifted_columns", 0), report.value("checked_columns", 0));
   }
   page.body = body + "</tbody></table></div>\n";
   return ui_html_response(200, std::move(page));
@@ -143,9 +144,10 @@ UiResponse drift_report_page(const Repo& repo, std::string_view id) {
   body += fmt::format(
       "<dl class=\"facts\"><dt>kept</dt><dd>{}</dd><dt>reference</dt><dd>{}</dd><dt>current</dt><dd>{}</dd>"
       "<dt>drifted columns</dt><dd>{} of {} ({}; the dataset drifts at {})</dd><dt>fails on</dt><dd>{}</dd></dl>\n",
-      escape(text_of(*doc, "created")), side("reference"), side("current"), report.value("drifted_columns", 0),
-      report.value("checked_columns", 0), percent(report.value("share_drifted", ordered_json())),
-      percent(report.value("drift_share", ordered_json())), escape(text_of(report, "fail_on")));
+      escape(tracking::display_time(text_of(*doc, "created"))), side("reference"), side("current"),
+      report.value("drifted_columns", 0), report.value("checked_columns", 0),
+      percent(report.value("share_drifted", ordered_json())), percent(report.value("drift_share", ordered_json())),
+      escape(text_of(report, "fail_on")));
   const ordered_json columns = report.value("columns", ordered_json::array());
   body +=
       "<h2>Columns</h2><div class=\"wrap\"><table><thead><tr><th>column</th><th>role</th><th>type</th><th>method</th>"

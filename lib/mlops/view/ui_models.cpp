@@ -2,6 +2,7 @@
 // data, metrics, gates), and the full event history as a timeline, read from the git tags.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -78,7 +79,26 @@ std::string repro_cell(const ReproRuns& runs, std::optional<tracking::RunStore>&
                      record ? " on " + escape(tracking::display_time(record->start_time)) : std::string());
 }
 
-std::string lineage(const registry::Version& version) {
+std::string gate_line(const std::string& gate) {
+  // "metrics.auc >= 0.9: pass (value 0.93, bound >= 0.9)": a failed one was forced through.
+  bool passed = gate.find(": pass") != std::string::npos;
+  return fmt::format("<span class=\"{}\">gate {}</span>", passed ? "status-finished" : "status-failed", escape(gate));
+}
+
+// The gates each promotion of `version` checked: they are on the assignment tags, not on the
+// registration's.
+std::string promotion_gates(const registry::Model& model, const registry::Version& version) {
+  std::string html;
+  for (const auto& event : model.events) {
+    if (event.action != registry::Action::assign || event.version != version.name || !event.record) continue;
+    for (const auto& gate : registry::parse_message(event.record->message).meta.gates) {
+      html += fmt::format("<br>to {}: {}", escape(event.stage), gate_line(gate));
+    }
+  }
+  return html;
+}
+
+std::string lineage(const registry::Model& model, const registry::Version& version) {
   const auto& meta = version.message.meta;
   std::string html;
   if (!meta.run.empty()) {
@@ -91,8 +111,11 @@ std::string lineage(const registry::Version& version) {
   for (const auto& [name, value] : meta.metrics) {
     html += fmt::format("{}{} = {}", html.empty() ? "" : "<br>", escape(name), registry::format_number(value));
   }
-  for (const auto& gate : meta.gates) html += fmt::format("{}gate {}", html.empty() ? "" : "<br>", escape(gate));
+  for (const auto& gate : meta.gates) html += fmt::format("{}{}", html.empty() ? "" : "<br>", gate_line(gate));
   if (meta.dirty) html += fmt::format("{}registered from a tree with uncommitted changes", html.empty() ? "" : "<br>");
+  std::string gates = promotion_gates(model, version);
+  if (html.empty() && !gates.empty()) gates.erase(0, 4);  // no "<br>" first
+  html += gates;
   return html.empty() ? "-" : html;
 }
 
@@ -102,11 +125,16 @@ std::string model_section(const registry::Model& model, const ReproRuns& repro_r
                                  model.deprecated ? " <span class=\"muted\">(deprecated)</span>" : "");
   auto stages = model.stages();
   if (!stages.empty()) {
-    html += "<h3>Stages</h3><table><thead><tr><th>stage</th><th>version</th><th>held before</th></tr></thead><tbody>";
+    html +=
+        "<h3>Stages</h3><table><thead><tr><th>stage</th><th>version</th><th>held before (newest first)</th></tr>"
+        "</thead><tbody>";
     for (const auto& stage : stages) {
       const auto* holder = model.in_stage(stage);
+      // Every change of holder, oldest first: the last is the holder now; the ones before it,
+      // newest first, are who held the stage before (a version back after a rollback is in both).
       auto holders = model.stage_holders(stage);
       if (!holders.empty()) holders.pop_back();
+      std::reverse(holders.begin(), holders.end());
       html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", escape(stage),
                           holder ? escape(holder->name) : "-", escape(fmt::format("{}", fmt::join(holders, ", "))));
     }
@@ -124,20 +152,27 @@ std::string model_section(const registry::Model& model, const ReproRuns& repro_r
                     meta.artifact ? fmt::format("<code>{}</code>{}", escape(meta.artifact->str()),
                                                 meta.size ? " (" + out::human_bytes(*meta.size) + ")" : std::string())
                                   : "-",
-                    lineage(version), repro_cell(repro_runs, store, model.name, version),
+                    lineage(model, version), repro_cell(repro_runs, store, model.name, version),
                     version.active ? (version.registered ? "active" : "stage only") : "deregistered");
   }
   html += "</tbody></table></div>\n<h3>History</h3><ol class=\"timeline\">";
   for (auto it = model.events.rbegin(); it != model.events.rend(); ++it) {
     const auto& event = *it;
-    std::string when = event.record ? out::iso_utc(event.record->time) : "";
+    // As every runs table writes times: "2026-12-02 01:40:14 UTC".
+    std::string when = event.record ? tracking::display_time(out::iso_utc(event.record->time)) : "";
     std::string who = event.record ? event.record->author : "";
     std::string what = std::string(registry::to_string(event.action));
     if (!event.version.empty()) what += " of " + event.version;
     if (!event.stage.empty()) what += " to " + event.stage;
-    std::string reason = event.record ? registry::parse_message(event.record->message).meta.reason : "";
-    html += fmt::format("<li><time>{}</time> {}{}{}</li>", escape(when), escape(what),
-                        who.empty() ? "" : " by " + escape(who), reason.empty() ? "" : " (" + escape(reason) + ")");
+    auto message = event.record ? registry::parse_message(event.record->message) : registry::Message{};
+    const std::string& reason = message.meta.reason;
+    // The user's own words (-m), as `mlops model history` shows them, and the gates checked.
+    std::string said = message.body.empty() ? "" : ": <q>" + escape(message.body) + "</q>";
+    std::string gates;
+    for (const auto& gate : message.meta.gates) gates += "<br>" + gate_line(gate);
+    html += fmt::format("<li><time>{}</time> {}{}{}{}{}</li>", escape(when), escape(what),
+                        who.empty() ? "" : " by " + escape(who), reason.empty() ? "" : " (" + escape(reason) + ")",
+                        said, gates);
   }
   return html + "</ol></section>\n";
 }
@@ -153,7 +188,9 @@ UiResponse models_page(const Repo& repo) {
   auto loaded = registry::load(*git_repo, {}, nullptr);
   if (!loaded) return error_page(500, "Models", loaded.error().message);
   if (loaded->state.models.empty()) {
-    page.body = "<p>No models yet: register one with <code>mlops model register NAME PATH</code>.</p>\n";
+    page.body =
+        "<p>No models yet: register a run's artifact with <code>mlops model register NAME --run ID</code>, or a file "
+        "with <code>mlops model register NAME --path PATH</code> (docs/registry.md).</p>\n";
   } else {
     page.body = "<nav aria-label=\"Models\"><ul>";
     for (const auto& [name, model] : loaded->state.models) {

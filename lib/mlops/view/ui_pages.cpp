@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 
+#include "mlops/core/suggest.hpp"
 #include "mlops/tracking/display.hpp"
 #include "mlops/tracking/run_query.hpp"
 #include "mlops/tracking/run_store.hpp"
@@ -21,7 +23,7 @@ namespace {
 // create runs.db: a write).
 std::optional<tracking::RunStore> open_for_reading(const Repo& repo, std::string& problem) {
   if (!std::filesystem::exists(repo.runs_db())) {
-    problem = "No runs yet: record one with mlops run -- CMD.";
+    problem = "No runs yet: record one with 'mlops run -- CMD'.";
     return std::nullopt;
   }
   auto store = tracking::RunStore::open(repo);
@@ -68,6 +70,12 @@ std::string column_chooser(tracking::RunStore& store, const std::string& where, 
                         on ? " checked" : "");
   }
   return html + "</fieldset><button type=\"submit\">Show these columns</button></form></details>\n";
+}
+
+// "No run has ..." from "no run has ...": the library's messages start lower case.
+std::string upper_first(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
 }
 
 }  // namespace
@@ -171,6 +179,11 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request) {
   auto selected = tracking::select_runs(*store, selection);
   if (!selected) return fail(selected.error().message);
   const std::size_t total = selected->size();
+  if (total == 0 && where.empty()) {
+    // A store whose runs are gone (or none recorded yet): what the CLI says, not an empty table.
+    page.body = form + "<p>No runs yet: record one with <code>mlops run -- CMD</code>.</p>\n";
+    return ui_html_response(200, std::move(page));
+  }
   const std::size_t pages = std::max<std::size_t>(1, (total + kRunsPerPage - 1) / kRunsPerPage);
   const std::size_t number = std::min(page_number(request.param("page")), pages);
   const std::size_t first = (number - 1) * kRunsPerPage, last = std::min(total, first + kRunsPerPage);
@@ -193,13 +206,31 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request) {
     }
     extra.push_back(std::move(column));
   }
-  // Only when no columns were named: "columns=," (every column hidden) shows none.
+  // Only when no columns were named: "columns=," (every column hidden) shows none. The metrics
+  // that vary come first (runs are compared on them), then the params, kDefaultColumns in all, in
+  // the order params then metrics; the rest are named above the table.
+  std::vector<std::string> left_out;
   if (columns_text.empty()) {
     auto varying = tracking::varying_columns(*store, shown);
     if (varying) {
+      std::vector<tracking::RunColumn> candidates;
       for (auto& column : *varying) {
-        if (extra.size() >= 10) break;
-        if (std::find(keys.begin(), keys.end(), column.key) == keys.end()) extra.push_back(std::move(column));
+        if (std::find(keys.begin(), keys.end(), column.key) == keys.end()) candidates.push_back(std::move(column));
+      }
+      std::size_t room = kDefaultColumns > extra.size() ? kDefaultColumns - extra.size() : 0;
+      std::size_t metric_count = static_cast<std::size_t>(std::count_if(
+          candidates.begin(), candidates.end(), [](const auto& column) { return column.key.starts_with("metrics."); }));
+      std::size_t metrics_taken = std::min(metric_count, room);
+      std::size_t params_taken = room - metrics_taken;
+      for (auto& column : candidates) {
+        bool metric = column.key.starts_with("metrics.");
+        std::size_t& budget = metric ? metrics_taken : params_taken;
+        if (budget > 0) {
+          --budget;
+          extra.push_back(std::move(column));
+        } else {
+          left_out.push_back(column.key);
+        }
       }
     }
   }
@@ -240,9 +271,30 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request) {
   };
 
   std::string body = form + column_chooser(*store, where, sort, shown_keys);
+  // Keys of the filter, sort or columns that no run has: a typo would otherwise match nothing silently.
+  std::vector<std::string> named = columns;
+  if (selection.where) {
+    for (const auto& key : selection.where->keys()) named.push_back(key);
+  }
+  if (selection.sort) named.push_back(selection.sort->key);
+  if (auto unknown = tracking::unknown_key_warnings(*store, named)) {
+    for (const auto& warning : *unknown) {
+      body += fmt::format("<p role=\"alert\" class=\"error\">{}</p>\n", escape(upper_first(warning)));
+    }
+  }
+  if (!left_out.empty()) {
+    body += fmt::format(
+        "<p class=\"muted\">{} more column{} between these runs and {} not shown: {} (Choose columns shows "
+        "{}).</p>\n",
+        left_out.size(), left_out.size() == 1 ? " varies" : "s vary", left_out.size() == 1 ? "is" : "are",
+        escape(fmt::format("{}", fmt::join(left_out, ", "))), left_out.size() == 1 ? "it" : "them");
+  }
   body += fmt::format("<p>{} run{}{}{}</p>\n", total, total == 1 ? "" : "s", where.empty() ? "" : " match the filter",
                       total > kRunsPerPage ? fmt::format(" · showing {}–{}", first + 1, last) : "");
-  body += "<form method=\"get\" action=\"/compare\"><p><button type=\"submit\">Compare the selected runs</button></p>";
+  // The sort goes along: a metric the runs are sorted by is the one the Compare page plots against.
+  body += fmt::format(
+      "<form method=\"get\" action=\"/compare\">{}<p><button type=\"submit\">Compare the selected runs</button></p>",
+      sort.empty() ? std::string() : fmt::format("<input type=\"hidden\" name=\"sort\" value=\"{}\">", escape(sort)));
   body += "<div class=\"wrap\"><table><thead><tr><th><span class=\"skip\">select</span></th>";
   body += heading("run", "id", false) + heading("name", "name", false) + heading("status", "status", false) +
           heading("started", "start_time", false) + heading("duration", "duration", true) + "<th>commit</th>";
@@ -252,7 +304,8 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request) {
     const auto& run = shown[i].run;
     body += fmt::format(
         "<tr><td><input type=\"checkbox\" name=\"id\" value=\"{0}\" aria-label=\"select {0}\"></td>"
-        "<td><a href=\"/run/{0}\"><code>{0}</code></a></td><td>{1}</td><td class=\"status-{2}\">{2}</td><td>{3}</td>"
+        "<td><a href=\"/run/{0}\"><code>{0}</code></a></td><td>{1}</td><td class=\"status-{2}\">{2}</td><td "
+        "class=\"nowrap\">{3}</td>"
         "<td class=\"num\">{4}</td><td><code>{5}</code></td>",
         escape(run.id), escape(run.name), tracking::to_string(run.status),
         escape(tracking::display_time(run.start_time)), tracking::display_duration(run.duration),
@@ -296,7 +349,35 @@ UiResponse compare_page(const Repo& repo, const UiRequest& request) {
   page.title = fmt::format("Compare {} run{}", runs->size(), runs->size() == 1 ? "" : "s");
   nlohmann::ordered_json charts = nlohmann::ordered_json::array();
   ReportOptions options;
-  page.body = detail::compare_section(*runs, options, report_metrics(*runs, options), charts, "/run/");
+  auto metrics = report_metrics(*runs, options);
+  // The primary metric: ?primary=NAME (the select below), else the metric the Runs page was
+  // sorted by (its Compare button carries the sort), else primary_metric()'s rule.
+  std::string asked = request.param("primary");
+  std::string note;
+  if (asked.empty()) {
+    std::string sort = request.param("sort");
+    if (sort.starts_with("-") || sort.starts_with("+")) sort.erase(0, 1);
+    if (sort.starts_with("metrics.") && std::ranges::find(metrics, sort.substr(8)) != metrics.end())
+      options.primary = sort.substr(8);
+  } else if (std::ranges::find(metrics, asked) != metrics.end()) {
+    options.primary = asked;
+  } else {
+    std::string suggestion = closest(asked, metrics);
+    note = fmt::format("<p role=\"alert\" class=\"error\">No run here logged the metric '{}'{}</p>\n", escape(asked),
+                       suggestion.empty() ? "." : fmt::format(": did you mean '{}'?", escape(suggestion)));
+  }
+  if (options.primary.empty()) options.primary = primary_metric(*runs, metrics);
+  std::string control;
+  if (metrics.size() > 1) {
+    control = "<form method=\"get\" action=\"/compare\" class=\"controls\">";
+    for (const auto& id : ids) control += fmt::format("<input type=\"hidden\" name=\"id\" value=\"{}\">", escape(id));
+    control += "<label>Primary metric (scatter plots, parallel coordinates) <select name=\"primary\">";
+    for (const auto& metric : metrics) {
+      control += fmt::format("<option{}>{}</option>", metric == options.primary ? " selected" : "", escape(metric));
+    }
+    control += "</select></label><button type=\"submit\">Show</button></form>\n";
+  }
+  page.body = note + control + detail::compare_section(*runs, options, metrics, charts, "/run/");
   page.data = {{"format", "mlops-ui"}, {"version", 1}, {"charts", std::move(charts)}};
   return ui_html_response(200, std::move(page));
 }

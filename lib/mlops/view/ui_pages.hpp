@@ -11,7 +11,8 @@ namespace mlops::view {
 
 // "/?where=EXPR&sort=KEY&columns=K,K&page=N": the runs table of `runs list`, filtered with the
 // filter language (a malformed filter is shown with its caret, status 400), sorted by a column's
-// link, the columns chosen (default: the params and metrics that vary), runs selected for Compare.
+// link, the columns chosen (default: the metrics that vary, then the params that vary, at most
+// kDefaultColumns, the others named), runs selected for Compare.
 UiResponse runs_page(const Repo& repo, const UiRequest& request);
 // "/compare?id=A&id=B...": the Compare view of the runs, each linked to its Run page.
 UiResponse compare_page(const Repo& repo, const UiRequest& request);

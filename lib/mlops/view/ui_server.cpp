@@ -28,7 +28,9 @@ struct HttpPlugin {
   mlops_http_destroy_fn destroy = nullptr;
 };
 
-// Beside the binary (a build folder), else in ../lib/mlops/ (an installed tree).
+// Beside the binary (a build folder), else in ../lib/mlops/ (an installed tree: PREFIX/bin/mlops,
+// PREFIX/lib/mlops/mlops-http.so). The binary is found through /proc/self/exe, so a symlink to it
+// elsewhere still finds the plugin beside the real file.
 Result<HttpPlugin> load_plugin() {
   std::error_code error;
   fs::path exe = fs::read_symlink("/proc/self/exe", error);
@@ -63,9 +65,10 @@ Result<HttpPlugin> load_plugin() {
     }
     return plugin;
   }
-  return std::unexpected(
-      Error{Exit::environment, fmt::format("mlops's HTTP plugin is not installed (looked for {})", tried),
-            "install mlops with 'cmake --install' or its package, which put mlops-http.so in lib/mlops/"});
+  return std::unexpected(Error{Exit::environment,
+                               fmt::format("mlops's HTTP plugin is not installed (looked for {})", tried),
+                               "mlops-http.so is built beside mlops; 'cmake --install' and the package put it in "
+                               "PREFIX/lib/mlops/ for PREFIX/bin/mlops: copy it to one of the places above"});
 }
 
 void handle_request(void* context, const mlops_http_request* given, mlops_http_respond respond, void* reply) {
@@ -105,12 +108,18 @@ Result<void> serve_ui(UiApp& app, const ServeSettings& settings, const std::func
   if (port < 0) {
     int code = errno;
     plugin->destroy(server);
+    // The address not being this machine's is not cured by another port.
+    std::string hint = code == EADDRNOTAVAIL ? fmt::format(
+                                                   "'{}' is not an address of this machine: give one of its addresses "
+                                                   "('hostname -I' lists them), 0.0.0.0 for all of them, or 127.0.0.1",
+                                                   settings.host)
+                                             : "pick another port with --port N (0: any free port)";
     return std::unexpected(Error{Exit::environment,
                                  fmt::format("cannot listen on {}:{}{}", settings.host, settings.port,
                                              code ? fmt::format(": {}", std::strerror(code)) : std::string()),
-                                 "pick another port with --port N (0: any free port)"});
+                                 hint});
   }
-  app.set_hosts(allowed_hosts(settings.host, port));
+  app.set_hosts(allowed_hosts(settings.host, port, this_machine(), settings.allow_hosts));
   // SIGINT and SIGTERM stop the server: blocked here (the server's threads inherit the mask) and
   // waited for by one thread, which asks the server to stop.
   sigset_t stop_signals;

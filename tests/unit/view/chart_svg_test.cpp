@@ -47,3 +47,16 @@ TEST_CASE("bar, scatter and parallel charts draw every run") {
   CHECK(parallel.find("class=\"line s0\" d=\"M64.0") != std::string::npos);
   CHECK(parallel.find("class=\"line s1\" d=\"M64.0") != std::string::npos);
 }
+
+TEST_CASE("series past the ten colours are dashed, dotted and dash-dotted") {
+  std::vector<LineSeries> lines;
+  for (std::size_t i = 0; i < 31; ++i) lines.push_back({"run " + std::to_string(i), i, {{0, 0}, {1, double(i)}}});
+  std::string svg = line_chart("c", "loss", "step", lines);
+  CHECK(svg.find("class=\"line s3\"") != std::string::npos);
+  CHECK(svg.find("class=\"line s3 d1\"") != std::string::npos);  // series 13
+  CHECK(svg.find("class=\"line s3 d2\"") != std::string::npos);  // series 23
+  CHECK(svg.find("class=\"line s0 d3\"") != std::string::npos);  // series 30
+  CHECK(dash_class(9).empty());
+  CHECK(dash_mark(9).empty());
+  CHECK(dash_mark(10).find("╌╌") != std::string::npos);
+}

@@ -92,3 +92,52 @@ TEST_CASE("asking for a metric no run logged is bad input with a suggestion") {
   CHECK(check_report_metrics(runs, {{"loss"}, "loss"}));
   CHECK_FALSE(check_report_metrics(runs, {{}, "acc"}));
 }
+
+TEST_CASE("the primary metric is a held-out score the runs share and differ on") {
+  auto with = [](std::string id, std::vector<std::pair<std::string, double>> finals) {
+    RunView view;
+    view.run.params = {{"lr", id == "a" ? "0.1" : "0.2"}};
+    view.run.id = std::move(id);
+    for (const auto& [name, value] : finals) {
+      tracking::MetricPoint point{name, value, 0, 0};
+      view.history[name].push_back(point);
+      view.run.metrics[name] = point;
+    }
+    return view;
+  };
+  // The trial's sweep: a learning-rate schedule sorts first, but test_acc is what the runs are compared on.
+  std::vector<RunView> sweep{
+      with("a", {{"lr_sched", 1e-5}, {"test_acc", 0.91}, {"train_loss", 0.2}, {"val_acc", 0.9}}),
+      with("b", {{"lr_sched", 2e-5}, {"test_acc", 0.92}, {"train_loss", 0.3}, {"val_acc", 0.8}})};
+  std::vector<std::string> metrics{"lr_sched", "test_acc", "train_loss", "val_acc"};
+  CHECK(primary_metric(sweep, metrics) == "test_acc");
+  // Not a held-out score that every run has or that is the same everywhere.
+  sweep[1].run.metrics.erase("test_acc");
+  sweep[1].history.erase("test_acc");
+  CHECK(primary_metric(sweep, metrics) == "val_acc");
+  sweep[1].run.metrics["val_acc"].value = 0.9;
+  sweep[1].history["val_acc"].front().value = 0.9;
+  CHECK(primary_metric(sweep, metrics) == "train_loss");  // a score, though not held out
+  CHECK(primary_metric(sweep, {"lr_sched"}) == "lr_sched");
+  CHECK(primary_metric(sweep, {}).empty());
+  // The report uses it when --primary is not given.
+  std::string html = render_report_html(
+      {with("a", {{"lr_sched", 1}, {"val_loss", 2}}), with("b", {{"lr_sched", 2}, {"val_loss", 3}})}, {});
+  CHECK(html.find("numeric params and metrics.val_loss") != std::string::npos);
+  CHECK(html.find("numeric params and metrics.lr_sched") == std::string::npos);
+}
+
+TEST_CASE("compare draws no learning curve of a metric logged once per run") {
+  auto with = [](std::string id, double acc) {
+    RunView view = report_run(id, id, acc, 20);
+    tracking::MetricPoint point{"test_acc", acc, 0, 0};
+    view.history["test_acc"].push_back(point);
+    view.run.metrics["test_acc"] = point;
+    return view;
+  };
+  std::string html = render_report_html({with("01aaaaaaaaaaaa", 0.1), with("01bbbbbbbbbbbb", 0.2)}, {});
+  CHECK(html.find("<figcaption>test_acc (final)</figcaption>") != std::string::npos);
+  CHECK(html.find("drawn under Final values only: test_acc.") != std::string::npos);
+  CHECK(html.find("\"metric\":\"test_acc\"") == std::string::npos);
+  CHECK(html.find("\"metric\":\"loss\"") != std::string::npos);
+}

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <limits>
@@ -39,6 +40,35 @@ TEST_CASE("ui answers only the hosts it is bound to") {
   }
   CHECK(app.handle({"GET", "/", "localhost:8931", {}}).status == 200);
   CHECK(app.handle({"GET", "/", "[::1]:8931", {}}).status == 200);
+  CHECK(app.handle({"GET", "/", "LocalHost:8931", {}}).status == 200);  // names have no case
+}
+
+TEST_CASE("ui bound beyond loopback answers the machine's own addresses and names, not others") {
+  MachineNames machine{{"box.lan", "box"}, {"127.0.0.1", "192.0.2.2", "fd00::2"}};
+  auto wildcard = allowed_hosts("0.0.0.0", 8945, machine);
+  for (std::string host : {"127.0.0.1:8945", "localhost:8945", "192.0.2.2:8945", "box.lan:8945", "box:8945"}) {
+    CHECK(std::ranges::find(wildcard, host) != wildcard.end());
+  }
+  CHECK(std::ranges::find(wildcard, "[fd00::2]:8945") == wildcard.end());  // 0.0.0.0 is IPv4 only
+  auto both = allowed_hosts("::", 8945, machine);
+  CHECK(std::ranges::find(both, "[fd00::2]:8945") != both.end());
+  // A name the machine does not know is what a rebinding attack sends: refused, as is another port.
+  UiApp app(Repo{"/nonexistent-mlops-ui-test", {}}, wildcard);
+  for (std::string host : {"evil.example:8945", "0.0.0.0:8945", "192.0.2.2:8946", "192.0.2.3:8945"}) {
+    CHECK(app.handle({"GET", "/", host, {}}).status == 403);
+  }
+  CHECK(app.handle({"GET", "/", "BOX:8945", {}}).status == 200);
+  // One address: that address and the host name, not the loopback names it cannot be reached by.
+  CHECK(allowed_hosts("192.0.2.2", 9, machine) == std::vector<std::string>{"192.0.2.2:9", "box.lan:9", "box:9"});
+  // Loopback: never the host name, which another machine's DNS could point elsewhere.
+  CHECK(allowed_hosts("127.0.0.1", 9, machine) == std::vector<std::string>{"127.0.0.1:9", "localhost:9", "[::1]:9"});
+  // --allow-host: NAME accepts NAME (a reverse proxy on the default port) and NAME:PORT; NAME:N exactly.
+  CHECK(allowed_hosts("127.0.0.1", 9, {}, {"ML.example.com", "proxy:443", "fd00::7"}) ==
+        std::vector<std::string>{"127.0.0.1:9", "localhost:9", "[::1]:9", "ml.example.com", "ml.example.com:9",
+                                 "proxy:443", "[fd00::7]", "[fd00::7]:9"});
+  CHECK(reachable_url("0.0.0.0", 9, machine) == "http://192.0.2.2:9/");
+  CHECK(reachable_url("0.0.0.0", 9, {}) == "http://127.0.0.1:9/");
+  CHECK(reachable_url("fd00::2", 9, machine) == "http://[fd00::2]:9/");
 }
 
 TEST_CASE("ui is read-only and strict about what a page may load") {

@@ -289,6 +289,7 @@ int run_runs_list(const RunsListOptions& options) {
   RunsListing listing;
   listing.runs = unwrap(tracking::select_runs(store, selection));
   listing.extra = extra_columns(selection);
+  for (const auto& warning : unwrap(tracking::unknown_key_warnings(store, listing.extra))) out::warn(warning);
   if (options.ids) {
     // For scripts: RUN=$(mlops runs list --limit 1 --ids) is the newest run.
     for (const auto& item : listing.runs) out::println("{}", item.run.id);

@@ -2,6 +2,8 @@
 // self-contained HTML page (or a Markdown summary) for CI artifacts and pull-request comments.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/runs.hpp"
 #include "mlops/core/file.hpp"
@@ -37,11 +39,16 @@ std::vector<std::string> report_ids(tracking::RunStore& store, const RunsReportO
   tracking::RunSelection selection;
   if (!options.where.empty()) selection.where = unwrap(tracking::parse_query(options.where));
   for (const auto& item : unwrap(tracking::select_runs(store, selection))) ids.push_back(item.run.id);
+  // A misspelt key matches nothing: said with the nearest key, as the hint when nothing matched.
+  std::vector<std::string> unknown;
+  if (selection.where) unknown = unwrap(tracking::unknown_key_warnings(store, selection.where->keys()));
   if (ids.empty()) {
     throw Failure(bad_input(options.where.empty() ? "no runs to report" : "no runs match the filter",
                             options.where.empty() ? "record one with 'mlops run -- CMD'"
-                                                  : "see the runs there are with 'mlops runs list'"));
+                            : unknown.empty()     ? "see the runs there are with 'mlops runs list'"
+                                                  : unknown.front()));
   }
+  for (const auto& warning : unknown) out::warn(warning);
   if (options.limit > 0 && ids.size() > options.limit) {
     out::note(fmt::format("{} runs match; the report has the newest {} (raise --limit to have more)", ids.size(),
                           options.limit));
@@ -57,6 +64,15 @@ int run_runs_report(const RunsReportOptions& options) {
   if (out::settings().json && options.output.empty()) {
     throw Failure(
         bad_input("--json describes the report written with -o FILE", "mlops runs report -o report.html --json"));
+  }
+  // A folder that is not there: said of the folder, not of the temp file the write would create.
+  if (!options.output.empty() && options.output != "-") {
+    auto folder = std::filesystem::path(options.output).parent_path();
+    std::error_code ec;
+    if (!folder.empty() && !std::filesystem::is_directory(folder, ec)) {
+      throw Failure(bad_input(fmt::format("the folder '{}' of -o does not exist", folder.string()),
+                              fmt::format("create it first: mkdir -p '{}'", folder.string())));
+    }
   }
   // A bad filter is a usage error before the store is opened.
   if (!options.where.empty()) unwrap(tracking::parse_query(options.where));
@@ -106,7 +122,8 @@ void add_runs_report(CLI::App& group) {
       ->option_text("NAMES");
   command
       ->add_option("--primary", options->primary,
-                   "The metric the scatter plots and parallel coordinates use (default: the first)")
+                   "The metric the scatter plots and parallel coordinates use (default: a held-out score the runs "
+                   "share, docs/ui.md)")
       ->option_text("NAME");
   command
       ->add_option("--limit", options->limit, "With --where or no ids: the newest N runs at most (0: all; default 20)")
@@ -117,7 +134,7 @@ void add_runs_report(CLI::App& group) {
       "and gives the same bytes for the same runs.\n"
       "Examples:\n"
       "  mlops runs report --where \"params.model = 'rf'\" -o report.html\n"
-      "  mlops runs report 01JF 01JG --markdown >> \"$GITHUB_STEP_SUMMARY\"");
+      "  mlops runs report 01m8shpaem 01m8shp7ty --markdown >> \"$GITHUB_STEP_SUMMARY\"");
 }
 
 }  // namespace mlops::cli
