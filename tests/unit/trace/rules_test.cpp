@@ -90,7 +90,8 @@ TEST_CASE("a drift rule hands its reference on as written, and its failure names
   };
   auto report = evaluate_rules(*file, mlops::trace::Collection{}, 0, runner);
   REQUIRE_FALSE(report);
-  CHECK(report.error().message == "'m.yaml', alert 'InputDrift' (drift): no version of 'churn' is in stage 'production'");
+  CHECK(report.error().message ==
+        "'m.yaml', alert 'InputDrift' (drift): no version of 'churn' is in stage 'production'");
   CHECK(report.error().hint == "promote one");
   CHECK(references == std::vector<std::string>{"a.csv", "data/train.csv@churn#production"});
 }
