@@ -16,6 +16,9 @@ repo_with_runs() {
 
 # Starts `mlops ui --port 0 ARGS...` in the background; sets $url and $server_pid.
 start_ui() {
+  # The last server's address must not be read before this one's redirection empties the file
+  # (under load the loop below won that race and fetched from a stopped server: an empty page).
+  rm -f "$TEST_ROOT/ui.out" "$TEST_ROOT/ui.err"
   # The binary itself, not the mlops function: $! must be the server, not a subshell.
   "$MLOPS" ui --port 0 "$@" > "$TEST_ROOT/ui.out" 2> "$TEST_ROOT/ui.err" &
   server_pid=$!
