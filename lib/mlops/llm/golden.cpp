@@ -84,6 +84,9 @@ LineCheck check_line(std::string_view text, std::size_t line, const std::filesys
     add(check, line, "G002", GoldenSeverity::error,
         fmt::format("not valid JSON ({})", colon == std::string::npos ? what : what.substr(colon)));
     return check;
+  } catch (const nlohmann::json::out_of_range&) {  // a number too large for a double
+    add(check, line, "G002", GoldenSeverity::error, "not valid JSON (a number in it is too large)");
+    return check;
   }
   if (!value.is_object()) {
     add(check, line, "G002", GoldenSeverity::error, "a case must be a JSON object, one per line");

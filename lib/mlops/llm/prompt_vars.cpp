@@ -37,6 +37,9 @@ Result<nlohmann::json> load_vars_file(const std::filesystem::path& path) {
       return std::unexpected(
           bad_input(fmt::format("'{}' line {}: malformed JSON", path.string(), line),
                     "write the variables as a JSON object ({\"name\": \"value\"}), or use a .yaml file"));
+    } catch (const nlohmann::json::out_of_range&) {  // a number too large for a double
+      return std::unexpected(bad_input(fmt::format("'{}': a number in it is too large", path.string()),
+                                       "write the variables as a JSON object ({\"name\": \"value\"})"));
     }
   }
   if (!vars.is_object()) {

@@ -238,6 +238,10 @@ Result<std::vector<MetricPoint>> read_metrics_file(const std::filesystem::path& 
       std::string what = e.what();
       if (auto pos = what.find("parse error"); pos != std::string::npos) what = what.substr(pos);
       return std::unexpected(malformed(path, what));
+    } catch (const nlohmann::json::out_of_range& e) {  // a number too large for a double (found by fuzzing)
+      std::string what = e.what();
+      if (auto pos = what.find("number overflow"); pos != std::string::npos) what = what.substr(pos);
+      return std::unexpected(malformed(path, what));
     }
     if (!root.is_object()) {
       return std::unexpected(malformed(path, "expected an object of metric names to numbers"));

@@ -97,6 +97,11 @@ TEST_CASE("malformed metrics name the line") {
   CHECK(points.error().message.find("metric 'acc' is not a number") != std::string::npos);
   TempFile broken("b.json", R"({"acc": )");
   CHECK_FALSE(read_metrics_file(broken.path, 0));
+  // A number no double holds: nlohmann throws out_of_range, not parse_error (found by fuzzing).
+  TempFile huge("h.json", R"({"acc": 4e8888})");
+  auto overflow = read_metrics_file(huge.path, 0);
+  REQUIRE_FALSE(overflow);
+  CHECK(overflow.error().message.find("number overflow") != std::string::npos);
 }
 
 TEST_CASE("metric values from the command line") {
