@@ -107,8 +107,8 @@ Result<DvcHistory> parse_dvc_history(std::string_view text, const std::string& s
         "stands alone) and remove the markers, e.g. grep -v -E '^(<<<<<<<|=======|>>>>>>>)' FILE, or restore it "
         "from git";
     if (line.starts_with("<<<<<<<") || line.starts_with("=======") || line.starts_with(">>>>>>>")) {
-      return std::unexpected(bad_input(fmt::format("{}: a merge left conflict markers in it", where),
-                                       std::string(kWayOut)));
+      return std::unexpected(
+          bad_input(fmt::format("{}: a merge left conflict markers in it", where), std::string(kWayOut)));
     }
     json parsed = json::parse(line, nullptr, false);
     if (parsed.is_discarded())
