@@ -324,7 +324,7 @@ test_init_and_status_point_a_dvc_project_at_the_import() {
   expect_err "this is a DVC project: bring its data and history in with 'mlops import dvc --all-commits'"
   run mlops data status
   expect_rc 0
-  expect_out "this is a DVC project: bring its data in with 'mlops import dvc'"
+  expect_out "this is a DVC project: bring its data in with 'mlops import dvc --all-commits'"
 }
 
 # --- mlops data export --format dvc ---
@@ -514,7 +514,7 @@ test_data_tracked_by_dvc_but_not_imported_is_named_as_dvc_data() {
   run mlops data checkout --rev HEAD data/train.csv
   expect_rc 2
   expect_err "'data/train.csv' is tracked by DVC at 'HEAD' ('data/train.csv.dvc'), and its versions were not imported"
-  expect_err "then commit .mlops/dvc-history.jsonl so that every clone reads the history it found"
+  expect_err "where another clone imported them, 'git pull' brings its .mlops/dvc-history.jsonl"
 }
 
 test_all_commits_history_reaches_a_clone_through_git_and_a_remote_and_gc_keeps_it() {
@@ -525,7 +525,7 @@ test_all_commits_history_reaches_a_clone_through_git_and_a_remote_and_gc_keeps_i
   new_dvc_version data/train.csv $'id,label\n1,cow\n'
   run mlops import dvc --all-commits
   expect_rc 0
-  expect_err ".mlops/.gitignore .mlops/dvc-history.jsonl"
+  expect_err ".mlops/.gitattributes .mlops/.gitignore .mlops/config.yaml .mlops/dvc-history.jsonl"
   expect_err "commit .mlops/dvc-history.jsonl and run 'mlops data push --all-commits'"
   git check-ignore -q .mlops/dvc-history.jsonl && fail "git ignores the history file"
   # gc keeps the versions of commits made under DVC (no pointer names them), uncommitted or not.
@@ -543,11 +543,25 @@ test_all_commits_history_reaches_a_clone_through_git_and_a_remote_and_gc_keeps_i
     "(True, '$first')"
   run mlops data log data/train.csv
   expect_out "(DVC) "
-  git add '*.mlops' .gitignore data/.gitignore .mlops/.gitignore .mlops/dvc-history.jsonl &&
+  git add '*.mlops' '*.gitignore' .mlops &&
     git commit -qm "move to mlops" ||
     fail "commit failed"
   run mlops data gc --grace 0 --include-unpushed --yes
   expect_rc 0
+  # After the move, a commit that keeps its .dvc files is read from its pointers: a second import
+  # records nothing more.
+  local lines
+  lines=$(wc -l <.mlops/dvc-history.jsonl)
+  run mlops import dvc --all-commits
+  expect_rc 1  # DVC's cache is gone: the folder's .dir manifest cannot be read again (nothing changes)
+  expect_eq "$(wc -l <.mlops/dvc-history.jsonl)" "$lines"
+  expect_eq "$(git status --porcelain -- .mlops '*.mlops')" ""
+  # Two branches' histories merge as a union (.mlops/.gitattributes), without a conflict.
+  expect_eq "$(git check-attr merge .mlops/dvc-history.jsonl)" ".mlops/dvc-history.jsonl: merge: union"
+  # A file git itself keeps at a commit is named as git's.
+  run mlops data checkout --rev "$first" metrics.json
+  expect_rc 2
+  expect_err "'metrics.json' is kept in git at '$first', not tracked by mlops"
   # Pushed with --all-commits, the old version reaches a clone that never ran the import.
   run mlops remote add origin "$TEST_ROOT/remote" --create
   expect_rc 0
@@ -561,6 +575,20 @@ test_all_commits_history_reaches_a_clone_through_git_and_a_remote_and_gc_keeps_i
   [[ "$(cat data/train.csv)" == $'id,label\r\n1,cat\r\n2,dog\r\n3,cat\r' ]] || fail "old train.csv differs in the clone"
   run mlops data fetch --all-commits
   expect_rc 0
+  # mlops init in a clone keeps the committed .mlops/.gitignore, and does not send it to the import.
+  run mlops init
+  [[ "$err" != *"this is a DVC project"* ]] || fail "init in a clone with the history sends it to the import: $err"
+  expect_eq "$(git status --porcelain .mlops)" ""
+  # Conflict markers a merge left are named as such, with the way out.
+  printf '<<<<<<< HEAD\n' >>.mlops/dvc-history.jsonl
+  run mlops data checkout --rev "$first" data/train.csv
+  expect_rc 2
+  expect_err "a merge left conflict markers in it"
+  # data log leaves the DVC-era versions out with a warning rather than failing.
+  run mlops data log data/train.csv
+  expect_rc 0
+  expect_err "the versions of commits made under DVC are left out"
+  git checkout -q -- .mlops/dvc-history.jsonl
   # A damaged history file is named, with its line; nothing is checked out.
   printf '{"commit": "%s", "path": "data/train.csv", "hash": 7}\n' "$first" >.mlops/dvc-history.jsonl
   local before
@@ -568,7 +596,7 @@ test_all_commits_history_reaches_a_clone_through_git_and_a_remote_and_gc_keeps_i
   run mlops data checkout --rev "$first" data/train.csv
   expect_rc 2
   expect_err ".mlops/dvc-history.jsonl:1: 'hash' is missing or not a string"
-  expect_err "hint: it is written by 'mlops import dvc --all-commits': resolve a merge conflict in it"
+  expect_err "hint: it is written by 'mlops import dvc --all-commits': keep the lines of both sides of a merge"
   expect_eq "$(snapshot)" "$before"
 }
 

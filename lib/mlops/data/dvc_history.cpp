@@ -102,13 +102,20 @@ Result<DvcHistory> parse_dvc_history(std::string_view text, const std::string& s
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     std::string where = fmt::format("{}:{}", source, number);
+    constexpr std::string_view kWayOut =
+        "it is written by 'mlops import dvc --all-commits': keep the lines of both sides of a merge (each line "
+        "stands alone) and remove the markers, e.g. grep -v -E '^(<<<<<<<|=======|>>>>>>>)' FILE, or restore it "
+        "from git";
+    if (line.starts_with("<<<<<<<") || line.starts_with("=======") || line.starts_with(">>>>>>>")) {
+      return std::unexpected(
+          bad_input(fmt::format("{}: a merge left conflict markers in it", where), std::string(kWayOut)));
+    }
     json parsed = json::parse(line, nullptr, false);
-    if (parsed.is_discarded()) return std::unexpected(bad_input(fmt::format("{}: not valid JSON", where)));
+    if (parsed.is_discarded())
+      return std::unexpected(bad_input(fmt::format("{}: not valid JSON", where), std::string(kWayOut)));
     if (auto r = parse_line(parsed, where, history); !r) {
       auto error = r.error();
-      error.hint =
-          "it is written by 'mlops import dvc --all-commits': resolve a merge conflict in it (its lines are sorted; "
-          "keep the lines of both sides), or remove it and run that import again";
+      error.hint = std::string(kWayOut);
       return std::unexpected(std::move(error));
     }
   }
@@ -179,23 +186,36 @@ DvcHistory read_dvc_history_or_warn(const Repo& repo) {
 
 namespace {
 
-// Lets git see the file: `.mlops/.gitignore` ignores everything but what it names.
-Result<void> unignore_dvc_history(const Repo& repo) {
-  fs::path ignore = dvc_history_file(repo).parent_path() / ".gitignore";
+// Adds `line` to the file at `path` when it lacks it (a file that does not exist is left alone
+// unless `create`).
+Result<void> ensure_line(const Repo& repo, const fs::path& path, std::string_view line, bool create) {
   std::error_code ec;
-  if (!fs::exists(ignore, ec)) return {};
-  auto text = read_file(ignore);
-  if (!text) return std::unexpected(text.error());
-  for (std::size_t at = 0; at < text->size();) {
-    auto end = text->find('\n', at);
-    if (end == std::string::npos) end = text->size();
-    if (std::string_view(*text).substr(at, end - at) == kDvcHistoryGitignoreLine) return {};
+  std::string text;
+  if (fs::exists(path, ec)) {
+    auto read = read_file(path);
+    if (!read) return std::unexpected(read.error());
+    text = std::move(*read);
+  } else if (!create) {
+    return {};
+  }
+  for (std::size_t at = 0; at < text.size();) {
+    auto end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    if (std::string_view(text).substr(at, end - at) == line) return {};
     at = end + 1;
   }
-  std::string updated = *text;
-  if (!updated.empty() && updated.back() != '\n') updated += '\n';
-  updated += std::string(kDvcHistoryGitignoreLine) + "\n";
-  return write_file_atomic(ignore, updated, repo.tmp());
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  text += std::string(line) + "\n";
+  return write_file_atomic(path, text, repo.tmp());
+}
+
+// Lets git see the file (`.mlops/.gitignore` ignores everything but what it names), and merges
+// it as a union: each line stands alone, so two branches' imports merge without a conflict.
+Result<void> share_dvc_history(const Repo& repo) {
+  fs::path folder = dvc_history_file(repo).parent_path();
+  MLOPS_TRY(ensure_line(repo, folder / ".gitignore", kDvcHistoryGitignoreLine, false));
+  MLOPS_TRY(ensure_line(repo, folder / ".gitignore", "!/.gitattributes", false));
+  return ensure_line(repo, folder / ".gitattributes", fmt::format("/{} merge=union", kDvcHistoryName), true);
 }
 
 }  // namespace
@@ -224,21 +244,20 @@ Result<bool> merge_dvc_history(const Repo& repo, const DvcHistory& found) {
   std::string text = format_dvc_history(*merged);
   if (text == before) return false;
   MLOPS_TRY(write_file_atomic(file, text, repo.tmp()));
-  MLOPS_TRY(unignore_dvc_history(repo));
+  MLOPS_TRY(share_dvc_history(repo));
   return true;
 }
 
 Result<std::vector<DvcEraVersion>> dvc_era_versions(const Repo& repo, const git::Repository& git_repo,
                                                     const std::string& data_path) {
   std::vector<DvcEraVersion> found;
-  auto history = read_dvc_history(repo);
-  if (!history) return std::unexpected(history.error());
+  DvcHistory history = read_dvc_history_or_warn(repo);  // a damaged file: warned about, left out
   // Each commit's version, as text that is equal when the versions are.
   std::map<std::string, std::string> identity;
-  for (const auto& [key, pointer] : history->versions) {
+  for (const auto& [key, pointer] : history.versions) {
     if (key.second == data_path) identity.emplace(key.first, format_pointer(pointer));
   }
-  for (const auto& [key, missing] : history->missing) {
+  for (const auto& [key, missing] : history.missing) {
     if (key.second == data_path) identity.emplace(key.first, "not imported " + missing.dvc_hash);
   }
   if (identity.empty()) return found;
@@ -260,10 +279,10 @@ Result<std::vector<DvcEraVersion>> dvc_era_versions(const Repo& repo, const git:
     if (in_commit[i].empty() || (i + 1 < commits->size() && in_commit[i] == in_commit[i + 1])) continue;
     const auto& c = (*commits)[i];
     DvcEraVersion version{c.id, c.time, c.author, c.summary, std::nullopt, std::nullopt};
-    if (auto v = history->versions.find({c.id, data_path}); v != history->versions.end()) {
+    if (auto v = history.versions.find({c.id, data_path}); v != history.versions.end()) {
       version.pointer = v->second;
     } else {
-      version.missing = history->missing.at({c.id, data_path});
+      version.missing = history.missing.at({c.id, data_path});
     }
     found.push_back(std::move(version));
   }

@@ -167,8 +167,13 @@ Error untracked_error(const Repo& repo, const git::Repository* git_repo, std::st
     return bad_input(
         fmt::format("'{}' is tracked by DVC{} ('{}'), and its versions were not imported into this store", shown, where,
                     dvc_file),
-        "run 'mlops import dvc --all-commits', then commit .mlops/dvc-history.jsonl so that every clone reads the "
-        "history it found");
+        "where another clone imported them, 'git pull' brings its .mlops/dvc-history.jsonl; otherwise run 'mlops "
+        "import dvc --all-commits' (with DVC's cache or remote at hand) and commit that file");
+  }
+  // A file git itself holds at that commit (a metrics file DVC kept in git, say).
+  if (auto in_git = git_repo->read_file_at(rev, rel); in_git && *in_git) {
+    return bad_input(fmt::format("'{}' is kept in git{}, not tracked by mlops", shown, where),
+                     fmt::format("read it with: git show {}:{}", rev, rel));
   }
   return not_tracked_error(shown, where);
 }

@@ -391,6 +391,13 @@ Result<void> import_history(const Repo& repo, const git::Repository& git_repo, c
             return is_under(out.path, top) || out.source == top;
           });
       if (!selected) continue;
+      // A commit made after the move keeps its `.dvc` files (--keep-dvc), but its pointer is what
+      // holds the version there: the history is of commits made under DVC only.
+      if (!out.external) {
+        auto pointer = git_repo.read_file_at(commit.id, out.path + std::string(data::kPointerSuffix));
+        if (!pointer) return std::unexpected(pointer.error());
+        if (*pointer) continue;
+      }
       auto key = std::pair{out.path, out.md5 + (out.is_dir ? ".dir" : "")};
       auto [it, inserted] = index.emplace(key, report.history.size());
       if (inserted) {
@@ -491,7 +498,8 @@ Error kept_if_interrupted(const DvcImportOptions& options, const data::Cache& ca
   return environment_error(
       fmt::format("interrupted: the {} file{} ({}) read so far are kept in the cache and remembered",
                   objects.files_read(), objects.files_read() == 1 ? "" : "s", out::human_bytes(objects.bytes_read())),
-      "run 'mlops import dvc' again to finish: what was kept is not read again");
+      fmt::format("run 'mlops import dvc{}' again to finish: what was kept is not read again",
+                  options.all_commits ? " --all-commits" : ""));
 }
 
 }  // namespace

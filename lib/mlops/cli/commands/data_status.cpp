@@ -127,7 +127,7 @@ void print_human(const std::vector<data::DataStatus>& statuses,
   print_ignore_findings(ignores);
   if (statuses.empty() && ignores.empty()) {
     out::println("{}", dvc_project ? "No data tracked by mlops yet; this is a DVC project: bring its data in with "
-                                     "'mlops import dvc' (docs/from-dvc.md)."
+                                     "'mlops import dvc --all-commits' (docs/from-dvc.md)."
                                    : "No data tracked yet; start with 'mlops data add PATH'.");
   } else if (statuses.empty()) {
     // Only ignore findings: printed above, with their hints.

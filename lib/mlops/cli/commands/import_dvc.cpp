@@ -139,8 +139,11 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
   if (report.history_file_written) {
     // Committed and pushed, the history is every clone's: PATH@REV reads the file, and the
     // versions' data reaches the remote with `data push --all-commits`.
-    to_commit.push_back(".mlops/dvc-history.jsonl");
-    to_commit.push_back(".mlops/.gitignore");  // it lets git see the file
+    // The settings too: a clone without them is not set up, and `mlops init` there rewrites them.
+    for (const char* file :
+         {".mlops/dvc-history.jsonl", ".mlops/.gitignore", ".mlops/.gitattributes", ".mlops/config.yaml"}) {
+      to_commit.push_back(file);
+    }
   }
   if (!to_commit.empty()) {
     std::sort(to_commit.begin(), to_commit.end());

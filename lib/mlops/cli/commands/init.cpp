@@ -7,6 +7,7 @@
 #include "mlops/core/file.hpp"
 #include "mlops/core/json_output.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/data/dvc_history.hpp"
 
 namespace mlops::cli {
 
@@ -46,7 +47,10 @@ int run_init() {
       std::filesystem::create_directories(dir, ec);
       if (ec) throw Failure(system_error("create", dir, ec.value()));
     }
-    unwrap(write_file_atomic(repo.store() / ".gitignore", kStoreGitignore, repo.tmp()));
+    // A committed one (a clone whose config.yaml was never committed) is kept as it is: it may
+    // let git see more than the config (.mlops/dvc-history.jsonl).
+    if (!std::filesystem::exists(repo.store() / ".gitignore", ec))
+      unwrap(write_file_atomic(repo.store() / ".gitignore", kStoreGitignore, repo.tmp()));
     // The config is written last: its presence is what marks the store as initialised.
     unwrap(write_file_atomic(repo.config_file(), kDefaultConfig, repo.tmp()));
   }
@@ -60,8 +64,10 @@ int run_init() {
     out::println("Initialised mlops in {}", repo.store().string());
     out::hint("commit the settings: git add .mlops/config.yaml .mlops/.gitignore");
   }
+  // A DVC project whose history no one has imported yet (a clone of one that was has the file).
   std::error_code ec;
-  if (std::filesystem::is_directory(repo.root / ".dvc", ec)) {
+  if (!already && std::filesystem::is_directory(repo.root / ".dvc", ec) &&
+      !std::filesystem::exists(data::dvc_history_file(repo), ec)) {
     out::hint(
         "this is a DVC project: bring its data and history in with 'mlops import dvc --all-commits' "
         "(docs/from-dvc.md)");
