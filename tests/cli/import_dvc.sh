@@ -525,7 +525,8 @@ test_all_commits_history_reaches_a_clone_through_git_and_a_remote_and_gc_keeps_i
   new_dvc_version data/train.csv $'id,label\n1,cow\n'
   run mlops import dvc --all-commits
   expect_rc 0
-  expect_err ".mlops/.gitattributes .mlops/.gitignore .mlops/config.yaml .mlops/dvc-history.jsonl"
+  expect_err "to version it with your code, run: git add .gitattributes "
+  expect_err ".mlops/.gitignore .mlops/config.yaml .mlops/dvc-history.jsonl"
   expect_err "commit .mlops/dvc-history.jsonl and run 'mlops data push --all-commits'"
   git check-ignore -q .mlops/dvc-history.jsonl && fail "git ignores the history file"
   # gc keeps the versions of commits made under DVC (no pointer names them), uncommitted or not.
@@ -543,7 +544,7 @@ test_all_commits_history_reaches_a_clone_through_git_and_a_remote_and_gc_keeps_i
     "(True, '$first')"
   run mlops data log data/train.csv
   expect_out "(DVC) "
-  git add '*.mlops' '*.gitignore' .mlops &&
+  git add '*.mlops' '*.gitignore' .gitattributes .mlops &&
     git commit -qm "move to mlops" ||
     fail "commit failed"
   run mlops data gc --grace 0 --include-unpushed --yes
@@ -556,7 +557,7 @@ test_all_commits_history_reaches_a_clone_through_git_and_a_remote_and_gc_keeps_i
   expect_rc 1  # DVC's cache is gone: the folder's .dir manifest cannot be read again (nothing changes)
   expect_eq "$(wc -l <.mlops/dvc-history.jsonl)" "$lines"
   expect_eq "$(git status --porcelain -- .mlops '*.mlops')" ""
-  # Two branches' histories merge as a union (.mlops/.gitattributes), without a conflict.
+  # Two branches' histories merge as a union (the root .gitattributes), without a conflict.
   expect_eq "$(git check-attr merge .mlops/dvc-history.jsonl)" ".mlops/dvc-history.jsonl: merge: union"
   # A file git itself keeps at a commit is named as git's.
   run mlops data checkout --rev "$first" metrics.json

@@ -88,10 +88,11 @@ test_gitattributes_are_written_once_and_keep_the_users_lines() {
   expect_no_file .gitattributes  # init leaves the work tree as `git add .mlops` expects
   printf '*.png binary\n' > .gitattributes
   mlops hooks install >/dev/null 2>&1
-  expect_eq "$(grep -c 'merge=' .gitattributes)" "2"
+  expect_eq "$(grep -c 'merge=' .gitattributes)" "3"
   mlops hooks install >/dev/null 2>&1
   expect_eq "$(grep -c '^\*\.mlops merge=mlops$' .gitattributes)" "1"
   expect_eq "$(grep -c '^\.gitignore merge=union$' .gitattributes)" "1"
+  expect_eq "$(grep -c '^\.mlops/dvc-history\.jsonl merge=union$' .gitattributes)" "1"
   expect_eq "$(grep -c '^\*\.png binary$' .gitattributes)" "1"
   expect_eq "$(git config merge.mlops.driver)" "mlops hooks merge-driver %O %A %B %P"
   expect_eq "$(git check-attr merge -- x.csv.mlops | sed 's/.*: //')" "mlops"

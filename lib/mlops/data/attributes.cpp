@@ -8,7 +8,8 @@ namespace mlops::data {
 
 namespace {
 
-constexpr std::string_view kLines[] = {"*.mlops merge=mlops", ".gitignore merge=union"};
+constexpr std::string_view kLines[] = {"*.mlops merge=mlops", ".gitignore merge=union",
+                                       ".mlops/dvc-history.jsonl merge=union"};
 
 bool has_line(std::string_view text, std::string_view wanted) {
   std::size_t at = 0;
@@ -39,7 +40,10 @@ Result<bool> ensure_gitattributes(const Repo& repo) {
   }
   if (added.empty()) return false;
   if (!text.empty() && text.back() != '\n') text += '\n';
-  text += "# mlops: pointers merge by their manifests ('mlops hooks install'), ignore lists as a union\n" + added;
+  text +=
+      "# mlops: pointers merge by their manifests ('mlops hooks install'), ignore lists and the DVC history as a "
+      "union\n" +
+      added;
   if (auto r = write_file_atomic(file, text); !r) return std::unexpected(r.error());
   return true;
 }

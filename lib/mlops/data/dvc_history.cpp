@@ -9,6 +9,7 @@
 
 #include "mlops/core/file.hpp"
 #include "mlops/core/output.hpp"
+#include "mlops/data/attributes.hpp"
 #include "mlops/git/history.hpp"
 #include "mlops/git/repository.hpp"
 
@@ -186,36 +187,23 @@ DvcHistory read_dvc_history_or_warn(const Repo& repo) {
 
 namespace {
 
-// Adds `line` to the file at `path` when it lacks it (a file that does not exist is left alone
-// unless `create`).
-Result<void> ensure_line(const Repo& repo, const fs::path& path, std::string_view line, bool create) {
+// Lets git see the file: `.mlops/.gitignore` (when there is one) ignores everything but what it
+// names.
+Result<void> unignore_dvc_history(const Repo& repo) {
+  fs::path ignore = dvc_history_file(repo).parent_path() / ".gitignore";
   std::error_code ec;
-  std::string text;
-  if (fs::exists(path, ec)) {
-    auto read = read_file(path);
-    if (!read) return std::unexpected(read.error());
-    text = std::move(*read);
-  } else if (!create) {
-    return {};
-  }
-  for (std::size_t at = 0; at < text.size();) {
-    auto end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    if (std::string_view(text).substr(at, end - at) == line) return {};
+  if (!fs::exists(ignore, ec)) return {};
+  auto text = read_file(ignore);
+  if (!text) return std::unexpected(text.error());
+  for (std::size_t at = 0; at < text->size();) {
+    auto end = text->find('\n', at);
+    if (end == std::string::npos) end = text->size();
+    if (std::string_view(*text).substr(at, end - at) == kDvcHistoryGitignoreLine) return {};
     at = end + 1;
   }
-  if (!text.empty() && text.back() != '\n') text += '\n';
-  text += std::string(line) + "\n";
-  return write_file_atomic(path, text, repo.tmp());
-}
-
-// Lets git see the file (`.mlops/.gitignore` ignores everything but what it names), and merges
-// it as a union: each line stands alone, so two branches' imports merge without a conflict.
-Result<void> share_dvc_history(const Repo& repo) {
-  fs::path folder = dvc_history_file(repo).parent_path();
-  MLOPS_TRY(ensure_line(repo, folder / ".gitignore", kDvcHistoryGitignoreLine, false));
-  MLOPS_TRY(ensure_line(repo, folder / ".gitignore", "!/.gitattributes", false));
-  return ensure_line(repo, folder / ".gitattributes", fmt::format("/{} merge=union", kDvcHistoryName), true);
+  if (!text->empty() && text->back() != '\n') *text += '\n';
+  *text += std::string(kDvcHistoryGitignoreLine) + "\n";
+  return write_file_atomic(ignore, *text, repo.tmp());
 }
 
 }  // namespace
@@ -244,7 +232,10 @@ Result<bool> merge_dvc_history(const Repo& repo, const DvcHistory& found) {
   std::string text = format_dvc_history(*merged);
   if (text == before) return false;
   MLOPS_TRY(write_file_atomic(file, text, repo.tmp()));
-  MLOPS_TRY(share_dvc_history(repo));
+  MLOPS_TRY(unignore_dvc_history(repo));
+  // The root .gitattributes merges the file as a union (data/attributes.hpp).
+  auto attributes = ensure_gitattributes(repo);
+  if (!attributes) return std::unexpected(attributes.error());
   return true;
 }
 

@@ -67,8 +67,8 @@ DvcHistory read_dvc_history_or_warn(const Repo& repo);
 // version found replaces what was recorded for its commit and path, missing or not; a missing one
 // never replaces a version an earlier import brought in (its objects are in the cache or a
 // remote). Written atomically, only when its text changes, and never created empty; adds
-// kDvcHistoryGitignoreLine (and one for .gitattributes) to `.mlops/.gitignore`, and a union merge
-// for the file to `.mlops/.gitattributes`. Returns whether the file changed.
+// kDvcHistoryGitignoreLine to `.mlops/.gitignore`, and the root `.gitattributes` lines of
+// data/attributes.hpp (the file merges as a union). Returns whether the file changed.
 Result<bool> merge_dvc_history(const Repo& repo, const DvcHistory& found);
 
 // One version of a data path in the history imported from DVC, as `data log` lists it: the

@@ -140,8 +140,7 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
     // Committed and pushed, the history is every clone's: PATH@REV reads the file, and the
     // versions' data reaches the remote with `data push --all-commits`.
     // The settings too: a clone without them is not set up, and `mlops init` there rewrites them.
-    for (const char* file :
-         {".mlops/dvc-history.jsonl", ".mlops/.gitignore", ".mlops/.gitattributes", ".mlops/config.yaml"}) {
+    for (const char* file : {".mlops/dvc-history.jsonl", ".mlops/.gitignore", ".gitattributes", ".mlops/config.yaml"}) {
       to_commit.push_back(file);
     }
   }
