@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 namespace mlops::sql {
 
 namespace {
@@ -69,6 +72,22 @@ Result<void> Database::exec(std::string_view sql) {
     return std::unexpected(error(fmt::format("update {}", name_)));
   }
   return {};
+}
+
+// Entering WAL mode takes an exclusive lock, and SQLite answers SQLITE_BUSY at once, without the
+// busy handler, when another connection holds even a read lock: eight `mlops data add` started
+// together on a new store failed that way about once in fifty. No lock is held between tries, so
+// retrying for as long as the busy timeout waits out the others.
+Result<void> Database::use_wal() {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return {};
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+      return std::unexpected(error(fmt::format("update {}", name_)));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {

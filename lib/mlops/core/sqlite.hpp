@@ -34,6 +34,9 @@ class Database {
   ~Database();
 
   Result<void> exec(std::string_view sql);
+  // Puts the database in WAL mode (stored in the file; a no-op when it already is). Safe when
+  // many processes open a new database at once: see the retry in sqlite.cpp.
+  Result<void> use_wal();
   Result<Statement> prepare(std::string_view sql);
   std::int64_t changes() const;
   Error error(std::string_view action) const;

@@ -56,7 +56,7 @@ std::expected<sql::Database, OpenFailure> open_db(const std::filesystem::path& p
   // The stat cache is rebuilt by re-hashing, so it need not survive a power cut intact.
   if (auto r = db->exec("PRAGMA synchronous=NORMAL"); !r) return failed(r.error());
   if (!has_schema) {
-    if (auto r = db->exec("PRAGMA journal_mode=WAL"); !r) return failed(r.error());
+    if (auto r = db->use_wal(); !r) return failed(r.error());
     auto transaction = sql::Transaction::begin(*db);
     if (!transaction) return failed(transaction.error());
     if (auto r = db->exec(kSchema); !r) return failed(r.error());

@@ -411,7 +411,7 @@ Result<RunStore> RunStore::open(const Repo& repo) {
   if (version->integer(0) < kSchemaVersion) {
     version->reset();
     // WAL lets readers and one writer work at once; the mode is stored in the file.
-    MLOPS_TRY(owned->exec("PRAGMA journal_mode = WAL"));
+    MLOPS_TRY(owned->use_wal());
     auto transaction = sql::Transaction::begin(*owned);
     if (!transaction) return fail(transaction);
     // Another process may have created the tables while we waited for the lock.
