@@ -228,6 +228,75 @@ test_ui_default_columns_show_the_metrics_and_name_the_rest() {
   stop_ui
 }
 
+# A store of more runs than a page holds: each page shows its slice of the newest-first order
+# (read from the store a page at a time), a page past the end shows the last, and a filter pages
+# through its own matches.
+test_ui_runs_page_pages_through_many_runs() {
+  new_repo
+  python3 - > many.json <<'PY'
+import json, time
+iso = lambda ms: time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + ".000Z"
+runs = []
+for i in range(250):
+    start = 1764547200000 + i * 60_000
+    runs.append({"id": "01kc%010d" % i, "name": f"sweep-{i}", "status": "finished", "exit_code": 0, "user": "ci",
+                 "host": "h", "start_time": iso(start), "end_time": iso(start + 1000), "duration": 1.0,
+                 "command": ["python", "train.py"], "cwd": "", "git": {"commit": "", "branch": "", "dirty": False},
+                 "data_dirty": False, "params": {"seed": str(i)}, "tags": {},
+                 "metrics": {"acc": {"value": i / 1000, "step": 1, "timestamp": start}},
+                 "metric_history": [{"key": "acc", "value": i / 1000, "step": 1, "timestamp": start}],
+                 "data": [], "artifacts": [], "environment": {}, "variables": {}})
+print(json.dumps({"format": "mlops-runs", "version": 1, "runs": runs}))
+PY
+  mlops runs import many.json >/dev/null 2>&1 || fail "runs import failed"
+  start_ui || return
+  fetch "$url"
+  expect_eq "$status" 200
+  [[ "$body" == *"250 runs · showing 1–100"* ]] || fail "page 1 does not say what it shows"
+  [[ "$body" == *'>sweep-249<'* && "$body" == *'>sweep-150<'* && "$body" != *'>sweep-149<'* ]] ||
+    fail "page 1 is not the 100 newest runs"
+  fetch "${url}?page=3"
+  [[ "$body" == *"showing 201–250"* && "$body" == *'>sweep-49<'* && "$body" == *'>sweep-0<'* ]] ||
+    fail "page 3 is not the oldest 50"
+  [[ "$body" != *'>sweep-50<'* && "$body" != *"older →"* ]] || fail "page 3 shows more than its runs"
+  # Past the end, and a number no page has: the last page, not an empty table or an error.
+  for page in 4 99999999999999999999999; do
+    fetch "${url}?page=$page"
+    expect_eq "$status" 200
+    [[ "$body" == *"showing 201–250"* && "$body" == *'>sweep-0<'* ]] || fail "page=$page is not the last page"
+  done
+  fetch "${url}?page=abc"
+  [[ "$body" == *"showing 1–100"* ]] || fail "page=abc is not the first page"
+  # A filter and a sort page through their matches: acc >= 0.05 is sweep-50 .. sweep-249.
+  fetch "${url}?where=metrics.acc%20%3E%3D%200.05&sort=metrics.acc&page=2"
+  [[ "$body" == *"200 runs match the filter · showing 101–200"* ]] || fail "the filtered count or slice is wrong"
+  [[ "$body" == *'>sweep-150<'* && "$body" == *'>sweep-249<'* && "$body" != *'>sweep-149<'* ]] ||
+    fail "page 2 of the filtered, sorted runs is wrong"
+  stop_ui
+}
+
+# Pages go gzip-compressed to a client that takes gzip (cheap, unlike cpp-httplib's own brotli at
+# its slowest setting), the same bytes once decoded; as they are to one that does not.
+test_ui_compresses_with_gzip_when_asked() {
+  repo_with_runs
+  start_ui || return
+  fetch "$url"
+  local plain=$body
+  [[ "$headers" != *"Content-Encoding"* ]] || fail "compressed for a client that asked for none: $headers"
+  fetch --compressed -H "Accept-Encoding: gzip, deflate, br" "$url"
+  [[ "$headers" == *"Content-Encoding: gzip"* ]] || fail "not gzip: $headers"
+  [[ "$headers" == *"Vary: Accept-Encoding"* ]] || fail "no Vary header: $headers"
+  expect_eq "$body" "$plain"
+  for offer in "br" "gzip;q=0, br" "identity"; do
+    fetch -H "Accept-Encoding: $offer" "$url"
+    [[ "$headers" != *"Content-Encoding"* ]] || fail "Accept-Encoding: $offer got $headers"
+    expect_eq "$body" "$plain"
+  done
+  fetch --compressed -H "Accept-Encoding: GZIP;q=0.5" "${url}static/page.css"
+  [[ "$headers" == *"Content-Encoding: gzip"* ]] || fail "the stylesheet is not gzip: $headers"
+  stop_ui
+}
+
 test_ui_empty_pages_say_what_to_run() {
   new_repo
   mlops runs list >/dev/null 2>&1  # may create an empty runs.db: both cases must read the same

@@ -136,6 +136,12 @@ std::optional<Value> column_value(const Columns& columns, const std::string& key
 }  // namespace
 
 Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection& selection) {
+  auto page = select_page(store, selection);
+  if (!page) return std::unexpected(page.error());
+  return std::move(page->runs);
+}
+
+Result<RunPage> select_page(RunStore& store, const RunSelection& selection) {
   // The keys that choose the runs (where, sort) and those only shown (columns).
   std::vector<std::string> choosing;
   std::vector<std::string> shown;
@@ -159,14 +165,22 @@ Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection
 
   // The candidates, newest first. Runs are read whole (without params, metrics, tags) only when
   // an attribute chooses them; else by id, and whole only once chosen. Without where or sort,
-  // SQLite itself stops at the limit.
+  // SQLite itself reads only the page (offset and limit) and counts the runs.
   std::vector<SelectedRun> candidates;
-  bool whole = !selection.where && !selection.sort;
+  const bool chosen_by_store = !selection.where && !selection.sort;
+  std::size_t total = 0;
+  bool whole = chosen_by_store;
   if (!whole) {
     whole = std::any_of(choosing.begin(), choosing.end(), [](const std::string& key) { return !has_prefix_key(key); });
   }
+  if (chosen_by_store) {
+    auto count = store.count_runs();
+    if (!count) return std::unexpected(count.error());
+    total = *count;
+  }
   if (whole) {
-    auto runs = store.list_runs(with_command, selection.where || selection.sort ? 0 : selection.limit);
+    auto runs = chosen_by_store ? store.list_runs(with_command, selection.limit, selection.offset)
+                                : store.list_runs(with_command);
     if (!runs) return std::unexpected(runs.error());
     candidates.resize(runs->size());
     for (std::size_t i = 0; i < runs->size(); ++i) candidates[i].run = std::move((*runs)[i]);
@@ -210,7 +224,11 @@ Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection
       return sort.descending ? cmp > 0 : cmp < 0;
     });
   }
-  if (selection.limit > 0 && order.size() > selection.limit) order.resize(selection.limit);
+  if (!chosen_by_store) {
+    total = order.size();
+    order.erase(order.begin(), order.begin() + static_cast<long>(std::min(selection.offset, order.size())));
+    if (selection.limit > 0 && order.size() > selection.limit) order.resize(selection.limit);
+  }
   std::vector<SelectedRun> selected;
   selected.reserve(order.size());
   for (auto* item : order) selected.push_back(std::move(*item));
@@ -243,7 +261,7 @@ Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection
     if (std::find(choosing.begin(), choosing.end(), key) == choosing.end()) only_shown.push_back(key);
   }
   MLOPS_TRY(add_values(store, selected, only_shown));
-  return selected;
+  return RunPage{std::move(selected), total};
 }
 
 Result<std::vector<RunColumn>> varying_columns(RunStore& store, const std::vector<SelectedRun>& runs) {

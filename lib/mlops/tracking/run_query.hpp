@@ -28,6 +28,7 @@ struct RunSelection {
   std::optional<Query> where;
   std::optional<SortKey> sort;       // default: newest first
   std::vector<std::string> columns;  // further keys whose values the caller wants
+  std::size_t offset = 0;            // runs skipped, in the selection's order, before the limit
   std::size_t limit = 0;             // 0: no limit
 };
 
@@ -39,6 +40,14 @@ struct SelectedRun {
 // Bad input, pointing into the query, for a key that runs do not have.
 Result<void> check_run_keys(const Query& query);
 Result<std::vector<SelectedRun>> select_runs(RunStore& store, const RunSelection& selection);
+
+// One page of a selection (its offset and limit) and how many runs the whole selection has.
+// Without where or sort, SQLite reads only the page's rows and counts the rest.
+struct RunPage {
+  std::vector<SelectedRun> runs;
+  std::size_t total = 0;
+};
+Result<RunPage> select_page(RunStore& store, const RunSelection& selection);
 
 // For each params./metrics./tags. key of `keys` that no run in the store has, a warning such as
 // "no run has 'metrics.val_ac': did you mean 'metrics.val_acc'?" (the nearest key of any kind):

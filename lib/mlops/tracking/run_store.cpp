@@ -777,9 +777,11 @@ Result<std::vector<MetricPoint>> RunStore::history(std::string_view id, std::str
   return points;
 }
 
-Result<std::vector<RunRecord>> RunStore::list_runs(bool with_command, std::size_t limit) {
-  auto stmt = db_->prepare(fmt::format("SELECT {} FROM runs ORDER BY start_ms DESC, id DESC{}", kRunColumns,
-                                       limit > 0 ? fmt::format(" LIMIT {}", limit) : ""));
+Result<std::vector<RunRecord>> RunStore::list_runs(bool with_command, std::size_t limit, std::size_t offset) {
+  // LIMIT -1: no limit, as SQLite needs a LIMIT before an OFFSET.
+  std::string window = limit > 0 || offset > 0 ? fmt::format(" LIMIT {}", limit > 0 ? std::to_string(limit) : "-1") : "";
+  if (offset > 0) window += fmt::format(" OFFSET {}", offset);
+  auto stmt = db_->prepare(fmt::format("SELECT {} FROM runs ORDER BY start_ms DESC, id DESC{}", kRunColumns, window));
   if (!stmt) return fail(stmt);
   std::vector<RunRecord> runs;
   runs.reserve(limit > 0 ? limit : 1024);
@@ -790,6 +792,14 @@ Result<std::vector<RunRecord>> RunStore::list_runs(bool with_command, std::size_
     runs.push_back(read_run_row(*stmt, with_command));
   }
   return runs;
+}
+
+Result<std::size_t> RunStore::count_runs() {
+  auto stmt = db_->prepare("SELECT COUNT(*) FROM runs");
+  if (!stmt) return fail(stmt);
+  auto row = stmt->step();
+  if (!row) return fail(row);
+  return static_cast<std::size_t>(stmt->integer(0));
 }
 
 Result<std::vector<std::string>> RunStore::list_ids() {

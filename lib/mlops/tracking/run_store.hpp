@@ -172,11 +172,13 @@ class RunStore {
   // The history of one metric (or of all metrics when `key` is empty), by key, step, log order.
   Result<std::vector<MetricPoint>> history(std::string_view id, std::string_view key = {});
 
-  // The rows `runs list` filters and sorts: runs newest first (at most `limit` of them, 0: all),
-  // with their attributes but without params, metrics, tags and environment, which column_*()
-  // and visit_*() fetch. The command is left empty unless asked for (parsing it is most of the
-  // cost).
-  Result<std::vector<RunRecord>> list_runs(bool with_command = true, std::size_t limit = 0);
+  // The rows `runs list` filters and sorts: runs newest first (at most `limit` of them, 0: all,
+  // after skipping `offset`), with their attributes but without params, metrics, tags and
+  // environment, which column_*() and visit_*() fetch. The command is left empty unless asked
+  // for (parsing it is most of the cost).
+  Result<std::vector<RunRecord>> list_runs(bool with_command = true, std::size_t limit = 0, std::size_t offset = 0);
+  // How many runs the store has.
+  Result<std::size_t> count_runs();
   // The ids of all runs, newest first (read from an index alone: cheaper than list_runs).
   Result<std::vector<std::string>> list_ids();
   // The rows of list_runs for the runs `ids` (full ids), in that order; an unknown id is skipped.

@@ -35,10 +35,14 @@ std::optional<tracking::RunStore> open_for_reading(const Repo& repo, std::string
 }
 
 std::size_t page_number(const std::string& text) {
+  // Any page past the end shows the last; the cap keeps the offset it gives far from overflow.
+  constexpr std::size_t kFarPastTheEnd = 1'000'000'000;
   std::size_t value = 1;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value == 0) return 1;
-  return value;
+  if (end != text.data() + text.size() || text.empty()) return 1;
+  if (ec == std::errc::result_out_of_range) return kFarPastTheEnd;
+  if (ec != std::errc() || value == 0) return 1;
+  return std::min(value, kFarPastTheEnd);
 }
 
 // "Choose columns": a box per key the runs have (params, metrics, tags, the attributes that are not
@@ -176,19 +180,27 @@ UiResponse runs_page(const Repo& repo, const UiRequest& request) {
     page.body = form + fmt::format("<p>{}</p>\n", escape(problem));
     return ui_html_response(200, std::move(page));
   }
-  auto selected = tracking::select_runs(*store, selection);
+  // Only the asked-for page is read (the store counts the rest); a page past the end shows the last.
+  std::size_t number = page_number(request.param("page"));
+  selection.offset = (number - 1) * kRunsPerPage;
+  selection.limit = kRunsPerPage;
+  auto selected = tracking::select_page(*store, selection);
   if (!selected) return fail(selected.error().message);
-  const std::size_t total = selected->size();
+  const std::size_t total = selected->total;
   if (total == 0 && where.empty()) {
     // A store whose runs are gone (or none recorded yet): what the CLI says, not an empty table.
     page.body = form + "<p>No runs yet: record one with <code>mlops run -- CMD</code>.</p>\n";
     return ui_html_response(200, std::move(page));
   }
   const std::size_t pages = std::max<std::size_t>(1, (total + kRunsPerPage - 1) / kRunsPerPage);
-  const std::size_t number = std::min(page_number(request.param("page")), pages);
+  if (number > pages) {
+    number = pages;
+    selection.offset = (number - 1) * kRunsPerPage;
+    selected = tracking::select_page(*store, selection);
+    if (!selected) return fail(selected.error().message);
+  }
   const std::size_t first = (number - 1) * kRunsPerPage, last = std::min(total, first + kRunsPerPage);
-  std::vector<tracking::SelectedRun> shown(std::make_move_iterator(selected->begin() + static_cast<long>(first)),
-                                           std::make_move_iterator(selected->begin() + static_cast<long>(last)));
+  std::vector<tracking::SelectedRun> shown = std::move(selected->runs);
 
   // The keys shown after the fixed columns, with their values for the shown runs.
   std::vector<tracking::RunColumn> extra;

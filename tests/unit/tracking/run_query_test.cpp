@@ -134,3 +134,61 @@ TEST_CASE("select_runs reads shown columns for the selected runs, by lookup and 
     }
   }
 }
+
+TEST_CASE("select_page gives the runs of one page and the selection's count, however the runs are chosen") {
+  QueryTempRepo temp;
+  auto store = RunStore::open(temp.repo);
+  REQUIRE(store);
+  add_runs(*store, 250);
+  auto names = [](const RunPage& page) {
+    std::vector<std::string> names;
+    for (const auto& item : page.runs) names.push_back(item.run.name);
+    return names;
+  };
+  RunSelection selection;
+  selection.limit = 100;
+
+  SECTION("nothing filters or sorts: the store reads the page, newest first") {
+    selection.offset = 200;
+    auto page = select_page(*store, selection);
+    REQUIRE(page);
+    CHECK(page->total == 250);
+    REQUIRE(page->runs.size() == 50);
+    CHECK(page->runs.front().run.name == "r49");
+    CHECK(page->runs.back().run.name == "r0");
+    selection.offset = 100;
+    selection.columns = {"params.seed"};
+    page = select_page(*store, selection);
+    REQUIRE(page);
+    CHECK(page->runs.front().run.name == "r149");
+    CHECK(std::get<std::string>(page->runs.front().values.at("params.seed")) == "149");
+  }
+  SECTION("a metric filter and sort: the count is of the matching runs") {
+    auto query = parse_query("metrics.acc >= 0.1");  // r100..r249
+    REQUIRE(query);
+    selection.where = std::move(*query);
+    selection.sort = SortKey{"metrics.acc", false};
+    selection.offset = 100;
+    auto page = select_page(*store, selection);
+    REQUIRE(page);
+    CHECK(page->total == 150);
+    REQUIRE(page->runs.size() == 50);
+    CHECK(names(*page).front() == "r200");
+    CHECK(names(*page).back() == "r249");
+  }
+  SECTION("an attribute filter, and a page past the end") {
+    auto query = parse_query("name like 'r1%'");  // r1, r10..r19, r100..r199
+    REQUIRE(query);
+    selection.where = std::move(*query);
+    auto page = select_page(*store, selection);
+    REQUIRE(page);
+    CHECK(page->total == 111);
+    CHECK(page->runs.size() == 100);
+    CHECK(names(*page).front() == "r199");
+    selection.offset = 1000;
+    page = select_page(*store, selection);
+    REQUIRE(page);
+    CHECK(page->total == 111);
+    CHECK(page->runs.empty());
+  }
+}
