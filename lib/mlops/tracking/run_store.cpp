@@ -779,7 +779,8 @@ Result<std::vector<MetricPoint>> RunStore::history(std::string_view id, std::str
 
 Result<std::vector<RunRecord>> RunStore::list_runs(bool with_command, std::size_t limit, std::size_t offset) {
   // LIMIT -1: no limit, as SQLite needs a LIMIT before an OFFSET.
-  std::string window = limit > 0 || offset > 0 ? fmt::format(" LIMIT {}", limit > 0 ? std::to_string(limit) : "-1") : "";
+  std::string window =
+      limit > 0 || offset > 0 ? fmt::format(" LIMIT {}", limit > 0 ? std::to_string(limit) : "-1") : "";
   if (offset > 0) window += fmt::format(" OFFSET {}", offset);
   auto stmt = db_->prepare(fmt::format("SELECT {} FROM runs ORDER BY start_ms DESC, id DESC{}", kRunColumns, window));
   if (!stmt) return fail(stmt);
