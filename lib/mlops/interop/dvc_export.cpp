@@ -80,8 +80,8 @@ Result<std::optional<Copied>> copy_object(const data::Cache& cache, const Hash& 
 
 class Exporter {
  public:
-  Exporter(const Repo& repo, const data::Cache& cache, DvcObjectImporter& memo, fs::path dvc_cache)
-      : repo_(repo), cache_(cache), memo_(memo), dvc_cache_(std::move(dvc_cache)) {}
+  Exporter(const data::Cache& cache, DvcObjectImporter& memo, fs::path dvc_cache)
+      : cache_(cache), memo_(memo), dvc_cache_(std::move(dvc_cache)) {}
 
   // The MD5 of mlops object `hash`, its DVC copy in place; nullopt when the mlops cache lacks it.
   Result<std::optional<std::string>> file(const Hash& hash, std::uint64_t size) {
@@ -127,7 +127,6 @@ class Exporter {
   fs::path object_path(const std::string& md5, std::string_view suffix = {}) const {
     return dvc_cache_ / "files" / "md5" / md5.substr(0, 2) / (md5.substr(2) + std::string(suffix));
   }
-  const Repo& repo_;
   const data::Cache& cache_;
   DvcObjectImporter& memo_;
   fs::path dvc_cache_;
@@ -175,7 +174,7 @@ Result<DvcExportReport> export_dvc(const Repo& repo, const std::vector<std::stri
   data::Cache cache(repo);
   auto memo = DvcObjectImporter::open(repo, cache, false);
   if (!memo) return std::unexpected(memo.error());
-  Exporter exporter(repo, cache, *memo, config->cache_dir);
+  Exporter exporter(cache, *memo, config->cache_dir);
   std::uint64_t total = 0;
   for (const auto& item : *selected) total += item.pointer.size;
   out::Progress progress("Exporting to DVC", total);
