@@ -127,6 +127,35 @@ test_budget_over_unpriced_calls_is_incomplete() {
   expect_out "Budget: 1 of the 6 calls have no price: the cost is unknown"
 }
 
+test_budget_and_token_limit_over_calls_without_usage_are_incomplete() {
+  fixtures
+  cp fx/prices.yaml .
+  # The fixture's spans without their gen_ai.usage.* attributes (streaming calls that were not asked
+  # to report usage): their cost and tokens are unknown, so neither limit may read 0 and pass.
+  /usr/bin/python3 - <<'PY'
+import json
+with open("fx/small.jsonl") as src, open("nousage.jsonl", "w") as out:
+    for line in src:
+        d = json.loads(line)
+        for rs in d["resourceSpans"]:
+            for ss in rs["scopeSpans"]:
+                for sp in ss["spans"]:
+                    sp["attributes"] = [a for a in sp["attributes"] if not a["key"].startswith(("gen_ai.usage.", "llm.token_count.", "llm.cost."))]
+        out.write(json.dumps(d) + "\n")
+PY
+  printf 'traces: [nousage.jsonl]\nprices: prices.yaml\nrules:\n  - alert: Budget\n    expr: cost_usd.sum[1d] > 0.0001\n  - alert: TokenLimit\n    expr: tokens.sum[1d] > 100\n  - alert: Errors\n    expr: errors.count[1d] > 100\n' > monitors.yaml
+  run mlops monitor check --at 2026-12-01T10:30:00Z --json
+  expect_rc 1
+  expect_eq "$(jpy 'r("Budget")["state"], r("TokenLimit")["state"], r("Errors")["state"]' <<<"$out")" "('incomplete', 'incomplete', 'ok')"
+  run mlops monitor check --at 2026-12-01T10:30:00Z
+  expect_out "Budget: 5 of the 5 calls lack input or output tokens: the cost is unknown"
+  expect_out "TokenLimit: 5 of the 5 calls lack input or output tokens: the token count is unknown"
+  # trace stats says the same: the cost is not complete, and the calls are named as unknown.
+  run mlops trace stats nousage.jsonl --prices prices.yaml --json
+  expect_rc 0
+  expect_eq "$(/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); t=d["total"]["cost_usd"]; print(t["complete"], t["calls_missing_tokens"])' <<<"$out")" "False 5"
+}
+
 # A strict reader of the text exposition format: families declared once with HELP and TYPE before
 # their samples, names and labels well-formed, histograms cumulative up to +Inf == _count.
 parse_prom() {
@@ -194,7 +223,7 @@ test_prometheus_text_parses_back() {
   [[ "$n" -gt 20 ]] || fail "only $n samples"
   grep -qx 'ALERTS{alertname="ChatLatencyP95",alertstate="firing",severity="page"} 1' metrics.prom || fail "no ALERTS for ChatLatencyP95"
   grep -qx 'ALERTS{alertname="Pending",alertstate="pending"} 1' metrics.prom || fail "no pending ALERTS"
-  grep -q 'mlops_genai_latency_ms_bucket{operation="chat",model="gpt-4o-mini",provider="openai",prompt="",kind="llm",le="100"} 240' metrics.prom || fail "latency bucket le=100"
+  grep -q 'mlops_genai_latency_seconds_bucket{operation="chat",model="gpt-4o-mini",provider="openai",prompt="",kind="llm",le="0.1"} 240' metrics.prom || fail "latency bucket le=0.1"
   grep -qx 'mlops_monitor_evaluation_timestamp_seconds 1796122800' metrics.prom || fail "evaluation timestamp"
   if command -v promtool >/dev/null; then
     promtool check metrics < metrics.prom || fail "promtool check metrics"
@@ -211,6 +240,14 @@ test_files_on_the_command_line_replace_traces() {
   run mlops monitor check --at $AT
   expect_rc 2
   expect_err "traces 'nowhere/*.jsonl' matches no file"
+  # One pattern without files (a judge's log not written yet) leaves the rules over the others
+  # working, with a warning; the eval rules have no data.
+  printf 'traces: [fx/ramp.jsonl, judge/*.jsonl]\nrules:\n  - alert: Any\n    expr: requests.count > 10\n  - alert: Judged\n    expr: eval.hallucination.mean > 0.5\n' > late.yaml
+  run mlops monitor check -c late.yaml --at $AT --prom late.prom --json
+  expect_rc 1
+  expect_eq "$(jpy 'r("Any")["state"], r("Judged")["state"]' <<<"$out")" "('firing', 'no data')"
+  expect_err "'late.yaml': traces 'judge/*.jsonl' matches no file (not written yet?)"
+  expect_file late.prom
   run mlops monitor check -c monitors.yaml fx/small.jsonl --at $AT --json
   expect_rc 1
   expect_eq "$(jpy 'r("Any")["value"], d["inputs"]' <<<"$out")" "(11.0, ['fx/small.jsonl'])"

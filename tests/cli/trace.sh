@@ -219,6 +219,35 @@ test_bad_lines_named_or_skipped() {
   expect_err "'input' is not a price"
 }
 
+test_times_in_milliseconds_are_refused_not_guessed() {
+  fixtures
+  # The fixture's spans with their times in milliseconds: they would land in January 1970, with
+  # latencies a millionth of the real ones, and silence every latency alarm.
+  /usr/bin/python3 - <<'PY'
+import json
+with open("fx/small.jsonl") as src, open("ms.jsonl", "w") as out:
+    for line in src:
+        d = json.loads(line)
+        for rs in d.get("resourceSpans", []):
+            for ss in rs["scopeSpans"]:
+                for sp in ss["spans"]:
+                    for k in ("startTimeUnixNano", "endTimeUnixNano"):
+                        sp[k] = str(int(sp[k]) // 10**6)
+        out.write(json.dumps(d) + "\n")
+PY
+  run mlops trace stats ms.jsonl
+  expect_rc 2
+  expect_err "'ms.jsonl', line 1: a span's startTimeUnixNano or endTimeUnixNano is before 2000: OTLP times are nanoseconds"
+  expect_err "--skip-bad"
+  run mlops trace stats ms.jsonl --skip-bad --json
+  expect_rc 0
+  expect_eq "$(jpy 'd["inputs"]["bad_lines"], d["total"]["requests"]' <<<"$out")" "($(wc -l < ms.jsonl), 0)"
+  printf 'rules:\n  - alert: Slow\n    expr: latency_ms.p95 > 100\n' > rules.yaml
+  run mlops monitor check -c rules.yaml ms.jsonl --at 2026-12-01T12:00:00Z
+  expect_rc 2
+  expect_err "'ms.jsonl', line 1: a span's startTimeUnixNano"
+}
+
 test_spans_without_what_a_figure_needs() {
   fixtures
   # An end before its start, and a span without times: counted, left out of latency, said so.
@@ -226,17 +255,28 @@ test_spans_without_what_a_figure_needs() {
 import json
 span = lambda sid, s, e: {"traceId": "ab" * 16, "spanId": sid, "name": "chat", "startTimeUnixNano": s, "endTimeUnixNano": e,
                           "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}}]}
-doc = {"resourceSpans": [{"scopeSpans": [{"spans": [span("01" * 8, "2000", "1000"), span("02" * 8, "0", "0"), span("03" * 8, "1000", "4000000")]}]}]}
+doc = {"resourceSpans": [{"scopeSpans": [{"spans": [span("01" * 8, "1764583200000002000", "1764583200000001000"), span("02" * 8, "0", "0"), span("03" * 8, "1764583200000001000", "1764583200004000000")]}]}]}
 open("odd.jsonl", "w").write(json.dumps(doc) + "\n")
 PY
   run mlops trace stats odd.jsonl --json
   expect_rc 0
   expect_eq "$(jpy 'g("chat")["requests"], g("chat")["latency_ms"]["count"], g("chat")["latency_unknown"], g("chat")["tokens"]["calls_without_tokens"], g("chat")["cost_usd"]["total"]' <<<"$out")" "(3, 1, 2, 3, 0.0)"
   expect_err "2 GenAI spans without a start time or ending before they start"
-  echo '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"ab","spanId":"cd","name":"GET /","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}' > http.jsonl
+  echo '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"ab","spanId":"cd","name":"GET /","startTimeUnixNano":"1764583200000000001","endTimeUnixNano":"1764583200000000002"}]}]}]}' > http.jsonl
   run mlops trace stats http.jsonl
   expect_rc 0
   expect_out "no GenAI spans in 1 spans read"
+  expect_err "none of the 1 spans read is GenAI work"
+  # A metrics export (or a feedback file) given as traces: nothing to judge, said so.
+  echo '{"resourceMetrics":[{"resource":{},"scopeMetrics":[{"metrics":[{"name":"gen_ai.client.token.usage"}]}]}]}' > metrics.jsonl
+  run mlops trace stats metrics.jsonl
+  expect_rc 0
+  expect_err "the file read holds no spans and no log records: is it an OTLP trace or log export"
+  printf 'rules:\n  - alert: Slow\n    expr: latency_ms.p95 > 100\n' > rules.yaml
+  cp metrics.jsonl metrics2.jsonl
+  run mlops monitor check -c rules.yaml metrics.jsonl metrics2.jsonl --at 2026-12-01T12:00:00Z
+  expect_rc 0
+  expect_err "the 2 files read hold no spans and no log records: are they OTLP trace or log exports"
 }
 
 test_a_missing_token_count_is_unknown_not_zero() {
@@ -248,7 +288,7 @@ def span(sid, tokens):
     attrs = [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
              {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o-mini"}}]
     attrs += [{"key": k, "value": {"intValue": str(v)}} for k, v in tokens.items()]
-    return {"traceId": sid * 4, "spanId": sid, "name": "chat", "startTimeUnixNano": "1000", "endTimeUnixNano": "2000000",
+    return {"traceId": sid * 4, "spanId": sid, "name": "chat", "startTimeUnixNano": "1764583200000001000", "endTimeUnixNano": "1764583200002000000",
             "attributes": attrs}
 spans = [span("01" * 8, {"gen_ai.usage.input_token": 100, "gen_ai.usage.output_tokens": 10}),
          span("02" * 8, {"gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 10})]
@@ -273,7 +313,7 @@ PY
   [[ "$err" != *"has no output price"* ]] || fail "an embedding price without output is complete: $err"
   # A budget over it is incomplete, and says why.
   printf 'traces: [typo.jsonl]\nprices: fx/prices.yaml\nrules:\n  - alert: Budget\n    expr: cost_usd.sum[1d] > 50\n' > monitors.yaml
-  run mlops monitor check --at 1970-01-01T01:00:00Z
+  run mlops monitor check --at 2025-12-01T11:00:00Z
   expect_rc 1
   expect_out "Budget: 1 of the 2 calls lack input or output tokens: the cost is unknown"
 }

@@ -2,6 +2,8 @@
 // evaluated (by span id) once everything is read.
 #include "mlops/trace/collect.hpp"
 
+#include <fmt/format.h>
+
 #include <functional>
 #include <unordered_map>
 #include <unordered_set>
@@ -196,6 +198,20 @@ void join_evaluations(Collection& all, std::vector<EvaluationFact>& evaluations)
   }
 }
 
+// Marks the model calls whose cost is unknown for want of usage: they succeeded, carry neither a
+// token count nor a cost, and no agent span of their trace carries the usage for them (streaming
+// calls that were not asked to report usage do this). A budget over them must not read $0.
+void mark_unreported_usage(Collection& all) {
+  std::unordered_set<std::uint64_t> aggregated;
+  for (const auto& s : all.samples)
+    if (s.aggregate && (s.has_tokens() || known(s.cost))) aggregated.insert(s.trace_hash);
+  for (auto& s : all.samples) {
+    s.usage_unreported = !s.aggregate && !s.error && !s.has_tokens() && !known(s.cost) &&
+                         (s.cls == SpanClass::llm || s.cls == SpanClass::embeddings) &&
+                         !aggregated.contains(s.trace_hash);
+  }
+}
+
 }  // namespace
 
 const std::string* Labels::get(std::string_view name) const {
@@ -211,6 +227,21 @@ std::uint32_t LabelTable::intern(const Labels& labels) {
   auto [it, fresh] = index_.try_emplace(labels, static_cast<std::uint32_t>(sets_.size()));
   if (fresh) sets_.push_back(labels);
   return it->second;
+}
+
+std::optional<std::string> nothing_to_judge_warning(const Collection& c) {
+  if (!c.samples.empty() || !c.evaluations.empty()) return std::nullopt;
+  std::size_t files = c.read.files - c.read.empty_files.size();
+  if (files == 0) return std::nullopt;  // each empty file has its own warning
+  if (c.spans == 0 && c.log_records == 0)
+    return files == 1 ? std::string("the file read holds no spans and no log records: is it an OTLP trace or log "
+                                     "export (resourceSpans, resourceLogs)? A metrics export holds resourceMetrics")
+                      : fmt::format("the {} files read hold no spans and no log records: are they OTLP trace or log "
+                                    "exports (resourceSpans, resourceLogs)? A metrics export holds resourceMetrics",
+                                    files);
+  return fmt::format("none of the {} spans read is GenAI work (no gen_ai.operation.name or OpenInference span kind): "
+                     "every figure over spans has no data",
+                     c.spans);
 }
 
 std::map<std::string, std::uint64_t> unpriced_models(const Collection& c) {
@@ -252,6 +283,7 @@ Result<Collection> collect(const std::vector<std::string>& files, const CollectO
     sink.reset();
   }
   drop_duplicate_spans(all);
+  mark_unreported_usage(all);
   join_evaluations(all, evaluations);
   return all;
 }
@@ -265,6 +297,7 @@ Result<Collection> collect_text(std::string_view text, const CollectOptions& opt
   std::vector<EvaluationFact> evaluations;
   merge_part(all, sink, evaluations);
   drop_duplicate_spans(all);
+  mark_unreported_usage(all);
   join_evaluations(all, evaluations);
   return all;
 }

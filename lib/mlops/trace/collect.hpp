@@ -73,6 +73,7 @@ struct Sample {
   bool aggregate = false;  // an agent span: tokens and cost count only when its trace has no model call with tokens
   bool priced = false;     // cost known because a price was found (not the span's own attribute)
   bool has_model = false;
+  bool usage_unreported = false;  // a call that succeeded without tokens or cost (mark_unreported_usage): cost unknown
   double latency_ms() const { return static_cast<double>(end_ns - start_ns) / 1e6; }
   bool has_tokens() const { return input_tokens >= 0 || output_tokens >= 0; }
   // A model call (llm) that carries one of its input and output token counts but not the other (a
@@ -125,6 +126,10 @@ struct Collection {
   // when no model call in its trace carries tokens (else its children's would be counted twice).
   bool counts_tokens(const Sample& s) const { return !s.aggregate || !traces_with_model_tokens.contains(s.trace_hash); }
 };
+
+// A warning when the inputs held nothing to judge: no span and no log record at all (a metrics
+// export, a feedback file given as traces), or spans none of which is GenAI work.
+std::optional<std::string> nothing_to_judge_warning(const Collection& c);
 
 // The models of the calls whose cost would count (counts_tokens) but is unknown: they carry tokens,
 // no cost attribute, and the price table has no price for them. Agent spans whose children's tokens

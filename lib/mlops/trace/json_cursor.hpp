@@ -24,6 +24,8 @@ class JsonCursor {
   bool failed() const { return error_ != nullptr; }
   const char* error() const { return error_; }
   const char* error_at() const { return error_at_; }
+  // The failure is a well-formed value the reader refuses (reject()), not malformed text.
+  bool refused() const { return refused_; }
 
   // Marks the cursor failed with `why` at the current position (the first failure is kept).
   bool fail(const char* why) {
@@ -33,6 +35,11 @@ class JsonCursor {
     }
     p_ = end_;
     return false;
+  }
+  // Fails the cursor on a value that is well-formed JSON but wrong (`why` says how).
+  bool reject(const char* why) {
+    if (!error_) refused_ = true;
+    return fail(why);
   }
 
   void ws() {
@@ -301,6 +308,7 @@ class JsonCursor {
   const char* end_;
   const char* error_ = nullptr;
   const char* error_at_ = nullptr;
+  bool refused_ = false;
 };
 
 }  // namespace mlops::trace

@@ -172,7 +172,13 @@ ExprValue evaluate_expr(const Expr& e, const Collection& c, std::uint64_t at) {
   if (series == "cached_tokens") sum = static_cast<double>(g.cached_tokens);
   if (series == "reasoning_tokens") sum = static_cast<double>(g.reasoning_tokens);
   if (series == "tokens") sum = static_cast<double>(g.input_tokens + g.output_tokens);
-  return amount(sum, g.with_tokens, e);
+  ExprValue v = amount(sum, g.with_tokens + g.usage_unreported, e);
+  // A limit on input or output tokens cannot be judged over calls whose counts are unknown.
+  if (series == "input_tokens" || series == "output_tokens" || series == "tokens") {
+    v.tokens_missing = g.partial_tokens + g.usage_unreported;
+    v.incomplete = v.tokens_missing > 0;
+  }
+  return v;
 }
 
 Result<void> check_evaluation_series(const MonitorFile& file, const Collection& c) {
@@ -274,8 +280,8 @@ Result<MonitorReport> evaluate_rules(const MonitorFile& file, const Collection& 
       r.state = AlertState::incomplete;
       r.reason = now.unpriced
                      ? fmt::format("{} of the {} calls have no price: the cost is unknown", now.unpriced, now.samples)
-                     : fmt::format("{} of the {} calls lack input or output tokens: the cost is unknown",
-                                   now.tokens_missing, now.samples);
+                     : fmt::format("{} of the {} calls lack input or output tokens: the {} is unknown",
+                                   now.tokens_missing, now.samples, e.series == "cost_usd" ? "cost" : "token count");
     } else if (now.samples < rule.min_count) {
       r.state = AlertState::insufficient;
       r.reason = fmt::format("{} samples, min_count is {}: not evaluated", now.samples, rule.min_count);

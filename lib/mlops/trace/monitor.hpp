@@ -68,13 +68,13 @@ Result<MonitorReport> evaluate_rules(const MonitorFile& file, const Collection& 
                                      const DriftRunner& run_drift);
 
 // The value of an expression's statistic at `at_ns`, the number of samples it is over, and whether
-// it is incomplete (unpriced cost); nullopt value: no data.
+// it is incomplete (a cost or token sum over calls whose cost or tokens are unknown); nullopt value: no data.
 struct ExprValue {
   std::optional<double> value;
   std::uint64_t samples = 0;
   bool incomplete = false;
   std::uint64_t unpriced = 0;
-  std::uint64_t tokens_missing = 0;  // calls with only one of input and output tokens, no cost
+  std::uint64_t tokens_missing = 0;  // calls with only one or neither of input and output tokens (and no cost)
 };
 ExprValue evaluate_expr(const Expr& expr, const Collection& collection, std::uint64_t at_ns);
 

@@ -21,14 +21,19 @@ Result<MonitorRun> run_monitor(const MonitorFile& file, const std::vector<std::s
     }
     auto found = monitor_inputs(file);
     if (!found) return std::unexpected(found.error());
-    run.inputs = std::move(*found);
+    run.inputs = std::move(found->files);
+    run.unmatched_patterns = std::move(found->unmatched);
   }
   PriceTable prices;
   if (!file.prices.empty()) {
     std::filesystem::path p = file.prices;
     if (p.is_relative()) p = std::filesystem::path(file.path).parent_path() / p;
     auto loaded = PriceTable::load(p.string());
-    if (!loaded) return std::unexpected(loaded.error());
+    if (!loaded) {
+      Error e = loaded.error();
+      e.message = fmt::format("'{}', prices: {}", file.path, e.message);
+      return std::unexpected(std::move(e));
+    }
     prices = std::move(*loaded);
     run.priced = true;
   }
@@ -56,8 +61,12 @@ std::vector<std::string> monitor_warnings(const MonitorFile& file, const Monitor
       w.push_back(fmt::format("no price for model '{}' ({} calls): its cost is unknown; add it to the price table",
                               model, calls));
   }
+  for (const auto& pattern : run.unmatched_patterns)
+    w.push_back(fmt::format("'{}': traces '{}' matches no file (not written yet?): the series only it holds have no data",
+                            file.path, pattern));
   for (const auto& f : run.collection.read.empty_files)
     w.push_back(fmt::format("'{}' is empty: is its exporter writing?", f));
+  if (auto nothing = nothing_to_judge_warning(run.collection)) w.push_back(*nothing);
   for (const auto& r : run.report.results)
     if (r.source_missing) w.push_back(fmt::format("alert '{}' ({}): {}", r.rule->alert, r.rule->expr.series, r.reason));
   if (run.collection.duplicate_spans)

@@ -16,6 +16,7 @@ struct MonitorRun {
   Collection collection;
   MonitorReport report;
   std::vector<std::string> inputs;
+  std::vector<std::string> unmatched_patterns;  // of the file's traces:, when the inputs come from it
   bool priced = false;  // a price table was read
 };
 

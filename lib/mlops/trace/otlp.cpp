@@ -16,6 +16,9 @@ namespace {
 // longer ones (messages) only when asked for.
 constexpr std::size_t kEagerUnescape = 256;
 
+// 2000-01-01T00:00:00Z in nanoseconds: no GenAI span is older.
+constexpr std::uint64_t kEarliestSpanNs = 946684800ull * 1000000000;
+
 bool is(std::string_view key, std::string_view camel, std::string_view snake) { return key == camel || key == snake; }
 
 // An enum written as a number or by name ("SPAN_KIND_CLIENT", "STATUS_CODE_ERROR").
@@ -185,6 +188,13 @@ bool OtlpParser::span(JsonCursor& c) {
     return c.skip();
   });
   if (!ok) return false;
+  // A time in seconds, milliseconds or microseconds read as nanoseconds lands in 1970: refused, not
+  // guessed (0 is "not recorded", which latency leaves out and counts).
+  if ((span_.start_ns && span_.start_ns < kEarliestSpanNs) || (span_.end_ns && span_.end_ns < kEarliestSpanNs)) {
+    return c.reject(
+        "a span's startTimeUnixNano or endTimeUnixNano is before 2000: OTLP times are nanoseconds since 1970 "
+        "(19 digits); were seconds, milliseconds or microseconds written?");
+  }
   span_.events = std::span<const SpanEvent>(event_pool_.data(), events);
   span_.scope_name = scope_name_;
   sink_.span(span_);

@@ -14,8 +14,9 @@ namespace mlops::trace {
 
 namespace {
 
-// Upper bounds of the latency and time-to-first-token histograms, in milliseconds.
-constexpr double kLatencyBuckets[] = {50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000};
+// Upper bounds of the latency and time-to-first-token histograms, in seconds: Prometheus names and
+// measures durations in base units (promtool check metrics refuses _ms names).
+constexpr double kLatencyBuckets[] = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
 std::string value_text(double v) {
   if (std::isnan(v)) return "NaN";
@@ -114,7 +115,7 @@ std::string prometheus_text(const Collection& c, const MonitorReport& report) {
         w.sample(fmt::format("{}_bucket", name), label_set(l, fmt::format("le=\"{}\"", value_text(bound))), n);
       }
       w.sample(fmt::format("{}_bucket", name), label_set(l, "le=\"+Inf\""), static_cast<double>(v.size()));
-      w.sample(fmt::format("{}_sum", name), label_set(l), (g.*member).sum());
+      w.sample(fmt::format("{}_sum", name), label_set(l), (g.*member).sum() / 1000);
       w.sample(fmt::format("{}_count", name), label_set(l), static_cast<double>((g.*member).count()));
     }
   };
@@ -129,11 +130,11 @@ std::string prometheus_text(const Collection& c, const MonitorReport& report) {
   }
   for (const auto& s : c.samples) {
     if (s.end_ns > report.at_ns || slot[s.labels] < 0) continue;
-    if (s.timing_ok) latency[static_cast<std::size_t>(slot[s.labels])].push_back(s.latency_ms());
-    if (known(s.ttft_ms)) ttft[static_cast<std::size_t>(slot[s.labels])].push_back(s.ttft_ms);
+    if (s.timing_ok) latency[static_cast<std::size_t>(slot[s.labels])].push_back(s.latency_ms() / 1000);
+    if (known(s.ttft_ms)) ttft[static_cast<std::size_t>(slot[s.labels])].push_back(s.ttft_ms / 1000);
   }
-  histogram("mlops_genai_latency_ms", "Span duration in milliseconds", &GroupStats::latency_ms, latency);
-  histogram("mlops_genai_ttft_ms", "Time to first token in milliseconds", &GroupStats::ttft_ms, ttft);
+  histogram("mlops_genai_latency_seconds", "Span duration in seconds", &GroupStats::latency_ms, latency);
+  histogram("mlops_genai_ttft_seconds", "Time to first token in seconds", &GroupStats::ttft_ms, ttft);
   w.family("mlops_genai_evaluation_score", "gauge", "Mean score of gen_ai.evaluation.result records by evaluation");
   for (std::uint32_t i = 0; i < groups.size(); ++i) {
     for (const auto& [name, e] : groups[i].evaluations) {

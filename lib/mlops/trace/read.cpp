@@ -36,6 +36,7 @@ std::size_t count_lines(std::string_view text) {
 
 // Why a line (or document) failed, in words: a value cut off at the end is "truncated".
 std::string describe(const JsonCursor& c) {
+  if (c.refused()) return fmt::format("{} (column {})", c.error(), c.error_at() - c.begin() + 1);
   if (c.error_at() >= c.end() || std::string_view(c.error()).starts_with("unterminated"))
     return fmt::format("truncated JSON ({})", c.error());
   return fmt::format("malformed JSON at column {}: {}", c.error_at() - c.begin() + 1, c.error());
@@ -142,8 +143,9 @@ Result<void> read_documents(std::string_view text, std::string_view name, OtlpPa
     if (!parser.document(c)) {
       std::size_t at = static_cast<std::size_t>(c.error_at() - text.data());
       std::size_t line = count_lines(text.substr(0, at)) + 1;
-      std::string why = c.error_at() >= c.end() ? fmt::format("truncated JSON ({})", c.error())
-                                                : fmt::format("malformed JSON: {}", c.error());
+      std::string why = c.refused()                 ? std::string(c.error())
+                        : c.error_at() >= c.end() ? fmt::format("truncated JSON ({})", c.error())
+                                                  : fmt::format("malformed JSON: {}", c.error());
       return std::unexpected(bad_input(fmt::format("'{}', line {}: {}", name, line, why),
                                        "check the file is OTLP/JSON (TracesData or LogsData)"));
     }

@@ -513,9 +513,9 @@ Result<MonitorFile> parse_monitor_file(std::string_view yaml_text, const std::st
   return file;
 }
 
-Result<std::vector<std::string>> monitor_inputs(const MonitorFile& file) {
+Result<MonitorInputs> monitor_inputs(const MonitorFile& file) {
   std::filesystem::path base = std::filesystem::path(file.path).parent_path();
-  std::vector<std::string> out;
+  MonitorInputs out;
   for (const auto& pattern : file.traces) {
     std::filesystem::path full =
         std::filesystem::path(pattern).is_absolute() ? std::filesystem::path(pattern) : base / pattern;
@@ -524,12 +524,18 @@ Result<std::vector<std::string>> monitor_inputs(const MonitorFile& file) {
     std::vector<std::string> found;
     for (std::size_t i = 0; rc == 0 && i < g.gl_pathc; ++i) found.emplace_back(g.gl_pathv[i]);
     globfree(&g);
-    if (found.empty()) {
-      return std::unexpected(bad_input(fmt::format("'{}': traces '{}' matches no file", file.path, pattern),
-                                       "export traces there, or give the files on the command line"));
-    }
+    if (found.empty()) out.unmatched.push_back(pattern);
     std::sort(found.begin(), found.end());
-    out.insert(out.end(), found.begin(), found.end());
+    out.files.insert(out.files.end(), found.begin(), found.end());
+  }
+  // One pattern without files (a judge's log not written yet) must not silence the rules over the
+  // others; nothing at all to read is a mistake to name.
+  if (out.files.empty()) {
+    std::string named;
+    for (const auto& pattern : out.unmatched) named += fmt::format("{}'{}'", named.empty() ? "" : ", ", pattern);
+    return std::unexpected(bad_input(fmt::format("'{}': traces {} {} no file", file.path, named,
+                                                 out.unmatched.size() == 1 ? "matches" : "match"),
+                                     "export traces there, or give the files on the command line"));
   }
   return out;
 }

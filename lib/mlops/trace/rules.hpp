@@ -91,7 +91,12 @@ struct MonitorFile {
 
 Result<MonitorFile> load_monitor_file(const std::string& path);
 Result<MonitorFile> parse_monitor_file(std::string_view yaml_text, const std::string& path);
-// The trace files the file names: its globs expanded (sorted), relative to its folder.
-Result<std::vector<std::string>> monitor_inputs(const MonitorFile& file);
+// The trace files the file names: its globs expanded (sorted), relative to its folder, and the
+// patterns that matched nothing (their series have no data). No file at all is bad input.
+struct MonitorInputs {
+  std::vector<std::string> files;
+  std::vector<std::string> unmatched;
+};
+Result<MonitorInputs> monitor_inputs(const MonitorFile& file);
 
 }  // namespace mlops::trace

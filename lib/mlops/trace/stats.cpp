@@ -33,10 +33,11 @@ void GroupStats::add(const Sample& s, bool count_tokens, const std::string& erro
     } else if (s.cls == SpanClass::llm || s.cls == SpanClass::embeddings) {
       ++without_tokens;
     }
+    if (s.usage_unreported) ++usage_unreported;
     if (known(s.cost)) {
       cost_usd += s.cost;
       ++(s.priced ? cost_from_prices : cost_from_spans);
-    } else if (s.partial_tokens()) {
+    } else if (s.partial_tokens() || s.usage_unreported) {
       ++tokens_missing;
     } else if (s.has_tokens() && s.has_model) {
       ++unpriced;
@@ -97,6 +98,7 @@ void GroupStats::merge(const GroupStats& o) {
   with_tokens += o.with_tokens;
   without_tokens += o.without_tokens;
   partial_tokens += o.partial_tokens;
+  usage_unreported += o.usage_unreported;
   cost_usd += o.cost_usd;
   cost_from_spans += o.cost_from_spans;
   cost_from_prices += o.cost_from_prices;

@@ -50,7 +50,8 @@ struct GroupStats {
   std::uint64_t cost_from_spans = 0;   // the span's own cost attribute
   std::uint64_t cost_from_prices = 0;  // the price table
   std::uint64_t unpriced = 0;          // carried tokens but no cost and no price: cost incomplete
-  std::uint64_t tokens_missing = 0;    // no cost attribute and partial tokens: cost unknown, incomplete
+  std::uint64_t tokens_missing = 0;    // no cost attribute and partial or unreported tokens: cost unknown, incomplete
+  std::uint64_t usage_unreported = 0;  // calls that succeeded without tokens or cost (Sample::usage_unreported)
   // Calls whose cost is unknown: the group's cost is incomplete when there are any.
   std::uint64_t cost_unknown() const { return unpriced + tokens_missing; }
   std::uint64_t with_finish_reason = 0;

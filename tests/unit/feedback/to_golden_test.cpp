@@ -41,7 +41,7 @@ std::string attr(const std::string& key, const std::string& value) {
 std::string traces() {
   std::string chat = fmt::format(
       R"({{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b8","parentSpanId":"00f067aa0ba902b7",)"
-      R"("name":"chat","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{},{},{},{},{}]}})",
+      R"("name":"chat","startTimeUnixNano":"1764583200000000001","endTimeUnixNano":"1764583200000000002","attributes":[{},{},{},{},{}]}})",
       attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", "m-1"),
       attr("llm.prompt_template.variables", R"({"question":"When do you open?"})"),
       attr("gen_ai.input.messages", R"([{"role":"user","parts":[{"type":"text","content":"When do you open?"}]}])"),
@@ -49,7 +49,7 @@ std::string traces() {
            R"([{"role":"assistant","parts":[{"type":"text","content":"At 10."}],"finish_reason":"stop"}])"));
   std::string agent =
       fmt::format(R"({{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b7","name":"agent",)"
-                  R"("startTimeUnixNano":"1","endTimeUnixNano":"3","attributes":[{}]}})",
+                  R"("startTimeUnixNano":"1764583200000000001","endTimeUnixNano":"1764583200000000003","attributes":[{}]}})",
                   attr("gen_ai.operation.name", "invoke_agent"));
   return R"({"resourceSpans":[{"scopeSpans":[{"spans":[)" + chat + "," + agent + "]}]}]}\n";
 }

@@ -60,30 +60,30 @@ struct Keep : RecordSink {
 TEST_CASE("the reader hands out spans with every value type", "[trace]") {
   std::string line =
       R"({"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"x"},"spans":[)"
-      R"({"traceId":"ab","spanId":"cd","name":"chat \"quoted\" \u00e9","kind":3,"startTimeUnixNano":"1000","endTimeUnixNano":2000,)"
+      R"({"traceId":"ab","spanId":"cd","name":"chat \"quoted\" \u00e9","kind":3,"startTimeUnixNano":"1764583200000001000","endTimeUnixNano":1764583200000002000,)"
       R"("attributes":[{"key":"s","value":{"stringValue":"v"}},{"key":"i","value":{"intValue":"42"}},)"
       R"({"key":"d","value":{"doubleValue":0.5}},{"key":"b","value":{"boolValue":true}},)"
       R"({"key":"a","value":{"arrayValue":{"values":[{"stringValue":"stop"},{"stringValue":"length"}]}}},)"
       R"({"key":"skip","value":{"kvlistValue":{"values":[{"key":"k","value":{"intValue":1}}]}}}],)"
-      R"("events":[{"timeUnixNano":"1500","name":"llm.content.completion.chunk"}],"status":{"code":2},"unknown":[1,{"x":"}"}]}]}]}]})";
+      R"("events":[{"timeUnixNano":"1764583200000001500","name":"llm.content.completion.chunk"}],"status":{"code":2},"unknown":[1,{"x":"}"}]}]}]}]})";
   Keep keep;
   auto summary = read_text(line + "\n", "t", SkipBad::no, keep);
   REQUIRE(summary);
   REQUIRE(keep.names.size() == 1);
   CHECK(keep.names[0] == "chat \"quoted\" \xc3\xa9");
-  CHECK(keep.starts[0] == 1000);
+  CHECK(keep.starts[0] == 1764583200000001000);
   CHECK(keep.kinds[0] == SpanKind::client);
   CHECK(keep.statuses[0] == StatusCode::error);
   CHECK(keep.dump ==
         std::vector<std::string>{"s=s:v", "i=i:42", "d=d:0.500000", "b=b:true", "a=a2:stop;length;", "skip=other"});
-  CHECK(keep.events == std::vector<std::string>{"llm.content.completion.chunk@1500"});
+  CHECK(keep.events == std::vector<std::string>{"llm.content.completion.chunk@1764583200000001500"});
 }
 
 TEST_CASE("the reader accepts snake_case names, enum names and pretty documents", "[trace]") {
   std::string doc = R"({
   "resource_spans": [ { "scope_spans": [ { "spans": [
     { "trace_id": "ab", "span_id": "cd", "name": "one", "kind": "SPAN_KIND_SERVER",
-      "start_time_unix_nano": 5, "end_time_unix_nano": 6, "status": { "code": "STATUS_CODE_OK" } }
+      "start_time_unix_nano": 1764583200000000005, "end_time_unix_nano": 1764583200000000006, "status": { "code": "STATUS_CODE_OK" } }
   ] } ] } ]
 }
 {"resourceLogs":[{"scopeLogs":[{"logRecords":[{"eventName":"gen_ai.evaluation.result","spanId":"cd"},
@@ -148,6 +148,30 @@ TEST_CASE("strings end at the right quote whatever their escapes, and long ones 
   CHECK(values.short_value == "a\"b");
 }
 
+TEST_CASE("a span time before 2000 (seconds or milliseconds written as nanoseconds) is refused, not guessed",
+          "[trace]") {
+  // 2026-12-01T10:00:00Z in seconds, milliseconds, microseconds, and seconds as a float string.
+  for (std::string value : {"1796119200", "\"1796119200000\"", "\"1796119200000000\"", "\"1796119200.0\""}) {
+    for (std::string key : {"startTimeUnixNano", "endTimeUnixNano"}) {
+      std::string line = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a",")" + key + "\":" + value +
+                         "}]}]}]}\n";
+      Keep keep;
+      auto r = read_text(line, "t.jsonl", SkipBad::no, keep);
+      REQUIRE_FALSE(r);
+      CHECK(r.error().message ==
+            "'t.jsonl', line 1: a span's startTimeUnixNano or endTimeUnixNano is before 2000: OTLP times are "
+            "nanoseconds since 1970 (19 digits); were seconds, milliseconds or microseconds written? (column " +
+                std::to_string(line.size() - 6) + ")");
+      CHECK(keep.names.empty());
+    }
+  }
+  // 0 is "not recorded": read, and left out of latency downstream.
+  Keep keep;
+  REQUIRE(read_text(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","startTimeUnixNano":"0"}]}]}]})",
+                    "t.jsonl", SkipBad::no, keep));
+  CHECK(keep.starts == std::vector<std::uint64_t>{0});
+}
+
 TEST_CASE("a time or integer in float form outside 64 bits is malformed, never converted", "[trace]") {
   // 1e25 does not fit a uint64: converting it was undefined behaviour (found by tests/fuzz/trace).
   for (std::string value : {"1e25", "-1", "\"1.9e19\""}) {
@@ -159,9 +183,9 @@ TEST_CASE("a time or integer in float form outside 64 bits is malformed, never c
     CHECK(r.error().message.find("expected an unsigned integer") != std::string::npos);
   }
   Keep keep;
-  REQUIRE(read_text(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","startTimeUnixNano":1.5e3}]}]}]})",
+  REQUIRE(read_text(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","startTimeUnixNano":1.7645832e18}]}]}]})",
                     "t.jsonl", SkipBad::no, keep));
-  CHECK(keep.starts == std::vector<std::uint64_t>{1500});
+  CHECK(keep.starts == std::vector<std::uint64_t>{1764583200000000000});
   std::string big_int = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","attributes":[{"key":"n","value":)"
                         R"({"intValue":"1e19"}}]}]}]}]})";
   Keep ints;

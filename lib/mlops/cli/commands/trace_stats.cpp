@@ -66,6 +66,7 @@ int run_trace_stats(const TraceStatsOptions& o) {
   if (!o.html.empty()) write_output(o.html, trace::stats_html(report));
   for (const auto& f : collection.read.empty_files)
     out::warn(fmt::format("'{}' is empty: is its exporter writing?", f));
+  if (auto w = trace::nothing_to_judge_warning(collection)) out::warn(*w);
   for (const auto& w : trace::stats_warnings(report)) out::warn(w);
   for (const auto& [model_side, calls] :
        trace::priced_without_a_side(collection, prices, stats.since_ns, stats.until_ns))
