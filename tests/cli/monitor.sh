@@ -298,7 +298,17 @@ test_unknown_series_and_bad_rules() {
   printf 'rules: [\n' > monitors.yaml
   run mlops monitor check fx/ramp.jsonl
   expect_rc 2
-  expect_err "'monitors.yaml' is not valid YAML"
+  expect_err "'monitors.yaml'"
+  expect_err "is not valid YAML"
+  # A YAML mistake in the middle names its line: a key indented one space short.
+  printf 'traces: [fx/ramp.jsonl]\nrules:\n  - alert: A\n    expr: error_rate > 1\n   for: 5m\n' > monitors.yaml
+  run mlops monitor check
+  expect_rc 2
+  [[ "$err" == *"'monitors.yaml', line "*" is not valid YAML"* ]] || fail "no line in: $err"
+  printf 'models:\n  gpt-4o-mini: {input: 0.15, output: 0.60\n' > bad-prices.yaml
+  run mlops trace stats fx/small.jsonl --prices bad-prices.yaml
+  expect_rc 2
+  [[ "$err" == *"'bad-prices.yaml', line "*" is not valid YAML"* ]] || fail "no line in: $err"
   rm monitors.yaml
   run mlops monitor check fx/ramp.jsonl
   expect_rc 2
@@ -379,8 +389,15 @@ EOF
   sed -i 's/firing: \[ChatLatencyP95, Errors, Guardrail\]/firing: [Errors]/' monitors.test.yaml
   run mlops monitor test monitors.test.yaml --json
   expect_rc 1
-  expect_eq "$(/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["failed"], d["tests"][2]["problems"])' <<<"$out")" \
-    "1 ['expected firing [Errors], got [ChatLatencyP95, Errors, Guardrail]']"
+  # The problem, then why each alert fired unexpectedly.
+  expect_eq "$(/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); p=d["tests"][2]["problems"]; print(d["failed"], p[0], [x.split(" is ")[0] for x in p[1:]])' <<<"$out")" \
+    "1 expected firing [Errors], got [ChatLatencyP95, Errors, Guardrail] ['ChatLatencyP95: latency_ms.p95', 'Guardrail: guardrail_rate']"
+  # An expected alert that did not fire says its value against the threshold.
+  sed -i '0,/^    firing: \[Errors\]$/s//    firing: [Errors, Guardrail]/' monitors.test.yaml
+  run mlops monitor test monitors.test.yaml
+  expect_rc 1
+  expect_out "Guardrail: guardrail_rate is 0: not > 0.05"
+  sed -i 's/^    firing: \[Errors, Guardrail\]$/    firing: [Errors]/' monitors.test.yaml
   sed -i 's/firing: \[Errors\]$/firing: [Erors]/' monitors.test.yaml
   run mlops monitor test monitors.test.yaml
   expect_rc 2

@@ -144,10 +144,10 @@ Result<std::vector<MonitorTestResult>> run_monitor_tests(const MonitorTestFile& 
     }
     if (list(firing) != list(c.firing))
       result.problems.push_back(fmt::format("expected firing {}, got {}", list(c.firing), list(firing)));
-    // Why an expected alert had nothing to fire on.
+    // Why an expected alert did not fire (its value, or why it had none), and why one fired unexpected.
     for (const auto& r : run->report.results) {
       bool expected = std::find(c.firing.begin(), c.firing.end(), r.rule->alert) != c.firing.end();
-      if (!expected || fails(r.state) || r.state == AlertState::inactive) continue;
+      if (expected == fails(r.state)) continue;
       std::string line = fmt::format("{}: {}", r.rule->alert, r.reason);
       if (r.rule->expr.series.starts_with(kFeedbackSeries) && c.feedback.empty())
         line += "; the case has no 'feedback:' (a test reads feedback from its files, never from the store)";

@@ -390,7 +390,8 @@ Result<MonitorFile> parse_monitor_file(std::string_view yaml_text, const std::st
   try {
     root = YAML::Load(std::string(yaml_text));
   } catch (const YAML::Exception& e) {
-    return std::unexpected(bad_input(fmt::format("'{}' is not valid YAML: {}", path, e.msg), example));
+    std::string where = e.mark.is_null() ? fmt::format("'{}'", path) : fmt::format("'{}', line {}", path, e.mark.line + 1);
+    return std::unexpected(bad_input(fmt::format("{} is not valid YAML: {}", where, e.msg), example));
   }
   if (!root.IsMap()) return std::unexpected(bad_input(fmt::format("'{}' is not a map with 'rules'", path), example));
   MonitorFile file;
