@@ -88,6 +88,33 @@ test_second_import_reads_nothing_and_adds_nothing() {
   expect_out "dry run: 0 would be imported, 3 unchanged"
 }
 
+test_import_again_keeps_a_version_made_with_mlops_since() {
+  dvc_repo --dvc 3 --no-workspace
+  mlops import dvc >/dev/null 2>&1
+  mlops data checkout >/dev/null 2>&1
+  git add -A && git commit -qm "imported"
+  # A new version with mlops; the .dvc file (kept by default) still names DVC's older one.
+  echo "4,bird" >> data/train.csv
+  mlops data add data/train.csv >/dev/null 2>&1 && git commit -qam "v2 with mlops"
+  local mine before
+  mine=$(cat data/train.csv.mlops)
+  before=$(snapshot)
+  run mlops import dvc
+  expect_rc 0
+  expect_out "skipped data/train.csv: 'data/train.csv.mlops' names another version"
+  expect_out "made with mlops since: kept over data/train.csv.dvc's"
+  expect_eq "$(cat data/train.csv.mlops)" "$mine"
+  expect_eq "$(snapshot)" "$before"
+  run mlops import dvc --dry-run
+  expect_out "skipped data/train.csv: 'data/train.csv.mlops' names another version"
+  # DVC's own newer version is still taken: the pointer the import wrote is replaced.
+  git checkout -q HEAD~1 -- data/train.csv.mlops data/train.csv.dvc && git commit -qm "back to DVC's"
+  new_dvc_version data/train.csv $'id,label\n1,cat\n'
+  run mlops import dvc data/train.csv.dvc
+  expect_rc 0
+  expect_out "imported data/train.csv (15 B) from data/train.csv.dvc"
+}
+
 test_interrupted_import_is_finished_without_reading_again() {
   dvc_repo --dvc 3 --no-workspace
   # The objects of the first run are in the cache and the memo; its pointers were never written.
@@ -400,6 +427,22 @@ test_export_bad_input_changes_nothing() {
   run mlops data export --format dvc nowhere.txt
   expect_rc 2
   expect_eq "$(snapshot)" "$before"
+}
+
+test_export_with_nothing_tracked_writes_nothing() {
+  new_repo
+  local before
+  touch .mlops/store.lock  # the lock any data command takes
+  before=$(snapshot)
+  run mlops data export --format dvc
+  expect_rc 0
+  expect_out "nothing to export: no path is tracked with mlops"
+  expect_err "mlops data add PATH"
+  expect_no_file .dvc
+  expect_eq "$(snapshot)" "$before"
+  run mlops data export --format dvc --json
+  expect_rc 0
+  expect_eq "$(echo "$out" | json_get '["exported"], d["created_dvc_folder"]')" "([], False)"
 }
 
 # new_dvc_version PATH TEXT: a new version of a tracked file as `dvc add` + `git commit` leave it

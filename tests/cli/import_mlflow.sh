@@ -312,6 +312,16 @@ plots v0.0.1 registered staging "
   expect_eq "$(cat "$TEST_ROOT/plot.$$")" "plot 0"
 }
 
+test_models_without_aliases_are_read() {
+  # MLflow makes aliases/ only when an alias is first set: a model without one has no such folder.
+  registry_repo
+  rm -rf "$STORE/models/churn/aliases"
+  run mlops import mlflow "$STORE" --json
+  expect_rc 0
+  expect_eq "$(stages_of churn)" "[('production', 'v0.0.2')]"
+  expect_eq "$(stages_of plots)" "[('staging', 'v0.0.1')]"
+}
+
 test_registered_version_names_the_data_versions_of_its_commit() {
   new_repo
   echo a >a.txt && git add a.txt && git commit -qm first

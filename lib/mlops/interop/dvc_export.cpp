@@ -154,6 +154,8 @@ Result<DvcExportReport> export_dvc(const Repo& repo, const std::vector<std::stri
   for (const auto& item : *selected) {
     if (item.conflict) return std::unexpected(data::conflict_error(item));
   }
+  // Nothing tracked: nothing to write, and no .dvc/ that would make the repository look like DVC's.
+  if (selected->empty()) return DvcExportReport{};
   auto config = load_dvc_config(repo.root);
   if (!config) return std::unexpected(config.error());
   // A path a dvc.lock names is a pipeline's out: DVC refuses a .dvc file for it too.
@@ -222,7 +224,8 @@ Result<DvcExportReport> export_dvc(const Repo& repo, const std::vector<std::stri
   }
   progress.finish();
   // The objects are durable, and remembered, before any .dvc file names them.
-  MLOPS_TRY(sync_filesystem(config->cache_dir));
+  std::error_code exists_ec;
+  if (fs::exists(config->cache_dir, exists_ec)) MLOPS_TRY(sync_filesystem(config->cache_dir));
   MLOPS_TRY(memo->commit());
   for (auto& item : report.items) {
     if (!item.missing_files.empty() || !item.lock_file.empty()) continue;

@@ -20,6 +20,7 @@
 #include "mlops/data/cache.hpp"
 #include "mlops/data/dvc_history.hpp"
 #include "mlops/data/manifest.hpp"
+#include "mlops/data/pointer.hpp"
 #include "mlops/data/settings.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/stat_cache.hpp"
@@ -54,6 +55,23 @@ constexpr std::string_view kExternalOutReason =
 
 bool is_under(std::string_view path, std::string_view top) {
   return top.empty() || path == top || (path.starts_with(top) && path.size() > top.size() && path[top.size()] == '/');
+}
+
+// Why a pointer in the work tree is kept rather than replaced by DVC's version: it names another
+// version, and no import wrote it, so it was made with mlops (`data add`) after the import; the
+// .dvc file beside it (--keep-dvc) is the older one. nullopt: write DVC's version.
+std::optional<std::string> pointer_made_with_mlops(const Repo& repo, DvcObjectImporter& objects,
+                                                   const DvcOutcome& outcome) {
+  fs::path file = repo.root / (outcome.out.path + std::string(data::kPointerSuffix));
+  auto text = read_file(file);
+  if (!text) return std::nullopt;
+  auto existing = data::parse_pointer(*text, file);
+  if (!existing || existing->hash == outcome.pointer.hash) return std::nullopt;
+  if (objects.wrote_pointer(outcome.out.path, existing->hash)) return std::nullopt;  // DVC's moved on
+  return fmt::format(
+      "'{}{}' names another version ({}), made with mlops since: kept over {}'s; to take DVC's instead, "
+      "remove the pointer and import again",
+      outcome.out.path, data::kPointerSuffix, existing->hash.str().substr(0, 13), outcome.out.source);
 }
 
 }  // namespace
@@ -671,6 +689,11 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
       }
     }
     if (outcome.kind != OutcomeKind::imported) continue;
+    if (auto kept = pointer_made_with_mlops(repo, *objects, outcome)) {
+      outcome.kind = OutcomeKind::skipped;
+      outcome.reason = *kept;
+      continue;
+    }
     if (options.dry_run) {
       // What the memo knows has its real hash: a pointer that already says it is unchanged.
       auto existing = read_file(repo.root / (outcome.out.path + std::string(data::kPointerSuffix)));
@@ -685,6 +708,7 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
     if (!written) return std::unexpected(written.error());
     if (!written->changed) outcome.kind = OutcomeKind::unchanged;
     outcome.gitignored = written->gitignored;
+    MLOPS_TRY(objects->record_pointer(outcome.out.path, outcome.pointer.hash));
   }
   progress.finish();
   if (!options.dry_run) {

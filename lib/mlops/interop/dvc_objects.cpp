@@ -56,7 +56,8 @@ Result<DvcObjectImporter> DvcObjectImporter::open(const Repo& repo, const data::
     if (!dry_run) {
       MLOPS_TRY(opened->exec(
           "CREATE TABLE IF NOT EXISTS objects (dvc TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER NOT NULL);"
-          "CREATE INDEX IF NOT EXISTS objects_by_hash ON objects (hash)"));
+          "CREATE INDEX IF NOT EXISTS objects_by_hash ON objects (hash);"
+          "CREATE TABLE IF NOT EXISTS pointers (path TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (path, hash))"));
     }
     db.emplace(std::move(*opened));
   }
@@ -153,6 +154,23 @@ std::optional<std::string> DvcObjectImporter::md5_of(const Hash& hash) {
   auto row = statement->step();
   if (!row || !*row) return std::nullopt;
   return statement->text(0).substr(4);
+}
+
+bool DvcObjectImporter::wrote_pointer(const std::string& path, const Hash& hash) {
+  if (!db_) return false;
+  auto statement = db_->prepare("SELECT 1 FROM pointers WHERE path = ?1 AND hash = ?2");
+  if (!statement) return false;  // a memo from before this table: nothing recorded
+  statement->bind(1, path).bind(2, hash.str());
+  auto row = statement->step();
+  return row && *row;
+}
+
+Result<void> DvcObjectImporter::record_pointer(const std::string& path, const Hash& hash) {
+  if (!db_) return {};
+  auto insert = db_->prepare("INSERT OR IGNORE INTO pointers (path, hash) VALUES (?1, ?2)");
+  if (!insert) return std::unexpected(insert.error());
+  insert->bind(1, path).bind(2, hash.str());
+  return insert->run();
 }
 
 void DvcObjectImporter::remember(const std::string& md5, bool legacy, const ImportedObject& object) {

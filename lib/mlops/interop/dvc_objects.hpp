@@ -63,6 +63,10 @@ class DvcObjectImporter {
   void remember(const std::string& md5, bool legacy, const ImportedObject& object);
   // The DVC 3 MD5 the memo pairs with mlops object `hash` (what an export or import recorded).
   std::optional<std::string> md5_of(const Hash& hash);
+  // Whether an import wrote a pointer to `hash` for `path` (a pointer naming another version was
+  // then made with mlops, and a later import must not put DVC's back over it).
+  bool wrote_pointer(const std::string& path, const Hash& hash);
+  Result<void> record_pointer(const std::string& path, const Hash& hash);
   // Records in the memo what import_file stored since the last call; call after cache.flush().
   Result<void> commit();
   // Makes what was stored since the last commit durable and remembered (cache.flush(), then

@@ -72,7 +72,10 @@ Result<std::vector<MlflowModelVersion>> read_mlflow_file_registry(const fs::path
   fs::path models = root / "models";
   std::error_code ec;
   if (!fs::is_directory(models, ec)) return versions;
-  for (const auto& model_dir : fs::directory_iterator(models, ec)) {
+  // Each listing has its own error code: an absent aliases/ (a model without aliases, the usual
+  // case) is not a failure to list anything.
+  std::error_code list_ec;
+  for (const auto& model_dir : fs::directory_iterator(models, list_ec)) {
     if (!model_dir.is_directory()) continue;
     fs::path meta_file = model_dir.path() / "meta.yaml";
     auto meta = read_registry_yaml(meta_file);
@@ -80,7 +83,8 @@ Result<std::vector<MlflowModelVersion>> read_mlflow_file_registry(const fs::path
     std::string name = registry_scalar(*meta, "name");
     if (name.empty()) return std::unexpected(registry_layout_error(meta_file, "no name"));
     std::size_t first = versions.size();
-    for (const auto& entry : fs::directory_iterator(model_dir.path(), ec)) {
+    std::error_code model_ec;
+    for (const auto& entry : fs::directory_iterator(model_dir.path(), model_ec)) {
       if (!entry.is_directory() || !entry.path().filename().string().starts_with("version-")) continue;
       auto version = read_version(entry.path(), name);
       if (!version) return std::unexpected(version.error());
@@ -88,21 +92,23 @@ Result<std::vector<MlflowModelVersion>> read_mlflow_file_registry(const fs::path
       if (version->stage == "Deleted_Internal") continue;
       versions.push_back(std::move(*version));
     }
+    if (model_ec) return std::unexpected(system_error("list", model_dir.path(), model_ec.value()));
     fs::path aliases = model_dir.path() / "aliases";
-    if (fs::is_directory(aliases, ec)) {
-      for (const auto& entry : fs::directory_iterator(aliases, ec)) {
-        if (!entry.is_regular_file()) continue;
-        auto text = read_file(entry.path());
-        if (!text) return std::unexpected(text.error());
-        auto number = version_number(*text);
-        if (!number) return std::unexpected(registry_layout_error(entry.path(), "not a version number"));
-        for (std::size_t i = first; i < versions.size(); ++i) {
-          if (versions[i].version == *number) versions[i].aliases.push_back(entry.path().filename().string());
-        }
+    std::error_code aliases_ec;
+    if (!fs::is_directory(aliases, aliases_ec)) continue;
+    for (const auto& entry : fs::directory_iterator(aliases, aliases_ec)) {
+      if (!entry.is_regular_file()) continue;
+      auto text = read_file(entry.path());
+      if (!text) return std::unexpected(text.error());
+      auto number = version_number(*text);
+      if (!number) return std::unexpected(registry_layout_error(entry.path(), "not a version number"));
+      for (std::size_t i = first; i < versions.size(); ++i) {
+        if (versions[i].version == *number) versions[i].aliases.push_back(entry.path().filename().string());
       }
     }
+    if (aliases_ec) return std::unexpected(system_error("list", aliases, aliases_ec.value()));
   }
-  if (ec) return std::unexpected(system_error("list", models, ec.value()));
+  if (list_ec) return std::unexpected(system_error("list", models, list_ec.value()));
   std::sort(versions.begin(), versions.end(), [](const auto& a, const auto& b) {
     return a.model != b.model ? a.model < b.model : a.version < b.version;
   });

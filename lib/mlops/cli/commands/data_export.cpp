@@ -49,6 +49,11 @@ int run_data_export(const DataExportOptions& options) {
                      {"bytes_read", report.bytes_read}});
     return any_missing ? static_cast<int>(Exit::check_failed) : 0;
   }
+  if (report.items.empty()) {
+    out::println("nothing to export: no path is tracked with mlops");
+    out::hint("track data first: mlops data add PATH");
+    return 0;
+  }
   std::vector<std::string> to_commit;
   if (report.created_dvc_folder) {
     out::note("wrote .dvc/config and .dvc/.gitignore, as 'dvc init' does");
