@@ -322,6 +322,48 @@ test_models_without_aliases_are_read() {
   expect_eq "$(stages_of plots)" "[('staging', 'v0.0.1')]"
 }
 
+test_ctrl_c_never_leaves_the_registry_half_imported() {
+  # 60 versions of one model, each on a commit of its own, with stages and an archived one: a
+  # Ctrl-C anywhere, then the import again, must give the registry an uninterrupted import gives.
+  new_repo
+  local i
+  for i in $(seq 1 60); do echo "$i" >f && git add f && git commit -qm "c$i"; done
+  STORE="$TEST_ROOT/mlruns.$current_test"
+  python3 - "$STORE" <<'PY' || fail "store"
+import os, subprocess, sys
+root = sys.argv[1]
+commits = subprocess.run(["git", "rev-list", "--reverse", "HEAD"], capture_output=True, text=True).stdout.split()
+def w(p, t):
+    os.makedirs(os.path.dirname(p), exist_ok=True); open(p, "w").write(t)
+w(f"{root}/0/meta.yaml", f"experiment_id: '0'\nname: Default\nlifecycle_stage: active\nartifact_location: file://{root}/0\n")
+w(f"{root}/models/m/meta.yaml", "name: m\n")
+for i, c in enumerate(commits):
+    rid, n = "%032x" % (i + 1), i + 1
+    d = f"{root}/0/{rid}"
+    w(f"{d}/meta.yaml", f"run_id: {rid}\nexperiment_id: '0'\nstatus: 3\nstart_time: {1700000000000 + i}\nend_time: {1700000000001 + i}\nlifecycle_stage: active\nartifact_uri: file://{d}/artifacts\n")
+    w(f"{d}/tags/mlflow.source.git.commit", c)
+    w(f"{d}/artifacts/model.pkl", f"model {i}")
+    stage = {60: "Production", 30: "Staging", 45: "Archived"}.get(n, "None")
+    w(f"{root}/models/m/version-{n}/meta.yaml", f"name: m\nversion: {n}\ncurrent_stage: {stage}\nrun_id: {rid}\nsource: runs:/{rid}/model.pkl\nstatus: READY\n")
+PY
+  local base=$PWD want delay rc
+  cp -a "$base" "$TEST_ROOT/reference.$$"
+  (cd "$TEST_ROOT/reference.$$" && mlops import mlflow "$STORE" >/dev/null 2>&1) || fail "the uninterrupted import failed"
+  want=$(cd "$TEST_ROOT/reference.$$" && git tag -l | sort)
+  [[ "$want" == *"m#staging"* && "$want" == *"m@v0.0.45!"* ]] || fail "reference registry: $want"
+  for delay in 0.05 0.15 0.3 0.5; do
+    rm -rf "$TEST_ROOT/cut.$$" && cp -a "$base" "$TEST_ROOT/cut.$$" && cd "$TEST_ROOT/cut.$$"
+    timeout -s INT "$delay" "$MLOPS" import mlflow "$STORE" >/dev/null 2>"$TEST_ROOT/cut.err"
+    rc=$?
+    [[ $rc -eq 0 || $rc -eq 130 || $rc -eq 124 ]] || fail "interrupted at $delay s: exit $rc: $(cat "$TEST_ROOT/cut.err")"
+    if [[ $rc -ne 0 ]]; then grep -q "interrupted" "$TEST_ROOT/cut.err" || fail "no word of the interruption at $delay s"; fi
+    run mlops import mlflow "$STORE"
+    expect_rc 0
+    expect_eq "$(git tag -l | sort)" "$want"
+    cd "$base"
+  done
+}
+
 test_registered_version_names_the_data_versions_of_its_commit() {
   new_repo
   echo a >a.txt && git add a.txt && git commit -qm first

@@ -181,6 +181,7 @@ Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOpt
   std::vector<std::vector<tracking::MetricPoint>> histories;
   std::optional<FileLock> store_lock;
   for (const auto& run : source->runs) {
+    if (options.stop && options.stop->load()) break;  // nothing is written: refused below
     MlflowImportedRun item{run.run_id, {}, run.experiment_name, run.name, run.history.size(), 0};
     if (imported_ids.count(run.run_id)) {
       report.already.push_back(std::move(item));
@@ -211,8 +212,18 @@ Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOpt
     histories.push_back(run.history);
     report.imported.push_back(std::move(item));
   }
+  auto stopped = [&] { return options.stop && options.stop->load(); };
+  if (stopped()) {
+    return std::unexpected(environment_error("interrupted before any run was written: nothing was imported",
+                                             "run 'mlops import mlflow' again"));
+  }
   if (!options.dry_run && !records.empty()) MLOPS_TRY(store->create_all(records, histories));
   store_lock.reset();  // registering takes the cache's lock itself
+  if (stopped() && !source->model_versions.empty()) {
+    return std::unexpected(environment_error(
+        fmt::format("interrupted after the runs were imported ({} new), before the model registry", records.size()),
+        "run 'mlops import mlflow' again to register the model versions (the runs are not imported twice)"));
+  }
   auto registered = import_mlflow_registry(repo, *source, run_ids, options.dry_run);
   if (!registered) return std::unexpected(registered.error());
   report.registry = std::move(*registered);

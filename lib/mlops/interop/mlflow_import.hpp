@@ -5,6 +5,7 @@
 // importing again adds only the runs not imported before, and links to MLflow ids survive. The
 // registered models follow the runs (mlflow_registry.hpp).
 #include <cstdint>
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct MlflowImportOptions {
   std::string source;                    // a folder (mlruns/), a file:// URI or sqlite:///mlflow.db
   std::vector<std::string> experiments;  // by name; empty: all
   bool dry_run = false;
+  // Set by Ctrl-C / SIGTERM: the import stops before it writes the runs (all or none), or after
+  // them and before the model registry. Once registering has begun it finishes: a registry left
+  // half done (versions without their stages) could not be completed by importing again.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct MlflowImportedRun {

@@ -1,7 +1,6 @@
 // `mlops import dvc [PATH...] [--dry-run] [--keep-dvc=false] [--all-commits]`: DVC-tracked data into the
 // mlops cache (with --all-commits, the versions every commit's .dvc files and dvc.lock stages name too).
 #include <fmt/format.h>
-#include <signal.h>
 
 #include <atomic>
 
@@ -158,29 +157,14 @@ void print_report(const interop::DvcImportReport& report, bool dry_run) {
   }
 }
 
-std::atomic<bool> dvc_import_interrupted{false};
-
-extern "C" void on_dvc_import_signal(int) { dvc_import_interrupted.store(true); }
-
-// Ctrl-C (SIGINT) or SIGTERM stops the import between objects, keeping what it stored; a second
-// one ends the process at once (SA_RESETHAND).
-void stop_dvc_import_on_signals() {
-  struct sigaction action {};
-  action.sa_handler = on_dvc_import_signal;
-  action.sa_flags = SA_RESETHAND;
-  sigemptyset(&action.sa_mask);
-  ::sigaction(SIGINT, &action, nullptr);
-  ::sigaction(SIGTERM, &action, nullptr);
-}
-
 int run_import_dvc(const ImportDvcOptions& options) {
   Repo repo = require_store();
   auto git_repo = unwrap(git::Repository::open(repo.root));
+  const std::atomic<bool>& interrupted = stop_import_on_signals();
   interop::DvcImportOptions import{options.paths, options.dry_run, options.keep_dvc, options.all_commits,
-                                   &dvc_import_interrupted};
-  stop_dvc_import_on_signals();
+                                   &interrupted};
   auto imported = interop::import_dvc(repo, git_repo, import);
-  if (!imported && dvc_import_interrupted.load()) {
+  if (!imported && interrupted.load()) {
     out::warn(imported.error().message);
     if (!imported.error().hint.empty()) out::hint(imported.error().hint);
     return 130;

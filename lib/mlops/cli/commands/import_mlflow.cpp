@@ -2,6 +2,8 @@
 // SQLite database) into the runs store, and registered models into the registry.
 #include <fmt/format.h>
 
+#include <atomic>
+
 #include "mlops/cli/command.hpp"
 #include "mlops/cli/commands/import.hpp"
 #include "mlops/core/json_output.hpp"
@@ -83,8 +85,21 @@ void print_registry(const interop::MlflowRegistryReport& registry, bool dry_run)
 
 int run_import_mlflow(const ImportMlflowOptions& options) {
   Repo repo = require_store();
-  interop::MlflowImportOptions import{options.source, options.experiments, options.dry_run};
-  auto report = unwrap(interop::import_mlflow(repo, import));
+  const std::atomic<bool>& interrupted = stop_import_on_signals();
+  interop::MlflowImportOptions import{options.source, options.experiments, options.dry_run, &interrupted};
+  auto imported = interop::import_mlflow(repo, import);
+  if (!imported && interrupted.load()) {
+    out::warn(imported.error().message);
+    if (!imported.error().hint.empty()) out::hint(imported.error().hint);
+    return 130;
+  }
+  auto report = unwrap(std::move(imported));
+  // A signal while registering: the registry was finished first (nothing half done), then it stops.
+  auto finish = [&](int code) {
+    if (!interrupted.load()) return code;
+    out::warn("interrupted while registering model versions: the registry import was finished first");
+    return 130;
+  };
   if (out::settings().json) {
     out::print_json({{"source", options.source},
                      {"dry_run", options.dry_run},
@@ -93,7 +108,7 @@ int run_import_mlflow(const ImportMlflowOptions& options) {
                      {"already_imported", runs_json(report.already)},
                      {"model_versions", versions_json(report.registry.versions)},
                      {"notes", report.registry.notes}});
-    return 0;
+    return finish(0);
   }
   std::size_t points = 0;
   for (const auto& r : report.imported) points += r.metric_points;
@@ -112,7 +127,7 @@ int run_import_mlflow(const ImportMlflowOptions& options) {
   if (!report.imported.empty() && !options.dry_run) {
     out::hint("see them with: mlops runs list --columns tags.mlflow.run_id");
   }
-  return 0;
+  return finish(0);
 }
 
 }  // namespace
