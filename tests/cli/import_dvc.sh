@@ -115,6 +115,37 @@ test_import_again_keeps_a_version_made_with_mlops_since() {
   expect_out "imported data/train.csv (15 B) from data/train.csv.dvc"
 }
 
+test_executable_files_of_a_folder_keep_their_bit() {
+  # A folder with a script, tracked by DVC with a .dir manifest that says nothing of modes.
+  new_repo
+  git add .mlops && git commit -qm "mlops init"
+  mkdir -p .dvc scripts && : >.dvc/config && printf '/cache\n' >.dvc/.gitignore
+  printf '#!/bin/sh\necho hi\n' >scripts/run.sh && chmod +x scripts/run.sh && printf 'notes\n' >scripts/README
+  python3 - <<'PY' || fail "project"
+import hashlib, json, os
+entries = []
+for name in ["README", "run.sh"]:
+    data = open("scripts/" + name, "rb").read(); h = hashlib.md5(data).hexdigest()
+    os.makedirs(f".dvc/cache/files/md5/{h[:2]}", exist_ok=True)
+    open(f".dvc/cache/files/md5/{h[:2]}/{h[2:]}", "wb").write(data)
+    entries.append({"md5": h, "relpath": name})
+m = json.dumps(entries, sort_keys=True).encode(); mh = hashlib.md5(m).hexdigest()
+os.makedirs(f".dvc/cache/files/md5/{mh[:2]}", exist_ok=True)
+open(f".dvc/cache/files/md5/{mh[:2]}/{mh[2:]}.dir", "wb").write(m)
+size = sum(os.path.getsize("scripts/" + n) for n in ["README", "run.sh"])
+open("scripts.dvc", "w").write(f"outs:\n- md5: {mh}.dir\n  size: {size}\n  nfiles: 2\n  hash: md5\n  path: scripts\n")
+PY
+  echo /scripts >.gitignore && git add -A && git commit -qm dvc
+  run mlops import dvc
+  expect_rc 0
+  run mlops data status --exit-code
+  expect_rc 0
+  rm -rf scripts
+  run mlops data checkout scripts
+  expect_rc 0
+  [[ -x scripts/run.sh && ! -x scripts/README ]] || fail "modes after checkout: $(ls -l scripts)"
+}
+
 test_interrupted_import_is_finished_without_reading_again() {
   dvc_repo --dvc 3 --no-workspace
   # The objects of the first run are in the cache and the memo; its pointers were never written.

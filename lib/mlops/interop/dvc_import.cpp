@@ -14,6 +14,7 @@
 
 #include "mlops/core/config.hpp"
 #include "mlops/core/file.hpp"
+#include "mlops/core/hash.hpp"
 #include "mlops/core/output.hpp"
 #include "mlops/core/suggest.hpp"
 #include "mlops/data/add.hpp"
@@ -181,7 +182,8 @@ class OutImporter {
         absent.push_back(out.path + "/" + entry.relpath);
         continue;
       }
-      manifest.push_back({entry.relpath, (*object)->hash, (*object)->size, entry.executable});
+      bool executable = entry.executable || executable_in_workspace(out.path + "/" + entry.relpath, (*object)->hash);
+      manifest.push_back({entry.relpath, (*object)->hash, (*object)->size, executable});
     }
     if (!absent.empty()) return missing(outcome, absent);
     return folder_pointer(outcome, std::move(manifest));
@@ -191,6 +193,25 @@ class OutImporter {
   std::vector<std::string> corrupt;
 
  private:
+  // Whether the workspace holds this very version of a folder's file, executable. A `.dir` manifest
+  // written without `isexec` (DVC 2, or DVC 3 before it recorded modes) does not say, and a folder
+  // version that dropped the bit would show every script in it as modified after the import, and
+  // lose the bit on checkout. Only an executable copy is hashed (scripts: few and small), unless
+  // the stat cache already knows it.
+  bool executable_in_workspace(const std::string& rel, const Hash& hash) {
+    if (!use_workspace_ || dry_run_) return false;
+    fs::path file = repo_.root / rel;
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & S_IXUSR) == 0) return false;
+    if (stat_cache_) {
+      if (auto known = stat_cache_->lookup(rel, data::Fingerprint::of(st))) return *known == hash;
+    }
+    auto read = hash_file(file);
+    if (!read) return false;  // unreadable: the manifest's word stands
+    if (stat_cache_) stat_cache_->record(rel, data::Fingerprint::of(st), *read);
+    return *read == hash;
+  }
+
   Result<void> folder_pointer(DvcOutcome& outcome, data::Manifest manifest) {
     MLOPS_TRY(data::canonicalize(manifest));
     data::Pointer pointer;
