@@ -364,6 +364,20 @@ PY
   done
 }
 
+test_of_versions_at_one_commit_the_one_in_the_highest_stage_is_registered() {
+  # Every run on one commit: MLflow's v1 (Archived), v2 (Production, alias champion), v4 (no
+  # stage) all name it. The registry's one version of that commit is the production one.
+  new_repo
+  echo a >a.txt && git add a.txt && git commit -qm first
+  STORE="$TEST_ROOT/mlruns.$current_test"
+  python3 "$GENERATOR" "$STORE" --runs 3 --artifacts --models --commits "$(git rev-parse HEAD)" || fail "generator failed"
+  run mlops import mlflow "$STORE" --json
+  expect_rc 0
+  expect_eq "$(stages_of churn)" "[('production', 'v0.0.2')]"
+  expect_eq "$(mlops model show churn --json | json_get '["latest"]')" "v0.0.2"
+  [[ "$out" == *"v0.0.2 of 'churn' (MLflow version 2) is registered at the same commit"*"instead"* ]] || fail "no reason for v1: $out"
+}
+
 test_registered_version_names_the_data_versions_of_its_commit() {
   new_repo
   echo a >a.txt && git add a.txt && git commit -qm first

@@ -77,6 +77,42 @@ std::map<std::string, std::size_t> stage_holders(const std::vector<MlflowVersion
   return holders;
 }
 
+// How strongly MLflow says a version is the one in use: Production, then Staging, then an alias,
+// then none; Archived last.
+int standing(const MlflowModelVersion& v) {
+  if (v.stage == "Production") return 4;
+  if (v.stage == "Staging") return 3;
+  if (!v.aliases.empty()) return 2;
+  if (v.stage == "Archived") return 0;
+  return 1;
+}
+
+// For each model and run commit (as the run recorded it), the MLflow version the registry's one
+// version of that commit should be: among those that could be registered, the one MLflow holds in
+// the highest standing, the newest on a tie. MLflow often registers several versions of one
+// commit (a retrain on new data); taking the first would let an archived version hide the
+// production one.
+std::map<std::pair<std::string, std::string>, int> preferred_versions(
+    const std::vector<const MlflowModelVersion*>& versions,
+    const std::unordered_map<std::string, const MlflowRun*>& runs) {
+  std::map<std::pair<std::string, std::string>, const MlflowModelVersion*> best;
+  for (const auto* v : versions) {
+    auto it = runs.find(v->run_id);
+    const MlflowRun* run = it == runs.end() ? nullptr : it->second;
+    std::string rel;
+    if (!check_source(*v, run, rel).empty()) continue;
+    auto tag = run->tags.find("mlflow.source.git.commit");
+    if (tag == run->tags.end() || tag->second.empty()) continue;
+    auto& holder = best[{v->model, tag->second}];
+    if (!holder || standing(*v) > standing(*holder) ||
+        (standing(*v) == standing(*holder) && v->version > holder->version))
+      holder = v;
+  }
+  std::map<std::pair<std::string, std::string>, int> preferred;
+  for (const auto& [key, v] : best) preferred[key] = v->version;
+  return preferred;
+}
+
 }  // namespace
 
 std::string version_name_of_mlflow(int n) { return fmt::format("v0.0.{}", n); }
@@ -120,6 +156,7 @@ Result<MlflowRegistryReport> import_mlflow_registry(const Repo& repo, const Mlfl
   // Commits given a version of a model by this import (the registry's rule, one version per commit,
   // holds for those of a dry run too).
   std::map<std::string, std::map<std::string, std::string>> taken;
+  auto preferred = preferred_versions(versions, runs);
   for (const auto* v : versions) {
     MlflowVersionOutcome outcome;
     outcome.model = v->model;
@@ -145,6 +182,8 @@ Result<MlflowRegistryReport> import_mlflow_registry(const Repo& repo, const Mlfl
     } else {
       auto tag = run->tags.find("mlflow.source.git.commit");
       commit = tag == run->tags.end() ? std::string() : tag->second;
+      auto chosen = preferred.find({v->model, commit});
+      int chosen_version = chosen == preferred.end() ? v->version : chosen->second;
       auto resolved = commit.empty() ? Result<std::string>() : git_repo->resolve_commit(commit);
       if (commit.empty()) {
         skip(fmt::format("its run '{}' recorded no git commit (mlflow.source.git.commit)", v->run_id));
@@ -163,6 +202,10 @@ Result<MlflowRegistryReport> import_mlflow_registry(const Repo& repo, const Mlfl
         if (!holder.empty()) {
           skip(fmt::format("{} of '{}' is registered at the same commit {}: the registry holds one version per commit",
                            holder, v->model, short_commit(commit)));
+        } else if (chosen_version != v->version) {
+          skip(fmt::format("{} of '{}' (MLflow version {}) is registered at the same commit {} instead: the registry "
+                           "holds one version per commit, and that one is in a higher stage or newer",
+                           version_name_of_mlflow(chosen_version), v->model, chosen_version, short_commit(commit)));
         } else {
           outcome.kind = Kind::registered;
           outcome.artifact = rel;
