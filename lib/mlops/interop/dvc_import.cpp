@@ -707,6 +707,13 @@ Result<DvcImportReport> import_dvc(const Repo& repo, const git::Repository& git_
       if (outcome.kind == OutcomeKind::missing) {
         outcome.reason += fmt::format("; {} corrupt cop{} skipped", importer.corrupt.size(),
                                       importer.corrupt.size() == 1 ? "y was" : "ies were");
+        // DVC takes a damaged object in its own cache for a good one, and fetches nothing over it:
+        // the damaged copies go first.
+        std::string damaged;
+        for (const auto& file : importer.corrupt) {
+          if (is_under(file, config->cache_dir.string())) damaged += fmt::format(" '{}'", file);
+        }
+        if (!damaged.empty()) outcome.fetch_command = fmt::format("rm{} && {}", damaged, outcome.fetch_command);
       }
     }
     if (outcome.kind != OutcomeKind::imported) continue;
