@@ -473,6 +473,20 @@ make_db() {
   python3 "$TO_SQL" "$STORE" | sqlite3 "$DB" || fail "inserts failed"
 }
 
+test_runs_whose_artifacts_are_on_a_server_are_named() {
+  mlflow_repo --runs 3 --artifacts
+  make_db
+  # An MLflow tracking server's database: artifacts behind mlflow-artifacts:/, not on this machine.
+  sqlite3 "$DB" "UPDATE runs SET artifact_uri = 'mlflow-artifacts:/0/' || run_uuid || '/artifacts'" || fail "update"
+  run mlops import mlflow "sqlite:///$DB" --dry-run
+  expect_rc 0
+  expect_err "3 runs would be imported without their artifacts: they are on a server (mlflow-artifacts:/0/"
+  run mlops import mlflow "sqlite:///$DB"
+  expect_rc 0
+  expect_err "3 runs were imported without their artifacts"
+  expect_err "download the artifacts into an MLflow file store and import that instead"
+}
+
 test_sqlite_database_imports_the_same_records_as_the_file_store() {
   registry_repo --points 6 --experiments 2
   # NaN and infinities, which the database keeps as is_nan and +-DBL_MAX.

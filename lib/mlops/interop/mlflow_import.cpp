@@ -206,6 +206,10 @@ Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOpt
                                     std::string(data::to_string(stored->kind)), stored->files});
       }
     }
+    if (!run.remote_artifacts.empty() && !fs::is_directory(run.artifacts, ec)) {
+      report.without_remote_artifacts.push_back(run.run_id);
+      if (report.remote_artifacts_example.empty()) report.remote_artifacts_example = run.remote_artifacts;
+    }
     item.run_id = options.dry_run ? "" : record.id;
     if (!options.dry_run) run_ids.emplace(run.run_id, record.id);
     records.push_back(std::move(record));

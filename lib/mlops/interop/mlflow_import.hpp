@@ -39,6 +39,10 @@ struct MlflowImportReport {
   std::vector<MlflowImportedRun> imported;
   std::vector<MlflowImportedRun> already;  // imported before (by their mlflow.run_id tag)
   MlflowRegistryReport registry;           // the registered models' versions (mlflow_registry.hpp)
+  // New runs whose artifacts are on a server (artifact_uri mlflow-artifacts:/, s3://, ...) and not
+  // here: imported without them. Their MLflow ids, and one such URI.
+  std::vector<std::string> without_remote_artifacts;
+  std::string remote_artifacts_example;
 };
 
 Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOptions& options);

@@ -258,6 +258,7 @@ Result<MlflowStore> read_mlflow_sqlite(const fs::path& path, const std::vector<s
     std::string uri = st->text(8);
     MLOPS_TRY(check_artifact_uri(run.run_id, uri));
     run.artifacts = artifact_folder(uri, db_folder);
+    if (is_remote_uri(uri)) run.remote_artifacts = uri;
     store.runs.push_back(std::move(run));
   }
   std::unordered_map<std::string, MlflowRun*> by_id;

@@ -127,6 +127,7 @@ Result<MlflowRun> read_run(const fs::path& folder, const MlflowExperiment& exper
   std::string artifact_uri = scalar(*meta, "artifact_uri");
   run.artifacts = local_path_of_uri(artifact_uri, folder / "artifacts");
   MLOPS_TRY(check_artifact_uri(run.run_id, artifact_uri));
+  if (is_remote_uri(artifact_uri)) run.remote_artifacts = artifact_uri;
   if (!fs::exists(run.artifacts) && fs::exists(folder / "artifacts")) run.artifacts = folder / "artifacts";
   auto params = read_key_files(folder / "params");
   if (!params) return std::unexpected(params.error());
@@ -161,6 +162,10 @@ std::optional<double> parse_mlflow_double(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
+}
+
+bool is_remote_uri(const std::string& uri) {
+  return !uri.starts_with("file:") && uri.find(":/") != std::string::npos;
 }
 
 fs::path local_path_of_uri(const std::string& uri, const fs::path& fallback) {

@@ -36,6 +36,7 @@ struct MlflowRun {
   std::map<std::string, std::string> tags;
   std::vector<tracking::MetricPoint> history;
   std::filesystem::path artifacts;  // the run's artifact folder (may not exist)
+  std::string remote_artifacts;     // artifact_uri when it names a server (mlflow-artifacts:/, s3://, ...)
   bool deleted = false;             // lifecycle_stage: deleted (not imported)
 };
 
@@ -76,6 +77,8 @@ Result<std::vector<MlflowModelVersion>> read_mlflow_file_registry(const std::fil
 std::optional<double> parse_mlflow_double(std::string_view text);
 // The local folder of an artifact URI (file:// or an absolute path); `fallback` for any other.
 std::filesystem::path local_path_of_uri(const std::string& uri, const std::filesystem::path& fallback);
+// Whether an artifact_uri names a server (mlflow-artifacts:/, s3://, gs://, ...) rather than this machine.
+bool is_remote_uri(const std::string& uri);
 // Refuses an artifact URI with a '..' part: it could point anywhere.
 Result<void> check_artifact_uri(const std::string& run_id, const std::string& uri);
 

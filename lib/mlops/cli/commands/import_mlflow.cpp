@@ -94,6 +94,15 @@ int run_import_mlflow(const ImportMlflowOptions& options) {
     return 130;
   }
   auto report = unwrap(std::move(imported));
+  if (!report.without_remote_artifacts.empty()) {
+    std::size_t n = report.without_remote_artifacts.size();
+    out::warn(fmt::format("{} run{} {} imported without {} artifacts: they are on a server ({}), not here", n,
+                          n == 1 ? "" : "s", options.dry_run ? "would be" : (n == 1 ? "was" : "were"),
+                          n == 1 ? "its" : "their", report.remote_artifacts_example));
+    out::hint(
+        "to bring them, download the artifacts into an MLflow file store and import that instead, before these "
+        "runs are imported (docs/from-mlflow.md)");
+  }
   // A signal while registering: the registry was finished first (nothing half done), then it stops.
   auto finish = [&](int code) {
     if (!interrupted.load()) return code;
