@@ -23,8 +23,22 @@ test_import_is_idempotent() {
   expect_rc 0
   expect_eq "$(json_get '["events"], d["added"], d["present"]' <<<"$out")" "(69, 5, 64)"
   expect_eq "$(json_get '["files"][0]["present"]' <<<"$out")" "64"
+  expect_eq "$(json_get '["conflicting"]' <<<"$out")" "[]"
+  [[ "$err" != *"reuse"* ]] || fail "the same events again are no conflict: $err"
   git status --porcelain | grep -q feedback.db && fail "feedback.db must stay out of git"
   true
+}
+
+test_an_id_reused_with_other_content_is_named_and_the_stored_event_kept() {
+  new_repo
+  local ids='"trace_id": "00000000000000000000000000000001", "span_id": "0000000000000001"'
+  printf '{"id": "ev-1", %s, "time": "2026-12-01T10:06:00Z", "signal": "thumbs", "value": "up"}\n' "$ids" > a.jsonl
+  printf '{"id": "ev-1", %s, "time": "2026-12-01T10:07:00Z", "signal": "thumbs", "value": "down"}\n' "$ids" > b.jsonl
+  mlops feedback import a.jsonl >/dev/null 2>&1 || fail "first import"
+  run mlops feedback import b.jsonl --json
+  expect_rc 0
+  expect_eq "$(json_get '["added"], d["present"], d["conflicting"]' <<<"$out")" "(0, 1, ['ev-1'])"
+  expect_err "1 event reuses an id the store holds with other content ('ev-1'): the stored one is kept"
 }
 
 test_bad_events_import_nothing() {

@@ -50,19 +50,23 @@ Result<ImportSummary> FeedbackStore::add(const std::vector<trace::FeedbackEvent>
   auto insert =
       db_->prepare("INSERT OR IGNORE INTO events (key, time_ns, event, source, imported_ns) VALUES (?, ?, ?, ?, ?)");
   if (!insert) return std::unexpected(insert.error());
+  auto stored = db_->prepare("SELECT event FROM events WHERE key = ?");
+  if (!stored) return std::unexpected(stored.error());
   auto now = static_cast<std::int64_t>(trace::now_ns());
   for (const auto& e : events) {
-    insert->bind(1, e.key())
-        .bind(2, static_cast<std::int64_t>(e.time_ns))
-        .bind(3, e.to_json().dump())
-        .bind(4, source)
-        .bind(5, now);
+    std::string text = e.to_json().dump();
+    insert->bind(1, e.key()).bind(2, static_cast<std::int64_t>(e.time_ns)).bind(3, text).bind(4, source).bind(5, now);
     MLOPS_TRY(insert->run());
     if (db_->changes() > 0) {
       ++summary.added;
-    } else {
-      ++summary.present;
+      continue;
     }
+    ++summary.present;
+    stored->bind(1, e.key());
+    auto row = stored->step();
+    if (!row) return std::unexpected(row.error());
+    if (*row && stored->text_view(0) != text) summary.conflicting.push_back(e.id.empty() ? e.key() : e.id);
+    stored->reset();
   }
   MLOPS_TRY(transaction->commit());
   return summary;

@@ -25,6 +25,9 @@ struct ImportSummary {
   std::size_t events = 0;   // read from the files
   std::size_t added = 0;    // new to the store
   std::size_t present = 0;  // already in it (imported before, or twice in the input)
+  // Of those, the ids the store holds with other content (a changed vote, two exporters reusing
+  // ids): the stored event is kept.
+  std::vector<std::string> conflicting;
 };
 
 class FeedbackStore {

@@ -34,14 +34,26 @@ int run_feedback_import(const FeedbackImportOptions& o) {
     total.events += s.events;
     total.added += s.added;
     total.present += s.present;
+    total.conflicting.insert(total.conflicting.end(), s.conflicting.begin(), s.conflicting.end());
     for (const auto& e : files[i]) ++by_signal[std::string(trace::to_string(e.signal))];
     per_file.push_back({{"file", o.files[i]}, {"events", s.events}, {"added", s.added}, {"present", s.present}});
+  }
+  if (!total.conflicting.empty()) {
+    std::string named;
+    for (std::size_t i = 0; i < total.conflicting.size() && i < 3; ++i)
+      named += fmt::format("{}'{}'", i ? ", " : "", total.conflicting[i]);
+    if (total.conflicting.size() > 3) named += fmt::format(" and {} more", total.conflicting.size() - 3);
+    out::warn(fmt::format("{} event{} reuse{} an id the store holds with other content ({}): the stored one is kept",
+                          total.conflicting.size(), total.conflicting.size() == 1 ? "" : "s",
+                          total.conflicting.size() == 1 ? "s" : "", named));
+    out::hint("give a changed vote an id of its own (feedback events are never overwritten)");
   }
   if (out::settings().json) {
     out::print_json({{"files", per_file},
                      {"events", total.events},
                      {"added", total.added},
                      {"present", total.present},
+                     {"conflicting", total.conflicting},
                      {"signals", by_signal},
                      {"store", feedback::store_path(repo).string()}});
     return 0;
