@@ -115,6 +115,18 @@ test_min_count_no_data_labels_and_annotations() {
   expect_out "1 of 4 alerts fired at 2026-12-01T11:00:00Z"
 }
 
+test_a_label_value_no_span_has_is_named() {
+  fixtures
+  start_rules
+  rule ChatSlow 'latency_ms.p95{operation="caht"} > 100'
+  rule ChatSlowRight 'latency_ms.p95{operation="chat"} > 100'
+  run mlops monitor check --at $AT --json
+  expect_rc 1
+  expect_eq "$(jpy 'r("ChatSlow")["state"]' <<<"$out")" "no data"
+  expect_err "alert 'ChatSlow': no span in the inputs has operation=\"caht\": did you mean \"chat\"? (seen: chat)"
+  [[ "$err" != *"ChatSlowRight"* ]] || fail "a matcher that matches is no warning: $err"
+}
+
 test_budget_over_unpriced_calls_is_incomplete() {
   fixtures
   cp fx/prices.yaml .

@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+
+#include "mlops/core/suggest.hpp"
 
 namespace mlops::trace {
 
@@ -67,6 +70,30 @@ std::vector<std::string> monitor_warnings(const MonitorFile& file, const Monitor
   for (const auto& f : run.collection.read.empty_files)
     w.push_back(fmt::format("'{}' is empty: is its exporter writing?", f));
   if (auto nothing = nothing_to_judge_warning(run.collection)) w.push_back(*nothing);
+  // A matcher `label="value"` that no span has can never match: most often a typo ("caht"), which
+  // would leave the rule without data for ever.
+  const LabelTable& sets = run.collection.labels;
+  for (const auto& rule : file.rules) {
+    for (const auto& m : rule.expr.matchers) {
+      if (m.kind != LabelMatcher::Kind::equal || sets.size() == 0) continue;
+      std::vector<std::string> seen;
+      bool found = false;
+      for (std::uint32_t i = 0; i < sets.size() && !found; ++i) {
+        const std::string* value = sets.at(i).get(m.label);
+        if (!value || *value == "(no span)") continue;
+        found = *value == m.value;
+        if (std::find(seen.begin(), seen.end(), *value) == seen.end()) seen.push_back(*value);
+      }
+      if (found || seen.empty()) continue;
+      std::sort(seen.begin(), seen.end());
+      std::string near = closest(m.value, seen);
+      std::string listed;
+      for (std::size_t i = 0; i < seen.size() && i < 8; ++i) listed += fmt::format("{}{}", i ? ", " : "", seen[i]);
+      if (seen.size() > 8) listed += ", ...";
+      w.push_back(fmt::format("alert '{}': no span in the inputs has {}=\"{}\"{} (seen: {})", rule.alert, m.label,
+                              m.value, near.empty() ? "" : fmt::format(": did you mean \"{}\"?", near), listed));
+    }
+  }
   for (const auto& r : run.report.results)
     if (r.source_missing) w.push_back(fmt::format("alert '{}' ({}): {}", r.rule->alert, r.rule->expr.series, r.reason));
   if (run.collection.duplicate_spans)
