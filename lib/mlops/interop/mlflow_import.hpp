@@ -4,8 +4,8 @@
 // keeps its MLflow id as the tag `mlflow.run_id` (and its experiment as `mlflow.experiment`), so
 // importing again adds only the runs not imported before, and links to MLflow ids survive. The
 // registered models follow the runs (mlflow_registry.hpp).
-#include <cstdint>
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <vector>
 

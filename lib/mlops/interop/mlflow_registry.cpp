@@ -203,9 +203,10 @@ Result<MlflowRegistryReport> import_mlflow_registry(const Repo& repo, const Mlfl
           skip(fmt::format("{} of '{}' is registered at the same commit {}: the registry holds one version per commit",
                            holder, v->model, short_commit(commit)));
         } else if (chosen_version != v->version) {
-          skip(fmt::format("{} of '{}' (MLflow version {}) is registered at the same commit {} instead: the registry "
-                           "holds one version per commit, and that one is in a higher stage or newer",
-                           version_name_of_mlflow(chosen_version), v->model, chosen_version, short_commit(commit)));
+          skip(
+              fmt::format("{} of '{}' (MLflow version {}) is registered at the same commit {} instead: the registry "
+                          "holds one version per commit, and that one is in a higher stage or newer",
+                          version_name_of_mlflow(chosen_version), v->model, chosen_version, short_commit(commit)));
         } else {
           outcome.kind = Kind::registered;
           outcome.artifact = rel;

@@ -164,9 +164,7 @@ std::optional<double> parse_mlflow_double(std::string_view text) {
   return value;
 }
 
-bool is_remote_uri(const std::string& uri) {
-  return !uri.starts_with("file:") && uri.find(":/") != std::string::npos;
-}
+bool is_remote_uri(const std::string& uri) { return !uri.starts_with("file:") && uri.find(":/") != std::string::npos; }
 
 fs::path local_path_of_uri(const std::string& uri, const fs::path& fallback) {
   if (uri.starts_with("file://")) return fs::path(uri.substr(7));

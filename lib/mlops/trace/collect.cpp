@@ -234,14 +234,17 @@ std::optional<std::string> nothing_to_judge_warning(const Collection& c) {
   std::size_t files = c.read.files - c.read.empty_files.size();
   if (files == 0) return std::nullopt;  // each empty file has its own warning
   if (c.spans == 0 && c.log_records == 0)
-    return files == 1 ? std::string("the file read holds no spans and no log records: is it an OTLP trace or log "
-                                     "export (resourceSpans, resourceLogs)? A metrics export holds resourceMetrics")
-                      : fmt::format("the {} files read hold no spans and no log records: are they OTLP trace or log "
-                                    "exports (resourceSpans, resourceLogs)? A metrics export holds resourceMetrics",
-                                    files);
-  return fmt::format("none of the {} spans read is GenAI work (no gen_ai.operation.name or OpenInference span kind): "
-                     "every figure over spans has no data",
-                     c.spans);
+    return files == 1 ? std::string(
+                            "the file read holds no spans and no log records: is it an OTLP trace or log "
+                            "export (resourceSpans, resourceLogs)? A metrics export holds resourceMetrics")
+                      : fmt::format(
+                            "the {} files read hold no spans and no log records: are they OTLP trace or log "
+                            "exports (resourceSpans, resourceLogs)? A metrics export holds resourceMetrics",
+                            files);
+  return fmt::format(
+      "none of the {} spans read is GenAI work (no gen_ai.operation.name or OpenInference span kind): "
+      "every figure over spans has no data",
+      c.spans);
 }
 
 std::map<std::string, std::uint64_t> unpriced_models(const Collection& c) {

@@ -65,8 +65,9 @@ std::vector<std::string> monitor_warnings(const MonitorFile& file, const Monitor
                               model, calls));
   }
   for (const auto& pattern : run.unmatched_patterns)
-    w.push_back(fmt::format("'{}': traces '{}' matches no file (not written yet?): the series only it holds have no data",
-                            file.path, pattern));
+    w.push_back(
+        fmt::format("'{}': traces '{}' matches no file (not written yet?): the series only it holds have no data",
+                    file.path, pattern));
   for (const auto& f : run.collection.read.empty_files)
     w.push_back(fmt::format("'{}' is empty: is its exporter writing?", f));
   if (auto nothing = nothing_to_judge_warning(run.collection)) w.push_back(*nothing);

@@ -17,7 +17,7 @@ struct MonitorRun {
   MonitorReport report;
   std::vector<std::string> inputs;
   std::vector<std::string> unmatched_patterns;  // of the file's traces:, when the inputs come from it
-  bool priced = false;  // a price table was read
+  bool priced = false;                          // a price table was read
 };
 
 // Reads `files` (or, when empty, the file's `traces:`), joins `feedback` (none: feedback series

@@ -43,7 +43,8 @@ Result<PriceTable> PriceTable::parse(std::string_view yaml_text, const std::stri
   try {
     root = YAML::Load(std::string(yaml_text));
   } catch (const YAML::Exception& e) {
-    std::string where = e.mark.is_null() ? fmt::format("'{}'", name) : fmt::format("'{}', line {}", name, e.mark.line + 1);
+    std::string where =
+        e.mark.is_null() ? fmt::format("'{}'", name) : fmt::format("'{}', line {}", name, e.mark.line + 1);
     return std::unexpected(bad_input(fmt::format("{} is not valid YAML: {}", where, e.msg), example));
   }
   if (!root.IsMap() || !root["models"] || !root["models"].IsMap())

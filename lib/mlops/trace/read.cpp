@@ -143,7 +143,7 @@ Result<void> read_documents(std::string_view text, std::string_view name, OtlpPa
     if (!parser.document(c)) {
       std::size_t at = static_cast<std::size_t>(c.error_at() - text.data());
       std::size_t line = count_lines(text.substr(0, at)) + 1;
-      std::string why = c.refused()                 ? std::string(c.error())
+      std::string why = c.refused()               ? std::string(c.error())
                         : c.error_at() >= c.end() ? fmt::format("truncated JSON ({})", c.error())
                                                   : fmt::format("malformed JSON: {}", c.error());
       return std::unexpected(bad_input(fmt::format("'{}', line {}: {}", name, line, why),

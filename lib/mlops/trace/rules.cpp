@@ -390,7 +390,8 @@ Result<MonitorFile> parse_monitor_file(std::string_view yaml_text, const std::st
   try {
     root = YAML::Load(std::string(yaml_text));
   } catch (const YAML::Exception& e) {
-    std::string where = e.mark.is_null() ? fmt::format("'{}'", path) : fmt::format("'{}', line {}", path, e.mark.line + 1);
+    std::string where =
+        e.mark.is_null() ? fmt::format("'{}'", path) : fmt::format("'{}', line {}", path, e.mark.line + 1);
     return std::unexpected(bad_input(fmt::format("{} is not valid YAML: {}", where, e.msg), example));
   }
   if (!root.IsMap()) return std::unexpected(bad_input(fmt::format("'{}' is not a map with 'rules'", path), example));
@@ -534,9 +535,9 @@ Result<MonitorInputs> monitor_inputs(const MonitorFile& file) {
   if (out.files.empty()) {
     std::string named;
     for (const auto& pattern : out.unmatched) named += fmt::format("{}'{}'", named.empty() ? "" : ", ", pattern);
-    return std::unexpected(bad_input(fmt::format("'{}': traces {} {} no file", file.path, named,
-                                                 out.unmatched.size() == 1 ? "matches" : "match"),
-                                     "export traces there, or give the files on the command line"));
+    return std::unexpected(bad_input(
+        fmt::format("'{}': traces {} {} no file", file.path, named, out.unmatched.size() == 1 ? "matches" : "match"),
+        "export traces there, or give the files on the command line"));
   }
   return out;
 }

@@ -47,10 +47,10 @@ std::string traces() {
       attr("gen_ai.input.messages", R"([{"role":"user","parts":[{"type":"text","content":"When do you open?"}]}])"),
       attr("gen_ai.output.messages",
            R"([{"role":"assistant","parts":[{"type":"text","content":"At 10."}],"finish_reason":"stop"}])"));
-  std::string agent =
-      fmt::format(R"({{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b7","name":"agent",)"
-                  R"("startTimeUnixNano":"1764583200000000001","endTimeUnixNano":"1764583200000000003","attributes":[{}]}})",
-                  attr("gen_ai.operation.name", "invoke_agent"));
+  std::string agent = fmt::format(
+      R"({{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b7","name":"agent",)"
+      R"("startTimeUnixNano":"1764583200000000001","endTimeUnixNano":"1764583200000000003","attributes":[{}]}})",
+      attr("gen_ai.operation.name", "invoke_agent"));
   return R"({"resourceSpans":[{"scopeSpans":[{"spans":[)" + chat + "," + agent + "]}]}]}\n";
 }
 

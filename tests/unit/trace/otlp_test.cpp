@@ -153,8 +153,8 @@ TEST_CASE("a span time before 2000 (seconds or milliseconds written as nanosecon
   // 2026-12-01T10:00:00Z in seconds, milliseconds, microseconds, and seconds as a float string.
   for (std::string value : {"1796119200", "\"1796119200000\"", "\"1796119200000000\"", "\"1796119200.0\""}) {
     for (std::string key : {"startTimeUnixNano", "endTimeUnixNano"}) {
-      std::string line = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a",")" + key + "\":" + value +
-                         "}]}]}]}\n";
+      std::string line =
+          R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a",")" + key + "\":" + value + "}]}]}]}\n";
       Keep keep;
       auto r = read_text(line, "t.jsonl", SkipBad::no, keep);
       REQUIRE_FALSE(r);

@@ -1,7 +1,6 @@
 #pragma once
 // The `mlops import` group: history from other tools (DVC, MLflow) brought into the store.
 #include <CLI/CLI.hpp>
-
 #include <atomic>
 
 namespace mlops::cli {

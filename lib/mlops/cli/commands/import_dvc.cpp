@@ -161,8 +161,7 @@ int run_import_dvc(const ImportDvcOptions& options) {
   Repo repo = require_store();
   auto git_repo = unwrap(git::Repository::open(repo.root));
   const std::atomic<bool>& interrupted = stop_import_on_signals();
-  interop::DvcImportOptions import{options.paths, options.dry_run, options.keep_dvc, options.all_commits,
-                                   &interrupted};
+  interop::DvcImportOptions import{options.paths, options.dry_run, options.keep_dvc, options.all_commits, &interrupted};
   auto imported = interop::import_dvc(repo, git_repo, import);
   if (!imported && interrupted.load()) {
     out::warn(imported.error().message);
