@@ -155,20 +155,11 @@ test_to_golden_spans_without_content() {
   fixtures
   mlops feedback import fx/conversations-feedback.jsonl >/dev/null || fail "import failed"
   # The same spans with message capture off: no prompt, no answer, no variables on any of them.
-  /usr/bin/python3 - <<'PY'
-import json
+  map_spans fx/conversations.jsonl nocontent.jsonl '
 content = {"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions", "llm.prompt_template.variables",
            "gen_ai.prompt", "gen_ai.completion", "input.value", "output.value"}
-with open("fx/conversations.jsonl") as f, open("nocontent.jsonl", "w") as out:
-    for line in f:
-        d = json.loads(line)
-        for rs in d.get("resourceSpans", []):
-            for ss in rs["scopeSpans"]:
-                for sp in ss["spans"]:
-                    sp["attributes"] = [a for a in sp.get("attributes", []) if a["key"] not in content]
-                    sp["events"] = []
-        out.write(json.dumps(d) + "\n")
-PY
+sp["attributes"] = [a for a in sp.get("attributes", []) if a["key"] not in content]
+sp["events"] = []' || fail "map_spans"
   run mlops feedback to-golden --signal thumbs --value down --traces nocontent.jsonl -o c.jsonl
   expect_rc 0
   expect_out "wrote 2 candidate cases"

@@ -56,6 +56,21 @@ expect_no_file() { [[ ! -e "$1" && ! -L "$1" ]] || fail "expected no file '$1'";
 expect_eq() { [[ "$1" == "$2" ]] || fail "expected '$2', got '$1'"; }
 # A fingerprint of a tree (paths, modes, contents), to show a failed command changed nothing.
 snapshot() { (cd "${1:-.}" && find . -path ./.git -prune -o -print0 | sort -z | xargs -0 stat -c '%n %a %s' 2>/dev/null; find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 cat 2>/dev/null | md5sum); }
+# map_spans IN OUT CODE: OUT is the OTLP JSON lines file IN with the Python statements CODE run on
+# each span (bound to sp): times in another unit, attributes taken away.
+map_spans() {
+  /usr/bin/python3 - "$@" <<'PY'
+import json, sys
+with open(sys.argv[1]) as src, open(sys.argv[2], "w") as out:
+    for line in src:
+        d = json.loads(line)
+        for rs in d.get("resourceSpans", []):
+            for ss in rs["scopeSpans"]:
+                for sp in ss["spans"]:
+                    exec(sys.argv[3])
+        out.write(json.dumps(d) + "\n")
+PY
+}
 json_get() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
 
 # Runs every test_* function (or those named in $1, a regex) in its own subshell and prints

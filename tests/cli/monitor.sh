@@ -144,17 +144,9 @@ test_budget_and_token_limit_over_calls_without_usage_are_incomplete() {
   cp fx/prices.yaml .
   # The fixture's spans without their gen_ai.usage.* attributes (streaming calls that were not asked
   # to report usage): their cost and tokens are unknown, so neither limit may read 0 and pass.
-  /usr/bin/python3 - <<'PY'
-import json
-with open("fx/small.jsonl") as src, open("nousage.jsonl", "w") as out:
-    for line in src:
-        d = json.loads(line)
-        for rs in d["resourceSpans"]:
-            for ss in rs["scopeSpans"]:
-                for sp in ss["spans"]:
-                    sp["attributes"] = [a for a in sp["attributes"] if not a["key"].startswith(("gen_ai.usage.", "llm.token_count.", "llm.cost."))]
-        out.write(json.dumps(d) + "\n")
-PY
+  map_spans fx/small.jsonl nousage.jsonl \
+    'sp["attributes"] = [a for a in sp["attributes"] if not a["key"].startswith(("gen_ai.usage.", "llm.token_count.", "llm.cost."))]' ||
+    fail "map_spans"
   printf 'traces: [nousage.jsonl]\nprices: prices.yaml\nrules:\n  - alert: Budget\n    expr: cost_usd.sum[1d] > 0.0001\n  - alert: TokenLimit\n    expr: tokens.sum[1d] > 100\n  - alert: Errors\n    expr: errors.count[1d] > 100\n' > monitors.yaml
   run mlops monitor check --at 2026-12-01T10:30:00Z --json
   expect_rc 1

@@ -223,18 +223,8 @@ test_times_in_milliseconds_are_refused_not_guessed() {
   fixtures
   # The fixture's spans with their times in milliseconds: they would land in January 1970, with
   # latencies a millionth of the real ones, and silence every latency alarm.
-  /usr/bin/python3 - <<'PY'
-import json
-with open("fx/small.jsonl") as src, open("ms.jsonl", "w") as out:
-    for line in src:
-        d = json.loads(line)
-        for rs in d.get("resourceSpans", []):
-            for ss in rs["scopeSpans"]:
-                for sp in ss["spans"]:
-                    for k in ("startTimeUnixNano", "endTimeUnixNano"):
-                        sp[k] = str(int(sp[k]) // 10**6)
-        out.write(json.dumps(d) + "\n")
-PY
+  map_spans fx/small.jsonl ms.jsonl 'for k in ("startTimeUnixNano", "endTimeUnixNano"): sp[k] = str(int(sp[k]) // 10**6)' ||
+    fail "map_spans"
   run mlops trace stats ms.jsonl
   expect_rc 2
   expect_err "'ms.jsonl', line 1: a span's startTimeUnixNano or endTimeUnixNano is before 2000: OTLP times are nanoseconds"
