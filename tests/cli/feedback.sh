@@ -38,7 +38,7 @@ test_an_id_reused_with_other_content_is_named_and_the_stored_event_kept() {
   run mlops feedback import b.jsonl --json
   expect_rc 0
   expect_eq "$(json_get '["added"], d["present"], d["conflicting"]' <<<"$out")" "(0, 1, ['ev-1'])"
-  expect_err "1 event reuses an id the store holds with other content ('ev-1'): the stored one is kept"
+  expect_err "1 event reuses an id already imported with other content ('ev-1'): the first is kept"
 }
 
 test_bad_events_import_nothing() {

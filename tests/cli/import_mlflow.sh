@@ -316,6 +316,7 @@ test_models_without_aliases_are_read() {
   # MLflow makes aliases/ only when an alias is first set: a model without one has no such folder.
   registry_repo
   rm -rf "$STORE/models/churn/aliases"
+  mkdir "$STORE/models/half-made"  # a model folder without meta.yaml is none
   run mlops import mlflow "$STORE" --json
   expect_rc 0
   expect_eq "$(stages_of churn)" "[('production', 'v0.0.2')]"

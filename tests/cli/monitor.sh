@@ -120,10 +120,12 @@ test_a_label_value_no_span_has_is_named() {
   start_rules
   rule ChatSlow 'latency_ms.p95{operation="caht"} > 100'
   rule ChatSlowRight 'latency_ms.p95{operation="chat"} > 100'
+  rule NoPrompt 'latency_ms.p95{prompt="support"} > 100'
   run mlops monitor check --at $AT --json
   expect_rc 1
   expect_eq "$(jpy 'r("ChatSlow")["state"]' <<<"$out")" "no data"
   expect_err "alert 'ChatSlow': no span in the inputs has operation=\"caht\": did you mean \"chat\"? (seen: chat)"
+  expect_err "alert 'NoPrompt': no span in the inputs has a prompt (the matcher prompt=\"support\" matches none)"
   [[ "$err" != *"ChatSlowRight"* ]] || fail "a matcher that matches is no warning: $err"
 }
 

@@ -228,7 +228,7 @@ Result<MlflowImportReport> import_mlflow(const Repo& repo, const MlflowImportOpt
         fmt::format("interrupted after the runs were imported ({} new), before the model registry", records.size()),
         "run 'mlops import mlflow' again to register the model versions (the runs are not imported twice)"));
   }
-  auto registered = import_mlflow_registry(repo, *source, run_ids, options.dry_run);
+  auto registered = import_mlflow_registry(repo, *source, run_ids, options.dry_run, options.stop);
   if (!registered) return std::unexpected(registered.error());
   report.registry = std::move(*registered);
   return report;

@@ -78,6 +78,9 @@ Result<std::vector<MlflowModelVersion>> read_mlflow_file_registry(const fs::path
   for (const auto& model_dir : fs::directory_iterator(models, list_ec)) {
     if (!model_dir.is_directory()) continue;
     fs::path meta_file = model_dir.path() / "meta.yaml";
+    // A folder without meta.yaml is no registered model (one MLflow was creating, or left empty).
+    std::error_code meta_ec;
+    if (!fs::exists(meta_file, meta_ec)) continue;
     auto meta = read_registry_yaml(meta_file);
     if (!meta) return std::unexpected(meta.error());
     std::string name = registry_scalar(*meta, "name");

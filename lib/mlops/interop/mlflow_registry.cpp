@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "mlops/core/file.hpp"
+#include "mlops/core/output.hpp"
 #include "mlops/data/sharing.hpp"
 #include "mlops/data/store.hpp"
 #include "mlops/data/tracked.hpp"
@@ -137,8 +138,9 @@ std::string artifact_path_in_run(const std::string& source, const MlflowRun& run
 
 Result<MlflowRegistryReport> import_mlflow_registry(const Repo& repo, const MlflowStore& source,
                                                     const std::unordered_map<std::string, std::string>& run_ids,
-                                                    bool dry_run) {
+                                                    bool dry_run, const std::atomic<bool>* stop) {
   MlflowRegistryReport report;
+  bool told = false;  // of a signal that arrived while registering
   if (source.model_versions.empty()) return report;
   std::unordered_map<std::string, const MlflowRun*> runs;
   for (const auto& run : source.runs) runs.emplace(run.run_id, &run);
@@ -158,6 +160,12 @@ Result<MlflowRegistryReport> import_mlflow_registry(const Repo& repo, const Mlfl
   std::map<std::string, std::map<std::string, std::string>> taken;
   auto preferred = preferred_versions(versions, runs);
   for (const auto* v : versions) {
+    if (stop && stop->load() && !told) {
+      told = true;
+      out::warn(
+          "interrupted: finishing the model registry first, so that no version is left without its stage; a second "
+          "Ctrl-C stops at once, which can leave some without it");
+    }
     MlflowVersionOutcome outcome;
     outcome.model = v->model;
     outcome.mlflow_version = v->version;

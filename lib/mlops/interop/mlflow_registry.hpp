@@ -8,6 +8,7 @@
 // stage of that name; Archived -> registered, then deregistered. A stage the registry does not allow
 // (registry.stages) is left out with a note. Stages are given only to versions registered by this
 // import, so importing again writes nothing.
+#include <atomic>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -46,8 +47,9 @@ std::string artifact_path_in_run(const std::string& source, const MlflowRun& run
 
 // Registers the versions of `source` whose runs are known: `run_ids` maps MLflow run ids to mlops
 // run ids (imported now or before). With `dry_run`, says what would happen and writes nothing.
+// A `stop` seen while registering is said once, and the registering goes on to its end.
 Result<MlflowRegistryReport> import_mlflow_registry(const Repo& repo, const MlflowStore& source,
                                                     const std::unordered_map<std::string, std::string>& run_ids,
-                                                    bool dry_run);
+                                                    bool dry_run, const std::atomic<bool>* stop = nullptr);
 
 }  // namespace mlops::interop

@@ -83,9 +83,14 @@ std::vector<std::string> monitor_warnings(const MonitorFile& file, const Monitor
         const std::string* value = sets.at(i).get(m.label);
         if (!value || *value == "(no span)") continue;
         found = *value == m.value;
-        if (std::find(seen.begin(), seen.end(), *value) == seen.end()) seen.push_back(*value);
+        if (!value->empty() && std::find(seen.begin(), seen.end(), *value) == seen.end()) seen.push_back(*value);
       }
-      if (found || seen.empty()) continue;
+      if (found || m.value.empty()) continue;
+      if (seen.empty()) {
+        w.push_back(fmt::format("alert '{}': no span in the inputs has a {} (the matcher {}=\"{}\" matches none)",
+                                rule.alert, m.label, m.label, m.value));
+        continue;
+      }
       std::sort(seen.begin(), seen.end());
       std::string near = closest(m.value, seen);
       std::string listed;

@@ -43,7 +43,7 @@ int run_feedback_import(const FeedbackImportOptions& o) {
     for (std::size_t i = 0; i < total.conflicting.size() && i < 3; ++i)
       named += fmt::format("{}'{}'", i ? ", " : "", total.conflicting[i]);
     if (total.conflicting.size() > 3) named += fmt::format(" and {} more", total.conflicting.size() - 3);
-    out::warn(fmt::format("{} event{} reuse{} an id the store holds with other content ({}): the stored one is kept",
+    out::warn(fmt::format("{} event{} reuse{} an id already imported with other content ({}): the first is kept",
                           total.conflicting.size(), total.conflicting.size() == 1 ? "" : "s",
                           total.conflicting.size() == 1 ? "s" : "", named));
     out::hint("give a changed vote an id of its own (feedback events are never overwritten)");
