@@ -357,7 +357,11 @@ PY
     timeout -s INT "$delay" "$MLOPS" import mlflow "$STORE" >/dev/null 2>"$TEST_ROOT/cut.err"
     rc=$?
     [[ $rc -eq 0 || $rc -eq 130 || $rc -eq 124 ]] || fail "interrupted at $delay s: exit $rc: $(cat "$TEST_ROOT/cut.err")"
-    if [[ $rc -ne 0 ]]; then grep -q "interrupted" "$TEST_ROOT/cut.err" || fail "no word of the interruption at $delay s"; fi
+    # Said, unless the signal came before the import began (a slow start, under the sanitizers):
+    # then nothing was written.
+    if [[ $rc -ne 0 ]] && ! grep -q "interrupted" "$TEST_ROOT/cut.err"; then
+      [[ "$("$MLOPS" runs list --ids 2>/dev/null | wc -l)" -eq 0 ]] || fail "no word of the interruption at $delay s"
+    fi
     run mlops import mlflow "$STORE"
     expect_rc 0
     expect_eq "$(git tag -l | sort)" "$want"
